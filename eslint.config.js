@@ -1,0 +1,111 @@
+// Lint: type-aware rules plus the folder boundaries of the design (access/ and config/ know no
+// HTTP stack; recorder/ stands alone; extension/ shares only types; one wrapper per library).
+// ESLint replaces (not merges) a rule configured by two blocks, so each block below carries the
+// complete list of restrictions for the files it matches.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+/** Each third-party library may be imported only by its wrapper file. */
+const WRAPPED = {
+  'openid-client': 'proxy/identity/oidc-client.ts',
+  'http-proxy': 'proxy/gateway/websocket-proxy.ts',
+  'better-sqlite3': 'proxy/store/sqlite/database.ts',
+  'oidc-provider': 'proxy/demo/idp.ts',
+  'webextension-polyfill': 'extension/browser-api.ts',
+};
+
+/** Folder boundaries: import patterns forbidden inside each folder. */
+const FOLDERS = {
+  proxy: [{ group: ['**/extension/**'], message: 'the proxy never imports the extension' }],
+  'proxy/access': [
+    {
+      group: ['express', 'express-*', 'undici', 'ws', '**/gateway/**', '**/portal/**', '**/api/**'],
+      message: 'access/ is pure domain: no HTTP stack',
+    },
+  ],
+  'proxy/config': [
+    {
+      group: ['express', 'express-*', 'undici', 'ws', '**/gateway/**', '**/portal/**', '**/api/**'],
+      message: 'config/ knows no HTTP stack',
+    },
+  ],
+  recorder: [{ group: ['**/proxy/**', '**/extension/**'], message: 'recorder/ stands alone' }],
+  extension: [
+    {
+      group: ['**/proxy/**', '**/recorder/**'],
+      message: 'extension/ talks to the proxy over HTTP only',
+    },
+  ],
+};
+
+const folderOf = (file) =>
+  Object.keys(FOLDERS)
+    .filter((folder) => file.startsWith(folder + '/'))
+    .sort((a, b) => b.length - a.length)[0];
+
+const patternsFor = (folder) => [
+  ...(folder?.startsWith('proxy/') ? FOLDERS.proxy : []),
+  ...(folder ? FOLDERS[folder] : []),
+];
+
+const rule = (exceptLibrary, folder) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: Object.entries(WRAPPED)
+        .filter(([name]) => name !== exceptLibrary)
+        .map(([name, wrapper]) => ({ name, message: `only ${wrapper} imports ${name}` })),
+      patterns: patternsFor(folder),
+    },
+  ],
+});
+
+const boundaryBlocks = [
+  { files: ['**/*.ts'], rules: rule(undefined, undefined) },
+  ...Object.keys(FOLDERS)
+    .sort((a, b) => a.length - b.length)
+    .map((folder) => ({ files: [`${folder}/**/*.ts`], rules: rule(undefined, folder) })),
+  ...Object.entries(WRAPPED).map(([name, wrapper]) => ({
+    files: [wrapper],
+    rules: rule(name, folderOf(wrapper)),
+  })),
+  // Tests and benchmarks drive real components directly.
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.jitgate/**', 'eslint.config.js', 'docs/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test's describe/it return promises the runner itself awaits.
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      // Store methods are async by contract even where SQLite answers synchronously.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  ...boundaryBlocks,
+);

@@ -1,0 +1,85 @@
+/**
+ * The in-memory index of live grants that every proxied request is checked against. Pure: the
+ * caller passes the time. Listeners hear when a grant ends (revoke or expiry) so open
+ * connections under it can be cut.
+ */
+import type { GrantRecord } from '../store/types.js';
+
+export type GrantEndReason = 'revoked' | 'expired';
+export type GrantEndListener = (grant: GrantRecord, reason: GrantEndReason) => void;
+
+const key = (userId: string, resourceId: string) => `${userId}\0${resourceId}`;
+
+export function isLive(grant: GrantRecord, now: number): boolean {
+  return grant.revokedAt === null && grant.startsAt <= now && now < grant.endsAt;
+}
+
+export class GrantBook {
+  private readonly byId = new Map<string, GrantRecord>();
+  private readonly byUserResource = new Map<string, GrantRecord[]>();
+  private readonly listeners = new Set<GrantEndListener>();
+
+  /** Adds or replaces a grant; a revoked one is removed (and its listeners told). */
+  put(grant: GrantRecord): void {
+    const previous = this.byId.get(grant.id);
+    if (previous) this.remove(previous);
+    if (grant.revokedAt !== null) {
+      if (previous) this.emit(grant, 'revoked');
+      return;
+    }
+    this.byId.set(grant.id, grant);
+    const k = key(grant.userId, grant.resourceId);
+    const list = this.byUserResource.get(k) ?? [];
+    list.push(grant);
+    this.byUserResource.set(k, list);
+  }
+
+  /** The live grant that lets `userId` reach `resourceId` now; the one that lasts longest. */
+  liveGrant(userId: string, resourceId: string, now: number): GrantRecord | undefined {
+    const list = this.byUserResource.get(key(userId, resourceId));
+    if (!list) return undefined;
+    let best: GrantRecord | undefined;
+    for (const grant of list) {
+      if (isLive(grant, now) && (!best || grant.endsAt > best.endsAt)) best = grant;
+    }
+    return best;
+  }
+
+  get(id: string): GrantRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Drops grants whose end has passed and tells listeners; returns how many ended. */
+  sweep(now: number): number {
+    let ended = 0;
+    for (const grant of this.byId.values()) {
+      if (grant.endsAt <= now) {
+        this.remove(grant);
+        this.emit(grant, 'expired');
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  onEnd(listener: GrantEndListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  private remove(grant: GrantRecord) {
+    this.byId.delete(grant.id);
+    const k = key(grant.userId, grant.resourceId);
+    const rest = (this.byUserResource.get(k) ?? []).filter((g) => g.id !== grant.id);
+    if (rest.length > 0) this.byUserResource.set(k, rest);
+    else this.byUserResource.delete(k);
+  }
+
+  private emit(grant: GrantRecord, reason: GrantEndReason) {
+    for (const listener of this.listeners) listener(grant, reason);
+  }
+}

@@ -1,0 +1,50 @@
+/** The admin side of the CLI: talks to a running proxy with the admin token from its state folder. */
+import { readAdminToken } from '../api/admin-token.js';
+
+export interface AdminTarget {
+  url: string;
+  stateDir: string;
+}
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export async function adminCall(
+  target: AdminTarget,
+  path: string,
+  body: unknown,
+): Promise<Record<string, unknown>> {
+  let token: string;
+  try {
+    token = readAdminToken(target.stateDir);
+  } catch {
+    throw new CliError(
+      `no admin token in ${target.stateDir} (is this the proxy's state folder? use --state-dir)`,
+    );
+  }
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, target.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new CliError(`cannot reach jitgate at ${target.url} (is it running? use --url)`, 3);
+  }
+  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    const error = (json.error ?? {}) as { code?: string; message?: string };
+    throw new CliError(
+      `${error.message ?? `HTTP ${response.status}`} (${error.code ?? 'error'})`,
+      2,
+    );
+  }
+  return json;
+}

@@ -1,0 +1,75 @@
+/**
+ * Checks that span several keys: unique ids and hosts, policies that name real resources.
+ * They run on the raw document so that they are reported together with schema errors.
+ */
+export interface ConfigProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+type Row = Record<string, unknown>;
+
+function rows(doc: unknown, key: string): Row[] {
+  if (typeof doc !== 'object' || doc === null) return [];
+  const list: unknown = (doc as Row)[key];
+  if (!Array.isArray(list)) return [];
+  return list.map((item: unknown) =>
+    typeof item === 'object' && item !== null ? (item as Row) : {},
+  );
+}
+
+function duplicates(doc: unknown, key: string, field: string, label: string): ConfigProblem[] {
+  const seen = new Set<string>();
+  const problems: ConfigProblem[] = [];
+  rows(doc, key).forEach((row, i) => {
+    const raw = row[field];
+    if (typeof raw !== 'string') return;
+    const value = raw.toLowerCase();
+    if (seen.has(value)) {
+      problems.push({ path: [key, i, field], message: `duplicate ${label} "${raw}"` });
+    }
+    seen.add(value);
+  });
+  return problems;
+}
+
+function portalHost(doc: unknown): string | undefined {
+  const server = typeof doc === 'object' && doc ? (doc as Row).server : undefined;
+  const publicUrl = typeof server === 'object' && server ? (server as Row).publicUrl : undefined;
+  try {
+    return typeof publicUrl === 'string' ? new URL(publicUrl).hostname : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function crossCheck(doc: unknown): ConfigProblem[] {
+  const problems = [
+    ...duplicates(doc, 'identityProviders', 'id', 'id'),
+    ...duplicates(doc, 'resources', 'id', 'id'),
+    ...duplicates(doc, 'resources', 'host', 'host'),
+    ...duplicates(doc, 'policies', 'id', 'id'),
+  ];
+  const portal = portalHost(doc) ?? 'localhost';
+  rows(doc, 'resources').forEach((row, i) => {
+    if (typeof row.host === 'string' && row.host.toLowerCase() === portal) {
+      problems.push({
+        path: ['resources', i, 'host'],
+        message: 'must differ from the portal host',
+      });
+    }
+  });
+  const resourceIds = new Set(rows(doc, 'resources').map((r) => r.id));
+  rows(doc, 'policies').forEach((row, i) => {
+    if (!Array.isArray(row.resources)) return;
+    row.resources.forEach((id: unknown, j: number) => {
+      if (typeof id === 'string' && !resourceIds.has(id)) {
+        problems.push({
+          path: ['policies', i, 'resources', j],
+          message: `names unknown resource "${id}"`,
+        });
+      }
+    });
+  });
+  return problems;
+}

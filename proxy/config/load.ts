@@ -1,0 +1,294 @@
+/**
+ * Loads the configuration: YAML text → raw document → schema, cross-key checks and client secrets,
+ * all run on the same document so that one ConfigError lists every problem, each with its path
+ * and, when the document came from a file, its line.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type ErrorCode,
+  type YAMLError,
+} from 'yaml';
+import { crossCheck } from './cross-check.js';
+import { ConfigError, formatPath, issueText, problemsFromIssues, type Problem } from './errors.js';
+import { configSchema, ENV_NAME, type Config } from './schema.js';
+
+/** The line a path points at, or undefined for documents that have no lines (in memory). */
+type LineOf = (path: readonly PropertyKey[]) => number | undefined;
+
+interface Source {
+  name: string;
+  env: NodeJS.ProcessEnv;
+  /** Folder that relative clientSecretFile paths start from. */
+  baseDir: string;
+  lineOf: LineOf;
+}
+
+/** Reads and validates a YAML config file; relative secret files are found next to it. */
+export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [`cannot read the file (${fsReason(error)})`], { cause: error });
+  }
+  return parseConfig(text, path, env, dirname(resolve(path)));
+}
+
+/** Validates YAML text; `sourceName` only labels the error. */
+export function parseConfig(
+  text: string,
+  sourceName: string,
+  env: NodeJS.ProcessEnv = process.env,
+  baseDir: string = process.cwd(),
+): Config {
+  const lines = new LineCounter();
+  // prettyErrors off: the pretty form quotes the offending source line, which may hold a secret.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      sourceName,
+      doc.errors.map((error) => yamlProblem(error, lines)),
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (error) {
+    // toJS refuses documents whose aliases expand without bound ("billion laughs").
+    throw new ConfigError(sourceName, ['the YAML expands too much through aliases'], {
+      cause: error,
+    });
+  }
+  const lineOf: LineOf = (path) => lineOfPath(doc, lines, path);
+  return validate(raw, { name: sourceName, env, baseDir, lineOf });
+}
+
+/** Validates a configuration already in memory, such as the demo's. */
+export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.env): Config {
+  return validate(doc, {
+    name: 'configuration',
+    env,
+    baseDir: process.cwd(),
+    lineOf: () => undefined,
+  });
+}
+
+function validate(raw: unknown, source: Source): Config {
+  const shape = shapeProblem(raw);
+  if (shape !== undefined) throw new ConfigError(source.name, [shape]);
+  const parsed = configSchema.safeParse(raw, { error: issueText });
+  const secrets = resolveSecrets(raw, source);
+  const port = portFromEnv(source.env);
+  const problems: Problem[] = [
+    ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues)),
+    ...crossCheck(raw),
+    ...secrets.problems,
+    ...port.problems,
+  ];
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(source.name, wordProblems(raw, problems, source.lineOf));
+  }
+  const config = parsed.data;
+  for (const [index, secret] of secrets.values) {
+    const idp = config.identityProviders[index];
+    if (idp) idp.clientSecret = secret;
+  }
+  if (port.value !== undefined) config.server.port = port.value;
+  return config;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function shapeProblem(raw: unknown): string | undefined {
+  if (raw === null || raw === undefined) {
+    return 'the configuration is empty: it needs at least identityProviders';
+  }
+  if (!isRecord(raw)) {
+    const found = Array.isArray(raw) ? 'a list' : 'a single value';
+    return `the configuration must be a mapping of keys (server:, identityProviders:, ...), not ${found}`;
+  }
+  return undefined;
+}
+
+// --- Problems in document order -----------------------------------------------------------------
+
+/** Words problems as `path (line N): message`, in the order they appear in the document. */
+function wordProblems(raw: unknown, problems: readonly Problem[], lineOf: LineOf): string[] {
+  const order = documentOrder(raw);
+  const entries = problems.map((problem) => {
+    const path = formatPath(problem.path);
+    const line = problem.path.length > 0 ? lineOf(problem.path) : undefined;
+    const where = line === undefined ? path : `${path} (line ${line})`;
+    const text = where === '' ? problem.message : `${where}: ${problem.message}`;
+    return { text, path, rank: rankOf(order, problem.path) };
+  });
+  entries.sort(
+    (a, b) => a.rank - b.rank || a.path.localeCompare(b.path) || a.text.localeCompare(b.text),
+  );
+  return [...new Set(entries.map((entry) => entry.text))];
+}
+
+/** Position of every path in a depth-first walk: the order of the lines in the file. */
+function documentOrder(raw: unknown): Map<string, number> {
+  const order = new Map<string, number>();
+  const ancestors = new Set<unknown>();
+  const visit = (value: unknown, path: PropertyKey[]): void => {
+    order.set(formatPath(path), order.size);
+    if (typeof value !== 'object' || value === null || ancestors.has(value)) return;
+    ancestors.add(value); // in-memory documents may be cyclic
+    const children = Array.isArray(value) ? value.entries() : Object.entries(value);
+    for (const [key, child] of children) visit(child, [...path, key]);
+    ancestors.delete(value);
+  };
+  visit(raw, []);
+  return order;
+}
+
+/** A missing key ranks with the nearest ancestor that exists. */
+function rankOf(order: Map<string, number>, path: readonly PropertyKey[]): number {
+  for (let length = path.length; length >= 0; length--) {
+    const rank = order.get(formatPath(path.slice(0, length)));
+    if (rank !== undefined) return rank;
+  }
+  return Number.MAX_SAFE_INTEGER;
+}
+
+// --- YAML positions and syntax errors -----------------------------------------------------------
+
+/** The line of the deepest key or item along `path` that the document has. */
+function lineOfPath(
+  doc: Document,
+  lines: LineCounter,
+  path: readonly PropertyKey[],
+): number | undefined {
+  let node: unknown = doc.contents;
+  let offset: number | undefined;
+  for (const segment of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
+      if (!pair) break;
+      if (isNode(pair.key)) offset = pair.key.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item: unknown = node.items[segment];
+      if (!isNode(item)) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return offset === undefined ? undefined : lines.linePos(offset).line;
+}
+
+const YAML_TEXTS: Partial<Record<ErrorCode, string>> = {
+  MULTIPLE_DOCS: 'the file holds several YAML documents (---); jitgate reads one',
+  DUPLICATE_KEY: 'the same key appears twice in one mapping',
+  BAD_DQ_ESCAPE: 'invalid escape sequence in a double-quoted string',
+};
+
+function yamlProblem(error: YAMLError, lines: LineCounter): string {
+  const { line, col } = lines.linePos(error.pos[0]);
+  // A few yaml messages end with ": <source fragment>"; the fragment may be part of a secret.
+  const text = YAML_TEXTS[error.code] ?? error.message.split(': ')[0] ?? error.code;
+  return `line ${line}:${col}: invalid YAML: ${text}`;
+}
+
+// --- Client secrets -----------------------------------------------------------------------------
+
+const MAX_SECRET_FILE = 64 * 1024;
+
+type Outcome = { secret: string } | { problem: string };
+
+interface Secrets {
+  /** Resolved secret by identity-provider index. */
+  values: Map<number, string>;
+  problems: Problem[];
+}
+
+/**
+ * Reads clientSecretEnv / clientSecretFile from the raw document, so that a missing variable is
+ * reported together with schema problems. Messages never quote the variable, path or value: a
+ * secret pasted into the wrong key must not reach a log.
+ */
+function resolveSecrets(raw: unknown, source: Source): Secrets {
+  const secrets: Secrets = { values: new Map(), problems: [] };
+  const idps = isRecord(raw) && Array.isArray(raw.identityProviders) ? raw.identityProviders : [];
+  idps.forEach((idp: unknown, index) => {
+    if (!isRecord(idp)) return;
+    const set = ['clientSecret', 'clientSecretEnv', 'clientSecretFile'].filter(
+      (key) => idp[key] !== undefined,
+    );
+    if (set.length !== 1) return; // none (public client), or a conflict the schema reports
+    let key: string;
+    let outcome: Outcome;
+    if (typeof idp.clientSecretEnv === 'string' && ENV_NAME.test(idp.clientSecretEnv)) {
+      key = 'clientSecretEnv';
+      outcome = fromEnv(source.env[idp.clientSecretEnv]);
+    } else if (typeof idp.clientSecretFile === 'string' && idp.clientSecretFile !== '') {
+      key = 'clientSecretFile';
+      outcome = fromFile(resolve(source.baseDir, idp.clientSecretFile));
+    } else return; // inline, or malformed and reported by the schema
+    if ('secret' in outcome) secrets.values.set(index, outcome.secret);
+    else
+      secrets.problems.push({ path: ['identityProviders', index, key], message: outcome.problem });
+  });
+  return secrets;
+}
+
+function fromEnv(value: string | undefined): Outcome {
+  if (value === undefined) return { problem: 'names an environment variable that is not set' };
+  if (value.trim() === '') return { problem: 'names an environment variable that is empty' };
+  return { secret: value };
+}
+
+function fromFile(path: string): Outcome {
+  try {
+    const stat = statSync(path);
+    // Checked first so that a FIFO or device never blocks startup.
+    if (!stat.isFile()) return { problem: 'must name a regular file' };
+    if (stat.size > MAX_SECRET_FILE) return { problem: 'names a file too large to hold a secret' };
+    const secret = readFileSync(path, 'utf8').trim();
+    return secret === '' ? { problem: 'names an empty file' } : { secret };
+  } catch (error) {
+    return { problem: `names a file that cannot be read (${fsReason(error)})` };
+  }
+}
+
+/** The reason without the path: node's own messages quote it. */
+function fsReason(error: unknown): string {
+  const code =
+    error instanceof Error && 'code' in error && typeof error.code === 'string'
+      ? error.code
+      : undefined;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return code ?? 'unknown error';
+}
+
+// --- PORT ---------------------------------------------------------------------------------------
+
+/** PORT in the environment wins over server.port (the demo and containers set it). */
+function portFromEnv(env: NodeJS.ProcessEnv): { value?: number; problems: Problem[] } {
+  const text = env.PORT?.trim();
+  if (text === undefined || text === '') return { problems: [] };
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port <= 65535)) {
+    const message = 'the PORT environment variable must be a port number (0-65535)';
+    return { problems: [{ path: [], message }] };
+  }
+  return { value: port, problems: [] };
+}

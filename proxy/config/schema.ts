@@ -1,0 +1,300 @@
+/**
+ * The one configuration schema: every key, its default and its description. The loader validates
+ * against it and docs/configuration.md is generated from it (`npm run docs:config`).
+ */
+import { z } from 'zod';
+import { parseDuration } from '../shared/duration.js';
+
+// Exported so the docs generator can name these patterns instead of printing the regexes.
+export const SLUG = /^[a-z][a-z0-9-]{0,62}$/;
+export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+const slug = z
+  .string()
+  .regex(SLUG, 'must be a lowercase slug (a-z, 0-9, -), starting with a letter');
+
+const httpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    // "http://:secret@host" has an empty username but still carries a credential.
+    const credentials = url.username !== '' || url.password !== '';
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !credentials;
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL without credentials');
+
+const DURATION_HINT = 'must be a duration such as "90s", "30m", "8h", "1h30m"';
+
+/** A duration such as "30m" or "1h30m"; parsed to milliseconds. */
+export const duration = z
+  // YAML reads `maxDuration: 30` as a number: say what a duration looks like, not "not a string".
+  .string({ error: DURATION_HINT })
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: DURATION_HINT });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ format: 'duration' });
+
+const server = z
+  .object({
+    host: z
+      .string()
+      .default('127.0.0.1')
+      .describe('Address to listen on. The demo always listens on loopback only.'),
+    port: z.number().int().min(0).max(65535).default(8080).describe('TCP port (env PORT wins).'),
+    publicUrl: httpUrl
+      .optional()
+      .describe(
+        'Origin people use to reach the portal, e.g. https://access.example.com. Default: http://localhost:<port>.',
+      ),
+    trustProxy: z
+      .boolean()
+      .default(false)
+      .describe('Trust X-Forwarded-* from a load balancer in front of jitgate.'),
+  })
+  .strict();
+
+const storage = z
+  .object({
+    driver: z.enum(['sqlite']).default('sqlite').describe('Store backend.'),
+    sqlitePath: z
+      .string()
+      .optional()
+      .describe('SQLite database file. Default: <state.dir>/jitgate.db.'),
+  })
+  .strict();
+
+const session = z
+  .object({
+    cookieName: z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/, 'must contain only letters, digits and _')
+      .default('jitgate_session')
+      .describe('Name of the portal session cookie. App hosts use "<cookieName>_app".'),
+    maxAge: duration.prefault('12h').describe('Absolute lifetime of a login.'),
+    idleTimeout: duration.prefault('1h').describe('A session unused for this long ends.'),
+    secureCookie: z
+      .enum(['auto', 'always', 'never'])
+      .default('auto')
+      .describe('Secure flag on cookies; "auto" sets it when publicUrl is https.'),
+    sameSite: z
+      .enum(['lax', 'strict'])
+      .default('lax')
+      .describe('SameSite on the portal cookie. "strict" breaks the return from an external IdP.'),
+  })
+  .strict();
+
+const identityProvider = z
+  .object({
+    id: slug.describe('Stable id, part of every user id from this IdP.'),
+    name: z.string().min(1).optional().describe('Label on the login page.'),
+    kind: z
+      .enum(['person', 'vendor'])
+      .default('person')
+      .describe('Identity kind policies see for people from this IdP.'),
+    issuer: httpUrl.describe(
+      'OIDC issuer URL (discovery at /.well-known/openid-configuration). Must be https unless allowInsecureRequests.',
+    ),
+    clientId: z.string().min(1).describe('OAuth client id registered at the IdP.'),
+    clientSecret: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Client secret. Prefer clientSecretEnv or clientSecretFile.'),
+    clientSecretEnv: z
+      .string()
+      // A secret pasted here by mistake must not end up in an error message: the check says
+      // what a variable name looks like and never echoes the value.
+      .regex(ENV_NAME, 'must be the name of an environment variable (letters, digits, _)')
+      .optional()
+      .describe('Environment variable holding the secret; read at startup.'),
+    clientSecretFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'File holding the secret (surrounding whitespace is trimmed). A relative path is relative to the config file.',
+      ),
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope token'))
+      .default(['openid', 'email', 'profile'])
+      .describe('Scopes to request; must include openid.'),
+    usernameClaim: z
+      .string()
+      .default('preferred_username')
+      .describe('Claim used as the short user name (falls back to email, then sub).'),
+    groupsClaim: z.string().default('groups').describe('Claim holding the IdP groups.'),
+    groupMap: z
+      .record(z.string(), z.array(slug))
+      .default({})
+      .describe(
+        'IdP group → jitgate groups. Unmapped groups are dropped unless passUnmappedGroups.',
+      ),
+    passUnmappedGroups: z
+      .boolean()
+      .default(false)
+      .describe('Keep IdP groups that groupMap does not name, under their own name.'),
+    allowInsecureRequests: z
+      .boolean()
+      .default(false)
+      .describe('Allow an http:// issuer. Development and tests only.'),
+  })
+  .strict()
+  // Zod skips refinements once a key of the object failed; `when` makes these run anyway so that
+  // an http issuer is reported together with, say, a missing clientId.
+  .superRefine(checkIdentityProvider, { when: (payload) => isRecord(payload.value) });
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks across an IdP's own keys. Values may be of the wrong type here, hence the guards. */
+function checkIdentityProvider(
+  idp: { readonly [key: string]: unknown },
+  ctx: { addIssue(issue: { code: 'custom'; path: string[]; message: string }): void },
+): void {
+  const secrets = [idp.clientSecret, idp.clientSecretEnv, idp.clientSecretFile].filter(
+    (value) => value !== undefined,
+  );
+  if (secrets.length > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['clientSecret'],
+      message: 'set only one of clientSecret, clientSecretEnv, clientSecretFile',
+    });
+  }
+  if (Array.isArray(idp.scopes) && !idp.scopes.includes('openid')) {
+    ctx.addIssue({ code: 'custom', path: ['scopes'], message: 'must include "openid"' });
+  }
+  if (
+    typeof idp.issuer === 'string' &&
+    /^http:/i.test(idp.issuer) && // URL schemes are case-insensitive
+    idp.allowInsecureRequests !== true
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['issuer'],
+      message: 'is http:// — use https, or set allowInsecureRequests for development',
+    });
+  }
+}
+
+const headerTemplates = z
+  .record(z.string().regex(HEADER_NAME, 'must be a valid header name'), z.string())
+  .default({})
+  .describe(
+    'Extra upstream headers. Values may use {sub} {email} {username} {groups} {grant} {resource}.',
+  );
+
+const webResource = z
+  .object({
+    id: slug.describe('Stable id used in grants, URLs and the CLI.'),
+    kind: z.literal('web').describe('A web application reached through the proxy.'),
+    name: z.string().min(1).optional().describe('Display name.'),
+    description: z.string().optional().describe('Shown to people requesting access.'),
+    host: z
+      .string()
+      .transform((h) => h.toLowerCase())
+      .pipe(z.string().regex(HOSTNAME, 'must be a hostname without port'))
+      .describe('Host people open, e.g. payroll.example.com; routed by the Host header.'),
+    upstream: httpUrl.describe('Where the app really listens: an http(s) URL without credentials.'),
+    headers: headerTemplates,
+    preserveHost: z
+      .boolean()
+      .default(false)
+      .describe('Forward the original Host header instead of the upstream one.'),
+  })
+  .strict();
+
+const policy = z
+  .object({
+    id: slug.describe('Stable id, shown in decisions.'),
+    resources: z.array(slug).min(1).describe('Resource ids this policy covers.'),
+    groups: z.array(slug).default([]).describe('Groups whose members may request.'),
+    kinds: z
+      .array(z.enum(['person', 'vendor', 'machine']))
+      .default(['person'])
+      .describe('Identity kinds this policy applies to.'),
+    maxDuration: duration.prefault('1h').describe('Longest grant this policy allows.'),
+  })
+  .strict();
+
+const admins = z
+  .object({
+    groups: z.array(slug).default([]).describe('Groups with admin rights in the portal and API.'),
+  })
+  .strict();
+
+const gateway = z
+  .object({
+    assertionHeader: z
+      .string()
+      .regex(HEADER_NAME, 'must be a valid header name')
+      .default('X-Jitgate-Assertion')
+      .describe('Header carrying the signed identity assertion JWT to apps.'),
+    assertionTtl: duration
+      // The design caps the assertion's exp at 5 minutes; a longer one would outlive revocation.
+      .refine((ms) => ms <= 300_000, 'must be at most 5m')
+      .prefault('5m')
+      .describe('Lifetime of an identity assertion (at most 5m).'),
+    stripHeaders: z
+      .array(z.string().regex(HEADER_NAME, 'must be a valid header name'))
+      .default([])
+      .describe('More incoming header names to strip (any case, _ or -) before forwarding.'),
+  })
+  .strict();
+
+const logging = z
+  .object({
+    level: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Log level.'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: server.prefault({}).describe('Where jitgate listens and how people reach it.'),
+    state: z
+      .object({
+        dir: z.string().default('./.jitgate').describe('Folder for keys, database, recordings.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Local state.'),
+    storage: storage.prefault({}).describe('Where requests, grants and sessions are stored.'),
+    session: session.prefault({}).describe('Login sessions and their cookies.'),
+    identityProviders: z
+      .array(identityProvider)
+      .min(1, 'must name at least one IdP')
+      .describe('OIDC identity providers people sign in with.'),
+    // prefault, not default: `.default()` on a schema with transforms is left out of the
+    // generated docs (JSON Schema input mode), and [] parses to [] either way.
+    resources: z
+      .array(z.discriminatedUnion('kind', [webResource]))
+      .prefault([])
+      .describe('What people can request access to.'),
+    policies: z
+      .array(policy)
+      .prefault([])
+      .describe('Who may request which resources, and for how long.'),
+    admins: admins.prefault({}).describe('Who administers jitgate.'),
+    gateway: gateway.prefault({}).describe('How requests are forwarded to apps.'),
+    logging: logging.prefault({}).describe('Log output.'),
+  })
+  .strict();
+
+type Parsed = z.output<typeof configSchema>;
+
+export type Config = Parsed;
+export type ConfigInput = z.input<typeof configSchema>;
+export type IdentityProviderConfig = Parsed['identityProviders'][number];
+export type ResourceConfig = Parsed['resources'][number];
+export type WebResourceConfig = Extract<ResourceConfig, { kind: 'web' }>;
+export type PolicyConfig = Parsed['policies'][number];

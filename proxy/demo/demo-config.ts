@@ -1,0 +1,85 @@
+/** The demo's people and its configuration, built once the listening port is known. */
+import type { ConfigInput } from '../config/schema.js';
+import type { DemoUser } from './idp.js';
+
+export const DEMO_PASSWORD = 'demo';
+
+export const DEMO_USERS: DemoUser[] = [
+  {
+    username: 'alice',
+    password: DEMO_PASSWORD,
+    email: 'alice@demo.jitgate.test',
+    name: 'Alice Staff',
+    groups: ['staff'],
+  },
+  {
+    username: 'bob',
+    password: DEMO_PASSWORD,
+    email: 'bob@demo.jitgate.test',
+    name: 'Bob Approver',
+    groups: ['staff', 'approvers'],
+  },
+  {
+    username: 'carol',
+    password: DEMO_PASSWORD,
+    email: 'carol@demo.jitgate.test',
+    name: 'Carol Auditor',
+    groups: ['auditors'],
+  },
+  {
+    username: 'vic',
+    password: DEMO_PASSWORD,
+    email: 'vic@vendor.demo.jitgate.test',
+    name: 'Vic Vendor',
+    groups: ['vendors'],
+  },
+];
+
+export const DEMO_ROLES: Record<string, string> = {
+  alice: 'staff',
+  bob: 'approver',
+  carol: 'auditor',
+  vic: 'vendor',
+};
+
+export interface DemoConfigInput {
+  port: number;
+  stateDir: string;
+  clientSecret: string;
+  payrollUrl: string;
+}
+
+export function demoConfig(input: DemoConfigInput): ConfigInput {
+  const origin = `http://localhost:${input.port}`;
+  return {
+    server: { host: '127.0.0.1', port: input.port, publicUrl: origin },
+    state: { dir: input.stateDir },
+    identityProviders: [
+      {
+        id: 'demo',
+        name: 'jitgate demo IdP',
+        issuer: `${origin}/idp`,
+        clientId: 'jitgate-portal',
+        clientSecret: input.clientSecret,
+        scopes: ['openid', 'email', 'profile', 'groups'],
+        passUnmappedGroups: true,
+        allowInsecureRequests: true,
+      },
+    ],
+    resources: [
+      {
+        id: 'payroll',
+        kind: 'web',
+        name: 'Payroll',
+        description: 'The demo payroll app. It shows the identity jitgate asserts to it.',
+        host: 'payroll.localhost',
+        upstream: input.payrollUrl,
+        headers: { 'X-Payroll-User': '{username}' },
+      },
+    ],
+    policies: [
+      { id: 'staff-payroll', resources: ['payroll'], groups: ['staff'], maxDuration: '8h' },
+    ],
+    admins: { groups: ['admins'] },
+  };
+}

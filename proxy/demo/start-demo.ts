@@ -1,0 +1,75 @@
+/**
+ * `npm start` with no config: jitgate on http://localhost:8080 (loopback only) with an embedded
+ * IdP at /idp, the payroll demo app at http://payroll.localhost:8080, state in ./.jitgate.
+ * Tests start the same demo on a random port with a temporary state folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { validateConfig } from '../config/load.js';
+import { createLogger, type Logger } from '../shared/logger.js';
+import { createHttpServer, listen } from '../server/http-server.js';
+import { startJitgate, type RunningJitgate } from '../server/start.js';
+import { DEMO_USERS, demoConfig } from './demo-config.js';
+import { createDemoIdp } from './idp.js';
+import { startPayrollApp, type PayrollApp } from './payroll.js';
+
+export interface DemoOptions {
+  port?: number;
+  stateDir?: string;
+  log?: Logger;
+}
+
+export interface RunningDemo {
+  url: string;
+  port: number;
+  stateDir: string;
+  payroll: PayrollApp;
+  payrollOrigin: string;
+  jitgate: RunningJitgate;
+  close(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
+  const log = options.log ?? createLogger();
+  const stateDir = resolve(options.stateDir ?? '.jitgate');
+  const payroll = await startPayrollApp();
+  const http = createHttpServer(log);
+  const port = await listen(http.server, options.port ?? 8080, '127.0.0.1');
+  try {
+    const clientSecret = randomBytes(24).toString('base64url');
+    const config = validateConfig(
+      demoConfig({ port, stateDir, clientSecret, payrollUrl: payroll.url }),
+    );
+    const issuer = config.identityProviders[0]?.issuer ?? '';
+    const idp = await createDemoIdp({
+      issuer,
+      users: DEMO_USERS,
+      clients: [
+        {
+          clientId: 'jitgate-portal',
+          clientSecret,
+          redirectUris: [`http://localhost:${port}/auth/callback`],
+        },
+      ],
+      cookieKeys: [randomBytes(24).toString('base64url')],
+      log: (msg, fields) => log.warn(`demo idp: ${msg}`, fields),
+    });
+    const jitgate = await startJitgate({ config, log, http, mounts: [['/idp', idp.handler]] });
+    return {
+      url: jitgate.url,
+      port,
+      stateDir,
+      payroll,
+      payrollOrigin: `http://payroll.localhost:${port}`,
+      jitgate,
+      async close() {
+        await jitgate.close();
+        await payroll.close();
+      },
+    };
+  } catch (error) {
+    http.server.close();
+    await payroll.close();
+    throw error;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The hot path for app traffic, in front of Express. Each request runs these steps in order:
+ *   1. route         — which resource, by Host
+ *   2. handoff       — /.jitgate/auth turns a one-time portal code into the app cookie
+ *   3. authenticate  — app cookie → portal session (in-memory cache)
+ *   4. authorize     — a live grant for this person and resource (in-memory grant book)
+ *   5. headers       — strip, then inject (identity assertion + configured headers)
+ *   6. forward       — kept-alive upstream; the exchange is cut if the grant ends
+ * Anything that cannot be checked fails closed.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GrantBook } from '../access/grant-book.js';
+import type { AppHandoff } from '../identity/app-handoff.js';
+import type { SessionCache } from '../identity/session-cache.js';
+import type { SessionUser } from '../identity/session-user.js';
+import type { Logger } from '../shared/logger.js';
+import type { GrantRecord } from '../store/types.js';
+import type { AssertionSigner } from './assertion.js';
+import type { AppRoute } from './app-routes.js';
+import type { AppSessionReader } from './app-session.js';
+import { forward } from './forward.js';
+import { renderHeaderTemplates } from './header-templates.js';
+import type { LiveConnections } from './live-connections.js';
+import {
+  isNavigation,
+  redirect,
+  sendJsonError,
+  sendNoGrant,
+  sendServiceUnavailable,
+  sendUpstreamDown,
+} from './responses.js';
+import { downstreamHeaders, upstreamHeaders } from './upstream-headers.js';
+
+export type Decision = 'allowed' | 'unauthenticated' | 'no_grant' | 'bad_request' | 'unavailable';
+
+export interface GatewayDeps {
+  portalOrigin: string;
+  appCookie: { name: string; secure: boolean; sign(sid: string, host: string): string };
+  appSessions: AppSessionReader;
+  sessions: SessionCache;
+  handoff: AppHandoff;
+  grants: GrantBook;
+  signer: AssertionSigner;
+  live: LiveConnections;
+  assertionHeader: string;
+  now: () => number;
+  log: Logger;
+  onDecision(route: AppRoute, decision: Decision): void;
+  onUpstreamDone(route: AppRoute, seconds: number, failed: boolean): void;
+}
+
+export type Admitted = { user: SessionUser; grant: GrantRecord };
+export type Refusal = { decision: Exclude<Decision, 'allowed'>; status: number; message: string };
+
+const HANDOFF_PATH = '/.jitgate/auth';
+
+export function createAppGateway(deps: GatewayDeps) {
+  /** Steps 3 and 4: who is this and may they reach the resource now? */
+  async function admit(route: AppRoute, req: IncomingMessage): Promise<Admitted | Refusal> {
+    const sid = deps.appSessions.sessionId(req, route.host);
+    let user: SessionUser | undefined;
+    try {
+      user = sid ? await deps.sessions.lookup(sid) : undefined;
+    } catch (error) {
+      deps.log.error('session store unavailable', { error: error as Error });
+      return { decision: 'unavailable', status: 503, message: 'cannot check the session' };
+    }
+    if (!user)
+      return { decision: 'unauthenticated', status: 401, message: 'log in to jitgate first' };
+    const grant = deps.grants.liveGrant(user.id, route.resource.id, deps.now());
+    if (!grant) return { decision: 'no_grant', status: 403, message: 'no live grant' };
+    return { user, grant };
+  }
+
+  /** Step 5: the upstream headers, stripped and then injected. */
+  async function headersFor(route: AppRoute, req: IncomingMessage, admitted: Admitted) {
+    const assertion = await deps.signer.assertionFor(
+      { user: admitted.user, grant: admitted.grant, audience: route.origin },
+      deps.now(),
+    );
+    const inject: [string, string][] = [
+      [deps.assertionHeader, assertion],
+      ...renderHeaderTemplates(route.resource.headers, admitted.user, admitted.grant),
+    ];
+    if (route.resource.preserveHost) inject.push(['host', req.headers.host ?? route.host]);
+    return upstreamHeaders(req.rawHeaders, route.rules, inject, {
+      clientIp: req.socket.remoteAddress ?? '',
+      proto: route.origin.startsWith('https:') ? 'https' : 'http',
+      host: req.headers.host ?? route.host,
+    });
+  }
+
+  function loginUrl(route: AppRoute, req: IncomingMessage) {
+    return `${deps.portalOrigin}/auth/app?rd=${encodeURIComponent(route.origin + (req.url ?? '/'))}`;
+  }
+
+  function refuse(route: AppRoute, req: IncomingMessage, res: ServerResponse, refusal: Refusal) {
+    deps.onDecision(route, refusal.decision);
+    if (refusal.decision === 'unavailable') return sendServiceUnavailable(res);
+    if (refusal.decision === 'unauthenticated') {
+      if (isNavigation(req)) return redirect(res, loginUrl(route, req));
+      return sendJsonError(res, 401, 'unauthenticated', refusal.message, {
+        loginUrl: loginUrl(route, req),
+      });
+    }
+    const requestUrl = `${deps.portalOrigin}/resources/${route.resource.id}`;
+    return sendNoGrant(req, res, route.label, requestUrl);
+  }
+
+  /** Step 2: the end of the portal → app handoff. */
+  function redeemHandoff(route: AppRoute, req: IncomingMessage, res: ServerResponse) {
+    const code = new URL(req.url ?? '/', route.origin).searchParams.get('code') ?? '';
+    const handoff = deps.handoff.redeem(code, route.origin);
+    if (!handoff)
+      return redirect(
+        res,
+        `${deps.portalOrigin}/auth/app?rd=${encodeURIComponent(route.origin + '/')}`,
+      );
+    const cookie = [
+      `${deps.appCookie.name}=${deps.appCookie.sign(handoff.sid, route.host)}`,
+      'Path=/',
+      'HttpOnly',
+      'SameSite=Lax',
+      ...(deps.appCookie.secure ? ['Secure'] : []),
+    ].join('; ');
+    res.setHeader('set-cookie', cookie);
+    const path =
+      handoff.path.startsWith('/') && !handoff.path.startsWith('//') ? handoff.path : '/';
+    redirect(res, path);
+  }
+
+  async function handleRequest(route: AppRoute, req: IncomingMessage, res: ServerResponse) {
+    const url = req.url ?? '';
+    if (!url.startsWith('/')) {
+      deps.onDecision(route, 'bad_request');
+      return sendJsonError(res, 400, 'bad_request', 'request target must be a path');
+    }
+    if (url === HANDOFF_PATH || url.startsWith(HANDOFF_PATH + '?'))
+      return redeemHandoff(route, req, res);
+    const admitted = await admit(route, req);
+    if ('decision' in admitted) return refuse(route, req, res, admitted);
+    deps.onDecision(route, 'allowed');
+    const headers = await headersFor(route, req, admitted);
+    const started = process.hrtime.bigint();
+    let untrack = () => {};
+    const cut = forward(route.upstream, req, res, headers, {
+      responseHeaders: (h) => downstreamHeaders(h, route.rules),
+      done: (_status, error) => {
+        untrack();
+        deps.onUpstreamDone(route, Number(process.hrtime.bigint() - started) / 1e9, Boolean(error));
+        if (error && !res.headersSent && !res.destroyed) sendUpstreamDown(req, res, route.label);
+        else if (error) res.destroy();
+      },
+    });
+    untrack = deps.live.track(admitted.grant.id, cut);
+  }
+
+  return { admit, headersFor, refuse, handleRequest, loginUrl };
+}
+
+export type AppGateway = ReturnType<typeof createAppGateway>;

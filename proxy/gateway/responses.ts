@@ -1,0 +1,112 @@
+/**
+ * Answers the gateway gives itself, marked with `X-Jitgate-Error` so nobody mistakes them for the
+ * app's. Browser navigations get pages; API calls and XHR get JSON with a stable code.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { html, page, PAGE_CSP } from '../shared/html.js';
+
+/** Whether the request is a browser navigation (which deserves a page or a redirect). */
+export function isNavigation(req: IncomingMessage): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const mode = req.headers['sec-fetch-mode'];
+  if (mode !== undefined) return mode === 'navigate';
+  if (req.headers['x-requested-with'] !== undefined) return false;
+  return (req.headers.accept ?? '').includes('text/html');
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  contentType: string,
+  body: string,
+) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-jitgate-error': code,
+    'x-content-type-options': 'nosniff',
+    ...(contentType.startsWith('text/html') ? { 'content-security-policy': PAGE_CSP } : {}),
+  });
+  res.end(body);
+}
+
+export function sendJsonError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: object = {},
+) {
+  send(
+    res,
+    status,
+    code,
+    'application/json; charset=utf-8',
+    JSON.stringify({ error: { code, message, ...extra } }),
+  );
+}
+
+export function redirect(res: ServerResponse, location: string) {
+  res.writeHead(302, { location, 'cache-control': 'no-store', 'content-length': 0 });
+  res.end();
+}
+
+export interface ResourceLabel {
+  id: string;
+  name: string;
+}
+
+/** 403: logged in, but no live grant for this resource. The page offers "Request access". */
+export function sendNoGrant(
+  req: IncomingMessage,
+  res: ServerResponse,
+  resource: ResourceLabel,
+  requestUrl: string,
+) {
+  const message = `You have no live grant for ${resource.name}.`;
+  if (!isNavigation(req))
+    return sendJsonError(res, 403, 'no_grant', message, { resource: resource.id, requestUrl });
+  const body = html`<h1>No access to ${resource.name}</h1>
+    <p>${message} Access is just in time: ask for it with a reason, and it ends by itself.</p>
+    <p><a class="button" id="jitgate-request-access" href="${requestUrl}">Request access</a></p>
+    <p class="muted">Resource <code>${resource.id}</code></p>`;
+  const head = html`<meta
+    name="jitgate-denied"
+    content="${resource.id}"
+    data-request-url="${requestUrl}"
+  />`;
+  send(
+    res,
+    403,
+    'no_grant',
+    'text/html; charset=utf-8',
+    page(`No access to ${resource.name}`, body, head),
+  );
+}
+
+export function sendUpstreamDown(
+  req: IncomingMessage,
+  res: ServerResponse,
+  resource: ResourceLabel,
+) {
+  const message = `${resource.name} is not answering right now. jitgate is fine; try again shortly.`;
+  if (!isNavigation(req)) return sendJsonError(res, 502, 'upstream_unavailable', message);
+  const body = html`<h1>${resource.name} is unreachable</h1>
+    <p>${message}</p>`;
+  send(res, 502, 'upstream_unavailable', 'text/html; charset=utf-8', page('Bad gateway', body));
+}
+
+export function sendServiceUnavailable(res: ServerResponse) {
+  sendJsonError(
+    res,
+    503,
+    'store_unavailable',
+    'jitgate cannot check access right now; try again shortly',
+  );
+}

@@ -1,0 +1,169 @@
+/**
+ * Builds the headers an app receives: strip, then inject. Every incoming copy of an identity
+ * header (any case, `_` or `-`), hop-by-hop headers and jitgate's own cookies are removed before
+ * the real identity is set, so nothing a client sends can pass for what jitgate asserts.
+ */
+
+/** Header names jitgate or common identity-aware proxies use to carry identity. */
+const BUILT_IN_IDENTITY_HEADERS = [
+  'x-forwarded-user',
+  'x-forwarded-email',
+  'x-forwarded-groups',
+  'x-forwarded-preferred-username',
+  'x-forwarded-access-token',
+  'x-auth-request-user',
+  'x-auth-request-email',
+  'x-auth-request-groups',
+  'x-auth-request-preferred-username',
+  'x-auth-request-access-token',
+  'x-remote-user',
+  'remote-user',
+  'x-webauth-user',
+  'x-user',
+  'x-email',
+];
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) plus ones the upstream client manages itself. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'http2-settings',
+]);
+
+const FORWARDING = new Set([
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-real-ip',
+]);
+
+/** Canonical form used to compare header names: lower case, `_` read as `-`. */
+export const canonicalHeaderName = (name: string) => name.toLowerCase().replaceAll('_', '-');
+
+export interface HeaderRules {
+  /** Canonical names to strip (identity headers, configured extras, injected names). */
+  strip: ReadonlySet<string>;
+  /** Cookie names jitgate owns; dropped from the Cookie header (compared case-sensitively by prefix). */
+  cookiePrefixes: readonly string[];
+  trustProxy: boolean;
+}
+
+export function buildHeaderRules(options: {
+  assertionHeader: string;
+  injectedHeaders: readonly string[];
+  extraStrip: readonly string[];
+  cookieName: string;
+  trustProxy: boolean;
+}): HeaderRules {
+  const strip = new Set(
+    [
+      ...BUILT_IN_IDENTITY_HEADERS,
+      options.assertionHeader,
+      ...options.injectedHeaders,
+      ...options.extraStrip,
+    ].map(canonicalHeaderName),
+  );
+  return { strip, cookiePrefixes: [options.cookieName, 'jitgate'], trustProxy: options.trustProxy };
+}
+
+function withoutOwnCookies(value: string, prefixes: readonly string[]): string {
+  return value
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => {
+      if (part === '') return false;
+      const name = part.slice(0, Math.max(0, part.indexOf('='))).trim() || part;
+      const lower = name.toLowerCase();
+      return !prefixes.some((prefix) => lower.startsWith(prefix.toLowerCase()));
+    })
+    .join('; ');
+}
+
+export interface ForwardedFor {
+  clientIp: string;
+  proto: 'http' | 'https';
+  host: string;
+}
+
+/**
+ * Returns a flat [name, value, name, value, …] list for the upstream request. `inject` holds the
+ * identity headers to set after stripping; `forwarded` describes the client connection.
+ */
+export function upstreamHeaders(
+  rawHeaders: readonly string[],
+  rules: HeaderRules,
+  inject: readonly (readonly [string, string])[],
+  forwarded: ForwardedFor,
+): string[] {
+  const connectionTokens = new Set<string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if ((rawHeaders[i] ?? '').toLowerCase() === 'connection') {
+      for (const token of (rawHeaders[i + 1] ?? '').split(','))
+        connectionTokens.add(canonicalHeaderName(token.trim()));
+    }
+  }
+  const out: string[] = [];
+  let priorForwardedFor = '';
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] ?? '';
+    const value = rawHeaders[i + 1] ?? '';
+    const canonical = canonicalHeaderName(name);
+    if (rules.strip.has(canonical) || canonical.startsWith('x-jitgate-')) continue;
+    if (HOP_BY_HOP.has(canonical) || connectionTokens.has(canonical)) continue;
+    if (FORWARDING.has(canonical)) {
+      if (rules.trustProxy && canonical === 'x-forwarded-for') priorForwardedFor = value;
+      continue;
+    }
+    if (canonical === 'cookie') {
+      const kept = withoutOwnCookies(value, rules.cookiePrefixes);
+      if (kept !== '') out.push(name, kept);
+      continue;
+    }
+    out.push(name, value);
+  }
+  out.push(
+    'x-forwarded-for',
+    priorForwardedFor ? `${priorForwardedFor}, ${forwarded.clientIp}` : forwarded.clientIp,
+    'x-forwarded-proto',
+    forwarded.proto,
+    'x-forwarded-host',
+    forwarded.host,
+  );
+  for (const [name, value] of inject) out.push(name, value);
+  return out;
+}
+
+/** Response headers the proxy never passes back: hop-by-hop ones and cookies in jitgate's name. */
+export function downstreamHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  rules: HeaderRules,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const canonical = canonicalHeaderName(name);
+    if (HOP_BY_HOP.has(canonical)) continue;
+    if (canonical === 'set-cookie') {
+      const cookies = (Array.isArray(value) ? value : [value]).filter(
+        (cookie) =>
+          !rules.cookiePrefixes.some((p) =>
+            cookie.trim().toLowerCase().startsWith(p.toLowerCase()),
+          ),
+      );
+      if (cookies.length > 0) out[name] = cookies;
+      continue;
+    }
+    out[name] = value;
+  }
+  return out;
+}

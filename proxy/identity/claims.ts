@@ -1,0 +1,44 @@
+/** Turns verified ID token claims into a jitgate user, mapping IdP groups through config. */
+import type { IdentityProviderConfig } from '../config/schema.js';
+import { JitgateError } from '../shared/errors.js';
+import type { UserRecord } from '../store/types.js';
+
+const GROUP = /^[a-z][a-z0-9-]{0,62}$/;
+
+const stringClaim = (claims: Record<string, unknown>, name: string): string | null => {
+  const value = claims[name];
+  return typeof value === 'string' && value.length > 0 && value.length <= 512 ? value : null;
+};
+
+export function mapGroups(idp: IdentityProviderConfig, raw: unknown): string[] {
+  const idpGroups = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
+  const groups = new Set<string>();
+  for (const group of idpGroups) {
+    if (typeof group !== 'string') continue;
+    const mapped = idp.groupMap[group];
+    if (mapped) mapped.forEach((g) => groups.add(g));
+    else if (idp.passUnmappedGroups && GROUP.test(group)) groups.add(group);
+  }
+  return [...groups].sort();
+}
+
+export function userFromClaims(
+  idp: IdentityProviderConfig,
+  claims: Record<string, unknown>,
+  now: number,
+): UserRecord {
+  const subject = stringClaim(claims, 'sub');
+  if (!subject) throw new JitgateError(401, 'login_failed', 'the ID token has no subject');
+  const email = stringClaim(claims, 'email');
+  return {
+    id: `${idp.id}:${subject}`,
+    idp: idp.id,
+    subject,
+    username: stringClaim(claims, idp.usernameClaim) ?? email ?? subject,
+    email,
+    name: stringClaim(claims, 'name'),
+    groups: mapGroups(idp, claims[idp.groupsClaim]),
+    kind: idp.kind,
+    lastLoginAt: now,
+  };
+}

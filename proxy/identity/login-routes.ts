@@ -1,0 +1,147 @@
+/**
+ * The OIDC login: /auth/login sends the person to their IdP, /auth/callback verifies the answer
+ * (state, nonce, issuer, PKCE) and starts a fresh session, /auth/logout ends it, /auth/app carries
+ * a logged-in session to an app host. A callback is redeemed once: its transaction is deleted
+ * before the code is exchanged, so a replay finds nothing.
+ */
+import express, { type Request, type Response } from 'express';
+import type { IdentityProviderConfig } from '../config/schema.js';
+import { JitgateError, badRequest } from '../shared/errors.js';
+import { html, page } from '../shared/html.js';
+import type { Logger } from '../shared/logger.js';
+import type { UserRecord, UserRepository } from '../store/types.js';
+import type { AppHandoff } from './app-handoff.js';
+import { userFromClaims } from './claims.js';
+import type { OidcRelyingParty } from './oidc-client.js';
+import { checkRedirect, safeRedirect, type RedirectPolicy } from './redirect.js';
+import '../server/request-id.js';
+import './session-types.js';
+import { sessionUserOf } from './session-user.js';
+
+const LOGIN_TTL_MS = 10 * 60_000;
+const MAX_OPEN_LOGINS = 5;
+
+export interface LoginProvider {
+  config: IdentityProviderConfig;
+  rp: OidcRelyingParty;
+}
+
+export interface LoginRoutesDeps {
+  providers: Map<string, LoginProvider>;
+  portalOrigin: string;
+  redirects: RedirectPolicy;
+  users: UserRepository;
+  handoff: AppHandoff;
+  now: () => number;
+  log: Logger;
+  onLogin?(user: UserRecord): void;
+}
+
+const promisify = (fn: (cb: (err?: unknown) => void) => void) =>
+  new Promise<void>((resolve, reject) =>
+    fn((err) =>
+      err ? reject(err instanceof Error ? err : new Error('session store failed')) : resolve(),
+    ),
+  );
+
+const queryString = (req: Request, name: string): string | undefined => {
+  const value: unknown = req.query[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+export function loginRoutes(deps: LoginRoutesDeps): express.Router {
+  const router = express.Router();
+  const callbackUrl = `${deps.portalOrigin}/auth/callback`;
+
+  function chooser(res: Response, returnTo: string) {
+    const links = [...deps.providers.values()].map(
+      ({ config }) =>
+        html`<p>
+          <a class="button" href="/auth/login?idp=${config.id}&rd=${encodeURIComponent(returnTo)}"
+            >Sign in with ${config.name ?? config.id}</a
+          >
+        </p>`,
+    );
+    res.type('html').send(
+      page(
+        'Sign in',
+        html`<h1>Sign in to jitgate</h1>
+          ${links}`,
+      ),
+    );
+  }
+
+  router.get('/auth/login', async (req, res) => {
+    const returnTo = safeRedirect(queryString(req, 'rd'), deps.redirects);
+    const idpId =
+      queryString(req, 'idp') ??
+      (deps.providers.size === 1 ? [...deps.providers.keys()][0] : undefined);
+    if (idpId === undefined) return chooser(res, returnTo);
+    const provider = deps.providers.get(idpId);
+    if (!provider) throw badRequest('unknown_idp', 'unknown identity provider');
+    const { url, checks } = await provider.rp.start(callbackUrl);
+    const open = Object.entries(req.session.logins ?? {})
+      .filter(([, tx]) => deps.now() - tx.startedAt < LOGIN_TTL_MS)
+      .slice(-(MAX_OPEN_LOGINS - 1));
+    req.session.logins = Object.fromEntries([
+      ...open,
+      [checks.state, { idp: idpId, checks, returnTo, startedAt: deps.now() }],
+    ]);
+    await promisify((cb) => req.session.save(cb));
+    res.redirect(302, url);
+  });
+
+  router.get('/auth/callback', async (req, res) => {
+    const state = queryString(req, 'state');
+    const tx = state ? req.session.logins?.[state] : undefined;
+    if (!state || !tx || deps.now() - tx.startedAt >= LOGIN_TTL_MS) {
+      throw badRequest(
+        'login_expired',
+        'this login is unknown, used or expired; please sign in again',
+      );
+    }
+    delete req.session.logins?.[state];
+    await promisify((cb) => req.session.save(cb));
+    const provider = deps.providers.get(tx.idp);
+    if (!provider) throw badRequest('unknown_idp', 'unknown identity provider');
+    if (queryString(req, 'error')) {
+      throw new JitgateError(401, 'login_failed', `the identity provider refused the login`);
+    }
+    const claims = await provider.rp.finish(new URL(req.originalUrl, deps.portalOrigin), tx.checks);
+    const user = userFromClaims(provider.config, claims, deps.now());
+    await deps.users.upsert(user);
+    // A new session id at login: a session id planted before login is worth nothing after it.
+    await promisify((cb) => req.session.regenerate(cb));
+    req.session.user = sessionUserOf(user, deps.now());
+    await promisify((cb) => req.session.save(cb));
+    deps.log.info('login', { user: user.id, idp: user.idp, requestId: req.id });
+    deps.onLogin?.(user);
+    res.redirect(302, tx.returnTo);
+  });
+
+  router.get('/auth/logout', (_req, res) => {
+    const body = html`<h1>Sign out</h1>
+      <form method="post" action="/auth/logout"><button type="submit">Sign out</button></form>`;
+    res.type('html').send(page('Sign out', body));
+  });
+
+  router.post('/auth/logout', async (req, res) => {
+    const user = req.session.user?.id;
+    await promisify((cb) => req.session.destroy(cb));
+    if (user) deps.log.info('logout', { user, requestId: req.id });
+    res.redirect(303, '/');
+  });
+
+  router.get('/auth/app', (req, res) => {
+    const target = checkRedirect(queryString(req, 'rd'), deps.redirects);
+    const url = target && /^https?:/.test(target) ? new URL(target) : undefined;
+    if (!url) throw badRequest('invalid_redirect', 'rd must be the URL of an app jitgate fronts');
+    if (!req.session.user) {
+      return res.redirect(302, `/auth/login?rd=${encodeURIComponent(req.originalUrl)}`);
+    }
+    const code = deps.handoff.issue(req.sessionID, url.origin, url.pathname + url.search);
+    res.redirect(302, `${url.origin}/.jitgate/auth?code=${encodeURIComponent(code)}`);
+  });
+
+  return router;
+}

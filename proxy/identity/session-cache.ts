@@ -1,0 +1,100 @@
+/**
+ * In-memory view of logged-in sessions for the gateway's hot path: one store read per session
+ * per refresh interval instead of one per request. Logout invalidates an entry at once; entries
+ * are re-read after `refreshMs` so a session ended elsewhere does not linger. Activity on app
+ * hosts keeps the session alive (throttled store touches).
+ */
+import type { SessionRepository } from '../store/types.js';
+import { sessionExpiry, type SessionLifetime } from './session-store.js';
+import { sessionUserFromJson, type SessionUser } from './session-user.js';
+
+interface Entry {
+  user: SessionUser | undefined;
+  data: string;
+  expiresAt: number;
+  loadedAt: number;
+  touchedAt: number;
+}
+
+export interface SessionCacheOptions extends SessionLifetime {
+  refreshMs?: number;
+  touchEveryMs?: number;
+  maxEntries?: number;
+}
+
+export class SessionCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Entry | undefined>>();
+  private readonly refreshMs: number;
+  private readonly touchEveryMs: number;
+  private readonly maxEntries: number;
+
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly options: SessionCacheOptions,
+  ) {
+    this.refreshMs = options.refreshMs ?? 15_000;
+    this.touchEveryMs = options.touchEveryMs ?? 60_000;
+    this.maxEntries = options.maxEntries ?? 100_000;
+  }
+
+  /** The user of a live session, from memory when fresh. Rejects when the store fails. */
+  async lookup(sid: string): Promise<SessionUser | undefined> {
+    const now = this.options.now();
+    let entry = this.entries.get(sid);
+    if (!entry || now - entry.loadedAt > this.refreshMs) entry = await this.load(sid);
+    if (!entry || entry.expiresAt <= now) return undefined;
+    if (now - entry.touchedAt > this.touchEveryMs) this.touch(sid, entry, now);
+    return entry.user;
+  }
+
+  invalidate(sid: string): void {
+    this.entries.delete(sid);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private touch(sid: string, entry: Entry, now: number) {
+    entry.touchedAt = now;
+    entry.expiresAt = sessionExpiry(entry.data, this.options);
+    // A failed touch only shortens the session; the next request retries.
+    this.sessions.touch(sid, entry.expiresAt).catch(() => {
+      entry.touchedAt = 0;
+    });
+  }
+
+  private load(sid: string): Promise<Entry | undefined> {
+    let pending = this.loading.get(sid);
+    if (!pending) {
+      pending = this.sessions
+        .get(sid)
+        .then((row) => {
+          if (!row) {
+            this.entries.delete(sid);
+            return undefined;
+          }
+          const now = this.options.now();
+          const entry: Entry = {
+            user: sessionUserFromJson(row.data),
+            data: row.data,
+            expiresAt: row.expiresAt,
+            loadedAt: now,
+            touchedAt: now,
+          };
+          if (this.entries.size >= this.maxEntries) this.evictOldest();
+          this.entries.set(sid, entry);
+          return entry;
+        })
+        .finally(() => this.loading.delete(sid));
+      this.loading.set(sid, pending);
+    }
+    return pending;
+  }
+
+  private evictOldest() {
+    const oldest = this.entries.keys().next();
+    if (!oldest.done) this.entries.delete(oldest.value);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * express-session's store, backed by jitgate's Store. Sessions end at the earlier of the absolute
+ * lifetime (from login) and the idle timeout (from last use); the cookie itself carries no expiry.
+ * Destroying a session tells the gateway's cache at once.
+ */
+import session from 'express-session';
+import type { SessionRepository } from '../store/types.js';
+import { sessionUserFromJson } from './session-user.js';
+
+export interface SessionLifetime {
+  maxAgeMs: number;
+  idleTimeoutMs: number;
+  now: () => number;
+}
+
+export function sessionExpiry(data: string, lifetime: SessionLifetime): number {
+  const now = lifetime.now();
+  const idle = now + lifetime.idleTimeoutMs;
+  const loginAt = sessionUserFromJson(data)?.loginAt;
+  // Before login (only the OIDC transaction is kept) a session lives just long enough to log in.
+  if (loginAt === undefined) return Math.min(idle, now + 15 * 60_000);
+  return Math.min(idle, loginAt + lifetime.maxAgeMs);
+}
+
+type Callback = (error?: unknown) => void;
+
+export class JitgateSessionStore extends session.Store {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly lifetime: SessionLifetime,
+    private readonly onDestroy: (sid: string) => void,
+  ) {
+    super();
+  }
+
+  override get(sid: string, callback: (error: unknown, data?: session.SessionData | null) => void) {
+    this.sessions.get(sid).then(
+      (row) => {
+        if (!row || row.expiresAt <= this.lifetime.now()) return callback(null, null);
+        try {
+          callback(null, JSON.parse(row.data) as session.SessionData);
+        } catch {
+          callback(null, null);
+        }
+      },
+      (error: unknown) => callback(error),
+    );
+  }
+
+  override set(sid: string, data: session.SessionData, callback?: Callback) {
+    const json = JSON.stringify(data);
+    const row = { id: sid, data: json, expiresAt: sessionExpiry(json, this.lifetime) };
+    this.sessions.set(row).then(
+      () => callback?.(),
+      (error: unknown) => callback?.(error),
+    );
+  }
+
+  override touch(sid: string, data: session.SessionData, callback?: Callback) {
+    const expiresAt = sessionExpiry(JSON.stringify(data), this.lifetime);
+    this.sessions.touch(sid, expiresAt).then(
+      () => callback?.(),
+      (error: unknown) => callback?.(error),
+    );
+  }
+
+  override destroy(sid: string, callback?: Callback) {
+    this.onDestroy(sid);
+    this.sessions.destroy(sid).then(
+      () => callback?.(),
+      (error: unknown) => callback?.(error),
+    );
+  }
+}

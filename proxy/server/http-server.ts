@@ -1,0 +1,75 @@
+/**
+ * The node:http server in front of everything: app hosts go to the gateway's fast path, anything
+ * else to Express. Errors in either never take the process down.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../shared/logger.js';
+
+export interface Dispatch {
+  request(req: IncomingMessage, res: ServerResponse): void;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+export interface HttpServer {
+  server: http.Server;
+  /** Installs the real handlers once jitgate is composed; until then requests get 503. */
+  setDispatch(dispatch: Dispatch): void;
+}
+
+const notReady: Dispatch = {
+  request: (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end(JSON.stringify({ error: { code: 'starting', message: 'jitgate is starting' } }));
+  },
+  upgrade: (_req, socket) => socket.destroy(),
+};
+
+export function createHttpServer(log: Logger): HttpServer {
+  let dispatch = notReady;
+  const server = http.createServer({
+    requestTimeout: 0, // long uploads and streams are fine; headersTimeout guards slowloris
+    headersTimeout: 20_000,
+    keepAliveTimeout: 65_000,
+    maxHeaderSize: 32 * 1024,
+  });
+  server.on('request', (req, res) => {
+    try {
+      dispatch.request(req, res);
+    } catch (error) {
+      log.error('request handler threw', { error: error as Error });
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    }
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      dispatch.upgrade(req, socket, head);
+    } catch (error) {
+      log.error('upgrade handler threw', { error: error as Error });
+      socket.destroy();
+    }
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const body = JSON.stringify({
+      error: { code: 'bad_request', message: 'malformed HTTP request' },
+    });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+  return { server, setDispatch: (next) => (dispatch = next) };
+}
+
+export function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

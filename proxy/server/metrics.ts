@@ -1,0 +1,51 @@
+/** The proxy's Prometheus series: gateway decisions, upstream latency and errors, live state. */
+import type { GrantBook } from '../access/grant-book.js';
+import type { AppRoute } from '../gateway/app-routes.js';
+import type { Decision } from '../gateway/app-gateway.js';
+import type { LiveConnections } from '../gateway/live-connections.js';
+import type { SessionCache } from '../identity/session-cache.js';
+import { Metrics } from '../shared/metrics.js';
+
+export function createGatewayMetrics(sources: {
+  live: LiveConnections;
+  sessions: SessionCache;
+  book: GrantBook;
+}) {
+  const metrics = new Metrics();
+  const requests = metrics.counter(
+    'jitgate_gateway_requests_total',
+    'App requests by resource and access decision.',
+  );
+  const upstreamErrors = metrics.counter(
+    'jitgate_gateway_upstream_errors_total',
+    'Upstream exchanges that failed.',
+  );
+  const latency = metrics.histogram(
+    'jitgate_gateway_upstream_seconds',
+    'Time from forwarding to the end of the response.',
+  );
+  metrics.gauge(
+    'jitgate_live_grants',
+    'Grants in the in-memory grant book.',
+    () => sources.book.size,
+  );
+  metrics.gauge(
+    'jitgate_live_connections',
+    'Open app exchanges and WebSockets under a grant.',
+    () => sources.live.count(),
+  );
+  metrics.gauge(
+    'jitgate_cached_sessions',
+    'Sessions in the gateway cache.',
+    () => sources.sessions.size,
+  );
+  return {
+    decision: (route: AppRoute, decision: Decision) =>
+      requests({ resource: route.resource.id, decision }),
+    upstream: (route: AppRoute, seconds: number, failed: boolean) => {
+      latency({ resource: route.resource.id }, seconds);
+      if (failed) upstreamErrors({ resource: route.resource.id });
+    },
+    render: () => metrics.render(),
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The only importer of better-sqlite3: opens the database with the pragmas jitgate relies on
+ * (WAL for concurrent readers, full sync so a grant written is a grant kept).
+ */
+import Database from 'better-sqlite3';
+
+export type SqlValue = string | number | bigint | null;
+export type SqlRow = Record<string, SqlValue>;
+
+export interface SqliteDatabase {
+  run(sql: string, params?: readonly SqlValue[]): { changes: number };
+  get(sql: string, params?: readonly SqlValue[]): SqlRow | undefined;
+  all(sql: string, params?: readonly SqlValue[]): SqlRow[];
+  exec(sql: string): void;
+  transaction<T>(work: () => T): T;
+  close(): void;
+}
+
+export function openSqlite(path: string): SqliteDatabase {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  return {
+    run: (sql, params = []) => ({ changes: prepare(sql).run(...params).changes }),
+    get: (sql, params = []) => prepare(sql).get(...params) as SqlRow | undefined,
+    all: (sql, params = []) => prepare(sql).all(...params) as SqlRow[],
+    exec: (sql) => void db.exec(sql),
+    transaction: <T>(work: () => T): T => db.transaction(work)(),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The persistence contract. SQLite implements it today; a PostgreSQL backend implements the same
+ * interface for several proxy replicas. Methods are async so both fit. Times are epoch ms.
+ */
+export type IdentityKind = 'person' | 'vendor' | 'machine';
+
+export interface UserRecord {
+  /** "<idp id>:<subject>": unique across identity providers. */
+  id: string;
+  idp: string;
+  subject: string;
+  username: string;
+  email: string | null;
+  name: string | null;
+  groups: string[];
+  kind: IdentityKind;
+  lastLoginAt: number;
+}
+
+export interface GrantRecord {
+  id: string;
+  userId: string;
+  resourceId: string;
+  startsAt: number;
+  endsAt: number;
+  reason: string | null;
+  createdBy: string;
+  createdAt: number;
+  revokedAt: number | null;
+  revokedBy: string | null;
+}
+
+export interface SessionRow {
+  id: string;
+  /** JSON as written by express-session. */
+  data: string;
+  expiresAt: number;
+}
+
+export interface UserRepository {
+  upsert(user: UserRecord): Promise<void>;
+  get(id: string): Promise<UserRecord | undefined>;
+  /** Users whose username, email or id equals `name` (case-insensitive). */
+  findByName(name: string): Promise<UserRecord[]>;
+}
+
+export interface GrantRepository {
+  insert(grant: GrantRecord): Promise<void>;
+  get(id: string): Promise<GrantRecord | undefined>;
+  /** Marks a grant revoked once; returns the updated grant, or undefined when unknown. */
+  revoke(id: string, by: string, at: number): Promise<GrantRecord | undefined>;
+  /** Grants not revoked whose end is after `now` (including ones scheduled to start later). */
+  listLive(now: number): Promise<GrantRecord[]>;
+  listForUser(userId: string): Promise<GrantRecord[]>;
+}
+
+export interface SessionRepository {
+  get(id: string): Promise<SessionRow | undefined>;
+  set(row: SessionRow): Promise<void>;
+  destroy(id: string): Promise<void>;
+  touch(id: string, expiresAt: number): Promise<void>;
+  purgeExpired(now: number): Promise<number>;
+}
+
+/** Small named values the proxy keeps across restarts: keys, secrets' hashes. */
+export interface SettingRepository {
+  get(name: string): Promise<string | undefined>;
+  /** Stores `value` unless `name` exists; returns the stored value either way. */
+  putIfAbsent(name: string, value: string): Promise<string>;
+}
+
+export interface Store {
+  readonly users: UserRepository;
+  readonly grants: GrantRepository;
+  readonly sessions: SessionRepository;
+  readonly settings: SettingRepository;
+  /** Throws when the backend cannot answer (the caller answers 503). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

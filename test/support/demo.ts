@@ -1,0 +1,34 @@
+/** Starts the demo (proxy, IdP, payroll) on a random port with a throwaway state folder. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemo, type RunningDemo } from '../../proxy/demo/start-demo.js';
+import { silentLogger } from '../../proxy/shared/logger.js';
+import { formAction, TestBrowser } from './http-client.js';
+
+export interface TestDemo extends RunningDemo {
+  /** Logs `username` in through the demo IdP's real login form; returns the browser. */
+  login(username: string, password?: string): Promise<TestBrowser>;
+  stop(): Promise<void>;
+}
+
+export async function startTestDemo(): Promise<TestDemo> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'jitgate-test-'));
+  const demo = await startDemo({ port: 0, stateDir, log: silentLogger });
+  return {
+    ...demo,
+    async login(username, password = 'demo') {
+      const browser = new TestBrowser();
+      const form = await browser.navigate(`${demo.url}/auth/login`);
+      const done = await browser.postForm(formAction(form), { username, password });
+      if (done.status !== 200 || !done.body.includes('My access')) {
+        throw new Error(`login of ${username} ended at ${done.url} with ${done.status}`);
+      }
+      return browser;
+    },
+    async stop() {
+      await demo.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
