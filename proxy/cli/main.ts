@@ -34,7 +34,7 @@ async function serve(args: string[]) {
   if (values.config) {
     const running = await startJitgate({ config: loadConfigFile(values.config) });
     console.error(`jitgate listening on ${running.url}`);
-    return running.close;
+    return () => running.close();
   }
   const port = process.env.PORT ? Number(process.env.PORT) : 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -51,7 +51,7 @@ ${logins}
   grant access:  npx jitgate grant alice payroll --for 30m
   state folder:  ${demo.stateDir}
 `);
-  return demo.close;
+  return () => demo.close();
 }
 
 async function grant(args: string[]) {

@@ -30,6 +30,8 @@ interface Source {
   /** Folder that relative clientSecretFile paths start from. */
   baseDir: string;
   lineOf: LineOf;
+  /** Whether PORT in `env` overrides server.port (files only: in-memory configs set their port). */
+  portFromEnv: boolean;
 }
 
 /** Reads and validates a YAML config file; relative secret files are found next to it. */
@@ -69,16 +71,20 @@ export function parseConfig(
     });
   }
   const lineOf: LineOf = (path) => lineOfPath(doc, lines, path);
-  return validate(raw, { name: sourceName, env, baseDir, lineOf });
+  return validate(raw, { name: sourceName, env, baseDir, lineOf, portFromEnv: true });
 }
 
-/** Validates a configuration already in memory, such as the demo's. */
+/**
+ * Validates a configuration already in memory, such as the demo's. `env` serves clientSecretEnv
+ * only: PORT is not applied, because the code that built the config already chose its port.
+ */
 export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.env): Config {
   return validate(doc, {
     name: 'configuration',
     env,
     baseDir: process.cwd(),
     lineOf: () => undefined,
+    portFromEnv: false,
   });
 }
 
@@ -87,7 +93,7 @@ function validate(raw: unknown, source: Source): Config {
   if (shape !== undefined) throw new ConfigError(source.name, [shape]);
   const parsed = configSchema.safeParse(raw, { error: issueText });
   const secrets = resolveSecrets(raw, source);
-  const port = portFromEnv(source.env);
+  const port = source.portFromEnv ? portFromEnv(source.env) : { problems: [] };
   const problems: Problem[] = [
     ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues)),
     ...crossCheck(raw),

@@ -111,6 +111,12 @@ session:
     assert.deepEqual(error.problems, [
       'the PORT environment variable must be a port number (0-65535)',
     ]);
+    // An in-memory config (the demo's) already carries the port its code listens on.
+    const doc = {
+      server: { port: 0 },
+      identityProviders: [{ id: 'x', issuer: 'https://a.example', clientId: 'c' }],
+    };
+    assert.equal(validateConfig(doc, { PORT: '9090' }).server.port, 0);
   });
 });
 
