@@ -20,7 +20,7 @@ export function parseDuration(text: string): number | undefined {
 
 /** Renders milliseconds the way people write them: 5400000 → "1h30m". */
 export function formatDuration(ms: number): string {
-  if (ms <= 0) return '0s';
+  if (!Number.isFinite(ms) || ms <= 0) return '0s';
   let rest = Math.round(ms / 1000);
   const parts: string[] = [];
   for (const [unit, size] of [
