@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { validateConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../shared/logger.js';
-import { createHttpServer, listen } from '../server/http-server.js';
+import { alsoListen, createHttpServer, listen } from '../server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../server/start.js';
 import { DEMO_USERS, demoConfig } from './demo-config.js';
 import { createDemoIdp } from './idp.js';
@@ -17,6 +17,8 @@ export interface DemoOptions {
   port?: number;
   stateDir?: string;
   log?: Logger;
+  /** Use this URL as the payroll upstream instead of starting the demo app (benchmarks). */
+  payrollUrl?: string;
 }
 
 export interface RunningDemo {
@@ -32,9 +34,12 @@ export interface RunningDemo {
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const log = options.log ?? createLogger();
   const stateDir = resolve(options.stateDir ?? '.jitgate');
-  const payroll = await startPayrollApp();
+  const payroll: PayrollApp = options.payrollUrl
+    ? { url: options.payrollUrl, close: async () => undefined }
+    : await startPayrollApp();
   const http = createHttpServer(log);
   const port = await listen(http.server, options.port ?? 8080, '127.0.0.1');
+  await alsoListen(http.server, port, '::1');
   try {
     const clientSecret = randomBytes(24).toString('base64url');
     const config = validateConfig(

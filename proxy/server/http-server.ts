@@ -73,3 +73,27 @@ export function listen(server: http.Server, port: number, host: string): Promise
     });
   });
 }
+
+/**
+ * Also serves `server`'s handlers on another address (the demo adds [::1] so "localhost" works
+ * wherever it resolves to IPv6 first). Resolves undefined when that address is not available.
+ */
+export function alsoListen(
+  server: http.Server,
+  port: number,
+  host: string,
+): Promise<http.Server | undefined> {
+  const twin = http.createServer({
+    headersTimeout: 20_000,
+    keepAliveTimeout: 65_000,
+    maxHeaderSize: 32 * 1024,
+  });
+  twin.on('request', (req, res) => server.emit('request', req, res));
+  twin.on('upgrade', (req, socket, head) => server.emit('upgrade', req, socket, head));
+  twin.on('clientError', (error, socket) => server.emit('clientError', error, socket));
+  server.once('close', () => twin.close());
+  return listen(twin, port, host).then(
+    () => twin,
+    () => undefined,
+  );
+}
