@@ -3,46 +3,13 @@
  * a migration that has shipped is never edited.
  */
 import type { SqliteDatabase } from './database.js';
+import { CORE } from './migrations/001-core.js';
 
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE users (
-     id TEXT PRIMARY KEY,
-     idp TEXT NOT NULL,
-     subject TEXT NOT NULL,
-     username TEXT NOT NULL,
-     email TEXT,
-     name TEXT,
-     groups_json TEXT NOT NULL,
-     kind TEXT NOT NULL,
-     last_login_at INTEGER NOT NULL
-   );
-   CREATE INDEX users_username ON users (lower(username));
-   CREATE INDEX users_email ON users (lower(email));
-   CREATE TABLE grants (
-     id TEXT PRIMARY KEY,
-     user_id TEXT NOT NULL REFERENCES users (id),
-     resource_id TEXT NOT NULL,
-     starts_at INTEGER NOT NULL,
-     ends_at INTEGER NOT NULL,
-     reason TEXT,
-     created_by TEXT NOT NULL,
-     created_at INTEGER NOT NULL,
-     revoked_at INTEGER,
-     revoked_by TEXT
-   );
-   CREATE INDEX grants_live ON grants (ends_at) WHERE revoked_at IS NULL;
-   CREATE INDEX grants_user ON grants (user_id);
-   CREATE TABLE sessions (
-     id TEXT PRIMARY KEY,
-     data TEXT NOT NULL,
-     expires_at INTEGER NOT NULL
-   );
-   CREATE INDEX sessions_expiry ON sessions (expires_at);
-   CREATE TABLE settings (
-     name TEXT PRIMARY KEY,
-     value TEXT NOT NULL
-   );`,
-];
+/**
+ * Every migration in order. Each area adds its own file under migrations/ and one line here;
+ * the position in this list is the schema version.
+ */
+const MIGRATIONS: readonly string[] = [CORE];
 
 export function migrate(db: SqliteDatabase): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');

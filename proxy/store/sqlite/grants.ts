@@ -1,0 +1,65 @@
+/** SQLite implementation of GrantRepository. */
+import type { GrantRecord, GrantRepository } from '../types.js';
+import { int, optionalInt, optionalText, text } from './rows.js';
+import type { SqlRow, SqliteDatabase } from './database.js';
+
+export function toGrant(row: SqlRow): GrantRecord {
+  return {
+    id: text(row, 'id'),
+    userId: text(row, 'user_id'),
+    resourceId: text(row, 'resource_id'),
+    startsAt: int(row, 'starts_at'),
+    endsAt: int(row, 'ends_at'),
+    reason: optionalText(row, 'reason'),
+    createdBy: text(row, 'created_by'),
+    createdAt: int(row, 'created_at'),
+    revokedAt: optionalInt(row, 'revoked_at'),
+    revokedBy: optionalText(row, 'revoked_by'),
+  };
+}
+
+export function createGrantRepository(db: SqliteDatabase): GrantRepository {
+  const grantById = (id: string) => {
+    const row = db.get('SELECT * FROM grants WHERE id = ?', [id]);
+    return row ? toGrant(row) : undefined;
+  };
+  return {
+    insert: async (g) => {
+      db.run(
+        `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
+           created_at, revoked_at, revoked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          g.id,
+          g.userId,
+          g.resourceId,
+          g.startsAt,
+          g.endsAt,
+          g.reason,
+          g.createdBy,
+          g.createdAt,
+          g.revokedAt,
+          g.revokedBy,
+        ],
+      );
+    },
+    get: async (id) => grantById(id),
+    revoke: async (id, by, at) =>
+      db.transaction(() => {
+        db.run(
+          'UPDATE grants SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL',
+          [at, by, id],
+        );
+        return grantById(id);
+      }),
+    listLive: async (now) =>
+      db
+        .all('SELECT * FROM grants WHERE revoked_at IS NULL AND ends_at > ? ORDER BY starts_at', [
+          now,
+        ])
+        .map(toGrant),
+    listForUser: async (userId) =>
+      db
+        .all('SELECT * FROM grants WHERE user_id = ? ORDER BY created_at DESC', [userId])
+        .map(toGrant),
+  };
+}

@@ -1,0 +1,30 @@
+/** SQLite implementation of SessionRepository. */
+import type { SessionRepository, SessionRow } from '../types.js';
+import { int, text } from './rows.js';
+import type { SqliteDatabase } from './database.js';
+
+export function createSessionRepository(db: SqliteDatabase): SessionRepository {
+  return {
+    get: async (id): Promise<SessionRow | undefined> => {
+      const row = db.get('SELECT * FROM sessions WHERE id = ?', [id]);
+      return row
+        ? { id: text(row, 'id'), data: text(row, 'data'), expiresAt: int(row, 'expires_at') }
+        : undefined;
+    },
+    set: async (s) => {
+      db.run(
+        `INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
+        [s.id, s.data, s.expiresAt],
+      );
+    },
+    destroy: async (id) => {
+      db.run('DELETE FROM sessions WHERE id = ?', [id]);
+    },
+    touch: async (id, expiresAt) => {
+      db.run('UPDATE sessions SET expires_at = ? WHERE id = ?', [expiresAt, id]);
+    },
+    purgeExpired: async (now) =>
+      db.run('DELETE FROM sessions WHERE expires_at <= ?', [now]).changes,
+  };
+}
