@@ -74,6 +74,12 @@ export interface Store {
   readonly grants: GrantRepository;
   readonly sessions: SessionRepository;
   readonly settings: SettingRepository;
+  /**
+   * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
+   * none of it does. This is how an action and the audit event that records it stay together,
+   * and why the audit chain never forks. `work` must only await this store (no network).
+   */
+  atomic<T>(work: () => Promise<T>): Promise<T>;
   /** Throws when the backend cannot answer (the caller answers 503). */
   ping(): Promise<void>;
   close(): Promise<void>;

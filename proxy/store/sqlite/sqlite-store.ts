@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Store } from '../types.js';
+import { Mutex } from '../../shared/mutex.js';
 import { openSqlite } from './database.js';
 import { createGrantRepository } from './grants.js';
 import { migrate } from './migrations.js';
@@ -13,11 +14,24 @@ export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = openSqlite(path);
   migrate(db);
+  const writer = new Mutex();
   return {
     users: createUserRepository(db),
     grants: createGrantRepository(db),
     sessions: createSessionRepository(db),
     settings: createSettingRepository(db),
+    atomic: (work) =>
+      writer.run(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work();
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
     ping: async () => {
       db.get('SELECT 1 AS ok');
     },
