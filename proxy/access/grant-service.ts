@@ -23,6 +23,7 @@ export interface AdminGrantInput {
   actor: string;
 }
 
+export const MIN_ADMIN_GRANT_MS = 1_000;
 export const MAX_ADMIN_GRANT_MS = 7 * 86_400_000;
 
 export const newGrantId = () => `grt_${randomBytes(12).toString('base64url')}`;
@@ -58,7 +59,7 @@ export class GrantService {
       throw notFound('unknown_resource', `no resource "${input.resource}"`);
     if (
       !Number.isFinite(input.durationMs) ||
-      input.durationMs <= 0 ||
+      input.durationMs < MIN_ADMIN_GRANT_MS ||
       input.durationMs > MAX_ADMIN_GRANT_MS
     )
       throw new JitgateError(400, 'invalid_duration', 'duration must be between 1s and 7d');

@@ -53,7 +53,7 @@ export const canonicalHeaderName = (name: string) => name.toLowerCase().replaceA
 export interface HeaderRules {
   /** Canonical names to strip (identity headers, configured extras, injected names). */
   strip: ReadonlySet<string>;
-  /** Cookie names jitgate owns; dropped from the Cookie header (compared case-sensitively by prefix). */
+  /** Cookie names jitgate owns; dropped from the Cookie header (compared case-insensitively by prefix). */
   cookiePrefixes: readonly string[];
   trustProxy: boolean;
 }
@@ -112,16 +112,23 @@ export function upstreamHeaders(
         connectionTokens.add(canonicalHeaderName(token.trim()));
     }
   }
+  // Whatever is injected replaces every incoming copy, so it reaches the app exactly once. Host
+  // is injected when the resource preserves it; otherwise the upstream client sets its own.
+  const injected = new Set(inject.map(([name]) => canonicalHeaderName(name)));
+  injected.add('host');
   const out: string[] = [];
-  let priorForwardedFor = '';
+  const priorForwardedFor: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] ?? '';
     const value = rawHeaders[i + 1] ?? '';
     const canonical = canonicalHeaderName(name);
     if (rules.strip.has(canonical) || canonical.startsWith('x-jitgate-')) continue;
+    if (injected.has(canonical)) continue;
     if (HOP_BY_HOP.has(canonical) || connectionTokens.has(canonical)) continue;
     if (FORWARDING.has(canonical)) {
-      if (rules.trustProxy && canonical === 'x-forwarded-for') priorForwardedFor = value;
+      // Repeated X-Forwarded-For lines form one list (RFC 9110 §5.3).
+      if (rules.trustProxy && canonical === 'x-forwarded-for' && value.trim() !== '')
+        priorForwardedFor.push(value.trim());
       continue;
     }
     if (canonical === 'cookie') {
@@ -133,7 +140,7 @@ export function upstreamHeaders(
   }
   out.push(
     'x-forwarded-for',
-    priorForwardedFor ? `${priorForwardedFor}, ${forwarded.clientIp}` : forwarded.clientIp,
+    [...priorForwardedFor, forwarded.clientIp].join(', '),
     'x-forwarded-proto',
     forwarded.proto,
     'x-forwarded-host',

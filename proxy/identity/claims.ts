@@ -15,7 +15,8 @@ export function mapGroups(idp: IdentityProviderConfig, raw: unknown): string[] {
   const groups = new Set<string>();
   for (const group of idpGroups) {
     if (typeof group !== 'string') continue;
-    const mapped = idp.groupMap[group];
+    // Own keys only: a group named "constructor" must not find Object.prototype's.
+    const mapped = Object.hasOwn(idp.groupMap, group) ? idp.groupMap[group] : undefined;
     if (mapped) mapped.forEach((g) => groups.add(g));
     else if (idp.passUnmappedGroups && GROUP.test(group)) groups.add(group);
   }

@@ -1,7 +1,7 @@
 /**
  * Post-login redirects: only to paths of the portal or origins of the apps jitgate fronts.
  * Everything else, including tricks browsers normalise (`//evil`, `/\evil`, `/%5cevil`, tabs and
- * newlines inside the scheme), falls back to the portal's home.
+ * newlines inside the scheme, `/..//evil`), falls back to the portal's home.
  */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what we refuse
 const SUSPICIOUS = /[\u0000-\u001f\u007f\\]|%5c|%2f%2f|%09|%0a|%0d/i;
@@ -28,7 +28,12 @@ export function checkRedirect(raw: unknown, policy: RedirectPolicy): string | un
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   if (url.username !== '' || url.password !== '') return undefined;
-  if (url.origin === policy.portalOrigin) return url.pathname + url.search + url.hash;
+  if (url.origin === policy.portalOrigin) {
+    // Dot segments can collapse into "//host" ("/..//evil", "/%2e//evil"), which a browser
+    // reads as another origin: refuse what normalises that way.
+    const path = url.pathname + url.search + url.hash;
+    return path.startsWith('//') ? undefined : path;
+  }
   if (relative) return undefined;
   return policy.isAppOrigin(url.origin) ? url.href : undefined;
 }

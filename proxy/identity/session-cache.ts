@@ -50,6 +50,9 @@ export class SessionCache {
 
   invalidate(sid: string): void {
     this.entries.delete(sid);
+    // A store read already on its way may predate the logout: it still answers the lookups
+    // waiting on it, but must not put the session back in the cache.
+    this.loading.delete(sid);
   }
 
   get size(): number {
@@ -66,30 +69,33 @@ export class SessionCache {
   }
 
   private load(sid: string): Promise<Entry | undefined> {
-    let pending = this.loading.get(sid);
-    if (!pending) {
-      pending = this.sessions
-        .get(sid)
-        .then((row) => {
-          if (!row) {
-            this.entries.delete(sid);
-            return undefined;
-          }
-          const now = this.options.now();
-          const entry: Entry = {
-            user: sessionUserFromJson(row.data),
-            data: row.data,
-            expiresAt: row.expiresAt,
-            loadedAt: now,
-            touchedAt: now,
-          };
-          if (this.entries.size >= this.maxEntries) this.evictOldest();
-          this.entries.set(sid, entry);
-          return entry;
-        })
-        .finally(() => this.loading.delete(sid));
-      this.loading.set(sid, pending);
-    }
+    const existing = this.loading.get(sid);
+    if (existing) return existing;
+    const pending: Promise<Entry | undefined> = this.sessions
+      .get(sid)
+      .then((row) => {
+        const invalidated = this.loading.get(sid) !== pending;
+        if (!row) {
+          if (!invalidated) this.entries.delete(sid);
+          return undefined;
+        }
+        const now = this.options.now();
+        const entry: Entry = {
+          user: sessionUserFromJson(row.data),
+          data: row.data,
+          expiresAt: row.expiresAt,
+          loadedAt: now,
+          touchedAt: now,
+        };
+        if (invalidated) return entry;
+        if (this.entries.size >= this.maxEntries) this.evictOldest();
+        this.entries.set(sid, entry);
+        return entry;
+      })
+      .finally(() => {
+        if (this.loading.get(sid) === pending) this.loading.delete(sid);
+      });
+    this.loading.set(sid, pending);
     return pending;
   }
 

@@ -22,15 +22,37 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-function redact(fields: LogFields): LogFields {
-  const out: LogFields = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (SECRET_KEYS.test(key)) out[key] = '[redacted]';
-    else if (value instanceof Error) out[key] = { name: value.name, message: value.message };
-    else out[key] = value;
+const MAX_DEPTH = 8;
+
+const isPlainObject = (value: object): value is Record<string, unknown> => {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * Masks secret keys at any depth of plain objects and arrays (a request's `headers` slipped into
+ * a context object still loses its cookie), and cuts cycles so a log call never throws.
+ */
+function redactValue(value: unknown, depth: number, ancestors: Set<object>): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (value === null || typeof value !== 'object') return value;
+  if (!Array.isArray(value) && !isPlainObject(value)) return value;
+  if (ancestors.has(value)) return '[circular]';
+  if (depth >= MAX_DEPTH) return '[truncated]';
+  ancestors.add(value);
+  let out: unknown;
+  if (Array.isArray(value)) out = value.map((item) => redactValue(item, depth + 1, ancestors));
+  else {
+    const fields: LogFields = {};
+    for (const [key, item] of Object.entries(value))
+      fields[key] = SECRET_KEYS.test(key) ? '[redacted]' : redactValue(item, depth + 1, ancestors);
+    out = fields;
   }
+  ancestors.delete(value);
   return out;
 }
+
+const redact = (fields: LogFields) => redactValue(fields, 0, new Set()) as LogFields;
 
 export function createLogger(options: LoggerOptions = {}, base: LogFields = {}): Logger {
   const threshold = LEVELS[options.level ?? 'info'];

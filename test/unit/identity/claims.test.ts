@@ -1,0 +1,163 @@
+// From verified ID token claims to a jitgate user: ids, username fallbacks, and group mapping.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { validateConfig } from '../../../proxy/config/load.js';
+import type { IdentityProviderConfig } from '../../../proxy/config/schema.js';
+import { mapGroups, userFromClaims } from '../../../proxy/identity/claims.js';
+import { JitgateError } from '../../../proxy/shared/errors.js';
+
+const T0 = 1_700_000_000_000;
+
+/** An IdP as the config loader produces it (defaults filled in), with `extra` on top. */
+function idpWith(extra: Record<string, unknown> = {}): IdentityProviderConfig {
+  const config = validateConfig(
+    {
+      identityProviders: [
+        { id: 'corp', issuer: 'https://login.example.com', clientId: 'jitgate', ...extra },
+      ],
+    },
+    {},
+  );
+  const idp = config.identityProviders[0];
+  assert.ok(idp);
+  return idp;
+}
+
+const mapped = idpWith({
+  groupMap: { 'Payroll Admins': ['payroll-admins', 'staff'], Engineers: ['staff', 'eng'] },
+});
+const passing = idpWith({ groupMap: { Engineers: ['eng'] }, passUnmappedGroups: true });
+
+void describe('mapGroups', () => {
+  void test('maps IdP groups through groupMap, de-duplicated and sorted', () => {
+    assert.deepEqual(mapGroups(mapped, ['Engineers', 'Payroll Admins']), [
+      'eng',
+      'payroll-admins',
+      'staff',
+    ]);
+  });
+
+  void test('drops unmapped groups unless passUnmappedGroups', () => {
+    assert.deepEqual(mapGroups(mapped, ['Engineers', 'ops', 'Finance']), ['eng', 'staff']);
+    assert.deepEqual(mapGroups(passing, ['Engineers', 'ops', 'support-2']), [
+      'eng',
+      'ops',
+      'support-2',
+    ]);
+  });
+
+  void test('passes only unmapped names that are valid jitgate group names', () => {
+    const invalid = [
+      'Finance',
+      'Domain Users',
+      '2fa-users',
+      '-ops',
+      'ops_team',
+      'ops.team',
+      'ops\nadmins',
+      'a'.repeat(64),
+      '',
+      'CN=admins,OU=groups',
+      'grüppe',
+    ];
+    assert.deepEqual(mapGroups(passing, [...invalid, 'a'.repeat(63), 'x']), ['a'.repeat(63), 'x']);
+  });
+
+  void test('a single string claim counts as one group', () => {
+    assert.deepEqual(mapGroups(mapped, 'Engineers'), ['eng', 'staff']);
+    assert.deepEqual(mapGroups(passing, 'ops'), ['ops']);
+  });
+
+  void test('anything else gives no groups; non-string members are skipped', () => {
+    for (const raw of [undefined, null, 42, { Engineers: true }, true])
+      assert.deepEqual(mapGroups(mapped, raw), [], JSON.stringify(raw));
+    assert.deepEqual(mapGroups(passing, [42, null, ['ops'], { ops: 1 }, 'ops']), ['ops']);
+  });
+
+  void test('group names that are Object.prototype members map to nothing and do not throw', () => {
+    const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+    assert.deepEqual(mapGroups(mapped, names), []);
+    // With passUnmappedGroups they are ordinary (valid) names.
+    assert.deepEqual(mapGroups(passing, ['constructor', 'tostring']), ['constructor', 'tostring']);
+  });
+});
+
+void describe('userFromClaims', () => {
+  void test('builds the user record, id scoped by the IdP', () => {
+    const user = userFromClaims(
+      mapped,
+      {
+        sub: 'a-123',
+        email: 'alice@example.com',
+        preferred_username: 'alice',
+        name: 'Alice Liddell',
+        groups: ['Engineers'],
+      },
+      T0,
+    );
+    assert.deepEqual(user, {
+      id: 'corp:a-123',
+      idp: 'corp',
+      subject: 'a-123',
+      username: 'alice',
+      email: 'alice@example.com',
+      name: 'Alice Liddell',
+      groups: ['eng', 'staff'],
+      kind: 'person',
+      lastLoginAt: T0,
+    });
+  });
+
+  void test('the username falls back to the email, then to the subject', () => {
+    assert.equal(
+      userFromClaims(mapped, { sub: 's', email: 'e@example.com' }, T0).username,
+      'e@example.com',
+    );
+    assert.equal(userFromClaims(mapped, { sub: 's' }, T0).username, 's');
+    // Empty or non-string claims do not count.
+    assert.equal(
+      userFromClaims(mapped, { sub: 's', preferred_username: '', email: 42 }, T0).username,
+      's',
+    );
+  });
+
+  void test('a configured username claim and groups claim are used', () => {
+    const idp = idpWith({ usernameClaim: 'upn', groupsClaim: 'roles', passUnmappedGroups: true });
+    const user = userFromClaims(
+      idp,
+      { sub: 's', upn: 'alice@corp', preferred_username: 'ignored', roles: ['ops'], groups: ['x'] },
+      T0,
+    );
+    assert.equal(user.username, 'alice@corp');
+    assert.deepEqual(user.groups, ['ops']);
+  });
+
+  void test('missing optional claims become null', () => {
+    const user = userFromClaims(mapped, { sub: 's' }, T0);
+    assert.equal(user.email, null);
+    assert.equal(user.name, null);
+    assert.deepEqual(user.groups, []);
+  });
+
+  void test('overlong claims are ignored', () => {
+    const long = 'x'.repeat(513);
+    const user = userFromClaims(mapped, { sub: 's', email: long, name: long }, T0);
+    assert.equal(user.email, null);
+    assert.equal(user.name, null);
+  });
+
+  void test('the IdP kind is carried over', () => {
+    assert.equal(userFromClaims(idpWith({ kind: 'vendor' }), { sub: 's' }, T0).kind, 'vendor');
+  });
+
+  void test('a missing or unusable subject throws a 401', () => {
+    for (const claims of [{}, { sub: '' }, { sub: 42 }, { sub: null }, { sub: 'x'.repeat(513) }]) {
+      assert.throws(
+        () => userFromClaims(mapped, { email: 'a@example.com', ...claims }, T0),
+        (error: unknown) =>
+          error instanceof JitgateError && error.status === 401 && error.code === 'login_failed',
+        JSON.stringify(claims),
+      );
+    }
+  });
+});
