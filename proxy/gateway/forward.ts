@@ -3,6 +3,7 @@
  * 1.7× http-proxy here). Bodies stream both ways; nothing is buffered.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 
 export interface Upstream {
@@ -31,6 +32,17 @@ export function createUpstream(url: string): Upstream {
 const hasBody = (req: IncomingMessage) =>
   req.headers['transfer-encoding'] !== undefined ||
   (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
+/**
+ * The request body handed to undici as an async iterable, not as the stream itself. For a stream
+ * body undici 7 adds its own 'error' listener and, when an exchange whose response is already
+ * streaming gets cut (grant ended, upstream died), reports the failure twice; the second report
+ * leaves its response handler calling a null callback from a 'close' listener: an uncaught
+ * exception that takes the whole proxy down.
+ */
+async function* bodyOf(req: IncomingMessage): AsyncGenerator<Buffer> {
+  for await (const chunk of req) yield chunk as Buffer;
+}
 
 export interface ForwardCallbacks {
   /** Filters response headers before they reach the client. */
@@ -62,7 +74,8 @@ export function forward(
         path: upstream.basePath + (req.url ?? '/'),
         method: req.method as 'GET',
         headers,
-        body: hasBody(req) ? req : null,
+        // undici documents AsyncIterable bodies; its type declarations lag behind.
+        body: hasBody(req) ? (bodyOf(req) as unknown as Readable) : null,
         signal: abort.signal,
         opaque: res,
       },

@@ -6,7 +6,9 @@ import type { Logger } from '../shared/logger.js';
 
 /** body-parser and friends throw errors with a status and a type; translate the ones we expect. */
 function fromHttpError(error: unknown): JitgateError | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
+  // jitgate's own errors also carry a `status`: they keep their code and message.
+  if (typeof error !== 'object' || error === null || error instanceof JitgateError)
+    return undefined;
   const { status, type } = error as { status?: unknown; type?: unknown };
   if (type === 'entity.parse.failed')
     return new JitgateError(400, 'invalid_json', 'the body is not valid JSON');

@@ -25,6 +25,24 @@ const notReady: Dispatch = {
   upgrade: (_req, socket) => socket.destroy(),
 };
 
+/** host [":" port] per RFC 3986 (reg-name, IPv4 or an IP literal in brackets). */
+const HOST_VALUE = /^(?:\[[0-9a-f:.]+\]|[a-z0-9\-._~!$&'()*+,;=%]+)(?::\d{0,5})?$/i;
+
+/**
+ * RFC 9112 §3.2: a request with more than one Host line or an invalid Host value gets 400. Node
+ * only refuses a missing Host; it keeps the first of several, which a proxy in front may not.
+ */
+function hasValidHost(req: IncomingMessage): boolean {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2)
+    if ((req.rawHeaders[i] ?? '').toLowerCase() === 'host') count++;
+  return count === 1 && HOST_VALUE.test(req.headers.host ?? '');
+}
+
+const BAD_HOST = JSON.stringify({
+  error: { code: 'bad_request', message: 'the Host header is missing, repeated or invalid' },
+});
+
 export function createHttpServer(log: Logger): HttpServer {
   let dispatch = notReady;
   const server = http.createServer({
@@ -34,6 +52,11 @@ export function createHttpServer(log: Logger): HttpServer {
     maxHeaderSize: 32 * 1024,
   });
   server.on('request', (req, res) => {
+    if (!hasValidHost(req)) {
+      res.shouldKeepAlive = false;
+      res.writeHead(400, { 'content-type': 'application/json', 'x-jitgate-error': 'bad_request' });
+      return void res.end(BAD_HOST);
+    }
     try {
       dispatch.request(req, res);
     } catch (error) {
@@ -44,6 +67,12 @@ export function createHttpServer(log: Logger): HttpServer {
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    if (!hasValidHost(req)) {
+      return void socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nX-Jitgate-Error: bad_request\r\n` +
+          `Content-Length: ${BAD_HOST.length}\r\nConnection: close\r\n\r\n${BAD_HOST}`,
+      );
+    }
     try {
       dispatch.upgrade(req, socket, head);
     } catch (error) {

@@ -1,0 +1,202 @@
+// The real `jitgate` CLI (bin/jitgate.mjs, from source) against a running demo: `grant` prints a
+// grant id and the person reaches the app at once, `revoke` refuses them again at once; refusals
+// (unknown user, wrong admin token) exit 2 and an unreachable proxy exits 3, each with one line
+// on stderr and never a stack trace.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startTestDemo, type TestDemo } from '../../support/demo.js';
+import { rawRequest, type Reply } from '../../support/http-client.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/jitgate.mjs', import.meta.url));
+const APP_COOKIE = 'jitgate_session_app';
+
+let demo: TestDemo;
+/** The proxy as the CLI reaches it: by IP, since Node cannot resolve *.localhost names. */
+let proxyUrl: string;
+let appCookie: string;
+const tempDirs: string[] = [];
+
+before(async () => {
+  demo = await startTestDemo();
+  proxyUrl = `http://127.0.0.1:${demo.port}`;
+  const alice = await demo.login('alice');
+  const refused = await alice.navigate(`${demo.payrollOrigin}/`);
+  assert.equal(refused.status, 403);
+  appCookie = alice.jar.get('payroll.localhost', APP_COOKIE) ?? '';
+  assert.ok(appCookie);
+});
+after(async () => {
+  await demo.stop();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, JITGATE_FROM_SOURCE: '1', PORT: '' }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A user error: the given exit code, nothing on stdout, one line on stderr, no stack trace. */
+function assertOneLineError(result: CliResult, code: number, pattern: RegExp) {
+  assert.equal(result.code, code, `exit code; stderr: ${result.stderr}`);
+  assert.equal(result.stdout, '');
+  assert.doesNotMatch(result.stderr, /\n\s+at |Error:|node:internal/, 'no stack trace');
+  const lines = result.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line: ${result.stderr}`);
+  assert.match(lines[0] ?? '', /^jitgate: /);
+  assert.match(lines[0] ?? '', pattern);
+}
+
+function payrollAsAlice(): Promise<Reply> {
+  return rawRequest(`${demo.payrollOrigin}/headers`, {
+    headers: {
+      accept: 'application/json',
+      'sec-fetch-mode': 'cors',
+      cookie: `${APP_COOKIE}=${appCookie}`,
+    },
+  });
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+void describe('jitgate grant / revoke', () => {
+  void it('grants access that works at once, and revokes it at once', async () => {
+    const granted = await cli(
+      'grant',
+      'alice',
+      'payroll',
+      '--for',
+      '30m',
+      '--reason',
+      'integration test',
+      '--url',
+      proxyUrl,
+      '--state-dir',
+      demo.stateDir,
+    );
+    assert.equal(granted.code, 0, granted.stderr);
+    const id = granted.stdout.trim();
+    assert.match(id, /^grt_[A-Za-z0-9_-]{8,64}$/, 'stdout is the grant id alone');
+    assert.match(granted.stderr, /^granted alice access to payroll until \d{4}-/);
+    assert.doesNotMatch(granted.stderr, /jga_/, 'the admin token is never printed');
+
+    const reached = await payrollAsAlice();
+    assert.equal(reached.status, 200);
+    const grant = await demo.jitgate.store.grants.get(id);
+    assert.equal(grant?.userId, 'demo:alice');
+    assert.equal(grant?.reason, 'integration test');
+    assert.equal(grant?.createdBy, 'admin-cli');
+    assert.ok(grant && Math.abs(grant.endsAt - grant.startsAt - 30 * 60_000) < 1000);
+
+    const revoked = await cli('revoke', id, '--url', proxyUrl, '--state-dir', demo.stateDir);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.equal(revoked.stdout, '');
+    assert.equal(revoked.stderr.trim(), `revoked ${id}`);
+    const refused = await payrollAsAlice();
+    assert.equal(refused.status, 403);
+  });
+
+  void it('refuses what the proxy refuses with exit code 2', async () => {
+    const badTokenDir = mkdtempSync(join(tmpdir(), 'jitgate-cli-'));
+    tempDirs.push(badTokenDir);
+    cpSync(demo.stateDir, badTokenDir, { recursive: true });
+    writeFileSync(join(badTokenDir, 'admin-token'), `jga_${'x'.repeat(43)}\n`);
+    const [unknownUser, unknownResource, badToken, unknownGrant] = await Promise.all([
+      cli(
+        'grant',
+        'mallory',
+        'payroll',
+        '--for',
+        '30m',
+        '--url',
+        proxyUrl,
+        '--state-dir',
+        demo.stateDir,
+      ),
+      cli(
+        'grant',
+        'alice',
+        'nowhere',
+        '--for',
+        '30m',
+        '--url',
+        proxyUrl,
+        '--state-dir',
+        demo.stateDir,
+      ),
+      cli(
+        'grant',
+        'alice',
+        'payroll',
+        '--for',
+        '30m',
+        '--url',
+        proxyUrl,
+        '--state-dir',
+        badTokenDir,
+      ),
+      cli('revoke', 'grt_doesnotexist', '--url', proxyUrl, '--state-dir', demo.stateDir),
+    ]);
+    assertOneLineError(unknownUser, 2, /no user "mallory".*\(unknown_user\)/);
+    assertOneLineError(unknownResource, 2, /\(unknown_resource\)/);
+    assertOneLineError(badToken, 2, /\(admin_required\)/);
+    assertOneLineError(unknownGrant, 2, /\(unknown_grant\)/);
+    assert.equal((await payrollAsAlice()).status, 403, 'nothing was granted');
+  });
+
+  void it('exits 3 when the proxy cannot be reached', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const result = await cli(
+      'grant',
+      'alice',
+      'payroll',
+      '--for',
+      '30m',
+      '--url',
+      url,
+      '--state-dir',
+      demo.stateDir,
+    );
+    assertOneLineError(result, 3, /cannot reach jitgate at http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  void it('exits 1 on a usage error or a state folder without a token', async () => {
+    const emptyDir = mkdtempSync(join(tmpdir(), 'jitgate-cli-'));
+    tempDirs.push(emptyDir);
+    const [noToken, badDuration] = await Promise.all([
+      cli('revoke', 'grt_abcdefgh', '--url', proxyUrl, '--state-dir', emptyDir),
+      cli('grant', 'alice', 'payroll', '--url', proxyUrl, '--state-dir', demo.stateDir),
+    ]);
+    assertOneLineError(noToken, 1, /no admin token in /);
+    assert.equal(badDuration.code, 1);
+    assert.match(badDuration.stderr, /^jitgate: usage:/);
+    assert.doesNotMatch(badDuration.stderr, /\n\s+at /);
+  });
+});

@@ -1,0 +1,301 @@
+// OIDC login against the embedded IdP, through its real login form: the landing page and the
+// session's identity, session fixation (a new session id at login, the old one dead), the
+// callback's checks (missing, unknown and replayed state; wrong nonce; wrong issuer per RFC 9207),
+// logout ending portal and app access at once, and the post-login redirect allow-list.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestDemo, type TestDemo } from '../../support/demo.js';
+import { formAction, TestBrowser, type Reply } from '../../support/http-client.js';
+import { sessionIdOf } from '../../support/wire.js';
+
+const PORTAL_COOKIE = 'jitgate_session';
+const APP_COOKIE = 'jitgate_session_app';
+
+let demo: TestDemo;
+before(async () => {
+  demo = await startTestDemo();
+});
+after(() => demo.stop());
+
+interface StartedLogin {
+  browser: TestBrowser;
+  /** The portal session cookie set by /auth/login, before anyone logged in. */
+  preLoginCookie: string;
+  state: string;
+  loginForm: Reply;
+}
+
+/** GET /auth/login (one hop), then on to the IdP's login form. */
+async function startLogin(query = ''): Promise<StartedLogin> {
+  const browser = new TestBrowser();
+  const toIdp = await browser.request(`${demo.url}/auth/login${query}`);
+  assert.equal(toIdp.status, 302);
+  const location = toIdp.headers.location ?? '';
+  assert.ok(location.startsWith(`${demo.url}/idp/`), location);
+  const preLoginCookie = browser.jar.get('localhost', PORTAL_COOKIE);
+  assert.ok(preLoginCookie, 'a pre-login session holds the OIDC transaction');
+  const state = new URL(location).searchParams.get('state');
+  assert.ok(state);
+  const loginForm = await browser.navigate(location);
+  assert.equal(loginForm.status, 200);
+  return { browser, preLoginCookie, state, loginForm };
+}
+
+/** Submits the IdP form and follows redirects by hand until the one back to /auth/callback. */
+async function callbackUrlOf(login: StartedLogin, username = 'alice'): Promise<string> {
+  let reply = await login.browser.request(formAction(login.loginForm), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username, password: 'demo' }).toString(),
+  });
+  for (let hops = 0; hops < 10; hops++) {
+    const location = reply.headers.location;
+    assert.ok(location, `redirect expected at ${reply.url}, got ${reply.status}`);
+    const next = new URL(location, reply.url).href;
+    if (next.startsWith(`${demo.url}/auth/callback`)) return next;
+    reply = await login.browser.request(next);
+  }
+  throw new Error('the IdP never redirected back to /auth/callback');
+}
+
+/** /api/v1/me as this browser, or with an explicit portal cookie value. */
+function me(browser: TestBrowser, cookie?: string): Promise<Reply> {
+  return browser.request(`${demo.url}/api/v1/me`, {
+    headers: {
+      accept: 'application/json',
+      'sec-fetch-mode': 'cors',
+      ...(cookie !== undefined ? { cookie: `${PORTAL_COOKIE}=${cookie}` } : {}),
+    },
+  });
+}
+
+function assertRefused(reply: Reply, status: number, code: string) {
+  assert.equal(reply.status, status, `${reply.url}: ${reply.body.slice(0, 200)}`);
+  assert.equal(reply.headers['x-jitgate-error'], code);
+}
+
+void describe('login through the IdP', () => {
+  void it('lands on "My access" with the identity from the IdP', async () => {
+    const browser = await demo.login('alice');
+    const home = await browser.navigate(`${demo.url}/`);
+    assert.equal(home.status, 200);
+    assert.match(home.body, /<h1>My access<\/h1>/);
+    assert.match(home.body, /id="whoami">alice</);
+
+    const reply = await me(browser);
+    assert.equal(reply.status, 200);
+    const { user } = JSON.parse(reply.body) as {
+      user: { id: string; username: string; email: string; groups: string[]; kind: string };
+    };
+    assert.equal(user.id, 'demo:alice');
+    assert.equal(user.username, 'alice');
+    assert.equal(user.email, 'alice@demo.jitgate.test');
+    assert.deepEqual(user.groups, ['staff']);
+    assert.equal(user.kind, 'person');
+  });
+
+  void it('sets the portal cookie HttpOnly and SameSite, without Secure on plain http', async () => {
+    const browser = new TestBrowser();
+    const reply = await browser.request(`${demo.url}/auth/login`);
+    const line = (reply.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${PORTAL_COOKIE}=`));
+    assert.ok(line, 'a session cookie is set');
+    assert.match(line, /; HttpOnly/i);
+    assert.match(line, /; SameSite=Lax/i);
+    assert.doesNotMatch(line, /; Secure/i);
+  });
+
+  void it('issues a new session id at login and kills the pre-login one (no fixation)', async () => {
+    const login = await startLogin();
+    const callback = await callbackUrlOf(login);
+    const done = await login.browser.navigate(callback);
+    assert.equal(done.status, 200);
+    assert.match(done.body, /My access/);
+
+    const loggedIn = login.browser.jar.get('localhost', PORTAL_COOKIE);
+    assert.ok(loggedIn);
+    assert.notEqual(sessionIdOf(loggedIn), sessionIdOf(login.preLoginCookie));
+    assert.equal((await me(login.browser)).status, 200);
+
+    // Whoever planted or copied the pre-login id has nothing: it is gone from the store too.
+    assert.equal(
+      await demo.jitgate.store.sessions.get(sessionIdOf(login.preLoginCookie)),
+      undefined,
+    );
+    const planted = await me(new TestBrowser(), login.preLoginCookie);
+    assertRefused(planted, 401, 'unauthenticated');
+  });
+});
+
+void describe('the callback refuses what it cannot verify', () => {
+  void it('refuses a callback without state, and starts no session', async () => {
+    const login = await startLogin();
+    const reply = await login.browser.request(`${demo.url}/auth/callback?code=abc`);
+    assertRefused(reply, 400, 'login_expired');
+    assert.match(reply.body, /login_expired/);
+    assertRefused(await me(login.browser), 401, 'unauthenticated');
+  });
+
+  void it('refuses a callback with an unknown state, and starts no session', async () => {
+    const login = await startLogin();
+    const reply = await login.browser.request(
+      `${demo.url}/auth/callback?code=abc&state=not-the-state-we-sent`,
+    );
+    assertRefused(reply, 400, 'login_expired');
+    assertRefused(await me(login.browser), 401, 'unauthenticated');
+  });
+
+  void it('redeems a callback URL once: a replay is refused, with or without cookies', async () => {
+    const login = await startLogin();
+    const callback = await callbackUrlOf(login);
+    const first = await login.browser.request(callback);
+    assert.equal(first.status, 302);
+    assert.equal(first.headers.location, '/');
+    const loggedIn = login.browser.jar.get('localhost', PORTAL_COOKIE);
+    assert.ok(loggedIn);
+
+    // The same browser again, the pre-login cookie (as a thief of it would), and no cookie at all.
+    assertRefused(await login.browser.request(callback), 400, 'login_expired');
+    const thief = new TestBrowser();
+    const stolen = await thief.request(callback, {
+      headers: { cookie: `${PORTAL_COOKIE}=${login.preLoginCookie}` },
+    });
+    assertRefused(stolen, 400, 'login_expired');
+    assertRefused(await me(thief), 401, 'unauthenticated');
+    const stranger = new TestBrowser();
+    assertRefused(await stranger.request(callback), 400, 'login_expired');
+    assertRefused(await me(stranger), 401, 'unauthenticated');
+
+    // The legitimate session is untouched by the replays.
+    assert.equal((await me(login.browser)).status, 200);
+  });
+
+  void it('refuses an ID token whose nonce is not the one the login sent', async () => {
+    const login = await startLogin();
+    const sid = sessionIdOf(login.preLoginCookie);
+    const row = await demo.jitgate.store.sessions.get(sid);
+    assert.ok(row, 'the pre-login session is stored');
+    const data = JSON.parse(row.data) as {
+      logins: Record<string, { checks: { nonce: string } }>;
+    };
+    const tx = data.logins[login.state];
+    assert.ok(tx, 'the login transaction is kept under its state');
+    tx.checks.nonce = 'a-nonce-the-idp-never-saw';
+    await demo.jitgate.store.sessions.set({ ...row, data: JSON.stringify(data) });
+
+    const callback = await callbackUrlOf(login);
+    const reply = await login.browser.request(callback);
+    assertRefused(reply, 401, 'login_failed');
+    assertRefused(await me(login.browser), 401, 'unauthenticated');
+  });
+
+  void it('refuses a callback whose iss is not the IdP (RFC 9207 mix-up defence)', async () => {
+    const login = await startLogin();
+    const callback = new URL(await callbackUrlOf(login));
+    assert.equal(callback.searchParams.get('iss'), `${demo.url}/idp`, 'the IdP sends iss');
+    callback.searchParams.set('iss', 'http://evil.example/idp');
+    const reply = await login.browser.request(callback.href);
+    assertRefused(reply, 401, 'login_failed');
+    assertRefused(await me(login.browser), 401, 'unauthenticated');
+  });
+
+  void it('refuses a callback that carries an IdP error', async () => {
+    const login = await startLogin();
+    const reply = await login.browser.request(
+      `${demo.url}/auth/callback?error=access_denied&state=${encodeURIComponent(login.state)}`,
+    );
+    assertRefused(reply, 401, 'login_failed');
+    assertRefused(await me(login.browser), 401, 'unauthenticated');
+  });
+});
+
+void describe('logout', () => {
+  void it('ends the portal session and app access at once', async () => {
+    const browser = await demo.login('bob');
+    const grant = await demo.jitgate.grants.grant({
+      user: 'bob',
+      resource: 'payroll',
+      durationMs: 60_000,
+      actor: 'test',
+    });
+    try {
+      const app = await browser.navigate(`${demo.payrollOrigin}/headers`);
+      assert.equal(app.status, 200, app.body.slice(0, 200));
+      const appCookie = browser.jar.get('payroll.localhost', APP_COOKIE);
+      assert.ok(appCookie, 'the app host got its own cookie');
+      const portalCookie = browser.jar.get('localhost', PORTAL_COOKIE);
+      assert.ok(portalCookie);
+
+      // Signing out is a POST (a GET only shows the button, so a link cannot log anyone out).
+      const page = await browser.request(`${demo.url}/auth/logout`);
+      assert.equal(page.status, 200);
+      assert.equal((await me(browser)).status, 200);
+      const out = await browser.request(`${demo.url}/auth/logout`, { method: 'POST' });
+      assert.equal(out.status, 303);
+      assert.equal(out.headers.location, '/');
+
+      assertRefused(await me(new TestBrowser(), portalCookie), 401, 'unauthenticated');
+      const xhr = await new TestBrowser().request(`${demo.payrollOrigin}/headers`, {
+        headers: {
+          cookie: `${APP_COOKIE}=${appCookie}`,
+          'sec-fetch-mode': 'cors',
+          accept: 'application/json',
+        },
+      });
+      assertRefused(xhr, 401, 'unauthenticated');
+      const nav = await new TestBrowser().request(`${demo.payrollOrigin}/`, {
+        headers: { cookie: `${APP_COOKIE}=${appCookie}` },
+      });
+      assert.equal(nav.status, 302);
+      assert.ok(nav.headers.location?.startsWith(`${demo.url}/auth/app?rd=`));
+    } finally {
+      await demo.jitgate.grants.revoke(grant.id, 'test');
+    }
+  });
+});
+
+void describe('post-login redirects', () => {
+  async function loginWith(rd: string): Promise<Reply> {
+    const login = await startLogin(`?rd=${encodeURIComponent(rd)}`);
+    return login.browser.navigate(await callbackUrlOf(login));
+  }
+
+  for (const rd of [
+    '//evil.com',
+    '/\\evil.com',
+    '/%5cevil.com',
+    'https://evil.com/',
+    'javascript:alert(1)',
+  ]) {
+    void it(`sends rd=${rd} home instead`, async () => {
+      const done = await loginWith(rd);
+      assert.equal(done.url, `${demo.url}/`);
+      assert.match(done.body, /My access/);
+    });
+  }
+
+  void it('honours a portal path', async () => {
+    const done = await loginWith('/resources/payroll');
+    assert.equal(done.url, `${demo.url}/resources/payroll`);
+    assert.equal(done.status, 200);
+    assert.match(done.body, /<h1>Payroll<\/h1>/);
+  });
+
+  void it('/auth/app hands off only to app origins', async () => {
+    const browser = await demo.login('alice');
+    for (const rd of [
+      'http://evil.com/',
+      `${demo.url}/`,
+      '/resources/payroll',
+      '//payroll.localhost/',
+      `http://payroll.localhost:${demo.port + 1}/`,
+    ]) {
+      const reply = await browser.request(`${demo.url}/auth/app?rd=${encodeURIComponent(rd)}`);
+      assertRefused(reply, 400, 'invalid_redirect');
+    }
+    const ok = await browser.request(
+      `${demo.url}/auth/app?rd=${encodeURIComponent(`${demo.payrollOrigin}/headers?x=1`)}`,
+    );
+    assert.equal(ok.status, 302);
+    assert.ok(ok.headers.location?.startsWith(`${demo.payrollOrigin}/.jitgate/auth?code=`));
+  });
+});
