@@ -9,12 +9,14 @@ import { startDemo } from '../demo/start-demo.js';
 import { DEMO_PASSWORD, DEMO_ROLES } from '../demo/demo-config.js';
 import { startJitgate } from '../server/start.js';
 import { adminCall, CliError, type AdminTarget } from './admin-client.js';
+import { AUDIT_USAGE, auditCommand } from './audit-command.js';
 
 const USAGE = `usage:
   jitgate serve [--config FILE]              run jitgate (no config: the demo on http://localhost:8080)
   jitgate grant USER RESOURCE --for 30m [--reason TEXT]
                                              grant access now; prints the grant id
   jitgate revoke GRANT_ID                    end a grant at once
+${AUDIT_USAGE}
 options for grant/revoke:
   --url URL          the running proxy (default http://127.0.0.1:$PORT or :8080)
   --state-dir DIR    its state folder holding admin-token (default ./.jitgate)`;
@@ -104,6 +106,8 @@ async function main(argv: string[]) {
       return grant(rest);
     case 'revoke':
       return revoke(rest);
+    case 'audit':
+      return auditCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -1,3 +1,8 @@
+import type { DeliveryRepository } from '../notify/delivery-record.js';
+import type { RequestRepository } from '../access/request-record.js';
+import type { TokenRepository } from '../api/token-record.js';
+import type { AuditRepository } from '../audit/types.js';
+
 /**
  * The persistence contract. SQLite implements it today; a PostgreSQL backend implements the same
  * interface for several proxy replicas. Methods are async so both fit. Times are epoch ms.
@@ -14,6 +19,8 @@ export interface UserRecord {
   name: string | null;
   groups: string[];
   kind: IdentityKind;
+  /** String claims kept from the IdP for policy conditions. */
+  claims?: Record<string, string>;
   lastLoginAt: number;
 }
 
@@ -74,6 +81,10 @@ export interface Store {
   readonly grants: GrantRepository;
   readonly sessions: SessionRepository;
   readonly settings: SettingRepository;
+  readonly audit: AuditRepository;
+  readonly requests: RequestRepository;
+  readonly tokens: TokenRepository;
+  readonly deliveries: DeliveryRepository;
   /**
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,

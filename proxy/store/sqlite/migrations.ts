@@ -4,12 +4,16 @@
  */
 import type { SqliteDatabase } from './database.js';
 import { CORE } from './migrations/001-core.js';
+import { AUDIT } from './migrations/002-audit.js';
+import { REQUESTS } from './migrations/003-requests.js';
+import { TOKENS } from './migrations/004-tokens.js';
+import { WEBHOOKS } from './migrations/005-webhooks.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
  * the position in this list is the schema version.
  */
-const MIGRATIONS: readonly string[] = [CORE];
+const MIGRATIONS: readonly string[] = [CORE, AUDIT, REQUESTS, TOKENS, WEBHOOKS];
 
 export function migrate(db: SqliteDatabase): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');

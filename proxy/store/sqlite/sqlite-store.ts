@@ -3,11 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Store } from '../types.js';
 import { Mutex } from '../../shared/mutex.js';
+import { createAuditRepository } from './audit.js';
 import { openSqlite } from './database.js';
+import { createDeliveryRepository } from './deliveries.js';
 import { createGrantRepository } from './grants.js';
 import { migrate } from './migrations.js';
+import { createRequestRepository } from './requests.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingRepository } from './settings.js';
+import { createTokenRepository } from './tokens.js';
 import { createUserRepository } from './users.js';
 
 export function openSqliteStore(path: string): Store {
@@ -20,6 +24,10 @@ export function openSqliteStore(path: string): Store {
     grants: createGrantRepository(db),
     sessions: createSessionRepository(db),
     settings: createSettingRepository(db),
+    audit: createAuditRepository(db),
+    requests: createRequestRepository(db),
+    tokens: createTokenRepository(db),
+    deliveries: createDeliveryRepository(db),
     atomic: (work) =>
       writer.run(async () => {
         db.exec('BEGIN IMMEDIATE');

@@ -1,0 +1,165 @@
+// The auditor's page and API routes on a small Express app whose "session" is set by a test
+// header: who may read, what the filters and cursors return, and that exporting is audited.
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import express from 'express';
+import type { Session, SessionData } from 'express-session';
+import { auditApiRoutes } from '../../../proxy/api/audit-routes.js';
+import { AuditLog } from '../../../proxy/audit/audit-log.js';
+import type { AuditEvent } from '../../../proxy/audit/types.js';
+import type { SessionUser } from '../../../proxy/identity/session-user.js';
+import { auditPageRoutes } from '../../../proxy/portal/audit-page.js';
+import { errorHandler } from '../../../proxy/server/error-handler.js';
+import { silentLogger } from '../../../proxy/shared/logger.js';
+import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
+
+const T0 = Date.parse('2025-03-10T09:00:00Z');
+const user = (username: string, groups: string[]): SessionUser => ({
+  id: `corp:${username}`,
+  idp: 'corp',
+  username,
+  email: null,
+  name: null,
+  groups,
+  kind: 'person',
+  loginAt: T0,
+});
+const USERS: Record<string, SessionUser> = {
+  carol: user('carol', ['staff', 'auditors']),
+  alice: user('alice', ['staff']),
+};
+
+const store = openSqliteStore(':memory:');
+let now = T0;
+const audit = new AuditLog(store.audit, store, () => now);
+let base: string;
+let close: () => void;
+
+before(async () => {
+  for (let i = 1; i <= 60; i++) {
+    now = T0 + i * 60_000;
+    await audit.record({
+      code: i % 2 ? 'auth.login' : 'grant.started',
+      actor: i % 3 ? 'corp:alice' : 'corp:bob',
+      target: `grt_${i}`,
+      reason: i === 7 ? '<script>alert(1)</script>' : null,
+    });
+  }
+  const app = express();
+  app.use((req, _res, next) => {
+    const who = USERS[req.get('x-test-user') ?? ''];
+    req.session = { user: who } as Session & Partial<SessionData>;
+    next();
+  });
+  const deps = { audit, auditorGroups: ['auditors'] };
+  app.use('/api/v1', auditApiRoutes(deps));
+  app.use(auditPageRoutes(deps));
+  app.use(errorHandler(silentLogger));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  close = () => server.close();
+});
+after(() => close());
+
+const get = (path: string, who?: string, accept = 'application/json') =>
+  fetch(base + path, {
+    redirect: 'manual',
+    headers: { accept, ...(who ? { 'x-test-user': who } : {}) },
+  });
+const page = async (path: string, who = 'carol') => {
+  const response = await get(path, who, 'text/html');
+  return { status: response.status, body: await response.text() };
+};
+
+describe('GET /api/v1/audit', () => {
+  test('is for signed-in auditors only', async () => {
+    assert.equal((await get('/api/v1/audit')).status, 401);
+    const refused = await get('/api/v1/audit', 'alice');
+    assert.equal(refused.status, 403);
+    assert.equal(refused.headers.get('x-jitgate-error'), 'auditor_required');
+  });
+
+  test('pages forward by seq with next, and filters', async () => {
+    const read = async (query: string) =>
+      (await (await get(`/api/v1/audit?${query}`, 'carol')).json()) as {
+        events: AuditEvent[];
+        next: number | null;
+      };
+    const first = await read('limit=2');
+    assert.deepEqual([first.events.map((e) => e.seq), first.next], [[1, 2], 2]);
+    const second = await read(`limit=2&afterSeq=${first.next}`);
+    assert.deepEqual(
+      second.events.map((e) => e.seq),
+      [3, 4],
+    );
+    const bob = await read('actor=corp:bob&code=grant.started&limit=100');
+    assert.deepEqual(
+      [bob.events.map((e) => e.seq), bob.next],
+      [[6, 12, 18, 24, 30, 36, 42, 48, 54, 60], null],
+    );
+    const window = await read('from=2025-03-10T09:02:00Z&to=2025-03-10T09:04:00Z');
+    assert.deepEqual(
+      window.events.map((e) => e.seq),
+      [2, 3],
+    );
+  });
+
+  test('bad queries are 400 invalid_query', async () => {
+    for (const query of ['from=yesterday', 'limit=5000', 'afterSeq=-1', 'code=a&code=b']) {
+      const response = await get(`/api/v1/audit?${query}`, 'carol');
+      assert.equal(response.status, 400, query);
+      assert.equal(response.headers.get('x-jitgate-error'), 'invalid_query');
+    }
+  });
+
+  test('export streams JSON lines and is itself audited first', async () => {
+    const response = await get('/api/v1/audit/export?actor=corp:carol', 'carol');
+    assert.equal(response.status, 200);
+    const lines = (await response.text()).trim().split('\n');
+    const events = lines.map((line) => JSON.parse(line) as AuditEvent);
+    assert.deepEqual(
+      events.map((e) => [e.code, e.data]),
+      [['audit.exported', { filter: { actor: 'corp:carol' }, via: 'api' }]],
+    );
+    assert.equal((await audit.verify()).ok, true);
+  });
+});
+
+describe('GET /audit', () => {
+  test('sends the signed-out to login and refuses non-auditors with a 403 page', async () => {
+    const signedOut = await get('/audit', undefined, 'text/html');
+    assert.equal(signedOut.status, 302);
+    assert.match(signedOut.headers.get('location') ?? '', /^\/auth\/login\?rd=%2Faudit/);
+    const refused = await page('/audit', 'alice');
+    assert.equal(refused.status, 403);
+    assert.match(refused.body, /open to auditors only/);
+  });
+
+  test('shows the newest events first, escaped, with a link to older ones', async () => {
+    const { status, body } = await page('/audit');
+    assert.equal(status, 200);
+    const seqs = [...body.matchAll(/data-seq="(\d+)"/g)].map((m) => Number(m[1]));
+    assert.equal(seqs.length, 50);
+    assert.ok(seqs[0]! > seqs[49]!, 'newest first');
+    const older = /id="older" href="([^"]+)"/.exec(body)?.[1] ?? '';
+    const next = await page(older.replaceAll('&amp;', '&'));
+    const rest = [...next.body.matchAll(/data-seq="(\d+)"/g)].map((m) => Number(m[1]));
+    assert.ok(rest.includes(7) && Math.max(...rest) < seqs[49]!);
+    assert.ok(next.body.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+    assert.ok(!next.body.includes('<script>alert'));
+  });
+
+  test('filters keep their values and verify shows the chain result', async () => {
+    const { body } = await page('/audit?code=grant.started&actor=corp:bob&verify=1');
+    const seqs = [...body.matchAll(/data-seq="(\d+)"/g)].map((m) => Number(m[1]));
+    assert.deepEqual(seqs, [60, 54, 48, 42, 36, 30, 24, 18, 12, 6]);
+    assert.match(body, /value="corp:bob"/);
+    assert.match(body, /<option value="grant.started" selected>/);
+    assert.match(body, /Chain intact: \d+ events, head <code>[0-9a-f]{64}<\/code>/);
+    const bad = await page('/audit?from=soon');
+    assert.equal(bad.status, 200);
+    assert.match(bad.body, /class="error">from must be a date/);
+  });
+});
