@@ -59,7 +59,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       cookieKeys: [randomBytes(24).toString('base64url')],
       log: (msg, fields) => log.warn(`demo idp: ${msg}`, fields),
     });
-    const jitgate = await startJitgate({ config, log, http, mounts: [['/idp', idp.handler]] });
+    const jitgate = await startJitgate({
+      config,
+      log,
+      http,
+      mounts: [['/idp', idp.handler]],
+      configSource: 'demo',
+    });
     return {
       url: jitgate.url,
       port,

@@ -65,7 +65,11 @@ export function forward(
   callbacks: ForwardCallbacks,
 ): () => void {
   const abort = new AbortController();
-  const onClose = () => abort.abort();
+  // Only a response that did not finish means the client went away; aborting after every normal
+  // response cost ~15% of the proxy's CPU (each abort builds a DOMException and fires events).
+  const onClose = () => {
+    if (!res.writableFinished) abort.abort();
+  };
   res.once('close', onClose);
   let status = 0;
   upstream.pool

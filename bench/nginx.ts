@@ -1,0 +1,100 @@
+/**
+ * nginx as the reference proxy: one worker, a kept-alive upstream pool, everything (config, pid,
+ * error log, temp paths) in a temp folder, run in the foreground as our child.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startChild } from './children.js';
+import { findExecutable } from './load.js';
+import { childPids } from './proc-cpu.js';
+
+export const findNginx = () => findExecutable('nginx', ['/usr/sbin', '/usr/local/sbin', '/sbin']);
+
+export interface RunningNginx {
+  port: number;
+  masterPid: number;
+  workerPids: number[];
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+/** Temp-path directives for the modules this nginx was built with (`nginx -V` lists them). */
+function tempPaths(binary: string, dir: string): string {
+  const built = spawnSync(binary, ['-V'], { encoding: 'utf8' });
+  const flags = `${built.stdout}${built.stderr}`;
+  return ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .filter((m) => m === 'client_body' || !flags.includes(`--without-http_${m}_module`))
+    .map((m) => `  ${m}_temp_path ${join(dir, m)};`)
+    .join('\n');
+}
+
+export function nginxConfig(dir: string, port: number, upstreamPort: number, temp: string) {
+  // keepalive_requests is raised on both sides so that neither nginx nor jitgate pays
+  // reconnects that the other does not (node:http and undici keep a connection indefinitely).
+  return `worker_processes 1;
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'error.log')} warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+${temp}
+  upstream bench_upstream {
+    server 127.0.0.1:${upstreamPort};
+    keepalive 64;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://bench_upstream;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+`;
+}
+
+export async function startNginx(
+  binary: string,
+  dir: string,
+  upstreamPort: number,
+): Promise<RunningNginx> {
+  chmodSync(dir, 0o755); // workers run as an unprivileged user when we are root
+  const port = await freePort();
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(conf, nginxConfig(dir, port, upstreamPort, tempPaths(binary, dir)));
+  const args = ['-p', dir, '-c', conf, '-e', join(dir, 'error.log'), '-g', 'daemon off;'];
+  const master = startChild(binary, args);
+  let stderr = '';
+  master.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const pid = master.pid;
+  for (let i = 0; i < 100; i++) {
+    if (master.exitCode !== null || pid === undefined) break;
+    const workers = childPids(pid);
+    if (workers.length > 0 && (await accepts(port)))
+      return { port, masterPid: pid, workerPids: workers };
+    await sleep(100);
+  }
+  throw new Error(`nginx did not start (exit ${master.exitCode}):\n${stderr}`);
+}
