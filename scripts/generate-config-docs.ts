@@ -58,6 +58,7 @@ function typeText(schema: JsonSchema): string {
   if (schema.const !== undefined) return code(String(schema.const));
   if (schema.enum) return schema.enum.map((value) => code(String(value))).join(' | ');
   if (schema.oneOf) return schema.oneOf.map(variantName).join(' or ');
+  if (schema.anyOf) return schema.anyOf.map((item) => typeText(asSchema(item))).join(' or ');
   switch (schema.type) {
     case 'string':
       return stringType(schema);
@@ -174,7 +175,10 @@ identityProviders:
     groupMap:
       eng-all: [engineers]
       finance: [payroll-users]
+      finance-leads: [payroll-users, payroll-approvers]
+      wiki-team: [wiki-owners]
       sec-team: [jitgate-admins]
+      internal-audit: [security-auditors]
   # Vendors sign in through their own IdP. Policies see them as kind "vendor".
   - id: partners
     name: Partner login
@@ -203,20 +207,55 @@ resources:
     preserveHost: true
 
 policies:
-  # Staff in finance may request payroll for up to an hour at a time.
+  # Finance staff may ask for payroll for up to 8 hours, with a reason and a ticket; one payroll
+  # approver (never the requester) must agree. A 15-minute look for an incident needs nobody.
   - id: finance-payroll
+    description: Day-to-day payroll work by the finance team.
     resources: [payroll]
-    groups: [payroll-users]
-    maxDuration: 1h
-  # The ACME support team may reach the wiki, from the partner IdP only.
+    subjects:
+      groups: [payroll-users]
+      kinds: [person]
+      claims:
+        department: [finance, hr]            # the IdP's department claim, one of these
+    maxDuration: 8h
+    requireReason: true
+    ticketPattern: '^(FIN|INC)-[0-9]+$'
+    approval:
+      groups: [payroll-approvers]
+      count: 1
+    autoApprove:
+      maxDuration: 15m                       # at most 4h, and at most maxDuration
+      reasonPattern: '^incident'
+      ticketPattern: '^INC-[0-9]+$'
+    mfa: { request: false, approve: true }
+    pendingTimeout: 2h                       # unanswered requests expire
+  # The ACME support team may reach the wiki from the partner IdP, in their office hours only,
+  # after two approvals, always recorded. Vendors are never auto-approved.
   - id: acme-wiki
     resources: [wiki]
-    groups: [vendor-acme]
-    kinds: [vendor]
+    subjects:
+      groups: [vendor-acme]
+      kinds: [vendor]
     maxDuration: 4h
+    approval:
+      groups: [jitgate-admins, wiki-owners]
+      count: 2
+    recording: required
+    windows:
+      - days: [mon, tue, wed, thu, fri]
+        from: '07:00'
+        to: '19:00'
+        timeZone: Europe/Berlin
+      - days: [sat]
+        from: '22:00'
+        to: '04:00'                          # to before from: ends on the next day
+        timeZone: Europe/Berlin
 
 admins:
   groups: [jitgate-admins]
+
+auditors:
+  groups: [security-auditors]
 
 logging:
   level: info
@@ -243,6 +282,11 @@ policies:
   - id: staff
     resources: [payrol]
     maxDuration: 2 hours
+    windows:
+      - days: [mon, fri]
+        from: '08:00'
+        to: '18:00'
+        timeZone: Europe/Berln
 `;
 
 /** The real output of the loader for BAD_EXAMPLE. */

@@ -1,7 +1,11 @@
 /**
- * Checks that span several keys: unique ids and hosts, policies that name real resources.
- * They run on the raw document so that they are reported together with schema errors.
+ * Checks that span several keys: unique ids and hosts, policies that name real resources and
+ * whose approval rules fit together. They run on the raw document so that they are reported
+ * together with schema errors.
  */
+import { parseDuration } from '../shared/duration.js';
+import { POLICY_DEFAULT_MAX_DURATION } from './schema.js';
+
 export interface ConfigProblem {
   path: (string | number)[];
   message: string;
@@ -71,5 +75,31 @@ export function crossCheck(doc: unknown): ConfigProblem[] {
       }
     });
   });
+  return [...problems, ...policyProblems(doc)];
+}
+
+/** A policy must say how requests get approved, and auto-approval may not outreach it. */
+function policyProblems(doc: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  rows(doc, 'policies').forEach((row, i) => {
+    // `approval:` left empty (null) is already reported by the schema as an empty mapping.
+    if (row.approval === undefined && row.autoApprove === undefined) {
+      problems.push({ path: ['policies', i], message: 'needs approval or autoApprove' });
+    }
+    const auto = row.autoApprove;
+    if (typeof auto !== 'object' || auto === null) return;
+    const autoMax = durationOf((auto as Row).maxDuration);
+    const max = durationOf(row.maxDuration ?? POLICY_DEFAULT_MAX_DURATION);
+    if (autoMax !== undefined && max !== undefined && autoMax > max) {
+      problems.push({
+        path: ['policies', i, 'autoApprove', 'maxDuration'],
+        message: "must not be longer than the policy's maxDuration",
+      });
+    }
+  });
   return problems;
 }
+
+/** Malformed durations are the schema's to report; here they are simply not compared. */
+const durationOf = (value: unknown) =>
+  typeof value === 'string' ? parseDuration(value) : undefined;

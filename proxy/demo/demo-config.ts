@@ -78,8 +78,34 @@ export function demoConfig(input: DemoConfigInput): ConfigInput {
       },
     ],
     policies: [
-      { id: 'staff-payroll', resources: ['payroll'], groups: ['staff'], maxDuration: '8h' },
+      {
+        id: 'staff-payroll',
+        description: 'Staff ask for payroll with a reason; an approver says yes.',
+        resources: ['payroll'],
+        subjects: { groups: ['staff'], kinds: ['person'] },
+        maxDuration: '8h',
+        requireReason: true,
+        approval: { groups: ['approvers'], count: 1 },
+      },
+      {
+        id: 'vendor-payroll',
+        description: 'Vendors reach payroll only on approval, in office hours, recorded.',
+        resources: ['payroll'],
+        subjects: { groups: ['vendors'], kinds: ['vendor'] },
+        maxDuration: '4h',
+        approval: { groups: ['approvers'], count: 1 },
+        recording: 'required',
+        windows: [
+          {
+            days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+            from: '07:00',
+            to: '19:00',
+            timeZone: 'Europe/Berlin',
+          },
+        ],
+      },
     ],
     admins: { groups: ['admins'] },
+    auditors: { groups: ['auditors'] },
   };
 }

@@ -65,6 +65,7 @@ void describe('valid configuration', () => {
       resources: [],
       policies: [],
       admins: { groups: [] },
+      auditors: { groups: [] },
       gateway: { assertionHeader: 'X-Jitgate-Assertion', assertionTtl: 300_000, stripHeaders: [] },
       logging: { level: 'info' },
     });
@@ -80,9 +81,11 @@ void describe('valid configuration', () => {
 policies:
   - id: staff
     resources: [payroll]
+    approval: { groups: [approvers] }
   - id: long
     resources: [payroll]
     maxDuration: 1h30m
+    approval: { groups: [approvers] }
 session:
   idleTimeout: 90s
 `,
@@ -100,7 +103,7 @@ session:
       },
     ]);
     assert.equal(config.policies[0]?.maxDuration, 3_600_000);
-    assert.deepEqual(config.policies[0]?.kinds, ['person']);
+    assert.deepEqual(config.policies[0]?.subjects.kinds, ['person']);
     assert.equal(config.policies[1]?.maxDuration, 5_400_000);
     assert.equal(config.session.idleTimeout, 90_000);
   });
@@ -150,6 +153,7 @@ policies:
   - id: staff
     resources: [payroll, grafana]
     maxDuration: 2 hours
+    approval: { groups: [approvers] }
 `;
 
 void describe('invalid configuration', () => {
