@@ -1,0 +1,178 @@
+/**
+ * "Approvals" (`/approvals`): requests waiting for this person with everything needed to decide
+ * (who, what, how long, why, what policy said), approve (optionally shorter) or deny; their own
+ * requests, which the domain never lets them approve; and the live grants they may revoke.
+ */
+import express from 'express';
+import { canApprove, policyById } from '../access/policy.js';
+import type { AccessRequest } from '../access/request-record.js';
+import { subjectOf, type SessionUser } from '../identity/session-user.js';
+import { forbidden } from '../shared/errors.js';
+import { html, type SafeHtml } from '../shared/html.js';
+import { csrfField } from './csrf.js';
+import { overseenResources, resourceName, seesApprovals, type PortalDeps } from './deps.js';
+import {
+  countdown,
+  durationOptions,
+  formatDuration,
+  shorterDurations,
+  timeCell,
+} from './format.js';
+import { sendPortalPage, viewerOf, type Viewer } from './layout.js';
+import { people, type People } from './people.js';
+import { signedInUser } from './signed-in.js';
+
+async function queueItem(deps: PortalDeps, viewer: Viewer, who: People, request: AccessRequest) {
+  const requester = await who.get(request.userId);
+  const yes = request.approvals.filter((a) => a.decision === 'approve');
+  const names = await Promise.all(yes.map((a) => who.name(a.approverId)));
+  const csrf = csrfField(viewer.csrf);
+  const action = `/requests/${request.id}`;
+  return html`<section class="queue-item" data-request="${request.id}">
+    <h3>
+      <span class="requester">${requester?.username ?? request.userId}</span>
+      <span class="muted">${requester?.email ?? ''}</span> asks for
+      <strong>${resourceName(deps, request.resourceId)}</strong> for
+      ${formatDuration(request.durationMs)}
+    </h3>
+    <dl>
+      <dt>Reason</dt>
+      <dd class="reason">${request.reason ?? '(none given)'}</dd>
+      ${
+        request.ticket
+          ? html`<dt>Ticket</dt>
+              <dd class="ticket">${request.ticket}</dd>`
+          : html``
+      }
+      ${
+        request.startAt
+          ? html`<dt>Starts</dt>
+              <dd>${timeCell(request.startAt)}</dd>`
+          : html``
+      }
+      <dt>Requested</dt>
+      <dd>${timeCell(request.createdAt)}; expires unanswered at ${timeCell(request.expiresAt)}</dd>
+      <dt>Policy</dt>
+      <dd>
+        <ul class="policy-reasons">
+          ${request.policyReasons.map((reason) => html`<li>${reason}</li>`)}
+        </ul>
+      </dd>
+      <dt>Approvals</dt>
+      <dd class="approvals">
+        ${yes.length} of ${request.approvalsRequired}${names.length ? ` (${names.join(', ')})` : ''}
+      </dd>
+    </dl>
+    <form method="post" action="${action}/approve" class="inline" data-form="approve-${request.id}">
+      ${csrf}
+      <label
+        >Duration
+        <select name="duration">
+          <option value="">as requested (${formatDuration(request.durationMs)})</option>
+          ${durationOptions(shorterDurations(request.durationMs))}
+        </select></label
+      >
+      <label>Comment <input name="comment" maxlength="1000" /></label>
+      <button type="submit">Approve</button>
+    </form>
+    <form method="post" action="${action}/deny" class="inline" data-form="deny-${request.id}">
+      ${csrf}
+      <label>Why not <input name="comment" maxlength="1000" required /></label>
+      <button type="submit" class="danger">Deny</button>
+    </form>
+  </section>`;
+}
+
+/** My own pending requests that my approval groups cover, and why I cannot approve them. */
+async function ownRequests(deps: PortalDeps, user: SessionUser): Promise<SafeHtml> {
+  const me = subjectOf(user);
+  const mine = (await deps.queries.listMine(user.id)).filter((r) => r.state === 'pending');
+  const items = mine.flatMap((request) => {
+    const policy = policyById(deps.policies, request.policyId);
+    if (!policy?.approval?.groups.some((g) => user.groups.includes(g))) return [];
+    const priors = request.approvals.map((a) => a.approverId);
+    const refusal = canApprove(me, me, policy, priors).reasons.join('; ');
+    return [
+      html`<li data-own-request="${request.id}">
+        ${resourceName(deps, request.resourceId)} for ${formatDuration(request.durationMs)},
+        requested ${timeCell(request.createdAt)}:
+        <span class="error refusal">you cannot approve this: ${refusal}</span>
+      </li>`,
+    ];
+  });
+  if (items.length === 0) return html``;
+  return html`<h2>Your own requests</h2>
+    <p class="muted">Another approver has to decide these.</p>
+    <ul id="own-requests">
+      ${items}
+    </ul>`;
+}
+
+async function liveGrants(deps: PortalDeps, viewer: Viewer, who: People): Promise<SafeHtml> {
+  const now = deps.now();
+  const overseen = overseenResources(deps, viewer.user);
+  const grants = (await deps.store.grants.listLive(now)).filter((g) => overseen.has(g.resourceId));
+  if (grants.length === 0) return html`<p class="muted" id="live-grants">No live grants.</p>`;
+  const rows = await Promise.all(
+    grants.map(
+      async (grant) =>
+        html`<tr data-grant="${grant.id}">
+          <td>${await who.name(grant.userId)}</td>
+          <td>${resourceName(deps, grant.resourceId)}</td>
+          <td>${grant.reason ?? ''}</td>
+          <td>
+            ${
+              grant.startsAt > now
+                ? html`starts ${timeCell(grant.startsAt)}`
+                : html`${countdown(grant.endsAt, now)} left`
+            }
+          </td>
+          <td>
+            <form method="post" action="/grants/${grant.id}/revoke" class="inline">
+              ${csrfField(viewer.csrf)}
+              <input name="reason" placeholder="reason (optional)" maxlength="1000" />
+              <button type="submit" class="danger">Revoke</button>
+            </form>
+          </td>
+        </tr>`,
+    ),
+  );
+  return html`<table id="live-grants">
+    <thead>
+      <tr>
+        <th>Person</th>
+        <th>Resource</th>
+        <th>Reason</th>
+        <th>Ends</th>
+        <th></th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}
+
+export function approvalsRoutes(deps: PortalDeps): express.Router {
+  const router = express.Router();
+  router.get('/approvals', async (req, res) => {
+    const user = signedInUser(req, res);
+    if (!user) return;
+    if (!seesApprovals(deps, user))
+      throw forbidden('not_an_approver', 'only approvers see the approvals queue');
+    const viewer = await viewerOf(deps, req, user);
+    const who = people(deps);
+    const queue = await deps.queries.approvable(subjectOf(user));
+    const items = await Promise.all(queue.map((r) => queueItem(deps, viewer, who, r)));
+    const body = html`<h1>Approvals</h1>
+      <h2>Waiting for you</h2>
+      <div id="queue">
+        ${items.length > 0 ? items : html`<p class="muted">Nothing is waiting for you.</p>`}
+      </div>
+      ${await ownRequests(deps, user)}
+      <h2>Live grants you may revoke</h2>
+      ${await liveGrants(deps, viewer, who)}`;
+    sendPortalPage(res, viewer, '/approvals', 'Approvals', body);
+  });
+  return router;
+}

@@ -1,0 +1,64 @@
+/**
+ * What the portal pages need from the rest of jitgate, and who may see what. The composition
+ * root (server/start.ts) builds one PortalDeps; the pages never construct domain services.
+ */
+import type { GrantEnding } from '../access/grant-ending.js';
+import type { GrantService } from '../access/grant-service.js';
+import type { RequestQueries } from '../access/request-queries.js';
+import type { RequestService } from '../access/request-service.js';
+import type { PolicyConfig, ResourceConfig } from '../config/schema.js';
+import type { SessionUser } from '../identity/session-user.js';
+import type { RequestRepository } from '../access/request-record.js';
+import type { GrantRepository, UserRepository } from '../store/types.js';
+
+export interface PortalDeps {
+  /** Create, approve, deny, cancel requests (policy decides inside). */
+  requests: RequestService;
+  /** Release (holder) and revoke (approver of the grant's policy, or admin). */
+  grantEnding: GrantEnding;
+  /** "Waiting for me" and "mine". */
+  queries: RequestQueries;
+  /** A person's own grants, live and ended. */
+  grants: Pick<GrantService, 'listForUser'>;
+  /** Read-only lookups the pages need beyond the services: names, live grants, decisions. */
+  store: {
+    users: Pick<UserRepository, 'get'>;
+    grants: Pick<GrantRepository, 'listLive'>;
+    requests: Pick<RequestRepository, 'list'>;
+  };
+  resources: readonly ResourceConfig[];
+  policies: readonly PolicyConfig[];
+  /** Config `admins.groups`: may revoke any grant. */
+  adminGroups: readonly string[];
+  /** Config `auditors.groups`: see the Audit link (the /audit page checks again). */
+  auditorGroups: readonly string[];
+  /** The browser origin of a web resource (http://payroll.localhost:8080), if it has one. */
+  appOrigin(resource: ResourceConfig): string | undefined;
+  now: () => number;
+}
+
+const memberOf = (user: Pick<SessionUser, 'groups'>, groups: readonly string[]) =>
+  user.groups.some((group) => groups.includes(group));
+
+export const isAdmin = (deps: PortalDeps, user: SessionUser) => memberOf(user, deps.adminGroups);
+export const isAuditor = (deps: PortalDeps, user: SessionUser) =>
+  memberOf(user, deps.auditorGroups);
+
+/** Policies `user` approves for (member of their approval groups). */
+export const approverPolicies = (deps: PortalDeps, user: SessionUser) =>
+  deps.policies.filter((policy) => memberOf(user, policy.approval?.groups ?? []));
+
+/** Approvers see the Approvals page; admins too, since they may revoke any live grant. */
+export const seesApprovals = (deps: PortalDeps, user: SessionUser) =>
+  approverPolicies(deps, user).length > 0 || isAdmin(deps, user);
+
+/** Resource ids whose requests and grants `user` may decide or revoke (all, for admins). */
+export function overseenResources(deps: PortalDeps, user: SessionUser): Set<string> {
+  if (isAdmin(deps, user)) return new Set(deps.resources.map((r) => r.id));
+  return new Set(approverPolicies(deps, user).flatMap((policy) => policy.resources));
+}
+
+export const resourceName = (deps: PortalDeps, id: string) => {
+  const resource = deps.resources.find((r) => r.id === id);
+  return resource?.name ?? id;
+};

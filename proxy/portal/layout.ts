@@ -1,0 +1,101 @@
+/**
+ * The frame of every portal page for a signed-in person: navigation (Approvals with a count and
+ * Audit only for those who may use them), the flash message, the live-update script. The CSP
+ * lets the pages load only jitgate's own script and talk only to jitgate (the event stream).
+ */
+import type { Request, Response } from 'express';
+import { subjectOf, type SessionUser } from '../identity/session-user.js';
+import { html, page, SafeHtml } from '../shared/html.js';
+import { scriptUrl } from './assets.js';
+import { csrfToken } from './csrf.js';
+import { isAuditor, seesApprovals, type PortalDeps } from './deps.js';
+import { takeFlash, type Flash } from './session.js';
+
+export const PORTAL_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const STYLE = `nav.portal{display:flex;gap:1rem;flex-wrap:wrap;align-items:center;margin-bottom:1.5rem;
+border-bottom:1px solid #e3e6ea;padding-bottom:.5rem}nav.portal a{text-decoration:none}
+nav.portal a[aria-current=page]{font-weight:600}nav.portal .me{margin-left:auto}
+.badge{background:#b00020;color:#fff;border-radius:1rem;padding:0 .45rem;font-size:.8rem}
+.flash{padding:.6rem 1rem;border-radius:8px;margin-bottom:1rem}.flash.ok{background:#e6f4ea}
+.flash.error{background:#fde7e9;color:#8a0018}main{max-width:60rem}
+form.inline{display:inline}form.stack label{display:block;margin:.3rem 0}
+button.secondary{background:#667}button.danger{background:#b00020}
+.state-active{color:#0a7d32;font-weight:600}.state-pending{color:#8a5a00;font-weight:600}
+.state-denied{color:#b00020;font-weight:600}td{vertical-align:top}`;
+
+/** Who is looking, and what the frame shows them. */
+export interface Viewer {
+  user: SessionUser;
+  csrf: string;
+  flash: Flash | undefined;
+  /** Requests waiting for this person; undefined when they see no Approvals page. */
+  waiting: number | undefined;
+  auditor: boolean;
+}
+
+export async function viewerOf(deps: PortalDeps, req: Request, user: SessionUser) {
+  const approver = seesApprovals(deps, user);
+  const waiting = approver ? (await deps.queries.approvable(subjectOf(user))).length : undefined;
+  const viewer: Viewer = {
+    user,
+    csrf: csrfToken(req),
+    flash: takeFlash(req),
+    waiting,
+    auditor: isAuditor(deps, user),
+  };
+  return viewer;
+}
+
+type Section = '/' | '/approvals' | '/history' | '';
+
+function nav(viewer: Viewer, current: Section): SafeHtml {
+  const link = (href: Section, label: string | SafeHtml) =>
+    html`<a href="${href}" ${href === current ? html`aria-current="page"` : html``}>${label}</a>`;
+  const badge =
+    viewer.waiting === undefined || viewer.waiting === 0
+      ? html``
+      : html` <span class="badge" id="approvals-count">${viewer.waiting}</span>`;
+  return html`<nav class="portal" aria-label="jitgate">
+    ${link('/', 'My access')}
+    ${viewer.waiting === undefined ? html`` : link('/approvals', html`Approvals${badge}`)}
+    ${link('/history', 'History')} ${viewer.auditor ? html`<a href="/audit">Audit</a>` : html``}
+    <span class="me muted">${viewer.user.username}</span>
+    <a href="/auth/logout">Sign out</a>
+  </nav>`;
+}
+
+function flashBox(flash: Flash | undefined): SafeHtml {
+  if (!flash) return html`<div id="flash"></div>`;
+  const details = flash.details?.length
+    ? html`<ul>
+        ${flash.details.map((d) => html`<li>${d}</li>`)}
+      </ul>`
+    : html``;
+  return html`<div
+    id="flash"
+    class="flash ${flash.kind}"
+    role="${flash.kind === 'error' ? 'alert' : 'status'}"
+  >
+    ${flash.text} ${details}
+  </div>`;
+}
+
+/** Sends a full portal page: the frame around `body`, under the portal's CSP. */
+export function sendPortalPage(
+  res: Response,
+  viewer: Viewer,
+  current: Section,
+  title: string,
+  body: SafeHtml,
+): void {
+  // STYLE is a constant of this file, so it is trusted as is.
+  const head = html`${new SafeHtml(`<style>${STYLE}</style>`)}
+    <script src="${scriptUrl()}" defer></script>`;
+  res
+    .setHeader('content-security-policy', PORTAL_CSP)
+    .setHeader('cache-control', 'no-store')
+    .type('html')
+    .send(page(title, html`${nav(viewer, current)}${flashBox(viewer.flash)}${body}`, head));
+}

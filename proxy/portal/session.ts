@@ -1,0 +1,32 @@
+/**
+ * What the portal keeps in a person's session: the CSRF synchronizer token and a one-shot flash
+ * message that the page after a form's redirect shows once.
+ */
+import type { Request } from 'express';
+import '../identity/session-types.js';
+
+export interface Flash {
+  kind: 'ok' | 'error';
+  text: string;
+  /** Sentences behind the message (policy reasons), shown as a list. */
+  details?: string[];
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Synchronizer token every portal form carries as `_csrf`. */
+    csrf?: string;
+    flash?: Flash;
+  }
+}
+
+export function setFlash(req: Request, flash: Flash): void {
+  req.session.flash = flash;
+}
+
+/** The pending flash, removed from the session so a reload does not show it again. */
+export function takeFlash(req: Request): Flash | undefined {
+  const flash = req.session.flash;
+  if (flash) delete req.session.flash;
+  return flash;
+}
