@@ -1,16 +1,21 @@
 /**
  * Creating and ending grants: the store is the record, the grant book the live view. This is the
  * minimal admin path (`jitgate grant` / `jitgate revoke`); the request and approval workflow
- * builds on it.
+ * builds on it. Each change commits with its audit event (or not at all); the book and the event
+ * listeners hear of it after the commit.
  */
 import { randomBytes } from 'node:crypto';
+import type { AuditLog } from '../audit/audit-log.js';
 import { JitgateError, notFound } from '../shared/errors.js';
 import type { GrantRecord, Store, UserRecord } from '../store/types.js';
+import type { AccessEvents } from './events.js';
 import type { GrantBook } from './grant-book.js';
 
 export interface GrantServiceOptions {
   store: Store;
   book: GrantBook;
+  audit: Pick<AuditLog, 'append'>;
+  events: AccessEvents;
   now: () => number;
   resourceExists: (id: string) => boolean;
 }
@@ -77,15 +82,42 @@ export class GrantService {
       revokedAt: null,
       revokedBy: null,
     };
-    await this.options.store.grants.insert(grant);
-    this.options.book.put(grant);
+    const { store, audit, book, events } = this.options;
+    await store.atomic(async () => {
+      await store.grants.insert(grant);
+      await audit.append({
+        code: 'grant.started',
+        actor: input.actor,
+        target: grant.resourceId,
+        reason: grant.reason,
+        data: { grant: grant.id, user: user.id, startsAt: grant.startsAt, endsAt: grant.endsAt },
+      });
+    });
+    book.put(grant);
+    events.emit({ type: 'grant.started', grant });
     return grant;
   }
 
+  /** Revoking twice is harmless: the first revoker and time stay, and only the first is audited. */
   async revoke(id: string, actor: string): Promise<GrantRecord> {
-    const grant = await this.options.store.grants.revoke(id, actor, this.options.now());
-    if (!grant) throw notFound('unknown_grant', `no grant "${id}"`);
-    this.options.book.put(grant);
+    const { store, audit, book, events } = this.options;
+    const now = this.options.now();
+    const { grant, wasLive } = await store.atomic(async () => {
+      const before = await store.grants.get(id);
+      const after = await store.grants.revoke(id, actor, now);
+      if (!before || !after) throw notFound('unknown_grant', `no grant "${id}"`);
+      if (before.revokedAt === null)
+        await audit.append({
+          code: 'grant.revoked',
+          actor,
+          target: after.resourceId,
+          data: { grant: after.id, user: after.userId },
+        });
+      return { grant: after, wasLive: before.revokedAt === null && before.endsAt > now };
+    });
+    book.put(grant);
+    // An already expired grant ended before: its listeners heard that from the book's sweep.
+    if (wasLive) events.emit({ type: 'grant.ended', grant, end: 'revoked' });
     return grant;
   }
 

@@ -34,7 +34,10 @@ function adminTarget(values: {
 async function serve(args: string[]) {
   const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
   if (values.config) {
-    const running = await startJitgate({ config: loadConfigFile(values.config) });
+    const running = await startJitgate({
+      config: loadConfigFile(values.config),
+      configSource: values.config,
+    });
     console.error(`jitgate listening on ${running.url}`);
     return () => running.close();
   }

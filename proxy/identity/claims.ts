@@ -10,6 +10,48 @@ const stringClaim = (claims: Record<string, unknown>, name: string): string | nu
   return typeof value === 'string' && value.length > 0 && value.length <= 512 ? value : null;
 };
 
+/** Claims about the token rather than the person: never policy conditions. */
+const PROTOCOL_CLAIMS = new Set([
+  'iss',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'nonce',
+  'at_hash',
+  'c_hash',
+  'sid',
+  'auth_time',
+  'azp',
+  'jti',
+  'acr',
+  'amr',
+]);
+export const MAX_KEPT_CLAIMS = 32;
+export const MAX_KEPT_CLAIM_CHARS = 256;
+
+/**
+ * The string claims policies may test (`subjects.claims`), bounded so an IdP cannot bloat every
+ * session and user row: top-level non-empty strings of at most 256 characters, at most 32 of
+ * them (by name, so the choice does not depend on the IdP's key order), without protocol claims
+ * and without the groups claim, which reaches policy mapped, as groups.
+ */
+export function policyClaims(
+  claims: Record<string, unknown>,
+  groupsClaim: string,
+): Record<string, string> {
+  const kept = Object.keys(claims)
+    .filter((name) => !PROTOCOL_CLAIMS.has(name) && name !== groupsClaim)
+    .sort()
+    .flatMap((name): [string, string][] => {
+      const value = claims[name];
+      return typeof value === 'string' && value.length > 0 && value.length <= MAX_KEPT_CLAIM_CHARS
+        ? [[name, value]]
+        : [];
+    });
+  return Object.fromEntries(kept.slice(0, MAX_KEPT_CLAIMS));
+}
+
 export function mapGroups(idp: IdentityProviderConfig, raw: unknown): string[] {
   const idpGroups = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
   const groups = new Set<string>();
@@ -40,6 +82,7 @@ export function userFromClaims(
     name: stringClaim(claims, 'name'),
     groups: mapGroups(idp, claims[idp.groupsClaim]),
     kind: idp.kind,
+    claims: policyClaims(claims, idp.groupsClaim),
     lastLoginAt: now,
   };
 }

@@ -5,6 +5,7 @@
  * before the code is exchanged, so a replay finds nothing.
  */
 import express, { type Request, type Response } from 'express';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { IdentityProviderConfig } from '../config/schema.js';
 import { JitgateError, badRequest } from '../shared/errors.js';
 import { html, page } from '../shared/html.js';
@@ -31,6 +32,8 @@ export interface LoginRoutesDeps {
   portalOrigin: string;
   redirects: RedirectPolicy;
   users: UserRepository;
+  /** Logins, failed logins and logouts are audited; a login that cannot be audited fails. */
+  audit: Pick<AuditLog, 'record'>;
   handoff: AppHandoff;
   now: () => number;
   log: Logger;
@@ -91,25 +94,53 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     res.redirect(302, url);
   });
 
+  /**
+   * Records a refused login, then rethrows the refusal. If even the record fails, the refusal
+   * still stands (the login fails either way) and the log says the audit was lost.
+   */
+  async function refused(req: Request, idp: string | null, error: unknown): Promise<never> {
+    const code = error instanceof JitgateError ? error.code : 'internal_error';
+    await deps.audit
+      .record({ code: 'auth.login_failed', actor: 'anonymous', target: idp, reason: code })
+      .catch((auditError: unknown) =>
+        deps.log.error('login failure not audited', { requestId: req.id, error: auditError }),
+      );
+    throw error;
+  }
+
   router.get('/auth/callback', async (req, res) => {
     const state = queryString(req, 'state');
     const tx = state ? req.session.logins?.[state] : undefined;
     if (!state || !tx || deps.now() - tx.startedAt >= LOGIN_TTL_MS) {
-      throw badRequest(
-        'login_expired',
-        'this login is unknown, used or expired; please sign in again',
+      return refused(
+        req,
+        null,
+        badRequest('login_expired', 'this login is unknown, used or expired; please sign in again'),
       );
     }
     delete req.session.logins?.[state];
     await promisify((cb) => req.session.save(cb));
     const provider = deps.providers.get(tx.idp);
     if (!provider) throw badRequest('unknown_idp', 'unknown identity provider');
-    if (queryString(req, 'error')) {
-      throw new JitgateError(401, 'login_failed', `the identity provider refused the login`);
+    let user: UserRecord;
+    try {
+      if (queryString(req, 'error')) {
+        throw new JitgateError(401, 'login_failed', `the identity provider refused the login`);
+      }
+      const callback = new URL(req.originalUrl, deps.portalOrigin);
+      const claims = await provider.rp.finish(callback, tx.checks);
+      user = userFromClaims(provider.config, claims, deps.now());
+    } catch (error) {
+      return refused(req, tx.idp, error);
     }
-    const claims = await provider.rp.finish(new URL(req.originalUrl, deps.portalOrigin), tx.checks);
-    const user = userFromClaims(provider.config, claims, deps.now());
     await deps.users.upsert(user);
+    // Before the session exists: a login the log cannot show does not happen (fail closed).
+    await deps.audit.record({
+      code: 'auth.login',
+      actor: user.id,
+      target: user.idp,
+      data: { username: user.username, kind: user.kind, groups: user.groups },
+    });
     // A new session id at login: a session id planted before login is worth nothing after it.
     await promisify((cb) => req.session.regenerate(cb));
     req.session.user = sessionUserOf(user, deps.now());
@@ -126,9 +157,13 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
   });
 
   router.post('/auth/logout', async (req, res) => {
-    const user = req.session.user?.id;
+    const user = req.session.user;
+    // The session ends first: nobody stays signed in because the audit log could not be written.
     await promisify((cb) => req.session.destroy(cb));
-    if (user) deps.log.info('logout', { user, requestId: req.id });
+    if (user) {
+      deps.log.info('logout', { user: user.id, requestId: req.id });
+      await deps.audit.record({ code: 'auth.logout', actor: user.id, target: user.idp });
+    }
     res.redirect(303, '/');
   });
 

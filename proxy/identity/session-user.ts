@@ -1,4 +1,5 @@
 /** The identity a logged-in session carries; what the gateway and the portal know of a person. */
+import type { Subject } from '../access/types.js';
 import type { IdentityKind, UserRecord } from '../store/types.js';
 
 export interface SessionUser {
@@ -9,6 +10,8 @@ export interface SessionUser {
   name: string | null;
   groups: string[];
   kind: IdentityKind;
+  /** String claims kept from the IdP for policy conditions. */
+  claims?: Record<string, string>;
   /** When the OIDC login completed (epoch ms); the absolute session lifetime counts from here. */
   loginAt: number;
 }
@@ -22,7 +25,20 @@ export function sessionUserOf(user: UserRecord, loginAt: number): SessionUser {
     name: user.name,
     groups: user.groups,
     kind: user.kind,
+    claims: user.claims ?? {},
     loginAt,
+  };
+}
+
+/** The subject policy decides about, for the person of a session (or a bearer token). */
+export function subjectOf(user: SessionUser): Subject {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    groups: user.groups,
+    kind: user.kind,
+    claims: user.claims ?? {},
   };
 }
 

@@ -152,13 +152,8 @@ export class WebhookOutbox {
       nextAttemptAt: now + backoff,
       failedAt: giveUp ? now : null,
     });
-    const log = giveUp ? this.deps.log.error : this.deps.log.warn;
-    log('webhook delivery failed', {
-      webhook: target.id,
-      delivery: delivery.id,
-      attempts,
-      error,
-      gaveUp: giveUp,
-    });
+    const fields = { webhook: target.id, delivery: delivery.id, attempts, error };
+    if (giveUp) this.deps.log.error('webhook delivery abandoned', fields);
+    else this.deps.log.warn('webhook delivery failed; will retry', fields);
   }
 }

@@ -5,32 +5,32 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import express, { type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
+import type { AccessEvents } from '../access/events.js';
 import { GrantBook } from '../access/grant-book.js';
-import { GrantService } from '../access/grant-service.js';
+import type { GrantEnding } from '../access/grant-ending.js';
+import type { GrantService } from '../access/grant-service.js';
+import type { RequestService } from '../access/request-service.js';
 import { ensureAdminToken } from '../api/admin-token.js';
-import { apiRoutes } from '../api/routes.js';
-import type { Config, ResourceConfig } from '../config/schema.js';
-import { createAppGateway } from '../gateway/app-gateway.js';
-import { appOrigin, buildRoutes, hostnameOf } from '../gateway/app-routes.js';
-import { AppSessionReader } from '../gateway/app-session.js';
-import { createAppUpgrade, refuseUpgrade } from '../gateway/app-upgrade.js';
-import { createAssertionSigner } from '../gateway/assertion.js';
+import { sessionCredential } from '../api/authenticate.js';
+import { EventStreams } from '../api/event-stream.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Config } from '../config/schema.js';
 import { LiveConnections } from '../gateway/live-connections.js';
-import { createWebSocketProxy } from '../gateway/websocket-proxy.js';
-import { signAppCookie } from '../identity/app-cookie.js';
-import { AppHandoff } from '../identity/app-handoff.js';
-import { loginRoutes, type LoginProvider } from '../identity/login-routes.js';
+import type { LoginProvider } from '../identity/login-routes.js';
 import { createOidcRelyingParty } from '../identity/oidc-client.js';
 import { SessionCache } from '../identity/session-cache.js';
 import { JitgateSessionStore } from '../identity/session-store.js';
-import { portalRoutes } from '../portal/pages.js';
+import { sessionUserFromJson } from '../identity/session-user.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
+import { wireAccess } from './access-wiring.js';
 import { createExpressApp, createSessionMiddleware } from './express-app.js';
+import { wireGateway } from './gateway-wiring.js';
 import { createHttpServer, listen, type HttpServer } from './http-server.js';
-import { createGatewayMetrics } from './metrics.js';
+import { publicRoutes } from './public-routes.js';
+import { webRoutes } from './web-routes.js';
 
 export interface StartOptions {
   config: Config;
@@ -40,6 +40,8 @@ export interface StartOptions {
   http?: HttpServer;
   /** Extra Express mounts outside jitgate's session (the demo IdP). */
   mounts?: [string, RequestHandler][];
+  /** Where the config came from (a file path, "demo"); recorded in the config.loaded event. */
+  configSource?: string;
 }
 
 export interface RunningJitgate {
@@ -47,10 +49,12 @@ export interface RunningJitgate {
   port: number;
   store: Store;
   grants: GrantService;
+  requests: RequestService;
+  grantEnding: GrantEnding;
+  events: AccessEvents;
+  audit: AuditLog;
   close(): Promise<void>;
 }
-
-const SWEEP_MS = 250;
 
 export async function startJitgate(options: StartOptions): Promise<RunningJitgate> {
   const { config } = options;
@@ -75,25 +79,22 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     randomBytes(32).toString('base64url'),
   );
   const book = new GrantBook();
-  const grants = new GrantService({
+  const live = new LiveConnections();
+  const access = await wireAccess({
+    config,
+    configSource: options.configSource ?? 'inline',
     store,
     book,
+    live,
+    log,
     now,
-    resourceExists: (id) => config.resources.some((r) => r.id === id),
   });
-  await grants.load();
   const lifetime = {
     maxAgeMs: config.session.maxAge,
     idleTimeoutMs: config.session.idleTimeout,
     now,
   };
   const sessions = new SessionCache(store.sessions, lifetime);
-  const live = new LiveConnections();
-  book.onEnd((grant, reason) => {
-    const closed = live.closeGrant(grant.id);
-    log.info('grant ended', { grant: grant.id, reason, closedConnections: closed });
-  });
-  const sweeper = setInterval(() => book.sweep(now()), SWEEP_MS);
   const purger = setInterval(
     () => void store.sessions.purgeExpired(now()).catch(() => 0),
     10 * 60_000,
@@ -102,39 +103,18 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   const secure =
     config.session.secureCookie === 'always' ||
     (config.session.secureCookie === 'auto' && portalOrigin.startsWith('https:'));
-  const routes = buildRoutes(config, portalOrigin);
-  const appOrigins = new Set([...routes.values()].map((r) => r.origin));
-  const originOf = (resource: ResourceConfig) =>
-    resource.kind === 'web' ? appOrigin(portalOrigin, resource.host) : undefined;
-  const handoff = new AppHandoff(now);
-  const signer = await createAssertionSigner({
-    settings: store.settings,
-    issuer: portalOrigin,
-    ttlMs: config.gateway.assertionTtl,
-  });
-  const metrics = createGatewayMetrics({ live, sessions, book });
-  const appCookieName = `${config.session.cookieName}_app`;
-  const gateway = createAppGateway({
+  const gateway = await wireGateway({
+    config,
     portalOrigin,
-    appCookie: {
-      name: appCookieName,
-      secure,
-      sign: (sid, host) => signAppCookie(sid, host, secret),
-    },
-    appSessions: new AppSessionReader(appCookieName, () => [secret]),
+    store,
+    secret,
+    secure,
     sessions,
-    handoff,
-    grants: book,
-    signer,
+    book,
     live,
-    assertionHeader: config.gateway.assertionHeader,
-    now,
     log,
-    onDecision: metrics.decision,
-    onUpstreamDone: metrics.upstream,
+    now,
   });
-  const wsProxy = createWebSocketProxy();
-  const upgrade = createAppUpgrade(gateway, wsProxy, live);
 
   const providers = new Map<string, LoginProvider>(
     config.identityProviders.map((idp) => [
@@ -143,23 +123,17 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     ]),
   );
   const isAdminToken = ensureAdminToken(stateDir);
-  const sessionStore = new JitgateSessionStore(store.sessions, lifetime, (sid) =>
-    sessions.invalidate(sid),
-  );
-  const publicRoutes = express.Router();
-  publicRoutes.get('/healthz', async (_req, res) => {
-    try {
-      await store.ping();
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable' });
-    }
+  const streams = new EventStreams({
+    events: access.events,
+    users: store.users,
+    policies: config.policies,
+    now,
+    log,
   });
-  publicRoutes.get('/metrics', (_req, res) =>
-    res.type('text/plain; version=0.0.4').send(metrics.render()),
-  );
-  publicRoutes.get('/.well-known/jwks.json', (_req, res) => res.json(signer.jwks()));
-  const apiDeps = { grants, resources: config.resources, isAdminToken, appOrigin: originOf, now };
+  const sessionStore = new JitgateSessionStore(store.sessions, lifetime, (sid) => {
+    sessions.invalidate(sid);
+    streams.endCredential(sessionCredential(sid));
+  });
   const app = createExpressApp({
     log,
     trustProxy: config.server.trustProxy,
@@ -171,39 +145,30 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       sameSite: config.session.sameSite,
       trustProxy: config.server.trustProxy,
     }),
-    publicRoutes,
-    sessionRoutes: [
-      loginRoutes({
-        providers,
-        portalOrigin,
-        redirects: { portalOrigin, isAppOrigin: (origin) => appOrigins.has(origin) },
-        users: store.users,
-        handoff,
-        now,
-        log,
-      }),
-      express.Router().use('/api/v1', apiRoutes(apiDeps)),
-      portalRoutes(apiDeps),
-    ],
+    publicRoutes: publicRoutes({ store, metrics: gateway.metrics, signer: gateway.signer }),
+    sessionRoutes: webRoutes({
+      config,
+      portalOrigin,
+      store,
+      access,
+      streams,
+      providers,
+      appOrigins: gateway.appOrigins,
+      handoff: gateway.handoff,
+      isAdminToken,
+      appOrigin: gateway.appOrigin,
+      // Streams ask the store, not the session cache: asking must not keep an idle session alive.
+      sessionUser: async (sid) => {
+        const row = await store.sessions.get(sid);
+        return row && row.expiresAt > now() ? sessionUserFromJson(row.data) : undefined;
+      },
+      log,
+      now,
+    }),
     mounts: options.mounts ?? [],
   });
 
-  httpServer.setDispatch({
-    request(req, res) {
-      const route = routes.get(hostnameOf(req.headers.host));
-      if (!route) return void app(req, res);
-      gateway.handleRequest(route, req, res).catch((error: unknown) => {
-        log.error('gateway failed', { error: error as Error });
-        if (!res.headersSent) res.writeHead(500, { 'x-jitgate-error': 'internal_error' }).end();
-        else res.destroy();
-      });
-    },
-    upgrade(req, socket, head) {
-      const route = routes.get(hostnameOf(req.headers.host));
-      if (!route) return refuseUpgrade(socket, 400, 'bad_request', 'no WebSocket endpoint here');
-      upgrade(route, req, socket, head).catch(() => socket.destroy());
-    },
-  });
+  httpServer.setDispatch(gateway.dispatch(app));
   log.info('jitgate ready', {
     url: portalOrigin,
     resources: config.resources.length,
@@ -214,16 +179,20 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     url: portalOrigin,
     port,
     store,
-    grants,
+    grants: access.grants,
+    requests: access.requests,
+    grantEnding: access.grantEnding,
+    events: access.events,
+    audit: access.audit,
     async close() {
-      clearInterval(sweeper);
+      access.stop();
       clearInterval(purger);
-      wsProxy.close();
+      streams.close();
       await new Promise<void>((done) => {
         httpServer.server.close(() => done());
         httpServer.server.closeAllConnections();
       });
-      await Promise.all([...routes.values()].map((r) => r.upstream.pool.close()));
+      await gateway.close();
       await store.close();
     },
   };

@@ -2,12 +2,14 @@
 // may last, revocation, and loading live grants into the book at start-up.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { AccessEvents } from '../../../proxy/access/events.js';
 import { GrantBook, type GrantEndReason } from '../../../proxy/access/grant-book.js';
 import {
   GrantService,
   MAX_ADMIN_GRANT_MS,
   MIN_ADMIN_GRANT_MS,
 } from '../../../proxy/access/grant-service.js';
+import { AuditLog } from '../../../proxy/audit/audit-log.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 import type { GrantRecord, Store, UserRecord } from '../../../proxy/store/types.js';
@@ -62,6 +64,8 @@ beforeEach(async () => {
   service = new GrantService({
     store,
     book,
+    audit: new AuditLog(store.audit, store, () => now),
+    events: new AccessEvents(),
     now: () => now,
     resourceExists: (id) => id === 'payroll' || id === 'orders',
   });

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { validateConfig } from '../../../proxy/config/load.js';
 import type { IdentityProviderConfig } from '../../../proxy/config/schema.js';
-import { mapGroups, userFromClaims } from '../../../proxy/identity/claims.js';
+import {
+  MAX_KEPT_CLAIMS,
+  mapGroups,
+  policyClaims,
+  userFromClaims,
+} from '../../../proxy/identity/claims.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 
 const T0 = 1_700_000_000_000;
@@ -104,6 +109,12 @@ void describe('userFromClaims', () => {
       name: 'Alice Liddell',
       groups: ['eng', 'staff'],
       kind: 'person',
+      claims: {
+        email: 'alice@example.com',
+        name: 'Alice Liddell',
+        preferred_username: 'alice',
+        sub: 'a-123',
+      },
       lastLoginAt: T0,
     });
   });
@@ -159,5 +170,45 @@ void describe('userFromClaims', () => {
         JSON.stringify(claims),
       );
     }
+  });
+});
+
+void describe('policyClaims', () => {
+  void test('keeps top-level strings, not protocol claims, groups or other types', () => {
+    const kept = policyClaims(
+      {
+        sub: 's',
+        department: 'finance',
+        iss: 'https://login.example.com',
+        aud: 'jitgate',
+        nonce: 'n',
+        sid: 'x',
+        acr: '1',
+        azp: 'jitgate',
+        jti: 'j',
+        at_hash: 'h',
+        c_hash: 'h',
+        roles: 'ignored: the groups claim',
+        exp: 1,
+        verified: true,
+        address: { country: 'DE' },
+        empty: '',
+        tags: ['a'],
+      },
+      'roles',
+    );
+    assert.deepEqual(kept, { department: 'finance', sub: 's' });
+  });
+
+  void test('drops overlong values and keeps at most 32, by name', () => {
+    const many: Record<string, unknown> = { long: 'x'.repeat(257), edge: 'y'.repeat(256) };
+    for (let i = 0; i < 40; i++) many[`c${String(i).padStart(2, '0')}`] = `v${i}`;
+    const kept = policyClaims(many, 'groups');
+    assert.equal(Object.keys(kept).length, MAX_KEPT_CLAIMS);
+    assert.equal(kept.long, undefined);
+    assert.equal(kept.c00, 'v0');
+    assert.equal(kept.c31, 'v31');
+    assert.equal(kept.c32, undefined, 'c32 comes after 32 others by name');
+    assert.equal(kept.edge, undefined);
   });
 });

@@ -1,0 +1,41 @@
+/**
+ * In-process notifications of access changes, for the live event stream and webhooks.
+ * Listeners must not throw; one that does is logged and skipped, never stops the others.
+ */
+import type { GrantRecord } from '../store/types.js';
+import type { AccessRequest } from './request-record.js';
+
+export type GrantEnd = 'expired' | 'revoked' | 'released';
+
+export type AccessEvent =
+  | { type: 'request.created'; request: AccessRequest }
+  | { type: 'request.updated'; request: AccessRequest }
+  | { type: 'grant.started'; grant: GrantRecord }
+  | { type: 'grant.ended'; grant: GrantRecord; end: GrantEnd };
+
+export type AccessListener = (event: AccessEvent) => void;
+
+export class AccessEvents {
+  private readonly listeners = new Set<AccessListener>();
+
+  constructor(private readonly onListenerError: (error: unknown) => void = () => undefined) {}
+
+  on(listener: AccessListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: AccessEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+}

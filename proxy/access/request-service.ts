@@ -1,0 +1,338 @@
+/**
+ * The access workflow: a person asks (with a reason), policy decides or an approver does, a
+ * time-boxed grant follows and ends by itself. Every change and the audit event that records it
+ * commit in one serialized transaction; the grant book and listeners hear of it after commit.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { PolicyConfig } from '../config/schema.js';
+import { JitgateError, forbidden, notFound } from '../shared/errors.js';
+import type { GrantRecord, Store } from '../store/types.js';
+import type { AccessEvents } from './events.js';
+import type { GrantBook } from './grant-book.js';
+import { newGrantId } from './grant-service.js';
+import { assertPending, cancel, deny, expire, grantPeriod, recordApproval } from './lifecycle.js';
+import { canApprove, evaluateRequest } from './policy.js';
+import type { AccessRequest } from './request-record.js';
+import { subjectFromUser } from './subject.js';
+import type { RequestDecision, RequestInput, Subject } from './types.js';
+
+export interface RequestServiceDeps {
+  store: Store;
+  audit: AuditLog;
+  book: GrantBook;
+  events: AccessEvents;
+  policies: readonly PolicyConfig[];
+  now: () => number;
+}
+
+export interface Decided {
+  request: AccessRequest;
+  grant: GrantRecord | null;
+}
+
+const newRequestId = () => `req_${randomBytes(12).toString('base64url')}`;
+
+export class RequestService {
+  constructor(private readonly deps: RequestServiceDeps) {}
+
+  /** What policy would say, without recording anything (for forms and the extension). */
+  preview(subject: Subject, input: RequestInput): RequestDecision {
+    return evaluateRequest(subject, input, this.deps.policies, this.deps.now());
+  }
+
+  async create(
+    subject: Subject,
+    input: RequestInput,
+  ): Promise<Decided & { decision: RequestDecision }> {
+    const { store, audit } = this.deps;
+    const now = this.deps.now();
+    const decision = evaluateRequest(subject, input, this.deps.policies, now);
+    const target = input.resourceId;
+    if (decision.outcome === 'denied') {
+      await audit.record({
+        code: 'request.denied',
+        actor: 'policy',
+        target,
+        reason: decision.reasons.join('; '),
+        data: { requester: subject.id },
+      });
+      throw Object.assign(forbidden('policy_denied', decision.reasons.join('; ')), {
+        reasons: decision.reasons,
+      });
+    }
+    const policy = this.policy(decision.policyId);
+    const request: AccessRequest = {
+      id: newRequestId(),
+      userId: subject.id,
+      resourceId: target,
+      durationMs: input.durationMs,
+      reason: input.reason,
+      ticket: input.ticket,
+      startAt: input.startAt,
+      state: 'pending',
+      policyId: decision.policyId ?? null,
+      approvalsRequired: decision.approvalsRequired,
+      policyReasons: decision.reasons,
+      createdAt: now,
+      expiresAt: now + (policy?.pendingTimeout ?? 3_600_000),
+      decidedAt: null,
+      decidedBy: null,
+      comment: null,
+      grantId: null,
+      approvals: [],
+    };
+    const result = await store.atomic(async () => {
+      if (!(await store.requests.insert(request))) {
+        throw new JitgateError(
+          409,
+          'request_pending',
+          'you already have a pending request for this resource',
+        );
+      }
+      await audit.append({
+        code: 'request.created',
+        actor: subject.id,
+        target,
+        reason: input.reason,
+        data: {
+          request: request.id,
+          durationMs: input.durationMs,
+          ticket: input.ticket,
+          policy: request.policyId,
+        },
+      });
+      if (decision.outcome !== 'auto_approved') return { request, grant: null };
+      const approved: AccessRequest = {
+        ...request,
+        state: 'approved',
+        decidedAt: now,
+        decidedBy: 'policy',
+      };
+      const grant = await this.startGrant(approved, now, decision.windowEndsAt, 'policy');
+      await audit.append({
+        code: 'request.auto_approved',
+        actor: 'policy',
+        target,
+        data: { request: request.id, grant: grant.id, policy: request.policyId },
+      });
+      return { request: { ...approved, grantId: grant.id }, grant };
+    });
+    this.publish(result, 'request.created');
+    return { ...result, decision };
+  }
+
+  async approve(
+    approver: Subject,
+    id: string,
+    options: { durationMs?: number | null; comment?: string | null } = {},
+  ): Promise<Decided> {
+    const { store, audit } = this.deps;
+    const result = await store.atomic(async () => {
+      const now = this.deps.now();
+      const request = await this.pendingFor(approver, id);
+      if (
+        options.durationMs !== undefined &&
+        options.durationMs !== null &&
+        options.durationMs > request.durationMs
+      ) {
+        throw new JitgateError(
+          400,
+          'invalid_duration',
+          'an approver may shorten a request, not lengthen it',
+        );
+      }
+      const approval = {
+        approverId: approver.id,
+        decision: 'approve' as const,
+        comment: options.comment ?? null,
+        at: now,
+        durationMs: options.durationMs ?? null,
+      };
+      const step = recordApproval(request, approval, now);
+      await store.requests.addApproval(id, approval);
+      await audit.append({
+        code: 'request.approval_recorded',
+        actor: approver.id,
+        target: request.resourceId,
+        reason: approval.comment,
+        data: { request: id, durationMs: approval.durationMs },
+      });
+      if (!step.complete) {
+        return { request: step.request, grant: null };
+      }
+      const decision = await this.reevaluate(step.request, now);
+      const grant = await this.startGrant(step.request, now, decision.windowEndsAt, approver.id);
+      const approved = { ...step.request, grantId: grant.id };
+      if (!(await store.requests.update(approved, 'pending')))
+        throw new JitgateError(409, 'request_not_pending', 'this request was answered meanwhile');
+      await audit.append({
+        code: 'request.approved',
+        actor: approver.id,
+        target: request.resourceId,
+        reason: approval.comment,
+        data: { request: id, grant: grant.id },
+      });
+      return { request: approved, grant };
+    });
+    this.publish(result, 'request.updated');
+    return result;
+  }
+
+  async deny(approver: Subject, id: string, comment: string | null): Promise<AccessRequest> {
+    const { store, audit } = this.deps;
+    const denied = await store.atomic(async () => {
+      const now = this.deps.now();
+      const request = await this.pendingFor(approver, id);
+      const approval = {
+        approverId: approver.id,
+        decision: 'deny' as const,
+        comment,
+        at: now,
+        durationMs: null,
+      };
+      const next = deny(request, approval, now);
+      await store.requests.addApproval(id, approval);
+      if (!(await store.requests.update(next, 'pending')))
+        throw new JitgateError(409, 'request_not_pending', 'this request was answered meanwhile');
+      await audit.append({
+        code: 'request.denied',
+        actor: approver.id,
+        target: request.resourceId,
+        reason: comment,
+        data: { request: id },
+      });
+      return next;
+    });
+    this.deps.events.emit({ type: 'request.updated', request: denied });
+    return denied;
+  }
+
+  async cancel(subject: Subject, id: string): Promise<AccessRequest> {
+    const { store, audit } = this.deps;
+    const cancelled = await store.atomic(async () => {
+      const request = await store.requests.get(id);
+      if (!request || request.userId !== subject.id)
+        throw notFound('unknown_request', 'no such request of yours');
+      const next = cancel(request, subject.id, this.deps.now());
+      if (!(await store.requests.update(next, 'pending')))
+        throw new JitgateError(409, 'request_not_pending', 'this request was answered meanwhile');
+      await audit.append({
+        code: 'request.cancelled',
+        actor: subject.id,
+        target: request.resourceId,
+        data: { request: id },
+      });
+      return next;
+    });
+    this.deps.events.emit({ type: 'request.updated', request: cancelled });
+    return cancelled;
+  }
+
+  /** Expires unanswered requests past their deadline; returns how many. */
+  async expireOverdue(): Promise<number> {
+    const { store, audit } = this.deps;
+    const overdue = await store.requests.listOverdue(this.deps.now());
+    for (const request of overdue) {
+      const expired = await store.atomic(async () => {
+        const next = expire(request, this.deps.now());
+        if (!(await store.requests.update(next, 'pending'))) return undefined;
+        await audit.append({
+          code: 'request.expired',
+          actor: 'system',
+          target: request.resourceId,
+          data: { request: request.id },
+        });
+        return next;
+      });
+      if (expired) this.deps.events.emit({ type: 'request.updated', request: expired });
+    }
+    return overdue.length;
+  }
+
+  private policy(id: string | null | undefined): PolicyConfig | undefined {
+    return this.deps.policies.find((p) => p.id === id);
+  }
+
+  /** Loads a pending request and checks that `approver` may decide it. */
+  private async pendingFor(approver: Subject, id: string): Promise<AccessRequest> {
+    const request = await this.deps.store.requests.get(id);
+    if (!request) throw notFound('unknown_request', 'no such request');
+    const policy = this.policy(request.policyId);
+    const requester = await this.deps.store.users.get(request.userId);
+    if (!policy || !requester)
+      throw forbidden('not_an_approver', 'no policy lets you decide this request');
+    const check = canApprove(
+      approver,
+      subjectFromUser(requester),
+      policy,
+      request.approvals.map((a) => a.approverId),
+    );
+    if (!check.allowed)
+      throw Object.assign(forbidden('not_an_approver', check.reasons.join('; ')), {
+        reasons: check.reasons,
+      });
+    assertPending(request, this.deps.now());
+    return request;
+  }
+
+  /** Policy again at approval time: windows and caps apply to when access really starts. */
+  private async reevaluate(request: AccessRequest, now: number): Promise<RequestDecision> {
+    const requester = await this.deps.store.users.get(request.userId);
+    if (!requester) throw notFound('unknown_user', 'the requester no longer exists');
+    const decision = evaluateRequest(
+      subjectFromUser(requester),
+      {
+        resourceId: request.resourceId,
+        durationMs: request.durationMs,
+        reason: request.reason,
+        ticket: request.ticket,
+        startAt: request.startAt && request.startAt > now ? request.startAt : null,
+      },
+      this.deps.policies,
+      now,
+    );
+    if (decision.outcome === 'denied') {
+      throw Object.assign(new JitgateError(409, 'policy_denied', decision.reasons.join('; ')), {
+        reasons: decision.reasons,
+      });
+    }
+    return decision;
+  }
+
+  private async startGrant(
+    request: AccessRequest,
+    now: number,
+    windowEndsAt: number | null,
+    by: string,
+  ): Promise<GrantRecord> {
+    const { startsAt, endsAt } = grantPeriod(request, now, windowEndsAt);
+    const grant: GrantRecord = {
+      id: newGrantId(),
+      userId: request.userId,
+      resourceId: request.resourceId,
+      startsAt,
+      endsAt,
+      reason: request.reason,
+      createdBy: by,
+      createdAt: now,
+      revokedAt: null,
+      revokedBy: null,
+    };
+    await this.deps.store.grants.insert(grant);
+    await this.deps.audit.append({
+      code: 'grant.started',
+      actor: by,
+      target: request.resourceId,
+      reason: request.reason,
+      data: { grant: grant.id, user: grant.userId, startsAt, endsAt, request: request.id },
+    });
+    return grant;
+  }
+
+  private publish(result: Decided, type: 'request.created' | 'request.updated') {
+    if (result.grant) this.deps.book.put(result.grant);
+    this.deps.events.emit({ type, request: result.request });
+    if (result.grant) this.deps.events.emit({ type: 'grant.started', grant: result.grant });
+  }
+}

@@ -1,0 +1,17 @@
+/** Subjects for policy decisions, from stored users. */
+import type { UserRecord } from '../store/types.js';
+import type { Subject } from './types.js';
+
+export function subjectFromUser(user: UserRecord): Subject {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    groups: user.groups,
+    kind: user.kind,
+    claims: user.claims ?? {},
+  };
+}
+
+export const isMember = (subject: Pick<Subject, 'groups'>, groups: readonly string[]) =>
+  groups.some((g) => subject.groups.includes(g));

@@ -1,0 +1,55 @@
+/**
+ * The local admin CLI's routes (`jitgate grant` / `jitgate revoke`), authenticated by the admin
+ * token in the state folder rather than by a person.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { GrantService } from '../access/grant-service.js';
+import { parseDuration } from '../shared/duration.js';
+import { badRequest, unauthorized } from '../shared/errors.js';
+import { parseBody, parseId } from './body.js';
+import { grantJson } from './json.js';
+
+export interface AdminRoutesDeps {
+  grants: GrantService;
+  isAdminToken(token: string): boolean;
+  now: () => number;
+}
+
+const grantBody = z
+  .object({
+    user: z.string().min(1).max(320),
+    resource: z.string().min(1).max(64),
+    duration: z.string().min(1).max(32),
+    reason: z.string().max(1000).optional(),
+  })
+  .strict();
+
+export function adminRoutes(deps: AdminRoutesDeps): express.Router {
+  const router = express.Router();
+
+  const requireAdmin = (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token || !deps.isAdminToken(token))
+      return next(unauthorized('admin_required', 'a valid admin token is required'));
+    next();
+  };
+
+  router.post('/admin/grants', requireAdmin, async (req, res) => {
+    const body = parseBody(grantBody, req.body);
+    const durationMs = parseDuration(body.duration);
+    if (durationMs === undefined)
+      throw badRequest('invalid_duration', 'duration must look like "30m" or "8h"');
+    const grant = await deps.grants.grant({ ...body, durationMs, actor: 'admin-cli' });
+    res.status(201).json({ grant: grantJson(grant, deps.now()) });
+  });
+
+  router.post('/admin/grants/:id/revoke', requireAdmin, async (req, res) => {
+    const id = parseId('grt', req.params.id, 'invalid_grant_id');
+    const grant = await deps.grants.revoke(id, 'admin-cli');
+    res.json({ grant: grantJson(grant, deps.now()) });
+  });
+
+  return router;
+}

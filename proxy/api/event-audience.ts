@@ -1,0 +1,53 @@
+/**
+ * Who hears an access event on the live stream, and what they receive. Pure apart from the one
+ * requester lookup a request event needs, which the stream does once per event, not per listener.
+ * The JSON is the REST answers' own (json.ts).
+ */
+import type { AccessEvent } from '../access/events.js';
+import { canApprove, policyById } from '../access/policy.js';
+import { subjectFromUser } from '../access/subject.js';
+import type { Subject } from '../access/types.js';
+import type { PolicyConfig } from '../config/schema.js';
+import type { UserRecord } from '../store/types.js';
+import { grantJson, requestJson } from './json.js';
+
+export interface Addressed {
+  /** The SSE frame, ready to write. */
+  frame: string;
+  concerns(listener: Subject): boolean;
+}
+
+export function frame(type: string, data: unknown): string {
+  // JSON.stringify never emits a raw newline, so the data stays one `data:` line.
+  return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * A person's own requests and grants concern them. A request also concerns everyone who may
+ * decide it: asked afresh per event (priors left out), so approvers also hear the update that
+ * takes a request out of their queue — approved by someone else, denied, expired, cancelled.
+ */
+export function address(
+  event: AccessEvent,
+  requester: UserRecord | undefined,
+  policies: readonly PolicyConfig[],
+  now: number,
+): Addressed {
+  if (event.type === 'grant.started' || event.type === 'grant.ended') {
+    const { grant } = event;
+    const data =
+      event.type === 'grant.ended'
+        ? { grant: grantJson(grant, now), end: event.end }
+        : { grant: grantJson(grant, now) };
+    return { frame: frame(event.type, data), concerns: (s) => s.id === grant.userId };
+  }
+  const { request } = event;
+  const policy = policyById(policies, request.policyId);
+  const asker = requester ? subjectFromUser(requester) : undefined;
+  return {
+    frame: frame(event.type, { request: requestJson(request, requester, now) }),
+    concerns: (s) =>
+      s.id === request.userId ||
+      (policy !== undefined && asker !== undefined && canApprove(s, asker, policy, []).allowed),
+  };
+}

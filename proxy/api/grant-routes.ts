@@ -1,0 +1,53 @@
+/**
+ * My grants, ending one early (release), and ending someone's (revoke: approvers of the grant's
+ * policy, or admins). Live connections under an ended grant are cut by the grant book's
+ * listeners, not here.
+ */
+import express from 'express';
+import { z } from 'zod';
+import type { GrantEnding } from '../access/grant-ending.js';
+import { subjectOf } from '../identity/session-user.js';
+import type { GrantRepository } from '../store/types.js';
+import { requireCaller } from './authenticate.js';
+import { freeText, parseBody, parseId } from './body.js';
+import { grantJson } from './json.js';
+
+export interface GrantRoutesDeps {
+  grantEnding: GrantEnding;
+  grants: Pick<GrantRepository, 'listForUser'>;
+  /** Config `admins.groups`: members may revoke any grant. */
+  adminGroups: readonly string[];
+  now: () => number;
+}
+
+const emptyBody = z.object({}).strict();
+const revokeBody = z.object({ reason: freeText(1000).optional() }).strict();
+
+export function grantRoutes(deps: GrantRoutesDeps): express.Router {
+  const router = express.Router();
+
+  router.get('/grants', async (req, res) => {
+    const { user } = requireCaller(req);
+    const now = deps.now();
+    res.json({ grants: (await deps.grants.listForUser(user.id)).map((g) => grantJson(g, now)) });
+  });
+
+  router.post('/grants/:id/release', async (req, res) => {
+    const { user } = requireCaller(req);
+    const id = parseId('grt', req.params.id, 'invalid_grant_id');
+    parseBody(emptyBody, req.body);
+    const grant = await deps.grantEnding.release(subjectOf(user), id);
+    res.json({ grant: grantJson(grant, deps.now()) });
+  });
+
+  router.post('/grants/:id/revoke', async (req, res) => {
+    const { user } = requireCaller(req);
+    const id = parseId('grt', req.params.id, 'invalid_grant_id');
+    const body = parseBody(revokeBody, req.body);
+    const isAdmin = user.groups.some((g) => deps.adminGroups.includes(g));
+    const grant = await deps.grantEnding.revoke(subjectOf(user), id, body.reason ?? null, isAdmin);
+    res.json({ grant: grantJson(grant, deps.now()) });
+  });
+
+  return router;
+}

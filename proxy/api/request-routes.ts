@@ -1,0 +1,175 @@
+/**
+ * Resources with my access state, and the request workflow: create, list (mine, or waiting for
+ * me), approve, deny, cancel. Policy decides inside RequestService; these routes only read the
+ * caller, validate the input and shape the answer.
+ */
+import express from 'express';
+import { z } from 'zod';
+import { isLive } from '../access/grant-book.js';
+import { policiesFor } from '../access/policy.js';
+import type { RequestQueries } from '../access/request-queries.js';
+import type { RequestService } from '../access/request-service.js';
+import { isInsideWindows } from '../access/windows.js';
+import type { PolicyConfig, ResourceConfig } from '../config/schema.js';
+import { subjectOf } from '../identity/session-user.js';
+import { formatDuration } from '../shared/duration.js';
+import { notFound } from '../shared/errors.js';
+import type { GrantRepository, UserRepository } from '../store/types.js';
+import { requireCaller } from './authenticate.js';
+import { durationText, freeText, isoTime, parseBody, parseId, parseQuery } from './body.js';
+import { decisionJson, grantJson, requestJson, requestsJson } from './json.js';
+
+export interface RequestRoutesDeps {
+  requests: RequestService;
+  queries: RequestQueries;
+  users: Pick<UserRepository, 'get'>;
+  grants: Pick<GrantRepository, 'listForUser'>;
+  resources: readonly ResourceConfig[];
+  policies: readonly PolicyConfig[];
+  appOrigin(resource: ResourceConfig): string | undefined;
+  now: () => number;
+}
+
+/** No policy allows more than a week; the policy decides the real limit. */
+const MAX_REQUEST_MS = 7 * 86_400_000;
+
+const createBody = z
+  .object({
+    resource: z.string().min(1).max(64),
+    duration: durationText(MAX_REQUEST_MS),
+    reason: freeText(1000).optional(),
+    ticket: freeText(200).optional(),
+    startAt: isoTime.optional(),
+  })
+  .strict();
+const approveBody = z
+  .object({ duration: durationText(MAX_REQUEST_MS).optional(), comment: freeText(1000).optional() })
+  .strict();
+const denyBody = z.object({ comment: freeText(1000).optional() }).strict();
+const emptyBody = z.object({}).strict();
+// Not strict: clients add cache-busting parameters to GETs, and unknown ones change nothing.
+const listQuery = z.object({ scope: z.enum(['mine', 'approvals']).default('mine') });
+
+/** A short probe for "what would policy say": one minute, with a reason, starting now. */
+const PROBE_MS = 60_000;
+
+export function requestRoutes(deps: RequestRoutesDeps): express.Router {
+  const router = express.Router();
+
+  router.get('/resources', async (req, res) => {
+    const { user } = requireCaller(req);
+    const subject = subjectOf(user);
+    const now = deps.now();
+    const [mine, grants] = await Promise.all([
+      deps.queries.listMine(user.id),
+      deps.grants.listForUser(user.id),
+    ]);
+    const resources = deps.resources.map((resource) => {
+      const pending = mine.find(
+        (r) => r.resourceId === resource.id && r.state === 'pending' && now < r.expiresAt,
+      );
+      const live = grants
+        .filter((g) => g.resourceId === resource.id && isLive(g, now))
+        .sort((a, b) => b.endsAt - a.endsAt)[0];
+      const access = live
+        ? { state: 'active', grant: live.id, endsAt: new Date(live.endsAt).toISOString() }
+        : pending
+          ? { state: 'pending', request: pending.id }
+          : { state: 'none' };
+      // Policies that let me ask now: windows are the part of policy that depends on the clock.
+      const open = policiesFor(subject, resource.id, deps.policies).filter((p) =>
+        isInsideWindows(p.windows, now),
+      );
+      const preview = deps.requests.preview(subject, {
+        resourceId: resource.id,
+        durationMs: PROBE_MS,
+        reason: 'preview',
+        ticket: null,
+        startAt: null,
+      });
+      const maxMs = Math.max(0, ...open.map((p) => p.maxDuration));
+      const ticketed = open.length > 0 && open.every((p) => p.ticketPattern !== undefined);
+      return {
+        id: resource.id,
+        kind: resource.kind,
+        name: resource.name ?? resource.id,
+        description: resource.description ?? null,
+        url: deps.appOrigin(resource) ?? null,
+        access,
+        policy: {
+          requestable: open.length > 0,
+          maxDuration: formatDuration(maxMs),
+          maxDurationMs: maxMs,
+          requireReason: open.length > 0 && open.every((p) => p.requireReason),
+          ticketPattern: ticketed ? (open[0]?.ticketPattern ?? null) : null,
+          needsApproval: preview.outcome !== 'auto_approved',
+          reasons: preview.reasons,
+        },
+      };
+    });
+    res.json({ resources });
+  });
+
+  router.post('/requests', async (req, res) => {
+    const { user } = requireCaller(req);
+    const body = parseBody(createBody, req.body);
+    if (!deps.resources.some((r) => r.id === body.resource))
+      throw notFound('unknown_resource', `no resource "${body.resource}"`);
+    const created = await deps.requests.create(subjectOf(user), {
+      resourceId: body.resource,
+      durationMs: body.duration,
+      reason: body.reason ?? null,
+      ticket: body.ticket ?? null,
+      startAt: body.startAt ?? null,
+    });
+    const now = deps.now();
+    res.status(201).json({
+      request: requestJson(created.request, await deps.users.get(user.id), now),
+      grant: created.grant ? grantJson(created.grant, now) : null,
+      decision: decisionJson(created.decision),
+    });
+  });
+
+  router.get('/requests', async (req, res) => {
+    const { user } = requireCaller(req);
+    const { scope } = parseQuery(listQuery, req.query);
+    const list =
+      scope === 'approvals'
+        ? await deps.queries.approvable(subjectOf(user))
+        : await deps.queries.listMine(user.id);
+    res.json({ requests: await requestsJson(deps.users, list, deps.now()) });
+  });
+
+  router.post('/requests/:id/approve', async (req, res) => {
+    const { user } = requireCaller(req);
+    const id = parseId('req', req.params.id, 'invalid_request_id');
+    const body = parseBody(approveBody, req.body);
+    const decided = await deps.requests.approve(subjectOf(user), id, {
+      durationMs: body.duration ?? null,
+      comment: body.comment ?? null,
+    });
+    const now = deps.now();
+    res.json({
+      request: requestJson(decided.request, await deps.users.get(decided.request.userId), now),
+      grant: decided.grant ? grantJson(decided.grant, now) : null,
+    });
+  });
+
+  router.post('/requests/:id/deny', async (req, res) => {
+    const { user } = requireCaller(req);
+    const id = parseId('req', req.params.id, 'invalid_request_id');
+    const body = parseBody(denyBody, req.body);
+    const denied = await deps.requests.deny(subjectOf(user), id, body.comment ?? null);
+    res.json({ request: requestJson(denied, await deps.users.get(denied.userId), deps.now()) });
+  });
+
+  router.post('/requests/:id/cancel', async (req, res) => {
+    const { user } = requireCaller(req);
+    const id = parseId('req', req.params.id, 'invalid_request_id');
+    parseBody(emptyBody, req.body);
+    const cancelled = await deps.requests.cancel(subjectOf(user), id);
+    res.json({ request: requestJson(cancelled, await deps.users.get(user.id), deps.now()) });
+  });
+
+  return router;
+}

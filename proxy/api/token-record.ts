@@ -1,0 +1,26 @@
+/** A bearer token as stored, and the repository contract every store backend implements. */
+import type { SessionUser } from '../identity/session-user.js';
+
+export interface TokenRecord {
+  /** "tok_…": names the token in the audit log and in lists; not a secret. */
+  id: string;
+  userId: string;
+  /** SHA-256 hex of the token; the token itself is shown once and never stored. */
+  tokenHash: string;
+  label: string | null;
+  /** The identity at issue time: a token acts with the groups its owner had then. */
+  user: SessionUser;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface TokenRepository {
+  insert(token: TokenRecord): Promise<void>;
+  get(id: string): Promise<TokenRecord | undefined>;
+  findByHash(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** Marks a token revoked once; resolves whether this call revoked it. */
+  revoke(id: string, at: number): Promise<boolean>;
+  touch(id: string, at: number): Promise<void>;
+}

@@ -1,0 +1,115 @@
+/**
+ * The access workflow as one unit of the composition root: the audit log, the event bus, the
+ * request and grant services, and the clocks that drive them (grant expiry sweep, unanswered
+ * request expiry). start.ts builds it once; nothing else constructs these services.
+ */
+import { AccessEvents } from '../access/events.js';
+import type { GrantBook } from '../access/grant-book.js';
+import { GrantEnding } from '../access/grant-ending.js';
+import { GrantService } from '../access/grant-service.js';
+import { RequestQueries } from '../access/request-queries.js';
+import { RequestService } from '../access/request-service.js';
+import { TokenService } from '../api/token-service.js';
+import { AuditLog } from '../audit/audit-log.js';
+import type { Config } from '../config/schema.js';
+import type { LiveConnections } from '../gateway/live-connections.js';
+import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/types.js';
+
+export interface AccessWiringDeps {
+  config: Config;
+  /** Where the config came from (a file path, "demo"), for the config.loaded event. */
+  configSource: string;
+  store: Store;
+  book: GrantBook;
+  live: LiveConnections;
+  log: Logger;
+  now: () => number;
+}
+
+export interface AccessWiring {
+  audit: AuditLog;
+  events: AccessEvents;
+  grants: GrantService;
+  requests: RequestService;
+  grantEnding: GrantEnding;
+  queries: RequestQueries;
+  tokens: TokenService;
+  stop(): void;
+}
+
+/** Grant expiry must cut connections within a second; the sweep is cheap (an index in memory). */
+const GRANT_SWEEP_MS = 250;
+/** Unanswered requests: a few seconds late is fine, since approval checks the deadline itself. */
+const REQUEST_EXPIRY_MS = 5_000;
+
+export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> {
+  const { config, store, book, live, log, now } = deps;
+  const audit = new AuditLog(store.audit, store, now);
+  // Written before anything else happens, so the chain shows under which config it all ran.
+  await audit.record({
+    code: 'config.loaded',
+    actor: 'system',
+    data: {
+      resources: config.resources.length,
+      policies: config.policies.length,
+      identityProviders: config.identityProviders.length,
+      source: deps.configSource,
+    },
+  });
+  const events = new AccessEvents((error) => log.error('access event listener failed', { error }));
+  const services = { store, audit, book, events, policies: config.policies, now };
+  const grants = new GrantService({
+    store,
+    book,
+    audit,
+    events,
+    now,
+    resourceExists: (id) => config.resources.some((r) => r.id === id),
+  });
+  const requests = new RequestService(services);
+  const grantEnding = new GrantEnding(services);
+  const queries = new RequestQueries(services);
+  const tokens = new TokenService({ store, audit, now });
+
+  book.onEnd((grant, reason) => {
+    const closed = live.closeGrant(grant.id);
+    log.info('grant ended', { grant: grant.id, reason, closedConnections: closed });
+    // Revokes and releases are audited and announced where they happen; expiry happens here.
+    if (reason !== 'expired') return;
+    events.emit({ type: 'grant.ended', grant, end: 'expired' });
+    audit
+      .record({
+        code: 'grant.expired',
+        actor: 'system',
+        target: grant.resourceId,
+        data: { grant: grant.id, user: grant.userId, endsAt: grant.endsAt },
+      })
+      // Access has ended either way; a lost record is an operator's problem, said loudly.
+      .catch((error: unknown) => log.error('grant expiry not audited', { grant: grant.id, error }));
+  });
+  // Live grants (and pending requests, read on demand) survive a restart: they are in the store.
+  await grants.load();
+  const expireRequests = () =>
+    requests
+      .expireOverdue()
+      .catch((error: unknown) => log.error('request expiry failed', { error }));
+  await expireRequests();
+  const timers = [
+    setInterval(() => book.sweep(now()), GRANT_SWEEP_MS),
+    setInterval(() => void expireRequests(), REQUEST_EXPIRY_MS),
+  ];
+  // The HTTP server keeps a running proxy alive; these must not keep a failed start-up alive.
+  timers.forEach((timer) => timer.unref());
+
+  return {
+    audit,
+    events,
+    grants,
+    requests,
+    grantEnding,
+    queries,
+    tokens,
+    stop: () => timers.forEach(clearInterval),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The app gateway as one unit of the composition root: routes by host, the app cookie and the
+ * portal → app handoff, identity assertions, WebSocket upgrades, and the dispatch that sends app
+ * hosts to the gateway's fast path and everything else to Express.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GrantBook } from '../access/grant-book.js';
+import type { Config, ResourceConfig } from '../config/schema.js';
+import { createAppGateway } from '../gateway/app-gateway.js';
+import { appOrigin, buildRoutes, hostnameOf } from '../gateway/app-routes.js';
+import { AppSessionReader } from '../gateway/app-session.js';
+import { createAppUpgrade, refuseUpgrade } from '../gateway/app-upgrade.js';
+import { createAssertionSigner } from '../gateway/assertion.js';
+import type { LiveConnections } from '../gateway/live-connections.js';
+import { createWebSocketProxy } from '../gateway/websocket-proxy.js';
+import { signAppCookie } from '../identity/app-cookie.js';
+import { AppHandoff } from '../identity/app-handoff.js';
+import type { SessionCache } from '../identity/session-cache.js';
+import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/types.js';
+import type { Dispatch } from './http-server.js';
+import { createGatewayMetrics } from './metrics.js';
+
+export interface GatewayWiringDeps {
+  config: Config;
+  portalOrigin: string;
+  store: Store;
+  secret: string;
+  secure: boolean;
+  sessions: SessionCache;
+  book: GrantBook;
+  live: LiveConnections;
+  log: Logger;
+  now: () => number;
+}
+
+export async function wireGateway(deps: GatewayWiringDeps) {
+  const { config, portalOrigin, secret, log } = deps;
+  const routes = buildRoutes(config, portalOrigin);
+  const appOrigins = new Set([...routes.values()].map((r) => r.origin));
+  const handoff = new AppHandoff(deps.now);
+  const signer = await createAssertionSigner({
+    settings: deps.store.settings,
+    issuer: portalOrigin,
+    ttlMs: config.gateway.assertionTtl,
+  });
+  const metrics = createGatewayMetrics({
+    live: deps.live,
+    sessions: deps.sessions,
+    book: deps.book,
+  });
+  const appCookieName = `${config.session.cookieName}_app`;
+  const gateway = createAppGateway({
+    portalOrigin,
+    appCookie: {
+      name: appCookieName,
+      secure: deps.secure,
+      sign: (sid, host) => signAppCookie(sid, host, secret),
+    },
+    appSessions: new AppSessionReader(appCookieName, () => [secret]),
+    sessions: deps.sessions,
+    handoff,
+    grants: deps.book,
+    signer,
+    live: deps.live,
+    assertionHeader: config.gateway.assertionHeader,
+    now: deps.now,
+    log,
+    onDecision: metrics.decision,
+    onUpstreamDone: metrics.upstream,
+  });
+  const wsProxy = createWebSocketProxy();
+  const upgrade = createAppUpgrade(gateway, wsProxy, deps.live);
+
+  /** App hosts take the gateway's fast path; anything else goes to `app` (Express). */
+  const dispatch = (app: (req: IncomingMessage, res: ServerResponse) => unknown): Dispatch => ({
+    request(req, res) {
+      const route = routes.get(hostnameOf(req.headers.host));
+      if (!route) return void app(req, res);
+      gateway.handleRequest(route, req, res).catch((error: unknown) => {
+        log.error('gateway failed', { error: error as Error });
+        if (!res.headersSent) res.writeHead(500, { 'x-jitgate-error': 'internal_error' }).end();
+        else res.destroy();
+      });
+    },
+    upgrade(req, socket, head) {
+      const route = routes.get(hostnameOf(req.headers.host));
+      if (!route) return refuseUpgrade(socket, 400, 'bad_request', 'no WebSocket endpoint here');
+      upgrade(route, req, socket, head).catch(() => socket.destroy());
+    },
+  });
+
+  return {
+    appOrigins,
+    appOrigin: (resource: ResourceConfig) =>
+      resource.kind === 'web' ? appOrigin(portalOrigin, resource.host) : undefined,
+    handoff,
+    signer,
+    metrics,
+    dispatch,
+    async close() {
+      wsProxy.close();
+      await Promise.all([...routes.values()].map((r) => r.upstream.pool.close()));
+    },
+  };
+}
