@@ -11,7 +11,7 @@ export const BENCH_PATH = '/bench';
 export async function appSessionCookie(port: number, stateDir: string): Promise<string> {
   const portal = `http://localhost:${port}`;
   const browser = new TestBrowser();
-  const form = await browser.navigate(`${portal}/auth/login`);
+  const form = await browser.navigate(`${portal}/auth/login?idp=demo`);
   const home = await browser.postForm(formAction(form), { username: 'alice', password: 'demo' });
   if (home.status !== 200)
     throw new Error(`alice's login ended at ${home.url} with ${home.status}`);

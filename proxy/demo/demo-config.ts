@@ -42,10 +42,32 @@ export const DEMO_ROLES: Record<string, string> = {
   vic: 'vendor',
 };
 
+/**
+ * Two identity providers, as a real deployment has: the company's own for staff, and a separate
+ * one whose users jitgate treats as vendors (policies restrict them to named apps, always need
+ * approval and are always recorded).
+ */
+export const DEMO_IDPS = {
+  demo: {
+    path: '/idp',
+    name: 'jitgate demo IdP',
+    kind: 'person',
+    users: ['alice', 'bob', 'carol'],
+  },
+  vendors: { path: '/vendor-idp', name: 'Demo vendor IdP', kind: 'vendor', users: ['vic'] },
+} as const;
+
+export type DemoIdpId = keyof typeof DEMO_IDPS;
+
+/** Which demo IdP a demo user signs in with. */
+export const demoIdpFor = (username: string): DemoIdpId =>
+  (DEMO_IDPS.vendors.users as readonly string[]).includes(username) ? 'vendors' : 'demo';
+
 export interface DemoConfigInput {
   port: number;
   stateDir: string;
-  clientSecret: string;
+  /** Client secret per demo IdP. */
+  clientSecrets: Record<DemoIdpId, string>;
   payrollUrl: string;
 }
 
@@ -54,18 +76,17 @@ export function demoConfig(input: DemoConfigInput): ConfigInput {
   return {
     server: { host: '127.0.0.1', port: input.port, publicUrl: origin },
     state: { dir: input.stateDir },
-    identityProviders: [
-      {
-        id: 'demo',
-        name: 'jitgate demo IdP',
-        issuer: `${origin}/idp`,
-        clientId: 'jitgate-portal',
-        clientSecret: input.clientSecret,
-        scopes: ['openid', 'email', 'profile', 'groups'],
-        passUnmappedGroups: true,
-        allowInsecureRequests: true,
-      },
-    ],
+    identityProviders: (Object.keys(DEMO_IDPS) as DemoIdpId[]).map((id) => ({
+      id,
+      name: DEMO_IDPS[id].name,
+      kind: DEMO_IDPS[id].kind,
+      issuer: `${origin}${DEMO_IDPS[id].path}`,
+      clientId: 'jitgate-portal',
+      clientSecret: input.clientSecrets[id],
+      scopes: ['openid', 'email', 'profile', 'groups'],
+      passUnmappedGroups: true,
+      allowInsecureRequests: true,
+    })),
     resources: [
       {
         id: 'payroll',

@@ -4,12 +4,13 @@
  * Tests start the same demo on a random port with a temporary state folder.
  */
 import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
 import { resolve } from 'node:path';
 import { validateConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { alsoListen, createHttpServer, listen } from '../server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../server/start.js';
-import { DEMO_USERS, demoConfig } from './demo-config.js';
+import { DEMO_IDPS, DEMO_USERS, demoConfig, type DemoIdpId } from './demo-config.js';
 import { createDemoIdp } from './idp.js';
 import { startPayrollApp, type PayrollApp } from './payroll.js';
 
@@ -31,6 +32,8 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
+const secret = () => randomBytes(24).toString('base64url');
+
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const log = options.log ?? createLogger();
   const stateDir = resolve(options.stateDir ?? '.jitgate');
@@ -41,29 +44,34 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const port = await listen(http.server, options.port ?? 8080, '127.0.0.1');
   await alsoListen(http.server, port, '::1');
   try {
-    const clientSecret = randomBytes(24).toString('base64url');
+    const clientSecrets = { demo: secret(), vendors: secret() };
     const config = validateConfig(
-      demoConfig({ port, stateDir, clientSecret, payrollUrl: payroll.url }),
+      demoConfig({ port, stateDir, clientSecrets, payrollUrl: payroll.url }),
     );
-    const issuer = config.identityProviders[0]?.issuer ?? '';
-    const idp = await createDemoIdp({
-      issuer,
-      users: DEMO_USERS,
-      clients: [
-        {
-          clientId: 'jitgate-portal',
-          clientSecret,
-          redirectUris: [`http://localhost:${port}/auth/callback`],
-        },
-      ],
-      cookieKeys: [randomBytes(24).toString('base64url')],
-      log: (msg, fields) => log.warn(`demo idp: ${msg}`, fields),
-    });
+    const mounts: [string, RequestHandler][] = [];
+    for (const id of Object.keys(DEMO_IDPS) as DemoIdpId[]) {
+      const idp = await createDemoIdp({
+        issuer: `http://localhost:${port}${DEMO_IDPS[id].path}`,
+        users: DEMO_USERS.filter((u) =>
+          (DEMO_IDPS[id].users as readonly string[]).includes(u.username),
+        ),
+        clients: [
+          {
+            clientId: 'jitgate-portal',
+            clientSecret: clientSecrets[id],
+            redirectUris: [`http://localhost:${port}/auth/callback`],
+          },
+        ],
+        cookieKeys: [secret()],
+        log: (msg, fields) => log.warn(`demo idp ${id}: ${msg}`, fields),
+      });
+      mounts.push([DEMO_IDPS[id].path, idp.handler]);
+    }
     const jitgate = await startJitgate({
       config,
       log,
       http,
-      mounts: [['/idp', idp.handler]],
+      mounts,
       configSource: 'demo',
     });
     return {

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import { signInInBrowser } from '../support/browser-login.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
 
@@ -44,12 +45,7 @@ void describe('access workflow in Chromium: request, live approval, expiry', () 
   });
 
   async function signIn(page: Page, username: string) {
-    await page.goto(demo.url);
-    await page.getByRole('link', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill('demo');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My access' }).waitFor();
+    await signInInBrowser(page, demo.url, username);
   }
 
   /** Marks the loaded document; a reload or navigation would lose the mark. */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { signInInBrowser } from '../support/browser-login.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { runCli } from '../support/cli.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
@@ -29,13 +30,7 @@ void describe('web access in Chromium', () => {
   });
 
   void it('alice logs in through the IdP login page', async () => {
-    await page.goto(demo.url);
-    await page.getByRole('link', { name: 'Sign in' }).click();
-    await page.getByText('jitgate demo IdP').first().waitFor();
-    await page.getByLabel('Username').fill('alice');
-    await page.getByLabel('Password').fill('demo');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My access' }).waitFor();
+    await signInInBrowser(page, demo.url, 'alice');
     assert.equal(await page.locator('#whoami').textContent(), 'alice');
   });
 

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { demoIdpFor } from '../../proxy/demo/demo-config.js';
 import { startDemo, type RunningDemo } from '../../proxy/demo/start-demo.js';
 import { silentLogger } from '../../proxy/shared/logger.js';
 import { formAction, TestBrowser } from './http-client.js';
@@ -19,7 +20,7 @@ export async function startTestDemo(): Promise<TestDemo> {
     ...demo,
     async login(username, password = 'demo') {
       const browser = new TestBrowser();
-      const form = await browser.navigate(`${demo.url}/auth/login`);
+      const form = await browser.navigate(`${demo.url}/auth/login?idp=${demoIdpFor(username)}`);
       const done = await browser.postForm(formAction(form), { username, password });
       if (done.status !== 200 || !done.body.includes('My access')) {
         throw new Error(`login of ${username} ended at ${done.url} with ${done.status}`);

@@ -27,7 +27,7 @@ function sql(statement: string) {
 
 async function logIn(username: string) {
   const browser = new TestBrowser();
-  const form = await browser.navigate(`${demo.url}/auth/login`);
+  const form = await browser.navigate(`${demo.url}/auth/login?idp=demo`);
   const done = await browser.postForm(formAction(form), { username, password: 'demo' });
   const me = await browser.request(`${demo.url}/api/v1/me`, {
     headers: { accept: 'application/json' },

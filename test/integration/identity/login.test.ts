@@ -26,7 +26,7 @@ interface StartedLogin {
 }
 
 /** GET /auth/login (one hop), then on to the IdP's login form. */
-async function startLogin(query = ''): Promise<StartedLogin> {
+async function startLogin(query = '?idp=demo'): Promise<StartedLogin> {
   const browser = new TestBrowser();
   const toIdp = await browser.request(`${demo.url}/auth/login${query}`);
   assert.equal(toIdp.status, 302);
@@ -96,7 +96,7 @@ void describe('login through the IdP', () => {
 
   void it('sets the portal cookie HttpOnly and SameSite, without Secure on plain http', async () => {
     const browser = new TestBrowser();
-    const reply = await browser.request(`${demo.url}/auth/login`);
+    const reply = await browser.request(`${demo.url}/auth/login?idp=demo`);
     const line = (reply.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${PORTAL_COOKIE}=`));
     assert.ok(line, 'a session cookie is set');
     assert.match(line, /; HttpOnly/i);
@@ -255,7 +255,7 @@ void describe('logout', () => {
 
 void describe('post-login redirects', () => {
   async function loginWith(rd: string): Promise<Reply> {
-    const login = await startLogin(`?rd=${encodeURIComponent(rd)}`);
+    const login = await startLogin(`?idp=demo&rd=${encodeURIComponent(rd)}`);
     return login.browser.navigate(await callbackUrlOf(login));
   }
 

@@ -90,7 +90,7 @@ auditors:
     const base = {
       port: 0,
       stateDir: '/tmp/x',
-      clientSecret: 's',
+      clientSecrets: { demo: 's', vendors: 'v' },
       payrollUrl: 'http://127.0.0.1:1',
     };
     const config = validateConfig(demoConfig(base), {});
