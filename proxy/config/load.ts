@@ -3,7 +3,7 @@
  * all run on the same document so that one ConfigError lists every problem, each with its path
  * and, when the document came from a file, its line.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   isAlias,
@@ -18,8 +18,9 @@ import {
   type YAMLError,
 } from 'yaml';
 import { crossCheck } from './cross-check.js';
+import { fsReason, listAt, resolveSecrets } from './secrets.js';
 import { ConfigError, formatPath, issueText, problemsFromIssues, type Problem } from './errors.js';
-import { configSchema, ENV_NAME, type Config } from './schema.js';
+import { configSchema, type Config } from './schema.js';
 
 /** The line a path points at, or undefined for documents that have no lines (in memory). */
 type LineOf = (path: readonly PropertyKey[]) => number | undefined;
@@ -92,21 +93,37 @@ function validate(raw: unknown, source: Source): Config {
   const shape = shapeProblem(raw);
   if (shape !== undefined) throw new ConfigError(source.name, [shape]);
   const parsed = configSchema.safeParse(raw, { error: issueText });
-  const secrets = resolveSecrets(raw, source);
+  const idpSecrets = resolveSecrets(
+    listAt(raw, ['identityProviders']),
+    ['identityProviders'],
+    'clientSecret',
+    source,
+  );
+  const hookSecrets = resolveSecrets(
+    listAt(raw, ['notifications', 'webhooks']),
+    ['notifications', 'webhooks'],
+    'secret',
+    source,
+  );
   const port = source.portFromEnv ? portFromEnv(source.env) : { problems: [] };
   const problems: Problem[] = [
     ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues)),
     ...crossCheck(raw),
-    ...secrets.problems,
+    ...idpSecrets.problems,
+    ...hookSecrets.problems,
     ...port.problems,
   ];
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(source.name, wordProblems(raw, problems, source.lineOf));
   }
   const config = parsed.data;
-  for (const [index, secret] of secrets.values) {
+  for (const [index, secret] of idpSecrets.values) {
     const idp = config.identityProviders[index];
     if (idp) idp.clientSecret = secret;
+  }
+  for (const [index, secret] of hookSecrets.values) {
+    const hook = config.notifications.webhooks[index];
+    if (hook) hook.secret = secret;
   }
   if (port.value !== undefined) config.server.port = port.value;
   return config;
@@ -210,79 +227,6 @@ function yamlProblem(error: YAMLError, lines: LineCounter): string {
   // A few yaml messages end with ": <source fragment>"; the fragment may be part of a secret.
   const text = YAML_TEXTS[error.code] ?? error.message.split(': ')[0] ?? error.code;
   return `line ${line}:${col}: invalid YAML: ${text}`;
-}
-
-// --- Client secrets -----------------------------------------------------------------------------
-
-const MAX_SECRET_FILE = 64 * 1024;
-
-type Outcome = { secret: string } | { problem: string };
-
-interface Secrets {
-  /** Resolved secret by identity-provider index. */
-  values: Map<number, string>;
-  problems: Problem[];
-}
-
-/**
- * Reads clientSecretEnv / clientSecretFile from the raw document, so that a missing variable is
- * reported together with schema problems. Messages never quote the variable, path or value: a
- * secret pasted into the wrong key must not reach a log.
- */
-function resolveSecrets(raw: unknown, source: Source): Secrets {
-  const secrets: Secrets = { values: new Map(), problems: [] };
-  const idps = isRecord(raw) && Array.isArray(raw.identityProviders) ? raw.identityProviders : [];
-  idps.forEach((idp: unknown, index) => {
-    if (!isRecord(idp)) return;
-    const set = ['clientSecret', 'clientSecretEnv', 'clientSecretFile'].filter(
-      (key) => idp[key] !== undefined,
-    );
-    if (set.length !== 1) return; // none (public client), or a conflict the schema reports
-    let key: string;
-    let outcome: Outcome;
-    if (typeof idp.clientSecretEnv === 'string' && ENV_NAME.test(idp.clientSecretEnv)) {
-      key = 'clientSecretEnv';
-      outcome = fromEnv(source.env[idp.clientSecretEnv]);
-    } else if (typeof idp.clientSecretFile === 'string' && idp.clientSecretFile !== '') {
-      key = 'clientSecretFile';
-      outcome = fromFile(resolve(source.baseDir, idp.clientSecretFile));
-    } else return; // inline, or malformed and reported by the schema
-    if ('secret' in outcome) secrets.values.set(index, outcome.secret);
-    else
-      secrets.problems.push({ path: ['identityProviders', index, key], message: outcome.problem });
-  });
-  return secrets;
-}
-
-function fromEnv(value: string | undefined): Outcome {
-  if (value === undefined) return { problem: 'names an environment variable that is not set' };
-  if (value.trim() === '') return { problem: 'names an environment variable that is empty' };
-  return { secret: value };
-}
-
-function fromFile(path: string): Outcome {
-  try {
-    const stat = statSync(path);
-    // Checked first so that a FIFO or device never blocks startup.
-    if (!stat.isFile()) return { problem: 'must name a regular file' };
-    if (stat.size > MAX_SECRET_FILE) return { problem: 'names a file too large to hold a secret' };
-    const secret = readFileSync(path, 'utf8').trim();
-    return secret === '' ? { problem: 'names an empty file' } : { secret };
-  } catch (error) {
-    return { problem: `names a file that cannot be read (${fsReason(error)})` };
-  }
-}
-
-/** The reason without the path: node's own messages quote it. */
-function fsReason(error: unknown): string {
-  const code =
-    error instanceof Error && 'code' in error && typeof error.code === 'string'
-      ? error.code
-      : undefined;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a folder';
-  return code ?? 'unknown error';
 }
 
 // --- PORT ---------------------------------------------------------------------------------------

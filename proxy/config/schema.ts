@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.js';
+import { trailSchema } from './trail-schema.js';
 
 // Exported so the docs generator can name these patterns instead of printing the regexes.
 export const SLUG = /^[a-z][a-z0-9-]{0,62}$/;
@@ -146,6 +147,20 @@ const identityProvider = z
       .boolean()
       .default(false)
       .describe('Allow an http:// issuer. Development and tests only.'),
+    trustMfaFromIdp: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Count a login as an MFA step-up when the ID token's amr or acr shows MFA (see mfaAmrValues, mfaAcrValues).",
+      ),
+    mfaAmrValues: z
+      .array(z.string().min(1))
+      .default(['mfa', 'otp', 'hwk', 'swk', 'sc', 'fpt', 'face', 'iris', 'retina'])
+      .describe('amr values (RFC 8176) that show MFA; any one of them is enough.'),
+    mfaAcrValues: z
+      .array(z.string().min(1))
+      .default(['http://schemas.openid.net/pape/policies/2007/06/multi-factor'])
+      .describe('acr values that show MFA.'),
   })
   .strict()
   // Zod skips refinements once a key of the object failed; `when` makes these run anyway so that
@@ -211,6 +226,9 @@ const webResource = z
       .boolean()
       .default(false)
       .describe('Forward the original Host header instead of the upstream one.'),
+    trail: trailSchema
+      .prefault({})
+      .describe('The per-request trail auditors read: retention, redaction, request bodies.'),
   })
   .strict();
 
@@ -338,7 +356,8 @@ const policy = z
     mfa: z
       .object({
         request: z.boolean().default(false).describe('Step-up MFA to request.'),
-        approve: z.boolean().default(true).describe('Step-up MFA to approve.'),
+        approve: z.boolean().default(true).describe('Step-up MFA to approve or deny.'),
+        terminal: z.boolean().default(false).describe('Step-up MFA to open a terminal.'),
       })
       .strict()
       .prefault({})
@@ -391,6 +410,89 @@ const gateway = z
   })
   .strict();
 
+const WEBHOOK_EVENTS = [
+  'request.created',
+  'request.decided',
+  'grant.started',
+  'grant.ended',
+] as const;
+
+const webhook = z
+  .object({
+    id: slug.describe('Stable id of this receiver (appears in logs).'),
+    url: httpUrl.describe('Where to POST the JSON messages.'),
+    secret: z
+      .string()
+      .min(16)
+      .optional()
+      .describe('HMAC key for X-Jitgate-Signature. Prefer secretEnv or secretFile.'),
+    secretEnv: z
+      .string()
+      .regex(ENV_NAME, 'must be an environment variable name')
+      .optional()
+      .describe('Environment variable holding the HMAC key.'),
+    secretFile: z.string().min(1).optional().describe('File holding the HMAC key.'),
+    events: z
+      .array(z.enum(WEBHOOK_EVENTS))
+      .min(1)
+      .default([...WEBHOOK_EVENTS])
+      .describe('Events to send: request.created, request.decided, grant.started, grant.ended.'),
+  })
+  .strict()
+  .superRefine((hook, ctx) => {
+    const sources = [hook.secret, hook.secretEnv, hook.secretFile].filter((v) => v !== undefined);
+    if (sources.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secret'],
+        message: 'set exactly one of secret, secretEnv, secretFile',
+      });
+    }
+  });
+
+const notifications = z
+  .object({
+    webhooks: z
+      .array(webhook)
+      .prefault([])
+      .describe(
+        'Receivers of signed JSON messages (with a Slack-compatible text field), retried with backoff.',
+      ),
+  })
+  .strict();
+
+const mfa = z
+  .object({
+    encryptionKeyFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'File with the 32-byte key (raw, base64 or hex) that encrypts factor secrets at rest. Default: <state.dir>/mfa.key, created with mode 0600.',
+      ),
+    stepUpFreshness: duration
+      .prefault('10m')
+      .describe('How long a passed step-up counts for actions that need one.'),
+    atLogin: z
+      .boolean()
+      .default(false)
+      .describe('Ask for a second factor at every login; people without one enroll first.'),
+    maxFailures: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(5)
+      .describe('Failed attempts in a row that lock step-up.'),
+    lockout: duration.prefault('15m').describe('How long step-up stays locked after maxFailures.'),
+    issuerLabel: z
+      .string()
+      .regex(/^[^:]{1,64}$/, 'must be 1 to 64 characters without ":"')
+      .default('jitgate')
+      .describe('Issuer name authenticator apps show beside the account.'),
+  })
+  .strict();
+
 const logging = z
   .object({
     level: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Log level.'),
@@ -426,6 +528,8 @@ export const configSchema = z
     admins: admins.prefault({}).describe('Who administers jitgate.'),
     auditors: auditors.prefault({}).describe('Who reads the audit log and sessions.'),
     gateway: gateway.prefault({}).describe('How requests are forwarded to apps.'),
+    mfa: mfa.prefault({}).describe('Second factors (TOTP), step-up and lockout.'),
+    notifications: notifications.prefault({}).describe('Outgoing webhooks on requests and grants.'),
     logging: logging.prefault({}).describe('Log output.'),
   })
   .strict();
@@ -437,5 +541,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type IdentityProviderConfig = Parsed['identityProviders'][number];
 export type ResourceConfig = Parsed['resources'][number];
 export type WebResourceConfig = Extract<ResourceConfig, { kind: 'web' }>;
+export type WebhookConfig = Parsed['notifications']['webhooks'][number];
 export type PolicyConfig = Parsed['policies'][number];
 export type AccessWindowConfig = PolicyConfig['windows'][number];
+export type MfaConfig = Parsed['mfa'];

@@ -15,6 +15,7 @@ import type { Config } from '../config/schema.js';
 import type { LiveConnections } from '../gateway/live-connections.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
+import { wireWebhooks } from './webhook-wiring.js';
 
 export interface AccessWiringDeps {
   config: Config;
@@ -71,6 +72,13 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
   const grantEnding = new GrantEnding(services);
   const queries = new RequestQueries(services);
   const tokens = new TokenService({ store, audit, now });
+  const webhooks = wireWebhooks({
+    webhooks: config.notifications.webhooks,
+    events,
+    store,
+    log,
+    now,
+  });
 
   book.onEnd((grant, reason) => {
     const closed = live.closeGrant(grant.id);
@@ -110,6 +118,9 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     grantEnding,
     queries,
     tokens,
-    stop: () => timers.forEach(clearInterval),
+    stop: () => {
+      timers.forEach(clearInterval);
+      void webhooks.stop();
+    },
   };
 }

@@ -1,0 +1,65 @@
+/**
+ * Webhooks in the composition root: every access event that concerns receivers becomes a message
+ * in the persistent outbox; the outbox worker delivers and retries.
+ */
+import type { AccessEvent, AccessEvents } from '../access/events.js';
+import type { WebhookConfig } from '../config/schema.js';
+import { messageFor } from '../notify/webhook-message.js';
+import { WebhookOutbox } from '../notify/webhook-outbox.js';
+import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/types.js';
+
+/** The user ids an event mentions, to name people in the message text. */
+function mentioned(event: AccessEvent): string[] {
+  if (event.type === 'request.created' || event.type === 'request.updated') {
+    return [event.request.userId, event.request.decidedBy ?? ''].filter(Boolean);
+  }
+  return [event.grant.userId];
+}
+
+export function wireWebhooks(deps: {
+  webhooks: readonly WebhookConfig[];
+  events: AccessEvents;
+  store: Store;
+  log: Logger;
+  now: () => number;
+}): { outbox: WebhookOutbox; stop(): Promise<void> } {
+  const targets = deps.webhooks.map((hook) => ({
+    id: hook.id,
+    url: hook.url,
+    secret: hook.secret ?? '',
+    events: hook.events,
+  }));
+  const outbox = new WebhookOutbox({
+    deliveries: deps.store.deliveries,
+    targets,
+    now: deps.now,
+    log: deps.log,
+  });
+  if (targets.length === 0) return { outbox, stop: async () => undefined };
+
+  const enqueue = async (event: AccessEvent) => {
+    const names = new Map<string, string>();
+    for (const id of mentioned(event)) {
+      const user = await deps.store.users.get(id);
+      names.set(id, user?.username ?? id);
+    }
+    const message = messageFor(event, (id) => names.get(id) ?? id);
+    if (message) await outbox.enqueue(message);
+  };
+  const unsubscribe = deps.events.on((event) => {
+    enqueue(event).catch((error: unknown) =>
+      deps.log.error('webhook not queued', { error: error as Error }),
+    );
+  });
+  outbox.start();
+  // Deliveries left over from before a restart go out now.
+  void outbox.runOnce().catch(() => 0);
+  return {
+    outbox,
+    async stop() {
+      unsubscribe();
+      await outbox.stop();
+    },
+  };
+}
