@@ -1,0 +1,36 @@
+/**
+ * Query-string redaction: the value of every parameter whose name is configured (compared
+ * case-insensitively, after percent-decoding) becomes REDACTED. Everything else is kept as sent,
+ * byte for byte, so an auditor sees the request as the app saw it.
+ */
+export const REDACTED = 'REDACTED';
+
+/** Names in the form the redactors compare them: lower case. */
+export const redactionSet = (names: Iterable<string>): ReadonlySet<string> =>
+  new Set([...names].map((name) => name.toLowerCase()));
+
+function decodedName(raw: string): string {
+  const plain = raw.replaceAll('+', ' ');
+  try {
+    return decodeURIComponent(plain).toLowerCase();
+  } catch {
+    // Malformed escapes: compare the raw text rather than fail the whole record.
+    return plain.toLowerCase();
+  }
+}
+
+/** `query` without the leading "?". Returns it unchanged when nothing needs redacting. */
+export function redactQuery(query: string, names: ReadonlySet<string>): string {
+  if (query === '' || names.size === 0) return query;
+  const parts = query.split('&');
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? '';
+    const eq = part.indexOf('=');
+    if (eq === -1) continue; // a bare flag carries no value to hide
+    if (!names.has(decodedName(part.slice(0, eq)))) continue;
+    parts[i] = `${part.slice(0, eq)}=${REDACTED}`;
+    changed = true;
+  }
+  return changed ? parts.join('&') : query;
+}

@@ -1,0 +1,191 @@
+/**
+ * The trail repository's contract, run against every store backend: batches are all or nothing,
+ * rows read back exactly as written, filters and cursors select the same rows everywhere, and
+ * retention deletes only one resource's rows older than the cutoff.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { TrailRecord } from '../../recorder/trail/index.js';
+import type { GrantRecord, Store, UserRecord } from '../../proxy/store/types.js';
+
+const T0 = Date.UTC(2025, 0, 10);
+
+export const trailRow = (overrides: Partial<TrailRecord> = {}): TrailRecord => ({
+  time: T0,
+  grantId: 'grt_alice000001',
+  userId: 'corp:alice',
+  resourceId: 'payroll',
+  kind: 'http',
+  method: 'GET',
+  path: '/',
+  query: '',
+  status: 200,
+  bytesIn: 0,
+  bytesOut: 10,
+  durationMs: 1.5,
+  upstream: 'http://10.0.0.5:8000',
+  clientAddress: '127.0.0.1',
+  userAgent: 'test',
+  wsMessagesIn: 0,
+  wsMessagesOut: 0,
+  ...overrides,
+});
+
+const grantOf = (id: string, userId: string): GrantRecord => ({
+  id,
+  userId,
+  resourceId: 'payroll',
+  startsAt: T0,
+  endsAt: T0 + 3_600_000,
+  reason: 'contract',
+  createdBy: 'test',
+  createdAt: T0,
+  revokedAt: null,
+  revokedBy: null,
+});
+
+const userOf = (id: string): UserRecord => ({
+  id,
+  idp: id.split(':')[0] ?? '',
+  subject: id.split(':')[1] ?? '',
+  username: id.split(':')[1] ?? '',
+  email: null,
+  name: null,
+  groups: [],
+  kind: 'person',
+  lastLoginAt: T0,
+});
+
+export function trailContract(name: string, open: () => Promise<Store>): void {
+  void describe(`trail repository: ${name}`, () => {
+    const withStore = async (work: (store: Store) => Promise<void>) => {
+      const store = await open();
+      try {
+        await work(store);
+      } finally {
+        await store.close();
+      }
+    };
+
+    void test('rows read back as written, in order, bodies included', () =>
+      withStore(async (store) => {
+        const body = { contentType: 'application/json', size: 9, text: '{"a":"b"}' };
+        const rows = [trailRow(), trailRow({ method: 'POST', body, durationMs: 0.123 })];
+        await store.trail.insertMany(rows);
+        const read = await store.trail.byGrant('grt_alice000001', {}, { limit: 10 });
+        assert.deepEqual(
+          read.map(({ id: _id, ...row }) => row),
+          rows,
+        );
+        assert.ok((read[0]?.id ?? 0) < (read[1]?.id ?? 0));
+      }));
+
+    void test('rows come in the order exchanges started, not the order they were written', () =>
+      withStore(async (store) => {
+        // A WebSocket opened first is written when it closes, after the requests made meanwhile.
+        await store.trail.insertMany([
+          trailRow({ time: T0 + 20, path: '/b' }),
+          trailRow({ time: T0 + 20, path: '/c' }),
+          trailRow({ time: T0 + 10, path: '/ws', kind: 'websocket' }),
+        ]);
+        const asc = await store.trail.byGrant('grt_alice000001', {}, { limit: 2 });
+        assert.deepEqual(
+          asc.map((r) => r.path),
+          ['/ws', '/b'],
+        );
+        const next = await store.trail.byGrant('grt_alice000001', {}, { limit: 2, after: asc[1] });
+        assert.deepEqual(
+          next.map((r) => r.path),
+          ['/c'],
+          'ties are broken by id',
+        );
+        const desc = await store.trail.search({}, { limit: 2, order: 'desc' });
+        assert.deepEqual(
+          desc.map((r) => r.path),
+          ['/c', '/b'],
+        );
+        const older = await store.trail.search({}, { limit: 5, order: 'desc', before: desc[1] });
+        assert.deepEqual(
+          older.map((r) => r.path),
+          ['/ws'],
+        );
+      }));
+
+    void test('a batch is all or nothing', () =>
+      withStore(async (store) => {
+        const bad = trailRow({ kind: 'bogus' as TrailRecord['kind'] });
+        await assert.rejects(store.trail.insertMany([trailRow(), bad]));
+        assert.equal(await store.trail.count({}), 0);
+      }));
+
+    void test('grant timeline filters: status class, method, path substring; cursor paging', () =>
+      withStore(async (store) => {
+        await store.trail.insertMany([
+          trailRow({ path: '/a_b', status: 404 }),
+          trailRow({ path: '/axb', status: 200 }),
+          trailRow({ path: '/100%', method: 'POST', status: 500 }),
+          trailRow({ grantId: 'grt_other000001', status: 404 }),
+        ]);
+        const paths = async (filter: object, page = { limit: 10 }) =>
+          (await store.trail.byGrant('grt_alice000001', filter, page)).map((r) => r.path);
+        assert.deepEqual(await paths({ statusMin: 400, statusMax: 499 }), ['/a_b']);
+        assert.deepEqual(await paths({ method: 'POST' }), ['/100%']);
+        assert.deepEqual(await paths({ pathContains: '_' }), ['/a_b'], '_ is literal');
+        assert.deepEqual(await paths({ pathContains: '%' }), ['/100%'], '% is literal');
+        const first = await store.trail.byGrant('grt_alice000001', {}, { limit: 2 });
+        const rest = await store.trail.byGrant(
+          'grt_alice000001',
+          {},
+          { limit: 2, after: first.at(-1) },
+        );
+        assert.deepEqual(
+          [...first, ...rest].map((r) => r.path),
+          ['/a_b', '/axb', '/100%'],
+        );
+        assert.equal(await store.trail.count({ grantId: 'grt_alice000001', statusMin: 400 }), 2);
+      }));
+
+    void test('search: by person (through their grants), resource and time, newest first', () =>
+      withStore(async (store) => {
+        for (const id of ['corp:alice', 'vendors:vic']) await store.users.upsert(userOf(id));
+        await store.grants.insert(grantOf('grt_alice000001', 'corp:alice'));
+        await store.grants.insert(grantOf('grt_vic00000001', 'vendors:vic'));
+        await store.trail.insertMany([
+          trailRow({ time: T0, path: '/1' }),
+          trailRow({
+            time: T0 + 1000,
+            path: '/2',
+            grantId: 'grt_vic00000001',
+            userId: 'vendors:vic',
+          }),
+          trailRow({ time: T0 + 2000, path: '/3', resourceId: 'wiki' }),
+        ]);
+        const paths = async (filter: object, page: object = {}) =>
+          (await store.trail.search(filter, { limit: 10, order: 'desc', ...page })).map(
+            (r) => r.path,
+          );
+        assert.deepEqual(await paths({}), ['/3', '/2', '/1']);
+        assert.deepEqual(await paths({ userIds: ['vendors:vic'] }), ['/2']);
+        assert.deepEqual(await paths({ userIds: [] }), [], 'nobody matched: no rows');
+        assert.deepEqual(await paths({ resourceId: 'wiki' }), ['/3']);
+        assert.deepEqual(await paths({ from: T0 + 500, to: T0 + 2000 }), ['/2']);
+        const newest = await store.trail.search({}, { limit: 1, order: 'desc' });
+        assert.deepEqual(await paths({}, { before: newest[0] }), ['/2', '/1']);
+      }));
+
+    void test('retention deletes one resource, only older rows, at most `limit` at a time', () =>
+      withStore(async (store) => {
+        await store.trail.insertMany([
+          trailRow({ time: T0 - 10 }),
+          trailRow({ time: T0 - 5 }),
+          trailRow({ time: T0 }),
+          trailRow({ time: T0 - 10, resourceId: 'wiki' }),
+        ]);
+        assert.equal(await store.trail.deleteOlderThan('payroll', T0, 1), 1);
+        assert.equal(await store.trail.deleteOlderThan('payroll', T0, 10), 1);
+        assert.equal(await store.trail.deleteOlderThan('payroll', T0, 10), 0);
+        assert.equal(await store.trail.count({ resourceId: 'payroll' }), 1);
+        assert.equal(await store.trail.count({ resourceId: 'wiki' }), 1);
+      }));
+  });
+}

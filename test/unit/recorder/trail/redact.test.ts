@@ -1,0 +1,98 @@
+// The trail's redactors: configured query parameters and body fields (any case, any depth)
+// become REDACTED; what cannot be redacted with certainty is not kept at all.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  REDACTED,
+  redactBody,
+  redactionSet,
+  redactJson,
+  redactQuery,
+} from '../../../../recorder/trail/index.js';
+
+const names = redactionSet(['token', 'code', 'Password', 'api_key']);
+
+void describe('redactQuery', () => {
+  void test('replaces configured parameters, any case, and keeps the rest byte for byte', () => {
+    assert.equal(
+      redactQuery('a=1&TOKEN=s3cret&b=%2Fx&Code=abc', names),
+      `a=1&TOKEN=${REDACTED}&b=%2Fx&Code=${REDACTED}`,
+    );
+  });
+
+  void test('compares names after percent-decoding, and keeps repeated parameters apart', () => {
+    assert.equal(
+      redactQuery('api%5Fkey=k1&api_key=k2&x=api_key', names),
+      `api%5Fkey=${REDACTED}&api_key=${REDACTED}&x=api_key`,
+    );
+  });
+
+  void test('leaves queries without secrets, bare flags and malformed escapes alone', () => {
+    assert.equal(redactQuery('', names), '');
+    assert.equal(redactQuery('page=2', names), 'page=2');
+    assert.equal(redactQuery('token&x=%E0%A4%A', names), 'token&x=%E0%A4%A');
+    assert.equal(redactQuery('%zz=1&token=t', names), `%zz=1&token=${REDACTED}`);
+  });
+
+  void test('an empty name list redacts nothing', () => {
+    assert.equal(redactQuery('token=t', redactionSet([])), 'token=t');
+  });
+});
+
+void describe('redactJson', () => {
+  void test('redacts configured fields at any depth, in objects and arrays', () => {
+    const text = JSON.stringify({
+      user: 'vic',
+      password: 'hunter2',
+      nested: { deeper: [{ TOKEN: 't', keep: 1 }], Code: { any: 'shape' } },
+    });
+    assert.deepEqual(JSON.parse(redactJson(text, names) ?? ''), {
+      user: 'vic',
+      password: REDACTED,
+      nested: { deeper: [{ TOKEN: REDACTED, keep: 1 }], Code: REDACTED },
+    });
+  });
+
+  void test('keeps scalars and top-level arrays, and refuses what is not JSON', () => {
+    assert.equal(redactJson('42', names), '42');
+    assert.equal(redactJson('[{"token":1}]', names), `[{"token":"${REDACTED}"}]`);
+    assert.equal(redactJson('{"token": "cut', names), undefined);
+  });
+});
+
+void describe('redactBody', () => {
+  const body = (contentType: string, text: string, size = Buffer.byteLength(text)) =>
+    redactBody({ contentType, kept: Buffer.from(text), size }, names);
+
+  void test('JSON bodies (any +json type) are stored redacted', () => {
+    const stored = body('application/json; charset=utf-8', '{"password":"p","a":1}');
+    assert.deepEqual(stored, {
+      contentType: 'application/json; charset=utf-8',
+      size: 22,
+      text: `{"password":"${REDACTED}","a":1}`,
+    });
+    assert.equal(
+      body('application/merge-patch+json', '{"token":"t"}').text,
+      `{"token":"${REDACTED}"}`,
+    );
+  });
+
+  void test('form bodies are redacted like a query string', () => {
+    assert.equal(
+      body('application/x-www-form-urlencoded', 'user=vic&password=p').text,
+      `user=vic&password=${REDACTED}`,
+    );
+  });
+
+  void test('a body cut at the limit, or of another type, keeps no text at all', () => {
+    assert.deepEqual(body('application/json', '{"password":"p"', 400), {
+      contentType: 'application/json',
+      size: 400,
+      text: null,
+      note: 'truncated',
+    });
+    assert.equal(body('text/plain', 'password=p').text, null);
+    assert.equal(body('text/plain', 'password=p').note, 'not_redactable');
+    assert.equal(body('application/json', 'not json').note, 'not_redactable');
+  });
+});
