@@ -1,0 +1,104 @@
+/**
+ * Terminal sessions over the API, for auditors and admins: list and filter, one session, its
+ * recording and signature (downloads are audited as `recording.exported`), and terminate. Mount
+ * under /api/v1 before the main API router (whose catch-all answers 404).
+ */
+import express, { type Request } from 'express';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { SessionUser } from '../identity/session-user.js';
+import { JitgateError, forbidden, notFound } from '../shared/errors.js';
+import type { Store } from '../store/types.js';
+import type { RecordingStorage } from '../../recorder/asciicast/index.js';
+import { sessionFilterFromQuery, sessionJson } from '../terminal/session-query.js';
+import type { TerminalService } from '../terminal/terminal-service.js';
+import { requireCaller } from './authenticate.js';
+
+export interface SessionApiDeps {
+  store: Pick<Store, 'terminalSessions' | 'users'>;
+  service: TerminalService;
+  storage: RecordingStorage;
+  audit: AuditLog;
+  /** Auditors and admins; the role names the one that applies (for messages and records). */
+  roleOf(user: SessionUser): 'auditor' | 'admin' | undefined;
+}
+
+const PAGE = 100;
+
+export function sessionApiRoutes(deps: SessionApiDeps): express.Router {
+  const router = express.Router();
+
+  const overseer = (req: Request) => {
+    const { user } = requireCaller(req);
+    const role = deps.roleOf(user);
+    if (!role) throw forbidden('auditor_required', 'sessions are open to auditors and admins only');
+    return { user, role };
+  };
+
+  const session = async (id: string) => {
+    const found = await deps.store.terminalSessions.get(id);
+    if (!found) throw notFound('unknown_session', 'no such session');
+    return found;
+  };
+
+  /** The sealed (or failed) recording of an ended session. */
+  const recorded = async (id: string) => {
+    const found = await session(id);
+    if (found.recordingState === 'off' || found.recording === null)
+      throw notFound('no_recording', 'this session was not recorded');
+    if (found.recordingState === 'recording')
+      throw new JitgateError(409, 'recording_in_progress', 'the session is still running');
+    return found;
+  };
+
+  router.get('/sessions', async (req, res) => {
+    overseer(req);
+    const filter = await sessionFilterFromQuery(req.query, deps.store.users, PAGE);
+    const rows = await deps.store.terminalSessions.list(filter);
+    const last = rows.at(-1);
+    res.json({
+      sessions: rows.map((s) => sessionJson(s, deps.service.ending.get(s.id) !== undefined)),
+      next: last && rows.length === filter.limit ? last.startedAt : null,
+    });
+  });
+
+  router.get('/sessions/:id', async (req, res) => {
+    overseer(req);
+    const found = await session(req.params.id);
+    const live = deps.service.ending.get(found.id) !== undefined;
+    const sealed = found.recordingState === 'complete' || found.recordingState === 'recovered';
+    const verification = sealed ? await deps.storage.verify(found.id) : null;
+    res.json({ session: sessionJson(found, live), verification });
+  });
+
+  router.get('/sessions/:id/recording', async (req, res) => {
+    const { user } = overseer(req);
+    const found = await recorded(req.params.id);
+    const content = await deps.storage.read(found.id);
+    await deps.audit.record({
+      code: 'recording.exported',
+      actor: user.id,
+      target: found.resourceId,
+      data: { session: found.id, sha256: found.checksum, via: 'api' },
+    });
+    res
+      .type('application/x-asciicast')
+      .setHeader('content-disposition', `attachment; filename="${found.id}.cast"`)
+      .send(content);
+  });
+
+  router.get('/sessions/:id/signature', async (req, res) => {
+    overseer(req);
+    const found = await recorded(req.params.id);
+    const sidecar = await deps.storage.signature(found.id);
+    if (!sidecar) throw notFound('no_signature', 'this recording has no signature (it failed)');
+    res.json(sidecar);
+  });
+
+  router.post('/sessions/:id/terminate', async (req, res) => {
+    const { user, role } = overseer(req);
+    await deps.service.ending.terminate(req.params.id, user, role);
+    res.json({ session: sessionJson(await session(req.params.id), false) });
+  });
+
+  return router;
+}

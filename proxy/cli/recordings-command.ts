@@ -1,0 +1,173 @@
+/**
+ * `jitgate recordings list|verify|export`: offline, on the state folder (or a config's), like
+ * `jitgate audit`. verify checks a recording's checksum and signature against the proxy's own
+ * key, or an exported copy against a public key file given with --public-key.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isRecordingId, parseSignature, verifyRecording } from '../../recorder/asciicast/index.js';
+import { loadConfigFile } from '../config/load.js';
+import { JitgateError } from '../shared/errors.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { recordingVerifyKey } from '../terminal/recording-key.js';
+import { sessionFilterFromQuery, sessionJson } from '../terminal/session-query.js';
+import { CliError, EXIT } from './exit-codes.js';
+
+export const RECORDINGS_USAGE = `  recordings list [--person P] [--resource R] [--since ISO] [--until ISO]
+                                        terminal sessions and their recordings (offline)
+  recordings verify ID|FILE.cast [--public-key PEM]
+                                        check checksum and signature (exit 4 when bad)
+  recordings export ID --out DIR        copy a recording, its signature and the public key
+                                        (recordings: --state-dir DIR or --config FILE)`;
+
+const OPTIONS = {
+  'state-dir': { type: 'string' },
+  config: { type: 'string' },
+  json: { type: 'boolean' },
+  person: { type: 'string' },
+  resource: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  'public-key': { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+function stateOf(values: { 'state-dir'?: string; config?: string }) {
+  if (values['state-dir'] && values.config)
+    throw new CliError('give --state-dir or --config, not both');
+  let dir: string;
+  let db: string;
+  if (values.config) {
+    const config = loadConfigFile(values.config);
+    dir = resolve(config.state.dir);
+    db = config.storage.sqlitePath ?? join(dir, 'jitgate.db');
+  } else {
+    dir = resolve(values['state-dir'] ?? process.env.JITGATE_STATE_DIR ?? '.jitgate');
+    db = join(dir, 'jitgate.db');
+  }
+  if (!existsSync(db))
+    throw new CliError(`no jitgate database at ${db} (use --state-dir or --config)`);
+  return { db, recordings: join(dir, 'recordings') };
+}
+
+async function withStore<T>(
+  db: string,
+  work: (store: ReturnType<typeof openSqliteStore>) => Promise<T>,
+) {
+  const store = openSqliteStore(db);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function list(values: Record<string, string | boolean | undefined>) {
+  const { db } = stateOf(values);
+  const text = (k: string) => (typeof values[k] === 'string' ? values[k] : undefined);
+  const rows = await withStore(db, async (store) => {
+    const filter = await sessionFilterFromQuery(
+      {
+        person: text('person'),
+        resource: text('resource'),
+        from: text('since'),
+        to: text('until'),
+        limit: '500',
+      },
+      store.users,
+      500,
+    );
+    return store.terminalSessions.list(filter);
+  });
+  for (const row of rows) {
+    const s = sessionJson(row, false);
+    console.log(
+      values.json
+        ? JSON.stringify(s)
+        : [
+            s.id,
+            s.startedAt,
+            s.user,
+            s.resource,
+            s.login,
+            s.state,
+            s.recording,
+            s.sha256 ?? '-',
+          ].join('  '),
+    );
+  }
+  if (!values.json) console.error(`${rows.length} sessions`);
+}
+
+async function verify(target: string, values: Record<string, string | boolean | undefined>) {
+  const isFile = target.endsWith('.cast');
+  let path = target;
+  if (!isFile) {
+    if (!isRecordingId(target))
+      throw new CliError(`"${target}" is neither a recording id nor a .cast file`);
+    path = join(stateOf(values).recordings, `${target}.cast`);
+  }
+  if (!existsSync(path)) throw new CliError(`no recording at ${path}`);
+  const sidecar = parseSignature(
+    existsSync(`${path}.sig.json`) ? readFileSync(`${path}.sig.json`, 'utf8') : '',
+  );
+  if (!sidecar) throw new CliError(`no valid signature file at ${path}.sig.json`);
+  const keyFile = values['public-key'];
+  const key =
+    typeof keyFile === 'string'
+      ? createPublicKey(readFileSync(keyFile))
+      : await withStore(stateOf(values).db, (store) => recordingVerifyKey(store.settings));
+  if (!key) throw new CliError('no recording key in this state folder; give --public-key');
+  const result = verifyRecording(readFileSync(path), sidecar, [key]);
+  if (values.json) console.log(JSON.stringify(result));
+  else if (result.ok)
+    console.log(
+      `ok: ${basename(path)} sha256 ${result.sha256}${result.recovered ? ' (recovered after a crash)' : ''}`,
+    );
+  else console.log(`FAILED: ${basename(path)}: ${result.reason} (${result.detail})`);
+  if (!result.ok) process.exitCode = EXIT.chainBroken;
+}
+
+async function exportOne(id: string, values: Record<string, string | boolean | undefined>) {
+  if (!isRecordingId(id)) throw new CliError(`"${id}" is not a recording id`);
+  const out = values.out;
+  if (typeof out !== 'string') throw new CliError('give --out DIR');
+  const { db, recordings } = stateOf(values);
+  const path = join(recordings, `${id}.cast`);
+  if (!existsSync(`${path}.sig.json`))
+    throw new CliError(`no sealed recording ${id} in ${recordings}`);
+  const key = await withStore(db, (store) => recordingVerifyKey(store.settings));
+  mkdirSync(out, { recursive: true });
+  copyFileSync(path, join(out, `${id}.cast`));
+  copyFileSync(`${path}.sig.json`, join(out, `${id}.cast.sig.json`));
+  if (key)
+    writeFileSync(
+      join(out, 'jitgate-recordings.pub.pem'),
+      key.export({ type: 'spki', format: 'pem' }),
+    );
+  console.error(
+    `exported ${id} to ${out} (verify: jitgate recordings verify ${join(out, `${id}.cast`)} --public-key ${join(out, 'jitgate-recordings.pub.pem')})`,
+  );
+}
+
+export async function recordingsCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: OPTIONS,
+    allowPositionals: true,
+  });
+  try {
+    if (sub === 'list' && positionals.length === 0) return await list(values);
+    if (sub === 'verify' && positionals.length === 1)
+      return await verify(positionals[0] ?? '', values);
+    if (sub === 'export' && positionals.length === 1)
+      return await exportOne(positionals[0] ?? '', values);
+  } catch (error) {
+    if (error instanceof JitgateError) throw new CliError(error.message);
+    throw error;
+  }
+  throw new CliError(`usage:\n${RECORDINGS_USAGE}`);
+}

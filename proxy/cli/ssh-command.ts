@@ -1,0 +1,103 @@
+/**
+ * `jitgate ssh RESOURCE [--login L]`: the same recorded session as the web terminal, from a
+ * terminal. It authenticates with a bearer token (--token or JITGATE_TOKEN), puts the local
+ * terminal in raw mode, relays keystrokes and resizes, and prints why the session ended.
+ */
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import { parseCommand, proxyUrl } from './args.js';
+import { loadLogin } from './credentials-file.js';
+import { CliError, EXIT } from './exit-codes.js';
+
+export const SSH_USAGE = `  ssh RESOURCE [--login L] [--token T]   a recorded terminal session (token: --token,
+                                        JITGATE_TOKEN, or the one jitgate login saved)`;
+
+interface Control {
+  type?: string;
+  message?: string;
+  reason?: string;
+  resource?: string;
+  login?: string;
+  recording?: boolean;
+}
+
+function refusal(res: IncomingMessage): Promise<CliError> {
+  return new Promise((resolve) => {
+    let body = '';
+    res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    res.on('end', () => {
+      let error: { code?: string; message?: string } = {};
+      try {
+        error = (JSON.parse(body) as { error?: typeof error }).error ?? {};
+      } catch {
+        // not JSON: the status says enough
+      }
+      const text = error.message ?? `HTTP ${res.statusCode ?? 0}`;
+      const code = res.statusCode === 401 ? EXIT.unauthenticated : EXIT.refused;
+      resolve(new CliError(`${text} (${error.code ?? 'error'})`, code));
+    });
+  });
+}
+
+export async function sshCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand(
+    args,
+    { login: { type: 'string' }, token: { type: 'string' } },
+    SSH_USAGE,
+  );
+  const [resource] = positionals;
+  if (!resource || positionals.length > 1) throw new CliError(`usage:\n${SSH_USAGE}`);
+  const base = proxyUrl(values.url);
+  const token = values.token ?? process.env.JITGATE_TOKEN ?? loadLogin(base)?.token;
+  if (!token)
+    throw new CliError(
+      `not logged in to ${base} (run: jitgate login, or give --token / JITGATE_TOKEN)`,
+      EXIT.unauthenticated,
+    );
+  const url = new URL(`/terminal/${encodeURIComponent(resource)}/ws`, base);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (values.login) url.searchParams.set('login', values.login);
+  url.searchParams.set('cols', String(process.stdout.columns || 80));
+  url.searchParams.set('rows', String(process.stdout.rows || 24));
+
+  const { stdin, stdout, stderr } = process;
+  const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+  // Listening before `open`: the first messages may arrive in the same read as the handshake.
+  let ended: Control | undefined;
+  ws.on('message', (data, binary) => {
+    const bytes = Buffer.isBuffer(data)
+      ? data
+      : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
+    if (binary) return void stdout.write(bytes);
+    const message = JSON.parse(bytes.toString('utf8')) as Control;
+    if (message.type === 'ready')
+      stderr.write(
+        `jitgate: ${message.resource} as ${message.login}, ${message.recording ? 'recorded' : 'not recorded'}\r\n`,
+      );
+    if (message.type === 'ended') ended = message;
+  });
+  const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('unexpected-response', (_req, res) => void refusal(res).then(reject));
+    ws.once('error', () =>
+      reject(new CliError(`cannot reach jitgate at ${base} (use --url)`, EXIT.unreachable)),
+    );
+    ws.once('open', () => resolve());
+  });
+
+  const raw = stdin.isTTY;
+  if (raw) stdin.setRawMode(true);
+  stdin.on('data', (chunk: Buffer) => ws.send(chunk, { binary: true }));
+  // Piped input that ends is a Ctrl-D, so a script's remote shell exits when its input does.
+  if (!raw) stdin.once('end', () => ws.readyState === ws.OPEN && ws.send(Buffer.from([4])));
+  const resize = () =>
+    ws.send(JSON.stringify({ type: 'resize', cols: stdout.columns, rows: stdout.rows }));
+  stdout.on('resize', resize);
+  await closed;
+  if (raw) stdin.setRawMode(false);
+  stdin.pause();
+  stdout.off('resize', resize);
+  stderr.write(`\r\njitgate: ${ended?.message ?? 'the connection closed'}\r\n`);
+  if (ended && ended.reason !== 'exit' && ended.reason !== 'client_closed')
+    process.exitCode = EXIT.refused;
+}

@@ -1,0 +1,124 @@
+/**
+ * The config of SSH targets (`kind: ssh` resources) and of the terminal machinery shared by all
+ * of them (`terminal:`: the user CA's key generations). Kept apart from schema.ts, which only adds
+ * them to its lists. docs/terminals.md explains how a target is set up to trust jitgate.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../shared/duration.js';
+
+const SLUG = /^[a-z][a-z0-9-]{0,62}$/;
+/** POSIX-ish account names: what a certificate principal and an ssh login may be. */
+const LOGIN = /^[a-z_][a-z0-9_.-]{0,31}$/;
+const HOST =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV6 = /^[0-9a-fA-F:]{2,39}$/;
+const KEY_LINE = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,2}( .*)?$/;
+const DURATION_HINT = 'must be a duration such as "90s", "30m", "8h", "1h30m"';
+
+const login = z.string().regex(LOGIN, 'must be a login name (a-z, 0-9, _ . -; at most 32)');
+const keyLine = z
+  .string()
+  .trim()
+  .regex(KEY_LINE, 'must be an OpenSSH public key line such as "ssh-ed25519 AAAA…"');
+
+const duration = z
+  .string({ error: DURATION_HINT })
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: DURATION_HINT });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ format: 'duration' });
+
+export const sshResource = z
+  .object({
+    id: z
+      .string()
+      .regex(SLUG, 'must be a lowercase slug (a-z, 0-9, -), starting with a letter')
+      .describe('Stable id used in grants, URLs and the CLI.'),
+    kind: z.literal('ssh').describe('An SSH server reached through a recorded terminal session.'),
+    name: z.string().min(1).optional().describe('Display name.'),
+    description: z.string().optional().describe('Shown to people requesting access.'),
+    host: z
+      .string()
+      .refine((h) => HOST.test(h) || IPV6.test(h), 'must be a hostname or IP address')
+      .describe('Where sshd listens, as jitgate reaches it (hostname or IP).'),
+    port: z.number().int().min(1).max(65535).default(22).describe('sshd port.'),
+    logins: z
+      .array(login)
+      .min(1)
+      .describe(
+        'Logins a grant may use; each is the principal of the certificate jitgate mints (the target maps principals to accounts, see accounts).',
+      ),
+    accounts: z
+      .record(login, login)
+      .default({})
+      .describe(
+        "Login → account on the target, when they differ (the target's AuthorizedPrincipalsFile lets the account accept the login's principal). Default: the account is the login.",
+      ),
+    hostKey: keyLine
+      .optional()
+      .describe('The target\'s host public key, pinned ("ssh-ed25519 AAAA…"). Set this or hostCA.'),
+    hostCA: keyLine
+      .optional()
+      .describe(
+        "Public key of a CA that signs the target's host certificate. Set this or hostKey.",
+      ),
+    recording: z
+      .enum(['required', 'optional'])
+      .default('required')
+      .describe(
+        'required: a session that cannot be recorded is refused, one whose recording fails ends. optional: recorded when possible, the session goes on if recording fails. A policy or a vendor can make it required.',
+      ),
+    recordInput: z
+      .boolean()
+      .default(false)
+      .describe('Also record keystrokes ("i" events). Off by default: input carries passwords.'),
+    idleTimeout: duration
+      .prefault('15m')
+      .describe('A session without input (or resize) for this long ends.'),
+  })
+  .strict()
+  .superRefine((resource, ctx) => {
+    if ((resource.hostKey === undefined) === (resource.hostCA === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hostKey'],
+        message: 'set exactly one of hostKey, hostCA',
+      });
+    for (const name of Object.keys(resource.accounts))
+      if (!resource.logins.includes(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', name],
+          message: `names a login that is not in logins`,
+        });
+  });
+
+export const terminalSchema = z
+  .object({
+    caSigningGeneration: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(1)
+      .describe(
+        "Generation of the SSH user CA key that signs certificates; each generation's key is created on first use and kept in the store.",
+      ),
+    caAlsoTrust: z
+      .array(z.number().int().min(1).max(1000))
+      .default([])
+      .describe(
+        'More CA generations served at /ssh/ca.pub as trusted: a roll-over serves the old and the new key together.',
+      ),
+    sshCommand: z
+      .string()
+      .min(1)
+      .default('ssh')
+      .describe('The OpenSSH client to run (a path, or a name looked up in PATH).'),
+  })
+  .strict();

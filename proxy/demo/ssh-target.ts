@@ -1,0 +1,143 @@
+/**
+ * A real OpenSSH sshd on a loopback port that trusts jitgate's user CA: the demo's SSH target,
+ * and the one the tests log in to. Its host key is made fresh (so the resource can pin it), the
+ * CA keys go to TrustedUserCAKeys, and AuthorizedPrincipalsFile says which principals each local
+ * account accepts. It runs as whoever started it: as root (PermitRootLogin prohibit-password) any
+ * account may be mapped; otherwise only the current user's own account can log in.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newEd25519, openSshPrivateKey, publicKeyLine } from '../terminal/ssh-keys.js';
+
+export const SSHD_PATH = '/usr/sbin/sshd';
+
+/** Runs sshd ($0, config $1) and kills it once stdin reaches its end. */
+const WATCHDOG =
+  // Background lists read /dev/null in a non-interactive shell: the pipe goes in as fd 3.
+  'exec 3<&0; "$0" -D -e -f "$1" & pid=$!; (read -r _ <&3; kill "$pid" 2>/dev/null) & wait "$pid"';
+
+export interface SshTargetOptions {
+  /** TrustedUserCAKeys lines. */
+  caKeys: readonly string[];
+  /** Local account → principals it accepts. */
+  principals: Record<string, readonly string[]>;
+  sshdPath?: string;
+}
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  /** The pinned host key line for the resource config. */
+  hostKey: string;
+  /** What sshd wrote to stderr (LogLevel VERBOSE): why logins were refused. */
+  log(): string;
+  /** Replaces the trusted CA keys; sshd reads the file at every login. */
+  trust(caKeys: readonly string[]): void;
+  close(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+function config(dir: string, port: number): string {
+  return [
+    `Port ${port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${join(dir, 'host_ed25519')}`,
+    `PidFile ${join(dir, 'sshd.pid')}`,
+    `TrustedUserCAKeys ${join(dir, 'user_ca.pub')}`,
+    `AuthorizedPrincipalsFile ${join(dir, 'principals')}/%u`,
+    'AuthorizedKeysFile none',
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin prohibit-password',
+    'UsePAM no',
+    // The files live in a temporary folder, not in a home directory sshd would check.
+    'StrictModes no',
+    'PrintMotd no',
+    'PrintLastLog no',
+    'AllowTcpForwarding no',
+    'AllowAgentForwarding no',
+    'X11Forwarding no',
+    'LogLevel VERBOSE',
+    '',
+  ].join('\n');
+}
+
+/** Starts sshd; undefined when it is not installed (the demo then runs without a target). */
+export async function startSshTarget(options: SshTargetOptions): Promise<SshTarget | undefined> {
+  const sshd = options.sshdPath ?? SSHD_PATH;
+  if (!existsSync(sshd)) return undefined;
+  // sshd as root insists on its privilege separation folder, which a container may lack.
+  if (process.getuid?.() === 0 && !existsSync('/run/sshd'))
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const dir = mkdtempSync(join(tmpdir(), 'jitgate-sshd-'));
+  const host = newEd25519();
+  writeFileSync(join(dir, 'host_ed25519'), openSshPrivateKey(host.privateKey), { mode: 0o600 });
+  writeFileSync(join(dir, 'user_ca.pub'), options.caKeys.join('\n') + '\n');
+  mkdirSync(join(dir, 'principals'));
+  for (const [account, names] of Object.entries(options.principals))
+    writeFileSync(join(dir, 'principals', account), names.join('\n') + '\n');
+
+  let stderr = '';
+  let child: ChildProcess | undefined;
+  for (let attempt = 0; attempt < 5 && !child; attempt++) {
+    const port = await freePort();
+    writeFileSync(join(dir, 'sshd_config'), config(dir, port));
+    // sshd outlives a parent killed with SIGKILL; this shell ends it when our end of its stdin
+    // closes, which the kernel does for a dead parent too.
+    const started = spawn('/bin/sh', ['-c', WATCHDOG, sshd, join(dir, 'sshd_config')], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    started.stderr?.on(
+      'data',
+      (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-200_000)),
+    );
+    let exited = false;
+    started.once('exit', () => (exited = true));
+    const deadline = Date.now() + 5_000;
+    while (!exited && Date.now() < deadline && !(await accepts(port)))
+      await new Promise((r) => setTimeout(r, 50));
+    if (!exited && (await accepts(port))) {
+      child = started;
+      const running = child;
+      return {
+        host: '127.0.0.1',
+        port,
+        hostKey: publicKeyLine(host.publicKey),
+        log: () => stderr,
+        trust: (keys) => writeFileSync(join(dir, 'user_ca.pub'), keys.join('\n') + '\n'),
+        async close() {
+          if (running.exitCode === null) {
+            const gone = new Promise((r) => running.once('exit', r));
+            running.stdin?.end();
+            await gone;
+          }
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    }
+    started.stdin?.end();
+  }
+  rmSync(dir, { recursive: true, force: true });
+  throw new Error(`sshd did not start: ${stderr.slice(-2000)}`);
+}

@@ -1,0 +1,155 @@
+/**
+ * Terminals as one unit of the composition root: the SSH user CA, the recording storage and its
+ * sealing key, the session service (with crash recovery at start), the WebSocket endpoints of the
+ * portal host, and the pages and API routes for people and auditors. start.ts builds it once.
+ */
+import { createPublicKey } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { resolve } from 'node:path';
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { GrantBook } from '../access/grant-book.js';
+import { sessionApiRoutes } from '../api/session-routes.js';
+import type { TokenService } from '../api/token-service.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Config } from '../config/schema.js';
+import { hostnameOf } from '../gateway/app-routes.js';
+import type { StepUps } from '../identity/mfa/step-up.js';
+import type { SessionUser } from '../identity/session-user.js';
+import type { PortalDeps } from '../portal/deps.js';
+import { sessionPageRoutes } from '../portal/sessions-page.js';
+import { terminalAssetRoutes } from '../portal/terminal-assets.js';
+import { terminalPageRoutes } from '../portal/terminal-page.js';
+import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/types.js';
+import { RecordingStorage, type CastFiles } from '../../recorder/asciicast/index.js';
+import { recordingSigningKey } from '../terminal/recording-key.js';
+import { SshCertificateAuthority } from '../terminal/ssh-ca.js';
+import { TerminalService } from '../terminal/terminal-service.js';
+import { createTerminalUpgrade, type UpgradeCaller } from '../terminal/terminal-upgrade.js';
+import type { Dispatch } from './http-server.js';
+
+export interface TerminalWiringDeps {
+  config: Config;
+  stateDir: string;
+  portalOrigin: string;
+  store: Store;
+  book: GrantBook;
+  audit: AuditLog;
+  tokens: Pick<TokenService, 'verify'>;
+  /** The express-session middleware, run on upgrade requests to read the portal session. */
+  session: RequestHandler;
+  stepUps: Pick<StepUps, 'assuranceOf'>;
+  log: Logger;
+  now: () => number;
+  /** Where recordings are written (tests hand in files that fail). */
+  recordingFiles?: CastFiles;
+}
+
+export type TerminalWiring = Awaited<ReturnType<typeof wireTerminals>>;
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+export async function wireTerminals(deps: TerminalWiringDeps) {
+  const { config, store, log, now } = deps;
+  const ca = await SshCertificateAuthority.open(store.settings, {
+    signingGeneration: config.terminal.caSigningGeneration,
+    alsoTrust: config.terminal.caAlsoTrust,
+  });
+  const signingKey = await recordingSigningKey(store.settings);
+  const storage = new RecordingStorage({
+    dir: resolve(deps.stateDir, 'recordings'),
+    signingKey,
+    trustedKeys: [createPublicKey(signingKey)],
+    files: deps.recordingFiles,
+    now,
+  });
+  const service = new TerminalService({
+    config,
+    store,
+    book: deps.book,
+    audit: deps.audit,
+    ca,
+    storage,
+    log,
+    now,
+  });
+  const ended = await service.ending.recover();
+  if (ended > 0) log.warn('ended terminal sessions left open by a stop', { sessions: ended });
+
+  const member = (user: SessionUser, groups: readonly string[]) =>
+    user.groups.some((g) => groups.includes(g));
+  const roleOf = (user: SessionUser) =>
+    member(user, config.auditors.groups)
+      ? ('auditor' as const)
+      : member(user, config.admins.groups)
+        ? ('admin' as const)
+        : undefined;
+
+  const runSession = (req: IncomingMessage) =>
+    new Promise<void>((done, fail) => {
+      // express-session reads the cookie from the request; the response is never written.
+      void deps.session(req as Request, {} as Response, (error?: unknown) =>
+        error ? fail(error instanceof Error ? error : new Error('session store failed')) : done(),
+      );
+    });
+
+  const callerOf = async (req: IncomingMessage): Promise<UpgradeCaller | undefined> => {
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const bearer = BEARER.exec(header)?.[1];
+      if (!bearer || bearer.startsWith('jga_')) return undefined;
+      const token = await deps.tokens.verify(bearer);
+      return token ? { user: token.user, how: 'token', assurance: { mfaFresh: false } } : undefined;
+    }
+    await runSession(req);
+    const user = (req as Request).session?.user;
+    if (!user) return undefined;
+    return { user, how: 'session', assurance: deps.stepUps.assuranceOf(req as Request) };
+  };
+
+  const upgrade = createTerminalUpgrade({
+    portalOrigin: deps.portalOrigin,
+    service,
+    callerOf,
+    mayOversee: (user) => roleOf(user) !== undefined,
+    log,
+  });
+  const appHosts = new Set(config.resources.flatMap((r) => (r.kind === 'web' ? [r.host] : [])));
+
+  return {
+    ca,
+    storage,
+    service,
+    /** GET /ssh/ca.pub: what targets put in TrustedUserCAKeys (needs no login). */
+    publicRoutes: express.Router().get('/ssh/ca.pub', (_req, res) => {
+      res.type('text/plain').setHeader('cache-control', 'no-cache');
+      res.send(ca.publicKeyLines().join('\n') + '\n');
+    }),
+    apiRoutes: sessionApiRoutes({ store, service, storage, audit: deps.audit, roleOf }),
+    pages: (portal: PortalDeps) => [
+      terminalAssetRoutes(),
+      terminalPageRoutes(portal, service),
+      sessionPageRoutes(portal, {
+        sessions: store.terminalSessions,
+        users: store.users,
+        service,
+        storage,
+        audit: deps.audit,
+        roleOf,
+      }),
+    ],
+    /** Terminal upgrades on the portal host; everything else as before. */
+    dispatch: (base: Dispatch): Dispatch => ({
+      request: (req, res) => base.request(req, res),
+      upgrade(req, socket, head) {
+        if (appHosts.has(hostnameOf(req.headers.host)) || !upgrade.matches(req.url ?? ''))
+          return base.upgrade(req, socket, head);
+        void upgrade.handle(req, socket, head);
+      },
+    }),
+    async close() {
+      await service.ending.closeAll();
+      upgrade.close();
+    },
+  };
+}

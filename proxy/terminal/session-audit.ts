@@ -1,0 +1,100 @@
+/**
+ * A terminal session's store row and audit events, written together in one transaction: at the
+ * start the row, `credential.minted` (the certificate, never its key) and `session.started`; at
+ * the end the row's end and `session.ended` with the recording's state and checksum. If the
+ * audit write fails, so does the action it records.
+ */
+import type { AuditLog } from '../audit/audit-log.js';
+import type { SshResourceConfig } from '../config/schema.js';
+import type { SessionUser } from '../identity/session-user.js';
+import type { GrantRecord, Store } from '../store/types.js';
+import type { SessionEnd, TerminalSessionRecord } from './session-record.js';
+import type { UserCertificate } from './ssh-cert.js';
+
+export interface SessionStart {
+  id: string;
+  user: SessionUser;
+  resource: SshResourceConfig;
+  login: string;
+  grant: GrantRecord;
+  via: 'web' | 'cli';
+  startedAt: number;
+  recording: string | null;
+  certificate: UserCertificate;
+}
+
+export type SessionRef = Pick<TerminalSessionRecord, 'id' | 'grantId' | 'resourceId' | 'login'>;
+
+interface Deps {
+  store: Store;
+  audit: AuditLog;
+}
+
+export async function recordStart({ store, audit }: Deps, start: SessionStart): Promise<void> {
+  const { certificate: cert } = start;
+  await store.atomic(async () => {
+    await store.terminalSessions.insert({
+      id: start.id,
+      userId: start.user.id,
+      resourceId: start.resource.id,
+      login: start.login,
+      grantId: start.grant.id,
+      via: start.via,
+      startedAt: start.startedAt,
+      endedAt: null,
+      endReason: null,
+      state: 'live',
+      recordingState: start.recording ? 'recording' : 'off',
+      recording: start.recording,
+      checksum: null,
+      bytes: null,
+    });
+    const base = { session: start.id, grant: start.grant.id, login: start.login };
+    await audit.append({
+      code: 'credential.minted',
+      actor: start.user.id,
+      target: start.resource.id,
+      data: {
+        ...base,
+        kind: 'ssh-user-certificate',
+        serial: cert.serial.toString(),
+        keyId: cert.keyId,
+        principals: [...cert.principals],
+        validBefore: new Date(cert.validBefore).toISOString(),
+        key: cert.keyFingerprint,
+        ca: cert.caFingerprint,
+      },
+    });
+    await audit.append({
+      code: 'session.started',
+      actor: start.user.id,
+      target: start.resource.id,
+      data: { ...base, kind: 'terminal', via: start.via, recorded: start.recording !== null },
+    });
+  });
+}
+
+export async function recordEnd(
+  { store, audit }: Deps,
+  ref: SessionRef,
+  actor: string,
+  end: SessionEnd,
+): Promise<void> {
+  await store.atomic(async () => {
+    await store.terminalSessions.end(ref.id, end);
+    await audit.append({
+      code: 'session.ended',
+      actor,
+      target: ref.resourceId,
+      reason: end.endReason,
+      data: {
+        session: ref.id,
+        grant: ref.grantId,
+        login: ref.login,
+        recording: end.recordingState,
+        sha256: end.checksum,
+        bytes: end.bytes,
+      },
+    });
+  });
+}

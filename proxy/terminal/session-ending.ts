@@ -1,0 +1,133 @@
+/**
+ * The live sessions and every way they end: the grant ends (revoke, expiry), an auditor
+ * terminates, the recording fails, the proxy shuts down, or ssh exits. Each end writes the store
+ * row and a `session.ended` audit event with the recording's checksum. At start-up, sessions a
+ * crash left open are ended and their recordings recovered (sealed, flagged).
+ */
+import type { GrantEndReason } from '../access/grant-book.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { SessionUser } from '../identity/session-user.js';
+import { JitgateError, notFound } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/types.js';
+import { recoverRecordings, type RecordingStorage } from '../../recorder/asciicast/index.js';
+import { recordEnd, recordStart, type SessionStart } from './session-audit.js';
+import type { SshProcess } from './ssh-client.js';
+import type { SessionEnded, TerminalPeer, TerminalSession } from './terminal-session.js';
+
+interface Live {
+  session: TerminalSession;
+  ssh: SshProcess;
+  start: SessionStart;
+  endedBy?: string;
+}
+
+export class SessionEnding {
+  private readonly live = new Map<string, Live>();
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      audit: AuditLog;
+      storage: RecordingStorage;
+      log: Logger;
+      now: () => number;
+    },
+  ) {}
+
+  get count(): number {
+    return this.live.size;
+  }
+
+  async started(session: TerminalSession, ssh: SshProcess, start: SessionStart): Promise<void> {
+    await recordStart(this.deps, start);
+    this.live.set(start.id, { session, ssh, start });
+  }
+
+  get(id: string): TerminalSession | undefined {
+    return this.live.get(id)?.session;
+  }
+
+  watch(id: string, peer: TerminalPeer): () => void {
+    const live = this.live.get(id);
+    if (!live) throw notFound('session_not_live', 'this session is not running');
+    return live.session.watch(peer);
+  }
+
+  endGrant(grantId: string, reason: GrantEndReason, message: string): void {
+    for (const live of this.live.values())
+      if (live.start.grant.id === grantId)
+        void live.session.end(reason === 'expired' ? 'expired' : 'revoked', message);
+  }
+
+  recordingFailed(id: string, required: boolean, error: Error): void {
+    this.deps.log.error('recording failed', { session: id, error, required });
+    const live = this.live.get(id);
+    if (required && live)
+      void live.session.end(
+        'recording_failed',
+        'Recording failed and this session must be recorded, so it has ended.',
+      );
+  }
+
+  async terminate(id: string, actor: SessionUser, role: string): Promise<void> {
+    const live = this.live.get(id);
+    if (!live) {
+      const row = await this.deps.store.terminalSessions.get(id);
+      if (!row) throw notFound('unknown_session', 'no such session');
+      throw new JitgateError(409, 'session_not_live', 'this session has already ended');
+    }
+    live.endedBy = actor.id;
+    await live.session.end('terminated', `${actor.username} (${role}) ended this session.`);
+  }
+
+  closeAll(): Promise<void[]> {
+    return Promise.all(
+      [...this.live.values()].map((l) => l.session.end('shutdown', 'jitgate is shutting down.')),
+    );
+  }
+
+  /** Called once by the session as it ends. */
+  async ended(session: TerminalSession, ended: SessionEnded): Promise<void> {
+    const live = this.live.get(session.id);
+    this.live.delete(session.id);
+    await live?.ssh.cleanup().catch(() => undefined);
+    const outcome = ended.recording ? await ended.recording.finish() : undefined;
+    if (!live) return;
+    const { start } = live;
+    const ref = {
+      id: start.id,
+      grantId: start.grant.id,
+      resourceId: start.resource.id,
+      login: start.login,
+    };
+    await recordEnd(this.deps, ref, live.endedBy ?? live.start.user.id, {
+      endedAt: ended.endedAt,
+      endReason: ended.reason,
+      recordingState: outcome?.state ?? 'off',
+      checksum: outcome?.checksum ?? null,
+      bytes: outcome?.bytes ?? null,
+    }).catch((error: unknown) =>
+      this.deps.log.error('session end not recorded', { session: session.id, error }),
+    );
+  }
+
+  /** After a crash: seal the recordings left open and end the sessions the store says are live. */
+  async recover(): Promise<number> {
+    const recovered = new Map((await recoverRecordings(this.deps.storage)).map((r) => [r.id, r]));
+    const open = await this.deps.store.terminalSessions.list({ state: 'live', limit: 100_000 });
+    for (const row of open) {
+      const sealed = recovered.get(row.id);
+      await recordEnd(this.deps, row, 'system', {
+        endedAt: this.deps.now(),
+        endReason: 'proxy_stopped',
+        recordingState: sealed ? 'recovered' : row.recording ? 'failed' : 'off',
+        checksum: sealed?.sha256 ?? null,
+        bytes: sealed?.bytes ?? null,
+      });
+    }
+    if (recovered.size > 0)
+      this.deps.log.warn('recovered unfinished recordings', { count: recovered.size });
+    return open.length;
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Opening a terminal session, in the order that keeps it fail-closed: the resource, the login,
+ * a live grant, the policy's step-up, then the recording (a `required` one that cannot start
+ * refuses the session), a fresh key pair and a certificate that ends with the grant, the ssh
+ * client in a pty, and last the store row with its audit events in one transaction (an audit
+ * write that fails stops the session before anyone typed into it).
+ */
+import type { GrantBook } from '../access/grant-book.js';
+import { requireStepUp, type Assurance } from '../access/step-up.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Config, PolicyConfig, SshResourceConfig } from '../config/schema.js';
+import type { SessionUser } from '../identity/session-user.js';
+import { JitgateError, badRequest, forbidden, notFound } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { GrantRecord, Store } from '../store/types.js';
+import { newRecordingId, type RecordingStorage } from '../../recorder/asciicast/index.js';
+import { SessionEnding } from './session-ending.js';
+import { SessionRecording } from './session-recording.js';
+import { launchSsh, type SshProcess } from './ssh-client.js';
+import type { SshCertificateAuthority } from './ssh-ca.js';
+import { newEd25519, openSshPrivateKey } from './ssh-keys.js';
+import { TerminalSession } from './terminal-session.js';
+
+export interface TerminalServiceDeps {
+  config: Pick<Config, 'resources' | 'policies' | 'terminal'>;
+  store: Store;
+  book: GrantBook;
+  audit: AuditLog;
+  ca: SshCertificateAuthority;
+  storage: RecordingStorage;
+  log: Logger;
+  now: () => number;
+}
+
+export interface OpenRequest {
+  user: SessionUser;
+  resourceId: string;
+  /** Omitted: the resource's only login. */
+  login: string | undefined;
+  cols: number;
+  rows: number;
+  via: 'web' | 'cli';
+  assurance: Assurance;
+}
+
+export class TerminalService {
+  readonly ending: SessionEnding;
+
+  constructor(private readonly deps: TerminalServiceDeps) {
+    this.ending = new SessionEnding(deps);
+    deps.book.onEnd((grant, reason) => {
+      const message = `Your access to ${grant.resourceId} was ${reason === 'expired' ? 'over: the grant expired' : 'revoked'}. The session has ended.`;
+      this.ending.endGrant(grant.id, reason, message);
+    });
+  }
+
+  resource(id: string): SshResourceConfig {
+    const resource = this.deps.config.resources.find((r) => r.id === id);
+    if (!resource || resource.kind !== 'ssh')
+      throw notFound('unknown_resource', `no SSH resource "${id}"`);
+    return resource;
+  }
+
+  /** The login to use: the one asked for when the resource allows it, else its only one. */
+  loginFor(resource: SshResourceConfig, asked: string | undefined): string {
+    if (asked === undefined || asked === '') {
+      if (resource.logins.length === 1) return resource.logins[0] ?? '';
+      throw badRequest('login_required', `choose a login: ${resource.logins.join(', ')}`);
+    }
+    if (!resource.logins.includes(asked))
+      throw forbidden(
+        'login_not_allowed',
+        `${resource.id} allows the logins ${resource.logins.join(', ')}`,
+      );
+    return asked;
+  }
+
+  /** The live grant, and the policy it came from (none for grants made by an admin). */
+  async admit(user: SessionUser, resource: SshResourceConfig, assurance: Assurance) {
+    const grant = this.deps.book.liveGrant(user.id, resource.id, this.deps.now());
+    if (!grant) throw forbidden('no_grant', `you have no live grant for ${resource.id}`);
+    const request = await this.deps.store.requests.findByGrant(grant.id);
+    const policy = this.deps.config.policies.find((p) => p.id === request?.policyId);
+    requireStepUp('terminal', policy?.mfa.terminal ?? false, assurance);
+    return { grant, policy };
+  }
+
+  async open(request: OpenRequest): Promise<TerminalSession> {
+    const { user } = request;
+    const resource = this.resource(request.resourceId);
+    const login = this.loginFor(resource, request.login);
+    const { grant, policy } = await this.admit(user, resource, request.assurance);
+    const id = newRecordingId();
+    const recording = await this.startRecording(id, request, resource, login, grant, policy);
+    let ssh: SshProcess | undefined;
+    try {
+      const key = newEd25519();
+      const now = this.deps.now();
+      const certificate = this.deps.ca.mint({
+        publicKey: key.publicKey,
+        principal: login,
+        keyId: `${user.username}/${grant.id}`,
+        now,
+        validBefore: grant.endsAt,
+      });
+      ssh = await launchSsh({
+        resource,
+        account: resource.accounts[login] ?? login,
+        privateKeyFile: openSshPrivateKey(key.privateKey),
+        certificateLine: certificate.line,
+        cols: request.cols,
+        rows: request.rows,
+        sshCommand: this.deps.config.terminal.sshCommand,
+      });
+      const session = new TerminalSession({
+        id,
+        resource: resource.id,
+        login,
+        endsAt: grant.endsAt,
+        cols: request.cols,
+        rows: request.rows,
+        pty: ssh.pty,
+        recording,
+        recordInput: resource.recordInput,
+        idleTimeoutMs: resource.idleTimeout,
+        now: this.deps.now,
+        onEnded: (ended, summary) => this.ending.ended(ended, summary),
+      });
+      await this.ending.started(session, ssh, {
+        id,
+        user,
+        resource,
+        login,
+        grant,
+        via: request.via,
+        startedAt: now,
+        recording: recording?.file ?? null,
+        certificate,
+      });
+      return session;
+    } catch (error) {
+      ssh?.pty.kill('SIGKILL');
+      await ssh?.cleanup();
+      await recording?.finish();
+      throw error;
+    }
+  }
+
+  private async startRecording(
+    id: string,
+    request: OpenRequest,
+    resource: SshResourceConfig,
+    login: string,
+    grant: GrantRecord,
+    policy: PolicyConfig | undefined,
+  ): Promise<SessionRecording | null> {
+    const required =
+      resource.recording === 'required' ||
+      policy?.recording === 'required' ||
+      request.user.kind === 'vendor';
+    const header = {
+      version: 2 as const,
+      width: request.cols,
+      height: request.rows,
+      timestamp: Math.floor(this.deps.now() / 1000),
+      env: { TERM: 'xterm-256color', SHELL: '/bin/sh' },
+      title: `${request.user.username} on ${resource.id} as ${login}`,
+      jitgate: {
+        session: id,
+        user: request.user.id,
+        resource: resource.id,
+        login,
+        grant: grant.id,
+      },
+    };
+    try {
+      return await SessionRecording.start(this.deps.storage, id, header, (error) =>
+        this.ending.recordingFailed(id, required, error),
+      );
+    } catch (error) {
+      this.deps.log.error('recording could not start', { session: id, error: error as Error });
+      if (required)
+        throw new JitgateError(
+          503,
+          'recording_unavailable',
+          'this session must be recorded and recording cannot start now',
+          { cause: error },
+        );
+      return null;
+    }
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Recordings on disk: `<dir>/<id>.cast`, its sidecar `<id>.cast.sig.json`, and while it is being
+ * written an `<id>.cast.open` marker. Ids are made here and checked on every lookup, so no path
+ * from outside ever reaches the file system. A marker left behind by a crash is how recovery
+ * (recovery.ts) finds the recordings to close.
+ */
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { diskFiles, type CastFiles } from './files.js';
+import type { CastHeader } from './format.js';
+import { parseSignature, sealRecording, verifyRecording, type CastSignature } from './signature.js';
+import { CastWriter, type CastWriterOptions } from './writer.js';
+
+const ID = /^ts_[A-Za-z0-9_-]{22}$/;
+
+export const isRecordingId = (id: string) => ID.test(id);
+
+/** A fresh id: 128 random bits, never derived from anything a client sent. */
+export const newRecordingId = () => `ts_${randomBytes(16).toString('base64url')}`;
+
+export type WriterTuning = Pick<CastWriterOptions, 'flushMs' | 'highWaterMark' | 'limit'>;
+
+export interface RecordingStorageOptions {
+  dir: string;
+  /** Signs sidecars at close. */
+  signingKey: KeyObject;
+  /** Public keys whose signatures verify (the current signer is always one). */
+  trustedKeys?: KeyObject[];
+  files?: CastFiles;
+  now: () => number;
+  tuning?: WriterTuning;
+}
+
+export interface StartedRecording {
+  id: string;
+  file: string;
+  writer: CastWriter;
+}
+
+export class RecordingStorage {
+  readonly dir: string;
+  private readonly files: CastFiles;
+
+  constructor(private readonly options: RecordingStorageOptions) {
+    this.dir = options.dir;
+    this.files = options.files ?? diskFiles;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  /** The file name of a recording; throws for anything that is not one of our ids. */
+  fileOf(id: string): string {
+    if (!isRecordingId(id)) throw new Error('not a recording id');
+    return `${id}.cast`;
+  }
+
+  pathOf(id: string): string {
+    return join(this.dir, this.fileOf(id));
+  }
+
+  get trustedKeys(): KeyObject[] {
+    return this.options.trustedKeys ?? [];
+  }
+
+  /** Creates the marker, then the file with its header. Any failure here refuses the session. */
+  async start(
+    id: string,
+    header: CastHeader,
+    handlers: Pick<CastWriterOptions, 'onError' | 'onDrain'>,
+  ): Promise<StartedRecording> {
+    const path = this.pathOf(id);
+    await writeFile(`${path}.open`, JSON.stringify({ id, startedAt: this.options.now() }), {
+      flag: 'wx',
+      mode: 0o600,
+    });
+    try {
+      const file = await this.files.create(path);
+      const writer = await CastWriter.start({
+        file,
+        header,
+        now: this.options.now,
+        ...this.options.tuning,
+        ...handlers,
+      }).catch(async (error: unknown) => {
+        await file.close().catch(() => undefined);
+        throw error;
+      });
+      return { id, file: this.fileOf(id), writer };
+    } catch (error) {
+      await rm(`${path}.open`, { force: true });
+      throw error;
+    }
+  }
+
+  /** Closes the writer, writes the sidecar, then removes the marker: the order a crash needs. */
+  async finish(recording: StartedRecording): Promise<CastSignature> {
+    const closed = await recording.writer.close();
+    return this.seal(recording.id, closed.sha256, closed.bytes, false);
+  }
+
+  async seal(id: string, sha256: string, bytes: number, recovered: boolean) {
+    const path = this.pathOf(id);
+    const signature = sealRecording({
+      recording: id,
+      file: this.fileOf(id),
+      sha256,
+      bytes,
+      recovered,
+      privateKey: this.options.signingKey,
+      now: this.options.now(),
+    });
+    await writeFile(`${path}.sig.json.tmp`, JSON.stringify(signature, null, 2) + '\n', {
+      mode: 0o600,
+    });
+    await rename(`${path}.sig.json.tmp`, `${path}.sig.json`);
+    await rm(`${path}.open`, { force: true });
+    return signature;
+  }
+
+  async signature(id: string): Promise<CastSignature | undefined> {
+    const text = await readFile(`${this.pathOf(id)}.sig.json`, 'utf8').catch(() => undefined);
+    return text === undefined ? undefined : parseSignature(text);
+  }
+
+  read(id: string): Promise<Buffer> {
+    return readFile(this.pathOf(id));
+  }
+
+  async verify(id: string) {
+    const sidecar = await this.signature(id);
+    if (!sidecar)
+      return { ok: false as const, reason: 'malformed_signature' as const, detail: 'no signature' };
+    return verifyRecording(await this.read(id), sidecar, this.trustedKeys);
+  }
+}

@@ -1,0 +1,164 @@
+// A terminal session end to end on the wire, against the demo's real sshd: opened with a bearer
+// token (the CLI's way) or the portal cookie (the browser's way, same Origin only), recorded as
+// asciicast v2 that the asciinema CLI reads and that verifies; a flipped byte fails verification;
+// revoke ends the open session within a second; auditors watch live and terminate.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { verifyRecording } from '../../../recorder/asciicast/index.js';
+import { asciinemaCat } from '../../support/asciinema.js';
+import { startTestDemo, type TestDemo } from '../../support/demo.js';
+import type { TestBrowser } from '../../support/http-client.js';
+import { endedRow, Refused, TerminalClient, terminalUrl } from '../../support/terminal.js';
+import { call, portalCookie } from '../access/api-client.js';
+
+let demo: TestDemo;
+let alice: TestBrowser;
+let carol: TestBrowser;
+let token = '';
+
+before(async () => {
+  demo = await startTestDemo();
+  assert.ok(demo.sshTarget, 'the demo runs its sshd (openssh-server; see .ci/run)');
+  alice = await demo.login('alice');
+  carol = await demo.login('carol');
+  const issued = await call(alice, demo.url, 'POST', '/api/v1/tokens', { label: 'cli' });
+  token = String(issued.json.token);
+});
+after(() => demo.stop());
+
+const grantAlice = () =>
+  demo.jitgate.grants.grant({
+    user: 'alice',
+    resource: 'prod-shell',
+    durationMs: 30 * 60_000,
+    actor: 'test',
+  });
+
+const open = (
+  headers: Record<string, string>,
+  query: Record<string, string> = { login: 'deploy' },
+) => TerminalClient.connect(terminalUrl(demo.url, 'prod-shell', query), headers);
+
+const asAlice = () => open({ authorization: `Bearer ${token}` });
+
+async function refusal(attempt: Promise<unknown>): Promise<Refused> {
+  try {
+    await attempt;
+  } catch (error) {
+    if (error instanceof Refused) return error;
+    throw error;
+  }
+  assert.fail('the upgrade was accepted');
+}
+
+void describe('web terminal', () => {
+  it('refuses without a grant, with a foreign Origin, and for a login the resource does not allow', async () => {
+    const bearer = { authorization: `Bearer ${token}` };
+    assert.equal((await refusal(open(bearer))).code, 'no_grant');
+    await grantAlice();
+    assert.equal((await refusal(open(bearer, { login: 'root' }))).status, 403);
+    const cookie = portalCookie(alice);
+    const foreign = await refusal(open({ cookie, origin: 'http://evil.localhost:9' }));
+    assert.deepEqual([foreign.status, foreign.code], [403, 'foreign_origin']);
+    assert.equal(
+      (await refusal(open({ cookie }))).code,
+      'foreign_origin',
+      'a cookie needs the portal Origin',
+    );
+    assert.equal((await refusal(open({}))).status, 401);
+    const ca = await fetch(`${demo.url}/ssh/ca.pub`).then((r) => r.text());
+    assert.match(ca, /^ssh-ed25519 AAAA\S+ jitgate-user-ca-g1\n$/);
+  });
+
+  it('records a session as asciicast v2 that asciinema reads and that verifies', async () => {
+    const client = await open({ cookie: portalCookie(alice), origin: demo.url });
+    const ready = await client
+      .until(() => client.messages.some((m) => m.type === 'ready'), 'ready')
+      .then(() => client.messages.find((m) => m.type === 'ready'));
+    const id = String(ready?.session);
+    client.resize(100, 30);
+    client.send('echo jitgate-$((6*7))\r');
+    await client.waitFor('jitgate-42');
+    client.send('exit\r');
+    assert.equal((await client.ended()).reason, 'exit');
+    await client.closed;
+    const row = await endedRow(() => demo.jitgate.store.terminalSessions.get(id));
+    assert.equal(row.recordingState, 'complete');
+    assert.equal(row.via, 'web');
+    const path = demo.jitgate.terminals.storage.pathOf(id);
+    const cat = await asciinemaCat(path);
+    assert.equal(cat.code, 0, cat.output);
+    assert.match(cat.output, /jitgate-42/);
+    const header = JSON.parse(readFileSync(path, 'utf8').split('\n')[0] ?? '{}') as Record<
+      string,
+      unknown
+    >;
+    assert.equal(header.version, 2);
+    assert.deepEqual(header.jitgate, {
+      session: id,
+      user: row.userId,
+      resource: 'prod-shell',
+      login: 'deploy',
+      grant: row.grantId,
+    });
+    assert.match(readFileSync(path, 'utf8'), /\["r","100x30"\]|"r","100x30"/);
+    const verified = await demo.jitgate.terminals.storage.verify(id);
+    assert.equal(verified.ok, true);
+    assert.equal(row.checksum, verified.ok ? verified.sha256 : '');
+    const [ended] = await demo.jitgate.audit.list({ code: 'session.ended', limit: 10 });
+    assert.equal(ended?.data.sha256, row.checksum);
+
+    // One flipped byte: the checksum no longer matches.
+    const content = readFileSync(path);
+    content[content.length - 5] = (content[content.length - 5] ?? 0) ^ 0x01;
+    const sidecar = await demo.jitgate.terminals.storage.signature(id);
+    assert.ok(sidecar);
+    const tampered = verifyRecording(content, sidecar, demo.jitgate.terminals.storage.trustedKeys);
+    assert.deepEqual(tampered.ok ? 'ok' : tampered.reason, 'checksum_mismatch');
+  });
+
+  it('ends the open session within a second of a revoke, with a clear message', async () => {
+    const client = await asAlice();
+    client.send('echo still-here\r');
+    await client.waitFor('still-here');
+    const grant = demo.jitgate.store.grants;
+    const live = (await grant.listLive(Date.now())).find((g) => g.resourceId === 'prod-shell');
+    assert.ok(live);
+    const started = Date.now();
+    await demo.jitgate.grants.revoke(live.id, 'test');
+    const ended = await client.ended(1_000);
+    assert.ok(Date.now() - started < 1_000, `ended after ${Date.now() - started} ms`);
+    assert.equal(ended.reason, 'revoked');
+    assert.match(String(ended.message), /revoked/);
+    await client.closed;
+  });
+
+  it('lets an auditor watch live and terminate; others may not', async () => {
+    await grantAlice();
+    const client = await asAlice();
+    await client.until(() => client.messages.some((m) => m.type === 'ready'), 'ready');
+    const id = String(client.messages.find((m) => m.type === 'ready')?.session);
+    const live = `${demo.url.replace(/^http/, 'ws')}/sessions/${id}/live`;
+    const denied = await refusal(
+      TerminalClient.connect(live, { cookie: portalCookie(alice), origin: demo.url }),
+    );
+    assert.equal(denied.status, 403);
+    const watcher = await TerminalClient.connect(live, {
+      cookie: portalCookie(carol),
+      origin: demo.url,
+    });
+    client.send('echo watched-$((2+3))\r');
+    await watcher.waitFor('watched-5');
+    const list = await call(carol, demo.url, 'GET', '/api/v1/sessions?person=alice&state=live');
+    assert.equal(list.status, 200);
+    assert.ok(JSON.stringify(list.json).includes(id));
+    assert.equal((await call(alice, demo.url, 'GET', '/api/v1/sessions')).status, 403);
+    const stop = await call(carol, demo.url, 'POST', `/api/v1/sessions/${id}/terminate`, {});
+    assert.equal(stop.status, 200, stop.body);
+    assert.equal((await client.ended(1_000)).reason, 'terminated');
+    assert.equal((await watcher.ended(1_000)).reason, 'terminated');
+    const row = await endedRow(() => demo.jitgate.store.terminalSessions.get(id));
+    assert.equal(row.endReason, 'terminated');
+  });
+});

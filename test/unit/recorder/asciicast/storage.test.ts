@@ -1,0 +1,117 @@
+// Recording storage on a real folder: server-made ids only, a sealed file verifies and a flipped
+// byte does not, a signature by another key is not trusted, and crash recovery keeps every whole
+// line, drops a torn last one, marks the file recovered and seals it.
+import assert from 'node:assert/strict';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  newRecordingId,
+  parseCast,
+  recoverRecordings,
+  RecordingStorage,
+  sealRecording,
+  verifyRecording,
+} from '../../../../recorder/asciicast/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'jitgate-recordings-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const key = generateKeyPairSync('ed25519').privateKey;
+const storage = new RecordingStorage({
+  dir,
+  signingKey: key,
+  trustedKeys: [createPublicKey(key)],
+  now: Date.now,
+});
+const header = { version: 2 as const, width: 80, height: 24, timestamp: 1 };
+
+void describe('RecordingStorage', () => {
+  it('accepts only its own ids, so no path reaches the file system', () => {
+    assert.match(newRecordingId(), /^ts_[A-Za-z0-9_-]{22}$/);
+    for (const id of [
+      '../etc/passwd',
+      'ts_../../x',
+      `ts_${'a'.repeat(21)}/`,
+      'ts_aaaaaaaaaaaaaaaaaaaaa%2f',
+    ])
+      assert.throws(() => storage.pathOf(id), /not a recording id/);
+  });
+
+  it('seals a finished recording that verifies until one byte changes', async () => {
+    const id = newRecordingId();
+    const started = await storage.start(id, header, { onError: () => undefined });
+    started.writer.output('secret stuff\r\n');
+    const sealed = await storage.finish(started);
+    assert.equal(sealed.recovered, false);
+    assert.ok(!existsSync(`${storage.pathOf(id)}.open`), 'the marker is gone once sealed');
+    assert.deepEqual(await storage.verify(id), {
+      ok: true,
+      sha256: sealed.sha256,
+      bytes: sealed.bytes,
+      keyId: sealed.keyId,
+      recovered: false,
+    });
+    const content = readFileSync(storage.pathOf(id));
+    content[content.length - 4] = (content[content.length - 4] ?? 0) ^ 1;
+    const tampered = verifyRecording(content, sealed, storage.trustedKeys);
+    assert.equal(tampered.ok ? '' : tampered.reason, 'checksum_mismatch');
+  });
+
+  it('does not trust a signature made with another key', async () => {
+    const id = newRecordingId();
+    const started = await storage.start(id, header, { onError: () => undefined });
+    const sealed = await storage.finish(started);
+    const content = readFileSync(storage.pathOf(id));
+    const forged = sealRecording({
+      ...sealed,
+      privateKey: generateKeyPairSync('ed25519').privateKey,
+      now: Date.now(),
+    });
+    const result = verifyRecording(content, forged, storage.trustedKeys);
+    assert.equal(result.ok ? '' : result.reason, 'untrusted_key');
+    const badSignature = verifyRecording(
+      content,
+      { ...sealed, signature: forged.signature },
+      storage.trustedKeys,
+    );
+    assert.equal(badSignature.ok ? '' : badSignature.reason, 'bad_signature');
+  });
+
+  it('refuses to create a recording twice', async () => {
+    const id = newRecordingId();
+    await storage.start(id, header, { onError: () => undefined });
+    await assert.rejects(storage.start(id, header, { onError: () => undefined }));
+  });
+
+  it('recovers what a crash left open: whole lines kept, torn line dropped, sealed as recovered', async () => {
+    const id = newRecordingId();
+    const path = storage.pathOf(id);
+    writeFileSync(`${path}.open`, '{}');
+    writeFileSync(path, JSON.stringify(header) + '\n');
+    appendFileSync(path, '[0.5,"o","before the crash\\r\\n"]\n[1.25,"o","torn li');
+    const empty = newRecordingId();
+    writeFileSync(`${storage.pathOf(empty)}.open`, '{}');
+    writeFileSync(storage.pathOf(empty), '{"version":');
+    const recovered = await recoverRecordings(storage);
+    const ids = recovered.map((r) => r.id);
+    assert.ok(ids.includes(id) && !ids.includes(empty), ids.join());
+    assert.ok(!existsSync(`${path}.open`));
+    assert.ok(!existsSync(storage.pathOf(empty)), 'a file without even a header is removed');
+    const cast = parseCast(readFileSync(path, 'utf8'));
+    assert.deepEqual(cast.events[0], [0.5, 'o', 'before the crash\r\n']);
+    assert.equal(cast.events.length, 2);
+    assert.equal(cast.events[1]?.[1], 'm');
+    assert.match(cast.events[1]?.[2] ?? '', /^recovered/);
+    const verified = await storage.verify(id);
+    assert.ok(verified.ok && verified.recovered);
+  });
+});
