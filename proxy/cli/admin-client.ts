@@ -1,19 +1,14 @@
 /** The admin side of the CLI: talks to a running proxy with the admin token from its state folder. */
 import { readAdminToken } from '../api/admin-token.js';
+import { CliError } from './exit-codes.js';
 
 export interface AdminTarget {
   url: string;
   stateDir: string;
 }
 
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
+// The one CLI error type lives in exit-codes.ts; re-exported for the commands that import it here.
+export { CliError };
 
 export async function adminCall(
   target: AdminTarget,

@@ -1,134 +1,98 @@
 /**
- * The `jitgate` command. Exit codes: 0 ok, 1 usage or local error, 2 refused by the proxy,
- * 3 proxy unreachable. User errors print one line, never a stack trace.
+ * The `jitgate` command: one table of subcommands (each in commands/), one error handler. Exit
+ * codes are listed in exit-codes.ts and docs/cli.md; user errors print one line, never a stack
+ * trace; `exec` exits with its command's code.
  */
-import { parseArgs } from 'node:util';
-import { loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
-import { startDemo } from '../demo/start-demo.js';
-import { DEMO_PASSWORD, DEMO_ROLES } from '../demo/demo-config.js';
-import { startJitgate } from '../server/start.js';
-import { adminCall, CliError, type AdminTarget } from './admin-client.js';
 import { AUDIT_USAGE, auditCommand } from './audit-command.js';
+import { RECORDINGS_USAGE, recordingsCommand } from './recordings-command.js';
+import { SSH_USAGE, sshCommand } from './ssh-command.js';
+import * as access from './commands/access.js';
+import { grant, revoke } from './commands/admin.js';
+import { kubectlCredential, sshCert } from './commands/credentials.js';
+import { exec } from './commands/exec.js';
+import { login, logout } from './commands/login.js';
+import { serve } from './commands/serve.js';
+import { cliErrorOf, EXIT } from './exit-codes.js';
 
-const USAGE = `usage:
-  jitgate serve [--config FILE]              run jitgate (no config: the demo on http://localhost:8080)
-  jitgate grant USER RESOURCE --for 30m [--reason TEXT]
-                                             grant access now; prints the grant id
-  jitgate revoke GRANT_ID                    end a grant at once
+const USAGE = `usage: jitgate COMMAND [options]     (docs/cli.md)
+  serve [--config FILE]                 run jitgate (no config: the demo on http://localhost:8080)
+  login [--no-browser] | logout         sign in (people: browser; machines: JITGATE_CLIENT_* env)
+  resources                             what I may request, and my access
+  request RESOURCE --for 30m --reason TEXT [--ticket T] [--wait]
+  requests [--approvals]                my requests, or those waiting for my decision
+  approve REQUEST_ID [--for 15m] [--comment TEXT]
+  deny REQUEST_ID --comment TEXT
+  grants [--all]                        my grants
+  release GRANT_ID                      end my grant now
+  revoke GRANT_ID [--reason TEXT]       end someone's grant (approver or admin; --state-dir: admin token)
+  grant USER RESOURCE --for 30m [--reason TEXT] [--state-dir DIR]   admin: grant at once
+  exec RESOURCE --for 10m --reason TEXT [--login L] -- CMD [ARG…]   run CMD with the credential
+  ssh-cert RESOURCE --login L --out DIR write an SSH key + certificate valid for the grant
+  kubectl-credential RESOURCE           print an ExecCredential for kubectl
+${SSH_USAGE}
 ${AUDIT_USAGE}
-options for grant/revoke:
-  --url URL          the running proxy (default http://127.0.0.1:$PORT or :8080)
-  --state-dir DIR    its state folder holding admin-token (default ./.jitgate)`;
+${RECORDINGS_USAGE}
+common options: --url URL (default $JITGATE_URL or http://127.0.0.1:$PORT|8080), --json
+exit codes: 0 ok, 1 usage, 2 refused, 3 unreachable, 4 audit chain broken, 5 not signed in,
+            6 not granted (denied, expired, timed out); exec: the command's own code`;
 
-function adminTarget(values: {
-  url?: string | undefined;
-  'state-dir'?: string | undefined;
-}): AdminTarget {
-  return {
-    url: values.url ?? `http://127.0.0.1:${process.env.PORT ?? '8080'}`,
-    stateDir: values['state-dir'] ?? process.env.JITGATE_STATE_DIR ?? '.jitgate',
-  };
-}
+type Command = (args: string[]) => Promise<unknown>;
 
-async function serve(args: string[]) {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
-  if (values.config) {
-    const running = await startJitgate({
-      config: loadConfigFile(values.config),
-      configSource: values.config,
-    });
-    console.error(`jitgate listening on ${running.url}`);
-    return () => running.close();
-  }
-  const port = process.env.PORT ? Number(process.env.PORT) : 8080;
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new CliError(`PORT must be a port number`);
-  const demo = await startDemo({ port, stateDir: process.env.JITGATE_STATE_DIR });
-  const logins = Object.entries(DEMO_ROLES)
-    .map(([user, role]) => `    ${user.padEnd(6)} (${role})`)
-    .join('\n');
-  console.error(`
-  jitgate demo is running at ${demo.url}
-  demo app payroll:  ${demo.payrollOrigin}
-  logins (password "${DEMO_PASSWORD}"):
-${logins}
-  grant access:  npx jitgate grant alice payroll --for 30m
-  state folder:  ${demo.stateDir}
-`);
-  return () => demo.close();
-}
-
-async function grant(args: string[]) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      for: { type: 'string' },
-      reason: { type: 'string' },
-      url: { type: 'string' },
-      'state-dir': { type: 'string' },
-    },
-  });
-  const [user, resource] = positionals;
-  if (!user || !resource || !values.for || positionals.length > 2) throw new CliError(USAGE);
-  const json = await adminCall(adminTarget(values), '/api/v1/admin/grants', {
-    user,
-    resource,
-    duration: values.for,
-    ...(values.reason ? { reason: values.reason } : {}),
-  });
-  const created = json.grant as { id: string; endsAt: string };
-  console.error(`granted ${user} access to ${resource} until ${created.endsAt}`);
-  console.log(created.id);
-}
-
-async function revoke(args: string[]) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { url: { type: 'string' }, 'state-dir': { type: 'string' } },
-  });
-  const [id] = positionals;
-  if (!id || positionals.length > 1) throw new CliError(USAGE);
-  await adminCall(adminTarget(values), `/api/v1/admin/grants/${encodeURIComponent(id)}/revoke`, {});
-  console.error(`revoked ${id}`);
-}
+const COMMANDS: Record<string, Command> = {
+  login,
+  logout,
+  resources: access.resources,
+  request: access.request,
+  requests: access.requests,
+  approve: access.approve,
+  deny: access.deny,
+  grants: access.grants,
+  release: access.release,
+  revoke,
+  grant,
+  'ssh-cert': sshCert,
+  'kubectl-credential': kubectlCredential,
+  audit: auditCommand,
+  ssh: sshCommand,
+  recordings: recordingsCommand,
+};
 
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'serve': {
-      const stop = await serve(rest);
-      const shutdown = () => void stop().then(() => process.exit(0));
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
-      return;
-    }
-    case 'grant':
-      return grant(rest);
-    case 'revoke':
-      return revoke(rest);
-    case 'audit':
-      return auditCommand(rest);
-    case undefined:
-    case 'help':
-    case '--help':
-      console.log(USAGE);
-      return;
-    default:
-      throw new CliError(`unknown command "${command}"\n${USAGE}`);
+  if (command === 'serve') {
+    const stop = await serve(rest);
+    const shutdown = () => void stop().then(() => process.exit(0));
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    return;
   }
+  if (command === 'exec') {
+    process.exitCode = await exec(rest);
+    return;
+  }
+  if (command === undefined || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return;
+  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
+    console.error(`jitgate: unknown command "${command}"\n${USAGE}`);
+    process.exitCode = EXIT.usage;
+    return;
+  }
+  await run(rest);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(error.message);
-    process.exit(1);
+    process.exit(EXIT.usage);
   }
-  if (error instanceof CliError) {
-    console.error(`jitgate: ${error.message}`);
-    process.exit(error.exitCode);
+  const known = cliErrorOf(error);
+  if (known) {
+    console.error(`jitgate: ${known.message}`);
+    process.exit(known.exitCode);
   }
   if (
     error instanceof TypeError &&
@@ -136,8 +100,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     String(error.code).startsWith('ERR_PARSE_ARGS')
   ) {
     console.error(`jitgate: ${error.message}\n${USAGE}`);
-    process.exit(1);
+    process.exit(EXIT.usage);
   }
   console.error('jitgate: unexpected failure', error);
-  process.exit(1);
+  process.exit(EXIT.usage);
 });

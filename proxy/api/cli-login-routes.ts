@@ -1,0 +1,149 @@
+/**
+ * `jitgate login` for people: jitgate is the authorization server of its own CLI (RFC 8252,
+ * native apps). The CLI opens /cli/authorize with a loopback redirect and a PKCE challenge; the
+ * signed-in person confirms on a page with a CSRF token; the CLI gets a one-time code at its
+ * loopback and trades it, with the PKCE verifier, at POST /cli/token for a `jgt_` bearer token.
+ * Codes live one minute in memory and are redeemed once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import express from 'express';
+import { z } from 'zod';
+import type { SessionUser } from '../identity/session-user.js';
+import { csrfField, csrfToken, requireCsrf } from '../portal/csrf.js';
+import { signedInUser } from '../portal/signed-in.js';
+import { badRequest } from '../shared/errors.js';
+import { html, page } from '../shared/html.js';
+import { parseBody } from './body.js';
+import type { TokenService } from './token-service.js';
+
+export interface CliLoginDeps {
+  tokens: Pick<TokenService, 'issue'>;
+  now: () => number;
+}
+
+const CODE_TTL_MS = 60_000;
+const CLI_TOKEN_TTL_MS = 12 * 3_600_000;
+const MAX_CODES = 1000;
+/** RFC 8252 §7.3: loopback IP literals (and localhost) on any port, plain http. */
+const LOOPBACK = /^http:\/\/(127\.0\.0\.1|\[::1\]|localhost):\d{1,5}\/[\w\-./]*$/;
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:* http://[::1]:*; frame-ancestors 'none'; base-uri 'none'";
+
+const authorizeQuery = z.object({
+  redirect_uri: z.string().max(200).regex(LOOPBACK, 'must be a loopback http URL'),
+  state: z.string().min(8).max(200),
+  code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an S256 challenge'),
+  code_challenge_method: z.literal('S256'),
+});
+const decisionBody = authorizeQuery.extend({
+  _csrf: z.string(),
+  decision: z.enum(['allow', 'deny']),
+});
+const tokenBody = z
+  .object({
+    grant_type: z.literal('authorization_code'),
+    code: z.string().min(10).max(100),
+    code_verifier: z.string().min(43).max(128),
+    redirect_uri: z.string().max(200),
+  })
+  .strict();
+
+interface PendingCode {
+  user: SessionUser;
+  challenge: string;
+  redirectUri: string;
+  expiresAt: number;
+}
+
+const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
+
+export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
+  const router = express.Router();
+  const codes = new Map<string, PendingCode>();
+  const sweep = (now: number) => {
+    for (const [code, pending] of codes) if (pending.expiresAt <= now) codes.delete(code);
+  };
+
+  router.get('/cli/authorize', (req, res) => {
+    const user = signedInUser(req, res);
+    if (!user) return;
+    const query = authorizeQuery.safeParse(req.query);
+    if (!query.success) throw badRequest('invalid_cli_request', 'not a jitgate CLI login link');
+    const q = query.data;
+    const hidden = (name: string, value: string) =>
+      html`<input type="hidden" name="${name}" value="${value}" />`;
+    res
+      .setHeader('content-security-policy', CSP)
+      .type('html')
+      .send(
+        page(
+          'Allow the jitgate CLI?',
+          html`<h1>Allow the jitgate CLI?</h1>
+            <p>
+              A <code>jitgate login</code> on this computer asks to act as
+              <strong>${user.username}</strong> for up to 12 hours: list resources, request and
+              release access, approve what you may approve.
+            </p>
+            <p class="muted">It will receive the answer at ${q.redirect_uri}</p>
+            <form method="post" action="/cli/authorize">
+              ${csrfField(csrfToken(req))} ${hidden('redirect_uri', q.redirect_uri)}
+              ${hidden('state', q.state)} ${hidden('code_challenge', q.code_challenge)}
+              ${hidden('code_challenge_method', q.code_challenge_method)}
+              <button type="submit" name="decision" value="allow">Allow</button>
+              <button type="submit" name="decision" value="deny">Deny</button>
+            </form>`,
+        ),
+      );
+  });
+
+  router.post('/cli/authorize', requireCsrf, (req, res) => {
+    const user = signedInUser(req, res);
+    if (!user) return;
+    const body = decisionBody.safeParse(req.body);
+    if (!body.success) throw badRequest('invalid_cli_request', 'not a jitgate CLI login form');
+    const back = new URL(body.data.redirect_uri);
+    back.searchParams.set('state', body.data.state);
+    if (body.data.decision === 'deny') {
+      back.searchParams.set('error', 'access_denied');
+      return res.redirect(303, back.href);
+    }
+    const now = deps.now();
+    if (codes.size >= MAX_CODES) sweep(now);
+    if (codes.size >= MAX_CODES) throw badRequest('busy', 'too many logins under way');
+    const code = randomBytes(24).toString('base64url');
+    codes.set(code, {
+      user,
+      challenge: body.data.code_challenge,
+      redirectUri: body.data.redirect_uri,
+      expiresAt: now + CODE_TTL_MS,
+    });
+    back.searchParams.set('code', code);
+    res.redirect(303, back.href);
+  });
+
+  router.post('/cli/token', async (req, res) => {
+    const body = parseBody(tokenBody, req.body);
+    const pending = codes.get(body.code);
+    codes.delete(body.code); // once, whatever happens next
+    const valid =
+      pending !== undefined &&
+      pending.expiresAt > deps.now() &&
+      pending.redirectUri === body.redirect_uri &&
+      s256(body.code_verifier) === pending.challenge;
+    if (!valid || !pending)
+      throw badRequest('invalid_grant', 'the code is unknown, used or expired');
+    const { token, record } = await deps.tokens.issue(
+      pending.user,
+      'jitgate CLI',
+      CLI_TOKEN_TTL_MS,
+    );
+    res.setHeader('cache-control', 'no-store').json({
+      token,
+      id: record.id,
+      user: pending.user.id,
+      expiresAt: new Date(record.expiresAt).toISOString(),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,96 @@
+/**
+ * SSH certificates for automation (`jitgate ssh-cert`, `jitgate exec` on ssh resources): the
+ * grantee sends a public key and a login the resource allows, and gets a user certificate from
+ * jitgate's CA (terminal/ssh-ca.ts) whose only principal is that login and which ends when the
+ * grant ends, so sshd itself refuses it afterwards. The private key never leaves the client.
+ */
+import express from 'express';
+import { z } from 'zod';
+import { isLive } from '../access/grant-book.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ResourceConfig } from '../config/schema.js';
+import { JitgateError, badRequest, notFound } from '../shared/errors.js';
+import type { GrantRepository } from '../store/types.js';
+import type { SshCertificateAuthority } from '../terminal/ssh-ca.js';
+import { requireCaller } from './authenticate.js';
+import { parseBody, parseId } from './body.js';
+
+export interface SshCertRoutesDeps {
+  ca: () => Promise<Pick<SshCertificateAuthority, 'mint'>>;
+  grants: Pick<GrantRepository, 'get'>;
+  resources: readonly ResourceConfig[];
+  audit: Pick<AuditLog, 'record'>;
+  now: () => number;
+}
+
+const certBody = z
+  .object({
+    publicKey: z
+      .string()
+      .max(2000)
+      .regex(/^ssh-ed25519 [A-Za-z0-9+/]+={0,2}( [^\n]*)?$/, {
+        message: 'must be an OpenSSH ed25519 public key line',
+      }),
+    login: z.string().min(1).max(32),
+  })
+  .strict();
+
+export function sshCertRoutes(deps: SshCertRoutesDeps): express.Router {
+  const router = express.Router();
+
+  router.post('/grants/:id/ssh-cert', async (req, res) => {
+    const { user } = requireCaller(req);
+    const id = parseId('grt', req.params.id, 'invalid_grant_id');
+    const body = parseBody(certBody, req.body);
+    const grant = await deps.grants.get(id);
+    if (!grant || grant.userId !== user.id)
+      throw notFound('unknown_grant', 'no such grant of yours');
+    const now = deps.now();
+    if (!isLive(grant, now))
+      throw new JitgateError(409, 'grant_not_live', 'this grant is not active now');
+    const resource = deps.resources.find((r) => r.id === grant.resourceId);
+    if (resource?.kind !== 'ssh')
+      throw badRequest('not_ssh', 'this grant is not for an SSH resource');
+    if (!resource.logins.includes(body.login))
+      throw badRequest('unknown_login', `login must be one of: ${resource.logins.join(', ')}`);
+    let certificate;
+    try {
+      certificate = (await deps.ca()).mint({
+        publicKey: body.publicKey,
+        principal: body.login,
+        keyId: `${user.id}/${grant.id}`,
+        now,
+        validBefore: grant.endsAt,
+      });
+    } catch (error) {
+      throw new JitgateError(400, 'invalid_public_key', 'the public key could not be certified', {
+        cause: error,
+      });
+    }
+    await deps.audit.record({
+      code: 'credential.minted',
+      actor: user.id,
+      target: resource.id,
+      data: {
+        kind: 'ssh-certificate',
+        grant: grant.id,
+        login: body.login,
+        serial: certificate.serial.toString(),
+        key: certificate.keyFingerprint,
+        validBefore: new Date(certificate.validBefore).toISOString(),
+      },
+    });
+    res
+      .setHeader('cache-control', 'no-store')
+      .status(201)
+      .json({
+        certificate: certificate.line,
+        login: body.login,
+        principals: certificate.principals,
+        validAfter: new Date(certificate.validAfter).toISOString(),
+        validBefore: new Date(certificate.validBefore).toISOString(),
+      });
+  });
+
+  return router;
+}

@@ -1,0 +1,65 @@
+/**
+ * `jitgate grant` (admin only) and `jitgate revoke`: with --state-dir, or with no login at hand,
+ * they use the admin token in the proxy's state folder as they always did; a signed-in approver
+ * or admin revokes through the API as themselves.
+ */
+import { adminCall, type AdminTarget } from '../admin-client.js';
+import { durationArg, parseCommand, positionalsOf, proxyUrl } from '../args.js';
+import { CliError } from '../exit-codes.js';
+import { printJson } from '../output.js';
+import { clientFor, hasCredential } from '../session.js';
+
+const GRANT_USAGE =
+  'jitgate grant USER RESOURCE --for 30m [--reason TEXT] [--state-dir DIR] [--url URL]';
+const REVOKE_USAGE =
+  'jitgate revoke GRANT_ID [--reason TEXT] [--state-dir DIR] [--json] [--url URL]';
+
+function adminTarget(values: {
+  url?: string | undefined;
+  'state-dir'?: string | undefined;
+}): AdminTarget {
+  return {
+    url: proxyUrl(values.url),
+    stateDir: values['state-dir'] ?? process.env.JITGATE_STATE_DIR ?? '.jitgate',
+  };
+}
+
+export async function grant(args: string[]) {
+  const parsed = parseCommand(
+    args,
+    { for: { type: 'string' }, reason: { type: 'string' }, 'state-dir': { type: 'string' } },
+    GRANT_USAGE,
+  );
+  const [user = '', resource = ''] = positionalsOf(parsed, ['USER', 'RESOURCE'], GRANT_USAGE);
+  const { values } = parsed;
+  if (values.for === undefined) throw new CliError(`usage: ${GRANT_USAGE}`);
+  const json = await adminCall(adminTarget(values), '/api/v1/admin/grants', {
+    user,
+    resource,
+    duration: durationArg(values.for, '--for'),
+    ...(values.reason ? { reason: values.reason } : {}),
+  });
+  const created = json.grant as { id: string; endsAt: string };
+  if (values.json) return printJson(json.grant);
+  console.error(`granted ${user} access to ${resource} until ${created.endsAt}`);
+  console.log(created.id);
+}
+
+export async function revoke(args: string[]) {
+  const parsed = parseCommand(
+    args,
+    { reason: { type: 'string' }, 'state-dir': { type: 'string' } },
+    REVOKE_USAGE,
+  );
+  const [id = ''] = positionalsOf(parsed, ['GRANT_ID'], REVOKE_USAGE);
+  const { values } = parsed;
+  if (values['state-dir'] !== undefined || !hasCredential(values.url)) {
+    const path = `/api/v1/admin/grants/${encodeURIComponent(id)}/revoke`;
+    const json = await adminCall(adminTarget(values), path, {});
+    if (values.json) return printJson(json.grant);
+    return console.error(`revoked ${id}`);
+  }
+  const revoked = await clientFor(values.url).revoke(id, values.reason);
+  if (values.json) return printJson(revoked);
+  console.error(`revoked ${id}`);
+}

@@ -1,0 +1,134 @@
+/**
+ * `jitgate exec RESOURCE --for 10m --reason R -- CMD …`: get a grant (reuse a live one, else
+ * request it and wait for approval), put its credential in CMD's environment, run CMD with
+ * signals forwarded, release the grant it asked for when CMD exits, and exit with CMD's code.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JitgateClient } from '../../sdk/jitgate-client.js';
+import { durationArg, parseCommand } from '../args.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { obtainGrant } from '../grant-flow.js';
+import { clientFor } from '../session.js';
+import { writeSshCertificate } from '../ssh-keys.js';
+
+const USAGE =
+  'jitgate exec RESOURCE --for 10m --reason TEXT [--ticket T] [--login L] [--url URL] -- CMD [ARG…]';
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const say = (line: string) => process.stderr.write(`jitgate: ${line}\n`);
+
+/** The environment CMD gets for this grant, and what to clean up afterwards. */
+async function credentialEnv(
+  client: JitgateClient,
+  grantId: string,
+  kind: string,
+  login: string | undefined,
+): Promise<{ env: Record<string, string>; cleanup: () => void }> {
+  if (kind === 'ssh') {
+    if (!login) throw new CliError('--login is required for an SSH resource', EXIT.usage);
+    const dir = mkdtempSync(join(tmpdir(), 'jitgate-ssh-'));
+    const files = await writeSshCertificate(client, grantId, login, dir);
+    const env = {
+      JITGATE_SSH_KEY: files.key,
+      JITGATE_SSH_CERT: files.certificate,
+      JITGATE_SSH_LOGIN: login,
+      // Key files, not an agent: the certificate and key go only where CMD passes them.
+      SSH_AUTH_SOCK: '',
+    };
+    return { env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const credential = await client.credentials(grantId);
+  if (credential.kind === 'postgres') {
+    const env = {
+      DATABASE_URL: credential.url,
+      PGHOST: credential.host,
+      PGPORT: String(credential.port),
+      PGUSER: credential.user,
+      PGPASSWORD: credential.password,
+      PGDATABASE: credential.database,
+    };
+    return { env, cleanup: () => undefined };
+  }
+  const env = {
+    JITGATE_KUBE_TOKEN: credential.token,
+    ...(credential.server ? { JITGATE_KUBE_SERVER: credential.server } : {}),
+  };
+  return { env, cleanup: () => undefined };
+}
+
+function run(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const [file = '', ...args] = command;
+    const child = spawn(file, args, { stdio: 'inherit', env });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    SIGNALS.forEach((signal) => process.on(signal, forward));
+    const done = (code: number) => {
+      SIGNALS.forEach((signal) => process.off(signal, forward));
+      resolve(code);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      say(
+        `cannot run ${file}: ${error.code === 'ENOENT' ? 'command not found' : (error.code ?? 'failed')}`,
+      );
+      done(error.code === 'ENOENT' ? 127 : 126);
+    });
+    // A command killed by a signal exits like a shell reports it: 128 + the signal number.
+    child.on('exit', (code, signal) => done(code ?? 128 + (signal ? osSignal(signal) : 0)));
+  });
+}
+
+const osSignal = (signal: NodeJS.Signals) =>
+  (({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 }) as Record<string, number>)[
+    signal
+  ] ?? 0;
+
+export async function exec(args: string[]): Promise<number> {
+  const split = args.indexOf('--');
+  if (split < 0 || split === args.length - 1)
+    throw new CliError(`no command after --\nusage: ${USAGE}`);
+  const parsed = parseCommand(
+    args.slice(0, split),
+    {
+      for: { type: 'string' },
+      reason: { type: 'string' },
+      ticket: { type: 'string' },
+      login: { type: 'string' },
+    },
+    USAGE,
+  );
+  const [resource] = parsed.positionals;
+  if (!resource || parsed.positionals.length !== 1)
+    throw new CliError(`expected RESOURCE\nusage: ${USAGE}`);
+  const { values } = parsed;
+  const client = clientFor(values.url);
+  const known = (await client.resources()).find((r) => r.id === resource);
+  if (!known)
+    throw new CliError(`no resource "${resource}" (see: jitgate resources)`, EXIT.refused);
+  const { grant, reused } = await obtainGrant(client, {
+    resource,
+    duration: durationArg(values.for, '--for'),
+    reason: values.reason,
+    ticket: values.ticket,
+    wait: true,
+    onPending: (id, reasons) => say(`request ${id} waits for approval: ${reasons.join('; ')}`),
+  });
+  say(`${reused ? 'using' : 'granted'} ${resource} until ${grant.endsAt} (${grant.id})`);
+  let code = 1;
+  try {
+    const { env, cleanup } = await credentialEnv(client, grant.id, known.kind, values.login);
+    try {
+      code = await run(args.slice(split + 1), { ...process.env, ...env });
+    } finally {
+      cleanup();
+    }
+  } finally {
+    // Only a grant this run asked for: a reused one may serve another job still.
+    if (!reused)
+      await client
+        .release(grant.id)
+        .catch(() => say(`could not release ${grant.id}; it ends at ${grant.endsAt}`));
+  }
+  return code;
+}

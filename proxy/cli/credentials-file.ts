@@ -1,0 +1,61 @@
+/**
+ * Where `jitgate login` keeps a person's bearer token: $XDG_CONFIG_HOME/jitgate/credentials.json
+ * (default ~/.config), mode 0600 in a 0700 folder, one entry per proxy URL. The token is never
+ * printed; `jitgate logout` removes it.
+ */
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CliError, EXIT } from './exit-codes.js';
+
+export interface StoredLogin {
+  token: string;
+  user: string;
+  expiresAt: string;
+}
+
+type Logins = Record<string, StoredLogin>;
+
+export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return join(base, 'jitgate', 'credentials.json');
+}
+
+function readAll(path: string): Logins {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Logins) : {};
+  } catch {
+    throw new CliError(`${path} is not valid JSON (remove it and log in again)`, EXIT.usage);
+  }
+}
+
+export function loadLogin(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+): StoredLogin | undefined {
+  const login = readAll(credentialsPath(env))[url];
+  if (!login || typeof login.token !== 'string') return undefined;
+  return Date.parse(login.expiresAt) > Date.now() ? login : undefined;
+}
+
+/** Writes atomically (temp file, then rename), created 0600 so the token is never world-readable. */
+export function saveLogin(url: string, login: StoredLogin | undefined, env = process.env): string {
+  const path = credentialsPath(env);
+  const dir = join(path, '..');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const all = readAll(path);
+  if (login) all[url] = login;
+  else delete all[url];
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(temp, 0o600);
+  renameSync(temp, path);
+  return path;
+}

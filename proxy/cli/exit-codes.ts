@@ -1,0 +1,49 @@
+/**
+ * The CLI's exit codes (docs/cli.md) and its one error type. A CliError is a user error: main
+ * prints its message on one line, never a stack trace. `jitgate exec` exits with its command's
+ * own code instead.
+ */
+import { JitgateApiError, JitgateUnreachable } from '../sdk/errors.js';
+
+export const EXIT = {
+  ok: 0,
+  /** Wrong usage, bad local input, a local file that cannot be read or written. */
+  usage: 1,
+  /** jitgate answered no: policy denied, not allowed, unknown id, invalid request. */
+  refused: 2,
+  /** jitgate (or the IdP) cannot be reached, or failed (5xx). */
+  unreachable: 3,
+  /** `jitgate audit verify`: the hash chain is broken. */
+  chainBroken: 4,
+  /** Not signed in, or the credential was refused: run `jitgate login`. */
+  unauthenticated: 5,
+  /** --wait: the request was denied, expired or cancelled, or the wait timed out. */
+  notGranted: 6,
+} as const;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
+    super(message);
+  }
+}
+
+/** The CLI's view of an SDK failure: one sentence and the matching exit code. */
+export function cliErrorOf(error: unknown): CliError | undefined {
+  if (error instanceof CliError) return error;
+  if (error instanceof JitgateUnreachable)
+    return new CliError(`${error.message} (is it running? use --url)`, EXIT.unreachable);
+  if (!(error instanceof JitgateApiError)) return undefined;
+  const reasons = error.reasons.join('; ');
+  const said =
+    reasons && error.message !== reasons ? `${error.message}: ${reasons}` : error.message;
+  const text = `${said} (${error.code})`;
+  if (error.status === 401) return new CliError(text, EXIT.unauthenticated);
+  if (error.code.startsWith('request_') && error.status === 409)
+    return new CliError(text, EXIT.notGranted);
+  if (error.code === 'wait_timeout') return new CliError(text, EXIT.notGranted);
+  if (error.status >= 500) return new CliError(text, EXIT.unreachable);
+  return new CliError(text, EXIT.refused);
+}

@@ -1,0 +1,44 @@
+/**
+ * The client a command talks through, and who it acts as: a machine when JITGATE_CLIENT_ID,
+ * JITGATE_CLIENT_SECRET and JITGATE_TOKEN_URL are set (client credentials at the IdP), else a
+ * JITGATE_TOKEN, else the person's token saved by `jitgate login` for this URL.
+ */
+import { JitgateClient } from '../sdk/jitgate-client.js';
+import { proxyUrl } from './args.js';
+import { loadLogin } from './credentials-file.js';
+import { CliError, EXIT } from './exit-codes.js';
+
+export function machineFromEnv(env: NodeJS.ProcessEnv = process.env) {
+  const clientId = env.JITGATE_CLIENT_ID;
+  const clientSecret = env.JITGATE_CLIENT_SECRET;
+  const tokenUrl = env.JITGATE_TOKEN_URL;
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId || !clientSecret || !tokenUrl)
+    throw new CliError(
+      'set all of JITGATE_CLIENT_ID, JITGATE_CLIENT_SECRET and JITGATE_TOKEN_URL for a machine login',
+      EXIT.usage,
+    );
+  const resource = env.JITGATE_RESOURCE_INDICATOR;
+  return { clientId, clientSecret, tokenUrl, ...(resource ? { resource } : {}) };
+}
+
+/** Whether any credential is at hand (commands with an admin fallback ask this first). */
+export function hasCredential(url: string | undefined, env: NodeJS.ProcessEnv = process.env) {
+  return (
+    machineFromEnv(env) !== undefined || !!env.JITGATE_TOKEN || !!loadLogin(proxyUrl(url, env), env)
+  );
+}
+
+export function clientFor(url: string | undefined, env: NodeJS.ProcessEnv = process.env) {
+  const base = proxyUrl(url, env);
+  const machine = machineFromEnv(env);
+  if (machine) return JitgateClient.forMachine(base, machine);
+  if (env.JITGATE_TOKEN) return new JitgateClient({ url: base, token: env.JITGATE_TOKEN });
+  const login = loadLogin(base, env);
+  if (!login)
+    throw new CliError(
+      `not logged in to ${base} (run: jitgate login --url ${base}, or set JITGATE_CLIENT_ID/SECRET/TOKEN_URL)`,
+      EXIT.unauthenticated,
+    );
+  return new JitgateClient({ url: base, token: login.token });
+}

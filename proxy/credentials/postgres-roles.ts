@@ -1,0 +1,139 @@
+/**
+ * Temporary PostgreSQL roles, one per grant: made with a random password, `VALID UNTIL` the
+ * grant's end and exactly the privileges the resource names; dropped (sessions first) when the
+ * grant ends. The ledger row is written before the role exists and marked after it is gone, so
+ * a crash at any point leaves at most a role the reaper knows about. Passwords are returned to
+ * the caller only: never logged, audited or stored.
+ */
+import type { AuditLog } from '../audit/audit-log.js';
+import type { PostgresResourceConfig } from '../config/schema.js';
+import { JitgateError } from '../shared/errors.js';
+import type { GrantRecord } from '../store/types.js';
+import type { AdminPools } from './admin-pools.js';
+import { isSqlState, sqlErrorText } from './pg-client.js';
+import {
+  createRoleStatements,
+  dropRoleStatements,
+  newPassword,
+  newRoleName,
+  passwordStatement,
+} from './postgres-sql.js';
+import type { CredentialRoleRecord, CredentialRoleRepository } from './role-record.js';
+
+export interface MintedRole {
+  role: string;
+  password: string;
+}
+
+export type DropReason = 'expired' | 'revoked' | 'released' | 'reaped';
+
+export interface PostgresRolesDeps {
+  ledger: CredentialRoleRepository;
+  pools: AdminPools;
+  audit: Pick<AuditLog, 'record'>;
+  now: () => number;
+}
+
+/** SQLSTATE 42704: undefined_object — the role is already gone. */
+const UNDEFINED_OBJECT = '42704';
+
+const failed = (what: string, error: unknown) =>
+  new JitgateError(503, 'credential_failed', `${what} failed (${sqlErrorText(error)})`, {
+    cause: error,
+  });
+
+export class PostgresRoles {
+  constructor(private readonly deps: PostgresRolesDeps) {}
+
+  async mint(grant: GrantRecord, resource: PostgresResourceConfig): Promise<MintedRole> {
+    const admin = this.deps.pools.admin(resource);
+    const record: CredentialRoleRecord = {
+      role: newRoleName(),
+      resourceId: resource.id,
+      grantId: grant.id,
+      userId: grant.userId,
+      createdAt: this.deps.now(),
+      validUntil: grant.endsAt,
+      droppedAt: null,
+    };
+    const password = newPassword();
+    await this.deps.ledger.insert(record);
+    try {
+      // One simple query runs as one implicit transaction: a role half-granted (a failing
+      // statement template) never stands.
+      const statements = createRoleStatements({
+        role: record.role,
+        password,
+        validUntil: grant.endsAt,
+        connectionLimit: resource.connectionLimit,
+        database: resource.database,
+        grantRoles: resource.grantRoles,
+        statements: resource.statements,
+      });
+      await admin.query(statements.join(';\n'));
+    } catch (error) {
+      await this.deps.ledger.markDropped(record.role, this.deps.now());
+      throw failed('creating the database role', error);
+    }
+    await this.deps.audit.record({
+      code: 'credential.minted',
+      actor: 'system',
+      target: resource.id,
+      data: {
+        kind: 'postgres-role',
+        grant: grant.id,
+        user: grant.userId,
+        role: record.role,
+        validUntil: new Date(grant.endsAt).toISOString(),
+      },
+    });
+    return { role: record.role, password };
+  }
+
+  /** A fresh password for a standing role (jitgate restarted and no longer holds the old one). */
+  async rotate(record: CredentialRoleRecord, resource: PostgresResourceConfig): Promise<string> {
+    const password = newPassword();
+    try {
+      await this.deps.pools.admin(resource).query(passwordStatement(record.role, password));
+    } catch (error) {
+      throw failed('setting the role password', error);
+    }
+    return password;
+  }
+
+  /** Ends the role's sessions and drops it; a role already gone is simply marked dropped. */
+  async drop(
+    record: CredentialRoleRecord,
+    resource: PostgresResourceConfig | undefined,
+    reason: DropReason,
+  ): Promise<void> {
+    let existed = true;
+    if (resource) {
+      const admin = this.deps.pools.admin(resource);
+      for (const step of dropRoleStatements(record.role)) {
+        try {
+          await admin.query(step.sql, step.params);
+        } catch (error) {
+          if (!isSqlState(error, UNDEFINED_OBJECT)) throw failed('dropping the role', error);
+          existed = false;
+          break;
+        }
+      }
+    }
+    // A role whose resource left the config cannot be reached any more; its VALID UNTIL holds.
+    await this.deps.ledger.markDropped(record.role, this.deps.now());
+    await this.deps.audit.record({
+      code: 'credential.dropped',
+      actor: 'system',
+      target: record.resourceId,
+      data: {
+        kind: 'postgres-role',
+        grant: record.grantId,
+        user: record.userId,
+        role: record.role,
+        reason,
+        existed: resource ? existed : null,
+      },
+    });
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The SQL that makes and removes a temporary role. Pure, so the quoting is unit-tested: role
+ * names, database names and passwords go into utility statements (CREATE ROLE, GRANT), which
+ * take no bind parameters, so every identifier is quoted here and every literal escaped.
+ */
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+
+export const ROLE_PREFIX = 'jg_';
+/** Roles jitgate made: its prefix plus 24 lowercase hex characters, nothing else. */
+export const ROLE_PATTERN = /^jg_[0-9a-f]{24}$/;
+
+export const newRoleName = () => `${ROLE_PREFIX}${randomBytes(12).toString('hex')}`;
+export const newPassword = () => randomBytes(24).toString('base64url');
+
+/** "ab""c": an identifier quoted for PostgreSQL; NUL cannot be represented and is refused. */
+export function quoteIdent(name: string): string {
+  if (name.length === 0 || name.includes('\0')) throw new TypeError('invalid SQL identifier');
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * 'it''s': a string literal. One with a backslash is written as E'…' with the backslash doubled,
+ * which reads the same whatever the server's standard_conforming_strings says.
+ */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\0')) throw new TypeError('invalid SQL literal');
+  return value.includes('\\')
+    ? `E'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`
+    : `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * The password as a SCRAM-SHA-256 verifier (RFC 5802/7677, PostgreSQL's format), so the clear
+ * password never reaches the server, its statement log or pg_stat_activity.
+ */
+export function scramVerifier(password: string, salt = randomBytes(16), iterations = 4096) {
+  const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+  const b64 = (b: Buffer) => b.toString('base64');
+  return `SCRAM-SHA-256$${iterations}:${b64(salt)}$${b64(storedKey)}:${b64(serverKey)}`;
+}
+
+export interface RoleSpec {
+  role: string;
+  password: string;
+  validUntil: number;
+  connectionLimit: number;
+  database: string;
+  grantRoles: readonly string[];
+  statements: readonly string[];
+}
+
+/** The statements that make the role and give it exactly what the resource names, in order. */
+export function createRoleStatements(spec: RoleSpec): string[] {
+  if (!ROLE_PATTERN.test(spec.role)) throw new TypeError('not a jitgate role name');
+  const role = quoteIdent(spec.role);
+  const limit = Math.max(1, Math.floor(spec.connectionLimit));
+  return [
+    `CREATE ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT` +
+      ` CONNECTION LIMIT ${limit} PASSWORD ${quoteLiteral(scramVerifier(spec.password))}` +
+      ` VALID UNTIL ${quoteLiteral(new Date(spec.validUntil).toISOString())}`,
+    `GRANT CONNECT ON DATABASE ${quoteIdent(spec.database)} TO ${role}`,
+    ...spec.grantRoles.map((granted) => `GRANT ${quoteIdent(granted)} TO ${role}`),
+    ...spec.statements.map((template) => template.replaceAll('{{role}}', role)),
+  ];
+}
+
+/** A new password for a role whose password jitgate no longer holds (after a restart). */
+export function passwordStatement(role: string, password: string): string {
+  if (!ROLE_PATTERN.test(role)) throw new TypeError('not a jitgate role name');
+  return `ALTER ROLE ${quoteIdent(role)} WITH PASSWORD ${quoteLiteral(scramVerifier(password))}`;
+}
+
+/**
+ * Removing a role: no new logins, its sessions ended, what it owns handed back, then the role.
+ * pg_terminate_backend waits (up to 5 s) so the DROP does not race a dying session. Each step
+ * runs on its own; the caller skips the rest when the role is already gone.
+ */
+export function dropRoleStatements(role: string): { sql: string; params: string[] }[] {
+  if (!ROLE_PATTERN.test(role)) throw new TypeError('not a jitgate role name');
+  const quoted = quoteIdent(role);
+  return [
+    { sql: `ALTER ROLE ${quoted} WITH NOLOGIN`, params: [] },
+    {
+      sql: 'SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = $1',
+      params: [role],
+    },
+    { sql: `REASSIGN OWNED BY ${quoted} TO CURRENT_USER`, params: [] },
+    { sql: `DROP OWNED BY ${quoted}`, params: [] },
+    { sql: `DROP ROLE IF EXISTS ${quoted}`, params: [] },
+  ];
+}
+
+/** postgresql://role:password@host:port/database, every part percent-encoded. */
+export function connectionUrl(parts: {
+  user: string;
+  password: string;
+  host: string;
+  port: number;
+  database: string;
+}): string {
+  const host = parts.host.includes(':') ? `[${parts.host}]` : parts.host;
+  const e = encodeURIComponent;
+  return `postgresql://${e(parts.user)}:${e(parts.password)}@${host}:${parts.port}/${e(parts.database)}`;
+}

@@ -1,0 +1,25 @@
+/**
+ * The ledger of database roles jitgate made: written before a role is created and marked when it
+ * is dropped, so after a crash the reaper knows every role that may still stand. It holds names
+ * and times only; never a password.
+ */
+export interface CredentialRoleRecord {
+  /** The PostgreSQL role name (jg_…). */
+  role: string;
+  resourceId: string;
+  grantId: string;
+  userId: string;
+  createdAt: number;
+  /** The role's VALID UNTIL (the grant's end), epoch ms. */
+  validUntil: number;
+  droppedAt: number | null;
+}
+
+export interface CredentialRoleRepository {
+  insert(record: CredentialRoleRecord): Promise<void>;
+  /** Roles not yet dropped, oldest first. */
+  listStanding(): Promise<CredentialRoleRecord[]>;
+  /** The standing role of a grant, if any. */
+  forGrant(grantId: string): Promise<CredentialRoleRecord | undefined>;
+  markDropped(role: string, at: number): Promise<void>;
+}

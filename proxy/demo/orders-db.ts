@@ -1,0 +1,30 @@
+/**
+ * Prepares the demo's `orders-db` when JITGATE_DEMO_PG_URL names a PostgreSQL database: an
+ * `orders` table with a few rows, so a temporary role has something to read. Idempotent.
+ */
+import { openPgAdmin } from '../credentials/pg-client.js';
+import { DEMO_PG_ENV } from './demo-machines.js';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS public.orders (
+    id serial PRIMARY KEY,
+    item text NOT NULL,
+    quantity integer NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  INSERT INTO public.orders (item, quantity)
+    SELECT item, quantity FROM (VALUES ('widget', 3), ('gadget', 1)) AS seed (item, quantity)
+    WHERE NOT EXISTS (SELECT 1 FROM public.orders)`;
+
+/** Resolves whether the demo database is there (false when the variable is not set). */
+export async function prepareOrdersDb(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const url = env[DEMO_PG_ENV];
+  if (!url) return false;
+  const admin = openPgAdmin(url);
+  try {
+    await admin.query(SCHEMA);
+    return true;
+  } finally {
+    await admin.close();
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Machines and minted credentials as one unit of the composition root (called by wireAccess,
+ * which owns the grant events and clocks): the machine token verifier, the temporary PostgreSQL
+ * roles with their reaper, and the Kubernetes bearer signer.
+ */
+import type express from 'express';
+import type { AccessEvents } from '../access/events.js';
+import type { GrantBook } from '../access/grant-book.js';
+import { cliLoginRoutes } from '../api/cli-login-routes.js';
+import { credentialRoutes } from '../api/credential-routes.js';
+import { sshCertRoutes } from '../api/ssh-cert-routes.js';
+import { createMachineAuth, type MachineAuth } from '../api/machine-auth.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Config } from '../config/schema.js';
+import { createAdminPools } from '../credentials/admin-pools.js';
+import { CredentialService } from '../credentials/credential-service.js';
+import { createKubeTokens, type KubeTokens } from '../credentials/kube-token.js';
+import { PostgresRoles } from '../credentials/postgres-roles.js';
+import { REAP_EVERY_MS, Reaper } from '../credentials/reaper.js';
+import { createMachineVerifier } from '../identity/machine-tokens.js';
+import { SshCertificateAuthority } from '../terminal/ssh-ca.js';
+import type { TokenService } from '../api/token-service.js';
+import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/types.js';
+
+export interface CredentialWiringDeps {
+  config: Config;
+  store: Store;
+  audit: AuditLog;
+  events: AccessEvents;
+  book: Pick<GrantBook, 'get'>;
+  tokens: TokenService;
+  /** The `iss` of the Kubernetes bearers jitgate signs. */
+  issuer: string;
+  log: Logger;
+  now: () => number;
+}
+
+export interface CredentialWiring {
+  credentials: CredentialService;
+  machines: MachineAuth | undefined;
+  kube: KubeTokens;
+  reaper: Reaper;
+  /** Under /api/v1: a grant's credentials, SSH certificates, the Kubernetes webhook and keys. */
+  apiRoutes: express.Router[];
+  /** /cli/authorize and /cli/token: `jitgate login` for people. */
+  cliRoutes: express.Router;
+  stop(): Promise<void>;
+}
+
+export async function wireCredentials(deps: CredentialWiringDeps): Promise<CredentialWiring> {
+  const { config, store, audit, log, now } = deps;
+  const pools = createAdminPools();
+  const roles = new PostgresRoles({ ledger: store.credentialRoles, pools, audit, now });
+  const kube = await createKubeTokens(store.settings, deps.issuer);
+  const credentials = new CredentialService({
+    resources: config.resources,
+    roles,
+    ledger: store.credentialRoles,
+    pools,
+    kube,
+    log,
+    now,
+  });
+  const reaper = new Reaper({
+    ledger: store.credentialRoles,
+    grants: store.grants,
+    roles,
+    resource: (id) => credentials.postgres(id),
+    log,
+    now,
+  });
+  const off = deps.events.on((event) => {
+    if (event.type === 'grant.started') credentials.grantStarted(event.grant);
+    if (event.type === 'grant.ended')
+      credentials.grantEnded(event.grant, event.end).catch((error: unknown) => {
+        // The role's VALID UNTIL still ends it; the reaper drops it on its next pass.
+        log.error('database role not dropped', { grant: event.grant.id, error });
+      });
+  });
+  const reap = () =>
+    void reaper.run().catch((error: unknown) => log.error('reaper failed', { error }));
+  // At start-up, not awaited: a database that is down must not keep the proxy from starting.
+  reap();
+  const timer = setInterval(reap, REAP_EVERY_MS);
+  timer.unref();
+
+  let ca: Promise<SshCertificateAuthority> | undefined;
+  const openCa = () =>
+    SshCertificateAuthority.open(store.settings, {
+      signingGeneration: config.terminal.caSigningGeneration,
+      alsoTrust: config.terminal.caAlsoTrust,
+    });
+  const machines =
+    config.machines.issuers.length > 0
+      ? createMachineAuth({
+          verifier: createMachineVerifier(config.machines, config.identityProviders),
+          users: store.users,
+          audit,
+          now,
+        })
+      : undefined;
+
+  return {
+    credentials,
+    machines,
+    kube,
+    reaper,
+    apiRoutes: [
+      credentialRoutes({
+        credentials,
+        kube,
+        book: deps.book,
+        grants: store.grants,
+        resources: config.resources,
+        now,
+      }),
+      // The same CA keys the terminals use (they live in the store's settings), opened on demand.
+      sshCertRoutes({
+        ca: () => (ca ??= openCa()),
+        grants: store.grants,
+        resources: config.resources,
+        audit,
+        now,
+      }),
+    ],
+    cliRoutes: cliLoginRoutes({ tokens: deps.tokens, now }),
+    async stop() {
+      off();
+      clearInterval(timer);
+      await credentials.close();
+    },
+  };
+}

@@ -1,0 +1,177 @@
+// The machine flow of the design (flow 5), end to end with the real `jitgate` CLI: a CI machine
+// signs in with client credentials at the in-process demo IdP, `jitgate exec` gets an
+// auto-approved grant on orders-db and runs psql with the temporary role, passes the command's
+// exit code through and drops the role afterwards; a request that needs a person makes
+// `--wait` block until an approver approves; kubectl gets an ExecCredential whose token the
+// TokenReview webhook accepts only while the grant lives.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { psqlPath } from '../../support/postgres.js';
+import { eventually, startMachineDemo, type MachineDemo } from '../../support/machine-demo.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/jitgate.mjs', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string>, onStderr?: (text: string) => void) {
+  return new Promise<Run>((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: {
+        ...process.env,
+        JITGATE_FROM_SOURCE: '1',
+        PORT: '',
+        XDG_CONFIG_HOME: '/nonexistent',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      onStderr?.(stderr);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let m: MachineDemo;
+before(async () => {
+  m = await startMachineDemo();
+});
+after(async () => {
+  await m.stop();
+});
+
+void describe('jitgate exec (machine, client credentials)', () => {
+  void it('runs psql as a temporary role that is gone once the command exits', async () => {
+    const psql = psqlPath();
+    const run = await cli(
+      [
+        'exec',
+        'orders-db',
+        '--for',
+        '5m',
+        '--reason',
+        'migration 17',
+        '--',
+        psql,
+        '-tAc',
+        'select current_user',
+      ],
+      m.machineEnv(),
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const role = run.stdout.trim();
+    assert.match(role, /^jg_[0-9a-f]{24}$/, 'psql saw the temporary role');
+    assert.doesNotMatch(run.stderr, /password|postgresql:\/\//i, 'no secret on stderr');
+    await eventually(async () => !(await m.jitgateRoles()).includes(role), 'role dropped');
+    const grants = await m.demo.jitgate.store.grants.listForUser('demo:ci-runner');
+    assert.ok(grants.length > 0 && grants.every((g) => g.revokedAt !== null), 'grant released');
+  });
+
+  void it("exits with the command's exit code", async () => {
+    const run = await cli(
+      [
+        'exec',
+        'orders-db',
+        '--for',
+        '5m',
+        '--reason',
+        'migration exit',
+        '--',
+        'sh',
+        '-c',
+        'test -n "$PGPASSWORD" && exit 7',
+      ],
+      m.machineEnv(),
+    );
+    assert.equal(run.code, 7, run.stderr);
+    const missing = await cli(
+      ['exec', 'orders-db', '--for', '5m', '--reason', 'migration', '--', 'no-such-command-jg'],
+      m.machineEnv(),
+    );
+    assert.equal(missing.code, 127);
+  });
+
+  void it('--wait blocks until an approver approves', async () => {
+    let requestId = '';
+    let approvedAt = 0;
+    const waiting = cli(
+      ['request', 'orders-db', '--for', '5m', '--reason', 'look at one order', '--wait'],
+      m.machineEnv('nightly-report'),
+      (text) => (requestId = /request (req_[\w-]+) waits/.exec(text)?.[1] ?? requestId),
+    );
+    await eventually(async () => requestId !== '', 'the request is pending');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    let settled = false;
+    void waiting.then(() => (settled = true));
+    assert.equal(settled, false, 'still waiting while nobody approved');
+    approvedAt = Date.now();
+    await m.approveAsBob(requestId);
+    const run = await waiting;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout.trim(), /^grt_/);
+    assert.ok(Date.now() - approvedAt < 5000, 'returned soon after the approval');
+  });
+
+  void it('prints an ExecCredential that the TokenReview webhook accepts while the grant lives', async () => {
+    const run = await cli(
+      ['kubectl-credential', 'demo-cluster', '--for', '5m', '--reason', 'deploy 3'],
+      m.machineEnv(),
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const credential = JSON.parse(run.stdout) as Record<string, unknown> & {
+      status: { token: string; expirationTimestamp: string };
+    };
+    // The fields of client.authentication.k8s.io/v1 ExecCredential that kubectl reads.
+    assert.equal(credential.apiVersion, 'client.authentication.k8s.io/v1');
+    assert.equal(credential.kind, 'ExecCredential');
+    assert.deepEqual(Object.keys(credential).sort(), ['apiVersion', 'kind', 'status']);
+    assert.deepEqual(Object.keys(credential.status).sort(), ['expirationTimestamp', 'token']);
+    assert.match(credential.status.expirationTimestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    const grant = (await m.demo.jitgate.store.grants.listForUser('demo:ci-runner')).find(
+      (g) => g.resourceId === 'demo-cluster' && g.revokedAt === null,
+    );
+    assert.ok(grant);
+    assert.equal(
+      Date.parse(credential.status.expirationTimestamp),
+      Math.floor(grant.endsAt / 1000) * 1000,
+    );
+    const review = async () => {
+      const response = await fetch(`${m.url}/api/v1/kubernetes/tokenreview`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenReview',
+          spec: { token: credential.status.token },
+        }),
+      });
+      return (await response.json()) as {
+        status: { authenticated: boolean; user?: { username: string } };
+      };
+    };
+    const live = await review();
+    assert.equal(live.status.authenticated, true);
+    assert.equal(live.status.user?.username, 'ci-runner');
+    await m.demo.jitgate.grants.revoke(grant.id, 'test');
+    assert.equal((await review()).status.authenticated, false, 'refused once the grant is revoked');
+  });
+
+  void it('without credentials it says so in one line and exits 5', async () => {
+    const run = await cli(['resources'], { JITGATE_URL: m.url });
+    assert.equal(run.code, 5);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^jitgate: not logged in to /);
+    assert.equal(run.stderr.trimEnd().split('\n').length, 1);
+  });
+});
