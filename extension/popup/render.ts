@@ -1,0 +1,132 @@
+/**
+ * The popup's DOM, built from the snapshot with createElement and textContent only (nothing the
+ * proxy sends is ever parsed as HTML). Buttons carry data attributes; popup.ts acts on them.
+ */
+import type { ApprovalView, ResourceView, Snapshot } from '../shared/state.js';
+import { durationChoices } from '../shared/views.js';
+
+type Attrs = Record<string, string>;
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+/** "12m 05s", "1h 02m": what is left of a grant. */
+export function remaining(endsAt: number, now: number): string {
+  const s = Math.max(0, Math.floor((endsAt - now) / 1000));
+  const two = (n: number) => String(n).padStart(2, '0');
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h ${two(m)}m` : `${m}m ${two(s % 60)}s`;
+}
+
+function requestForm(r: ResourceView): HTMLFormElement {
+  const duration = el('select', { name: 'duration' });
+  for (const choice of durationChoices(r.maxDurationMs))
+    duration.append(el('option', { value: choice.label }, choice.label));
+  const reason = el('input', { name: 'reason', maxlength: '1000' });
+  if (r.requireReason) reason.required = true;
+  const form = el(
+    'form',
+    { 'data-request': r.id },
+    el('label', {}, 'Reason', reason),
+    el('label', {}, 'Duration', duration),
+  );
+  if (r.ticketPattern)
+    form.append(el('label', {}, 'Ticket', el('input', { name: 'ticket', required: '' })));
+  form.append(el('button', { type: 'submit' }, 'Request access'));
+  return form;
+}
+
+function resourceItem(r: ResourceView, now: number): HTMLLIElement {
+  const item = el(
+    'li',
+    { 'data-resource': r.id, 'data-state': r.state },
+    el('div', { class: 'name' }, r.name),
+  );
+  if (r.state === 'active' && r.endsAt !== null) {
+    item.append(
+      el(
+        'div',
+        { class: 'status' },
+        'Active, ',
+        el(
+          'span',
+          { class: 'countdown', 'data-ends-at': String(r.endsAt) },
+          remaining(r.endsAt, now),
+        ),
+        ' left',
+      ),
+    );
+    if (r.origin) item.append(el('button', { type: 'button', 'data-open': r.id }, 'Open'), ' ');
+    if (r.grant)
+      item.append(
+        el('button', { type: 'button', class: 'secondary', 'data-release': r.grant }, 'Release'),
+      );
+    return item;
+  }
+  if (r.state === 'pending') {
+    item.append(el('div', { class: 'status' }, 'Waiting for approval'));
+    return item;
+  }
+  if (r.state === 'denied')
+    item.append(el('div', { class: 'status denied' }, `Denied: ${r.comment ?? 'no comment'}`));
+  if (r.requestable) item.append(requestForm(r));
+  else item.append(el('div', { class: 'status' }, 'No policy lets you ask for this now.'));
+  return item;
+}
+
+function approvalItem(a: ApprovalView): HTMLLIElement {
+  return el(
+    'li',
+    { 'data-approval': a.id },
+    el('div', { class: 'name' }, `${a.requester} → ${a.resource} for ${a.duration}`),
+    el('div', { class: 'status reason' }, a.reason ?? ''),
+    el('button', { type: 'button', 'data-decide': 'approve', 'data-id': a.id }, 'Approve'),
+    ' ',
+    el(
+      'button',
+      { type: 'button', class: 'secondary', 'data-decide': 'deny', 'data-id': a.id },
+      'Deny',
+    ),
+  );
+}
+
+const byId = (id: string) => document.getElementById(id) as HTMLElement;
+
+/** Replaces the popup's content with `snapshot` (undefined: signed out). */
+export function render(snapshot: Snapshot | undefined, now: number): void {
+  byId('signed-out').hidden = snapshot !== undefined;
+  byId('sign-out').hidden = snapshot === undefined;
+  byId('resources-section').hidden = snapshot === undefined;
+  byId('who').textContent = snapshot?.username ?? '';
+  const problem = byId('problem');
+  problem.hidden = !snapshot?.problem;
+  problem.textContent = snapshot?.problem ?? '';
+  byId('resources').replaceChildren(
+    ...(snapshot?.resources ?? []).map((r) => resourceItem(r, now)),
+  );
+  const approvals = snapshot?.approvals ?? [];
+  byId('approvals-section').hidden = approvals.length === 0;
+  byId('approvals-count').textContent = String(approvals.length);
+  byId('approvals').replaceChildren(...approvals.map(approvalItem));
+}
+
+/** Moves every countdown on by the clock, without rebuilding anything. */
+export function tick(now: number): void {
+  for (const node of document.querySelectorAll<HTMLElement>('[data-ends-at]'))
+    node.textContent = remaining(Number(node.dataset.endsAt), now);
+}
+
+export function showProblem(message: string): void {
+  const problem = byId('problem');
+  problem.hidden = false;
+  problem.textContent = message;
+}

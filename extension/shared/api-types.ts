@@ -1,0 +1,66 @@
+/**
+ * The proxy's JSON as the extension reads it (docs/api.md). Only types: the extension talks to
+ * the proxy over HTTP and imports nothing from it. Fields the extension ignores are left out.
+ */
+
+export interface ResourceJson {
+  id: string;
+  kind: string;
+  name: string;
+  description: string | null;
+  url: string | null;
+  formLogin?: { loginPath: string } | null;
+  access:
+    | { state: 'none' }
+    | { state: 'pending'; request: string }
+    | { state: 'active'; grant: string; endsAt: string };
+  policy: {
+    requestable: boolean;
+    maxDuration: string;
+    maxDurationMs: number;
+    requireReason: boolean;
+    ticketPattern: string | null;
+    needsApproval: boolean;
+    reasons: string[];
+  };
+}
+
+export interface RequestJson {
+  id: string;
+  resource: string;
+  state: string;
+  duration: string;
+  reason: string | null;
+  ticket: string | null;
+  comment: string | null;
+  createdAt: string;
+  requester: { username: string; name: string | null; email: string | null } | null;
+}
+
+export interface TokenAnswer {
+  token: string;
+  expiresAt: string;
+  refreshToken: string;
+  refreshExpiresAt: string;
+}
+
+export interface SessionCredentialAnswer {
+  grant: string;
+  origin: string;
+  header: string;
+  value: string;
+  expiresAt: string;
+}
+
+export interface FormCredentialAnswer {
+  grant: string;
+  origin: string;
+  loginPath: string;
+  selectors: { username: string; password: string; submit: string };
+  username: string;
+  password: string;
+}
+
+export interface ErrorAnswer {
+  error: { code: string; message: string; stepUpUrl?: string; reasons?: string[] };
+}

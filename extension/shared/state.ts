@@ -1,0 +1,86 @@
+/**
+ * What the extension keeps, and where. The worker can be stopped at any time, so everything it
+ * knows lives in `storage.session` (memory, trusted contexts only, gone with the browser) under
+ * these keys; only the jitgate URL is kept in `storage.local`. Tokens and credentials never
+ * leave the worker: the popup reads the snapshot, which holds neither.
+ */
+
+export const KEYS = {
+  settings: 'settings',
+  session: 'session',
+  pendingAuth: 'pendingAuth',
+  snapshot: 'snapshot',
+  carried: 'carried',
+} as const;
+
+export interface Settings {
+  jitgateUrl: string;
+}
+
+export interface SignedIn {
+  origin: string;
+  username: string;
+  token: string;
+  tokenExpiresAt: number;
+  refreshToken: string;
+  refreshExpiresAt: number;
+}
+
+export interface PendingAuth {
+  origin: string;
+  state: string;
+  verifier: string;
+  redirectUri: string;
+  startedAt: number;
+}
+
+export type AccessState = 'none' | 'pending' | 'active' | 'denied';
+
+export interface ResourceView {
+  id: string;
+  name: string;
+  description: string | null;
+  /** The app's origin (web resources), else null. */
+  origin: string | null;
+  loginPath: string | null;
+  state: AccessState;
+  grant: string | null;
+  request: string | null;
+  endsAt: number | null;
+  /** The approver's comment of a denied request. */
+  comment: string | null;
+  requestable: boolean;
+  maxDurationMs: number;
+  requireReason: boolean;
+  ticketPattern: string | null;
+}
+
+export interface ApprovalView {
+  id: string;
+  resource: string;
+  requester: string;
+  reason: string | null;
+  duration: string;
+}
+
+export interface Snapshot {
+  username: string;
+  origin: string;
+  resources: ResourceView[];
+  approvals: ApprovalView[];
+  updatedAt: number;
+  /** Something went wrong on the last refresh, in words. */
+  problem: string | null;
+}
+
+/** A grant whose session credential the worker carries: the header rule and when to renew. */
+export interface Carried {
+  grant: string;
+  resource: string;
+  origin: string;
+  ruleId: number;
+  credentialExpiresAt: number;
+  endsAt: number;
+}
+
+export type CarriedMap = Record<string, Carried>;

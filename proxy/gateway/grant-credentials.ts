@@ -1,0 +1,97 @@
+/**
+ * Session credentials: the second way into an app, beside the app cookie. The extension asks the
+ * API for one per live grant and adds it as a header to requests that go to that app's exact
+ * origin and that the app itself started (declarativeNetRequest session rules). It names the
+ * grant, the person, the app's origin and a short end (at most 15 minutes, never past the
+ * grant); the gateway checks all of that and the grant in the in-memory book on every request.
+ * Browsers send `Sec-Fetch-Site`, which pages cannot forge: only `same-origin` requests may
+ * carry a credential, so a copy attached to a sibling or foreign site's request is refused.
+ */
+import type { IncomingMessage } from 'node:http';
+import { isLive, type GrantBook } from '../access/grant-book.js';
+import type { SessionUser } from '../identity/session-user.js';
+import { openClaims, purposeKey, sealClaims } from '../shared/signed-claims.js';
+import type { GrantRecord } from '../store/types.js';
+import type { AppRoute } from './app-routes.js';
+
+/** Reserved: stripped before forwarding like every identity header, never configurable. */
+export const GRANT_CREDENTIAL_HEADER = 'X-Jitgate-Grant-Credential';
+const HEADER_KEY = GRANT_CREDENTIAL_HEADER.toLowerCase();
+export const SESSION_CREDENTIAL_MAX_MS = 15 * 60_000;
+const PREFIX = 'jgc1';
+
+interface Claims {
+  grant: string;
+  origin: string;
+  expiresAt: number;
+  user: SessionUser;
+}
+
+export type CredentialAdmission =
+  | { user: SessionUser; grant: GrantRecord }
+  | { decision: 'credential_refused' | 'no_grant'; status: number; message: string };
+
+function isClaims(value: unknown): value is Claims {
+  const c = value as Partial<Claims> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.grant === 'string' &&
+    typeof c.origin === 'string' &&
+    typeof c.expiresAt === 'number' &&
+    typeof c.user === 'object' &&
+    c.user !== null &&
+    typeof c.user.id === 'string'
+  );
+}
+
+export function createGrantCredentials(deps: { secret: string; book: Pick<GrantBook, 'get'> }) {
+  const key = purposeKey(deps.secret, 'grant-credential');
+
+  /** The grant `id` when it is live now; ended, scheduled or unknown grants are undefined. */
+  function liveGrant(id: string, now: number): GrantRecord | undefined {
+    const grant = deps.book.get(id);
+    return grant && isLive(grant, now) ? grant : undefined;
+  }
+
+  /** A credential for `grant` at `origin`; the caller checked that `user` holds the grant. */
+  function mint(user: SessionUser, grant: GrantRecord, origin: string, now: number) {
+    const expiresAt = Math.min(grant.endsAt, now + SESSION_CREDENTIAL_MAX_MS);
+    const claims: Claims = { grant: grant.id, origin, expiresAt, user };
+    return { header: GRANT_CREDENTIAL_HEADER, value: sealClaims(key, PREFIX, claims), expiresAt };
+  }
+
+  /**
+   * Undefined when the request carries no credential (the cookie decides then). A request that
+   * carries one is judged by it alone, and every doubt refuses it, without a login redirect that
+   * would only bring the same header back.
+   */
+  function admit(
+    route: AppRoute,
+    req: IncomingMessage,
+    now: number,
+  ): CredentialAdmission | undefined {
+    const presented = req.headers[HEADER_KEY];
+    if (presented === undefined) return undefined;
+    const refuse = (message: string): CredentialAdmission => ({
+      decision: 'credential_refused',
+      status: 403,
+      message,
+    });
+    if (req.headers['sec-fetch-site'] !== 'same-origin')
+      return refuse('a session credential is accepted only on requests the app itself makes');
+    const claims = openClaims(key, PREFIX, presented);
+    if (!isClaims(claims) || claims.expiresAt <= now)
+      return refuse('the session credential is invalid or expired');
+    if (claims.origin !== route.origin)
+      return refuse('the session credential belongs to another origin');
+    const grant = liveGrant(claims.grant, now);
+    if (!grant || grant.userId !== claims.user.id || grant.resourceId !== route.resource.id)
+      return { decision: 'no_grant', status: 403, message: 'the grant of this credential ended' };
+    return { user: claims.user, grant };
+  }
+
+  return { liveGrant, mint, admit };
+}
+
+export type GrantCredentials = ReturnType<typeof createGrantCredentials>;

@@ -1,0 +1,182 @@
+/**
+ * End to end in Chromium with the built extension loaded. Validates: alice connects the
+ * extension to jitgate (connect page, PKCE code, token); she requests payroll from the popup;
+ * bob approves in the portal and her popup shows the grant within a second; Open lands her in
+ * payroll with no login redirect and no app cookie, carried by the session credential header;
+ * a page on another origin that posts to payroll does not carry it; the per-grant login is
+ * filled on payroll's own login page and refused on a look-alike origin; after release the
+ * header rule is gone, payroll refuses her and its 403 page offers "Request access" in place.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { signInInBrowser } from '../support/browser-login.js';
+import { startAttacker, type Attacker } from '../support/attacker.js';
+import { startTestDemo, type TestDemo } from '../support/demo.js';
+import { launchWithExtension, type ExtensionChromium } from '../support/extension.js';
+
+/** The design's budget from approval to the popup. */
+const LIVE_MS = 1000;
+
+void describe('the browser extension in Chromium', () => {
+  let demo: TestDemo;
+  let chromium: ExtensionChromium;
+  let attacker: Attacker;
+  let bobContext: BrowserContext;
+  let popup: Page;
+  let app: Page;
+  const loginRedirects: string[] = [];
+
+  before(async () => {
+    demo = await startTestDemo();
+    chromium = await launchWithExtension({
+      jitgateOrigin: demo.url,
+      appOrigins: [demo.payrollOrigin],
+    });
+    attacker = await startAttacker();
+    const second = await chromium.context.browser()?.newContext();
+    if (!second) throw new Error('this Playwright gives no browser for a persistent context');
+    bobContext = second;
+    chromium.context.on('request', (request) => {
+      if (/\/auth\/(app|login)/.test(request.url())) loginRedirects.push(request.url());
+    });
+  });
+
+  after(async () => {
+    await bobContext?.close();
+    await chromium?.close();
+    await attacker?.close();
+    await demo?.stop();
+  });
+
+  const payroll = (state?: string) =>
+    popup.locator(`li[data-resource="payroll"]${state ? `[data-state="${state}"]` : ''}`);
+
+  void it('alice connects the extension to jitgate from its options page', async () => {
+    const portal = await chromium.context.newPage();
+    await signInInBrowser(portal, demo.url, 'alice');
+    const options = await chromium.context.newPage();
+    await options.goto(chromium.url('options.html'));
+    await options.getByLabel('jitgate URL').fill(demo.url);
+    const opened = chromium.context.waitForEvent('page');
+    await options.getByRole('button', { name: 'Connect' }).click();
+    const connect = await opened;
+    await connect.getByRole('heading', { name: 'Connect the jitgate extension?' }).waitFor();
+    assert.equal(await connect.locator('#extension-id').textContent(), chromium.id);
+    await connect.getByRole('button', { name: 'Connect' }).click();
+    await connect.getByText('Connected as alice').waitFor();
+    assert.equal(new URL(connect.url()).search, '', 'the code left the address bar');
+    await options.getByText(`Connected to ${demo.url} as alice.`).waitFor();
+    loginRedirects.length = 0;
+  });
+
+  void it('alice requests payroll from the popup', async () => {
+    popup = await chromium.context.newPage();
+    await popup.goto(chromium.url('popup.html'));
+    const row = payroll('none');
+    await row.getByLabel('Reason').fill('monthly payroll run');
+    await row.getByLabel('Duration').selectOption('30m');
+    await row.getByRole('button', { name: 'Request access' }).click();
+    await payroll('pending').waitFor();
+  });
+
+  void it('bob approves in the portal; alice’s popup shows the grant within a second', async (t) => {
+    const bob = await bobContext.newPage();
+    await signInInBrowser(bob, demo.url, 'bob');
+    await bob.getByRole('link', { name: /^Approvals/ }).click();
+    const item = bob.locator('.queue-item', { hasText: 'alice@demo.jitgate.test' });
+    await item.getByRole('button', { name: 'Approve' }).click();
+    const approvedAt = Date.now();
+    await payroll('active').waitFor({ timeout: 10_000 });
+    const took = Date.now() - approvedAt;
+    t.diagnostic(`the popup turned active ${took} ms after the approval`);
+    assert.ok(took <= LIVE_MS, `the popup turned active ${took} ms after the approval`);
+    await bob.locator('#flash', { hasText: 'Approved' }).waitFor();
+    assert.match(
+      (await payroll('active').locator('.countdown').textContent()) ?? '',
+      /^\d+m \d\ds$/,
+    );
+  });
+
+  void it('Open lands her in payroll with no login redirect, carried by the header', async () => {
+    await waitFor(async () => (await chromium.sessionRules()).length === 1);
+    const [rule] = await chromium.sessionRules();
+    assert.deepEqual(rule?.condition.initiatorDomains, ['payroll.localhost']);
+    assert.equal(rule?.condition.urlFilter, `|${demo.payrollOrigin}/`);
+
+    const opened = chromium.context.waitForEvent('page');
+    await payroll('active').getByRole('button', { name: 'Open' }).click();
+    app = await opened;
+    await app.locator('#sub').waitFor();
+    assert.equal(await app.locator('#sub').textContent(), 'demo:alice');
+    assert.deepEqual(loginRedirects, [], 'no login redirect on the way');
+    const cookies = await chromium.context.cookies(demo.payrollOrigin);
+    assert.deepEqual(
+      cookies.map((c) => c.name),
+      [],
+      'no app cookie: the header got her in',
+    );
+
+    await app.getByRole('link', { name: 'Request headers as received' }).click();
+    const seen = JSON.parse((await app.locator('body').textContent()) ?? '{}') as {
+      headers: Record<string, string>;
+    };
+    assert.ok(seen.headers['x-jitgate-assertion'], 'payroll got the identity assertion');
+    assert.equal(seen.headers['x-jitgate-grant-credential'], undefined, 'stripped upstream');
+    await app.goBack();
+  });
+
+  void it('a page on another origin that posts to payroll does not carry the credential', async () => {
+    const page = await chromium.context.newPage();
+    const target = `${demo.payrollOrigin}/echo`;
+    await page.goto(
+      `http://attacker.localhost:${attacker.port}/post?target=${encodeURIComponent(target)}`,
+    );
+    await page.waitForURL(target);
+    // No credential and no cookie: 401. A credential that arrived would have been refused as
+    // `credential_refused` (403), so this answer shows the header never left the browser.
+    const body = (await page.locator('body').textContent()) ?? '';
+    assert.match(body, /"code":"unauthenticated"/);
+    await page.close();
+  });
+
+  void it('the per-grant login is filled on payroll’s login page only', async () => {
+    await navigateInPage(app, '/login');
+    await app.locator('#login-result').waitFor();
+    assert.equal(await app.locator('#login-result').textContent(), 'Signed in to payroll as alice');
+
+    const lookalike = await chromium.context.newPage();
+    await lookalike.goto(`http://payroll.localhost:${attacker.port}/login`);
+    await lookalike.locator('html[data-jitgate-login="refused"]').waitFor();
+    assert.equal(await lookalike.locator('#password').inputValue(), '');
+    await lookalike.goto(`http://payroll.localhost.attacker.localhost:${attacker.port}/login`);
+    await lookalike.waitForTimeout(1000);
+    assert.equal(await lookalike.locator('#password').inputValue(), '');
+    assert.equal(await lookalike.locator('html').getAttribute('data-jitgate-login'), null);
+    await lookalike.close();
+  });
+
+  void it('after release the rule is gone, payroll refuses her, its 403 page offers access', async () => {
+    await payroll('active').getByRole('button', { name: 'Release' }).click();
+    await payroll('none').waitFor();
+    assert.deepEqual(await chromium.sessionRules(), []);
+    await navigateInPage(app, '/');
+    await app.getByRole('heading', { name: 'No access to Payroll' }).waitFor();
+    await app.locator('#jitgate-extension-panel').waitFor();
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A navigation the page itself starts (its own origin is the initiator), like a link click. */
+async function navigateInPage(page: Page, path: string) {
+  await page.evaluate((to) => {
+    (globalThis as unknown as { location: { href: string } }).location.href = to;
+  }, path);
+}

@@ -1,0 +1,60 @@
+/** The declarativeNetRequest rule that carries a session credential, and its refusals. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  buildHeaderRule,
+  CARRIED_TYPES,
+  nextRuleId,
+  originPattern,
+} from '../../../extension/shared/header-rules.js';
+
+const credential = {
+  origin: 'http://payroll.localhost:8080',
+  header: 'X-Jitgate-Grant-Credential',
+  value: 'jgc1.payload.signature-0123456789',
+};
+
+void describe('header rules', () => {
+  it('sets the header on exactly the app origin, for requests the app itself starts', () => {
+    assert.deepEqual(buildHeaderRule(3, credential), {
+      id: 3,
+      priority: 1,
+      action: {
+        type: 'modifyHeaders',
+        requestHeaders: [{ header: credential.header, operation: 'set', value: credential.value }],
+      },
+      condition: {
+        urlFilter: '|http://payroll.localhost:8080/',
+        requestDomains: ['payroll.localhost'],
+        initiatorDomains: ['payroll.localhost'],
+        resourceTypes: CARRIED_TYPES,
+      },
+    });
+  });
+
+  it('refuses anything doubtful', () => {
+    const bad = [
+      { ...credential, origin: 'http://payroll.localhost:8080/path' },
+      { ...credential, origin: 'javascript:alert(1)' },
+      { ...credential, origin: 'http://u:p@payroll.localhost:8080' },
+      { ...credential, header: 'Cookie' },
+      { ...credential, header: 'X-Jitgate-Grant-Credential\r\nX-Other' },
+      { ...credential, value: 'short' },
+      { ...credential, value: `${credential.value}\nInjected: yes` },
+    ];
+    for (const c of bad) assert.equal(buildHeaderRule(1, c), undefined, JSON.stringify(c));
+    for (const id of [0, -1, 1.5, 2 ** 31])
+      assert.equal(buildHeaderRule(id, credential), undefined);
+  });
+
+  it('takes the smallest free rule id', () => {
+    assert.equal(nextRuleId([]), 1);
+    assert.equal(nextRuleId([1, 2, 4]), 3);
+  });
+
+  it('makes host patterns without ports, and none for non-http origins', () => {
+    assert.equal(originPattern('http://payroll.localhost:8080'), 'http://payroll.localhost/*');
+    assert.equal(originPattern('https://app.example'), 'https://app.example/*');
+    assert.equal(originPattern('file:///x'), undefined);
+  });
+});
