@@ -26,17 +26,29 @@ before(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'jitgate-reaper-'));
 });
 after(async () => {
-  child?.kill('SIGKILL');
+  killGroup();
   await restarted?.close();
   await pg.stop();
   rmSync(stateDir, { recursive: true, force: true });
 });
+
+function killGroup() {
+  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
 
 function startChild(): Promise<{ port: number; machines: DemoMachine[] }> {
   return new Promise((resolve, reject) => {
     child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
       env: { ...process.env, JITGATE_STATE_DIR: stateDir, JITGATE_DEMO_PG_URL: pg.adminUrl },
       stdio: ['ignore', 'pipe', 'inherit'],
+      // Its own process group, so a kill takes the demo's helpers (sshd watchdog) with it and
+      // nothing orphaned keeps the test runner's output pipe open.
+      detached: true,
     });
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -70,7 +82,7 @@ void describe('the reaper', () => {
     assert.ok(machine);
     const base = `http://127.0.0.1:${started.port}`;
     const { grant, credential } = await grantWithCredential(base, await tokenOf(machine), '2s');
-    child?.kill('SIGKILL');
+    killGroup();
     await new Promise((resolve) => child?.once('exit', resolve));
     child = undefined;
 
