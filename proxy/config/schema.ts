@@ -3,46 +3,15 @@
  * against it and docs/configuration.md is generated from it (`npm run docs:config`).
  */
 import { z } from 'zod';
-import { parseDuration } from '../shared/duration.js';
+import { duration, ENV_NAME, HEADER_NAME, HOSTNAME, httpUrl, slug } from './primitives.js';
 import { trailSchema } from './trail-schema.js';
+import { formLoginSchema } from './form-login-schema.js';
+import { kubernetesResource, machinesSchema, postgresResource } from './credential-schema.js';
+import { sshResource, terminalSchema } from './ssh-schema.js';
+import { policy } from './policy-schema.js';
 
-// Exported so the docs generator can name these patterns instead of printing the regexes.
-export const SLUG = /^[a-z][a-z0-9-]{0,62}$/;
-export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const HOSTNAME =
-  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-
-const slug = z
-  .string()
-  .regex(SLUG, 'must be a lowercase slug (a-z, 0-9, -), starting with a letter');
-
-const httpUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    // "http://:secret@host" has an empty username but still carries a credential.
-    const credentials = url.username !== '' || url.password !== '';
-    return (url.protocol === 'http:' || url.protocol === 'https:') && !credentials;
-  } catch {
-    return false;
-  }
-}, 'must be an http(s) URL without credentials');
-
-const DURATION_HINT = 'must be a duration such as "90s", "30m", "8h", "1h30m"';
-
-/** A duration such as "30m" or "1h30m"; parsed to milliseconds. */
-export const duration = z
-  // YAML reads `maxDuration: 30` as a number: say what a duration looks like, not "not a string".
-  .string({ error: DURATION_HINT })
-  .transform((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === undefined || ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: DURATION_HINT });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .meta({ format: 'duration' });
+export { duration, ENV_NAME, HEADER_NAME, SLUG } from './primitives.js';
+export { AUTO_APPROVE_CAP_MS, POLICY_DEFAULT_MAX_DURATION } from './policy-schema.js';
 
 const server = z
   .object({
@@ -229,153 +198,15 @@ const webResource = z
     trail: trailSchema
       .prefault({})
       .describe('The per-request trail auditors read: retention, redaction, request bodies.'),
+    formLogin: formLoginSchema
+      .optional()
+      .describe(
+        'The app has its own login form: the extension fills a per-grant username and password into it.',
+      ),
   })
   .strict();
 
 /** The identity kinds a policy can name (the IdP sets a person's kind; machines are clients). */
-const KIND = z.enum(['person', 'vendor', 'machine']);
-const WEEKDAY = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
-/** Policies may not reach for a longer auto-approval than this, whatever their maxDuration. */
-export const AUTO_APPROVE_CAP_MS = 4 * 3_600_000;
-/** The default of policies[].maxDuration; cross-check.ts compares against it too. */
-export const POLICY_DEFAULT_MAX_DURATION = '1h';
-
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// Patterns run against text people type; the length cap keeps them reviewable and cheap.
-const pattern = z.string().min(1).max(200).refine(compiles, 'must be a valid regular expression');
-
-const timeOfDay = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day such as "08:00" (24-hour clock)');
-
-const accessWindow = z
-  .object({
-    days: z.array(WEEKDAY).min(1).describe('Days the window opens on (mon … sun).'),
-    from: timeOfDay.describe('Local time the window opens, e.g. "08:00".'),
-    to: timeOfDay.describe(
-      'Local time it closes. At or before "from" means the next day: 22:00–06:00 runs overnight.',
-    ),
-    timeZone: z
-      .string()
-      .refine(isTimeZone, 'must be an IANA time zone such as "Europe/Berlin"')
-      .describe('IANA time zone of from and to, e.g. Europe/Berlin.'),
-  })
-  .strict();
-
-const subjects = z
-  .object({
-    groups: z.array(slug).default([]).describe('Member of any of these groups; empty = any.'),
-    kinds: z.array(KIND).min(1).default(['person']).describe('Identity kinds that may request.'),
-    users: z
-      .array(z.string().min(1))
-      .default([])
-      .describe('Only these users (username, email or user id); empty = anyone.'),
-    claims: z
-      .record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]))
-      .default({})
-      .describe('IdP claims that must equal the value (or one of the listed values).'),
-  })
-  .strict();
-
-const approval = z
-  .object({
-    groups: z.array(slug).min(1).describe('Groups whose members may approve.'),
-    count: z
-      .number()
-      .int()
-      .min(1)
-      .max(10)
-      .default(1)
-      .describe('Distinct approvers needed; the requester never counts.'),
-  })
-  .strict();
-
-const autoApprove = z
-  .object({
-    maxDuration: duration
-      .refine((ms) => ms <= AUTO_APPROVE_CAP_MS, 'must be at most 4h')
-      .describe('Longest request approved without an approver (at most 4h and maxDuration).'),
-    kinds: z
-      .array(
-        KIND.exclude(['vendor'], {
-          error: 'must be "person" or "machine": vendors always need approval',
-        }),
-      )
-      .default([])
-      .describe(
-        'Only for these identity kinds; empty = any but vendors, who always need approval.',
-      ),
-    groups: z.array(slug).default([]).describe('Only for members of these groups; empty = any.'),
-    reasonPattern: pattern
-      .optional()
-      .describe('The reason must match this regular expression (at most 200 characters).'),
-    ticketPattern: pattern
-      .optional()
-      .describe('The ticket must match this regular expression (at most 200 characters).'),
-  })
-  .strict();
-
-const policy = z
-  .object({
-    id: slug.describe('Stable id, shown in decisions.'),
-    description: z.string().optional().describe('What the policy is for, shown to admins.'),
-    resources: z.array(slug).min(1).describe('Resource ids this policy covers.'),
-    subjects: subjects.prefault({}).describe('Who may request; every condition given must hold.'),
-    maxDuration: duration
-      .prefault(POLICY_DEFAULT_MAX_DURATION)
-      .describe('Longest grant this policy allows.'),
-    requireReason: z.boolean().default(true).describe('Whether a request needs a reason.'),
-    ticketPattern: pattern
-      .optional()
-      .describe(
-        'When set, a request needs a ticket matching this regular expression (at most 200 characters).',
-      ),
-    approval: approval
-      .optional()
-      .describe('Who approves and how many. A policy needs approval, autoApprove or both.'),
-    autoApprove: autoApprove
-      .optional()
-      .describe('A narrow rule that approves without an approver. Never applies to vendors.'),
-    mfa: z
-      .object({
-        request: z.boolean().default(false).describe('Step-up MFA to request.'),
-        approve: z.boolean().default(true).describe('Step-up MFA to approve or deny.'),
-        terminal: z.boolean().default(false).describe('Step-up MFA to open a terminal.'),
-      })
-      .strict()
-      .prefault({})
-      .describe('Step-up MFA per action.'),
-    windows: z
-      .array(accessWindow)
-      .default([])
-      .describe('Access windows a grant must start in and cannot outlast; none = any time.'),
-    recording: z
-      .enum(['required', 'optional'])
-      .default('optional')
-      .describe('Whether sessions must be recorded. Always required for vendors.'),
-    pendingTimeout: duration
-      .prefault('1h')
-      .describe('A request nobody answers expires after this long.'),
-  })
-  .strict();
-
 const admins = z
   .object({
     groups: z.array(slug).default([]).describe('Groups with admin rights in the portal and API.'),
@@ -518,7 +349,14 @@ export const configSchema = z
     // prefault, not default: `.default()` on a schema with transforms is left out of the
     // generated docs (JSON Schema input mode), and [] parses to [] either way.
     resources: z
-      .array(z.discriminatedUnion('kind', [webResource]))
+      .array(
+        z.discriminatedUnion('kind', [
+          webResource,
+          postgresResource,
+          kubernetesResource,
+          sshResource,
+        ]),
+      )
       .prefault([])
       .describe('What people can request access to.'),
     policies: z
@@ -530,6 +368,12 @@ export const configSchema = z
     gateway: gateway.prefault({}).describe('How requests are forwarded to apps.'),
     mfa: mfa.prefault({}).describe('Second factors (TOTP), step-up and lockout.'),
     notifications: notifications.prefault({}).describe('Outgoing webhooks on requests and grants.'),
+    machines: machinesSchema
+      .prefault({})
+      .describe('Machines: OIDC client-credentials callers of the API (CLI, CI jobs).'),
+    terminal: terminalSchema
+      .prefault({})
+      .describe('Terminal sessions: the SSH user CA and the ssh client.'),
     logging: logging.prefault({}).describe('Log output.'),
   })
   .strict();
@@ -541,6 +385,10 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type IdentityProviderConfig = Parsed['identityProviders'][number];
 export type ResourceConfig = Parsed['resources'][number];
 export type WebResourceConfig = Extract<ResourceConfig, { kind: 'web' }>;
+export type PostgresResourceConfig = Extract<ResourceConfig, { kind: 'postgres' }>;
+export type KubernetesResourceConfig = Extract<ResourceConfig, { kind: 'kubernetes' }>;
+export type SshResourceConfig = Extract<ResourceConfig, { kind: 'ssh' }>;
+export type MachinesConfig = Parsed['machines'];
 export type WebhookConfig = Parsed['notifications']['webhooks'][number];
 export type PolicyConfig = Parsed['policies'][number];
 export type AccessWindowConfig = PolicyConfig['windows'][number];

@@ -4,34 +4,20 @@
  * them to its lists. docs/terminals.md explains how a target is set up to trust jitgate.
  */
 import { z } from 'zod';
-import { parseDuration } from '../shared/duration.js';
+import { duration, SLUG } from './primitives.js';
 
-const SLUG = /^[a-z][a-z0-9-]{0,62}$/;
 /** POSIX-ish account names: what a certificate principal and an ssh login may be. */
 const LOGIN = /^[a-z_][a-z0-9_.-]{0,31}$/;
 const HOST =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const IPV6 = /^[0-9a-fA-F:]{2,39}$/;
 const KEY_LINE = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,2}( .*)?$/;
-const DURATION_HINT = 'must be a duration such as "90s", "30m", "8h", "1h30m"';
 
 const login = z.string().regex(LOGIN, 'must be a login name (a-z, 0-9, _ . -; at most 32)');
 const keyLine = z
   .string()
   .trim()
   .regex(KEY_LINE, 'must be an OpenSSH public key line such as "ssh-ed25519 AAAA…"');
-
-const duration = z
-  .string({ error: DURATION_HINT })
-  .transform((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === undefined || ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: DURATION_HINT });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .meta({ format: 'duration' });
 
 export const sshResource = z
   .object({
