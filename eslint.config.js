@@ -13,6 +13,10 @@ const WRAPPED = {
   'better-sqlite3': 'proxy/store/sqlite/database.ts',
   'oidc-provider': 'proxy/demo/idp.ts',
   'webextension-polyfill': 'extension/browser-api.ts',
+  pg: 'proxy/credentials/pg-client.ts',
+  'node-pty': 'proxy/terminal/pty.ts',
+  qrcode: 'proxy/identity/mfa/qr-code.ts',
+  '@simplewebauthn/server': 'proxy/identity/mfa/webauthn.ts',
 };
 
 /** Folder boundaries: import patterns forbidden inside each folder. */
@@ -107,5 +111,22 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  // The extension runs in browsers; its service worker has no window and may be stopped at any
+  // time, so worker code must not reach for page globals.
+  { files: ['extension/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: ['extension/**/*.background.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'localStorage', 'sessionStorage', 'XMLHttpRequest'].map(
+          (name) => ({
+            name,
+            message: 'service-worker code has no page globals (and keeps no state in memory)',
+          }),
+        ),
+      ],
+    },
+  },
   ...boundaryBlocks,
 );

@@ -1,9 +1,11 @@
 /**
- * Gets alice a real app session on payroll: IdP login form, an admin grant through the API, then
- * the portal → app handoff that sets `jitgate_session_app` on payroll.localhost.
+ * Gets alice a real app session on payroll: IdP login form, the demo's second factor (enrolled
+ * and answered by test/support/mfa.ts), an admin grant through the API, then the portal → app
+ * handoff that sets `jitgate_session_app` on payroll.localhost.
  */
 import { readAdminToken } from '../proxy/api/admin-token.js';
 import { formAction, rawRequest, TestBrowser } from '../test/support/http-client.js';
+import { authenticatorOf, completeMfa } from '../test/support/mfa.js';
 
 export const APP_COOKIE = 'jitgate_session_app';
 export const BENCH_PATH = '/bench';
@@ -12,8 +14,9 @@ export async function appSessionCookie(port: number, stateDir: string): Promise<
   const portal = `http://localhost:${port}`;
   const browser = new TestBrowser();
   const form = await browser.navigate(`${portal}/auth/login?idp=demo`);
-  const home = await browser.postForm(formAction(form), { username: 'alice', password: 'demo' });
-  if (home.status !== 200)
+  const atMfa = await browser.postForm(formAction(form), { username: 'alice', password: 'demo' });
+  const home = await completeMfa(browser, atMfa, authenticatorOf(portal, 'alice'));
+  if (home.status !== 200 || !home.body.includes('My access'))
     throw new Error(`alice's login ended at ${home.url} with ${home.status}`);
 
   const granted = await rawRequest(`${portal}/api/v1/admin/grants`, {

@@ -1,1 +1,9 @@
-export {};
+/** The package entry: the typed API client the CLI itself uses. */
+export {
+  JitgateClient,
+  type JitgateClientOptions,
+  type WaitOptions,
+} from './sdk/jitgate-client.js';
+export { JitgateApiError, JitgateUnreachable } from './sdk/errors.js';
+export type { ClientCredentials } from './sdk/client-credentials.js';
+export type * from './sdk/types.js';

@@ -205,6 +205,17 @@ resources:
     host: wiki.example.com
     upstream: https://wiki.internal.example.com
     preserveHost: true
+  # A shell on a production host: jitgate mints an SSH certificate per session (principal = the
+  # login) that its sshd trusts through TrustedUserCAKeys (docs/terminals.md), and records it.
+  - id: prod-shell
+    kind: ssh
+    name: Production shell
+    host: 10.0.4.20
+    port: 22
+    logins: [deploy, dba]
+    hostKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOkf1VbwAo3aH6vB3rFmK2QrhGq1N4Y3cnbbpWh0r4nE
+    recording: required                    # no recording, no session
+    idleTimeout: 15m
 
 policies:
   # Finance staff may ask for payroll for up to 8 hours, with a reason and a ticket; one payroll
@@ -229,6 +240,17 @@ policies:
       ticketPattern: '^INC-[0-9]+$'
     mfa: { request: false, approve: true }
     pendingTimeout: 2h                       # unanswered requests expire
+  # Engineers may ask for a shell for up to 2 hours; an admin approves after a step-up, and
+  # opening the terminal needs a fresh second factor too.
+  - id: eng-prod-shell
+    resources: [prod-shell]
+    subjects:
+      groups: [engineers]
+    maxDuration: 2h
+    approval:
+      groups: [jitgate-admins]
+    mfa: { terminal: true }
+    recording: required
   # The ACME support team may reach the wiki from the partner IdP, in their office hours only,
   # after two approvals, always recorded. Vendors are never auto-approved.
   - id: acme-wiki
@@ -259,6 +281,9 @@ auditors:
 
 logging:
   level: info
+
+terminal:
+  caSigningGeneration: 1                   # a CA roll-over: trust 2 as well, then sign with 2
 `;
 
 /** Secrets for the example's env variables, so the generator can prove the example loads. */
@@ -339,7 +364,7 @@ export function renderConfigDocs(): string {
   parseConfig(EXAMPLE_CONFIG, 'the example configuration', EXAMPLE_ENV);
   const sections = [
     INTRO,
-    '## Example\n\nTwo identity providers (staff and a vendor), two web apps, two policies.\n',
+    '## Example\n\nTwo identity providers (staff and a vendor), two web apps, an SSH server, three policies.\n',
     '```yaml\n' + EXAMPLE_CONFIG + '```\n',
     '## A bad file\n\nEvery problem is reported in one go. This file:\n',
     '```yaml\n' + BAD_EXAMPLE + '```\n',

@@ -174,7 +174,7 @@ function denial(subject: Subject, applicable: readonly PolicyConfig[], reasons: 
     maxDurationMs: Math.max(0, ...applicable.map((policy) => policy.maxDuration)),
     approvalsRequired: 0,
     approverGroups: [],
-    mfa: { request: false, approve: false },
+    mfa: { request: false, approve: false, terminal: false },
     recording: subject.kind === 'vendor' ? 'required' : 'optional',
     windowEndsAt: null,
   };

@@ -14,6 +14,7 @@ import { newGrantId } from './grant-service.js';
 import { assertPending, cancel, deny, expire, grantPeriod, recordApproval } from './lifecycle.js';
 import { canApprove, evaluateRequest } from './policy.js';
 import type { AccessRequest } from './request-record.js';
+import { requireStepUp, type Assurance } from './step-up.js';
 import { subjectFromUser } from './subject.js';
 import type { RequestDecision, RequestInput, Subject } from './types.js';
 
@@ -44,6 +45,7 @@ export class RequestService {
   async create(
     subject: Subject,
     input: RequestInput,
+    assurance: Assurance,
   ): Promise<Decided & { decision: RequestDecision }> {
     const { store, audit } = this.deps;
     const now = this.deps.now();
@@ -61,6 +63,8 @@ export class RequestService {
         reasons: decision.reasons,
       });
     }
+    // Asked only of requests policy would take: a refusal needs no second factor to be said.
+    requireStepUp('request', decision.mfa.request, assurance);
     const policy = this.policy(decision.policyId);
     const request: AccessRequest = {
       id: newRequestId(),
@@ -110,6 +114,8 @@ export class RequestService {
         decidedBy: 'policy',
       };
       const grant = await this.startGrant(approved, now, decision.windowEndsAt, 'policy');
+      // Recorded as decided, or it would still read as pending (and block the next request).
+      await store.requests.update({ ...approved, grantId: grant.id }, 'pending');
       await audit.append({
         code: 'request.auto_approved',
         actor: 'policy',
@@ -125,12 +131,13 @@ export class RequestService {
   async approve(
     approver: Subject,
     id: string,
-    options: { durationMs?: number | null; comment?: string | null } = {},
+    options: { durationMs?: number | null; comment?: string | null },
+    assurance: Assurance,
   ): Promise<Decided> {
     const { store, audit } = this.deps;
     const result = await store.atomic(async () => {
       const now = this.deps.now();
-      const request = await this.pendingFor(approver, id);
+      const request = await this.pendingFor(approver, id, assurance);
       if (
         options.durationMs !== undefined &&
         options.durationMs !== null &&
@@ -179,11 +186,16 @@ export class RequestService {
     return result;
   }
 
-  async deny(approver: Subject, id: string, comment: string | null): Promise<AccessRequest> {
+  async deny(
+    approver: Subject,
+    id: string,
+    comment: string | null,
+    assurance: Assurance,
+  ): Promise<AccessRequest> {
     const { store, audit } = this.deps;
     const denied = await store.atomic(async () => {
       const now = this.deps.now();
-      const request = await this.pendingFor(approver, id);
+      const request = await this.pendingFor(approver, id, assurance);
       const approval = {
         approverId: approver.id,
         decision: 'deny' as const,
@@ -254,8 +266,15 @@ export class RequestService {
     return this.deps.policies.find((p) => p.id === id);
   }
 
-  /** Loads a pending request and checks that `approver` may decide it. */
-  private async pendingFor(approver: Subject, id: string): Promise<AccessRequest> {
+  /**
+   * Loads a pending request and checks that `approver` may decide it, and last that they stepped
+   * up when its policy asks (so a step-up is asked for only when the decision would go ahead).
+   */
+  private async pendingFor(
+    approver: Subject,
+    id: string,
+    assurance: Assurance,
+  ): Promise<AccessRequest> {
     const request = await this.deps.store.requests.get(id);
     if (!request) throw notFound('unknown_request', 'no such request');
     const policy = this.policy(request.policyId);
@@ -273,6 +292,7 @@ export class RequestService {
         reasons: check.reasons,
       });
     assertPending(request, this.deps.now());
+    requireStepUp('approve', policy.mfa.approve, assurance);
     return request;
   }
 

@@ -39,7 +39,7 @@ export interface RequestDecision {
   approvalsRequired: number;
   approverGroups: string[];
   /** Step-up MFA this policy asks for, per action (issue "MFA" enforces them). */
-  mfa: { request: boolean; approve: boolean };
+  mfa: { request: boolean; approve: boolean; terminal: boolean };
   /** Whether sessions under the grant must be recorded. */
   recording: 'required' | 'optional';
   /** The grant may not outlast the current access window (epoch ms), when the policy has one. */

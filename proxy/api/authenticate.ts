@@ -8,12 +8,14 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SessionUser } from '../identity/session-user.js';
 import '../identity/session-types.js';
 import { forbidden, unauthorized } from '../shared/errors.js';
+import type { MachineAuth } from './machine-auth.js';
 import type { TokenRecord } from './token-record.js';
 import type { TokenService } from './token-service.js';
 
 export interface Caller {
   user: SessionUser;
-  how: 'session' | 'token';
+  /** `machine`: an IdP access token of a client-credentials machine (machine-auth.ts). */
+  how: 'session' | 'token' | 'machine';
   /** The token (how = token), e.g. to revoke "this" token. */
   token: TokenRecord | null;
   /** Names the credential, so everything open under it can be ended with it. */
@@ -35,6 +37,8 @@ export interface AuthenticateDeps {
   tokens: Pick<TokenService, 'verify' | 'stillLive'>;
   /** The user of a live portal session, read without extending it. */
   sessionUser(sid: string): Promise<SessionUser | undefined>;
+  /** Machines' IdP access tokens (JWT), when config.machines names issuers. */
+  machines?: MachineAuth;
 }
 
 export const sessionCredential = (sid: string) => `session:${sid}`;
@@ -53,6 +57,13 @@ export function authenticate(deps: AuthenticateDeps): RequestHandler {
     if (bearer !== undefined) {
       // Admin tokens (jga_…) are checked by the admin routes; other bearers must be ours.
       if (bearer.startsWith('jga_')) return next();
+      if (deps.machines?.looksLikeJwt(bearer)) {
+        const machine = await deps.machines.callerFor(bearer);
+        if (!machine)
+          throw unauthorized('invalid_token', 'the access token is invalid, expired or not ours');
+        req.caller = machine;
+        return next();
+      }
       const token = await deps.tokens.verify(bearer);
       if (!token)
         throw unauthorized('invalid_token', 'the bearer token is unknown, expired or revoked');

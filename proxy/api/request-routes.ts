@@ -9,6 +9,7 @@ import { isLive } from '../access/grant-book.js';
 import { policiesFor } from '../access/policy.js';
 import type { RequestQueries } from '../access/request-queries.js';
 import type { RequestService } from '../access/request-service.js';
+import type { Assurance } from '../access/step-up.js';
 import { isInsideWindows } from '../access/windows.js';
 import type { PolicyConfig, ResourceConfig } from '../config/schema.js';
 import { subjectOf } from '../identity/session-user.js';
@@ -27,6 +28,8 @@ export interface RequestRoutesDeps {
   resources: readonly ResourceConfig[];
   policies: readonly PolicyConfig[];
   appOrigin(resource: ResourceConfig): string | undefined;
+  /** Whether the caller has a fresh MFA step-up (only portal sessions can). */
+  assurance(req: express.Request): Assurance;
   now: () => number;
 }
 
@@ -95,6 +98,11 @@ export function requestRoutes(deps: RequestRoutesDeps): express.Router {
         name: resource.name ?? resource.id,
         description: resource.description ?? null,
         url: deps.appOrigin(resource) ?? null,
+        // Where the extension may fill a per-grant login (resources[].formLogin), if anywhere.
+        formLogin:
+          resource.kind === 'web' && resource.formLogin
+            ? { loginPath: resource.formLogin.loginPath }
+            : null,
         access,
         policy: {
           requestable: open.length > 0,
@@ -115,13 +123,17 @@ export function requestRoutes(deps: RequestRoutesDeps): express.Router {
     const body = parseBody(createBody, req.body);
     if (!deps.resources.some((r) => r.id === body.resource))
       throw notFound('unknown_resource', `no resource "${body.resource}"`);
-    const created = await deps.requests.create(subjectOf(user), {
-      resourceId: body.resource,
-      durationMs: body.duration,
-      reason: body.reason ?? null,
-      ticket: body.ticket ?? null,
-      startAt: body.startAt ?? null,
-    });
+    const created = await deps.requests.create(
+      subjectOf(user),
+      {
+        resourceId: body.resource,
+        durationMs: body.duration,
+        reason: body.reason ?? null,
+        ticket: body.ticket ?? null,
+        startAt: body.startAt ?? null,
+      },
+      deps.assurance(req),
+    );
     const now = deps.now();
     res.status(201).json({
       request: requestJson(created.request, await deps.users.get(user.id), now),
@@ -144,10 +156,15 @@ export function requestRoutes(deps: RequestRoutesDeps): express.Router {
     const { user } = requireCaller(req);
     const id = parseId('req', req.params.id, 'invalid_request_id');
     const body = parseBody(approveBody, req.body);
-    const decided = await deps.requests.approve(subjectOf(user), id, {
-      durationMs: body.duration ?? null,
-      comment: body.comment ?? null,
-    });
+    const decided = await deps.requests.approve(
+      subjectOf(user),
+      id,
+      {
+        durationMs: body.duration ?? null,
+        comment: body.comment ?? null,
+      },
+      deps.assurance(req),
+    );
     const now = deps.now();
     res.json({
       request: requestJson(decided.request, await deps.users.get(decided.request.userId), now),
@@ -159,7 +176,12 @@ export function requestRoutes(deps: RequestRoutesDeps): express.Router {
     const { user } = requireCaller(req);
     const id = parseId('req', req.params.id, 'invalid_request_id');
     const body = parseBody(denyBody, req.body);
-    const denied = await deps.requests.deny(subjectOf(user), id, body.comment ?? null);
+    const denied = await deps.requests.deny(
+      subjectOf(user),
+      id,
+      body.comment ?? null,
+      deps.assurance(req),
+    );
     res.json({ request: requestJson(denied, await deps.users.get(denied.userId), deps.now()) });
   });
 

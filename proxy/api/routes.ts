@@ -5,6 +5,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GrantService } from '../access/grant-service.js';
+import { StepUpRequired } from '../access/step-up.js';
 import { JitgateError } from '../shared/errors.js';
 import { adminRoutes } from './admin-routes.js';
 import { requireCaller } from './authenticate.js';
@@ -33,6 +34,19 @@ function withReasons(error: unknown, _req: Request, res: Response, next: NextFun
     .json({ error: { ...error.toJSON().error, reasons: reasons.map(String) } });
 }
 
+/** Where a person steps up for an action: the portal page, then back where the action is. */
+export const stepUpUrl = (action: StepUpRequired['action']) =>
+  `/mfa/verify?rd=${encodeURIComponent(action === 'approve' ? '/approvals' : '/')}`;
+
+/** 403 mfa_required says where to step up; a client sends the person there, then retries. */
+function withStepUp(error: unknown, _req: Request, res: Response, next: NextFunction) {
+  if (!(error instanceof StepUpRequired) || res.headersSent) return next(error);
+  res
+    .status(error.status)
+    .setHeader('x-jitgate-error', error.code)
+    .json({ error: { ...error.toJSON().error, stepUpUrl: stepUpUrl(error.action) } });
+}
+
 export function apiRoutes(deps: ApiDeps): express.Router {
   const router = express.Router();
 
@@ -44,6 +58,6 @@ export function apiRoutes(deps: ApiDeps): express.Router {
   router.use(requestRoutes(deps), grantRoutes(deps), tokenRoutes(deps), adminRoutes(deps));
 
   router.use((_req, _res, next) => next(new JitgateError(404, 'not_found', 'no such API route')));
-  router.use(withReasons);
+  router.use(withStepUp, withReasons);
   return router;
 }

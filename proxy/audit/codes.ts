@@ -31,6 +31,9 @@ export const AUDIT_CODES = {
   'credential.minted': 'A short-lived credential (SSH certificate, database role) was created.',
   'credential.dropped': 'A short-lived credential was removed or expired.',
   'audit.exported': 'Audit events were exported.',
+  'recording.exported': 'A terminal session recording was downloaded (exported) by an auditor.',
+  'trail.retention': 'Trail rows past their resource retention were deleted (counts per resource).',
+  'trail.exported': "A grant's web session trail was exported (HAR or JSON lines).",
 } as const satisfies Record<string, string>;
 
 export type AuditCode = keyof typeof AUDIT_CODES;

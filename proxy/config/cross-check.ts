@@ -4,6 +4,7 @@
  * together with schema errors.
  */
 import { parseDuration } from '../shared/duration.js';
+import { machineProblems } from './credential-checks.js';
 import { POLICY_DEFAULT_MAX_DURATION } from './schema.js';
 
 export interface ConfigProblem {
@@ -22,11 +23,17 @@ function rows(doc: unknown, key: string): Row[] {
   );
 }
 
-function duplicates(doc: unknown, key: string, field: string, label: string): ConfigProblem[] {
+function duplicates(
+  doc: unknown,
+  key: string,
+  field: string,
+  label: string,
+  only: (row: Row) => boolean = () => true,
+): ConfigProblem[] {
   const seen = new Set<string>();
   const problems: ConfigProblem[] = [];
   rows(doc, key).forEach((row, i) => {
-    const raw = row[field];
+    const raw = only(row) ? row[field] : undefined;
     if (typeof raw !== 'string') return;
     const value = raw.toLowerCase();
     if (seen.has(value)) {
@@ -36,6 +43,8 @@ function duplicates(doc: unknown, key: string, field: string, label: string): Co
   });
   return problems;
 }
+
+const isWeb = (row: Row) => row.kind === undefined || row.kind === 'web';
 
 function portalHost(doc: unknown): string | undefined {
   const server = typeof doc === 'object' && doc ? (doc as Row).server : undefined;
@@ -51,12 +60,13 @@ export function crossCheck(doc: unknown): ConfigProblem[] {
   const problems = [
     ...duplicates(doc, 'identityProviders', 'id', 'id'),
     ...duplicates(doc, 'resources', 'id', 'id'),
-    ...duplicates(doc, 'resources', 'host', 'host'),
+    // Only web hosts route requests; an SSH target's host may repeat and may be loopback.
+    ...duplicates(doc, 'resources', 'host', 'host', isWeb),
     ...duplicates(doc, 'policies', 'id', 'id'),
   ];
   const portal = portalHost(doc) ?? 'localhost';
   rows(doc, 'resources').forEach((row, i) => {
-    if (typeof row.host === 'string' && row.host.toLowerCase() === portal) {
+    if (isWeb(row) && typeof row.host === 'string' && row.host.toLowerCase() === portal) {
       problems.push({
         path: ['resources', i, 'host'],
         message: 'must differ from the portal host',
@@ -75,7 +85,7 @@ export function crossCheck(doc: unknown): ConfigProblem[] {
       }
     });
   });
-  return [...problems, ...policyProblems(doc)];
+  return [...problems, ...policyProblems(doc), ...machineProblems(doc)];
 }
 
 /** A policy must say how requests get approved, and auto-approval may not outreach it. */

@@ -1,6 +1,17 @@
 /** The demo's people and its configuration, built once the listening port is known. */
 import type { ConfigInput } from '../config/schema.js';
+import {
+  DEMO_MACHINE_POLICIES,
+  DEMO_MACHINES,
+  demoDatabase,
+  demoMachineResources,
+} from './demo-machines.js';
 import type { DemoUser } from './idp.js';
+import {
+  demoTerminalPolicies,
+  demoTerminalResources,
+  type DemoSshTarget,
+} from './demo-terminal.js';
 
 export const DEMO_PASSWORD = 'demo';
 
@@ -69,6 +80,8 @@ export interface DemoConfigInput {
   /** Client secret per demo IdP. */
   clientSecrets: Record<DemoIdpId, string>;
   payrollUrl: string;
+  /** The demo sshd, when one runs: adds prod-shell and who may request it. */
+  sshTarget?: DemoSshTarget;
 }
 
 export function demoConfig(input: DemoConfigInput): ConfigInput {
@@ -96,7 +109,18 @@ export function demoConfig(input: DemoConfigInput): ConfigInput {
         host: 'payroll.localhost',
         upstream: input.payrollUrl,
         headers: { 'X-Payroll-User': '{username}' },
+        // Auditors see what was sent, not only where: payroll's writes keep their redacted bodies.
+        trail: { storeBodies: true, redactFields: ['iban'] },
+        // Payroll's own /login takes a per-grant password the extension fills in.
+        formLogin: {
+          loginPath: '/login',
+          usernameSelector: '#username',
+          passwordSelector: '#password',
+          submitSelector: '#sign-in',
+        },
       },
+      ...demoMachineResources(demoDatabase()),
+      ...demoTerminalResources(input.sshTarget),
     ],
     policies: [
       {
@@ -125,8 +149,13 @@ export function demoConfig(input: DemoConfigInput): ConfigInput {
           },
         ],
       },
+      ...DEMO_MACHINE_POLICIES,
+      ...demoTerminalPolicies(input.sshTarget),
     ],
+    machines: DEMO_MACHINES,
     admins: { groups: ['admins'] },
     auditors: { groups: ['auditors'] },
+    // Demo users add an authenticator app at their first login and use it at every login after.
+    mfa: { atLogin: true },
   };
 }

@@ -48,6 +48,11 @@ export interface DemoIdpOptions {
   /** Signing keys for the IdP's cookies, newest first. */
   cookieKeys: string[];
   log?: IdpLog;
+  /**
+   * The API that client-credentials tokens are for: with it, such tokens are ES256 JWTs with this
+   * `aud` (resource indicators, RFC 8707), which the API validates against the IdP's JWKS.
+   */
+  apiResource?: { indicator: string; audience: string };
 }
 
 export interface DemoIdp {
@@ -89,6 +94,7 @@ export async function createDemoIdp(options: DemoIdpOptions): Promise<DemoIdp> {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      resourceIndicators: resourceIndicators(options.apiResource),
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     },
     // The cookie path is derived from this URL, so it must include the mount prefix.
@@ -144,6 +150,30 @@ export async function createDemoIdp(options: DemoIdpOptions): Promise<DemoIdp> {
       });
   };
   return { handler, issuer: options.issuer };
+}
+
+/**
+ * Machines get JWT access tokens for the one API resource, without having to name it; people's
+ * logins (authorization code) keep opaque tokens, since jitgate reads their ID token only.
+ */
+function resourceIndicators(api: DemoIdpOptions['apiResource']) {
+  if (!api) return { enabled: false };
+  return {
+    enabled: true,
+    defaultResource: (ctx: KoaContextWithOIDC) =>
+      ctx.oidc.params?.grant_type === 'client_credentials' ? api.indicator : undefined,
+    useGrantedResource: () => true,
+    getResourceServerInfo: (_ctx: KoaContextWithOIDC, indicator: string) => {
+      if (indicator !== api.indicator) throw new Error('unknown resource indicator');
+      return {
+        scope: 'jitgate',
+        audience: api.audience,
+        accessTokenTTL: 600,
+        accessTokenFormat: 'jwt' as const,
+        jwt: { sign: { alg: 'ES256' as const } },
+      };
+    },
+  };
 }
 
 function interactionPort(

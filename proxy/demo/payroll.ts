@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { loginRoute, type VerifyLogin } from './payroll-login.js';
 
 export interface PayrollApp {
   url: string;
@@ -20,6 +21,8 @@ export interface PayrollOptions {
   port?: number;
   /** Header carrying the identity assertion JWT; defaults to `x-jitgate-assertion`. */
   assertionHeader?: string;
+  /** Checks form logins at `/login` (payroll-login.ts); without it there is no login page. */
+  verifyLogin?: VerifyLogin;
 }
 
 const MAX_SLOW_MS = 10_000;
@@ -28,6 +31,7 @@ export async function startPayrollApp(options: PayrollOptions = {}): Promise<Pay
   const assertionHeader = (options.assertionHeader ?? 'x-jitgate-assertion').toLowerCase();
   const server = createServer((req, res) => {
     try {
+      if (pathOf(req) === '/login') return loginRoute(req, res, options.verifyLogin);
       route(req, res, assertionHeader);
     } catch {
       if (!res.headersSent) send(res, 500, 'text/plain', 'internal error');

@@ -11,8 +11,13 @@ import { createLogger, type Logger } from '../shared/logger.js';
 import { alsoListen, createHttpServer, listen } from '../server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../server/start.js';
 import { DEMO_IDPS, DEMO_USERS, demoConfig, type DemoIdpId } from './demo-config.js';
-import { createDemoIdp } from './idp.js';
+import { DEMO_API_RESOURCE, DEMO_MACHINE_CLIENTS } from './demo-machines.js';
+import { createDemoIdp, type DemoClient } from './idp.js';
+import { prepareOrdersDb } from './orders-db.js';
 import { startPayrollApp, type PayrollApp } from './payroll.js';
+import { jitgateVerifier } from './payroll-login.js';
+import { startDemoSshTarget, type DemoSshTarget } from './demo-terminal.js';
+import type { CastFiles } from '../../recorder/asciicast/index.js';
 
 export interface DemoOptions {
   port?: number;
@@ -20,6 +25,8 @@ export interface DemoOptions {
   log?: Logger;
   /** Use this URL as the payroll upstream instead of starting the demo app (benchmarks). */
   payrollUrl?: string;
+  /** Where terminal recordings are written (tests hand in files that fail on cue). */
+  recordingFiles?: CastFiles;
 }
 
 export interface RunningDemo {
@@ -28,8 +35,20 @@ export interface RunningDemo {
   stateDir: string;
   payroll: PayrollApp;
   payrollOrigin: string;
+  /** The demo sshd behind prod-shell; undefined when sshd is not installed. */
+  sshTarget: DemoSshTarget | undefined;
   jitgate: RunningJitgate;
+  /** Client-credentials machines at the demo IdP (secrets are new at every start). */
+  machines: DemoMachine[];
+  /** Whether orders-db has its database (JITGATE_DEMO_PG_URL). */
+  ordersDb: boolean;
   close(): Promise<void>;
+}
+
+export interface DemoMachine {
+  clientId: string;
+  clientSecret: string;
+  tokenUrl: string;
 }
 
 const secret = () => randomBytes(24).toString('base64url');
@@ -37,17 +56,32 @@ const secret = () => randomBytes(24).toString('base64url');
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const log = options.log ?? createLogger();
   const stateDir = resolve(options.stateDir ?? '.jitgate');
+  let port = 0;
+  // Payroll's own login asks jitgate over HTTP, once jitgate listens (payroll-login.ts).
+  const verifyLogin = jitgateVerifier(() => `http://127.0.0.1:${port}`, 'payroll');
   const payroll: PayrollApp = options.payrollUrl
     ? { url: options.payrollUrl, close: async () => undefined }
-    : await startPayrollApp();
+    : await startPayrollApp({ verifyLogin });
   const http = createHttpServer(log);
-  const port = await listen(http.server, options.port ?? 8080, '127.0.0.1');
+  port = await listen(http.server, options.port ?? 8080, '127.0.0.1');
   await alsoListen(http.server, port, '::1');
+  const sshTarget = await startDemoSshTarget(log);
   try {
     const clientSecrets = { demo: secret(), vendors: secret() };
     const config = validateConfig(
-      demoConfig({ port, stateDir, clientSecrets, payrollUrl: payroll.url }),
+      demoConfig({ port, stateDir, clientSecrets, payrollUrl: payroll.url, sshTarget }),
     );
+    const machines: DemoMachine[] = DEMO_MACHINE_CLIENTS.map((clientId) => ({
+      clientId,
+      clientSecret: secret(),
+      tokenUrl: `http://localhost:${port}${DEMO_IDPS.demo.path}/token`,
+    }));
+    const machineClients: DemoClient[] = machines.map((m) => ({
+      clientId: m.clientId,
+      clientSecret: m.clientSecret,
+      redirectUris: [],
+      grantTypes: ['client_credentials'],
+    }));
     const mounts: [string, RequestHandler][] = [];
     for (const id of Object.keys(DEMO_IDPS) as DemoIdpId[]) {
       const idp = await createDemoIdp({
@@ -61,34 +95,44 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
             clientSecret: clientSecrets[id],
             redirectUris: [`http://localhost:${port}/auth/callback`],
           },
+          ...(id === 'demo' ? machineClients : []),
         ],
+        ...(id === 'demo' ? { apiResource: DEMO_API_RESOURCE } : {}),
         cookieKeys: [secret()],
         log: (msg, fields) => log.warn(`demo idp ${id}: ${msg}`, fields),
       });
       mounts.push([DEMO_IDPS[id].path, idp.handler]);
     }
+    const ordersDb = await prepareOrdersDb();
     const jitgate = await startJitgate({
       config,
       log,
       http,
       mounts,
       configSource: 'demo',
+      recordingFiles: options.recordingFiles,
     });
+    sshTarget?.trust(jitgate.terminals.ca.publicKeyLines());
     return {
       url: jitgate.url,
       port,
       stateDir,
       payroll,
       payrollOrigin: `http://payroll.localhost:${port}`,
+      sshTarget,
       jitgate,
+      machines,
+      ordersDb,
       async close() {
         await jitgate.close();
         await payroll.close();
+        await sshTarget?.close();
       },
     };
   } catch (error) {
     http.server.close();
     await payroll.close();
+    await sshTarget?.close();
     throw error;
   }
 }

@@ -1,11 +1,13 @@
 /**
  * The hot path for app traffic, in front of Express. Each request runs these steps in order:
  *   1. route         — which resource, by Host
- *   2. handoff       — /.jitgate/auth turns a one-time portal code into the app cookie
- *   3. authenticate  — app cookie → portal session (in-memory cache)
+ *   2. handoff       — /.jitgate/auth turns a one-time portal code into the app cookie;
+ *                      /.jitgate/open is the extension's way in (grant-credentials.ts)
+ *   3. authenticate  — a grant's session credential header, else app cookie → portal session
  *   4. authorize     — a live grant for this person and resource (in-memory grant book)
  *   5. headers       — strip, then inject (identity assertion + configured headers)
  *   6. forward       — kept-alive upstream; the exchange is cut if the grant ends
+ *   7. trail         — once it is over, one row for the auditors' trail (queued, written later)
  * Anything that cannot be checked fails closed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,9 +17,11 @@ import type { SessionCache } from '../identity/session-cache.js';
 import type { SessionUser } from '../identity/session-user.js';
 import type { Logger } from '../shared/logger.js';
 import type { GrantRecord } from '../store/types.js';
+import type { GrantCredentials } from './grant-credentials.js';
 import type { AssertionSigner } from './assertion.js';
 import type { AppRoute } from './app-routes.js';
 import type { AppSessionReader } from './app-session.js';
+import { bytesOut } from './exchange-bytes.js';
 import { forward } from './forward.js';
 import { renderHeaderTemplates } from './header-templates.js';
 import type { LiveConnections } from './live-connections.js';
@@ -26,12 +30,15 @@ import {
   redirect,
   sendJsonError,
   sendNoGrant,
+  sendOpenPage,
   sendServiceUnavailable,
   sendUpstreamDown,
 } from './responses.js';
+import type { TrailTap } from './trail-tap.js';
 import { downstreamHeaders, upstreamHeaders } from './upstream-headers.js';
 
-export type Decision = 'allowed' | 'unauthenticated' | 'no_grant' | 'bad_request' | 'unavailable';
+export type Decision =
+  'allowed' | 'unauthenticated' | 'no_grant' | 'bad_request' | 'unavailable' | 'credential_refused';
 
 export interface GatewayDeps {
   portalOrigin: string;
@@ -40,9 +47,12 @@ export interface GatewayDeps {
   sessions: SessionCache;
   handoff: AppHandoff;
   grants: GrantBook;
+  /** Session credentials the extension carries (absent: only the app cookie admits). */
+  credentials?: Pick<GrantCredentials, 'admit'>;
   signer: AssertionSigner;
   live: LiveConnections;
   assertionHeader: string;
+  trail: TrailTap;
   now: () => number;
   log: Logger;
   onDecision(route: AppRoute, decision: Decision): void;
@@ -53,10 +63,14 @@ export type Admitted = { user: SessionUser; grant: GrantRecord };
 export type Refusal = { decision: Exclude<Decision, 'allowed'>; status: number; message: string };
 
 const HANDOFF_PATH = '/.jitgate/auth';
+/** Where the extension opens an app: the app's own page then navigates, as the app's request. */
+const OPEN_PATH = '/.jitgate/open';
 
 export function createAppGateway(deps: GatewayDeps) {
   /** Steps 3 and 4: who is this and may they reach the resource now? */
   async function admit(route: AppRoute, req: IncomingMessage): Promise<Admitted | Refusal> {
+    const byCredential = deps.credentials?.admit(route, req, deps.now());
+    if (byCredential) return byCredential;
     const sid = deps.appSessions.sessionId(req, route.host);
     let user: SessionUser | undefined;
     try {
@@ -97,6 +111,8 @@ export function createAppGateway(deps: GatewayDeps) {
   function refuse(route: AppRoute, req: IncomingMessage, res: ServerResponse, refusal: Refusal) {
     deps.onDecision(route, refusal.decision);
     if (refusal.decision === 'unavailable') return sendServiceUnavailable(res);
+    if (refusal.decision === 'credential_refused')
+      return sendJsonError(res, refusal.status, refusal.decision, refusal.message);
     if (refusal.decision === 'unauthenticated') {
       if (isNavigation(req)) return redirect(res, loginUrl(route, req));
       return sendJsonError(res, 401, 'unauthenticated', refusal.message, {
@@ -137,17 +153,27 @@ export function createAppGateway(deps: GatewayDeps) {
     }
     if (url === HANDOFF_PATH || url.startsWith(HANDOFF_PATH + '?'))
       return redeemHandoff(route, req, res);
+    if (url === OPEN_PATH) return sendOpenPage(res, route.label);
     const admitted = await admit(route, req);
     if ('decision' in admitted) return refuse(route, req, res, admitted);
     deps.onDecision(route, 'allowed');
     const headers = await headersFor(route, req, admitted);
     const started = process.hrtime.bigint();
+    const startedAt = deps.now();
+    const capture = deps.trail.capture(route, req);
     let untrack = () => {};
     const cut = forward(route.upstream, req, res, headers, {
       responseHeaders: (h) => downstreamHeaders(h, route.rules),
-      done: (_status, error) => {
+      requestChunk: capture && ((chunk) => capture.push(chunk)),
+      done: (status, error, bytes) => {
         untrack();
-        deps.onUpstreamDone(route, Number(process.hrtime.bigint() - started) / 1e9, Boolean(error));
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        deps.onUpstreamDone(route, seconds, Boolean(error));
+        const { grant } = admitted;
+        // 0 (as in HAR): the client left, or the exchange was cut, before the app answered.
+        const answered = error && !res.headersSent && res.destroyed ? 0 : status;
+        const out = bytesOut(bytes, res);
+        deps.trail.http(route, req, grant, startedAt, seconds, answered, bytes.in, out, capture);
         if (error && !res.headersSent && !res.destroyed) sendUpstreamDown(req, res, route.label);
         else if (error) res.destroy();
       },

@@ -4,10 +4,13 @@
  * when the grant ends.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { FrameCounter } from '../../recorder/trail/index.js';
 import type { AppGateway } from './app-gateway.js';
 import type { AppRoute } from './app-routes.js';
 import type { LiveConnections } from './live-connections.js';
+import type { TrailTap, WebSocketCounts } from './trail-tap.js';
 import { downstreamHeaders } from './upstream-headers.js';
 import type { WebSocketProxy } from './websocket-proxy.js';
 
@@ -38,10 +41,23 @@ function headerObject(flat: string[]): Record<string, string> {
   return out;
 }
 
+/**
+ * Counts messages both ways by reading frame headers as the tunnel's bytes go by (FrameCounter):
+ * extra 'data' listeners beside http-proxy's pipes, so no stream is added to the path. Attached
+ * in the same turn as the pipes, before either socket flows, so no frame is missed.
+ */
+function countFrames(client: Duplex, upstream: Socket): WebSocketCounts {
+  const counts = { clientToApp: new FrameCounter(), appToClient: new FrameCounter() };
+  client.on('data', (chunk: Buffer) => counts.clientToApp.push(chunk));
+  upstream.on('data', (chunk: Buffer) => counts.appToClient.push(chunk));
+  return counts;
+}
+
 export function createAppUpgrade(
   gateway: AppGateway,
   wsProxy: WebSocketProxy,
   live: LiveConnections,
+  trail: { tap: TrailTap; now: () => number },
 ) {
   return async function handleUpgrade(
     route: AppRoute,
@@ -65,6 +81,11 @@ export function createAppUpgrade(
       const code = admitted.decision === 'unavailable' ? 'store_unavailable' : admitted.decision;
       return refuseUpgrade(socket, admitted.status, code, admitted.message);
     }
+    // Taken before the tunnel rewrites req.headers for the upstream.
+    const endTrail = trail.tap.websocket(route, req, admitted.grant, trail.now());
+    const started = process.hrtime.bigint();
+    let status = 0;
+    let counts: WebSocketCounts | undefined;
     const headers = headerObject(await gateway.headersFor(route, req, admitted));
     headers.connection = 'Upgrade';
     headers.upgrade = 'websocket';
@@ -79,7 +100,16 @@ export function createAppUpgrade(
         if (h['sec-websocket-accept'] !== undefined)
           Object.assign(h, { connection: 'Upgrade', upgrade: 'websocket' });
       },
-      onClose: () => untrack(),
+      onUpstreamAnswer: (answer, upstream) => {
+        status = answer;
+        if (upstream) counts = countFrames(socket, upstream);
+      },
+      onClose: (error) => {
+        untrack();
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        // 0 (as in HAR): the client left before the app answered.
+        endTrail(seconds, status || (error ? 502 : 0), counts);
+      },
     });
     untrack = live.track(admitted.grant.id, () => tunnel.close('access ended'));
   };

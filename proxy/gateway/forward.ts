@@ -5,6 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
+import {
+  countedBody,
+  countResponse,
+  newExchangeBytes,
+  type ExchangeBytes,
+} from './exchange-bytes.js';
 
 export interface Upstream {
   origin: string;
@@ -33,24 +39,23 @@ const hasBody = (req: IncomingMessage) =>
   req.headers['transfer-encoding'] !== undefined ||
   (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
-/**
- * The request body handed to undici as an async iterable, not as the stream itself. For a stream
- * body undici 7 adds its own 'error' listener and, when an exchange whose response is already
- * streaming gets cut (grant ended, upstream died), reports the failure twice; the second report
- * leaves its response handler calling a null callback from a 'close' listener: an uncaught
- * exception that takes the whole proxy down.
+/*
+ * The request body is handed to undici as an async iterable (exchange-bytes.ts countedBody), not
+ * as the stream itself. For a stream body undici 7 adds its own 'error' listener and, when an
+ * exchange whose response is already streaming gets cut (grant ended, upstream died), reports the
+ * failure twice; the second report leaves its response handler calling a null callback from a
+ * 'close' listener: an uncaught exception that takes the whole proxy down.
  */
-async function* bodyOf(req: IncomingMessage): AsyncGenerator<Buffer> {
-  for await (const chunk of req) yield chunk as Buffer;
-}
 
 export interface ForwardCallbacks {
   /** Filters response headers before they reach the client. */
   responseHeaders(
     headers: Record<string, string | string[] | undefined>,
   ): Record<string, string | string[]>;
+  /** Sees each request body chunk on its way upstream (the trail's optional body capture). */
+  requestChunk?: (chunk: Buffer) => void;
   /** Called once the exchange is over; `error` is set when the upstream failed. */
-  done(statusCode: number, error?: Error): void;
+  done(statusCode: number, error: Error | undefined, bytes: ExchangeBytes): void;
 }
 
 /**
@@ -72,6 +77,7 @@ export function forward(
   };
   res.once('close', onClose);
   let status = 0;
+  const bytes = newExchangeBytes();
   upstream.pool
     .stream(
       {
@@ -79,21 +85,24 @@ export function forward(
         method: req.method as 'GET',
         headers,
         // undici documents AsyncIterable bodies; its type declarations lag behind.
-        body: hasBody(req) ? (bodyOf(req) as unknown as Readable) : null,
+        body: hasBody(req)
+          ? (countedBody(req, bytes, callbacks.requestChunk) as unknown as Readable)
+          : null,
         signal: abort.signal,
         opaque: res,
       },
       ({ statusCode, headers: responseHeaders, opaque }) => {
         status = statusCode;
+        countResponse(req, opaque, statusCode, responseHeaders, bytes);
         opaque.writeHead(statusCode, callbacks.responseHeaders(responseHeaders));
         return opaque;
       },
     )
     .then(
-      () => callbacks.done(status),
+      () => callbacks.done(status, undefined, bytes),
       (error: Error) => {
         res.off('close', onClose);
-        callbacks.done(status || 502, error);
+        callbacks.done(status || 502, error, bytes);
       },
     );
   return () => {

@@ -90,6 +90,18 @@ export function sendNoGrant(
   );
 }
 
+/**
+ * The extension's entry to an app (`/.jitgate/open`): no access needed, no state, and always to
+ * the app's home page, so a link from another site cannot aim the app's own navigation anywhere.
+ * The navigation the refresh starts is the app's own, so the session credential rides along.
+ */
+export function sendOpenPage(res: ServerResponse, resource: ResourceLabel) {
+  const head = html`<meta http-equiv="refresh" content="0;url=/" />`;
+  const body = html`<h1>Opening ${resource.name}…</h1>
+    <p><a href="/">Continue to ${resource.name}</a></p>`;
+  send(res, 200, 'open', 'text/html; charset=utf-8', page(`Opening ${resource.name}`, body, head));
+}
+
 export function sendUpstreamDown(
   req: IncomingMessage,
   res: ServerResponse,

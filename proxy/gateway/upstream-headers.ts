@@ -21,6 +21,8 @@ const BUILT_IN_IDENTITY_HEADERS = [
   'x-webauth-user',
   'x-user',
   'x-email',
+  // The extension's per-grant session credential (grant-credentials.ts) is for jitgate only.
+  'x-jitgate-grant-credential',
 ];
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) plus ones the upstream client manages itself. */

@@ -15,6 +15,8 @@ export interface TunnelOptions {
   headers: Record<string, string>;
   /** Filters the upstream's answer headers (101 or refusal) before the client sees them. */
   filterResponseHeaders(headers: Record<string, string | string[] | undefined>): void;
+  /** The upstream answered: 101 with its socket (the tunnel opens), or a refusal's status. */
+  onUpstreamAnswer?(status: number, upstream?: Socket): void;
   /** Called once when the tunnel (or the attempt) is over. */
   onClose(error?: Error): void;
 }
@@ -42,10 +44,15 @@ export function createWebSocketProxy() {
       proxyReq.destroy(new Error('upstream connect timeout')),
     );
     // Registered before http-proxy's own listeners run, so headers are filtered first.
-    proxyReq.on('response', (res) => options?.filterResponseHeaders(res.headers));
+    proxyReq.on('response', (res) => {
+      options?.filterResponseHeaders(res.headers);
+      options?.onUpstreamAnswer?.(res.statusCode ?? 0);
+    });
     proxyReq.on('upgrade', (res, upstream) => {
       proxyReq.setTimeout(0);
       options?.filterResponseHeaders(res.headers);
+      // Before http-proxy pipes the sockets: listeners added now see every byte (see app-upgrade).
+      options?.onUpstreamAnswer?.(res.statusCode ?? 101, upstream);
       pending.get(req)?.(upstream);
     });
   });

@@ -13,6 +13,7 @@ import type { Logger } from '../shared/logger.js';
 import type { UserRecord, UserRepository } from '../store/types.js';
 import type { AppHandoff } from './app-handoff.js';
 import { userFromClaims } from './claims.js';
+import type { AfterLogin } from './mfa/login-gate.js';
 import type { OidcRelyingParty } from './oidc-client.js';
 import { checkRedirect, safeRedirect, type RedirectPolicy } from './redirect.js';
 import '../server/request-id.js';
@@ -38,6 +39,8 @@ export interface LoginRoutesDeps {
   now: () => number;
   log: Logger;
   onLogin?(user: UserRecord): void;
+  /** MFA's say after OIDC (mfa/login-gate.ts); without it the person is signed in at once. */
+  afterLogin?: AfterLogin;
 }
 
 const promisify = (fn: (cb: (err?: unknown) => void) => void) =>
@@ -123,12 +126,13 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     const provider = deps.providers.get(tx.idp);
     if (!provider) throw badRequest('unknown_idp', 'unknown identity provider');
     let user: UserRecord;
+    let claims: Record<string, unknown>;
     try {
       if (queryString(req, 'error')) {
         throw new JitgateError(401, 'login_failed', `the identity provider refused the login`);
       }
       const callback = new URL(req.originalUrl, deps.portalOrigin);
-      const claims = await provider.rp.finish(callback, tx.checks);
+      claims = await provider.rp.finish(callback, tx.checks);
       user = userFromClaims(provider.config, claims, deps.now());
     } catch (error) {
       return refused(req, tx.idp, error);
@@ -143,11 +147,15 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     });
     // A new session id at login: a session id planted before login is worth nothing after it.
     await promisify((cb) => req.session.regenerate(cb));
-    req.session.user = sessionUserOf(user, deps.now());
+    const sessionUser = sessionUserOf(user, deps.now());
+    let next = tx.returnTo;
+    if (deps.afterLogin)
+      next = await deps.afterLogin(req, sessionUser, claims, provider.config, tx.returnTo);
+    else req.session.user = sessionUser;
     await promisify((cb) => req.session.save(cb));
     deps.log.info('login', { user: user.id, idp: user.idp, requestId: req.id });
     deps.onLogin?.(user);
-    res.redirect(302, tx.returnTo);
+    res.redirect(302, next);
   });
 
   router.get('/auth/logout', (_req, res) => {

@@ -34,7 +34,9 @@ export async function accessCell(
       const { grant } = access;
       const open = ctx.origin
         ? html`<a class="button" href="${ctx.origin}/" target="_blank" rel="noopener">Open</a>`
-        : html``;
+        : resource.kind === 'ssh'
+          ? html`<a class="button" href="/terminal/${resource.id}">Open terminal</a>`
+          : html``;
       return html`<span class="state-active">active</span> until ${timeCell(grant.endsAt)} ·
         ${countdown(grant.endsAt, ctx.now)} left
         <div>

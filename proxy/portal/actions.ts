@@ -4,6 +4,7 @@
  * the form was on, so a reload never sends the form twice.
  */
 import express, { type Request, type Response } from 'express';
+import { StepUpRequired } from '../access/step-up.js';
 import type { RequestInput } from '../access/types.js';
 import { subjectOf, type SessionUser } from '../identity/session-user.js';
 import { parseDuration } from '../shared/duration.js';
@@ -13,6 +14,7 @@ import { isAdmin, resourceName, seesApprovals, type PortalDeps } from './deps.js
 import { formatDuration, timeText } from './format.js';
 import { people } from './people.js';
 import { setFlash } from './session.js';
+import { resumeAfterStepUp } from './step-up-resume.js';
 
 type Fields = Record<string, unknown>;
 
@@ -64,6 +66,8 @@ function action(deps: PortalDeps, fallback: string, run: Run) {
     try {
       setFlash(req, { kind: 'ok', text: await run(req, user) });
     } catch (error) {
+      // Policy wants a second factor first: step up, then this same form goes out again.
+      if (error instanceof StepUpRequired) return resumeAfterStepUp(req, res, user, deps.now());
       if (!(error instanceof JitgateError) || error.status >= 500) throw error;
       const { reasons } = error as JitgateError & { reasons?: unknown };
       // Several reasons read better as a list than joined into one sentence.
@@ -95,7 +99,11 @@ export function actionRoutes(deps: PortalDeps): express.Router {
       ticket: optional(req, 'ticket'),
       startAt: startOf(req),
     };
-    const { decision, grant } = await deps.requests.create(subjectOf(user), input);
+    const { decision, grant } = await deps.requests.create(
+      subjectOf(user),
+      input,
+      deps.assurance(req),
+    );
     const what = `${resourceName(deps, resourceId)} for ${formatDuration(input.durationMs)}`;
     if (grant)
       return `Access to ${what} granted until ${timeText(grant.endsAt)}: ${decision.reasons.join('; ')}`;
@@ -109,10 +117,12 @@ export function actionRoutes(deps: PortalDeps): express.Router {
 
   post('/requests/:id/approve', '/approvals', async (req, user) => {
     const duration = field(req, 'duration');
-    const { request, grant } = await deps.requests.approve(subjectOf(user), String(req.params.id), {
-      durationMs: duration ? durationOf(duration) : null,
-      comment: optional(req, 'comment'),
-    });
+    const { request, grant } = await deps.requests.approve(
+      subjectOf(user),
+      String(req.params.id),
+      { durationMs: duration ? durationOf(duration) : null, comment: optional(req, 'comment') },
+      deps.assurance(req),
+    );
     const who = await people(deps).name(request.userId);
     const what = resourceName(deps, request.resourceId);
     if (!grant) {
@@ -125,7 +135,12 @@ export function actionRoutes(deps: PortalDeps): express.Router {
   post('/requests/:id/deny', '/approvals', async (req, user) => {
     const comment = optional(req, 'comment');
     if (!comment) throw badRequest('comment_required', 'say why you deny: the requester sees it');
-    const request = await deps.requests.deny(subjectOf(user), String(req.params.id), comment);
+    const request = await deps.requests.deny(
+      subjectOf(user),
+      String(req.params.id),
+      comment,
+      deps.assurance(req),
+    );
     const who = await people(deps).name(request.userId);
     return `Denied ${who}'s request for ${resourceName(deps, request.resourceId)}.`;
   });

@@ -2,14 +2,21 @@
  * What the portal pages need from the rest of jitgate, and who may see what. The composition
  * root (server/start.ts) builds one PortalDeps; the pages never construct domain services.
  */
+import type { Request } from 'express';
 import type { GrantEnding } from '../access/grant-ending.js';
 import type { GrantService } from '../access/grant-service.js';
 import type { RequestQueries } from '../access/request-queries.js';
 import type { RequestService } from '../access/request-service.js';
+import type { Assurance } from '../access/step-up.js';
 import type { PolicyConfig, ResourceConfig } from '../config/schema.js';
+import type { FactorKind } from '../identity/mfa/factor-kinds.js';
+import type { MfaService } from '../identity/mfa/mfa-service.js';
+import type { StepUps } from '../identity/mfa/step-up.js';
 import type { SessionUser } from '../identity/session-user.js';
 import type { RequestRepository } from '../access/request-record.js';
 import type { GrantRepository, UserRepository } from '../store/types.js';
+import type { TrailRepository } from '../trail/trail-repository.js';
+import type { AuditLog } from '../audit/audit-log.js';
 
 export interface PortalDeps {
   /** Create, approve, deny, cancel requests (policy decides inside). */
@@ -22,10 +29,14 @@ export interface PortalDeps {
   grants: Pick<GrantService, 'listForUser'>;
   /** Read-only lookups the pages need beyond the services: names, live grants, decisions. */
   store: {
-    users: Pick<UserRepository, 'get'>;
-    grants: Pick<GrantRepository, 'listLive'>;
-    requests: Pick<RequestRepository, 'list'>;
+    users: Pick<UserRepository, 'get' | 'findByName'>;
+    grants: Pick<GrantRepository, 'listLive' | 'get'>;
+    requests: Pick<RequestRepository, 'list' | 'findByGrant'>;
+    /** The web session trail (auditors' pages). */
+    trail: TrailRepository;
   };
+  /** Where the trail's exports are audited (trail.exported). */
+  audit: Pick<AuditLog, 'record'>;
   resources: readonly ResourceConfig[];
   policies: readonly PolicyConfig[];
   /** Config `admins.groups`: may revoke any grant. */
@@ -34,6 +45,10 @@ export interface PortalDeps {
   auditorGroups: readonly string[];
   /** The browser origin of a web resource (http://payroll.localhost:8080), if it has one. */
   appOrigin(resource: ResourceConfig): string | undefined;
+  /** Whether this session has a fresh MFA step-up (identity/mfa/step-up.ts). */
+  assurance(req: Request): Assurance;
+  /** The Security page: my factors, the kinds I can add, my step-up's freshness. */
+  mfa: { service: MfaService; stepUps: StepUps; kinds: readonly FactorKind[] };
   now: () => number;
 }
 

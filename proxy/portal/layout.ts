@@ -48,7 +48,7 @@ export async function viewerOf(deps: PortalDeps, req: Request, user: SessionUser
   return viewer;
 }
 
-type Section = '/' | '/approvals' | '/history' | '';
+type Section = '/' | '/approvals' | '/history' | '/mfa' | '/sessions' | '';
 
 function nav(viewer: Viewer, current: Section): SafeHtml {
   const link = (href: Section, label: string | SafeHtml) =>
@@ -60,7 +60,9 @@ function nav(viewer: Viewer, current: Section): SafeHtml {
   return html`<nav class="portal" aria-label="jitgate">
     ${link('/', 'My access')}
     ${viewer.waiting === undefined ? html`` : link('/approvals', html`Approvals${badge}`)}
-    ${link('/history', 'History')} ${viewer.auditor ? html`<a href="/audit">Audit</a>` : html``}
+    ${link('/history', 'History')}
+    ${viewer.auditor ? html`<a href="/audit">Audit</a> <a href="/trail">Trails</a>` : html``}
+    ${viewer.auditor ? link('/sessions', 'Sessions') : html``} ${link('/mfa', 'Security')}
     <span class="me muted">${viewer.user.username}</span>
     <a href="/auth/logout">Sign out</a>
   </nav>`;
@@ -89,12 +91,17 @@ export function sendPortalPage(
   current: Section,
   title: string,
   body: SafeHtml,
+  /**
+   * Pages with their own scripts and styles (terminal, playback) bring them and their CSP, and
+   * go without the live-update script, whose refresh would replace the page under them.
+   */
+  extra: { head?: SafeHtml; csp?: string } = {},
 ): void {
   // STYLE is a constant of this file, so it is trusted as is.
-  const head = html`${new SafeHtml(`<style>${STYLE}</style>`)}
-    <script src="${scriptUrl()}" defer></script>`;
+  const live = extra.head ? html`` : html`<script src="${scriptUrl()}" defer></script>`;
+  const head = html`${new SafeHtml(`<style>${STYLE}</style>`)} ${live}${extra.head ?? html``}`;
   res
-    .setHeader('content-security-policy', PORTAL_CSP)
+    .setHeader('content-security-policy', extra.csp ?? PORTAL_CSP)
     .setHeader('cache-control', 'no-store')
     .type('html')
     .send(page(title, html`${nav(viewer, current)}${flashBox(viewer.flash)}${body}`, head));

@@ -10,6 +10,9 @@ import { assetRoutes } from './assets.js';
 import type { PortalDeps } from './deps.js';
 import { historyRoutes } from './history-page.js';
 import { myAccessRoutes } from './my-access-page.js';
+import { trailPageRoutes } from './trail-pages.js';
+import { securityRoutes } from './security-page.js';
+import { resumeRoutes } from './step-up-resume.js';
 
 export type { PortalDeps } from './deps.js';
 export { PORTAL_CSP } from './layout.js';
@@ -21,5 +24,7 @@ export function portalRoutes(deps: PortalDeps): express.Router {
     .use(myAccessRoutes(deps))
     .use(approvalsRoutes(deps))
     .use(historyRoutes(deps))
+    .use(trailPageRoutes(deps))
+    .use(securityRoutes(deps), resumeRoutes(deps))
     .use(actionRoutes(deps));
 }

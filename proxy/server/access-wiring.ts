@@ -15,12 +15,15 @@ import type { Config } from '../config/schema.js';
 import type { LiveConnections } from '../gateway/live-connections.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
+import { wireCredentials, type CredentialWiring } from './credential-wiring.js';
 import { wireWebhooks } from './webhook-wiring.js';
 
 export interface AccessWiringDeps {
   config: Config;
   /** Where the config came from (a file path, "demo"), for the config.loaded event. */
   configSource: string;
+  /** The portal's origin: the issuer of the credentials jitgate signs. */
+  portalOrigin: string;
   store: Store;
   book: GrantBook;
   live: LiveConnections;
@@ -36,7 +39,9 @@ export interface AccessWiring {
   grantEnding: GrantEnding;
   queries: RequestQueries;
   tokens: TokenService;
-  stop(): void;
+  /** Machine callers, minted credentials, their reaper (credential-wiring.ts). */
+  minted: CredentialWiring;
+  stop(): Promise<void>;
 }
 
 /** Grant expiry must cut connections within a second; the sweep is cheap (an index in memory). */
@@ -96,6 +101,17 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
       // Access has ended either way; a lost record is an operator's problem, said loudly.
       .catch((error: unknown) => log.error('grant expiry not audited', { grant: grant.id, error }));
   });
+  const minted = await wireCredentials({
+    config,
+    store,
+    audit,
+    events,
+    book,
+    tokens,
+    issuer: deps.portalOrigin,
+    log,
+    now,
+  });
   // Live grants (and pending requests, read on demand) survive a restart: they are in the store.
   await grants.load();
   const expireRequests = () =>
@@ -118,9 +134,11 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     grantEnding,
     queries,
     tokens,
-    stop: () => {
+    minted,
+    stop: async () => {
       timers.forEach(clearInterval);
       void webhooks.stop();
+      await minted.stop();
     },
   };
 }

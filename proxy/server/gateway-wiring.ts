@@ -11,25 +11,32 @@ import { appOrigin, buildRoutes, hostnameOf } from '../gateway/app-routes.js';
 import { AppSessionReader } from '../gateway/app-session.js';
 import { createAppUpgrade, refuseUpgrade } from '../gateway/app-upgrade.js';
 import { createAssertionSigner } from '../gateway/assertion.js';
+import type { GrantCredentials } from '../gateway/grant-credentials.js';
 import type { LiveConnections } from '../gateway/live-connections.js';
+import { createTrailTap } from '../gateway/trail-tap.js';
 import { createWebSocketProxy } from '../gateway/websocket-proxy.js';
 import { signAppCookie } from '../identity/app-cookie.js';
 import { AppHandoff } from '../identity/app-handoff.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
+import type { TrailService } from '../trail/trail-service.js';
 import type { Dispatch } from './http-server.js';
 import { createGatewayMetrics } from './metrics.js';
 
 export interface GatewayWiringDeps {
   config: Config;
   portalOrigin: string;
+  /** The extension's session credentials, accepted beside the app cookie. */
+  grantCredentials: GrantCredentials;
   store: Store;
   secret: string;
   secure: boolean;
   sessions: SessionCache;
   book: GrantBook;
   live: LiveConnections;
+  /** Where the gateway queues trail rows. */
+  trail: Pick<TrailService, 'push' | 'stats'>;
   log: Logger;
   now: () => number;
 }
@@ -48,7 +55,9 @@ export async function wireGateway(deps: GatewayWiringDeps) {
     live: deps.live,
     sessions: deps.sessions,
     book: deps.book,
+    trail: deps.trail,
   });
+  const trailTap = createTrailTap(deps.trail.push);
   const appCookieName = `${config.session.cookieName}_app`;
   const gateway = createAppGateway({
     portalOrigin,
@@ -61,16 +70,18 @@ export async function wireGateway(deps: GatewayWiringDeps) {
     sessions: deps.sessions,
     handoff,
     grants: deps.book,
+    credentials: deps.grantCredentials,
     signer,
     live: deps.live,
     assertionHeader: config.gateway.assertionHeader,
+    trail: trailTap,
     now: deps.now,
     log,
     onDecision: metrics.decision,
     onUpstreamDone: metrics.upstream,
   });
   const wsProxy = createWebSocketProxy();
-  const upgrade = createAppUpgrade(gateway, wsProxy, deps.live);
+  const upgrade = createAppUpgrade(gateway, wsProxy, deps.live, { tap: trailTap, now: deps.now });
 
   /** App hosts take the gateway's fast path; anything else goes to `app` (Express). */
   const dispatch = (app: (req: IncomingMessage, res: ServerResponse) => unknown): Dispatch => ({

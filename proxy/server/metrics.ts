@@ -10,6 +10,7 @@ export function createGatewayMetrics(sources: {
   live: LiveConnections;
   sessions: SessionCache;
   book: GrantBook;
+  trail: { stats(): { queued: number; dropped: number; written: number } };
 }) {
   const metrics = new Metrics();
   const requests = metrics.counter(
@@ -38,6 +39,22 @@ export function createGatewayMetrics(sources: {
     'jitgate_cached_sessions',
     'Sessions in the gateway cache.',
     () => sources.sessions.size,
+  );
+  const trail = sources.trail;
+  metrics.gauge(
+    'jitgate_trail_queued',
+    'Trail rows waiting to be written.',
+    () => trail.stats().queued,
+  );
+  metrics.counterFrom(
+    'jitgate_trail_dropped_total',
+    'Trail rows dropped because the bounded queue was full.',
+    () => trail.stats().dropped,
+  );
+  metrics.counterFrom(
+    'jitgate_trail_written_total',
+    'Trail rows written to the store.',
+    () => trail.stats().written,
   );
   return {
     decision: (route: AppRoute, decision: Decision) =>

@@ -25,10 +25,15 @@ import { sessionUserFromJson } from '../identity/session-user.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
+import type { CastFiles } from '../../recorder/asciicast/index.js';
+import { createTrailService, type TrailService } from '../trail/trail-service.js';
 import { wireAccess } from './access-wiring.js';
 import { createExpressApp, createSessionMiddleware } from './express-app.js';
+import { wireExtension } from './extension-wiring.js';
 import { wireGateway } from './gateway-wiring.js';
 import { createHttpServer, listen, type HttpServer } from './http-server.js';
+import { wireMfa } from './mfa-wiring.js';
+import { wireTerminals, type TerminalWiring } from './terminal-wiring.js';
 import { publicRoutes } from './public-routes.js';
 import { webRoutes } from './web-routes.js';
 
@@ -42,6 +47,8 @@ export interface StartOptions {
   mounts?: [string, RequestHandler][];
   /** Where the config came from (a file path, "demo"); recorded in the config.loaded event. */
   configSource?: string;
+  /** Where terminal recordings are written (tests hand in files that fail on cue). */
+  recordingFiles?: CastFiles;
 }
 
 export interface RunningJitgate {
@@ -53,6 +60,10 @@ export interface RunningJitgate {
   grantEnding: GrantEnding;
   events: AccessEvents;
   audit: AuditLog;
+  /** The web session trail: write what is queued now; run retention now. */
+  trail: Pick<TrailService, 'flush' | 'retention'>;
+  /** The SSH user CA, recordings and terminal sessions. */
+  terminals: Pick<TerminalWiring, 'ca' | 'storage' | 'service'>;
   close(): Promise<void>;
 }
 
@@ -83,12 +94,14 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   const access = await wireAccess({
     config,
     configSource: options.configSource ?? 'inline',
+    portalOrigin,
     store,
     book,
     live,
     log,
     now,
   });
+  const mfa = wireMfa({ config, stateDir, store, audit: access.audit, log, now, portalOrigin });
   const lifetime = {
     maxAgeMs: config.session.maxAge,
     idleTimeoutMs: config.session.idleTimeout,
@@ -103,15 +116,33 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   const secure =
     config.session.secureCookie === 'always' ||
     (config.session.secureCookie === 'auto' && portalOrigin.startsWith('https:'));
+  const trail = createTrailService({
+    store,
+    audit: access.audit,
+    resources: config.resources,
+    now,
+    log,
+  });
+  const extension = wireExtension({
+    config,
+    secret,
+    book,
+    store,
+    tokens: access.tokens,
+    audit: access.audit,
+    now,
+  });
   const gateway = await wireGateway({
     config,
     portalOrigin,
+    grantCredentials: extension.grantCredentials,
     store,
     secret,
     secure,
     sessions,
     book,
     live,
+    trail,
     log,
     now,
   });
@@ -134,27 +165,45 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     sessions.invalidate(sid);
     streams.endCredential(sessionCredential(sid));
   });
+  const sessionMiddleware = createSessionMiddleware({
+    cookieName: config.session.cookieName,
+    secrets: [secret],
+    store: sessionStore,
+    secure,
+    sameSite: config.session.sameSite,
+    trustProxy: config.server.trustProxy,
+  });
+  const terminals = await wireTerminals({
+    config,
+    stateDir,
+    portalOrigin,
+    store,
+    book,
+    audit: access.audit,
+    tokens: access.tokens,
+    session: sessionMiddleware,
+    stepUps: mfa.stepUps,
+    log,
+    now,
+    recordingFiles: options.recordingFiles,
+  });
   const app = createExpressApp({
     log,
     trustProxy: config.server.trustProxy,
-    session: createSessionMiddleware({
-      cookieName: config.session.cookieName,
-      secrets: [secret],
-      store: sessionStore,
-      secure,
-      sameSite: config.session.sameSite,
-      trustProxy: config.server.trustProxy,
-    }),
+    session: sessionMiddleware,
     publicRoutes: publicRoutes({ store, metrics: gateway.metrics, signer: gateway.signer }),
     sessionRoutes: webRoutes({
       config,
       portalOrigin,
       store,
       access,
+      mfa,
+      terminals,
       streams,
       providers,
       appOrigins: gateway.appOrigins,
       handoff: gateway.handoff,
+      extension,
       isAdminToken,
       appOrigin: gateway.appOrigin,
       // Streams ask the store, not the session cache: asking must not keep an idle session alive.
@@ -168,7 +217,8 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     mounts: options.mounts ?? [],
   });
 
-  httpServer.setDispatch(gateway.dispatch(app));
+  httpServer.setDispatch(terminals.dispatch(gateway.dispatch(app)));
+  trail.start();
   log.info('jitgate ready', {
     url: portalOrigin,
     resources: config.resources.length,
@@ -184,8 +234,12 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     grantEnding: access.grantEnding,
     events: access.events,
     audit: access.audit,
+    trail,
+    terminals,
     async close() {
-      access.stop();
+      // First: open sessions say goodbye and their recordings are sealed.
+      await terminals.close();
+      await access.stop();
       clearInterval(purger);
       streams.close();
       await new Promise<void>((done) => {
@@ -193,6 +247,8 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
         httpServer.server.closeAllConnections();
       });
       await gateway.close();
+      // After the gateway: exchanges cut by the shutdown have queued their rows by now.
+      await trail.close();
       await store.close();
     },
   };

@@ -5,6 +5,7 @@
  */
 import express from 'express';
 import { auditApiRoutes } from '../api/audit-routes.js';
+import { trailApiRoutes } from '../api/trail-routes.js';
 import { authenticate, csrfGuard } from '../api/authenticate.js';
 import type { EventStreams } from '../api/event-stream.js';
 import { apiRoutes } from '../api/routes.js';
@@ -13,20 +14,27 @@ import type { AppHandoff } from '../identity/app-handoff.js';
 import { loginRoutes, type LoginProvider } from '../identity/login-routes.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { auditPageRoutes } from '../portal/audit-page.js';
-import { portalRoutes } from '../portal/pages.js';
+import { portalRoutes, type PortalDeps } from '../portal/pages.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
+import { resourceOrigin } from '../trail/export.js';
 import type { AccessWiring } from './access-wiring.js';
+import type { ExtensionWiring } from './extension-wiring.js';
+import type { MfaWiring } from './mfa-wiring.js';
+import type { TerminalWiring } from './terminal-wiring.js';
 
 export interface WebRoutesDeps {
   config: Config;
   portalOrigin: string;
   store: Store;
   access: AccessWiring;
+  mfa: MfaWiring;
+  terminals: Pick<TerminalWiring, 'apiRoutes' | 'pages' | 'publicRoutes'>;
   streams: EventStreams;
   providers: Map<string, LoginProvider>;
   appOrigins: ReadonlySet<string>;
   handoff: AppHandoff;
+  extension: ExtensionWiring;
   isAdminToken: (token: string) => boolean;
   appOrigin: (resource: ResourceConfig) => string | undefined;
   /** The user of a live portal session, read without extending it (for open streams). */
@@ -39,6 +47,13 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
   const { config, store, access, now } = deps;
   const auditorGroups = config.auditors.groups;
   const adminGroups = config.admins.groups;
+  const { mfa } = deps;
+  const assurance = (req: express.Request) => mfa.stepUps.assuranceOf(req);
+  const redirects = {
+    portalOrigin: deps.portalOrigin,
+    isAppOrigin: (origin: string) => deps.appOrigins.has(origin),
+  };
+  const originOf = resourceOrigin(config.resources, deps.appOrigin);
   const api = apiRoutes({
     requests: access.requests,
     queries: access.queries,
@@ -53,44 +68,62 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     isAdminToken: deps.isAdminToken,
     appOrigin: deps.appOrigin,
     endCredential: (credential) => deps.streams.endCredential(credential),
+    assurance,
     now,
+  });
+  const portal: PortalDeps = {
+    requests: access.requests,
+    grantEnding: access.grantEnding,
+    queries: access.queries,
+    grants: access.grants,
+    store,
+    audit: access.audit,
+    resources: config.resources,
+    policies: config.policies,
+    adminGroups,
+    auditorGroups,
+    appOrigin: deps.appOrigin,
+    assurance,
+    mfa: { service: mfa.service, stepUps: mfa.stepUps, kinds: mfa.kinds },
+    now,
+  };
+  const extension = deps.extension.routes({
+    appOrigin: deps.appOrigin,
+    endCredential: (credential) => deps.streams.endCredential(credential),
   });
   return [
     loginRoutes({
       providers: deps.providers,
       portalOrigin: deps.portalOrigin,
-      redirects: {
-        portalOrigin: deps.portalOrigin,
-        isAppOrigin: (origin) => deps.appOrigins.has(origin),
-      },
+      redirects,
       users: store.users,
       audit: access.audit,
       handoff: deps.handoff,
       now,
       log: deps.log,
+      afterLogin: mfa.afterLogin,
     }),
-    express
-      .Router()
-      .use(
-        '/api/v1',
-        authenticate({ tokens: access.tokens, sessionUser: deps.sessionUser }),
-        csrfGuard(deps.portalOrigin),
-        auditApiRoutes({ audit: access.audit, auditorGroups }),
-        api,
-      ),
+    mfa.routes(redirects),
+    express.Router().use(
+      '/api/v1',
+      authenticate({
+        tokens: access.tokens,
+        sessionUser: deps.sessionUser,
+        machines: access.minted.machines,
+      }),
+      csrfGuard(deps.portalOrigin),
+      auditApiRoutes({ audit: access.audit, auditorGroups }),
+      trailApiRoutes({ store, audit: access.audit, auditorGroups, originOf, now }),
+      access.minted.apiRoutes,
+      deps.terminals.apiRoutes,
+      extension.api,
+      api,
+    ),
+    access.minted.cliRoutes,
+    extension.portal,
     auditPageRoutes({ audit: access.audit, auditorGroups }),
-    portalRoutes({
-      requests: access.requests,
-      grantEnding: access.grantEnding,
-      queries: access.queries,
-      grants: access.grants,
-      store,
-      resources: config.resources,
-      policies: config.policies,
-      adminGroups,
-      auditorGroups,
-      appOrigin: deps.appOrigin,
-      now,
-    }),
+    portalRoutes(portal),
+    deps.terminals.publicRoutes,
+    ...deps.terminals.pages(portal),
   ];
 }

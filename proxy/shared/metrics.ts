@@ -27,6 +27,7 @@ export class Metrics {
   private readonly counters = new Map<string, Map<string, number>>();
   private readonly histograms = new Map<string, Map<string, Histogram>>();
   private readonly gauges = new Map<string, () => number>();
+  private readonly counterReaders = new Map<string, () => number>();
 
   counter(name: string, text: string): (labels?: Labels, by?: number) => void {
     this.help.set(name, { type: 'counter', text });
@@ -56,6 +57,12 @@ export class Metrics {
     };
   }
 
+  /** A counter kept elsewhere (e.g. by a queue), read when the metrics are rendered. */
+  counterFrom(name: string, text: string, read: () => number): void {
+    this.help.set(name, { type: 'counter', text });
+    this.counterReaders.set(name, read);
+  }
+
   gauge(name: string, text: string, read: () => number): void {
     this.help.set(name, { type: 'gauge', text });
     this.gauges.set(name, read);
@@ -65,6 +72,8 @@ export class Metrics {
     const lines: string[] = [];
     for (const [name, { type, text }] of this.help) {
       lines.push(`# HELP ${name} ${text}`, `# TYPE ${name} ${type}`);
+      const read = this.counterReaders.get(name);
+      if (read) lines.push(`${name} ${read()}`);
       if (type === 'counter')
         for (const [k, v] of this.counters.get(name) ?? []) lines.push(`${name}${k} ${v}`);
       if (type === 'gauge') lines.push(`${name} ${this.gauges.get(name)?.() ?? 0}`);

@@ -2,6 +2,10 @@ import type { DeliveryRepository } from '../notify/delivery-record.js';
 import type { RequestRepository } from '../access/request-record.js';
 import type { TokenRepository } from '../api/token-record.js';
 import type { AuditRepository } from '../audit/types.js';
+import type { CredentialRoleRepository } from '../credentials/role-record.js';
+import type { MfaRepository } from '../identity/mfa/factor-record.js';
+import type { TrailRepository } from '../trail/trail-repository.js';
+import type { TerminalSessionRepository } from '../terminal/session-record.js';
 
 /**
  * The persistence contract. SQLite implements it today; a PostgreSQL backend implements the same
@@ -85,6 +89,13 @@ export interface Store {
   readonly requests: RequestRepository;
   readonly tokens: TokenRepository;
   readonly deliveries: DeliveryRepository;
+  readonly mfa: MfaRepository;
+  /** The web session trail (per-request rows under grants). */
+  readonly trail: TrailRepository;
+  /** Terminal sessions (their recordings are files under <state>/recordings). */
+  readonly terminalSessions: TerminalSessionRepository;
+  /** Database roles minted for grants (the reaper's ledger). */
+  readonly credentialRoles: CredentialRoleRepository;
   /**
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,

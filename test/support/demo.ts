@@ -3,30 +3,38 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoIdpFor } from '../../proxy/demo/demo-config.js';
-import { startDemo, type RunningDemo } from '../../proxy/demo/start-demo.js';
+import { startDemo, type DemoOptions, type RunningDemo } from '../../proxy/demo/start-demo.js';
 import { silentLogger } from '../../proxy/shared/logger.js';
 import { formAction, TestBrowser } from './http-client.js';
+import { authenticatorOf, completeMfa, type TestAuthenticator } from './mfa.js';
 
 export interface TestDemo extends RunningDemo {
   /** Logs `username` in through the demo IdP's real login form; returns the browser. */
   login(username: string, password?: string): Promise<TestBrowser>;
+  /** A demo user's authenticator app (the demo asks for MFA at login; see support/mfa.ts). */
+  authenticator(username: string): TestAuthenticator;
   stop(): Promise<void>;
 }
 
-export async function startTestDemo(): Promise<TestDemo> {
+export async function startTestDemo(
+  options: Pick<DemoOptions, 'recordingFiles'> = {},
+): Promise<TestDemo> {
   const stateDir = mkdtempSync(join(tmpdir(), 'jitgate-test-'));
-  const demo = await startDemo({ port: 0, stateDir, log: silentLogger });
+  const demo = await startDemo({ port: 0, stateDir, log: silentLogger, ...options });
   return {
     ...demo,
     async login(username, password = 'demo') {
       const browser = new TestBrowser();
       const form = await browser.navigate(`${demo.url}/auth/login?idp=${demoIdpFor(username)}`);
-      const done = await browser.postForm(formAction(form), { username, password });
+      const atMfa = await browser.postForm(formAction(form), { username, password });
+      // The first login enrolls an authenticator; later ones answer with its next code.
+      const done = await completeMfa(browser, atMfa, authenticatorOf(demo.url, username));
       if (done.status !== 200 || !done.body.includes('My access')) {
         throw new Error(`login of ${username} ended at ${done.url} with ${done.status}`);
       }
       return browser;
     },
+    authenticator: (username) => authenticatorOf(demo.url, username),
     async stop() {
       await demo.close();
       rmSync(stateDir, { recursive: true, force: true });

@@ -191,6 +191,7 @@
     iso.value = when && !Number.isNaN(when.getTime()) ? when.toISOString() : '';
   });
 
+  document.querySelector('form[data-autosubmit]')?.submit(); // /mfa/resume: sent again after MFA
   localize(document);
   tick();
   window.setInterval(tick, 1000);

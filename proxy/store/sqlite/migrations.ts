@@ -8,12 +8,26 @@ import { AUDIT } from './migrations/002-audit.js';
 import { REQUESTS } from './migrations/003-requests.js';
 import { TOKENS } from './migrations/004-tokens.js';
 import { WEBHOOKS } from './migrations/005-webhooks.js';
+import { MFA } from './migrations/006-mfa.js';
+import { TRAIL } from './migrations/007-trail.js';
+import { TERMINAL } from './migrations/008-terminal.js';
+import { CREDENTIALS } from './migrations/009-credentials.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
  * the position in this list is the schema version.
  */
-const MIGRATIONS: readonly string[] = [CORE, AUDIT, REQUESTS, TOKENS, WEBHOOKS];
+const MIGRATIONS: readonly string[] = [
+  CORE,
+  AUDIT,
+  REQUESTS,
+  TOKENS,
+  WEBHOOKS,
+  MFA,
+  TRAIL,
+  TERMINAL,
+  CREDENTIALS,
+];
 
 export function migrate(db: SqliteDatabase): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');

@@ -4,14 +4,18 @@ import { dirname } from 'node:path';
 import type { Store } from '../types.js';
 import { Mutex } from '../../shared/mutex.js';
 import { createAuditRepository } from './audit.js';
+import { createCredentialRoleRepository } from './credential-roles.js';
 import { openSqlite } from './database.js';
 import { createDeliveryRepository } from './deliveries.js';
 import { createGrantRepository } from './grants.js';
 import { migrate } from './migrations.js';
+import { createMfaRepository } from './mfa.js';
 import { createRequestRepository } from './requests.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingRepository } from './settings.js';
+import { createTerminalSessionRepository } from './terminal-sessions.js';
 import { createTokenRepository } from './tokens.js';
+import { createTrailRepository } from './trail.js';
 import { createUserRepository } from './users.js';
 
 export function openSqliteStore(path: string): Store {
@@ -28,6 +32,10 @@ export function openSqliteStore(path: string): Store {
     requests: createRequestRepository(db),
     tokens: createTokenRepository(db),
     deliveries: createDeliveryRepository(db),
+    mfa: createMfaRepository(db),
+    trail: createTrailRepository(db),
+    terminalSessions: createTerminalSessionRepository(db),
+    credentialRoles: createCredentialRoleRepository(db),
     atomic: (work) =>
       writer.run(async () => {
         db.exec('BEGIN IMMEDIATE');

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, TestBrowser } from '../../support/http-client.js';
+import { completeMfa } from '../../support/mfa.js';
 
 let demo: TestDemo;
 
@@ -28,7 +29,8 @@ function sql(statement: string) {
 async function logIn(username: string) {
   const browser = new TestBrowser();
   const form = await browser.navigate(`${demo.url}/auth/login?idp=demo`);
-  const done = await browser.postForm(formAction(form), { username, password: 'demo' });
+  const atMfa = await browser.postForm(formAction(form), { username, password: 'demo' });
+  const done = await completeMfa(browser, atMfa, demo.authenticator(username));
   const me = await browser.request(`${demo.url}/api/v1/me`, {
     headers: { accept: 'application/json' },
   });

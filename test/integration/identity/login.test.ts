@@ -1,11 +1,13 @@
-// OIDC login against the embedded IdP, through its real login form: the landing page and the
-// session's identity, session fixation (a new session id at login, the old one dead), the
+// OIDC login against the embedded IdP, through its real login form (then the demo's second
+// factor, answered by support/mfa.ts): the landing page and the session's identity, session
+// fixation (a new session id at login, the old one dead), the
 // callback's checks (missing, unknown and replayed state; wrong nonce; wrong issuer per RFC 9207),
 // logout ending portal and app access at once, and the post-login redirect allow-list.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, TestBrowser, type Reply } from '../../support/http-client.js';
+import { completeMfa } from '../../support/mfa.js';
 import { sessionIdOf } from '../../support/wire.js';
 
 const PORTAL_COOKIE = 'jitgate_session';
@@ -107,7 +109,8 @@ void describe('login through the IdP', () => {
   void it('issues a new session id at login and kills the pre-login one (no fixation)', async () => {
     const login = await startLogin();
     const callback = await callbackUrlOf(login);
-    const done = await login.browser.navigate(callback);
+    const atMfa = await login.browser.navigate(callback);
+    const done = await completeMfa(login.browser, atMfa, demo.authenticator('alice'));
     assert.equal(done.status, 200);
     assert.match(done.body, /My access/);
 
@@ -149,7 +152,8 @@ void describe('the callback refuses what it cannot verify', () => {
     const callback = await callbackUrlOf(login);
     const first = await login.browser.request(callback);
     assert.equal(first.status, 302);
-    assert.equal(first.headers.location, '/');
+    // The demo asks for the second factor at login; until then the session holds no user.
+    assert.equal(first.headers.location, '/mfa/verify?rd=%2F');
     const loggedIn = login.browser.jar.get('localhost', PORTAL_COOKIE);
     assert.ok(loggedIn);
 
@@ -166,6 +170,8 @@ void describe('the callback refuses what it cannot verify', () => {
     assertRefused(await me(stranger), 401, 'unauthenticated');
 
     // The legitimate session is untouched by the replays.
+    const atMfa = await login.browser.navigate(`${demo.url}${first.headers.location}`);
+    await completeMfa(login.browser, atMfa, demo.authenticator('alice'));
     assert.equal((await me(login.browser)).status, 200);
   });
 
@@ -256,7 +262,8 @@ void describe('logout', () => {
 void describe('post-login redirects', () => {
   async function loginWith(rd: string): Promise<Reply> {
     const login = await startLogin(`?idp=demo&rd=${encodeURIComponent(rd)}`);
-    return login.browser.navigate(await callbackUrlOf(login));
+    const atMfa = await login.browser.navigate(await callbackUrlOf(login));
+    return completeMfa(login.browser, atMfa, demo.authenticator('alice'));
   }
 
   for (const rd of [

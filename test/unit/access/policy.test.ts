@@ -51,7 +51,7 @@ type Row = [string, Subject, RequestInput, PolicyInput[], number, Partial<Reques
 // prettier-ignore
 const rows: Row[] = [
   // Subjects, and requests nobody covers.
-  ['staff may ask; one approver needed', alice, ask(), [P.staffPayroll], NOW, { outcome: 'needs_approval', policyId: 'staff-payroll', approvalsRequired: 1, approverGroups: ['approvers'], maxDurationMs: 8 * HOUR, recording: 'optional', windowEndsAt: null, mfa: { request: false, approve: true }, reasons: ['needs 1 approval from approvers (policy staff-payroll)'] }],
+  ['staff may ask; one approver needed', alice, ask(), [P.staffPayroll], NOW, { outcome: 'needs_approval', policyId: 'staff-payroll', approvalsRequired: 1, approverGroups: ['approvers'], maxDurationMs: 8 * HOUR, recording: 'optional', windowEndsAt: null, mfa: { request: false, approve: true, terminal: false }, reasons: ['needs 1 approval from approvers (policy staff-payroll)'] }],
   ['no policy covers the resource', alice, ask({ resourceId: 'orders-db' }), [P.staffPayroll], NOW, { outcome: 'denied', policyId: undefined, maxDurationMs: 0, reasons: ['denied: no policy lets alice request orders-db'] }],
   ['not in the group', carol, ask(), [P.staffPayroll], NOW, { outcome: 'denied', reasons: ['denied: no policy lets carol request payroll'] }],
   ['kinds default to person: a machine in the group is out', { ...ci, groups: ['staff'] }, ask(), [P.staffQuick], NOW, { outcome: 'denied', reasons: ['denied: no policy lets ci request payroll'] }],

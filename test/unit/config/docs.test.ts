@@ -35,7 +35,7 @@ void test('the reference covers nested keys, list items and the web resource var
   assert.equal(kind?.type, '`web`');
 });
 
-void test('the example is a real deployment: corporate and vendor IdPs, two apps, two policies', () => {
+void test('the example is a real deployment: corporate and vendor IdPs, two apps, an SSH server, three policies', () => {
   const config = parseConfig(EXAMPLE_CONFIG, 'example', {
     JITGATE_CORP_CLIENT_SECRET: 'corp',
     JITGATE_PARTNER_CLIENT_SECRET: 'partner',
@@ -47,8 +47,8 @@ void test('the example is a real deployment: corporate and vendor IdPs, two apps
   assert.equal(vendor?.kind, 'vendor');
   assert.deepEqual(
     config.resources.map((resource) => resource.kind),
-    ['web', 'web'],
+    ['web', 'web', 'ssh'],
   );
-  assert.equal(config.policies.length, 2);
+  assert.equal(config.policies.length, 3);
   assert.ok(config.admins.groups.length > 0);
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfigError } from '../../../proxy/config/errors.js';
 import { loadConfigFile, parseConfig, validateConfig } from '../../../proxy/config/load.js';
+import { BUILTIN_REDACT_FIELDS, BUILTIN_REDACT_QUERY } from '../../../proxy/config/trail-schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jitgate-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,6 +61,9 @@ void describe('valid configuration', () => {
           groupMap: {},
           passUnmappedGroups: false,
           allowInsecureRequests: false,
+          trustMfaFromIdp: false,
+          mfaAmrValues: ['mfa', 'otp', 'hwk', 'swk', 'sc', 'fpt', 'face', 'iris', 'retina'],
+          mfaAcrValues: ['http://schemas.openid.net/pape/policies/2007/06/multi-factor'],
         },
       ],
       resources: [],
@@ -67,6 +71,16 @@ void describe('valid configuration', () => {
       admins: { groups: [] },
       auditors: { groups: [] },
       gateway: { assertionHeader: 'X-Jitgate-Assertion', assertionTtl: 300_000, stripHeaders: [] },
+      mfa: {
+        stepUpFreshness: 600_000,
+        atLogin: false,
+        maxFailures: 5,
+        lockout: 900_000,
+        issuerLabel: 'jitgate',
+      },
+      notifications: { webhooks: [] },
+      machines: { issuers: [] },
+      terminal: { caSigningGeneration: 1, caAlsoTrust: [], sshCommand: 'ssh' },
       logging: { level: 'info' },
     });
   });
@@ -100,6 +114,13 @@ session:
         upstream: 'http://127.0.0.1:9001',
         headers: {},
         preserveHost: false,
+        trail: {
+          retentionDays: 90,
+          redactQuery: [...BUILTIN_REDACT_QUERY],
+          storeBodies: false,
+          maxBodyBytes: 16_384,
+          redactFields: [...BUILTIN_REDACT_FIELDS],
+        },
       },
     ]);
     assert.equal(config.policies[0]?.maxDuration, 3_600_000);
@@ -223,7 +244,7 @@ ${MINIMAL.replace('clientId: jitgate', 'clientId: ""')}`,
       validateConfig(
         {
           identityProviders: [{ id: 'Corp', issuer: 'https://login.example.com', clientId: 'x' }],
-          resources: [{ id: 'db', kind: 'postgres' }],
+          resources: [{ id: 'db', kind: 'ftp' }],
           extra: 1,
         },
         {},
@@ -231,7 +252,7 @@ ${MINIMAL.replace('clientId: jitgate', 'clientId: ""')}`,
     );
     assert.deepEqual(error.problems, [
       'identityProviders[0].id: must be a lowercase slug (a-z, 0-9, -), starting with a letter',
-      'resources[0].kind: must be "web"',
+      'resources[0].kind: must be one of "web", "postgres", "kubernetes", "ssh"',
       'extra: unknown key',
     ]);
   });

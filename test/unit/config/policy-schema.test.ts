@@ -44,7 +44,7 @@ void describe('valid policies', () => {
       maxDuration: 3_600_000,
       requireReason: true,
       approval: { groups: ['approvers'], count: 1 },
-      mfa: { request: false, approve: true },
+      mfa: { request: false, approve: true, terminal: false },
       windows: [],
       recording: 'optional',
       pendingTimeout: 3_600_000,
