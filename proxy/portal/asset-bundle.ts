@@ -30,7 +30,7 @@ export interface AssetBundle {
   routes(): express.Router;
 }
 
-/** `files` maps URL names to functions that find the file on disk. */
+/** `files` maps URL names to functions that find the file on disk; prefix '' serves /assets/. */
 export function assetBundle(prefix: string, files: Record<string, () => string>): AssetBundle {
   const loaded = new Map<string, Asset>();
   const asset = (name: string): Asset => {
@@ -45,7 +45,8 @@ export function assetBundle(prefix: string, files: Record<string, () => string>)
     loaded.set(name, found);
     return found;
   };
-  const url = (name: string) => `/assets/${prefix}/${name}?v=${asset(name).hash}`;
+  const base = prefix === '' ? '/assets' : `/assets/${prefix}`;
+  const url = (name: string) => `${base}/${name}?v=${asset(name).hash}`;
 
   return {
     url,
@@ -58,7 +59,7 @@ export function assetBundle(prefix: string, files: Record<string, () => string>)
     routes() {
       for (const name of Object.keys(files)) asset(name);
       const router = express.Router();
-      router.get(`/assets/${prefix}/:name`, (req, res, next) => {
+      router.get(`${base}/:name`, (req, res, next) => {
         const name = req.params.name;
         if (typeof name !== 'string' || !Object.hasOwn(files, name)) return next();
         const { body, hash, type } = asset(name);
