@@ -4,6 +4,7 @@
  * another person's code opens anything. Crockford's alphabet: no I, L, O or U to misread.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import type { MfaRepository } from './factor-record.js';
 import { deriveKey } from './secret-box.js';
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -36,6 +37,20 @@ export class RecoveryCodes {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newCode);
     const hashes = codes.map((code) => this.hash(userId, normalizeRecoveryCode(code) ?? code));
     return { codes, hashes };
+  }
+
+  /**
+   * Gives `userId` a fresh set when they hold no unused code (their first factor, or after the
+   * last one was removed); returns the codes to show once, or null when they already have some.
+   */
+  async issueIfNone(
+    store: Pick<MfaRepository, 'unusedRecoveryCodes' | 'replaceRecoveryCodes'>,
+    userId: string,
+  ): Promise<string[] | null> {
+    if ((await store.unusedRecoveryCodes(userId)) > 0) return null;
+    const fresh = this.generate(userId);
+    await store.replaceRecoveryCodes(userId, fresh.hashes);
+    return fresh.codes;
   }
 
   /** The stored form of a normalized code of `userId`. */

@@ -85,11 +85,7 @@ export class TotpEnrollments {
       const label = name.trim().slice(0, MAX_NAME) || DEFAULT_NAME;
       if (!(await store.mfa.confirmFactor(factorId, userId, { at, step: check.step, name: label })))
         return { ok: false, reason: 'unknown_factor' };
-      if ((await store.mfa.unusedRecoveryCodes(userId)) === 0) {
-        const fresh = this.deps.recovery.generate(userId);
-        await store.mfa.replaceRecoveryCodes(userId, fresh.hashes);
-        recoveryCodes = fresh.codes;
-      }
+      recoveryCodes = await this.deps.recovery.issueIfNone(store.mfa, userId);
       await audit.append({
         code: 'mfa.enrolled',
         actor: userId,

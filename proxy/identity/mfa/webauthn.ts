@@ -200,11 +200,7 @@ export class WebAuthnFactors {
         lastUsedStep: info.credential.counter,
         confirmedAt: at,
       });
-      if ((await store.mfa.unusedRecoveryCodes(userId)) === 0) {
-        const fresh = this.deps.recovery.generate(userId);
-        await store.mfa.replaceRecoveryCodes(userId, fresh.hashes);
-        recoveryCodes = fresh.codes;
-      }
+      recoveryCodes = await this.deps.recovery.issueIfNone(store.mfa, userId);
       await audit.append({
         code: 'mfa.enrolled',
         actor: userId,
