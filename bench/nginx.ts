@@ -4,11 +4,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startChild } from './children.js';
 import { findExecutable } from './load.js';
+import { accepts, freePort } from './ports.js';
 import { childPids } from './proc-cpu.js';
 
 export const findNginx = () => findExecutable('nginx', ['/usr/sbin', '/usr/local/sbin', '/sbin']);
@@ -18,24 +18,6 @@ export interface RunningNginx {
   masterPid: number;
   workerPids: number[];
 }
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 /** Temp-path directives for the modules this nginx was built with (`nginx -V` lists them). */
 function tempPaths(binary: string, dir: string): string {

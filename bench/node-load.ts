@@ -7,11 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { CONNECTIONS, type LoadGenerator, type LoadResult } from './load.js';
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
-}
+import { percentile } from './stats.js';
 
 export const nodeGenerator: LoadGenerator = {
   name: `built-in Node load generator (undici, c${CONNECTIONS})`,
@@ -49,8 +45,8 @@ export const nodeGenerator: LoadGenerator = {
       requests: latencies.length,
       seconds: elapsed,
       rps: latencies.length / elapsed,
-      p50Ms: percentile(sorted, 0.5),
-      p99Ms: percentile(sorted, 0.99),
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
       non2xx,
       errors,
     };

@@ -52,3 +52,33 @@ export function rssMiB(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Where a process's resident memory is, in MiB: anonymous (JS heap, native allocations, stacks)
+ * and file-backed (the node binary and libraries, shared with other processes running them).
+ */
+export function rssParts(pid: number): { anonMiB: number; fileMiB: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (name: string) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    const anonMiB = kib('RssAnon') / 1024;
+    const fileMiB = (kib('RssFile') + kib('RssShmem')) / 1024;
+    return Number.isFinite(anonMiB) && Number.isFinite(fileMiB) ? { anonMiB, fileMiB } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Proportional set size in MiB (shared pages divided among the processes sharing them), or
+ * undefined when the process is gone: the fair share of many alike processes (ssh clients).
+ */
+export function pssMiB(pid: number): number | undefined {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match?.[1] ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}

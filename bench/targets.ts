@@ -1,42 +1,152 @@
-/** The servers under test, each in its own process: the direct upstream and jitgate. */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startJsonChild } from './children.js';
+/**
+ * The web rows, in the order they are measured: each starts its server (or says why it is
+ * skipped) and says where the load goes and which processes' CPU counts. Rows still to come plug
+ * in here: "jitgate, one worker per core" and "two jitgate replicas on PostgreSQL behind nginx"
+ * are listed as planned and skipped until the replica work gives them something to start.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { apacheMissing, startApache } from './apache.js';
+import { apacheSessionCookie } from './apache-login.js';
+import type { LoadTarget } from './load.js';
+import { BENCH_PATH, checkTarget } from './login.js';
+import { findNginx, startNginx } from './nginx.js';
+import type { BenchOptions } from './options.js';
+import type { Stack } from './stack.js';
+import { startFloor } from './ts-child.js';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export type Role =
+  'direct' | 'nginx' | 'floor' | 'apache' | 'jitgate' | 'jitgate-workers' | 'jitgate-replicas';
 
-/** Extra node flags for the jitgate child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
-const proxyNodeArgs = (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-
-export interface ServerProcess {
-  pid: number;
-  port: number;
+export interface WebTarget {
+  role: Role;
+  name: string;
+  load: LoadTarget;
+  /** The processes whose CPU time is this row's (read at measuring time: workers come late). */
+  pids: () => number[];
 }
 
-async function startTsChild(
-  label: string,
-  file: string,
-  env: Record<string, string>,
-  nodeArgs: string[] = [],
-): Promise<ServerProcess> {
-  const { child, ready } = await startJsonChild(
-    label,
-    process.execPath,
-    ['--import', 'tsx', ...nodeArgs, join(REPO_ROOT, 'bench', file)],
-    { cwd: REPO_ROOT, env: { ...process.env, ...env } },
-  );
-  if (typeof ready.port !== 'number' || child.pid === undefined) {
-    throw new Error(`${label} reported no port: ${JSON.stringify(ready)}`);
+export interface TargetSpec {
+  role: Role;
+  /** Returns the running target, or why this row is skipped in this run. */
+  start(stack: Stack, options: BenchOptions): Promise<WebTarget | string>;
+}
+
+const local = (port: number, headers: Record<string, string> = {}): LoadTarget => ({
+  url: `http://127.0.0.1:${port}${BENCH_PATH}`,
+  headers,
+});
+
+const direct: TargetSpec = {
+  role: 'direct',
+  start: async (stack) => ({
+    role: 'direct',
+    name: 'direct upstream (node:http)',
+    load: local(stack.upstream.port),
+    pids: () => [stack.upstream.pid],
+  }),
+};
+
+const nginx: TargetSpec = {
+  role: 'nginx',
+  async start(stack, options) {
+    const binary = options.skipNginx ? undefined : findNginx();
+    if (!binary) return options.skipNginx ? 'BENCH_SKIP_NGINX is set' : 'nginx is not installed';
+    const dir = join(stack.tmp, 'nginx');
+    mkdirSync(dir);
+    const running = await startNginx(binary, dir, stack.upstream.port);
+    const version = /nginx\/([\w.]+)/.exec(spawnSync(binary, ['-v'], { encoding: 'utf8' }).stderr);
+    return {
+      role: 'nginx',
+      name: `nginx ${version?.[1] ?? ''} (1 worker)`.replace('  ', ' '),
+      load: local(running.port),
+      pids: () => running.workerPids,
+    };
+  },
+};
+
+const floor: TargetSpec = {
+  role: 'floor',
+  async start(stack) {
+    const running = await startFloor(stack.upstreamUrl);
+    return {
+      role: 'floor',
+      name: 'Node floor (node:http + undici, no auth)',
+      load: local(running.port),
+      pids: () => [running.pid],
+    };
+  },
+};
+
+const apache: TargetSpec = {
+  role: 'apache',
+  async start(stack, options) {
+    const missing = options.skipApache ? 'BENCH_SKIP_APACHE is set' : apacheMissing();
+    if (missing) return missing;
+    const dir = join(stack.tmp, 'apache');
+    mkdirSync(dir);
+    const running = await startApache({
+      dir,
+      port: stack.apache.port,
+      upstreamUrl: stack.upstreamUrl,
+      issuer: stack.issuer,
+      clientId: stack.apache.client.clientId,
+      clientSecret: stack.apache.client.clientSecret,
+    });
+    const cookie = await apacheSessionCookie(running.port);
+    return {
+      role: 'apache',
+      name: 'Apache + mod_auth_openidc (1 process)',
+      load: local(running.port, { Host: `localhost:${running.port}`, Cookie: cookie }),
+      pids: running.pids,
+    };
+  },
+};
+
+const jitgate: TargetSpec = {
+  role: 'jitgate',
+  start: async (stack) => ({
+    role: 'jitgate',
+    name: 'jitgate (session + grant + headers + trail)',
+    load: local(stack.jitgate.port, stack.appHeaders),
+    pids: () => [stack.jitgate.pid],
+  }),
+};
+
+/** Rows of issue #19 whose server does not exist yet: the place where they plug in. */
+const planned = (role: Role, why: string): TargetSpec => ({ role, start: async () => why });
+
+export const TARGETS: readonly TargetSpec[] = [
+  direct,
+  nginx,
+  floor,
+  apache,
+  jitgate,
+  planned('jitgate-workers', 'planned: jitgate with one worker per core (issue #19, later wave)'),
+  planned(
+    'jitgate-replicas',
+    'planned: two jitgate replicas on PostgreSQL behind nginx (after the replica work)',
+  ),
+];
+
+/** Starts every row; a row that cannot start is skipped with its reason, never silently. */
+export async function startTargets(
+  stack: Stack,
+  options: BenchOptions,
+  progress: (msg: string) => void,
+): Promise<{ targets: WebTarget[]; skipped: { role: Role; why: string }[] }> {
+  const targets: WebTarget[] = [];
+  const skipped: { role: Role; why: string }[] = [];
+  for (const spec of TARGETS) {
+    const started = await spec.start(stack, options);
+    if (typeof started === 'string') {
+      progress(`${spec.role}: skipped (${started})`);
+      skipped.push({ role: spec.role, why: started });
+      continue;
+    }
+    await checkTarget(started.load.url, started.load.headers);
+    targets.push(started);
   }
-  return { pid: child.pid, port: ready.port };
+  return { targets, skipped };
 }
-
-export const startUpstream = () => startTsChild('upstream', 'upstream-child.ts', {});
-
-export const startJitgate = (upstreamUrl: string, stateDir: string) =>
-  startTsChild(
-    'jitgate',
-    'proxy-child.ts',
-    { BENCH_UPSTREAM: upstreamUrl, BENCH_STATE_DIR: stateDir },
-    proxyNodeArgs,
-  );

@@ -1,0 +1,171 @@
+/**
+ * The goals of issue #19, each judged from one bench run (medians when there were several runs).
+ * A goal whose measurement is missing says why instead of passing. Pure.
+ */
+import type { ScaleResults } from './scale.js';
+import type { Spread } from './stats.js';
+import type { WebSummary } from './summary.js';
+import type { Role } from './targets.js';
+import type { TerminalResults } from './terminal-bench.js';
+
+export const GOALS = {
+  percentOfNginx: 35,
+  cpuVsFloor: 1.5,
+  cpuVsApache: 0.7,
+  addedP50Ms: 0.5,
+  addedP99Ms: 3,
+  rssMiB: 120,
+  relayVsDirect: 0.6,
+  echoAddedP99Ms: 5,
+  scaleCpuRatio: 1.1,
+  expiryCutMs: 1000,
+  workersVsApache: 1.2,
+} as const;
+
+export type Verdict = 'pass' | 'fail' | 'not measured';
+
+export interface Goal {
+  goal: string;
+  measured: string;
+  verdict: Verdict;
+}
+
+export interface GoalInputs {
+  web: WebSummary[] | undefined;
+  skipped: { role: Role; why: string }[];
+  rssAfterMiB: number | undefined;
+  terminals: TerminalResults | string | undefined;
+  scale: ScaleResults | undefined;
+}
+
+const fmt = (value: number, digits: number) =>
+  Number.isFinite(value) ? value.toFixed(digits) : '—';
+
+function judge(goal: string, value: number, ok: (v: number) => boolean, shown: string): Goal {
+  if (!Number.isFinite(value)) return { goal, measured: 'no number', verdict: 'not measured' };
+  return { goal, measured: shown, verdict: ok(value) ? 'pass' : 'fail' };
+}
+
+export function judgeGoals(inputs: GoalInputs): Goal[] {
+  const jitgate = inputs.web?.find((w) => w.role === 'jitgate');
+  const why = (role: Role, fallback: string) =>
+    inputs.skipped.find((s) => s.role === role)?.why ?? fallback;
+  const missing = (goal: string, reason: string): Goal => ({
+    goal,
+    measured: reason,
+    verdict: 'not measured',
+  });
+  const webGoal = (
+    goal: string,
+    needs: Role | undefined,
+    s: (w: WebSummary) => Spread,
+    ok: (v: number) => boolean,
+    shown: (v: number) => string,
+  ) => {
+    if (!jitgate) return missing(goal, 'the web section did not run');
+    if (needs && !inputs.web?.some((w) => w.role === needs))
+      return missing(goal, why(needs, `no ${needs} row`));
+    const value = s(jitgate).median;
+    return judge(goal, value, ok, shown(value));
+  };
+  const goals: Goal[] = [
+    webGoal(
+      `jitgate req/s ≥ ${GOALS.percentOfNginx}% of nginx's`,
+      'nginx',
+      (w) => w.percentOfNginx,
+      (v) => v >= GOALS.percentOfNginx,
+      (v) => `${fmt(v, 1)}%`,
+    ),
+    webGoal(
+      `CPU per request ≤ ${GOALS.cpuVsFloor}× the Node floor's`,
+      'floor',
+      (w) => w.cpuVsFloor,
+      (v) => v <= GOALS.cpuVsFloor,
+      (v) => `${fmt(v, 2)}×`,
+    ),
+    webGoal(
+      `CPU per request ≤ ${GOALS.cpuVsApache}× Apache + mod_auth_openidc's`,
+      'apache',
+      (w) => w.cpuVsApache,
+      (v) => v <= GOALS.cpuVsApache,
+      (v) => `${fmt(v, 2)}×`,
+    ),
+    webGoal(
+      `p50 added over direct at a fixed rate ≤ ${GOALS.addedP50Ms} ms`,
+      'direct',
+      (w) => w.addedP50,
+      (v) => v <= GOALS.addedP50Ms,
+      (v) => `${fmt(v, 2)} ms`,
+    ),
+    webGoal(
+      `p99 added over direct at a fixed rate ≤ ${GOALS.addedP99Ms} ms`,
+      'direct',
+      (w) => w.addedP99,
+      (v) => v <= GOALS.addedP99Ms,
+      (v) => `${fmt(v, 2)} ms`,
+    ),
+  ];
+  const rss = inputs.rssAfterMiB ?? Number.NaN;
+  goals.push(
+    jitgate
+      ? judge(
+          `jitgate RSS after the load ≤ ${GOALS.rssMiB} MiB`,
+          rss,
+          (v) => v <= GOALS.rssMiB,
+          `${fmt(rss, 0)} MiB`,
+        )
+      : missing(`jitgate RSS after the load ≤ ${GOALS.rssMiB} MiB`, 'the web section did not run'),
+  );
+  const relayGoal = `terminal relay throughput ≥ ${GOALS.relayVsDirect * 100}% of direct SSH`;
+  const echoGoal = `keystroke echo p99 added ≤ ${GOALS.echoAddedP99Ms} ms`;
+  const t = inputs.terminals;
+  if (typeof t === 'object') {
+    const share = t.relay.bytesPerSecond / t.direct.bytesPerSecond;
+    goals.push(judge(relayGoal, share, (v) => v >= GOALS.relayVsDirect, `${fmt(share * 100, 0)}%`));
+    const added = t.relay.echoMs.p99 - t.direct.echoMs.p99;
+    goals.push(judge(echoGoal, added, (v) => v <= GOALS.echoAddedP99Ms, `${fmt(added, 2)} ms`));
+  } else {
+    const reason = t ?? 'the terminals section did not run';
+    goals.push(missing(relayGoal, reason), missing(echoGoal, reason));
+  }
+  const scaleGoal = `hot-path CPU with many grants and sessions within ${Math.round((GOALS.scaleCpuRatio - 1) * 100)}%`;
+  const expiryGoal = `grants expiring in the same second: all cut within ${GOALS.expiryCutMs / 1000} s`;
+  const s = inputs.scale;
+  if (s) {
+    const change = s.large.cpuUsPerRequest / s.small.cpuUsPerRequest;
+    goals.push(
+      judge(
+        scaleGoal,
+        change,
+        (v) => v <= GOALS.scaleCpuRatio,
+        `${fmt((change - 1) * 100, 0)}% (${s.large.people} people)`,
+      ),
+    );
+    const e = s.expiry;
+    goals.push(
+      e
+        ? {
+            goal: expiryGoal,
+            measured: `${e.cutWithinOneSecond}/${e.grants} within 1 s, last after ${fmt(e.cutMs.p100, 0)} ms`,
+            verdict: e.cutWithinOneSecond === e.grants ? 'pass' : 'fail',
+          }
+        : missing(expiryGoal, 'BENCH_EXPIRING_GRANTS=0'),
+    );
+  } else {
+    goals.push(
+      missing(scaleGoal, 'the scale section did not run'),
+      missing(expiryGoal, 'the scale section did not run'),
+    );
+  }
+  goals.push(
+    missing(
+      `one worker per core: req/s ≥ ${GOALS.workersVsApache}× Apache's`,
+      why('jitgate-workers', 'no such row'),
+    ),
+    missing(
+      'two replicas on PostgreSQL: no PostgreSQL round trip per request',
+      why('jitgate-replicas', 'no such row'),
+    ),
+  );
+  return goals;
+}

@@ -1,0 +1,66 @@
+/**
+ * The jitgate under test: the compiled CLI (`node dist/proxy/cli/main.js serve --config FILE`) in
+ * its own process, so its CPU time and RSS are its own; the IdP runs elsewhere (idp-child.ts).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { COMPILED_CLI } from './build.js';
+import { startChild } from './children.js';
+import type { BenchConfig } from './jitgate-config.js';
+import { rawRequest } from '../test/support/http-client.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface RunningJitgate {
+  pid: number;
+  port: number;
+  /** The portal origin, http://localhost:PORT. */
+  url: string;
+  stateDir: string;
+  child: ChildProcess;
+}
+
+export async function startJitgateChild(
+  label: string,
+  dir: string,
+  config: BenchConfig,
+  nodeArgs: readonly string[] = [],
+): Promise<RunningJitgate> {
+  const file = join(dir, `${label}.json`);
+  writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
+  // PORT would win over the config's port.
+  const { PORT: _port, ...env } = process.env;
+  const child = startChild(
+    process.execPath,
+    [...nodeArgs, COMPILED_CLI, 'serve', '--config', file],
+    {
+      env,
+    },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const port = config.server.port;
+  const url = `http://localhost:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+    const health = await rawRequest(`${url}/healthz`).catch(() => undefined);
+    if (health?.status === 200 && child.pid !== undefined)
+      return { pid: child.pid, port, url, stateDir: config.state.dir, child };
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${label} did not become healthy:\n${output}`);
+}
+
+/** SIGTERM, then waits for it to exit (SIGKILL after `graceMs`). */
+export async function stopJitgate(running: RunningJitgate, graceMs = 10_000): Promise<void> {
+  const { child } = running;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await gone;
+  clearTimeout(timer);
+}

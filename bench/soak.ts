@@ -1,0 +1,90 @@
+/**
+ * `npm run bench -- --soak 10m`: jitgate under steady open-loop load (BENCH_RATE req/s) with
+ * WebSocket churn for the given time, printing its RSS every BENCH_SOAK_EVERY seconds. Flat
+ * means the peak of the last quarter is within 10% of the first quarter's (soak-growth.ts). The
+ * samples go to bench/results/soak.md.
+ */
+import { join } from 'node:path';
+import { exited, startChild } from './children.js';
+import { GOALS } from './goals.js';
+import { BENCH_PATH } from './login.js';
+import { runOpenLoop } from './open-loop.js';
+import type { BenchOptions } from './options.js';
+import { rssMiB } from './proc-cpu.js';
+import { fixed, markdownTable } from './report-format.js';
+import { FLAT_GROWTH, soakGrowth, type SoakSample } from './soak-growth.js';
+import { startStack } from './stack.js';
+import { REPO_ROOT } from './ts-child.js';
+
+const WS_PARALLEL = 8;
+const WS_MESSAGES = 10;
+
+export async function runSoak(tmp: string, options: BenchOptions, progress: (msg: string) => void) {
+  const seconds = Math.ceil((options.soakMs ?? 0) / 1000);
+  const stack = await startStack(tmp, options.proxyNodeArgs, progress, { ssh: false });
+  const pid = stack.jitgate.pid;
+  const url = `http://127.0.0.1:${stack.jitgate.port}`;
+  const churn = startChild(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'bench', 'ws-churn-child.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        BENCH_WS_CHURN: JSON.stringify({
+          url: `${url.replace('http', 'ws')}/ws`,
+          headers: stack.appHeaders,
+          parallel: WS_PARALLEL,
+          seconds,
+          messages: WS_MESSAGES,
+        }),
+      },
+    },
+  );
+  let churnOutput = '';
+  churn.stdout?.on('data', (chunk: Buffer) => (churnOutput += chunk.toString()));
+  const samples: SoakSample[] = [{ seconds: 0, rssMiB: rssMiB(pid) ?? Number.NaN }];
+  progress(
+    `soak: ${seconds} s at ${options.rate} req/s with ${WS_PARALLEL} WebSockets churning; RSS ${fixed(samples[0]?.rssMiB ?? NaN, 0)} MiB`,
+  );
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const sample = {
+      seconds: Math.round((Date.now() - started) / 1000),
+      rssMiB: rssMiB(pid) ?? Number.NaN,
+    };
+    samples.push(sample);
+    progress(`soak: ${sample.seconds} s RSS ${fixed(sample.rssMiB, 0)} MiB`);
+  }, options.soakEverySeconds * 1000);
+  const load = await runOpenLoop(
+    { url: url + BENCH_PATH, headers: stack.appHeaders },
+    options.rate,
+    seconds,
+  ).finally(() => clearInterval(timer));
+  await exited(churn);
+  samples.push({
+    seconds: Math.round((Date.now() - started) / 1000),
+    rssMiB: rssMiB(pid) ?? Number.NaN,
+  });
+  await stack.ssh?.close();
+  const growth = soakGrowth(samples);
+  const last = samples[samples.length - 1]?.rssMiB ?? Number.NaN;
+  const flat = growth <= FLAT_GROWTH;
+  const lines = [
+    '# Soak: latest run',
+    '',
+    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${seconds} s at ${options.rate} req/s open loop ` +
+      `(${load.completed} answered, ${load.non2xx + load.errors + load.unfinished} failed; p99 ${fixed(load.latencyMs.p99, 2)} ms), ` +
+      `${WS_PARALLEL} WebSockets churning (${churnOutput.trim() || 'no summary'}).`,
+    '',
+    ...markdownTable(
+      ['seconds', 'jitgate RSS MiB'],
+      samples.map((s) => [String(s.seconds), fixed(s.rssMiB, 0)]),
+      [true, true],
+    ),
+    '',
+    `RSS at the end ${fixed(last, 0)} MiB (≤ ${GOALS.rssMiB} ${last <= GOALS.rssMiB ? '**pass**' : '**fail**'}); ` +
+      `last quarter's peak / first quarter's: ${fixed(growth, 2)} (flat ≤ ${FLAT_GROWTH.toFixed(2)} ${flat ? '**pass**' : '**fail**'}).`,
+  ];
+  return lines.join('\n') + '\n';
+}

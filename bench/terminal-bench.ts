@@ -1,0 +1,119 @@
+/**
+ * The terminal rows: throughput of `cat` of a large file and keystroke echo latency, through
+ * jitgate's recorded relay and straight to the same sshd with the same OpenSSH client; then the
+ * memory of many concurrent idle relayed sessions.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { terminalUrl } from '../test/support/terminal.js';
+import { SSH_RESOURCE } from './jitgate-config.js';
+import type { BenchOptions } from './options.js';
+import { percentilesOf, type Percentiles } from './stats.js';
+import type { Stack } from './stack.js';
+import { idleSessions, type IdleResult } from './terminal-idle.js';
+import {
+  directTerminal,
+  markerCommand,
+  OutputTap,
+  relayTerminal,
+  type Terminal,
+} from './terminal-io.js';
+
+export interface PathResult {
+  /** Output bytes per second while `cat` ran (pty line endings included). */
+  bytesPerSecond: number;
+  echoMs: Percentiles;
+}
+
+export interface TerminalResults {
+  fileMiB: number;
+  direct: PathResult;
+  relay: PathResult;
+  idle: IdleResult;
+}
+
+const COLS = 200;
+const ROWS = 50;
+
+/** A file of printable lines, `mib` MiB. */
+function bigFile(dir: string, mib: number): string {
+  const path = join(dir, 'terminal-output.txt');
+  const line = 'jitgate terminal throughput ' + 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(2);
+  const block = (line.slice(0, 127) + '\n').repeat(8192); // 1 MiB
+  writeFileSync(path, block.repeat(mib));
+  return path;
+}
+
+async function ready(terminal: Terminal): Promise<OutputTap> {
+  const tap = new OutputTap(terminal);
+  const { line, marker } = markerCommand('READY');
+  const seen = tap.until(marker, 20_000);
+  terminal.write(`${line}\r`);
+  await seen;
+  return tap;
+}
+
+async function measurePath(terminal: Terminal, file: string, keystrokes: number) {
+  const tap = await ready(terminal);
+  const { line, marker } = markerCommand('DONE');
+  const before = tap.bytes;
+  const done = tap.until(marker, 300_000);
+  const started = performance.now();
+  terminal.write(`cat ${file}; ${line}\r`);
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  const bytesPerSecond = (tap.bytes - before) / seconds;
+
+  // Keystrokes into `cat`: the remote tty echoes each one; timed from send to the echo.
+  const cat = markerCommand('CAT');
+  const catReady = tap.until(cat.marker);
+  terminal.write(`${cat.line}; cat\r`);
+  await catReady;
+  await sleep(200);
+  const echo: number[] = [];
+  for (let i = 0; i < keystrokes; i++) {
+    const echoed = tap.next();
+    const sent = performance.now();
+    terminal.write('x');
+    await echoed;
+    echo.push(performance.now() - sent);
+    await sleep(5);
+  }
+  terminal.write('\x03');
+  await terminal.close();
+  return { bytesPerSecond, echoMs: percentilesOf(echo) };
+}
+
+export async function measureTerminals(
+  stack: Stack,
+  options: BenchOptions,
+  progress: (msg: string) => void,
+): Promise<TerminalResults | string> {
+  const ssh = stack.ssh;
+  if (!ssh) return 'sshd is not installed (apt-get install openssh-server)';
+  const file = bigFile(stack.tmp, options.terminalMiB);
+  const url = terminalUrl(stack.jitgate.url, SSH_RESOURCE, {
+    cols: String(COLS),
+    rows: String(ROWS),
+  });
+  progress(`terminals: cat of ${options.terminalMiB} MiB and ${options.keystrokes} keystrokes`);
+  const direct = await measurePath(
+    directTerminal(await ssh.direct(COLS, ROWS)),
+    file,
+    options.keystrokes,
+  );
+  const relay = await measurePath(
+    await relayTerminal(url, stack.alice.token),
+    file,
+    options.keystrokes,
+  );
+  progress(
+    `terminals: direct ${(direct.bytesPerSecond / 2 ** 20).toFixed(1)} MiB/s, ` +
+      `relay ${(relay.bytesPerSecond / 2 ** 20).toFixed(1)} MiB/s; echo p99 ` +
+      `${direct.echoMs.p99.toFixed(2)} / ${relay.echoMs.p99.toFixed(2)} ms`,
+  );
+  const idle = await idleSessions(stack, url, options.idleTerminals, progress);
+  return { fileMiB: options.terminalMiB, direct, relay, idle };
+}
