@@ -147,7 +147,9 @@ export function judgeGoals(inputs: GoalInputs): Goal[] {
         ? {
             goal: expiryGoal,
             measured: `${e.cutWithinOneSecond}/${e.grants} within 1 s, last after ${fmt(e.cutMs.p100, 0)} ms`,
-            verdict: e.cutWithinOneSecond === e.grants ? 'pass' : 'fail',
+            // Every grant's connection must have been open at T and cut within the second.
+            verdict:
+              e.openAtExpiry === e.grants && e.cutWithinOneSecond === e.grants ? 'pass' : 'fail',
           }
         : missing(expiryGoal, 'BENCH_EXPIRING_GRANTS=0'),
     );

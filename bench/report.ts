@@ -143,9 +143,11 @@ function scaleSection(results: BenchResults): string[] {
   if (e)
     lines.push(
       '',
-      `${e.grants} grants ending in the same second, one WebSocket open under each: ${e.cutWithinOneSecond} cut ` +
-        `within 1 s, ${e.notCut} not cut; cut after p50 ${fixed(e.cutMs.p50, 0)} ms, p99 ${fixed(e.cutMs.p99, 0)} ms, ` +
-        `last ${fixed(e.cutMs.p100, 0)} ms.`,
+      `${e.grants} grants ending in the same second, one WebSocket open under each ` +
+        `(${e.openAtExpiry} open at that second): ${e.cutWithinOneSecond} cut within 1 s, ` +
+        `${e.notCut} not cut. From the second to jitgate's close frame: p50 ${fixed(e.cutMs.p50, 0)} ms, ` +
+        `p99 ${fixed(e.cutMs.p99, 0)} ms, last ${fixed(e.cutMs.p100, 0)} ms; to the connection fully ` +
+        `closed: p50 ${fixed(e.closedMs.p50, 0)} ms, last ${fixed(e.closedMs.p100, 0)} ms.`,
     );
   return lines;
 }

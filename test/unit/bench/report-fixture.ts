@@ -95,5 +95,6 @@ export const scale: ScaleResults = {
     cutWithinOneSecond: 999,
     notCut: 0,
     cutMs: percentiles(300),
+    closedMs: percentiles(400),
   },
 };
