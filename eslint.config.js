@@ -13,7 +13,7 @@ const WRAPPED = {
   'better-sqlite3': 'proxy/store/sqlite/database.ts',
   'oidc-provider': 'proxy/demo/idp.ts',
   'webextension-polyfill': 'extension/browser-api.ts',
-  pg: 'proxy/credentials/pg-client.ts',
+  pg: 'proxy/shared/pg-driver.ts',
   'node-pty': 'proxy/terminal/pty.ts',
   qrcode: 'proxy/identity/mfa/qr-code.ts',
   '@simplewebauthn/server': 'proxy/identity/mfa/webauthn.ts',

@@ -6,6 +6,7 @@
  * if PostgreSQL cannot be started, this throws and says why.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
@@ -28,6 +29,11 @@ export interface TestPostgres {
   port: number;
   /** Runs SQL as the superuser on the test database. */
   query(sql: string, params?: unknown[]): Promise<pg.QueryResultRow[]>;
+  /**
+   * A new database owned by a new login role (no superuser), for one suite or one store; resolves
+   * its URL. Dropped with the cluster.
+   */
+  createDatabase(): Promise<string>;
   /** A client connected as `user` (the test closes it). */
   connectAs(user: string, password: string): Promise<pg.Client>;
   stop(): Promise<void>;
@@ -150,12 +156,26 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   base.pathname = `/${database}`;
   const adminUrl = base.href;
   const admin = new pg.Pool({ connectionString: adminUrl, max: 2 });
+  const created: string[] = [];
   return {
     adminUrl,
     database,
     host: base.hostname,
     port: Number(base.port) || 5432,
     query: async (sql, params = []) => (await admin.query<pg.QueryResultRow>(sql, params)).rows,
+    async createDatabase() {
+      const name = `jg_store_${randomBytes(6).toString('hex')}`;
+      const password = randomBytes(12).toString('hex');
+      // CREATE DATABASE cannot run in a transaction: one statement per query.
+      await admin.query(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
+      await admin.query(`CREATE DATABASE ${name} OWNER ${name}`);
+      created.push(name);
+      const url = new URL(cluster.url);
+      url.username = name;
+      url.password = password;
+      url.pathname = `/${name}`;
+      return url.href;
+    },
     async connectAs(user, password) {
       const client = new pg.Client({
         host: base.hostname,
@@ -173,7 +193,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       if (given) {
         const cleanup = new pg.Client({ connectionString: cluster.url });
         await cleanup.connect();
-        await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        for (const name of [...created, database])
+          await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        for (const name of created) await cleanup.query(`DROP ROLE IF EXISTS ${name}`);
         await cleanup.end();
       }
       cluster.stop();

@@ -1,0 +1,70 @@
+/** PostgreSQL implementation of GrantRepository. */
+import type { PgRow } from '../../shared/pg-driver.js';
+import type { GrantRecord, GrantRepository } from '../types.js';
+import type { PgDatabase } from './database.js';
+import { int, optionalInt, optionalText, text } from './rows.js';
+
+function toGrant(row: PgRow): GrantRecord {
+  return {
+    id: text(row, 'id'),
+    userId: text(row, 'user_id'),
+    resourceId: text(row, 'resource_id'),
+    startsAt: int(row, 'starts_at'),
+    endsAt: int(row, 'ends_at'),
+    reason: optionalText(row, 'reason'),
+    createdBy: text(row, 'created_by'),
+    createdAt: int(row, 'created_at'),
+    revokedAt: optionalInt(row, 'revoked_at'),
+    revokedBy: optionalText(row, 'revoked_by'),
+  };
+}
+
+export function createGrantRepository(db: PgDatabase): GrantRepository {
+  const grantById = async (id: string) => {
+    const row = await db.get('SELECT * FROM grants WHERE id = $1', [id]);
+    return row ? toGrant(row) : undefined;
+  };
+  return {
+    insert: async (g) => {
+      await db.run(
+        `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
+           created_at, revoked_at, revoked_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          g.id,
+          g.userId,
+          g.resourceId,
+          g.startsAt,
+          g.endsAt,
+          g.reason,
+          g.createdBy,
+          g.createdAt,
+          g.revokedAt,
+          g.revokedBy,
+        ],
+      );
+    },
+    get: grantById,
+    // The UPDATE decides who revoked first; a second revoke reads the first one's result.
+    revoke: async (id, by, at) => {
+      const row = await db.get(
+        `UPDATE grants SET revoked_at = $2, revoked_by = $3
+           WHERE id = $1 AND revoked_at IS NULL RETURNING *`,
+        [id, at, by],
+      );
+      return row ? toGrant(row) : grantById(id);
+    },
+    listLive: async (now) =>
+      (
+        await db.all(
+          'SELECT * FROM grants WHERE revoked_at IS NULL AND ends_at > $1 ORDER BY starts_at, id',
+          [now],
+        )
+      ).map(toGrant),
+    listForUser: async (userId) =>
+      (
+        await db.all('SELECT * FROM grants WHERE user_id = $1 ORDER BY created_at DESC, id', [
+          userId,
+        ])
+      ).map(toGrant),
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Schema migrations for PostgreSQL, applied at start-up in order, each in its own transaction
+ * and recorded in jitgate_migrations. Replicas starting together take turns through a session
+ * advisory lock: the second one waits, then finds nothing left to do. Append only: a migration
+ * that has shipped is never edited. The list mirrors SQLite's (same numbers, same tables).
+ */
+import type { PgSession } from '../../shared/pg-driver.js';
+import type { PgDatabase } from './database.js';
+import { LOCKS } from './lock-keys.js';
+import { CORE } from './migrations/001-core.js';
+import { AUDIT } from './migrations/002-audit.js';
+import { REQUESTS } from './migrations/003-requests.js';
+import { TOKENS } from './migrations/004-tokens.js';
+import { WEBHOOKS } from './migrations/005-webhooks.js';
+import { MFA } from './migrations/006-mfa.js';
+import { TRAIL } from './migrations/007-trail.js';
+import { TERMINAL } from './migrations/008-terminal.js';
+import { CREDENTIALS } from './migrations/009-credentials.js';
+
+interface Migration {
+  name: string;
+  sql: string;
+}
+
+/** Every migration in order; the position in this list is the version. */
+export const MIGRATIONS: readonly Migration[] = [
+  { name: 'core', sql: CORE },
+  { name: 'audit', sql: AUDIT },
+  { name: 'requests', sql: REQUESTS },
+  { name: 'tokens', sql: TOKENS },
+  { name: 'webhooks', sql: WEBHOOKS },
+  { name: 'mfa', sql: MFA },
+  { name: 'trail', sql: TRAIL },
+  { name: 'terminal', sql: TERMINAL },
+  { name: 'credentials', sql: CREDENTIALS },
+];
+
+const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)`;
+
+/** Brings the schema to the latest version; resolves the versions this call applied. */
+export async function migrate(db: PgDatabase, now: () => number = Date.now): Promise<number[]> {
+  const session = await db.session();
+  let broken = true;
+  try {
+    await session.query('SELECT pg_advisory_lock($1, $2)', LOCKS.migrate);
+    const applied = await applyPending(session, now);
+    await session.query('SELECT pg_advisory_unlock($1, $2)', LOCKS.migrate);
+    broken = false;
+    return applied;
+  } finally {
+    // After a failure the session is closed, not unlocked: closing releases the lock, and the
+    // original error is the one thrown.
+    session.release(broken);
+  }
+}
+
+async function applyPending(session: PgSession, now: () => number): Promise<number[]> {
+  await session.query(TABLE);
+  const { rows } = await session.query('SELECT version, name FROM jitgate_migrations');
+  const known = new Map(rows.map((row) => [Number(row.version), String(row.name as string)]));
+  for (const [version, name] of known) {
+    const expected = MIGRATIONS[version - 1]?.name;
+    if (expected === undefined)
+      throw new Error(
+        `the database schema has migration ${version} (${name}), newer than this jitgate ` +
+          `knows (${MIGRATIONS.length}): run the newer jitgate, or restore a matching backup`,
+      );
+    if (expected !== name)
+      throw new Error(`migration ${version} in the database is "${name}", expected "${expected}"`);
+  }
+  const applied: number[] = [];
+  for (const [index, migration] of MIGRATIONS.entries()) {
+    const version = index + 1;
+    if (known.has(version)) continue;
+    await session.query('BEGIN');
+    try {
+      await session.query(migration.sql);
+      await session.query(
+        'INSERT INTO jitgate_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+        [version, migration.name, now()],
+      );
+      await session.query('COMMIT');
+    } catch (error) {
+      await session.query('ROLLBACK').catch(() => undefined);
+      throw new Error(`migration ${version} (${migration.name}) failed`, { cause: error });
+    }
+    applied.push(version);
+  }
+  return applied;
+}

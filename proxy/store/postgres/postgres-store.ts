@@ -1,0 +1,75 @@
+/**
+ * The Store on PostgreSQL, for several jitgate replicas on one database. Opening it migrates the
+ * schema (replicas take turns). atomic() is a real transaction on one pooled connection that
+ * holds the atomic advisory lock, so atomic work is serialized across every replica; everything
+ * else runs as single statements on the pool.
+ */
+import type { Store } from '../types.js';
+import { createAuditRepository } from './audit.js';
+import { createCredentialRoleRepository } from './credential-roles.js';
+import { openPgDatabase, type PgDatabase } from './database.js';
+import { createDeliveryRepository } from './deliveries.js';
+import { createGrantRepository } from './grants.js';
+import { LOCKS } from './lock-keys.js';
+import { migrate } from './migrations.js';
+import { createMfaRepository } from './mfa.js';
+import { createRequestRepository } from './requests.js';
+import { createSessionRepository } from './sessions.js';
+import { createSettingRepository } from './settings.js';
+import { createTerminalSessionRepository } from './terminal-sessions.js';
+import { createTokenRepository } from './tokens.js';
+import { createTrailRepository } from './trail.js';
+import { createUserRepository } from './users.js';
+
+export interface PostgresStoreOptions {
+  /** postgresql://user:password@host:port/database; never logged. */
+  url: string;
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Names this replica's connections in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/** The Store plus what the replica coordination builds on: the database itself. */
+export interface PostgresStore extends Store {
+  readonly db: PgDatabase;
+}
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const db = openPgDatabase({
+    url: options.url,
+    max: options.poolSize ?? 10,
+    connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+    statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
+    // atomic work awaits only the store: a transaction idle this long has a stuck holder.
+    idleInTransactionTimeoutMs: options.statementTimeoutMs ?? 10_000,
+    applicationName: options.applicationName ?? 'jitgate',
+  });
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return {
+    db,
+    users: createUserRepository(db),
+    grants: createGrantRepository(db),
+    sessions: createSessionRepository(db),
+    settings: createSettingRepository(db),
+    audit: createAuditRepository(db),
+    requests: createRequestRepository(db),
+    tokens: createTokenRepository(db),
+    deliveries: createDeliveryRepository(db),
+    mfa: createMfaRepository(db),
+    trail: createTrailRepository(db),
+    terminalSessions: createTerminalSessionRepository(db),
+    credentialRoles: createCredentialRoleRepository(db),
+    atomic: (work) => db.transaction(work, LOCKS.atomic),
+    ping: async () => {
+      await db.query('SELECT 1');
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,58 @@
+/** PostgreSQL implementation of TokenRepository. */
+import type { TokenRecord, TokenRepository } from '../../api/token-record.js';
+import type { SessionUser } from '../../identity/session-user.js';
+import type { PgRow } from '../../shared/pg-driver.js';
+import type { PgDatabase } from './database.js';
+import { int, optionalInt, optionalText, text } from './rows.js';
+
+function toToken(row: PgRow): TokenRecord {
+  return {
+    id: text(row, 'id'),
+    userId: text(row, 'user_id'),
+    tokenHash: text(row, 'token_hash'),
+    label: optionalText(row, 'label'),
+    user: JSON.parse(text(row, 'user_json')) as SessionUser,
+    createdAt: int(row, 'created_at'),
+    expiresAt: int(row, 'expires_at'),
+    revokedAt: optionalInt(row, 'revoked_at'),
+    lastUsedAt: optionalInt(row, 'last_used_at'),
+  };
+}
+
+export function createTokenRepository(db: PgDatabase): TokenRepository {
+  return {
+    insert: async (t) => {
+      await db.run(
+        `INSERT INTO api_tokens (id, user_id, token_hash, label, user_json, created_at, expires_at,
+           revoked_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          t.id,
+          t.userId,
+          t.tokenHash,
+          t.label,
+          JSON.stringify(t.user),
+          t.createdAt,
+          t.expiresAt,
+          t.revokedAt,
+          t.lastUsedAt,
+        ],
+      );
+    },
+    get: async (id) => {
+      const row = await db.get('SELECT * FROM api_tokens WHERE id = $1', [id]);
+      return row ? toToken(row) : undefined;
+    },
+    findByHash: async (tokenHash) => {
+      const row = await db.get('SELECT * FROM api_tokens WHERE token_hash = $1', [tokenHash]);
+      return row ? toToken(row) : undefined;
+    },
+    revoke: async (id, at) =>
+      (await db.run('UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [
+        id,
+        at,
+      ])) === 1,
+    touch: async (id, at) => {
+      await db.run('UPDATE api_tokens SET last_used_at = $2 WHERE id = $1', [id, at]);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/** GrantRepository: records round-trip, revoke once, live and per-person lists. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { GrantRecord } from '../../../proxy/store/types.js';
+import { MIN, T0, type ContractContext } from './context.js';
+
+export function grantContract(c: ContractContext): void {
+  void describe('grants', () => {
+    void test('insert then get gives the same record back', async () => {
+      const user = await c.storedUser();
+      const grant = c.newGrant(user.id);
+      await c.store().grants.insert(grant);
+      assert.deepEqual(await c.store().grants.get(grant.id), grant);
+    });
+
+    void test('null reason and non-ASCII text round-trip; times stay numbers', async () => {
+      const user = await c.storedUser();
+      const plain = c.newGrant(user.id, { reason: null });
+      const fancy = c.newGrant(user.id, { reason: 'Zoë needs it ✓ "quoted"; --' });
+      await c.store().grants.insert(plain);
+      await c.store().grants.insert(fancy);
+      assert.deepEqual(await c.store().grants.get(plain.id), plain);
+      const read = await c.store().grants.get(fancy.id);
+      assert.deepEqual(read, fancy);
+      assert.equal(typeof read?.endsAt, 'number');
+    });
+
+    void test('inserting an id twice is refused and keeps the first', async () => {
+      const user = await c.storedUser();
+      const grant = c.newGrant(user.id);
+      await c.store().grants.insert(grant);
+      await assert.rejects(c.store().grants.insert({ ...grant, resourceId: 'orders' }));
+      assert.equal((await c.store().grants.get(grant.id))?.resourceId, 'payroll');
+    });
+
+    void test('get of an unknown id is undefined', async () => {
+      assert.equal(await c.store().grants.get(c.unique('grt')), undefined);
+    });
+
+    void test('revoke marks the grant once and returns it', async () => {
+      const user = await c.storedUser();
+      const grant = c.newGrant(user.id);
+      await c.store().grants.insert(grant);
+      const revoked = await c.store().grants.revoke(grant.id, 'bob', T0 + 5 * MIN);
+      assert.deepEqual(revoked, { ...grant, revokedAt: T0 + 5 * MIN, revokedBy: 'bob' });
+      assert.deepEqual(await c.store().grants.get(grant.id), revoked);
+      // A second revoke changes nothing and returns the grant as first revoked.
+      assert.deepEqual(await c.store().grants.revoke(grant.id, 'carol', T0 + 9 * MIN), revoked);
+      assert.deepEqual(await c.store().grants.get(grant.id), revoked);
+    });
+
+    void test('revoke of an unknown id is undefined', async () => {
+      assert.equal(await c.store().grants.revoke(c.unique('grt'), 'bob', T0), undefined);
+    });
+
+    void test('listLive: unrevoked grants that end after now, scheduled ones included', async () => {
+      const user = await c.storedUser();
+      const now = T0 + 10 * MIN;
+      const live = c.newGrant(user.id);
+      const scheduled = c.newGrant(user.id, { startsAt: T0 + 60 * MIN, endsAt: T0 + 90 * MIN });
+      const endsNow = c.newGrant(user.id, { endsAt: now });
+      const ended = c.newGrant(user.id, { endsAt: now - 1 });
+      const revoked = c.newGrant(user.id, { revokedAt: T0 + MIN, revokedBy: 'bob' });
+      for (const g of [live, scheduled, endsNow, ended, revoked]) await c.store().grants.insert(g);
+      const ours = new Set([live, scheduled, endsNow, ended, revoked].map((g) => g.id));
+      const listed = (await c.store().grants.listLive(now)).filter((g) => ours.has(g.id));
+      const byId = (a: GrantRecord, b: GrantRecord) => a.id.localeCompare(b.id);
+      assert.deepEqual(listed.sort(byId), [live, scheduled].sort(byId));
+    });
+
+    void test('listLive leaves out a grant once revoked', async () => {
+      const user = await c.storedUser();
+      const grant = c.newGrant(user.id);
+      await c.store().grants.insert(grant);
+      const isListed = async () =>
+        (await c.store().grants.listLive(T0)).some((g) => g.id === grant.id);
+      assert.equal(await isListed(), true);
+      await c.store().grants.revoke(grant.id, 'bob', T0 + MIN);
+      assert.equal(await isListed(), false);
+    });
+
+    void test("listForUser: all of a person's grants, and only theirs", async () => {
+      const alice = await c.storedUser();
+      const bob = await c.storedUser();
+      const a1 = c.newGrant(alice.id);
+      const a2 = c.newGrant(alice.id, { resourceId: 'orders', createdAt: T0 + MIN });
+      const a3 = c.newGrant(alice.id, { endsAt: T0 + 1, createdAt: T0 + 2 * MIN });
+      const b1 = c.newGrant(bob.id);
+      for (const g of [a1, a2, a3, b1]) await c.store().grants.insert(g);
+      await c.store().grants.revoke(a2.id, 'bob', T0 + 3 * MIN);
+      const listed = await c.store().grants.listForUser(alice.id);
+      assert.deepEqual(listed.map((g) => g.id).sort(), [a1.id, a2.id, a3.id].sort());
+      assert.equal(listed.find((g) => g.id === a2.id)?.revokedBy, 'bob');
+      assert.deepEqual(await c.store().grants.listForUser(c.unique('nobody')), []);
+    });
+  });
+}

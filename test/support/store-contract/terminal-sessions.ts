@@ -1,0 +1,79 @@
+/** TerminalSessionRepository: sessions round-trip, end once, and the auditors' filtered list. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { SessionEnd, TerminalSessionRecord } from '../../../proxy/terminal/session-record.js';
+import { MIN, T0, type ContractContext } from './context.js';
+
+export function terminalSessionContract(c: ContractContext): void {
+  const session = (overrides: Partial<TerminalSessionRecord> = {}): TerminalSessionRecord => ({
+    id: c.unique('ts'),
+    userId: 'corp:alice',
+    resourceId: c.unique('prod-shell'),
+    login: 'deploy',
+    grantId: c.unique('grt'),
+    via: 'web',
+    startedAt: T0,
+    endedAt: null,
+    endReason: null,
+    state: 'live',
+    recordingState: 'recording',
+    recording: 'ts_1.cast',
+    checksum: null,
+    bytes: null,
+    ...overrides,
+  });
+  const end: SessionEnd = {
+    endedAt: T0 + 5 * MIN,
+    endReason: 'exit',
+    recordingState: 'complete',
+    checksum: 'a'.repeat(64),
+    bytes: 2 ** 33,
+  };
+
+  void describe('terminal sessions', () => {
+    void test('insert then get gives the same session back; unknown ids are undefined', async () => {
+      const s = session({ via: 'cli', recordingState: 'off', recording: null });
+      await c.store().terminalSessions.insert(s);
+      assert.deepEqual(await c.store().terminalSessions.get(s.id), s);
+      assert.equal(await c.store().terminalSessions.get(c.unique('ts')), undefined);
+      await assert.rejects(c.store().terminalSessions.insert(s));
+    });
+
+    void test('end ends a live session once and returns it', async () => {
+      const s = session();
+      await c.store().terminalSessions.insert(s);
+      const ended = { ...s, ...end, state: 'ended' as const };
+      assert.deepEqual(await c.store().terminalSessions.end(s.id, end), ended);
+      assert.deepEqual(await c.store().terminalSessions.get(s.id), ended);
+      const again = { ...end, endReason: 'revoked' };
+      assert.equal(await c.store().terminalSessions.end(s.id, again), undefined);
+      assert.equal(await c.store().terminalSessions.end(c.unique('ts'), end), undefined);
+    });
+
+    void test('list: by people, resource, time and state, newest first, paged', async () => {
+      const resourceId = c.unique('prod-shell');
+      const [a, b, d] = [
+        session({ resourceId, userId: 'corp:alice', startedAt: T0 + 1 }),
+        session({ resourceId, userId: 'corp:bob', startedAt: T0 + 2 }),
+        session({ resourceId, userId: 'corp:alice', startedAt: T0 + 3 }),
+      ];
+      for (const s of [a, b, d]) await c.store().terminalSessions.insert(s);
+      await c.store().terminalSessions.end(b.id, end);
+      const ids = async (filter: object) =>
+        (await c.store().terminalSessions.list({ resourceId, limit: 10, ...filter })).map(
+          (s) => s.id,
+        );
+      assert.deepEqual(await ids({}), [d.id, b.id, a.id]);
+      assert.deepEqual(await ids({ userIds: ['corp:alice'] }), [d.id, a.id]);
+      assert.deepEqual(await ids({ userIds: ['corp:alice', 'corp:bob'] }), [d.id, b.id, a.id]);
+      assert.deepEqual(await ids({ userIds: [] }), [], 'nobody matched: no sessions');
+      assert.deepEqual(await ids({ from: T0 + 2, to: T0 + 3 }), [b.id]);
+      assert.deepEqual(await ids({ state: 'live' }), [d.id, a.id]);
+      assert.deepEqual(await ids({ state: 'ended' }), [b.id]);
+      assert.deepEqual(await ids({ beforeStartedAt: T0 + 3 }), [b.id, a.id]);
+      assert.deepEqual(await ids({ limit: 2 }), [d.id, b.id]);
+      const everything = await c.store().terminalSessions.list({ limit: 1000 });
+      assert.ok(everything.some((s) => s.id === a.id));
+    });
+  });
+}
