@@ -35,6 +35,8 @@ export interface PgDatabase {
    * Inside another transaction it is a savepoint of that one (the lock is then the outer's).
    */
   transaction<T>(work: () => Promise<T>, lock?: LockKey): Promise<T>;
+  /** Whether the caller runs inside a transaction of this database. */
+  inTransaction(): boolean;
   /** A pooled connection of its own, for work that spans transactions (migrations). */
   session(): Promise<PgSession>;
   /** A connection outside the pool, for LISTEN; the caller closes it. */
@@ -164,6 +166,7 @@ export function openPgDatabase(options: PgOptions): PgDatabase {
     get: async (sql, params) => (await query(sql, params)).rows[0],
     run: async (sql, params) => (await query(sql, params)).rowCount,
     transaction,
+    inTransaction: () => current.getStore() !== undefined,
     async session() {
       try {
         return await pool.connect();

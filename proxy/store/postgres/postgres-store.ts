@@ -1,9 +1,11 @@
 /**
  * The Store on PostgreSQL, for several jitgate replicas on one database. Opening it migrates the
  * schema (replicas take turns). atomic() is a real transaction on one pooled connection that
- * holds the atomic advisory lock, so atomic work is serialized across every replica; everything
- * else runs as single statements on the pool.
+ * holds the atomic advisory lock, so atomic work is serialized across every replica. Within a
+ * replica atomic calls queue in memory first: one connection at a time waits for the lock, and
+ * the rest of the pool stays free for everything else, which runs as single statements.
  */
+import { Mutex } from '../../shared/mutex.js';
 import type { Store } from '../types.js';
 import { createAuditRepository } from './audit.js';
 import { createCredentialRoleRepository } from './credential-roles.js';
@@ -52,6 +54,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await db.close();
     throw error;
   }
+  const queue = new Mutex();
   return {
     db,
     users: createUserRepository(db),
@@ -66,7 +69,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     trail: createTrailRepository(db),
     terminalSessions: createTerminalSessionRepository(db),
     credentialRoles: createCredentialRoleRepository(db),
-    atomic: (work) => db.transaction(work, LOCKS.atomic),
+    // Nested: a savepoint of the transaction in progress (queueing it would wait for itself).
+    atomic: (work) =>
+      db.inTransaction()
+        ? db.transaction(work)
+        : queue.run(() => db.transaction(work, LOCKS.atomic)),
     ping: async () => {
       await db.query('SELECT 1');
     },

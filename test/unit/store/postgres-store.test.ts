@@ -7,6 +7,7 @@ import { openPostgresStore } from '../../../proxy/store/postgres/postgres-store.
 import { startTestPostgres, type TestPostgres } from '../../support/postgres.js';
 import { storeContract } from '../../support/store-contract.js';
 import { trailContract } from '../../support/trail-contract.js';
+import { postgresSpecifics } from './postgres-specifics.js';
 
 let cluster: Promise<TestPostgres> | undefined;
 /** The file's cluster, started by the first suite that needs it. */
@@ -25,3 +26,5 @@ storeContract(
 trailContract('postgres', async () =>
   openPostgresStore({ url: await (await postgres()).createDatabase() }),
 );
+
+postgresSpecifics(postgres);
