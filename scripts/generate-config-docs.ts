@@ -161,6 +161,12 @@ server:
 state:
   dir: /var/lib/jitgate        # signing keys, SQLite database, recordings
 
+# Several replicas behind a load balancer share one PostgreSQL instead of SQLite:
+# storage:
+#   driver: postgres
+#   postgres:
+#     urlEnv: JITGATE_PG_URL   # postgresql://user:password@host/db: never in this file
+
 session:
   maxAge: 12h                  # sign in again after this long, however active
   idleTimeout: 1h

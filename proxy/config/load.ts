@@ -19,6 +19,7 @@ import {
 } from 'yaml';
 import { crossCheck } from './cross-check.js';
 import { fsReason, listAt, resolveSecrets } from './secrets.js';
+import { resolveStorageUrl } from './storage-url.js';
 import { ConfigError, formatPath, issueText, problemsFromIssues, type Problem } from './errors.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -105,12 +106,14 @@ function validate(raw: unknown, source: Source): Config {
     'secret',
     source,
   );
+  const storage = resolveStorageUrl(raw, source);
   const port = source.portFromEnv ? portFromEnv(source.env) : { problems: [] };
   const problems: Problem[] = [
     ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues)),
     ...crossCheck(raw),
     ...idpSecrets.problems,
     ...hookSecrets.problems,
+    ...storage.problems,
     ...port.problems,
   ];
   if (!parsed.success || problems.length > 0) {
@@ -125,6 +128,7 @@ function validate(raw: unknown, source: Source): Config {
     const hook = config.notifications.webhooks[index];
     if (hook) hook.secret = secret;
   }
+  if (config.storage.postgres && storage.url) config.storage.postgres.url = storage.url;
   if (port.value !== undefined) config.server.port = port.value;
   return config;
 }

@@ -9,6 +9,7 @@ import { formLoginSchema } from './form-login-schema.js';
 import { kubernetesResource, machinesSchema, postgresResource } from './credential-schema.js';
 import { sshResource, terminalSchema } from './ssh-schema.js';
 import { policy } from './policy-schema.js';
+import { storageSchema } from './storage-schema.js';
 
 export { duration, ENV_NAME, HEADER_NAME, SLUG } from './primitives.js';
 export { AUTO_APPROVE_CAP_MS, POLICY_DEFAULT_MAX_DURATION } from './policy-schema.js';
@@ -29,16 +30,6 @@ const server = z
       .boolean()
       .default(false)
       .describe('Trust X-Forwarded-* from a load balancer in front of jitgate.'),
-  })
-  .strict();
-
-const storage = z
-  .object({
-    driver: z.enum(['sqlite']).default('sqlite').describe('Store backend.'),
-    sqlitePath: z
-      .string()
-      .optional()
-      .describe('SQLite database file. Default: <state.dir>/jitgate.db.'),
   })
   .strict();
 
@@ -340,7 +331,9 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe('Local state.'),
-    storage: storage.prefault({}).describe('Where requests, grants and sessions are stored.'),
+    storage: storageSchema
+      .prefault({})
+      .describe('Where requests, grants, sessions and the audit log are stored.'),
     session: session.prefault({}).describe('Login sessions and their cookies.'),
     identityProviders: z
       .array(identityProvider)
@@ -393,3 +386,5 @@ export type WebhookConfig = Parsed['notifications']['webhooks'][number];
 export type PolicyConfig = Parsed['policies'][number];
 export type AccessWindowConfig = PolicyConfig['windows'][number];
 export type MfaConfig = Parsed['mfa'];
+export type StorageConfig = Parsed['storage'];
+export type PostgresStorageConfig = NonNullable<StorageConfig['postgres']>;

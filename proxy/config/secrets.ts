@@ -42,27 +42,45 @@ export function resolveSecrets(
   source: SecretSource,
 ): Secrets {
   const secrets: Secrets = { values: new Map(), problems: [] };
-  const envKey = `${base}Env`;
-  const fileKey = `${base}File`;
   items.forEach((item, index) => {
-    if (!isRecord(item)) return;
-    const set = [base, envKey, fileKey].filter((key) => item[key] !== undefined);
-    if (set.length !== 1) return; // none, or a conflict the schema reports
-    let key: string;
-    let outcome: Outcome;
-    const env = item[envKey];
-    const file = item[fileKey];
-    if (typeof env === 'string' && ENV_NAME.test(env)) {
-      key = envKey;
-      outcome = fromEnv(source.env[env]);
-    } else if (typeof file === 'string' && file !== '') {
-      key = fileKey;
-      outcome = fromFile(resolve(source.baseDir, file));
-    } else return; // inline, or malformed and reported by the schema
-    if ('secret' in outcome) secrets.values.set(index, outcome.secret);
-    else secrets.problems.push({ path: [...path, index, key], message: outcome.problem });
+    const resolved = resolveSecret(item, [...path, index], base, source);
+    if (resolved === undefined) return;
+    if ('secret' in resolved) secrets.values.set(index, resolved.secret);
+    else secrets.problems.push(resolved.problem);
   });
   return secrets;
+}
+
+/**
+ * Resolves `<base>Env` or `<base>File` of one config item: the secret, a problem at the key that
+ * named it, or undefined when neither is the one source given (inline, none, or a conflict: the
+ * schema reports those).
+ */
+export function resolveSecret(
+  item: unknown,
+  path: readonly (string | number)[],
+  base: string,
+  source: SecretSource,
+): { secret: string; key: string } | { problem: Problem } | undefined {
+  if (!isRecord(item)) return undefined;
+  const envKey = `${base}Env`;
+  const fileKey = `${base}File`;
+  const set = [base, envKey, fileKey].filter((key) => item[key] !== undefined);
+  if (set.length !== 1) return undefined;
+  let key: string;
+  let outcome: Outcome;
+  const env = item[envKey];
+  const file = item[fileKey];
+  if (typeof env === 'string' && ENV_NAME.test(env)) {
+    key = envKey;
+    outcome = fromEnv(source.env[env]);
+  } else if (typeof file === 'string' && file !== '') {
+    key = fileKey;
+    outcome = fromFile(resolve(source.baseDir, file));
+  } else return undefined; // inline, or malformed and reported by the schema
+  return 'secret' in outcome
+    ? { secret: outcome.secret, key }
+    : { problem: { path: [...path, key], message: outcome.problem } };
 }
 
 function fromEnv(value: string | undefined): Outcome {

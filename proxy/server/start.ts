@@ -23,7 +23,7 @@ import { SessionCache } from '../identity/session-cache.js';
 import { JitgateSessionStore } from '../identity/session-store.js';
 import { sessionUserFromJson } from '../identity/session-user.js';
 import { createLogger, type Logger } from '../shared/logger.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 import type { CastFiles } from '../../recorder/asciicast/index.js';
 import { createTrailService, type TrailService } from '../trail/trail-service.js';
@@ -84,7 +84,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       );
   const portalOrigin = new URL(config.server.publicUrl ?? `http://localhost:${port}`).origin;
 
-  const store = openSqliteStore(config.storage.sqlitePath ?? resolve(stateDir, 'jitgate.db'));
+  const store = await openStore(config.storage, stateDir);
   const secret = await store.settings.putIfAbsent(
     'session_secret_v1',
     randomBytes(32).toString('base64url'),

@@ -41,8 +41,19 @@ const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (
   applied_at BIGINT NOT NULL
 )`;
 
-/** Brings the schema to the latest version; resolves the versions this call applied. */
-export async function migrate(db: PgDatabase, now: () => number = Date.now): Promise<number[]> {
+/**
+ * Brings the schema to the latest version; resolves the versions this call applied. With
+ * `apply: false` (offline commands that only read) it applies nothing and throws unless the
+ * schema is exactly this jitgate's.
+ */
+export async function migrate(
+  db: PgDatabase,
+  { apply = true, now = Date.now }: { apply?: boolean; now?: () => number } = {},
+): Promise<number[]> {
+  if (!apply) {
+    await checkCurrent(db);
+    return [];
+  }
   const session = await db.session();
   let broken = true;
   try {
@@ -58,10 +69,22 @@ export async function migrate(db: PgDatabase, now: () => number = Date.now): Pro
   }
 }
 
-async function applyPending(session: PgSession, now: () => number): Promise<number[]> {
-  await session.query(TABLE);
-  const { rows } = await session.query('SELECT version, name FROM jitgate_migrations');
-  const known = new Map(rows.map((row) => [Number(row.version), String(row.name as string)]));
+async function checkCurrent(db: PgDatabase): Promise<void> {
+  const table = await db.get("SELECT to_regclass('jitgate_migrations') AS name");
+  if (table?.name === null || table?.name === undefined)
+    throw new Error('no jitgate schema in this database (jitgate serve creates it)');
+  const known = await appliedMigrations(db);
+  const missing = MIGRATIONS.length - known.size;
+  if (missing > 0)
+    throw new Error(
+      `the database schema lacks ${missing} migration(s) of this jitgate: start jitgate serve to migrate it`,
+    );
+}
+
+/** The migrations the database has, checked against this jitgate's list. */
+async function appliedMigrations(db: PgDatabase | PgSession): Promise<Map<number, string>> {
+  const { rows } = await db.query('SELECT version, name FROM jitgate_migrations');
+  const known = new Map(rows.map((row) => [Number(row.version), String(row.name)]));
   for (const [version, name] of known) {
     const expected = MIGRATIONS[version - 1]?.name;
     if (expected === undefined)
@@ -72,6 +95,12 @@ async function applyPending(session: PgSession, now: () => number): Promise<numb
     if (expected !== name)
       throw new Error(`migration ${version} in the database is "${name}", expected "${expected}"`);
   }
+  return known;
+}
+
+async function applyPending(session: PgSession, now: () => number): Promise<number[]> {
+  await session.query(TABLE);
+  const known = await appliedMigrations(session);
   const applied: number[] = [];
   for (const [index, migration] of MIGRATIONS.entries()) {
     const version = index + 1;

@@ -31,6 +31,8 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** Names this replica's connections in pg_stat_activity. */
   applicationName?: string;
+  /** false: apply no migration, refuse a schema that is not this jitgate's (read-only tools). */
+  migrate?: boolean;
 }
 
 /** The Store plus what the replica coordination builds on: the database itself. */
@@ -49,7 +51,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     applicationName: options.applicationName ?? 'jitgate',
   });
   try {
-    await migrate(db);
+    await migrate(db, { apply: options.migrate ?? true });
   } catch (error) {
     await db.close();
     throw error;

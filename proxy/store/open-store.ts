@@ -1,0 +1,33 @@
+/**
+ * Picks the store the config names: SQLite in the state folder (the default, one process) or
+ * PostgreSQL (several replicas on one database). The composition root and the offline CLI
+ * commands open their store here and nowhere else.
+ */
+import { resolve } from 'node:path';
+import type { StorageConfig } from '../config/schema.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './types.js';
+
+/** The SQLite file the config means (also what offline commands check exists). */
+export const sqlitePathOf = (storage: StorageConfig, stateDir: string) =>
+  resolve(storage.sqlitePath ?? resolve(stateDir, 'jitgate.db'));
+
+export async function openStore(
+  storage: StorageConfig,
+  stateDir: string,
+  options: { applicationName?: string; migrate?: boolean } = {},
+): Promise<Store> {
+  if (storage.driver === 'sqlite') return openSqliteStore(sqlitePathOf(storage, stateDir));
+  const postgres = storage.postgres;
+  // The loader fills the URL from urlEnv/urlFile; a config built without the loader has none.
+  if (!postgres?.url) throw new Error('storage.postgres has no URL (load the config to read it)');
+  return openPostgresStore({
+    url: postgres.url,
+    poolSize: postgres.poolSize,
+    statementTimeoutMs: postgres.statementTimeout,
+    connectTimeoutMs: postgres.connectTimeout,
+    ...(options.applicationName ? { applicationName: options.applicationName } : {}),
+    ...(options.migrate === false ? { migrate: false } : {}),
+  });
+}
