@@ -1,63 +1,41 @@
 /**
- * `jitgate audit verify|export`: works offline on the database file, so an auditor can check the
- * chain of a stopped proxy or a backup copy. It opens the store like the proxy does (SQLite in
- * WAL mode lets it read beside a running proxy) and writes no audit events of its own.
+ * `jitgate audit verify|export`: works offline on the store, so an auditor can check the chain
+ * of a stopped proxy, a backup copy, or the PostgreSQL database running replicas share. It opens
+ * the store like the proxy does (SQLite in WAL mode lets it read beside a running proxy; on
+ * PostgreSQL it reads between the replicas' appends) and writes no audit events of its own.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuditLog, type AuditExportFilter } from '../audit/audit-log.js';
 import { isAuditCode } from '../audit/codes.js';
 import { parseAuditTime } from '../audit/query.js';
-import { loadConfigFile } from '../config/load.js';
 import { JitgateError } from '../shared/errors.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { CliError } from './admin-client.js';
+import { offlineStore, PG_URL_ENV, STORE_OPTIONS, withOfflineStore } from './offline-store.js';
 
-export const AUDIT_USAGE = `  jitgate audit verify [--state-dir DIR | --config FILE] [--json]
+export const AUDIT_USAGE = `  jitgate audit verify [--state-dir DIR | --config FILE | --postgres] [--json]
                                              check the audit hash chain (exit 4 when broken)
-  jitgate audit export [--state-dir DIR | --config FILE] [--code C] [--actor A] [--target T]
-                       [--since ISO] [--until ISO] [--json]
-                                             write audit events as JSON lines to stdout`;
+  jitgate audit export [--state-dir DIR | --config FILE | --postgres] [--code C] [--actor A]
+                       [--target T] [--since ISO] [--until ISO] [--json]
+                                             write audit events as JSON lines to stdout
+                                             (--postgres: the database URL is in $${PG_URL_ENV})`;
 
 /** Exit code of `audit verify` when the chain is broken. */
 export const EXIT_CHAIN_BROKEN = 4;
 
-const LOCATION = {
-  'state-dir': { type: 'string' },
-  config: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+const LOCATION = { ...STORE_OPTIONS, json: { type: 'boolean' } } as const;
 
-function databasePath(values: { 'state-dir'?: string; config?: string }): string {
-  if (values['state-dir'] && values.config)
-    throw new CliError('give --state-dir or --config, not both');
-  let path: string;
-  if (values.config) {
-    const config = loadConfigFile(values.config);
-    path = config.storage.sqlitePath ?? resolve(config.state.dir, 'jitgate.db');
-  } else {
-    const dir = values['state-dir'] ?? process.env.JITGATE_STATE_DIR ?? '.jitgate';
-    path = resolve(dir, 'jitgate.db');
-  }
-  // openSqliteStore would create an empty database, which would then "verify" as intact.
-  if (!existsSync(path))
-    throw new CliError(`no jitgate database at ${path} (use --state-dir or --config)`);
-  return path;
-}
-
-async function withLog<T>(path: string, work: (log: AuditLog) => Promise<T>): Promise<T> {
-  const store = openSqliteStore(path);
-  try {
-    return await work(new AuditLog(store.audit, store, Date.now));
-  } finally {
-    await store.close();
-  }
+function withLog<T>(
+  values: { 'state-dir'?: string; config?: string; postgres?: boolean },
+  work: (log: AuditLog) => Promise<T>,
+): Promise<T> {
+  return withOfflineStore(offlineStore(values), (store) =>
+    work(new AuditLog(store.audit, store, Date.now)),
+  );
 }
 
 async function verify(args: string[]) {
   const { values } = parseArgs({ args, options: LOCATION });
-  const result = await withLog(databasePath(values), (log) => log.verify());
+  const result = await withLog(values, (log) => log.verify());
   if (values.json) console.log(JSON.stringify(result));
   else if (result.ok) console.log(`ok: ${result.count} events, head ${result.head}`);
   else console.log(`broken at seq ${result.seq}: ${result.reason} (${result.detail})`);
@@ -103,7 +81,7 @@ async function exportEvents(args: string[]) {
     },
   });
   const filter = exportFilter(values);
-  const count = await withLog(databasePath(values), (log) =>
+  const count = await withLog(values, (log) =>
     log.export((line) => {
       process.stdout.write(line + '\n');
     }, filter),

@@ -5,26 +5,24 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isRecordingId, parseSignature, verifyRecording } from '../../recorder/asciicast/index.js';
-import { loadConfigFile } from '../config/load.js';
 import { JitgateError } from '../shared/errors.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { recordingVerifyKey } from '../terminal/recording-key.js';
 import { sessionFilterFromQuery, sessionJson } from '../terminal/session-query.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { offlineStore, STORE_OPTIONS, withOfflineStore } from './offline-store.js';
 
 export const RECORDINGS_USAGE = `  recordings list [--person P] [--resource R] [--since ISO] [--until ISO]
                                         terminal sessions and their recordings (offline)
   recordings verify ID|FILE.cast [--public-key PEM]
                                         check checksum and signature (exit 4 when bad)
   recordings export ID --out DIR        copy a recording, its signature and the public key
-                                        (recordings: --state-dir DIR or --config FILE)`;
+                                        (recordings: --state-dir DIR, --config FILE or --postgres)`;
 
 const OPTIONS = {
-  'state-dir': { type: 'string' },
-  config: { type: 'string' },
+  ...STORE_OPTIONS,
   json: { type: 'boolean' },
   person: { type: 'string' },
   resource: { type: 'string' },
@@ -34,40 +32,21 @@ const OPTIONS = {
   out: { type: 'string' },
 } as const;
 
-function stateOf(values: { 'state-dir'?: string; config?: string }) {
-  if (values['state-dir'] && values.config)
-    throw new CliError('give --state-dir or --config, not both');
-  let dir: string;
-  let db: string;
-  if (values.config) {
-    const config = loadConfigFile(values.config);
-    dir = resolve(config.state.dir);
-    db = config.storage.sqlitePath ?? join(dir, 'jitgate.db');
-  } else {
-    dir = resolve(values['state-dir'] ?? process.env.JITGATE_STATE_DIR ?? '.jitgate');
-    db = join(dir, 'jitgate.db');
-  }
-  if (!existsSync(db))
-    throw new CliError(`no jitgate database at ${db} (use --state-dir or --config)`);
-  return { db, recordings: join(dir, 'recordings') };
-}
-
-async function withStore<T>(
-  db: string,
-  work: (store: ReturnType<typeof openSqliteStore>) => Promise<T>,
-) {
-  const store = openSqliteStore(db);
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
+/** The store and the recordings folder of the state the options name. */
+function stateOf(values: Record<string, string | boolean | undefined>) {
+  const text = (key: string) => (typeof values[key] === 'string' ? values[key] : undefined);
+  const location = offlineStore({
+    'state-dir': text('state-dir'),
+    config: text('config'),
+    postgres: values.postgres === true,
+  });
+  return { location, recordings: join(location.stateDir, 'recordings') };
 }
 
 async function list(values: Record<string, string | boolean | undefined>) {
-  const { db } = stateOf(values);
+  const { location } = stateOf(values);
   const text = (k: string) => (typeof values[k] === 'string' ? values[k] : undefined);
-  const rows = await withStore(db, async (store) => {
+  const rows = await withOfflineStore(location, async (store) => {
     const filter = await sessionFilterFromQuery(
       {
         person: text('person'),
@@ -118,7 +97,9 @@ async function verify(target: string, values: Record<string, string | boolean | 
   const key =
     typeof keyFile === 'string'
       ? createPublicKey(readFileSync(keyFile))
-      : await withStore(stateOf(values).db, (store) => recordingVerifyKey(store.settings));
+      : await withOfflineStore(stateOf(values).location, (store) =>
+          recordingVerifyKey(store.settings),
+        );
   if (!key) throw new CliError('no recording key in this state folder; give --public-key');
   const result = verifyRecording(readFileSync(path), sidecar, [key]);
   if (values.json) console.log(JSON.stringify(result));
@@ -134,11 +115,11 @@ async function exportOne(id: string, values: Record<string, string | boolean | u
   if (!isRecordingId(id)) throw new CliError(`"${id}" is not a recording id`);
   const out = values.out;
   if (typeof out !== 'string') throw new CliError('give --out DIR');
-  const { db, recordings } = stateOf(values);
+  const { location, recordings } = stateOf(values);
   const path = join(recordings, `${id}.cast`);
   if (!existsSync(`${path}.sig.json`))
     throw new CliError(`no sealed recording ${id} in ${recordings}`);
-  const key = await withStore(db, (store) => recordingVerifyKey(store.settings));
+  const key = await withOfflineStore(location, (store) => recordingVerifyKey(store.settings));
   mkdirSync(out, { recursive: true });
   copyFileSync(path, join(out, `${id}.cast`));
   copyFileSync(`${path}.sig.json`, join(out, `${id}.cast.sig.json`));
