@@ -82,6 +82,8 @@ export interface DemoConfigInput {
   payrollUrl: string;
   /** The demo sshd, when one runs: adds prod-shell and who may request it. */
   sshTarget?: DemoSshTarget;
+  /** Where the state is kept; SQLite in stateDir unless given. */
+  storage?: ConfigInput['storage'];
 }
 
 export function demoConfig(input: DemoConfigInput): ConfigInput {
@@ -89,6 +91,7 @@ export function demoConfig(input: DemoConfigInput): ConfigInput {
   return {
     server: { host: '127.0.0.1', port: input.port, publicUrl: origin },
     state: { dir: input.stateDir },
+    ...(input.storage ? { storage: input.storage } : {}),
     identityProviders: (Object.keys(DEMO_IDPS) as DemoIdpId[]).map((id) => ({
       id,
       name: DEMO_IDPS[id].name,

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { resolve } from 'node:path';
 import { validateConfig } from '../config/load.js';
+import type { ConfigInput } from '../config/schema.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { alsoListen, createHttpServer, listen } from '../server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../server/start.js';
@@ -27,6 +28,10 @@ export interface DemoOptions {
   payrollUrl?: string;
   /** Where terminal recordings are written (tests hand in files that fail on cue). */
   recordingFiles?: CastFiles;
+  /** The store: SQLite in stateDir unless given (PostgreSQL for several replicas). */
+  storage?: ConfigInput['storage'];
+  /** Where storage.postgres.urlEnv is looked up. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningDemo {
@@ -69,7 +74,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   try {
     const clientSecrets = { demo: secret(), vendors: secret() };
     const config = validateConfig(
-      demoConfig({ port, stateDir, clientSecrets, payrollUrl: payroll.url, sshTarget }),
+      demoConfig({
+        port,
+        stateDir,
+        clientSecrets,
+        payrollUrl: payroll.url,
+        sshTarget,
+        ...(options.storage ? { storage: options.storage } : {}),
+      }),
+      options.env,
     );
     const machines: DemoMachine[] = DEMO_MACHINE_CLIENTS.map((clientId) => ({
       clientId,

@@ -17,7 +17,7 @@ export interface TestDemo extends RunningDemo {
 }
 
 export async function startTestDemo(
-  options: Pick<DemoOptions, 'recordingFiles'> = {},
+  options: Pick<DemoOptions, 'recordingFiles' | 'storage' | 'env'> = {},
 ): Promise<TestDemo> {
   const stateDir = mkdtempSync(join(tmpdir(), 'jitgate-test-'));
   const demo = await startDemo({ port: 0, stateDir, log: silentLogger, ...options });
