@@ -9,8 +9,8 @@ import { resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
 import type { StorageConfig } from '../config/schema.js';
 import { isPostgresUrl } from '../config/storage-url.js';
-import { openStore, sqlitePathOf } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
+import { sqlitePathOf } from '../store/sqlite-path.js';
 import { JitgateError } from '../shared/errors.js';
 import { CliError, EXIT } from './exit-codes.js';
 
@@ -61,6 +61,8 @@ export function offlineStore(
   return {
     stateDir,
     open: async () => {
+      // Loaded here, not at start-up: every other command of the CLI starts without the drivers.
+      const { openStore } = await import('../store/open-store.js');
       try {
         return await openStore(storage, stateDir, {
           migrate: false,

@@ -3,15 +3,11 @@
  * PostgreSQL (several replicas on one database). The composition root and the offline CLI
  * commands open their store here and nowhere else.
  */
-import { resolve } from 'node:path';
 import type { StorageConfig } from '../config/schema.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
+import { sqlitePathOf } from './sqlite-path.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './types.js';
-
-/** The SQLite file the config means (also what offline commands check exists). */
-export const sqlitePathOf = (storage: StorageConfig, stateDir: string) =>
-  resolve(storage.sqlitePath ?? resolve(stateDir, 'jitgate.db'));
 
 export async function openStore(
   storage: StorageConfig,
