@@ -65,7 +65,7 @@ export const storageSchema = z
       .enum(['sqlite', 'postgres'])
       .default('sqlite')
       .describe(
-        'Store backend: "sqlite" for one process, "postgres" for several replicas on one database.',
+        'Store backend: "sqlite" (a file in the state folder) or "postgres" (a database replicas can share; see docs/operations.md).',
       ),
     sqlitePath: z
       .string()
