@@ -16,6 +16,7 @@ import type { AppHandoff } from '../identity/app-handoff.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { SessionUser } from '../identity/session-user.js';
 import type { Logger } from '../shared/logger.js';
+import { isNavigation } from '../shared/navigation.js';
 import type { GrantRecord } from '../store/types.js';
 import type { GrantCredentials } from './grant-credentials.js';
 import type { AssertionSigner } from './assertion.js';
@@ -26,7 +27,6 @@ import { forward } from './forward.js';
 import { renderHeaderTemplates } from './header-templates.js';
 import type { LiveConnections } from './live-connections.js';
 import {
-  isNavigation,
   redirect,
   sendJsonError,
   sendNoGrant,

@@ -4,15 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { html, page, PAGE_CSP } from '../shared/html.js';
-
-/** Whether the request is a browser navigation (which deserves a page or a redirect). */
-export function isNavigation(req: IncomingMessage): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const mode = req.headers['sec-fetch-mode'];
-  if (mode !== undefined) return mode === 'navigate';
-  if (req.headers['x-requested-with'] !== undefined) return false;
-  return (req.headers.accept ?? '').includes('text/html');
-}
+import { isNavigation } from '../shared/navigation.js';
 
 function send(
   res: ServerResponse,

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
@@ -56,12 +56,50 @@ void describe('access workflow in Chromium: request, live approval, expiry', () 
   const payrollRow = (page: Page, state?: string) =>
     page.locator(`tr[data-resource="payroll"]${state ? `[data-state="${state}"]` : ''}`);
 
+  /**
+   * Requests payroll and waits for the page the form leads to (its flash): the old page's live
+   * refresh also shows the row pending, while the browser's navigation is still on its way.
+   */
   async function request(page: Page, reason: string, duration: string) {
     const row = payrollRow(page);
     await row.getByLabel('Reason').fill(reason);
     await row.locator('select[name="duration"]').selectOption(duration);
     await row.getByRole('button', { name: 'Request access' }).click();
+    await page.locator('#flash', { hasText: `Requested Payroll for ${duration}` }).waitFor();
     await payrollRow(page, 'pending').waitFor();
+  }
+
+  /**
+   * Forces the order a busy machine produced: the form's answer (the flash is stored), then the
+   * page being left re-fetches itself (its script does when an access event arrives), and only
+   * then does the browser follow the answer to the page it names.
+   */
+  async function refetchBeforeLanding(page: Page, path: string) {
+    const pageUrl = page.url();
+    let answered: () => void = () => undefined;
+    const formAnswered = new Promise<void>((resolve) => (answered = resolve));
+    let refetched: () => void = () => undefined;
+    const pageRefetched = new Promise<void>((resolve) => (refetched = resolve));
+    const holdRefetch = async (route: Route) => {
+      if (route.request().resourceType() !== 'fetch') return route.fallback();
+      await formAnswered;
+      await route.continue();
+      await route.request().response();
+      refetched();
+    };
+    await page.route(pageUrl, holdRefetch);
+    await page.route(
+      `${demo.url}${path}`,
+      async (route) => {
+        const answer = await route.fetch({ maxRedirects: 0 });
+        answered();
+        await pageRefetched;
+        // In this order: with no route left, Playwright lets paused requests go on their own.
+        await route.fulfill({ response: answer });
+        await page.unroute(pageUrl, holdRefetch);
+      },
+      { times: 1 },
+    );
   }
 
   void it('bob is refused approving his own request, in words', async () => {
@@ -82,6 +120,7 @@ void describe('access workflow in Chromium: request, live approval, expiry', () 
 
     await bob.getByRole('link', { name: 'My access' }).click();
     await payrollRow(bob).getByRole('button', { name: 'Cancel request' }).click();
+    await bob.locator('#flash', { hasText: 'Your request for Payroll is cancelled.' }).waitFor();
     await payrollRow(bob, 'none').waitFor();
     await bob.getByRole('link', { name: /^Approvals/ }).click();
     await bob.getByText('Nothing is waiting for you.').waitFor();
@@ -91,8 +130,10 @@ void describe('access workflow in Chromium: request, live approval, expiry', () 
   void it('alice requests payroll with a reason; bob’s queue shows it live', async () => {
     await signIn(alice, 'alice');
     await payrollRow(alice, 'none').waitFor();
+    // Her request's event makes the page she is leaving re-fetch itself; that re-fetch reaches
+    // jitgate before the page the form's answer names, and the flash must wait for that page.
+    await refetchBeforeLanding(alice, '/requests');
     await request(alice, 'monthly payroll run', '30m');
-    await alice.locator('#flash', { hasText: 'Requested Payroll for 30m' }).waitFor();
 
     const item = bob.locator('.queue-item', { hasText: 'alice@demo.jitgate.test' });
     await item.waitFor({ timeout: LIVE_MS });

@@ -129,8 +129,10 @@
     }
     busy = true;
     try {
+      // Marked as a script's fetch (browsers also say so in Sec-Fetch-Mode): only the page a
+      // person lands on takes the one-shot flash, never this re-fetch (proxy/shared/navigation.ts).
       const res = await fetch(location.href, {
-        headers: { accept: 'text/html' },
+        headers: { accept: 'text/html', 'x-requested-with': 'jitgate-portal' },
         credentials: 'same-origin',
         cache: 'no-store',
       });
@@ -191,7 +193,13 @@
     iso.value = when && !Number.isNaN(when.getTime()) ? when.toISOString() : '';
   });
 
-  document.querySelector('form[data-autosubmit]')?.submit(); // /mfa/resume: sent again after MFA
+  // /mfa/resume sends the form again after a step-up. The page is being left: nothing to keep
+  // live, and a re-fetch of it would only race the form's answer.
+  const resume = document.querySelector('form[data-autosubmit]');
+  if (resume) {
+    resume.submit();
+    return;
+  }
   localize(document);
   tick();
   window.setInterval(tick, 1000);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import type { TestBrowser } from '../../support/http-client.js';
-import { HOSTILE, requestIdsIn, stateOf, submit } from '../../support/portal.js';
+import { csrfOf, HOSTILE, requestIdsIn, stateOf, submit } from '../../support/portal.js';
 
 let demo: TestDemo;
 let alice: TestBrowser;
@@ -106,5 +106,40 @@ void describe('the workflow without scripts', () => {
     const his = await bob.navigate(`${demo.url}/history`);
     assert.match(his.body, /Recent decisions on requests you approve/);
     assert.match(his.body, /<td>alice<\/td>/);
+  });
+});
+
+void describe('the flash and the live script', () => {
+  // A busy machine produced this order: the form's answer (303, flash stored), then the old
+  // page's live re-fetch (an access event or its event stream opening asked for one), then the
+  // browser's navigation to the page the answer named. The flash belongs to that page.
+  void it('a re-fetch before the redirected page loads leaves the flash to that page', async () => {
+    const home = await alice.navigate(`${demo.url}/`);
+    const answer = await alice.request(`${demo.url}/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        _csrf: csrfOf(home),
+        resource: 'payroll',
+        duration: '30m',
+      }).toString(),
+    });
+    assert.equal(answer.status, 303);
+    const landing = new URL(String(answer.headers.location), answer.url).href;
+
+    // What portal.js's fetch() sends (fetch metadata of a script, not a navigation).
+    const refetched = await alice.request(landing, {
+      headers: { 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' },
+    });
+    assert.equal(refetched.status, 200);
+    assert.doesNotMatch(refetched.body, /requires a reason/);
+
+    const landed = await alice.navigate(landing);
+    assert.match(
+      landed.body,
+      /class="flash error"[^>]*>\s*Refused: [^<]*policy staff-payroll requires a reason/,
+    );
+    // Still one-shot for the pages a person opens.
+    assert.doesNotMatch((await alice.navigate(landing)).body, /requires a reason/);
   });
 });
