@@ -81,6 +81,8 @@ void describe('MFA in Chromium: enrollment, and approval blocked until step-up',
     const row = alice.locator('tr[data-resource="payroll"]');
     await row.getByLabel('Reason').fill('payroll run');
     await row.getByRole('button', { name: 'Request access' }).click();
+    // The page the form leads to: the old page's live refresh shows the row pending too.
+    await alice.locator('#flash', { hasText: 'Requested Payroll' }).waitFor();
     await alice.locator('tr[data-resource="payroll"][data-state="pending"]').waitFor();
 
     await signInInBrowser(bob, demo.url, 'bob');

@@ -92,6 +92,8 @@ void describe('WebAuthn in Chromium: register a passkey, step up and sign in wit
     const row = alice.locator('tr[data-resource="payroll"]');
     await row.getByLabel('Reason').fill('payroll run');
     await row.getByRole('button', { name: 'Request access' }).click();
+    // The page the form leads to: the old page's live refresh shows the row pending too.
+    await alice.locator('#flash', { hasText: 'Requested Payroll' }).waitFor();
     await alice.locator('tr[data-resource="payroll"][data-state="pending"]').waitFor();
 
     await ageBobsStepUp();

@@ -17,6 +17,8 @@ export interface ExtensionChromium extends TestChromium {
   url(path: string): string;
   /** The worker's declarativeNetRequest session rules (what it carries right now). */
   sessionRules(): Promise<{ id: number; condition: Record<string, unknown> }[]>;
+  /** Where the worker has registered the app content script to run (match patterns). */
+  appScriptMatches(): Promise<string[]>;
 }
 
 export async function launchWithExtension(options: {
@@ -43,6 +45,17 @@ export async function launchWithExtension(options: {
           }
         ).chrome.declarativeNetRequest.getSessionRules(),
       ),
+    appScriptMatches: async () =>
+      (await worker()).evaluate(async () => {
+        const { scripting } = (
+          globalThis as unknown as {
+            chrome: {
+              scripting: { getRegisteredContentScripts(): Promise<{ matches?: string[] }[]> };
+            };
+          }
+        ).chrome;
+        return (await scripting.getRegisteredContentScripts()).flatMap((s) => s.matches ?? []);
+      }),
     async close() {
       await chromium.close();
       rmSync(join(outDir, '..'), { recursive: true, force: true });
