@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,6 +18,7 @@ import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, TestBrowser } from '../../support/http-client.js';
 import { authenticatorOf, completeMfa } from '../../support/mfa.js';
 import { endedRow, Refused, TerminalClient, terminalUrl } from '../../support/terminal.js';
+import { waitFor } from '../../support/wire.js';
 import { call } from '../access/api-client.js';
 
 /** Disk files that fail on cue: at creation, or at the next write. */
@@ -113,7 +114,14 @@ void describe('a crash mid-session', () => {
       client.send('echo crash-$((40+2))\r');
       await client.waitFor('crash-42');
       const id = String(client.messages.find((m) => m.type === 'ready')?.session);
-      await new Promise((r) => setTimeout(r, 1_200)); // at most ~1 s of output waits in memory
+      // Killed once the writer has put the output on disk (it batches for up to a second; on a
+      // busy machine its timer runs late, so this waits for the bytes rather than the time).
+      const cast = join(stateDir, 'recordings', `${id}.cast`);
+      await waitFor(
+        () => existsSync(cast) && readFileSync(cast, 'utf8').includes('crash-42'),
+        10_000,
+        'the output in the recording on disk',
+      );
       process.kill(-(child.pid ?? 0), 'SIGKILL');
       await once(child, 'exit');
 
