@@ -31,6 +31,10 @@ for (const layer of layers) {
   console.log(`\n# ${layer}: ${files.length} files`);
   // Browser tests share one Chromium per file and are heavy: run those files one at a time.
   const concurrency = layer === 'e2e' ? 1 : 2;
+  // Node 20 applies --test-timeout to each whole file. An e2e file is a sequence of slow steps
+  // whose sum depends on how busy the machine is, so there each test and hook carries its own
+  // bound instead (test/support/e2e-test.ts); elsewhere a file gets two minutes.
+  const timeout = layer === 'e2e' ? [] : ['--test-timeout=120000'];
   const result = spawnSync(
     process.execPath,
     [
@@ -38,7 +42,7 @@ for (const layer of layers) {
       'tsx',
       '--test',
       `--test-concurrency=${concurrency}`,
-      '--test-timeout=120000',
+      ...timeout,
       ...extra,
       ...files,
     ],

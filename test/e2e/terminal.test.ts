@@ -6,12 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import type { Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { runCli } from '../support/cli.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
+import { after, before, it } from '../support/e2e-test.js';
 import { endedRow } from '../support/terminal.js';
 
 const WAIT = { timeout: 10_000 };
