@@ -84,7 +84,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       );
   const portalOrigin = new URL(config.server.publicUrl ?? `http://localhost:${port}`).origin;
 
-  const store = await openStore(config.storage, stateDir);
+  const store = await openStore(config.storage, stateDir, { log });
   const secret = await store.settings.putIfAbsent(
     'session_secret_v1',
     randomBytes(32).toString('base64url'),

@@ -29,12 +29,36 @@ const isPlainObject = (value: object): value is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
+/** How many of an AggregateError's errors are logged (each with its own causes). */
+const MAX_AGGREGATED = 5;
+
+/**
+ * An error as a log field: its name, message and string `code` (SQLITE_FULL, ECONNREFUSED, a
+ * jitgate error code), then what caused it, all the way down (`fetch failed` alone says nothing;
+ * its cause says which address refused). An AggregateError (a connection tried on several
+ * addresses) shows its first errors.
+ */
+function errorFields(error: Error, depth: number, ancestors: Set<object>): LogFields {
+  const fields: LogFields = { name: error.name, message: error.message };
+  const { code } = error as { code?: unknown };
+  if (typeof code === 'string') fields.code = code;
+  if (ancestors.has(error) || depth >= MAX_DEPTH) return fields;
+  ancestors.add(error);
+  if (error instanceof AggregateError && Array.isArray(error.errors))
+    fields.errors = (error.errors as unknown[])
+      .slice(0, MAX_AGGREGATED)
+      .map((item) => redactValue(item, depth + 1, ancestors));
+  if (error.cause !== undefined) fields.cause = redactValue(error.cause, depth + 1, ancestors);
+  ancestors.delete(error);
+  return fields;
+}
+
 /**
  * Masks secret keys at any depth of plain objects and arrays (a request's `headers` slipped into
  * a context object still loses its cookie), and cuts cycles so a log call never throws.
  */
 function redactValue(value: unknown, depth: number, ancestors: Set<object>): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (value instanceof Error) return errorFields(value, depth, ancestors);
   if (value === null || typeof value !== 'object') return value;
   if (!Array.isArray(value) && !isPlainObject(value)) return value;
   if (ancestors.has(value)) return '[circular]';

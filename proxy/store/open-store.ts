@@ -4,6 +4,7 @@
  * commands open their store here and nowhere else.
  */
 import type { StorageConfig } from '../config/schema.js';
+import type { Logger } from '../shared/logger.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { sqlitePathOf } from './sqlite-path.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
@@ -12,9 +13,10 @@ import type { Store } from './types.js';
 export async function openStore(
   storage: StorageConfig,
   stateDir: string,
-  options: { applicationName?: string; migrate?: boolean } = {},
+  options: { applicationName?: string; migrate?: boolean; log?: Logger } = {},
 ): Promise<Store> {
-  if (storage.driver === 'sqlite') return openSqliteStore(sqlitePathOf(storage, stateDir));
+  const log = options.log ? { log: options.log } : {};
+  if (storage.driver === 'sqlite') return openSqliteStore(sqlitePathOf(storage, stateDir), log);
   const postgres = storage.postgres;
   // The loader fills the URL from urlEnv/urlFile; a config built without the loader has none.
   if (!postgres?.url) throw new Error('storage.postgres has no URL (load the config to read it)');
@@ -25,5 +27,6 @@ export async function openStore(
     connectTimeoutMs: postgres.connectTimeout,
     ...(options.applicationName ? { applicationName: options.applicationName } : {}),
     ...(options.migrate === false ? { migrate: false } : {}),
+    ...log,
   });
 }

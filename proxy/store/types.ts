@@ -100,6 +100,12 @@ export interface Store {
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,
    * and why the audit chain never forks. `work` must only await this store (no network).
+   *
+   * When it fails, **the original error wins**: the caller gets the error that broke the
+   * transaction (SQLITE_FULL, a unique violation, a thrown JitgateError), never one from cleaning
+   * up after it. A backend may find the transaction already ended (SQLite rolls back by itself on
+   * a full disk; PostgreSQL aborts it on any error), so it rolls back only what is still open, and
+   * a rollback that fails is logged beside the cause, not thrown in its place.
    */
   atomic<T>(work: () => Promise<T>): Promise<T>;
   /** Throws when the backend cannot answer (the caller answers 503). */

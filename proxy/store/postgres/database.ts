@@ -10,6 +10,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { JitgateError } from '../../shared/errors.js';
+import { silentLogger, type Logger } from '../../shared/logger.js';
 import {
   openPgPool,
   PgUnavailable,
@@ -68,7 +69,8 @@ function unavailable(error: unknown): unknown {
   });
 }
 
-export function openPgDatabase(options: PgOptions): PgDatabase {
+/** `log` hears what cannot be thrown: a ROLLBACK that failed after the error that caused it. */
+export function openPgDatabase(options: PgOptions, log: Logger = silentLogger): PgDatabase {
   const pool = openPgPool(options);
   const current = new AsyncLocalStorage<Transaction>();
 
@@ -149,9 +151,11 @@ export function openPgDatabase(options: PgOptions): PgDatabase {
       if (begun) {
         try {
           await session.query('ROLLBACK');
-        } catch {
-          // The connection is gone or unusable; it is closed below. The original error wins.
+        } catch (rollback) {
+          // The connection is gone or unusable; it is closed below. The original error wins,
+          // and the log hears both.
           broken = true;
+          log.error('store rollback failed', { error: rollback as Error, cause: error as Error });
         }
       }
       throw unavailable(error);

@@ -5,6 +5,7 @@
  * replica atomic calls queue in memory first: one connection at a time waits for the lock, and
  * the rest of the pool stays free for everything else, which runs as single statements.
  */
+import type { Logger } from '../../shared/logger.js';
 import { Mutex } from '../../shared/mutex.js';
 import type { Store } from '../types.js';
 import { createAuditRepository } from './audit.js';
@@ -33,6 +34,8 @@ export interface PostgresStoreOptions {
   applicationName?: string;
   /** false: apply no migration, refuse a schema that is not this jitgate's (read-only tools). */
   migrate?: boolean;
+  /** Hears what cannot be thrown: a ROLLBACK that failed after the error that caused it. */
+  log?: Logger;
 }
 
 /** The Store plus what the replica coordination builds on: the database itself. */
@@ -41,15 +44,18 @@ export interface PostgresStore extends Store {
 }
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
-  const db = openPgDatabase({
-    url: options.url,
-    max: options.poolSize ?? 10,
-    connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
-    statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
-    // atomic work awaits only the store: a transaction idle this long has a stuck holder.
-    idleInTransactionTimeoutMs: options.statementTimeoutMs ?? 10_000,
-    applicationName: options.applicationName ?? 'jitgate',
-  });
+  const db = openPgDatabase(
+    {
+      url: options.url,
+      max: options.poolSize ?? 10,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+      statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
+      // atomic work awaits only the store: a transaction idle this long has a stuck holder.
+      idleInTransactionTimeoutMs: options.statementTimeoutMs ?? 10_000,
+      applicationName: options.applicationName ?? 'jitgate',
+    },
+    options.log,
+  );
   try {
     await migrate(db, { apply: options.migrate ?? true });
   } catch (error) {

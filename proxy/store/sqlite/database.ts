@@ -13,6 +13,11 @@ export interface SqliteDatabase {
   all(sql: string, params?: readonly SqlValue[]): SqlRow[];
   exec(sql: string): void;
   transaction<T>(work: () => T): T;
+  /**
+   * Whether a transaction is open. SQLite ends one by itself on some errors (SQLITE_FULL,
+   * SQLITE_IOERR, SQLITE_NOMEM): a ROLLBACK after those fails and must not be sent.
+   */
+  readonly inTransaction: boolean;
   close(): void;
 }
 
@@ -37,6 +42,9 @@ export function openSqlite(path: string): SqliteDatabase {
     all: (sql, params = []) => prepare(sql).all(...params) as SqlRow[],
     exec: (sql) => void db.exec(sql),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
+    get inTransaction() {
+      return db.inTransaction;
+    },
     close: () => db.close(),
   };
 }

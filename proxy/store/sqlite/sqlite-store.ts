@@ -2,10 +2,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Store } from '../types.js';
+import { silentLogger, type Logger } from '../../shared/logger.js';
 import { Mutex } from '../../shared/mutex.js';
 import { createAuditRepository } from './audit.js';
 import { createCredentialRoleRepository } from './credential-roles.js';
-import { openSqlite } from './database.js';
+import { openSqlite, type SqliteDatabase } from './database.js';
 import { createDeliveryRepository } from './deliveries.js';
 import { createGrantRepository } from './grants.js';
 import { migrate } from './migrations.js';
@@ -18,7 +19,27 @@ import { createTokenRepository } from './tokens.js';
 import { createTrailRepository } from './trail.js';
 import { createUserRepository } from './users.js';
 
-export function openSqliteStore(path: string): Store {
+export interface SqliteStoreOptions {
+  /** Hears what cannot be thrown: a ROLLBACK that failed after the error that caused it. */
+  log?: Logger;
+}
+
+/**
+ * Ends a failed transaction without hiding why it failed: SQLite may have rolled back already
+ * (a full disk does that), so ROLLBACK is sent only while a transaction is open, and if even
+ * that fails, the log hears both and the caller still gets the original error.
+ */
+function rollbackAfter(db: SqliteDatabase, cause: unknown, log: Logger): void {
+  if (!db.inTransaction) return;
+  try {
+    db.exec('ROLLBACK');
+  } catch (error) {
+    log.error('store rollback failed', { error: error as Error, cause: cause as Error });
+  }
+}
+
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+  const log = options.log ?? silentLogger;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = openSqlite(path);
   migrate(db);
@@ -44,7 +65,7 @@ export function openSqliteStore(path: string): Store {
           db.exec('COMMIT');
           return result;
         } catch (error) {
-          db.exec('ROLLBACK');
+          rollbackAfter(db, error, log);
           throw error;
         }
       }),

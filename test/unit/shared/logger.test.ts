@@ -66,6 +66,46 @@ void describe('logger', () => {
     assert.deepEqual(records[0]?.error, { name: 'TypeError', message: 'bad thing' });
   });
 
+  void test('errors keep their code and what caused them, all the way down', () => {
+    const { logger, records } = capture();
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+      code: 'ECONNREFUSED',
+    });
+    const both = new AggregateError([refused, new Error('connect ECONNREFUSED ::1:9')], 'all');
+    const fetchFailed = new TypeError('fetch failed', { cause: both });
+    logger.error('login failed', {
+      error: new Error('idp "corp" unreachable', { cause: fetchFailed }),
+    });
+    assert.deepEqual(records[0]?.error, {
+      name: 'Error',
+      message: 'idp "corp" unreachable',
+      cause: {
+        name: 'TypeError',
+        message: 'fetch failed',
+        cause: {
+          name: 'AggregateError',
+          message: 'all',
+          errors: [
+            { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:9', code: 'ECONNREFUSED' },
+            { name: 'Error', message: 'connect ECONNREFUSED ::1:9' },
+          ],
+        },
+      },
+    });
+  });
+
+  void test('an error that causes itself is logged once', () => {
+    const { logger, records } = capture();
+    const error: Error & { cause?: unknown } = new Error('loop');
+    error.cause = error;
+    logger.error('x', { error });
+    assert.deepEqual(records[0]?.error, {
+      name: 'Error',
+      message: 'loop',
+      cause: { name: 'Error', message: 'loop' },
+    });
+  });
+
   void test('masks token, secret, password, cookie, authorization and assertion keys', () => {
     const { logger, records } = capture();
     const keys = [
