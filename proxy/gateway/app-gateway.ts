@@ -15,6 +15,7 @@ import type { GrantBook } from '../access/grant-book.js';
 import type { AppHandoff } from '../identity/app-handoff.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { SessionUser } from '../identity/session-user.js';
+import { nextRequestId } from '../server/request-id.js';
 import type { Logger } from '../shared/logger.js';
 import { isNavigation } from '../shared/navigation.js';
 import type { GrantRecord } from '../store/types.js';
@@ -37,8 +38,15 @@ import {
 import type { TrailTap } from './trail-tap.js';
 import { downstreamHeaders, upstreamHeaders } from './upstream-headers.js';
 
+/** What the gateway decided about one app request or WebSocket upgrade (the metrics' label). */
 export type Decision =
-  'allowed' | 'unauthenticated' | 'no_grant' | 'bad_request' | 'unavailable' | 'credential_refused';
+  | 'allowed'
+  | 'unauthenticated'
+  | 'no_grant'
+  | 'bad_request'
+  | 'unavailable'
+  | 'credential_refused'
+  | 'foreign_origin';
 
 export interface GatewayDeps {
   portalOrigin: string;
@@ -60,7 +68,13 @@ export interface GatewayDeps {
 }
 
 export type Admitted = { user: SessionUser; grant: GrantRecord };
-export type Refusal = { decision: Exclude<Decision, 'allowed'>; status: number; message: string };
+export type Refusal = {
+  decision: Exclude<Decision, 'allowed'>;
+  status: number;
+  message: string;
+  /** Set when the refusal is jitgate's own fault: the id of the log line that says why. */
+  requestId?: string;
+};
 
 const HANDOFF_PATH = '/.jitgate/auth';
 /** Where the extension opens an app: the app's own page then navigates, as the app's request. */
@@ -76,8 +90,18 @@ export function createAppGateway(deps: GatewayDeps) {
     try {
       user = sid ? await deps.sessions.lookup(sid) : undefined;
     } catch (error) {
-      deps.log.error('session store unavailable', { error: error as Error });
-      return { decision: 'unavailable', status: 503, message: 'cannot check the session' };
+      const requestId = nextRequestId();
+      deps.log.error('session store unavailable', {
+        requestId,
+        resource: route.resource.id,
+        error: error as Error,
+      });
+      return {
+        decision: 'unavailable',
+        status: 503,
+        message: 'cannot check the session',
+        requestId,
+      };
     }
     if (!user)
       return { decision: 'unauthenticated', status: 401, message: 'log in to jitgate first' };
@@ -110,7 +134,8 @@ export function createAppGateway(deps: GatewayDeps) {
 
   function refuse(route: AppRoute, req: IncomingMessage, res: ServerResponse, refusal: Refusal) {
     deps.onDecision(route, refusal.decision);
-    if (refusal.decision === 'unavailable') return sendServiceUnavailable(res);
+    if (refusal.decision === 'unavailable')
+      return sendServiceUnavailable(res, refusal.requestId ?? nextRequestId());
     if (refusal.decision === 'credential_refused')
       return sendJsonError(res, refusal.status, refusal.decision, refusal.message);
     if (refusal.decision === 'unauthenticated') {
@@ -181,7 +206,10 @@ export function createAppGateway(deps: GatewayDeps) {
     untrack = deps.live.track(admitted.grant.id, cut);
   }
 
-  return { admit, headersFor, refuse, handleRequest, loginUrl };
+  /** Counts a decision made outside handleRequest (WebSocket upgrades). */
+  const decided = (route: AppRoute, decision: Decision) => deps.onDecision(route, decision);
+
+  return { admit, headersFor, refuse, decided, handleRequest, loginUrl };
 }
 
 export type AppGateway = ReturnType<typeof createAppGateway>;

@@ -21,11 +21,19 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export function refuseUpgrade(socket: Duplex, status: number, code: string, message: string) {
+/** Answers an upgrade with an HTTP refusal; `requestId` (a fault of jitgate's) finds its log line. */
+export function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  code: string,
+  message: string,
+  requestId?: string,
+) {
   const body = JSON.stringify({ error: { code, message } });
+  const id = requestId === undefined ? '' : `X-Request-Id: ${requestId}\r\n`;
   socket.end(
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\n` +
-      `X-Jitgate-Error: ${code}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `X-Jitgate-Error: ${code}\r\n${id}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
@@ -66,20 +74,24 @@ export function createAppUpgrade(
     head: Buffer,
   ) {
     socket.on('error', () => socket.destroy());
+    // Every upgrade is counted like a request, allowed or refused.
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== route.origin) {
+      gateway.decided(route, 'foreign_origin');
       return refuseUpgrade(socket, 403, 'foreign_origin', 'WebSocket from another origin refused');
     }
     if (
       (req.headers.upgrade ?? '').toLowerCase() !== 'websocket' ||
       !(req.url ?? '').startsWith('/')
     ) {
+      gateway.decided(route, 'bad_request');
       return refuseUpgrade(socket, 400, 'bad_request', 'only WebSocket upgrades are supported');
     }
     const admitted = await gateway.admit(route, req);
+    gateway.decided(route, 'decision' in admitted ? admitted.decision : 'allowed');
     if ('decision' in admitted) {
       const code = admitted.decision === 'unavailable' ? 'store_unavailable' : admitted.decision;
-      return refuseUpgrade(socket, admitted.status, code, admitted.message);
+      return refuseUpgrade(socket, admitted.status, code, admitted.message, admitted.requestId);
     }
     // Taken before the tunnel rewrites req.headers for the upstream.
     const endTrail = trail.tap.websocket(route, req, admitted.grant, trail.now());

@@ -106,7 +106,9 @@ export function sendUpstreamDown(
   send(res, 502, 'upstream_unavailable', 'text/html; charset=utf-8', page('Bad gateway', body));
 }
 
-export function sendServiceUnavailable(res: ServerResponse) {
+/** 503: a fault of jitgate's own; `requestId` finds its log line (and is echoed to the client). */
+export function sendServiceUnavailable(res: ServerResponse, requestId: string) {
+  if (!res.headersSent) res.setHeader('x-request-id', requestId);
   sendJsonError(
     res,
     503,

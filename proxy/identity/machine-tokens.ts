@@ -91,7 +91,10 @@ export function createMachineVerifier(
       } catch (error) {
         // A bad token is no machine; an unreachable IdP is the caller's 502, not a 401.
         if (error instanceof errors.JOSEError) return undefined;
-        throw error;
+        throw new Error(
+          `identity provider "${issuer.settings.id}" (${issuer.settings.issuer}) is unreachable`,
+          { cause: error },
+        );
       }
       return identityOf(issuer, payload);
     },

@@ -7,6 +7,8 @@ import * as oidc from 'openid-client';
 import { JitgateError } from '../shared/errors.js';
 
 export interface OidcProviderSettings {
+  /** The IdP's id in the config: named in every error, so a log says which IdP failed. */
+  id: string;
   issuer: string;
   clientId: string;
   clientSecret?: string | undefined;
@@ -28,8 +30,24 @@ export interface OidcRelyingParty {
   finish(callbackUrl: URL, checks: LoginChecks): Promise<Record<string, unknown>>;
 }
 
+/**
+ * Whether the IdP could not be reached at all (no connection, a timeout), as opposed to an answer
+ * that did not verify: fetch fails with a TypeError whose cause is the system's error
+ * (ECONNREFUSED, ENOTFOUND…), and openid-client's timeout aborts with a TimeoutError.
+ */
+const unreachable = (error: unknown) =>
+  (error instanceof TypeError && error.cause !== undefined) ||
+  (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+
 export function createOidcRelyingParty(settings: OidcProviderSettings): OidcRelyingParty {
   let configuration: Promise<oidc.Configuration> | undefined;
+  const unavailable = (cause: unknown) =>
+    new JitgateError(
+      502,
+      'idp_unavailable',
+      `identity provider "${settings.id}" (${settings.issuer}) is unreachable`,
+      { cause },
+    );
 
   const discover = (): Promise<oidc.Configuration> => {
     configuration ??= oidc
@@ -45,9 +63,7 @@ export function createOidcRelyingParty(settings: OidcProviderSettings): OidcRely
       )
       .catch((error: unknown) => {
         configuration = undefined; // try again on the next login
-        throw new JitgateError(502, 'idp_unavailable', 'the identity provider is unreachable', {
-          cause: error,
-        });
+        throw unavailable(error);
       });
     return configuration;
   };
@@ -85,6 +101,7 @@ export function createOidcRelyingParty(settings: OidcProviderSettings): OidcRely
         if (!claims) throw new Error('no ID token');
         return { ...claims };
       } catch (error) {
+        if (unreachable(error)) throw unavailable(error);
         throw new JitgateError(401, 'login_failed', 'the login could not be verified', {
           cause: error,
         });

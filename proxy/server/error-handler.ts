@@ -22,11 +22,14 @@ function fromHttpError(error: unknown): JitgateError | undefined {
 export function errorHandler(log: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const failure = fromHttpError(error) ?? toJitgateError(error);
+    // The whole error: its code and message (which name the part that failed, e.g. the IdP),
+    // then its cause chain down to the system's own word (SQLITE_FULL, ECONNREFUSED).
     if (failure.status >= 500)
       log.error('request failed', {
         requestId: req.id,
+        method: req.method,
         path: req.path,
-        error: failure.cause ?? failure,
+        error: failure,
       });
     else
       log.info('request refused', {

@@ -23,6 +23,7 @@ import type { Store } from '../store/types.js';
 import type { TrailService } from '../trail/trail-service.js';
 import type { Dispatch } from './http-server.js';
 import { createGatewayMetrics } from './metrics.js';
+import { nextRequestId } from './request-id.js';
 
 export interface GatewayWiringDeps {
   config: Config;
@@ -89,15 +90,23 @@ export async function wireGateway(deps: GatewayWiringDeps) {
       const route = routes.get(hostnameOf(req.headers.host));
       if (!route) return void app(req, res);
       gateway.handleRequest(route, req, res).catch((error: unknown) => {
-        log.error('gateway failed', { error: error as Error });
-        if (!res.headersSent) res.writeHead(500, { 'x-jitgate-error': 'internal_error' }).end();
-        else res.destroy();
+        const requestId = nextRequestId();
+        log.error('gateway failed', { requestId, resource: route.resource.id, error });
+        if (res.headersSent) return res.destroy();
+        res.writeHead(500, { 'x-jitgate-error': 'internal_error', 'x-request-id': requestId });
+        res.end();
       });
     },
     upgrade(req, socket, head) {
       const route = routes.get(hostnameOf(req.headers.host));
       if (!route) return refuseUpgrade(socket, 400, 'bad_request', 'no WebSocket endpoint here');
-      upgrade(route, req, socket, head).catch(() => socket.destroy());
+      upgrade(route, req, socket, head).catch((error: unknown) => {
+        const requestId = nextRequestId();
+        log.error('gateway upgrade failed', { requestId, resource: route.resource.id, error });
+        if (socket.writable)
+          refuseUpgrade(socket, 500, 'internal_error', 'internal error', requestId);
+        socket.destroy();
+      });
     },
   });
 

@@ -5,6 +5,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../shared/logger.js';
+import { nextRequestId } from './request-id.js';
 
 export interface Dispatch {
   request(req: IncomingMessage, res: ServerResponse): void;
@@ -60,9 +61,10 @@ export function createHttpServer(log: Logger): HttpServer {
     try {
       dispatch.request(req, res);
     } catch (error) {
-      log.error('request handler threw', { error: error as Error });
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
+      const requestId = nextRequestId();
+      log.error('request handler threw', { requestId, error: error as Error });
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(500, { 'x-jitgate-error': 'internal_error', 'x-request-id': requestId }).end();
     }
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -76,7 +78,7 @@ export function createHttpServer(log: Logger): HttpServer {
     try {
       dispatch.upgrade(req, socket, head);
     } catch (error) {
-      log.error('upgrade handler threw', { error: error as Error });
+      log.error('upgrade handler threw', { requestId: nextRequestId(), error: error as Error });
       socket.destroy();
     }
   });

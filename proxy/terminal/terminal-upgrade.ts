@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Assurance } from '../access/step-up.js';
 import { refuseUpgrade } from '../gateway/app-upgrade.js';
 import type { SessionUser } from '../identity/session-user.js';
+import { nextRequestId } from '../server/request-id.js';
 import { JitgateError, forbidden, unauthorized } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { TerminalPeer } from './terminal-session.js';
@@ -162,13 +163,15 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
           error instanceof JitgateError
             ? error
             : new JitgateError(500, 'internal_error', 'internal error', { cause: error });
-        if (refusal.status >= 500)
-          deps.log.error('terminal upgrade failed', { error: error as Error });
+        const requestId = refusal.status >= 500 ? nextRequestId() : undefined;
+        if (requestId !== undefined)
+          deps.log.error('terminal upgrade failed', { requestId, error: refusal });
         refuseUpgrade(
           socket,
           refusal.status,
           refusal.code,
           refusal.expose ? refusal.message : 'internal error',
+          requestId,
         );
       }
     },

@@ -2,7 +2,7 @@
 // lines, absolute-form targets, missing/repeated/invalid Host, oversized headers, request
 // smuggling shapes, broken bodies, odd upgrades), junk and forged cookies, an upstream that is
 // down; each gets a clear 4xx/5xx or a redirect and /healthz keeps answering. Also what operators
-// scrape: /metrics decisions and the public JWKS.
+// scrape: /metrics decisions (WebSocket upgrades included) and the public JWKS.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -264,6 +264,32 @@ void describe('what operators scrape', () => {
     assert.equal(await counter('unauthenticated'), counted.unauthenticated + 2);
     assert.equal(await counter('no_grant'), counted.no_grant + 1);
     assert.match(reply.body, /^jitgate_live_grants 1$/m);
+  });
+
+  void it('counts WebSocket upgrades, allowed and refused, like requests', async () => {
+    const counted = {
+      allowed: await counter('allowed'),
+      unauthenticated: await counter('unauthenticated'),
+      foreign_origin: await counter('foreign_origin'),
+    };
+    const open = appWebSocket(demo.payrollOrigin, '/ws/echo', {
+      ...withCookie(appCookie),
+      origin: demo.payrollOrigin,
+    });
+    assert.equal(await open.outcome, 'open');
+    open.ws.close();
+    const anonymous = appWebSocket(demo.payrollOrigin, '/ws/echo', {
+      origin: demo.payrollOrigin,
+    });
+    assert.equal(await anonymous.outcome, 401);
+    const foreign = appWebSocket(demo.payrollOrigin, '/ws/echo', {
+      ...withCookie(appCookie),
+      origin: 'http://evil.example',
+    });
+    assert.equal(await foreign.outcome, 403);
+    assert.equal(await counter('allowed'), counted.allowed + 1);
+    assert.equal(await counter('unauthenticated'), counted.unauthenticated + 1);
+    assert.equal(await counter('foreign_origin'), counted.foreign_origin + 1);
   });
 
   void it('publishes one EC P-256 public key, without its private part', async () => {
