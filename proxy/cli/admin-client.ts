@@ -1,6 +1,6 @@
 /** The admin side of the CLI: talks to a running proxy with the admin token from its state folder. */
 import { readAdminToken } from '../api/admin-token.js';
-import { CliError } from './exit-codes.js';
+import { CliError, EXIT, exitCodeFor } from './exit-codes.js';
 
 export interface AdminTarget {
   url: string;
@@ -31,14 +31,18 @@ export async function adminCall(
       body: JSON.stringify(body),
     });
   } catch {
-    throw new CliError(`cannot reach jitgate at ${target.url} (is it running? use --url)`, 3);
+    throw new CliError(
+      `cannot reach jitgate at ${target.url} (is it running? use --url)`,
+      EXIT.unreachable,
+    );
   }
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
     const error = (json.error ?? {}) as { code?: string; message?: string };
+    const code = error.code ?? `http_${response.status}`;
     throw new CliError(
-      `${error.message ?? `HTTP ${response.status}`} (${error.code ?? 'error'})`,
-      2,
+      `${error.message ?? `HTTP ${response.status}`} (${code})`,
+      exitCodeFor(response.status, code),
     );
   }
   return json;

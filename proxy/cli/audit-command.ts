@@ -9,7 +9,7 @@ import { AuditLog, type AuditExportFilter } from '../audit/audit-log.js';
 import { isAuditCode } from '../audit/codes.js';
 import { parseAuditTime } from '../audit/query.js';
 import { JitgateError } from '../shared/errors.js';
-import { CliError } from './admin-client.js';
+import { CliError, EXIT } from './exit-codes.js';
 import { offlineStore, PG_URL_ENV, STORE_OPTIONS, withOfflineStore } from './offline-store.js';
 
 export const AUDIT_USAGE = `  jitgate audit verify [--state-dir DIR | --config FILE | --postgres] [--json]
@@ -18,9 +18,6 @@ export const AUDIT_USAGE = `  jitgate audit verify [--state-dir DIR | --config F
                        [--target T] [--since ISO] [--until ISO] [--json]
                                              write audit events as JSON lines to stdout
                                              (--postgres: the database URL is in $${PG_URL_ENV})`;
-
-/** Exit code of `audit verify` when the chain is broken. */
-export const EXIT_CHAIN_BROKEN = 4;
 
 const LOCATION = { ...STORE_OPTIONS, json: { type: 'boolean' } } as const;
 
@@ -39,7 +36,7 @@ async function verify(args: string[]) {
   if (values.json) console.log(JSON.stringify(result));
   else if (result.ok) console.log(`ok: ${result.count} events, head ${result.head}`);
   else console.log(`broken at seq ${result.seq}: ${result.reason} (${result.detail})`);
-  if (!result.ok) process.exitCode = EXIT_CHAIN_BROKEN;
+  if (!result.ok) process.exitCode = EXIT.chainBroken;
 }
 
 function exportFilter(values: Record<string, string | boolean | undefined>): AuditExportFilter {

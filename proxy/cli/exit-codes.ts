@@ -30,6 +30,18 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * The exit code for an HTTP refusal from jitgate (or the IdP): every CLI path that reads an
+ * answer's status (the SDK, the admin token, `ssh`, `login`) decides it here.
+ */
+export function exitCodeFor(status: number, code: string): number {
+  if (status === 401) return EXIT.unauthenticated;
+  if ((code.startsWith('request_') && status === 409) || code === 'wait_timeout')
+    return EXIT.notGranted;
+  if (status >= 500) return EXIT.unreachable;
+  return EXIT.refused;
+}
+
 /** The CLI's view of an SDK failure: one sentence and the matching exit code. */
 export function cliErrorOf(error: unknown): CliError | undefined {
   if (error instanceof CliError) return error;
@@ -39,11 +51,5 @@ export function cliErrorOf(error: unknown): CliError | undefined {
   const reasons = error.reasons.join('; ');
   const said =
     reasons && error.message !== reasons ? `${error.message}: ${reasons}` : error.message;
-  const text = `${said} (${error.code})`;
-  if (error.status === 401) return new CliError(text, EXIT.unauthenticated);
-  if (error.code.startsWith('request_') && error.status === 409)
-    return new CliError(text, EXIT.notGranted);
-  if (error.code === 'wait_timeout') return new CliError(text, EXIT.notGranted);
-  if (error.status >= 500) return new CliError(text, EXIT.unreachable);
-  return new CliError(text, EXIT.refused);
+  return new CliError(`${said} (${error.code})`, exitCodeFor(error.status, error.code));
 }

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { parseCommand, proxyUrl } from './args.js';
 import { loadLogin } from './credentials-file.js';
-import { CliError, EXIT } from './exit-codes.js';
+import { CliError, EXIT, exitCodeFor } from './exit-codes.js';
 
 export const SSH_USAGE = `  ssh RESOURCE [--login L] [--token T]   a recorded terminal session (token: --token,
                                         JITGATE_TOKEN, or the one jitgate login saved)`;
@@ -32,9 +32,10 @@ function refusal(res: IncomingMessage): Promise<CliError> {
       } catch {
         // not JSON: the status says enough
       }
-      const text = error.message ?? `HTTP ${res.statusCode ?? 0}`;
-      const code = res.statusCode === 401 ? EXIT.unauthenticated : EXIT.refused;
-      resolve(new CliError(`${text} (${error.code ?? 'error'})`, code));
+      const status = res.statusCode ?? 0;
+      const code = error.code ?? `http_${status}`;
+      const text = error.message ?? `HTTP ${status}`;
+      resolve(new CliError(`${text} (${code})`, exitCodeFor(status, code)));
     });
   });
 }

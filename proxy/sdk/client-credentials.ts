@@ -47,6 +47,13 @@ export function clientCredentialsToken(options: ClientCredentials): () => Promis
       error?: unknown;
       error_description?: unknown;
     };
+    // The IdP failed (a 5xx): not a refusal of the credentials, so no 401 either.
+    if (response.status >= 500)
+      throw new JitgateApiError(
+        502,
+        'idp_unavailable',
+        `the IdP at ${options.tokenUrl} failed (HTTP ${response.status})`,
+      );
     if (!response.ok || typeof json.access_token !== 'string') {
       const code = typeof json.error === 'string' ? json.error : 'token_request_failed';
       const text = typeof json.error_description === 'string' ? json.error_description : code;

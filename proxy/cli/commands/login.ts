@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { parseCommand, proxyUrl } from '../args.js';
 import { loadLogin, saveLogin } from '../credentials-file.js';
-import { CliError, EXIT } from '../exit-codes.js';
+import { CliError, EXIT, exitCodeFor } from '../exit-codes.js';
 import { printJson } from '../output.js';
 import { clientFor, machineFromEnv } from '../session.js';
 import { JitgateClient } from '../../sdk/jitgate-client.js';
@@ -106,7 +106,12 @@ export async function login(args: string[]) {
     token?: string;
     user?: string;
     expiresAt?: string;
+    error?: { code?: string };
   };
+  if (response.status >= 500) {
+    const code = json.error?.code ?? `http_${response.status}`;
+    throw new CliError(`jitgate failed (${code})`, exitCodeFor(response.status, code));
+  }
   if (!response.ok || !json.token || !json.user || !json.expiresAt)
     throw new CliError('jitgate refused the login code', EXIT.unauthenticated);
   const path = saveLogin(url, { token: json.token, user: json.user, expiresAt: json.expiresAt });

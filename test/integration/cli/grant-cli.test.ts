@@ -1,7 +1,7 @@
 // The real `jitgate` CLI (bin/jitgate.mjs, from source) against a running demo: `grant` prints a
 // grant id and the person reaches the app at once, `revoke` refuses them again at once; refusals
-// (unknown user, wrong admin token) exit 2 and an unreachable proxy exits 3, each with one line
-// on stderr and never a stack trace.
+// (unknown user) exit 2, a refused admin token 5 (docs/cli.md: the credential was refused) and an
+// unreachable proxy exits 3, each with one line on stderr and never a stack trace.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -123,7 +123,7 @@ void describe('jitgate grant / revoke', () => {
     assert.equal(refused.status, 403);
   });
 
-  void it('refuses what the proxy refuses with exit code 2', async () => {
+  void it('refuses what the proxy refuses with exit code 2 (5 for a refused token)', async () => {
     const badTokenDir = mkdtempSync(join(tmpdir(), 'jitgate-cli-'));
     tempDirs.push(badTokenDir);
     cpSync(demo.stateDir, badTokenDir, { recursive: true });
@@ -166,7 +166,7 @@ void describe('jitgate grant / revoke', () => {
     ]);
     assertOneLineError(unknownUser, 2, /no user "mallory".*\(unknown_user\)/);
     assertOneLineError(unknownResource, 2, /\(unknown_resource\)/);
-    assertOneLineError(badToken, 2, /\(admin_required\)/);
+    assertOneLineError(badToken, 5, /\(admin_required\)/);
     assertOneLineError(unknownGrant, 2, /\(unknown_grant\)/);
     assert.equal((await payrollAsAlice()).status, 403, 'nothing was granted');
   });
