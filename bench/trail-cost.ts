@@ -9,13 +9,14 @@
  *   TRAIL_RATE=N       requests per second (default 15000, about what the proxy serves here)
  *   TRAIL_BASELINE=1   rows are built and thrown away: the cost of the loop without the trail
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../proxy/audit/audit-log.js';
 import { validateConfig } from '../proxy/config/load.js';
 import { buildRoutes } from '../proxy/gateway/app-routes.js';
+import { newExchangeBytes } from '../proxy/gateway/exchange-bytes.js';
 import { createTrailTap } from '../proxy/gateway/trail-tap.js';
 import { silentLogger } from '../proxy/shared/logger.js';
 import { openSqliteStore } from '../proxy/store/sqlite/sqlite-store.js';
@@ -45,7 +46,7 @@ const trail = createTrailService({
   log: silentLogger,
 });
 // TRAIL_BASELINE=1: the same loop with rows thrown away, to subtract the pacing loop's own cost.
-const tap = createTrailTap(process.env.TRAIL_BASELINE ? () => undefined : trail.push);
+const tap = createTrailTap(process.env.TRAIL_BASELINE ? () => undefined : trail.push, 'ins_bench');
 const grant: GrantRecord = {
   id: 'grt_benchmark0001',
   userId: 'demo:alice',
@@ -64,6 +65,7 @@ const req = {
   headers: { 'user-agent': 'wrk' },
   socket: { remoteAddress: '127.0.0.1' },
 } as unknown as IncomingMessage;
+const res = { writableFinished: true } as unknown as ServerResponse;
 
 /** Waits until `done` requests are due at `rate` (a turn of the event loop at the least). */
 const paced = (began: number, done: number) =>
@@ -83,8 +85,11 @@ const start = process.cpuUsage();
 const began = performance.now();
 for (let done = 0; done < total; done += PER_TURN) {
   const before = process.cpuUsage();
-  for (let i = 0; i < PER_TURN; i++)
-    tap.http(route, req, grant, Date.now(), 0.0004, 200, 0, 1024, undefined);
+  for (let i = 0; i < PER_TURN; i++) {
+    // What the gateway does per request: begin (tracked while under way), then its row.
+    const exchange = tap.begin(route, req, res, grant, Date.now(), newExchangeBytes());
+    tap.http(exchange, 0.0004, 200, 0, 1024, 'complete', undefined);
+  }
   tapCpu += cpuUs(before);
   await paced(began, done + PER_TURN);
 }

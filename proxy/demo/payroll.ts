@@ -1,6 +1,7 @@
 /**
  * "payroll", the demo web app behind the proxy. It shows what reaches an upstream: who the
- * identity assertion names, every request header, WebSocket frames, streamed bodies, slow answers.
+ * identity assertion names, every request header, WebSocket frames, streamed bodies, slow answers,
+ * and answers that break off halfway (`/cut`, to see how the trail marks them).
  * It trusts nothing and verifies nothing: checking the assertion is the proxy's job.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -88,6 +89,7 @@ function route(req: IncomingMessage, res: ServerResponse, assertionHeader: strin
   if (read && path === '/headers') return send(res, 200, 'application/json', headersJson(req));
   if (read && path === '/ws') return send(res, 200, 'text/html', WS_PAGE);
   if (read && path === '/slow') return slow(req, res);
+  if (read && path === '/cut') return cut(req, res);
   if (method === 'POST' && path === '/echo') return echo(req, res);
   send(res, 404, 'text/plain', 'not found');
 }
@@ -127,6 +129,21 @@ function slow(req: IncomingMessage, res: ServerResponse): void {
   }
   const timer = setTimeout(() => send(res, 200, 'application/json', JSON.stringify({ ms })), ms);
   res.on('close', () => clearTimeout(timer));
+}
+
+/**
+ * Half an answer, then the connection drops: chunked by default, or with `?framing=length` a
+ * Content-Length the body never reaches. An app that dies mid-answer looks like this.
+ */
+function cut(req: IncomingMessage, res: ServerResponse): void {
+  const framing = new URL(req.url ?? '/', 'http://payroll').searchParams.get('framing');
+  const half = 'x'.repeat(1000);
+  res.writeHead(200, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    ...(framing === 'length' ? { 'Content-Length': String(half.length * 2) } : {}),
+  });
+  res.write(half, () => res.destroy());
 }
 
 interface Identity {

@@ -7,7 +7,8 @@
  *   4. authorize     — a live grant for this person and resource (in-memory grant book)
  *   5. headers       — strip, then inject (identity assertion + configured headers)
  *   6. forward       — kept-alive upstream; the exchange is cut if the grant ends
- *   7. trail         — once it is over, one row for the auditors' trail (queued, written later)
+ *   7. trail         — once it is over, one row for the auditors' trail (queued, written later;
+ *                      a long exchange also gets its row while open, see trail-tap.ts)
  * Anything that cannot be checked fails closed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -23,7 +24,7 @@ import type { GrantCredentials } from './grant-credentials.js';
 import type { AssertionSigner } from './assertion.js';
 import type { AppRoute } from './app-routes.js';
 import type { AppSessionReader } from './app-session.js';
-import { bytesOut } from './exchange-bytes.js';
+import { bytesOut, newExchangeBytes } from './exchange-bytes.js';
 import { forward } from './forward.js';
 import { renderHeaderTemplates } from './header-templates.js';
 import type { LiveConnections } from './live-connections.js';
@@ -184,21 +185,23 @@ export function createAppGateway(deps: GatewayDeps) {
     deps.onDecision(route, 'allowed');
     const headers = await headersFor(route, req, admitted);
     const started = process.hrtime.bigint();
-    const startedAt = deps.now();
+    const bytes = newExchangeBytes();
+    const exchange = deps.trail.begin(route, req, res, admitted.grant, deps.now(), bytes);
     const capture = deps.trail.capture(route, req);
     let untrack = () => {};
-    const cut = forward(route.upstream, req, res, headers, {
+    const cut = forward(route.upstream, req, res, headers, bytes, {
       responseHeaders: (h) => downstreamHeaders(h, route.rules),
       requestChunk: capture && ((chunk) => capture.push(chunk)),
-      done: (status, error, bytes) => {
+      done: (status, error) => {
         untrack();
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         deps.onUpstreamDone(route, seconds, Boolean(error));
-        const { grant } = admitted;
         // 0 (as in HAR): the client left, or the exchange was cut, before the app answered.
         const answered = error && !res.headersSent && res.destroyed ? 0 : status;
+        // Cut, however the answer was framed: chunked or with a Content-Length alike.
+        const ended = error || !res.writableFinished ? 'cut' : 'complete';
         const out = bytesOut(bytes, res);
-        deps.trail.http(route, req, grant, startedAt, seconds, answered, bytes.in, out, capture);
+        deps.trail.http(exchange, seconds, answered, bytes.in, out, ended, capture);
         if (error && !res.headersSent && !res.destroyed) sendUpstreamDown(req, res, route.label);
         else if (error) res.destroy();
       },

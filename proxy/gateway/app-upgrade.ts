@@ -94,7 +94,7 @@ export function createAppUpgrade(
       return refuseUpgrade(socket, admitted.status, code, admitted.message, admitted.requestId);
     }
     // Taken before the tunnel rewrites req.headers for the upstream.
-    const endTrail = trail.tap.websocket(route, req, admitted.grant, trail.now());
+    const socketTrail = trail.tap.websocket(route, req, admitted.grant, trail.now());
     const started = process.hrtime.bigint();
     let status = 0;
     let counts: WebSocketCounts | undefined;
@@ -114,13 +114,16 @@ export function createAppUpgrade(
       },
       onUpstreamAnswer: (answer, upstream) => {
         status = answer;
-        if (upstream) counts = countFrames(socket, upstream);
+        if (!upstream) return;
+        counts = countFrames(socket, upstream);
+        // Open for as long as it lasts: its row is written now, so a crash cannot lose it.
+        socketTrail.opened(trail.now());
       },
       onClose: (error) => {
         untrack();
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         // 0 (as in HAR): the client left before the app answered.
-        endTrail(seconds, status || (error ? 502 : 0), counts);
+        socketTrail.end(seconds, status || (error ? 502 : 0), counts, error !== undefined);
       },
     });
     untrack = live.track(admitted.grant.id, () => tunnel.close('access ended'));

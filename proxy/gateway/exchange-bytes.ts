@@ -1,5 +1,6 @@
 /**
- * Body byte counts of one forwarded exchange, for the trail, counted as cheaply as possible: the
+ * What the trail knows of one forwarded exchange as it goes: the upstream's status once its answer
+ * began, and body byte counts, counted as cheaply as possible: the
  * request body is counted in the loop that already streams it upstream; the response body is
  * read off Content-Length when the app sends one (no per-chunk work at all), and only otherwise
  * (chunked, streamed answers) counted by wrapping the response's write.
@@ -7,6 +8,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface ExchangeBytes {
+  /** The upstream's status; 0 until its answer began. */
+  status: number;
   in: number;
   /** -1 while (or when) not known. */
   out: number;
@@ -14,7 +17,12 @@ export interface ExchangeBytes {
   outFromLength: boolean;
 }
 
-export const newExchangeBytes = (): ExchangeBytes => ({ in: 0, out: -1, outFromLength: false });
+export const newExchangeBytes = (): ExchangeBytes => ({
+  status: 0,
+  in: 0,
+  out: -1,
+  outFromLength: false,
+});
 
 /**
  * The request body for undici (see forward.ts for why a generator), counting bytes and showing
@@ -45,6 +53,7 @@ export function countResponse(
   headers: Record<string, string | string[] | undefined>,
   bytes: ExchangeBytes,
 ): void {
+  bytes.status = status;
   if (bodiless(req.method, status)) {
     bytes.out = 0;
     return;

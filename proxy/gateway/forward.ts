@@ -5,12 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
-import {
-  countedBody,
-  countResponse,
-  newExchangeBytes,
-  type ExchangeBytes,
-} from './exchange-bytes.js';
+import { countedBody, countResponse, type ExchangeBytes } from './exchange-bytes.js';
 
 export interface Upstream {
   origin: string;
@@ -59,14 +54,16 @@ export interface ForwardCallbacks {
 }
 
 /**
- * Sends `req` upstream with `headers` and streams the answer into `res`. Resolves when the
- * exchange is over; the returned abort function cuts it (grant revoked or expired).
+ * Sends `req` upstream with `headers` and streams the answer into `res`, keeping `bytes` (status
+ * and counts) current as it goes. Calls `done` when the exchange is over; the returned abort
+ * function cuts it (grant revoked or expired).
  */
 export function forward(
   upstream: Upstream,
   req: IncomingMessage,
   res: ServerResponse,
   headers: string[],
+  bytes: ExchangeBytes,
   callbacks: ForwardCallbacks,
 ): () => void {
   const abort = new AbortController();
@@ -76,8 +73,6 @@ export function forward(
     if (!res.writableFinished) abort.abort();
   };
   res.once('close', onClose);
-  let status = 0;
-  const bytes = newExchangeBytes();
   upstream.pool
     .stream(
       {
@@ -92,17 +87,16 @@ export function forward(
         opaque: res,
       },
       ({ statusCode, headers: responseHeaders, opaque }) => {
-        status = statusCode;
         countResponse(req, opaque, statusCode, responseHeaders, bytes);
         opaque.writeHead(statusCode, callbacks.responseHeaders(responseHeaders));
         return opaque;
       },
     )
     .then(
-      () => callbacks.done(status, undefined, bytes),
+      () => callbacks.done(bytes.status, undefined, bytes),
       (error: Error) => {
         res.off('close', onClose);
-        callbacks.done(status || 502, error, bytes);
+        callbacks.done(bytes.status || 502, error, bytes);
       },
     );
   return () => {

@@ -1,24 +1,35 @@
 /**
  * Where the gateway meets the trail: builds one TrailRecord per forwarded exchange and WebSocket
- * and hands it to the trail writer's O(1) push. Runs after the exchange is over, so nothing here
- * delays an answer. Never records headers beyond the user agent: no cookies, no authorization.
+ * and hands it to the trail writer's O(1) push. A short exchange's row is built once it is over,
+ * so nothing here delays an answer. Long ones are written as they go, so that a crash cannot
+ * lose them: a WebSocket when the app accepts it, an HTTP exchange once it has run for
+ * LONG_EXCHANGE_MS (`sweep` finds those), each written again when it ends (the end replaces the
+ * open row, by key). Never records headers beyond the user agent: no cookies, no authorization.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   BodyCapture,
   redactBody,
   redactionSet,
   redactQuery,
   type FrameCounter,
+  type TrailEnd,
   type TrailRecord,
 } from '../../recorder/trail/index.js';
 import type { GrantRecord } from '../store/types.js';
+import type { TrailWrite } from '../trail/trail-repository.js';
 import type { AppRoute } from './app-routes.js';
+import { bytesOut, type ExchangeBytes } from './exchange-bytes.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const MAX_PATH = 2048;
 const MAX_QUERY = 2048;
 const MAX_USER_AGENT = 512;
+/**
+ * An HTTP exchange open this long gets its row while still open; `sweep` runs as often. With the
+ * writer's second, an exchange is in the store at most about two seconds after it began.
+ */
+export const LONG_EXCHANGE_MS = 500;
 
 /** What a route's trail settings become once, instead of on every request. */
 interface RouteTrail {
@@ -32,10 +43,28 @@ export interface WebSocketCounts {
   appToClient: FrameCounter;
 }
 
+/** An HTTP exchange under way; `seq` is set once its open row was written. */
+export interface TrailExchange {
+  route: AppRoute;
+  req: IncomingMessage;
+  res: ServerResponse;
+  grant: GrantRecord;
+  time: number;
+  bytes: ExchangeBytes;
+  seq: number;
+}
+
 const ms = (seconds: number) => Math.round(seconds * 1e6) / 1e3;
 
-export function createTrailTap(push: (record: TrailRecord) => void) {
+/**
+ * @param push the trail writer's queue
+ * @param instance this process's id: the key of the open rows it writes
+ */
+export function createTrailTap(push: (record: TrailWrite) => void, instance: string) {
   const routes = new Map<string, RouteTrail>();
+  /** HTTP exchanges under way, oldest first (a Set keeps insertion order). */
+  const running = new Set<TrailExchange>();
+  let lastSeq = 0;
   const routeTrail = (route: AppRoute): RouteTrail => {
     let trail = routes.get(route.resource.id);
     if (!trail) {
@@ -64,7 +93,7 @@ export function createTrailTap(push: (record: TrailRecord) => void) {
     grant: GrantRecord,
     time: number,
     kind: TrailRecord['kind'],
-  ): TrailRecord {
+  ): TrailWrite {
     const trail = routeTrail(route);
     const url = req.url ?? '/';
     const mark = url.indexOf('?');
@@ -86,7 +115,21 @@ export function createTrailTap(push: (record: TrailRecord) => void) {
       userAgent: (req.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT),
       wsMessagesIn: 0,
       wsMessagesOut: 0,
+      ended: 'complete',
     };
+  }
+
+  /** The row of an exchange still under way, keyed so that its end replaces it. */
+  function openRow(exchange: TrailExchange, now: number): TrailWrite {
+    const { route, req, grant, time, bytes, res } = exchange;
+    const row = record(route, req, grant, time, 'http');
+    row.status = bytes.status;
+    row.bytesIn = bytes.in;
+    row.bytesOut = bytesOut(bytes, res);
+    row.durationMs = Math.max(0, now - time);
+    row.ended = 'open';
+    row.open = { instance, seq: exchange.seq };
+    return row;
   }
 
   return {
@@ -97,22 +140,39 @@ export function createTrailTap(push: (record: TrailRecord) => void) {
       return new BodyCapture(trail.maxBodyBytes);
     },
 
-    http(
+    /** An HTTP exchange begins; `bytes` is what forward() keeps current as it goes. */
+    begin(
       route: AppRoute,
       req: IncomingMessage,
+      res: ServerResponse,
       grant: GrantRecord,
       time: number,
+      bytes: ExchangeBytes,
+    ): TrailExchange {
+      const exchange = { route, req, res, grant, time, bytes, seq: 0 };
+      running.add(exchange);
+      return exchange;
+    },
+
+    /** The exchange is over: its row (which replaces its open row, if it had one). */
+    http(
+      exchange: TrailExchange,
       seconds: number,
       status: number,
       bytesIn: number,
       bytesOut: number,
+      ended: TrailEnd,
       capture: BodyCapture | undefined,
     ): void {
-      const row = record(route, req, grant, time, 'http');
+      running.delete(exchange);
+      const { route, req } = exchange;
+      const row = record(route, req, exchange.grant, exchange.time, 'http');
       row.status = status;
       row.bytesIn = bytesIn;
       row.bytesOut = bytesOut;
       row.durationMs = ms(seconds);
+      row.ended = ended;
+      if (exchange.seq !== 0) row.open = { instance, seq: exchange.seq };
       if (capture && capture.size > 0) {
         const input = {
           contentType: req.headers['content-type'] ?? '',
@@ -124,20 +184,46 @@ export function createTrailTap(push: (record: TrailRecord) => void) {
       push(row);
     },
 
+    /** Writes the open row of every exchange running for LONG_EXCHANGE_MS that has none yet. */
+    sweep(now: number): void {
+      for (const exchange of running) {
+        if (now - exchange.time < LONG_EXCHANGE_MS) break; // the rest began later
+        if (exchange.seq !== 0) continue;
+        exchange.seq = ++lastSeq;
+        push(openRow(exchange, now));
+      }
+    },
+
+    /** HTTP exchanges under way (metrics, tests). */
+    get running(): number {
+      return running.size;
+    },
+
     /**
      * Call when a WebSocket upgrade is admitted, before its headers are rewritten for the
-     * upstream; the returned function records the socket once it is over (one row per socket).
+     * upstream. `opened` writes its open row once the app accepted it; `end` writes its row
+     * once it is over (replacing the open row).
      */
     websocket(route: AppRoute, req: IncomingMessage, grant: GrantRecord, time: number) {
       const row = record(route, req, grant, time, 'websocket');
-      return (seconds: number, status: number, counts: WebSocketCounts | undefined) => {
-        row.status = status;
-        row.durationMs = ms(seconds);
-        row.bytesIn = counts?.clientToApp.bytes ?? 0;
-        row.bytesOut = counts?.appToClient.bytes ?? 0;
-        row.wsMessagesIn = counts?.clientToApp.messages ?? 0;
-        row.wsMessagesOut = counts?.appToClient.messages ?? 0;
-        push(row);
+      return {
+        opened(now: number) {
+          row.status = 101;
+          row.ended = 'open';
+          row.durationMs = Math.max(0, now - time);
+          row.open = { instance, seq: ++lastSeq };
+          push({ ...row });
+        },
+        end(seconds: number, status: number, counts: WebSocketCounts | undefined, cut: boolean) {
+          row.status = status;
+          row.durationMs = ms(seconds);
+          row.bytesIn = counts?.clientToApp.bytes ?? 0;
+          row.bytesOut = counts?.appToClient.bytes ?? 0;
+          row.wsMessagesIn = counts?.clientToApp.messages ?? 0;
+          row.wsMessagesOut = counts?.appToClient.messages ?? 0;
+          row.ended = cut ? 'cut' : 'complete';
+          push(row);
+        },
       };
     },
   };

@@ -26,11 +26,14 @@ function bodyCell(record: StoredTrailRecord): SafeHtml {
   </details>`;
 }
 
-function statusClass(status: number): string {
-  if (status >= 500 || status === 0) return 'error';
-  if (status >= 400) return 'state-pending';
+function statusClass(record: StoredTrailRecord): string {
+  if (record.status >= 500 || record.status === 0 || record.ended !== 'complete') return 'error';
+  if (record.status >= 400) return 'state-pending';
   return '';
 }
+
+/** How it ended, when that is not simply "it ran to its end" (record.ts, TrailEnd). */
+const END_TEXT = { complete: '', cut: 'cut', open: 'still open', crashed: 'crashed' } as const;
 
 export interface TrailTableOptions {
   /** Columns for the search: who and under which grant. */
@@ -56,6 +59,7 @@ export async function trailTable(
         data-id="${String(r.id)}"
         data-kind="${r.kind}"
         data-status="${String(r.status)}"
+        data-ended="${r.ended}"
       >
         <td><time datetime="${new Date(r.time).toISOString()}">${preciseTime(r.time)}</time></td>
         ${
@@ -67,7 +71,10 @@ export async function trailTable(
         }
         <td><code>${r.method}</code></td>
         <td class="trail-path"><span class="target">${target}</span>${ws} ${bodyCell(r)}</td>
-        <td class="${statusClass(r.status)}">${r.status === 0 ? '—' : String(r.status)}</td>
+        <td class="${statusClass(r)}">
+          ${r.status === 0 ? '—' : String(r.status)}
+          ${r.ended === 'complete' ? html`` : html`<br /><small>${END_TEXT[r.ended]}</small>`}
+        </td>
         <td>${sizeText(r.bytesIn)} / ${sizeText(r.bytesOut)}</td>
         <td>${r.durationMs.toFixed(1)} ms</td>
         <td class="muted" title="${r.userAgent}">${r.clientAddress}</td>

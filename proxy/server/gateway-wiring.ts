@@ -13,7 +13,7 @@ import { createAppUpgrade, refuseUpgrade } from '../gateway/app-upgrade.js';
 import { createAssertionSigner } from '../gateway/assertion.js';
 import type { GrantCredentials } from '../gateway/grant-credentials.js';
 import type { LiveConnections } from '../gateway/live-connections.js';
-import { createTrailTap } from '../gateway/trail-tap.js';
+import { createTrailTap, LONG_EXCHANGE_MS } from '../gateway/trail-tap.js';
 import { createWebSocketProxy } from '../gateway/websocket-proxy.js';
 import { signAppCookie } from '../identity/app-cookie.js';
 import { AppHandoff } from '../identity/app-handoff.js';
@@ -38,6 +38,8 @@ export interface GatewayWiringDeps {
   live: LiveConnections;
   /** Where the gateway queues trail rows. */
   trail: Pick<TrailService, 'push' | 'stats'>;
+  /** This process's id: the key of the trail rows it writes while exchanges are open. */
+  instance: string;
   log: Logger;
   now: () => number;
 }
@@ -58,7 +60,9 @@ export async function wireGateway(deps: GatewayWiringDeps) {
     book: deps.book,
     trail: deps.trail,
   });
-  const trailTap = createTrailTap(deps.trail.push);
+  const trailTap = createTrailTap(deps.trail.push, deps.instance);
+  // Long exchanges get their trail row while still open (a crash then loses at most ~2 s).
+  const sweeper = setInterval(() => trailTap.sweep(deps.now()), LONG_EXCHANGE_MS).unref();
   const appCookieName = `${config.session.cookieName}_app`;
   const gateway = createAppGateway({
     portalOrigin,
@@ -119,6 +123,7 @@ export async function wireGateway(deps: GatewayWiringDeps) {
     metrics,
     dispatch,
     async close() {
+      clearInterval(sweeper);
       wsProxy.close();
       await Promise.all([...routes.values()].map((r) => r.upstream.pool.close()));
     },

@@ -5,6 +5,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../shared/logger.js';
+import { readinessBody, STARTING } from './readiness.js';
 import { nextRequestId } from './request-id.js';
 
 export interface Dispatch {
@@ -19,9 +20,10 @@ export interface HttpServer {
 }
 
 const notReady: Dispatch = {
-  request: (_req, res) => {
+  request: (req, res) => {
     res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
-    res.end(JSON.stringify({ error: { code: 'starting', message: 'jitgate is starting' } }));
+    if (req.url === '/readyz') return void res.end(JSON.stringify(readinessBody([STARTING])));
+    res.end(JSON.stringify({ error: STARTING }));
   },
   upgrade: (_req, socket) => socket.destroy(),
 };

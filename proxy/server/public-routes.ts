@@ -1,9 +1,12 @@
-/** Routes before the session: health, metrics and the assertion keys, for machines. */
+/** Routes before the session: health, readiness, metrics and the assertion keys, for machines. */
 import express from 'express';
 import type { Store } from '../store/types.js';
+import { readinessBody, type NotReady } from './readiness.js';
 
 export interface PublicRoutesDeps {
   store: Pick<Store, 'ping'>;
+  /** Every reason not to send traffic here now (readiness.ts). */
+  readiness(): Promise<NotReady[]>;
   metrics: { render(): string };
   signer: { jwks(): unknown };
 }
@@ -17,6 +20,11 @@ export function publicRoutes(deps: PublicRoutesDeps): express.Router {
     } catch {
       res.status(503).json({ status: 'unavailable' });
     }
+  });
+  router.get('/readyz', async (_req, res) => {
+    const reasons = await deps.readiness();
+    res.setHeader('cache-control', 'no-store');
+    res.status(reasons.length === 0 ? 200 : 503).json(readinessBody(reasons));
   });
   router.get('/metrics', (_req, res) =>
     res.type('text/plain; version=0.0.4').send(deps.metrics.render()),

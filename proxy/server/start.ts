@@ -28,13 +28,16 @@ import type { Store } from '../store/types.js';
 import type { CastFiles } from '../../recorder/asciicast/index.js';
 import { createTrailService, type TrailService } from '../trail/trail-service.js';
 import { wireAccess } from './access-wiring.js';
+import { recoverAfterCrash } from './crash-recovery.js';
 import { createExpressApp, createSessionMiddleware } from './express-app.js';
 import { wireExtension } from './extension-wiring.js';
 import { wireGateway } from './gateway-wiring.js';
 import { createHttpServer, listen, type HttpServer } from './http-server.js';
+import { Instance } from './instance.js';
 import { wireMfa } from './mfa-wiring.js';
 import { wireTerminals, type TerminalWiring } from './terminal-wiring.js';
 import { publicRoutes } from './public-routes.js';
+import { readinessCheck } from './readiness.js';
 import { webRoutes } from './web-routes.js';
 
 export interface StartOptions {
@@ -85,6 +88,9 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   const portalOrigin = new URL(config.server.publicUrl ?? `http://localhost:${port}`).origin;
 
   const store = await openStore(config.storage, stateDir, { log });
+  // This process's id and heartbeat; a store that cannot be written stops start-up here.
+  const instance = await Instance.start({ store, stateDir, log, now });
+  let stopping = false;
   const secret = await store.settings.putIfAbsent(
     'session_secret_v1',
     randomBytes(32).toString('base64url'),
@@ -143,6 +149,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     book,
     live,
     trail,
+    instance: instance.id,
     log,
     now,
   });
@@ -185,13 +192,29 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     stepUps: mfa.stepUps,
     log,
     now,
+    instance: instance.id,
     recordingFiles: options.recordingFiles,
   });
+  await recoverAfterCrash({
+    previous: instance.previous,
+    trail: store.trail,
+    terminals: terminals.service.ending,
+    log,
+  });
+  await instance.settle();
   const app = createExpressApp({
     log,
     trustProxy: config.server.trustProxy,
     session: sessionMiddleware,
-    publicRoutes: publicRoutes({ store, metrics: gateway.metrics, signer: gateway.signer }),
+    publicRoutes: publicRoutes({
+      store,
+      readiness: readinessCheck({
+        writeProbe: () => instance.writeProbe(),
+        stopping: () => stopping,
+      }),
+      metrics: gateway.metrics,
+      signer: gateway.signer,
+    }),
     sessionRoutes: webRoutes({
       config,
       portalOrigin,
@@ -237,7 +260,9 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     trail,
     terminals,
     async close() {
-      // First: open sessions say goodbye and their recordings are sealed.
+      // Load balancers hear it first (/readyz), then open sessions say goodbye and their
+      // recordings are sealed.
+      stopping = true;
       await terminals.close();
       await access.stop();
       clearInterval(purger);
@@ -249,6 +274,8 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       await gateway.close();
       // After the gateway: exchanges cut by the shutdown have queued their rows by now.
       await trail.close();
+      // The last heartbeat: nothing is left open; the next start has nothing to end.
+      await instance.stop();
       await store.close();
     },
   };

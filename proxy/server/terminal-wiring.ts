@@ -1,6 +1,6 @@
 /**
  * Terminals as one unit of the composition root: the SSH user CA, the recording storage and its
- * sealing key, the session service (with crash recovery at start), the WebSocket endpoints of the
+ * sealing key, the session service (crash-recovery.ts ends what a crash left open), the WebSocket endpoints of the
  * portal host, and the pages and API routes for people and auditors. start.ts builds it once.
  */
 import { createPublicKey } from 'node:crypto';
@@ -41,6 +41,8 @@ export interface TerminalWiringDeps {
   stepUps: Pick<StepUps, 'assuranceOf'>;
   log: Logger;
   now: () => number;
+  /** This process's id, on the rows of the sessions it runs. */
+  instance: string;
   /** Where recordings are written (tests hand in files that fail). */
   recordingFiles?: CastFiles;
 }
@@ -72,9 +74,8 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
     storage,
     log,
     now,
+    instance: deps.instance,
   });
-  const ended = await service.ending.recover();
-  if (ended > 0) log.warn('ended terminal sessions left open by a stop', { sessions: ended });
 
   const member = (user: SessionUser, groups: readonly string[]) =>
     user.groups.some((g) => groups.includes(g));

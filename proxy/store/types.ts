@@ -80,6 +80,29 @@ export interface SettingRepository {
   putIfAbsent(name: string, value: string): Promise<string>;
 }
 
+/**
+ * Running jitgate processes and the last moment each was known alive. A process beats every
+ * second; after a crash, the next process on the same state folder ends what the crashed one
+ * left open (trail rows, terminal sessions) at its last beat, not at the restart.
+ */
+export interface InstanceRepository {
+  /**
+   * Records that `id` is alive at `at` (adding it the first time). A real write, one row, in
+   * its own transaction: readiness relies on it failing when the store cannot be written.
+   */
+  beat(id: string, at: number): Promise<void>;
+  /** When `id` last beat; undefined for an id never seen or forgotten. */
+  aliveAt(id: string): Promise<number | undefined>;
+  /** Forgets `id` once what it left open has been ended. */
+  forget(id: string): Promise<void>;
+}
+
+/** A process that stopped, and its last heartbeat (undefined: it never beat). */
+export interface StoppedInstance {
+  id: string;
+  aliveAt: number | undefined;
+}
+
 export interface Store {
   readonly users: UserRepository;
   readonly grants: GrantRepository;
@@ -96,6 +119,8 @@ export interface Store {
   readonly terminalSessions: TerminalSessionRepository;
   /** Database roles minted for grants (the reaper's ledger). */
   readonly credentialRoles: CredentialRoleRepository;
+  /** Running processes and their heartbeats. */
+  readonly instances: InstanceRepository;
   /**
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,

@@ -21,6 +21,8 @@ export interface SessionStart {
   startedAt: number;
   recording: string | null;
   certificate: UserCertificate;
+  /** The jitgate process running it. */
+  instance: string;
 }
 
 export type SessionRef = Pick<TerminalSessionRecord, 'id' | 'grantId' | 'resourceId' | 'login'>;
@@ -48,6 +50,7 @@ export async function recordStart({ store, audit }: Deps, start: SessionStart): 
       recording: start.recording,
       checksum: null,
       bytes: null,
+      instance: start.instance,
     });
     const base = { session: start.id, grant: start.grant.id, login: start.login };
     await audit.append({

@@ -2,14 +2,15 @@
  * The live sessions and every way they end: the grant ends (revoke, expiry), an auditor
  * terminates, the recording fails, the proxy shuts down, or ssh exits. Each end writes the store
  * row and a `session.ended` audit event with the recording's checksum. At start-up, sessions a
- * crash left open are ended and their recordings recovered (sealed, flagged).
+ * crash left open are ended, at the last moment they were known alive, and their recordings
+ * recovered (sealed, flagged).
  */
 import type { GrantEndReason } from '../access/grant-book.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { JitgateError, notFound } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { Store } from '../store/types.js';
+import type { StoppedInstance, Store } from '../store/types.js';
 import { recoverRecordings, type RecordingStorage } from '../../recorder/asciicast/index.js';
 import { recordEnd, recordStart, type SessionStart } from './session-audit.js';
 import type { SshProcess } from './ssh-client.js';
@@ -112,14 +113,21 @@ export class SessionEnding {
     );
   }
 
-  /** After a crash: seal the recordings left open and end the sessions the store says are live. */
-  async recover(): Promise<number> {
+  /**
+   * After a crash of `previous` (the process that ran on this state folder before): seal the
+   * recordings left open, and end the sessions it left live. Each ends at the last moment it was
+   * known alive: the later of that process's last heartbeat and the recording's last event, never
+   * the restart. Sessions of other processes (replicas still running) are left alone.
+   */
+  async recover(previous: StoppedInstance | undefined): Promise<number> {
     const recovered = new Map((await recoverRecordings(this.deps.storage)).map((r) => [r.id, r]));
-    const open = await this.deps.store.terminalSessions.list({ state: 'live', limit: 100_000 });
+    const open = await this.deps.store.terminalSessions.liveOf(previous?.id ?? null);
     for (const row of open) {
       const sealed = recovered.get(row.id);
+      // The recording's clock starts with the session (a few ms before its row's startedAt).
+      const lastEvent = sealed ? row.startedAt + Math.round(sealed.duration * 1000) : 0;
       await recordEnd(this.deps, row, 'system', {
-        endedAt: this.deps.now(),
+        endedAt: Math.max(row.startedAt, previous?.aliveAt ?? 0, lastEvent),
         endReason: 'proxy_stopped',
         recordingState: sealed ? 'recovered' : row.recording ? 'failed' : 'off',
         checksum: sealed?.sha256 ?? null,

@@ -26,6 +26,8 @@ export interface TerminalSessionRecord {
   /** SHA-256 (hex) of the sealed recording. */
   checksum: string | null;
   bytes: number | null;
+  /** The jitgate process running it (null on rows older than instances). */
+  instance: string | null;
 }
 
 export interface SessionEnd {
@@ -55,5 +57,10 @@ export interface TerminalSessionRepository {
   /** Ends a live session once; returns the updated row, or undefined when unknown or ended. */
   end(id: string, end: SessionEnd): Promise<TerminalSessionRecord | undefined>;
   get(id: string): Promise<TerminalSessionRecord | undefined>;
+  /**
+   * Live sessions run by `instance`, and those from before instances were recorded (null): the
+   * ones a crash of that process left open. Never another process's.
+   */
+  liveOf(instance: string | null): Promise<TerminalSessionRecord[]>;
   list(filter: TerminalSessionFilter): Promise<TerminalSessionRecord[]>;
 }

@@ -30,6 +30,8 @@ export interface TerminalServiceDeps {
   storage: RecordingStorage;
   log: Logger;
   now: () => number;
+  /** This process's id, on the rows of the sessions it runs. */
+  instance: string;
 }
 
 export interface OpenRequest {
@@ -136,6 +138,7 @@ export class TerminalService {
         startedAt: now,
         recording: recording?.file ?? null,
         certificate,
+        instance: this.deps.instance,
       });
       return session;
     } catch (error) {

@@ -1,6 +1,9 @@
 /**
  * The trail's persistence contract, which every store backend implements. Rows are written in
- * batches by the trail writer and read by auditors; only retention deletes them.
+ * batches by the trail writer and read by auditors; only retention deletes them. A long exchange
+ * (a WebSocket, a download) is written when it opens and written again when it ends: the second
+ * write replaces the first, found by its key. Rows left `open` by a crash are marked `crashed`
+ * by the next start of the process that wrote them.
  */
 import type { StoredTrailRecord, TrailRecord } from '../../recorder/trail/index.js';
 
@@ -46,9 +49,32 @@ export function parseCursor(text: string): TrailCursor | undefined {
   return match ? { time: Number(match[1]), id: Number(match[2]) } : undefined;
 }
 
+/**
+ * The key of a long exchange's row: the process that wrote it (its instance id) and a number that
+ * process gave it. Unique among rows that have one.
+ */
+export interface OpenRowKey {
+  instance: string;
+  seq: number;
+}
+
+/** A row as written: with `open` when it is (or was) a long exchange's row. */
+export interface TrailWrite extends TrailRecord {
+  open?: OpenRowKey;
+}
+
 export interface TrailRepository {
-  /** Writes every record in one transaction: all or none. */
-  insertMany(records: readonly TrailRecord[]): Promise<void>;
+  /**
+   * Writes every record in one transaction: all or none, in order. A record with `open` replaces
+   * the row with the same key, if there is one (its end after its start); else it is a new row.
+   */
+  insertMany(records: readonly TrailWrite[]): Promise<void>;
+  /**
+   * Rows `instance` wrote `open` and never ended become `crashed`, their duration running to
+   * `aliveAt` (never below 0); returns how many. Only that instance's: another process may be
+   * alive and still writing its own.
+   */
+  markCrashed(instance: string, aliveAt: number): Promise<number>;
   /** One grant's rows matching `filter`. */
   byGrant(grantId: string, filter: TrailFilter, page: TrailPage): Promise<StoredTrailRecord[]>;
   /** Rows across all grants. */

@@ -2,12 +2,13 @@
  * The trail as one unit of the composition root: the bounded writer the gateway pushes into
  * (batches written in one transaction each, at least every second), and the retention job
  * (at start, then hourly). `close()` writes everything still queued: nothing is lost on a clean
- * shutdown; a crash loses at most the last second.
+ * shutdown. A crash loses the rows of exchanges that ended in its last second; long exchanges
+ * were written while open (gateway/trail-tap.ts) and are marked `crashed` at the next start.
  */
-import type { TrailRecord } from '../../recorder/trail/index.js';
 import { TrailWriter } from '../../recorder/trail/index.js';
 import type { Logger } from '../shared/logger.js';
 import { runRetention, type RetentionDeps, type RetentionResult } from './retention.js';
+import type { TrailWrite } from './trail-repository.js';
 
 export interface TrailServiceDeps extends RetentionDeps {
   log: Logger;
@@ -23,12 +24,12 @@ const MAX_WEIGHT = 16 * 1024 * 1024;
 const RETENTION_EVERY_MS = 3_600_000;
 const BASE_WEIGHT = 256;
 
-const weigh = (r: TrailRecord) =>
+const weigh = (r: TrailWrite) =>
   BASE_WEIGHT + r.path.length + r.query.length + r.userAgent.length + (r.body?.text?.length ?? 0);
 
 export function createTrailService(deps: TrailServiceDeps) {
   const { store, log } = deps;
-  const writer = new TrailWriter<TrailRecord>({
+  const writer = new TrailWriter<TrailWrite>({
     sink: (batch) => store.atomic(() => store.trail.insertMany(batch)),
     maxBatch: MAX_BATCH,
     flushMs: FLUSH_MS,
@@ -58,7 +59,7 @@ export function createTrailService(deps: TrailServiceDeps) {
   };
 
   return {
-    push: (record: TrailRecord) => writer.push(record),
+    push: (record: TrailWrite) => writer.push(record),
     stats: () => ({ queued: writer.queued, dropped: writer.dropped, written: writer.written }),
     /** Writes what is queued now (tests; the writer does this by itself every second). */
     async flush() {

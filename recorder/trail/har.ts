@@ -5,7 +5,14 @@
  * own facts ride in `_`-prefixed fields, which the spec reserves for custom data.
  */
 import { STATUS_CODES } from 'node:http';
-import type { StoredTrailRecord, TrailRecord } from './record.js';
+import type { StoredTrailRecord, TrailEnd, TrailRecord } from './record.js';
+
+/** HAR viewers show an entry's comment: the ends that are not a whole exchange say so there. */
+const END_COMMENTS: Partial<Record<TrailEnd, string>> = {
+  cut: 'cut: the exchange stopped before its answer was whole',
+  open: 'open: still under way when this was exported',
+  crashed: 'crashed: jitgate stopped while this was open; time runs to its last moment alive',
+};
 
 export interface HarOptions {
   /** The origin people used for a record's resource, e.g. http://payroll.localhost:8080. */
@@ -51,7 +58,9 @@ export function harEntry(record: TrailRecord | StoredTrailRecord, origin: string
     },
     cache: {},
     timings: { send: 0, wait: record.durationMs, receive: 0 },
+    ...(END_COMMENTS[record.ended] ? { comment: END_COMMENTS[record.ended] } : {}),
     _kind: record.kind,
+    _ended: record.ended,
     _grant: record.grantId,
     _user: record.userId,
     _resource: record.resourceId,

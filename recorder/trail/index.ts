@@ -3,6 +3,7 @@ export type {
   StoredTrailRecord,
   TrailBody,
   TrailBodyNote,
+  TrailEnd,
   TrailKind,
   TrailRecord,
 } from './record.js';

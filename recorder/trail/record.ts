@@ -6,6 +6,18 @@
  */
 export type TrailKind = 'http' | 'websocket';
 
+/**
+ * How the exchange ended, as far as the trail knows:
+ * - `complete`: it ran to its end (whatever its status);
+ * - `cut`: it stopped before its answer was whole: the app failed or closed mid-answer (chunked
+ *   or with a Content-Length alike), the client left, the grant ended;
+ * - `open`: still going: WebSockets and long exchanges are written when they open, and written
+ *   again when they end;
+ * - `crashed`: the proxy stopped without a goodbye while it was open; `durationMs` runs to the
+ *   last moment the proxy was known alive.
+ */
+export type TrailEnd = 'complete' | 'cut' | 'open' | 'crashed';
+
 /** Why a request body was stored only in part, or not at all. */
 export type TrailBodyNote = 'truncated' | 'not_redactable';
 
@@ -33,7 +45,7 @@ export interface TrailRecord {
   query: string;
   /** The upstream's status (101 for an opened WebSocket); 502 when the upstream failed. */
   status: number;
-  /** Request body bytes (WebSocket: client → app bytes). */
+  /** Request body bytes (WebSocket: client → app bytes), so far while open. */
   bytesIn: number;
   /** Response body bytes (WebSocket: app → client bytes); -1 when not known. */
   bytesOut: number;
@@ -45,6 +57,7 @@ export interface TrailRecord {
   /** WebSocket data messages client → app, and app → client; 0 for plain HTTP. */
   wsMessagesIn: number;
   wsMessagesOut: number;
+  ended: TrailEnd;
   /** Only for resources that opted in, and only for mutating methods. */
   body?: TrailBody;
 }

@@ -18,6 +18,7 @@ import { contractContext } from './store-contract/context.js';
 import { credentialRoleContract } from './store-contract/credential-roles.js';
 import { deliveryContract } from './store-contract/deliveries.js';
 import { grantContract } from './store-contract/grants.js';
+import { instanceContract } from './store-contract/instances.js';
 import { mfaContract } from './store-contract/mfa.js';
 import { requestContract } from './store-contract/requests.js';
 import { sessionContract } from './store-contract/sessions.js';
@@ -66,6 +67,7 @@ export function storeContract(
     mfaContract(c);
     terminalSessionContract(c);
     credentialRoleContract(c);
+    instanceContract(c);
     atomicContract(c);
   });
 }

@@ -1,16 +1,18 @@
 /**
  * The trail repository's contract, run against every store backend: batches are all or nothing,
- * rows read back exactly as written, filters and cursors select the same rows everywhere, and
- * retention deletes only one resource's rows older than the cutoff.
+ * rows read back exactly as written, filters and cursors select the same rows everywhere,
+ * retention deletes only one resource's rows older than the cutoff, a long exchange's end
+ * replaces its open row, and a crash marks only the crashed process's open rows.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TrailRecord } from '../../recorder/trail/index.js';
+import type { TrailWrite } from '../../proxy/trail/trail-repository.js';
 import type { GrantRecord, Store, UserRecord } from '../../proxy/store/types.js';
 
 const T0 = Date.UTC(2025, 0, 10);
 
-export const trailRow = (overrides: Partial<TrailRecord> = {}): TrailRecord => ({
+export const trailRow = (overrides: Partial<TrailWrite> = {}): TrailWrite => ({
   time: T0,
   grantId: 'grt_alice000001',
   userId: 'corp:alice',
@@ -28,6 +30,7 @@ export const trailRow = (overrides: Partial<TrailRecord> = {}): TrailRecord => (
   userAgent: 'test',
   wsMessagesIn: 0,
   wsMessagesOut: 0,
+  ended: 'complete',
   ...overrides,
 });
 
@@ -171,6 +174,64 @@ export function trailContract(name: string, open: () => Promise<Store>): void {
         assert.deepEqual(await paths({ from: T0 + 500, to: T0 + 2000 }), ['/2']);
         const newest = await store.trail.search({}, { limit: 1, order: 'desc' });
         assert.deepEqual(await paths({}, { before: newest[0] }), ['/2', '/1']);
+      }));
+
+    void test('a long exchange: its end replaces its open row, in place and in order', () =>
+      withStore(async (store) => {
+        const open = { instance: 'ins_aaaaaaaa', seq: 1 };
+        const ws = { kind: 'websocket' as const, path: '/ws', time: T0 };
+        // Its open row, then other rows, then its end (in a later batch, or the same one).
+        await store.trail.insertMany([
+          trailRow({ ...ws, status: 101, durationMs: 5, ended: 'open', open }),
+          trailRow({ time: T0 + 1, path: '/during' }),
+        ]);
+        await store.trail.insertMany([
+          trailRow({ ...ws, status: 101, durationMs: 90_000, wsMessagesIn: 4, open }),
+          trailRow({ time: T0 + 2, path: '/long', ended: 'open', open: { ...open, seq: 2 } }),
+          trailRow({ time: T0 + 2, path: '/long', ended: 'cut', open: { ...open, seq: 2 } }),
+          // Same number, another process: another row.
+          trailRow({ time: T0 + 3, path: '/other', open: { instance: 'ins_bbbbbbbb', seq: 1 } }),
+        ]);
+        const rows = await store.trail.byGrant('grt_alice000001', {}, { limit: 10 });
+        assert.deepEqual(
+          rows.map((r) => [r.path, r.ended, r.durationMs, r.wsMessagesIn]),
+          [
+            ['/ws', 'complete', 90_000, 4],
+            ['/during', 'complete', 1.5, 0],
+            ['/long', 'cut', 1.5, 0],
+            ['/other', 'complete', 1.5, 0],
+          ],
+        );
+        assert.ok((rows[0]?.id ?? 0) < (rows[1]?.id ?? 0), 'the open row keeps its place');
+        assert.equal(JSON.stringify(rows).includes('ins_'), false, 'keys are not read back');
+      }));
+
+    void test('a crash marks only that process’s open rows, up to its last heartbeat', () =>
+      withStore(async (store) => {
+        const mine = { instance: 'ins_crashed0', seq: 1 };
+        await store.trail.insertMany([
+          trailRow({ time: T0, path: '/ws', ended: 'open', durationMs: 2, open: mine }),
+          trailRow({ time: T0, path: '/done', open: { ...mine, seq: 2 } }),
+          trailRow({ time: T0 + 9000, path: '/late', ended: 'open', open: { ...mine, seq: 3 } }),
+          trailRow({
+            time: T0,
+            path: '/alive',
+            ended: 'open',
+            open: { ...mine, instance: 'ins_alive00' },
+          }),
+        ]);
+        assert.equal(await store.trail.markCrashed('ins_crashed0', T0 + 5000), 2);
+        const rows = await store.trail.byGrant('grt_alice000001', {}, { limit: 10 });
+        assert.deepEqual(
+          rows.map((r) => [r.path, r.ended, r.durationMs]),
+          [
+            ['/ws', 'crashed', 5000],
+            ['/done', 'complete', 1.5],
+            ['/alive', 'open', 1.5],
+            ['/late', 'crashed', 0],
+          ],
+        );
+        assert.equal(await store.trail.markCrashed('ins_crashed0', T0 + 5000), 0, 'once');
       }));
 
     void test('retention deletes one resource, only older rows, at most `limit` at a time', () =>

@@ -16,6 +16,7 @@ import { MFA } from './migrations/006-mfa.js';
 import { TRAIL } from './migrations/007-trail.js';
 import { TERMINAL } from './migrations/008-terminal.js';
 import { CREDENTIALS } from './migrations/009-credentials.js';
+import { INSTANCES } from './migrations/010-instances.js';
 
 interface Migration {
   name: string;
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'trail', sql: TRAIL },
   { name: 'terminal', sql: TERMINAL },
   { name: 'credentials', sql: CREDENTIALS },
+  { name: 'instances', sql: INSTANCES },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

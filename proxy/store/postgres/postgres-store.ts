@@ -13,6 +13,7 @@ import { createCredentialRoleRepository } from './credential-roles.js';
 import { openPgDatabase, type PgDatabase } from './database.js';
 import { createDeliveryRepository } from './deliveries.js';
 import { createGrantRepository } from './grants.js';
+import { createInstanceRepository } from './instances.js';
 import { LOCKS } from './lock-keys.js';
 import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
@@ -77,6 +78,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     trail: createTrailRepository(db),
     terminalSessions: createTerminalSessionRepository(db),
     credentialRoles: createCredentialRoleRepository(db),
+    instances: createInstanceRepository(db),
     // Nested: a savepoint of the transaction in progress (queueing it would wait for itself).
     atomic: (work) =>
       db.inTransaction()

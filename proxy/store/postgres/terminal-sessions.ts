@@ -24,6 +24,7 @@ function toSession(row: PgRow): TerminalSessionRecord {
     recording: optionalText(row, 'recording'),
     checksum: optionalText(row, 'checksum'),
     bytes: optionalInt(row, 'bytes'),
+    instance: optionalText(row, 'instance'),
   };
 }
 
@@ -32,8 +33,8 @@ export function createTerminalSessionRepository(db: PgDatabase): TerminalSession
     insert: async (s) => {
       await db.run(
         `INSERT INTO terminal_sessions (id, user_id, resource_id, login, grant_id, via, started_at,
-           ended_at, end_reason, state, recording_state, recording, checksum, bytes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+           ended_at, end_reason, state, recording_state, recording, checksum, bytes, instance)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
         [
           s.id,
           s.userId,
@@ -49,6 +50,7 @@ export function createTerminalSessionRepository(db: PgDatabase): TerminalSession
           s.recording,
           s.checksum,
           s.bytes,
+          s.instance,
         ],
       );
     },
@@ -66,6 +68,14 @@ export function createTerminalSessionRepository(db: PgDatabase): TerminalSession
       const row = await db.get('SELECT * FROM terminal_sessions WHERE id = $1', [id]);
       return row ? toSession(row) : undefined;
     },
+    liveOf: async (instance) =>
+      (
+        await db.all(
+          `SELECT * FROM terminal_sessions
+             WHERE state = 'live' AND (instance = $1 OR instance IS NULL)`,
+          [instance],
+        )
+      ).map(toSession),
     list: async (filter) => {
       const where = new Where();
       if (filter.userIds) {

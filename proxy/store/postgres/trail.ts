@@ -2,10 +2,15 @@
 import type {
   StoredTrailRecord,
   TrailBody,
+  TrailEnd,
   TrailKind,
-  TrailRecord,
 } from '../../../recorder/trail/index.js';
-import type { TrailFilter, TrailPage, TrailRepository } from '../../trail/trail-repository.js';
+import type {
+  TrailFilter,
+  TrailPage,
+  TrailRepository,
+  TrailWrite,
+} from '../../trail/trail-repository.js';
 import type { PgRow, PgValue } from '../../shared/pg-driver.js';
 import type { PgDatabase } from './database.js';
 import { Where } from './params.js';
@@ -30,11 +35,12 @@ const COLUMNS = [
   'ws_messages_in',
   'ws_messages_out',
   'body_json',
+  'ended',
 ];
 /** Rows per INSERT: one round trip per chunk, well under PostgreSQL's 65535 parameters. */
 const CHUNK = 500;
 
-const values = (r: TrailRecord): PgValue[] => [
+const values = (r: TrailWrite): PgValue[] => [
   r.time,
   r.grantId,
   r.userId,
@@ -53,6 +59,7 @@ const values = (r: TrailRecord): PgValue[] => [
   r.wsMessagesIn,
   r.wsMessagesOut,
   r.body ? JSON.stringify(r.body) : null,
+  r.ended,
 ];
 
 function insertStatement(rows: number): string {
@@ -63,6 +70,15 @@ function insertStatement(rows: number): string {
   );
   return `INSERT INTO trail_requests (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`;
 }
+
+/**
+ * A long exchange's row: a new one at its start, the same one (by key) at its end. One statement
+ * per row: a multi-row upsert may not touch one row twice, and a batch can hold both writes.
+ */
+const UPSERT = `INSERT INTO trail_requests (${COLUMNS.join(', ')}, instance, open_seq)
+  VALUES (${Array.from({ length: COLUMNS.length + 2 }, (_, i) => `$${i + 1}`).join(', ')})
+  ON CONFLICT (instance, open_seq) WHERE open_seq IS NOT NULL
+  DO UPDATE SET ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
 function toRecord(row: PgRow): StoredTrailRecord {
   const body = optionalText(row, 'body_json');
@@ -85,6 +101,7 @@ function toRecord(row: PgRow): StoredTrailRecord {
     userAgent: text(row, 'user_agent'),
     wsMessagesIn: int(row, 'ws_messages_in'),
     wsMessagesOut: int(row, 'ws_messages_out'),
+    ended: text(row, 'ended') as TrailEnd,
     ...(body === null ? {} : { body: JSON.parse(body) as TrailBody }),
   };
 }
@@ -130,12 +147,33 @@ export function createTrailRepository(db: PgDatabase): TrailRepository {
     insertMany: async (records) => {
       if (records.length === 0) return;
       await db.transaction(async () => {
-        for (let start = 0; start < records.length; start += CHUNK) {
-          const chunk = records.slice(start, start + CHUNK);
-          await db.run(insertStatement(chunk.length), chunk.flatMap(values));
+        // In order: plain rows in chunks, each long exchange's write where it falls between them.
+        let plain: TrailWrite[] = [];
+        const flush = async () => {
+          for (let start = 0; start < plain.length; start += CHUNK) {
+            const chunk = plain.slice(start, start + CHUNK);
+            await db.run(insertStatement(chunk.length), chunk.flatMap(values));
+          }
+          plain = [];
+        };
+        for (const record of records) {
+          const { open } = record;
+          if (!open) {
+            plain.push(record);
+            continue;
+          }
+          await flush();
+          await db.run(UPSERT, [...values(record), open.instance, open.seq]);
         }
+        await flush();
       });
     },
+    markCrashed: (instance, aliveAt) =>
+      db.run(
+        `UPDATE trail_requests SET ended = 'crashed', duration_ms = GREATEST(0, $1 - time)
+           WHERE instance = $2 AND open_seq IS NOT NULL AND ended = 'open'`,
+        [aliveAt, instance],
+      ),
     byGrant: (grantId, filter, page) => list({ ...filter, grantId }, page),
     search: (filter, page) => list(filter, page),
     count: async (filter) => {

@@ -12,6 +12,7 @@ import { MFA } from './migrations/006-mfa.js';
 import { TRAIL } from './migrations/007-trail.js';
 import { TERMINAL } from './migrations/008-terminal.js';
 import { CREDENTIALS } from './migrations/009-credentials.js';
+import { INSTANCES } from './migrations/010-instances.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -27,6 +28,7 @@ const MIGRATIONS: readonly string[] = [
   TRAIL,
   TERMINAL,
   CREDENTIALS,
+  INSTANCES,
 ];
 
 export function migrate(db: SqliteDatabase): number {

@@ -9,6 +9,7 @@ import { createCredentialRoleRepository } from './credential-roles.js';
 import { openSqlite, type SqliteDatabase } from './database.js';
 import { createDeliveryRepository } from './deliveries.js';
 import { createGrantRepository } from './grants.js';
+import { createInstanceRepository } from './instances.js';
 import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
 import { createRequestRepository } from './requests.js';
@@ -57,6 +58,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     trail: createTrailRepository(db),
     terminalSessions: createTerminalSessionRepository(db),
     credentialRoles: createCredentialRoleRepository(db),
+    instances: createInstanceRepository(db),
     atomic: (work) =>
       writer.run(async () => {
         db.exec('BEGIN IMMEDIATE');

@@ -22,6 +22,7 @@ function toSession(row: SqlRow): TerminalSessionRecord {
     recording: optionalText(row, 'recording'),
     checksum: optionalText(row, 'checksum'),
     bytes: optionalInt(row, 'bytes'),
+    instance: optionalText(row, 'instance'),
   };
 }
 
@@ -30,8 +31,8 @@ export function createTerminalSessionRepository(db: SqliteDatabase): TerminalSes
     insert: async (s) => {
       db.run(
         `INSERT INTO terminal_sessions (id, user_id, resource_id, login, grant_id, via, started_at,
-           ended_at, end_reason, state, recording_state, recording, checksum, bytes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           ended_at, end_reason, state, recording_state, recording, checksum, bytes, instance)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           s.id,
           s.userId,
@@ -47,6 +48,7 @@ export function createTerminalSessionRepository(db: SqliteDatabase): TerminalSes
           s.recording,
           s.checksum,
           s.bytes,
+          s.instance,
         ],
       );
     },
@@ -64,6 +66,14 @@ export function createTerminalSessionRepository(db: SqliteDatabase): TerminalSes
       const row = db.get('SELECT * FROM terminal_sessions WHERE id = ?', [id]);
       return row ? toSession(row) : undefined;
     },
+    liveOf: async (instance) =>
+      db
+        .all(
+          `SELECT * FROM terminal_sessions
+             WHERE state = 'live' AND (instance = ? OR instance IS NULL)`,
+          [instance],
+        )
+        .map(toSession),
     list: async (filter) => {
       const where: string[] = [];
       const params: SqlValue[] = [];

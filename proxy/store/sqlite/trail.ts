@@ -2,21 +2,50 @@
 import type {
   StoredTrailRecord,
   TrailBody,
+  TrailEnd,
   TrailKind,
-  TrailRecord,
 } from '../../../recorder/trail/index.js';
-import type { TrailFilter, TrailPage, TrailRepository } from '../../trail/trail-repository.js';
+import type {
+  TrailFilter,
+  TrailPage,
+  TrailRepository,
+  TrailWrite,
+} from '../../trail/trail-repository.js';
 import type { SqlRow, SqliteDatabase, SqlValue } from './database.js';
 import { int, optionalText, text } from './rows.js';
 
-const COLUMNS = `time, grant_id, user_id, resource_id, kind, method, path, query, status, bytes_in,
-  bytes_out, duration_ms, upstream, client_address, user_agent, ws_messages_in, ws_messages_out,
-  body_json`;
+const COLUMNS = [
+  'time',
+  'grant_id',
+  'user_id',
+  'resource_id',
+  'kind',
+  'method',
+  'path',
+  'query',
+  'status',
+  'bytes_in',
+  'bytes_out',
+  'duration_ms',
+  'upstream',
+  'client_address',
+  'user_agent',
+  'ws_messages_in',
+  'ws_messages_out',
+  'body_json',
+  'ended',
+];
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 // One row per statement: measured cheaper than multi-row VALUES, whose parameter arrays cost more
 // to build than the statement calls they save.
-const INSERT = `INSERT INTO trail_requests (${COLUMNS}) VALUES (${Array.from({ length: 18 }, () => '?').join(', ')})`;
+const INSERT = `INSERT INTO trail_requests (${COLUMNS.join(', ')}) VALUES (${marks(COLUMNS.length)})`;
+/** A long exchange's row: a new one at its start, the same one (by key) at its end. */
+const UPSERT = `INSERT INTO trail_requests (${COLUMNS.join(', ')}, instance, open_seq)
+  VALUES (${marks(COLUMNS.length + 2)})
+  ON CONFLICT (instance, open_seq) WHERE open_seq IS NOT NULL
+  DO UPDATE SET ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
-const values = (r: TrailRecord): SqlValue[] => [
+const values = (r: TrailWrite): SqlValue[] => [
   r.time,
   r.grantId,
   r.userId,
@@ -35,6 +64,7 @@ const values = (r: TrailRecord): SqlValue[] => [
   r.wsMessagesIn,
   r.wsMessagesOut,
   r.body ? JSON.stringify(r.body) : null,
+  r.ended,
 ];
 
 function toRecord(row: SqlRow): StoredTrailRecord {
@@ -58,6 +88,7 @@ function toRecord(row: SqlRow): StoredTrailRecord {
     userAgent: text(row, 'user_agent'),
     wsMessagesIn: int(row, 'ws_messages_in'),
     wsMessagesOut: int(row, 'ws_messages_out'),
+    ended: text(row, 'ended') as TrailEnd,
     ...(body === null ? {} : { body: JSON.parse(body) as TrailBody }),
   };
 }
@@ -109,9 +140,19 @@ export function createTrailRepository(db: SqliteDatabase): TrailRepository {
     insertMany: async (records) => {
       if (records.length === 0) return;
       db.transaction(() => {
-        for (const record of records) db.run(INSERT, values(record));
+        for (const record of records) {
+          const { open } = record;
+          if (open) db.run(UPSERT, [...values(record), open.instance, open.seq]);
+          else db.run(INSERT, values(record));
+        }
       });
     },
+    markCrashed: async (instance, aliveAt) =>
+      db.run(
+        `UPDATE trail_requests SET ended = 'crashed', duration_ms = max(0, ? - time)
+           WHERE instance = ? AND open_seq IS NOT NULL AND ended = 'open'`,
+        [aliveAt, instance],
+      ).changes,
     byGrant: async (grantId, filter, page) => list({ ...filter, grantId }, page),
     search: async (filter, page) => list(filter, page),
     count: async (filter) => {

@@ -2,8 +2,11 @@
 // gives exactly one row each with the right person, grant, resource and sizes; configured query
 // parameters and body fields never reach the store; bodies are kept only for writes; WebSockets
 // are one row with message counts; refusals are no rows; a clean shutdown writes what is queued.
+// Answers the app cuts short are marked `cut`, chunked or with a Content-Length alike; long
+// exchanges (a WebSocket, an upload that goes on) are rows while still open, then their end.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { request, type IncomingMessage } from 'node:http';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -59,6 +62,25 @@ void describe('the trail of web requests', () => {
         ...(options.type ? { 'content-type': options.type } : {}),
       },
       ...(options.body === undefined ? {} : { body: options.body }),
+    });
+
+  /** A request to payroll whose answer is read as a stream (node:http). */
+  const appStream = (method: string, path: string) =>
+    new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1',
+        port: demo.port,
+        method,
+        path,
+        agent: false,
+        headers: { host: new URL(demo.payrollOrigin).host, cookie },
+      });
+      req.once('response', (res) => {
+        res.on('error', () => undefined); // "aborted": a cut answer, as the client sees it
+        resolve(res);
+      });
+      req.on('error', reject);
+      req.end();
     });
 
   before(async () => {
@@ -180,6 +202,87 @@ void describe('the trail of web requests', () => {
     assert.equal(row?.ws_messages_in, 3);
     assert.equal(row?.ws_messages_out, 3);
     assert.ok(Number(row?.bytes_in) > 0 && Number(row?.bytes_out) > 0);
+  });
+
+  it('an answer the app cuts short is marked cut, chunked or with a Content-Length', async () => {
+    const before = rowsOf(demo, grant.id).length;
+    for (const framing of ['chunked', 'length']) {
+      const res = await appStream('GET', `/cut?framing=${framing}`);
+      assert.equal(res.statusCode, 200);
+      res.resume();
+      await new Promise((resolve) => res.once('close', resolve));
+      assert.equal(res.complete, false, `the client sees a cut ${framing} answer`);
+    }
+    const [chunked, length] = (await settledRows(demo, grant.id, before + 2)).slice(before);
+    assert.deepEqual(
+      [chunked?.query, chunked?.status, chunked?.ended, chunked?.bytes_out],
+      ['framing=chunked', 200, 'cut', 1000],
+    );
+    assert.deepEqual(
+      [length?.query, length?.status, length?.ended, length?.bytes_out],
+      ['framing=length', 200, 'cut', -1],
+    );
+    const [whole] = await Promise.all([
+      app('/headers?whole=1'),
+      settledRows(demo, grant.id, before + 2),
+    ]);
+    assert.equal(whole.status, 200);
+    const last = (await settledRows(demo, grant.id, before + 3))[before + 2];
+    assert.equal(last?.ended, 'complete');
+  });
+
+  it('long exchanges are rows while still open, then their end replaces them', async () => {
+    const before = rowsOf(demo, grant.id).length;
+    const { ws, outcome } = appWebSocket(demo.payrollOrigin, '/ws/echo', {
+      cookie,
+      origin: demo.payrollOrigin,
+    });
+    assert.equal(await outcome, 'open');
+    const upload = request({
+      host: '127.0.0.1',
+      port: demo.port,
+      method: 'POST',
+      path: '/echo?upload=1',
+      agent: false,
+      headers: { host: new URL(demo.payrollOrigin).host, cookie, 'content-type': 'text/plain' },
+    });
+    upload.write('first part');
+    const [answer] = (await once(upload, 'response')) as [IncomingMessage];
+    answer.resume();
+    // Both under way: each has its row, `open`, before it ends.
+    const mine = () =>
+      rowsOf(demo, grant.id)
+        .slice(before)
+        .filter((r) => r.path === '/ws/echo' || r.query === 'upload=1');
+    const open = await waitFor(
+      () => {
+        const rows = mine();
+        return rows.length === 2 && rows.every((r) => r.ended === 'open') ? rows : undefined;
+      },
+      5000,
+      'two open rows',
+    );
+    assert.deepEqual(open.map((r) => r.kind).sort(), ['http', 'websocket']);
+    ws.send('hello');
+    await once(ws, 'message');
+    ws.close();
+    await once(ws, 'close');
+    upload.end('last part');
+    await once(answer, 'end');
+    const ended = await waitFor(
+      async () => {
+        await demo.jitgate.trail.flush();
+        const rows = mine();
+        return rows.every((r) => r.ended === 'complete') ? rows : undefined;
+      },
+      5000,
+      'both ended',
+    );
+    assert.equal(ended.length, 2, 'one row each: the end replaced the open row');
+    const socket = ended.find((r) => r.kind === 'websocket');
+    assert.deepEqual([socket?.ws_messages_in, socket?.ws_messages_out], [1, 1]);
+    const post = ended.find((r) => r.kind === 'http');
+    assert.equal(post?.bytes_in, 'first partlast part'.length);
   });
 
   it('a clean shutdown writes every queued row', async () => {

@@ -1,4 +1,7 @@
-/** TerminalSessionRepository: sessions round-trip, end once, and the auditors' filtered list. */
+/**
+ * TerminalSessionRepository: sessions round-trip, end once, the auditors' filtered list, and the
+ * live sessions one crashed process left (never another process's).
+ */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { SessionEnd, TerminalSessionRecord } from '../../../proxy/terminal/session-record.js';
@@ -20,6 +23,7 @@ export function terminalSessionContract(c: ContractContext): void {
     recording: 'ts_1.cast',
     checksum: null,
     bytes: null,
+    instance: null,
     ...overrides,
   });
   const end: SessionEnd = {
@@ -48,6 +52,32 @@ export function terminalSessionContract(c: ContractContext): void {
       const again = { ...end, endReason: 'revoked' };
       assert.equal(await c.store().terminalSessions.end(s.id, again), undefined);
       assert.equal(await c.store().terminalSessions.end(c.unique('ts'), end), undefined);
+    });
+
+    void test('insert keeps the process that runs a session', async () => {
+      const s = session({ instance: c.unique('ins') });
+      await c.store().terminalSessions.insert(s);
+      assert.deepEqual(await c.store().terminalSessions.get(s.id), s);
+    });
+
+    void test('liveOf: the live sessions of one process, and those of none', async () => {
+      const crashed = c.unique('ins');
+      const mine = session({ instance: crashed });
+      const legacy = session({ instance: null });
+      const ended = session({ instance: crashed });
+      const otherProcess = session({ instance: c.unique('ins') });
+      for (const row of [mine, legacy, ended, otherProcess])
+        await c.store().terminalSessions.insert(row);
+      await c.store().terminalSessions.end(ended.id, end);
+      const ids = (await c.store().terminalSessions.liveOf(crashed)).map((r) => r.id);
+      assert.ok(ids.includes(mine.id), 'its own live session');
+      assert.ok(ids.includes(legacy.id), 'a live session from before instances');
+      assert.ok(!ids.includes(ended.id), 'not an ended one');
+      assert.ok(!ids.includes(otherProcess.id), 'never another process’s');
+      const found = (await c.store().terminalSessions.liveOf(crashed)).find(
+        (r) => r.id === mine.id,
+      );
+      assert.deepEqual(found, mine);
     });
 
     void test('list: by people, resource, time and state, newest first, paged', async () => {

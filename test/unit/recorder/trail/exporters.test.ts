@@ -29,6 +29,7 @@ const base: TrailRecord = {
   userAgent: 'Mozilla/5.0',
   wsMessagesIn: 0,
   wsMessagesOut: 0,
+  ended: 'complete',
 };
 const post: TrailRecord = {
   ...base,
@@ -157,6 +158,14 @@ void describe('HAR export', () => {
     const ws = harEntry(socket, '');
     assert.equal(ws._kind, 'websocket');
     assert.equal(ws._wsMessagesIn, 3);
+  });
+
+  void test('how an exchange ended rides along, and a cut one says so in its comment', () => {
+    assert.equal(harEntry(base, '')._ended, 'complete');
+    const cut = harEntry({ ...base, ended: 'cut' }, '');
+    assert.equal(cut._ended, 'cut');
+    assert.match(cut.comment ?? '', /cut/);
+    assert.equal(harEntry(base, '').comment, undefined);
   });
 
   void test('an unknown response size stays -1 in bodySize and 0 in content.size', () => {
