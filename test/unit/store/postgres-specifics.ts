@@ -1,6 +1,7 @@
 /**
  * What only PostgreSQL can show, beyond the shared contract: a rollback that itself fails
- * (the backend is killed mid-transaction) never hides the error work threw; a dead connection
+ * (the backend is killed mid-transaction) never hides the error work threw, and the log hears
+ * both; a dead connection
  * answers 503; a call made after its transaction ended is refused; a transaction whose statement
  * failed never reports a commit; nested atomic() is a savepoint; replicas starting together
  * migrate once; a dedicated connection hears NOTIFY. Registered by postgres-store.test.ts, which
@@ -9,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { JitgateError } from '../../../proxy/shared/errors.js';
+import { createLogger } from '../../../proxy/shared/logger.js';
 import { MIGRATIONS } from '../../../proxy/store/postgres/migrations.js';
 import {
   openPostgresStore,
@@ -31,9 +33,19 @@ export function postgresSpecifics(postgres: () => Promise<TestPostgres>): void {
         [APP],
       );
 
+    /** What the store logged, as parsed lines. */
+    const logged: Record<string, unknown>[] = [];
+    const log = createLogger({
+      write: (line) => logged.push(JSON.parse(line) as Record<string, unknown>),
+    });
+
     before(async () => {
       pg = await postgres();
-      store = await openPostgresStore({ url: await pg.createDatabase(), applicationName: APP });
+      store = await openPostgresStore({
+        url: await pg.createDatabase(),
+        applicationName: APP,
+        log,
+      });
     });
     after(() => store?.close());
 
@@ -47,6 +59,13 @@ export function postgresSpecifics(postgres: () => Promise<TestPostgres>): void {
           throw failure;
         }),
         (error) => error === failure,
+      );
+      const said = logged.find((line) => line.msg === 'store rollback failed');
+      assert.equal(said?.level, 'error', 'the failed rollback is logged');
+      assert.equal(
+        (said?.cause as { message?: string }).message,
+        failure.message,
+        'beside its cause',
       );
       assert.equal(await store.settings.get('victim'), undefined);
       // The dead connection was not handed back: the next transactions work.
