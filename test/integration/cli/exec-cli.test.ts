@@ -103,13 +103,24 @@ void describe('jitgate exec (machine, client credentials)', () => {
   });
 
   void it('--wait blocks until an approver approves', async () => {
-    let requestId = '';
+    // The CLI says when its request waits; how long it takes to get there is the machine's
+    // business (a busy machine starts the CLI slowly), so the test waits for the line itself.
+    let pending: (id: string) => void = () => {};
+    const announced = new Promise<string>((resolve) => (pending = resolve));
     const waiting = cli(
       ['request', 'orders-db', '--for', '5m', '--reason', 'look at one order', '--wait'],
       m.machineEnv('nightly-report'),
-      (text) => (requestId = /request (req_[\w-]+) waits/.exec(text)?.[1] ?? requestId),
+      (text) => {
+        const id = /request (req_[\w-]+) waits/.exec(text)?.[1];
+        if (id) pending(id);
+      },
     );
-    await eventually(async () => requestId !== '', 'the request is pending');
+    const requestId = await Promise.race([
+      announced,
+      waiting.then((run) => {
+        throw new Error(`the CLI ended before its request waited: ${run.stderr}`);
+      }),
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     let settled = false;
     void waiting.then(() => (settled = true));

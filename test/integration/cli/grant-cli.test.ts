@@ -47,7 +47,7 @@ function cli(...args: string[]): Promise<CliResult> {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...process.env, JITGATE_FROM_SOURCE: '1', PORT: '' }, timeout: 30_000 },
+      { env: { ...process.env, JITGATE_FROM_SOURCE: '1', PORT: '' } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
