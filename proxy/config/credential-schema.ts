@@ -110,8 +110,40 @@ export const kubernetesResource = z
       .min(1)
       .default('kubernetes')
       .describe('`aud` of the issued token; the API server must expect it.'),
+    reviewerToken: z
+      .string()
+      .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
+      .optional()
+      .describe(
+        "Bearer the cluster's API server sends to the TokenReview webhook (its kubeconfig's user token). Prefer reviewerTokenEnv or reviewerTokenFile. Without one, the webhook refuses every review for this cluster (401).",
+      ),
+    reviewerTokenEnv: z
+      .string()
+      .regex(ENV_NAME, 'must be the name of an environment variable (letters, digits, _)')
+      .optional()
+      .describe('Environment variable holding reviewerToken; read at startup.'),
+    reviewerTokenFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'File holding reviewerToken (whitespace trimmed). A relative path is relative to the config file.',
+      ),
   })
-  .strict();
+  .strict()
+  .superRefine((resource, ctx) => {
+    const sources = [
+      resource.reviewerToken,
+      resource.reviewerTokenEnv,
+      resource.reviewerTokenFile,
+    ].filter((v) => v !== undefined);
+    if (sources.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reviewerToken'],
+        message: 'set only one of reviewerToken, reviewerTokenEnv, reviewerTokenFile',
+      });
+  });
 
 const machineIssuer = z
   .object({

@@ -107,6 +107,20 @@ function validate(raw: unknown, source: Source): Config {
     source,
   );
   const storage = resolveStorageUrl(raw, source);
+  const reviewerSecrets = resolveSecrets(
+    listAt(raw, ['resources']),
+    ['resources'],
+    'reviewerToken',
+    source,
+  );
+  // A shared bearer must be hard to guess, wherever it comes from.
+  const shortReviewers: Problem[] = [...reviewerSecrets.values]
+    .filter(([, secret]) => secret.length < 32)
+    .map(([index]) => {
+      const item = listAt(raw, ['resources'])[index] as Record<string, unknown>;
+      const key = item.reviewerTokenEnv !== undefined ? 'reviewerTokenEnv' : 'reviewerTokenFile';
+      return { path: ['resources', index, key], message: 'names a secret shorter than 32 characters' };
+    });
   const port = source.portFromEnv ? portFromEnv(source.env) : { problems: [] };
   const problems: Problem[] = [
     ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues)),
@@ -114,6 +128,8 @@ function validate(raw: unknown, source: Source): Config {
     ...idpSecrets.problems,
     ...hookSecrets.problems,
     ...storage.problems,
+    ...reviewerSecrets.problems,
+    ...shortReviewers,
     ...port.problems,
   ];
   if (!parsed.success || problems.length > 0) {
@@ -129,6 +145,10 @@ function validate(raw: unknown, source: Source): Config {
     if (hook) hook.secret = secret;
   }
   if (config.storage.postgres && storage.url) config.storage.postgres.url = storage.url;
+  for (const [index, secret] of reviewerSecrets.values) {
+    const resource = config.resources[index];
+    if (resource?.kind === 'kubernetes') resource.reviewerToken = secret;
+  }
   if (port.value !== undefined) config.server.port = port.value;
   return config;
 }

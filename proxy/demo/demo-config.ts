@@ -84,6 +84,8 @@ export interface DemoConfigInput {
   sshTarget?: DemoSshTarget;
   /** Where the state is kept; SQLite in stateDir unless given. */
   storage?: ConfigInput['storage'];
+  /** The bearer demo-cluster's API server would send to the TokenReview webhook. */
+  kubeReviewerToken: string;
 }
 
 export function demoConfig(input: DemoConfigInput): ConfigInput {
@@ -122,7 +124,7 @@ export function demoConfig(input: DemoConfigInput): ConfigInput {
           submitSelector: '#sign-in',
         },
       },
-      ...demoMachineResources(demoDatabase()),
+      ...demoMachineResources(demoDatabase(), input.kubeReviewerToken),
       ...demoTerminalResources(input.sshTarget),
     ],
     policies: [

@@ -21,7 +21,7 @@ export function demoDatabase(env: NodeJS.ProcessEnv = process.env): string {
   return decodeURIComponent(url?.pathname.slice(1) ?? '') || 'postgres';
 }
 
-export function demoMachineResources(database: string): Resources {
+export function demoMachineResources(database: string, kubeReviewerToken: string): Resources {
   return [
     {
       id: 'orders-db',
@@ -44,6 +44,8 @@ export function demoMachineResources(database: string): Resources {
       description: 'kubectl with a bearer that ends with the grant.',
       server: 'https://kubernetes.demo.invalid:6443',
       audience: 'jitgate-demo-cluster',
+      // What the cluster's API server would send to the TokenReview webhook (new every start).
+      reviewerToken: kubeReviewerToken,
     },
   ];
 }

@@ -47,6 +47,8 @@ export interface RunningDemo {
   machines: DemoMachine[];
   /** Whether orders-db has its database (JITGATE_DEMO_PG_URL). */
   ordersDb: boolean;
+  /** demo-cluster's reviewer token: the bearer its API server sends to the TokenReview webhook. */
+  kubeReviewerToken: string;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const sshTarget = await startDemoSshTarget(log);
   try {
     const clientSecrets = { demo: secret(), vendors: secret() };
+    const kubeReviewerToken = secret();
     const config = validateConfig(
       demoConfig({
         port,
@@ -81,6 +84,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         payrollUrl: payroll.url,
         sshTarget,
         ...(options.storage ? { storage: options.storage } : {}),
+        kubeReviewerToken,
       }),
       options.env,
     );
@@ -136,6 +140,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       jitgate,
       machines,
       ordersDb,
+      kubeReviewerToken,
       async close() {
         await jitgate.close();
         await payroll.close();

@@ -8,6 +8,7 @@ import type { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
 import { cliLoginRoutes } from '../api/cli-login-routes.js';
 import { credentialRoutes } from '../api/credential-routes.js';
+import { kubeReviewRoutes } from '../api/kube-review-routes.js';
 import { sshCertRoutes } from '../api/ssh-cert-routes.js';
 import { createMachineAuth, type MachineAuth } from '../api/machine-auth.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -41,8 +42,10 @@ export interface CredentialWiring {
   machines: MachineAuth | undefined;
   kube: KubeTokens;
   reaper: Reaper;
-  /** Under /api/v1: a grant's credentials, SSH certificates, the Kubernetes webhook and keys. */
+  /** Under /api/v1 for signed-in callers: a grant's credentials, SSH certificates. */
   apiRoutes: express.Router[];
+  /** Under /api/v1, before people's authentication: the Kubernetes webhook (its own) and keys. */
+  kubeRoutes: express.Router;
   /** /cli/authorize and /cli/token: `jitgate login` for people. */
   cliRoutes: express.Router;
   stop(): Promise<void>;
@@ -107,14 +110,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     kube,
     reaper,
     apiRoutes: [
-      credentialRoutes({
-        credentials,
-        kube,
-        book: deps.book,
-        grants: store.grants,
-        resources: config.resources,
-        now,
-      }),
+      credentialRoutes({ credentials, grants: store.grants }),
       // The same CA keys the terminals use (they live in the store's settings), opened on demand.
       sshCertRoutes({
         ca: () => (ca ??= openCa()),
@@ -124,6 +120,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
         now,
       }),
     ],
+    kubeRoutes: kubeReviewRoutes({ kube, book: deps.book, resources: config.resources, now }),
     cliRoutes: cliLoginRoutes({ tokens: deps.tokens, now }),
     async stop() {
       off();

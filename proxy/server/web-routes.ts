@@ -104,6 +104,8 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
       afterLogin: mfa.afterLogin,
     }),
     mfa.routes(redirects),
+    // API servers authenticate with their cluster's reviewer token, not as people.
+    express.Router().use('/api/v1', access.minted.kubeRoutes),
     express.Router().use(
       '/api/v1',
       authenticate({

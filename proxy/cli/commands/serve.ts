@@ -32,6 +32,7 @@ export async function serve(args: string[]): Promise<() => Promise<void>> {
     JITGATE_TOKEN_URL=${ci.tokenUrl} \\
     npx jitgate exec orders-db --for 10m --reason "migration" -- psql -c 'select current_user'`
     : '';
+  const kube = `  demo-cluster:      TokenReview webhook ${demo.url}/api/v1/kubernetes/tokenreview (Authorization: Bearer ${demo.kubeReviewerToken})`;
   const orders = demo.ordersDb
     ? '  orders-db: ready'
     : `  orders-db: set ${DEMO_PG_ENV}=postgresql://admin:…@host/db to mint temporary roles`;
@@ -46,6 +47,7 @@ ${ssh}
 ${logins}
 ${machine}
 ${orders}
+${kube}
   grant access:  npx jitgate grant alice payroll --for 30m
   state folder:  ${demo.stateDir}
 `);

@@ -158,7 +158,10 @@ void describe('jitgate exec (machine, client credentials)', () => {
     const review = async () => {
       const response = await fetch(`${m.url}/api/v1/kubernetes/tokenreview`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${m.demo.kubeReviewerToken}`,
+        },
         body: JSON.stringify({
           apiVersion: 'authentication.k8s.io/v1',
           kind: 'TokenReview',

@@ -92,6 +92,7 @@ auditors:
       stateDir: '/tmp/x',
       clientSecrets: { demo: 's', vendors: 'v' },
       payrollUrl: 'http://127.0.0.1:1',
+      kubeReviewerToken: 'r'.repeat(32),
     };
     const config = validateConfig(demoConfig(base), {});
     const [staff, vendor] = config.policies;
