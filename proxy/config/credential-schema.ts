@@ -74,6 +74,12 @@ export const postgresResource = z
       .max(100)
       .default(5)
       .describe('CONNECTION LIMIT of the temporary role.'),
+    allowPublicPrivileges: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Mint roles even while PUBLIC may connect to other databases of the cluster, create temporary tables here, or create in schema public: every role gets what PUBLIC has, so by default jitgate refuses (503 database_not_isolated) until those are revoked (docs/credentials.md). Set true only where pg_hba.conf already confines the roles.',
+      ),
   })
   .strict()
   .superRefine((resource, ctx) => {

@@ -119,7 +119,10 @@ function validate(raw: unknown, source: Source): Config {
     .map(([index]) => {
       const item = listAt(raw, ['resources'])[index] as Record<string, unknown>;
       const key = item.reviewerTokenEnv !== undefined ? 'reviewerTokenEnv' : 'reviewerTokenFile';
-      return { path: ['resources', index, key], message: 'names a secret shorter than 32 characters' };
+      return {
+        path: ['resources', index, key],
+        message: 'names a secret shorter than 32 characters',
+      };
     });
   const port = source.portFromEnv ? portFromEnv(source.env) : { problems: [] };
   const problems: Problem[] = [

@@ -17,6 +17,7 @@ import {
   newPassword,
   newRoleName,
   passwordStatement,
+  PUBLIC_REACH_SQL,
 } from './postgres-sql.js';
 import type { CredentialRoleRecord, CredentialRoleRepository } from './role-record.js';
 
@@ -47,6 +48,7 @@ export class PostgresRoles {
 
   async mint(grant: GrantRecord, resource: PostgresResourceConfig): Promise<MintedRole> {
     const admin = this.deps.pools.admin(resource);
+    if (!resource.allowPublicPrivileges) await this.requireIsolation(resource);
     const record: CredentialRoleRecord = {
       role: newRoleName(),
       resourceId: resource.id,
@@ -88,6 +90,27 @@ export class PostgresRoles {
       },
     });
     return { role: record.role, password };
+  }
+
+  /**
+   * Refuses to mint while PUBLIC grants what the role must not have (postgres-sql.ts): the role
+   * would get it too, and no statement of ours can take it away from just this role.
+   */
+  private async requireIsolation(resource: PostgresResourceConfig): Promise<void> {
+    let rows;
+    try {
+      rows = await this.deps.pools.admin(resource).query(PUBLIC_REACH_SQL);
+    } catch (error) {
+      throw failed('checking what PUBLIC may do', error);
+    }
+    const reach = rows.map((row) => String(row.reach));
+    if (reach.length === 0) return;
+    throw new JitgateError(
+      503,
+      'database_not_isolated',
+      `${resource.id}: every role there may ${reach.join(', ')} through PUBLIC, and a temporary ` +
+        'role would too; revoke that from PUBLIC (docs/credentials.md) or set allowPublicPrivileges',
+    );
   }
 
   /** A fresh password for a standing role (jitgate restarted and no longer holds the old one). */

@@ -67,6 +67,23 @@ export function createRoleStatements(spec: RoleSpec): string[] {
   ];
 }
 
+/**
+ * What every role gets through PUBLIC beyond what a resource names, as sentences (one row each):
+ * CONNECT on the cluster's other databases, TEMPORARY here, CREATE in schema public (the default
+ * before PostgreSQL 15). PostgreSQL has no per-role "deny", so a temporary role is only confined
+ * when PUBLIC itself holds none of these. Run on the resource's database.
+ */
+export const PUBLIC_REACH_SQL = `
+  SELECT format('connect to database %I', datname) AS reach FROM pg_database
+    WHERE datallowconn AND datname <> current_database()
+      AND has_database_privilege('public', oid, 'CONNECT')
+  UNION ALL
+  SELECT format('create temporary tables in database %I', current_database())
+    WHERE has_database_privilege('public', current_database(), 'TEMPORARY')
+  UNION ALL
+  SELECT 'create objects in schema public' FROM pg_namespace
+    WHERE nspname = 'public' AND has_schema_privilege('public', oid, 'CREATE')`;
+
 /** A new password for a role whose password jitgate no longer holds (after a restart). */
 export function passwordStatement(role: string, password: string): string {
   if (!ROLE_PATTERN.test(role)) throw new TypeError('not a jitgate role name');

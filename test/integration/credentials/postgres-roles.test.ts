@@ -1,10 +1,12 @@
 // Temporary PostgreSQL roles against a real server: the role a grant gets can connect and do
-// exactly what orders-db names (read and add orders) and nothing else; release, revoke and
+// exactly what orders-db names (read and add orders) and nothing else — not even what PUBLIC
+// has by default (another database of the cluster, a temporary table), and jitgate refuses to
+// mint while PUBLIC has it; release, revoke and
 // expiry each drop it and cut its open connection; two grants get two roles; only the grantee
 // sees the credential; the audit trail records mint and drop without any secret.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type pg from 'pg';
+import pg from 'pg';
 import { eventually, startMachineDemo, type MachineDemo } from '../../support/machine-demo.js';
 import { api, grantWithCredential } from './api-calls.js';
 
@@ -76,6 +78,50 @@ void describe('temporary PostgreSQL roles', () => {
       /password authentication failed/,
     );
     await api(m.url, ci, 'POST', `/grants/${grant.id}/release`, {});
+  });
+
+  void it('cannot reach another database of the cluster nor create a temporary table', async () => {
+    const { grant, credential } = await grantWithCredential(m.url, ci);
+    for (const database of ['postgres', 'template1']) {
+      const other = new pg.Client({ ...credential, database, host: m.pg.host, port: m.pg.port });
+      other.on('error', () => undefined);
+      // 42501: insufficient_privilege ("permission denied for database").
+      await assert.rejects(other.connect(), (error: { code?: string }) => {
+        assert.equal(error.code, '42501', `connecting to ${database}`);
+        return true;
+      });
+    }
+    const client = await m.pg.connectAs(credential.user, credential.password);
+    try {
+      assert.equal(await outcome(client, 'CREATE TEMP TABLE scratch (id int)'), '42501');
+      assert.equal(await outcome(client, 'CREATE TABLE public.mine (id int)'), '42501');
+      assert.equal(await outcome(client, 'SELECT count(*) FROM orders'), 'ok');
+    } finally {
+      await client.end();
+    }
+    await api(m.url, ci, 'POST', `/grants/${grant.id}/release`, {});
+  });
+
+  void it('refuses to mint while PUBLIC may connect to another database', async () => {
+    await m.pg.query('GRANT CONNECT ON DATABASE postgres TO PUBLIC');
+    const before = await m.jitgateRoles();
+    try {
+      const created = await api(m.url, ci, 'POST', '/requests', {
+        resource: 'orders-db',
+        duration: '5m',
+        reason: 'migration test',
+      });
+      const grant = created.json.grant;
+      assert.ok(grant, JSON.stringify(created.json));
+      const answer = await api(m.url, ci, 'GET', `/grants/${grant.id}/credentials`);
+      assert.equal(answer.status, 503);
+      assert.equal(answer.json.error?.code, 'database_not_isolated');
+      const made = (await m.jitgateRoles()).filter((role) => !before.includes(role));
+      assert.deepEqual(made, [], 'no role was made');
+      await api(m.url, ci, 'POST', `/grants/${grant.id}/release`, {});
+    } finally {
+      await m.pg.query('REVOKE CONNECT ON DATABASE postgres FROM PUBLIC');
+    }
   });
 
   void it('release drops the role and ends its open connection', async () => {
