@@ -11,6 +11,7 @@ import * as access from './commands/access.js';
 import { grant, revoke } from './commands/admin.js';
 import { kubectlCredential, sshCert } from './commands/credentials.js';
 import { exec } from './commands/exec.js';
+import { reap } from './commands/reap.js';
 import { login, logout } from './commands/login.js';
 import { serve } from './commands/serve.js';
 import { cliErrorOf, EXIT } from './exit-codes.js';
@@ -30,6 +31,7 @@ const USAGE = `usage: jitgate COMMAND [options]     (docs/cli.md)
   exec RESOURCE --for 10m --reason TEXT [--login L] -- CMD [ARG…]   run CMD with the credential
   ssh-cert RESOURCE --login L --out DIR write an SSH key + certificate valid for the grant
   kubectl-credential RESOURCE           print an ExecCredential for kubectl
+  reap --config FILE                    drop temporary database roles whose grant is over (cron)
 ${SSH_USAGE}
 ${AUDIT_USAGE}
 ${RECORDINGS_USAGE}
@@ -53,6 +55,7 @@ const COMMANDS: Record<string, Command> = {
   grant,
   'ssh-cert': sshCert,
   'kubectl-credential': kubectlCredential,
+  reap,
   audit: auditCommand,
   ssh: sshCommand,
   recordings: recordingsCommand,

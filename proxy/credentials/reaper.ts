@@ -34,31 +34,38 @@ export interface ReaperDeps {
 
 export const REAP_EVERY_MS = 60_000;
 
+/** One pass: roles dropped, and roles over their grant that could not be dropped yet. */
+export interface ReapOutcome {
+  dropped: number;
+  left: number;
+}
+
 export class Reaper {
-  private running: Promise<number> | undefined;
+  private running: Promise<ReapOutcome> | undefined;
 
   constructor(private readonly deps: ReaperDeps) {}
 
-  /** One pass; resolves how many roles it dropped. Overlapping calls share one pass. */
-  run(): Promise<number> {
+  /** One pass; overlapping calls share one pass. */
+  run(): Promise<ReapOutcome> {
     this.running ??= this.pass().finally(() => (this.running = undefined));
     return this.running;
   }
 
-  private async pass(): Promise<number> {
-    let dropped = 0;
+  private async pass(): Promise<ReapOutcome> {
+    const outcome = { dropped: 0, left: 0 };
     for (const record of await this.deps.ledger.listStanding()) {
       const grant = await this.deps.grants.get(record.grantId);
       if (reapDecision(record, grant, this.deps.now()) === 'keep') continue;
       try {
         await this.deps.roles.drop(record, this.deps.resource(record.resourceId), 'reaped');
-        dropped++;
+        outcome.dropped++;
       } catch (error) {
         // Left in the ledger: the next pass tries again.
+        outcome.left++;
         this.deps.log.warn('role not reaped yet', { role: record.role, error });
       }
     }
-    if (dropped > 0) this.deps.log.info('reaped database roles', { dropped });
-    return dropped;
+    if (outcome.dropped > 0) this.deps.log.info('reaped database roles', outcome);
+    return outcome;
   }
 }

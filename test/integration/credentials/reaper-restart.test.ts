@@ -1,9 +1,11 @@
 // Crash safety: a jitgate killed with SIGKILL while a grant holds a temporary role leaves that
 // role standing (nobody dropped it); once the grant is over, the reaper of the next jitgate on
-// the same state folder drops it at start-up and records why.
+// the same state folder drops it at start-up and records why. While jitgate stays down, an open
+// session of the role outlives the grant (VALID UNTIL only stops new logins) until `jitgate reap`,
+// run from outside (a timer), drops the role and ends the session.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +17,7 @@ import { startTestPostgres, type TestPostgres } from '../../support/postgres.js'
 import { grantWithCredential } from './api-calls.js';
 
 const CHILD = fileURLToPath(new URL('../../support/machine-demo-child.ts', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/jitgate.mjs', import.meta.url));
 
 let pg: TestPostgres;
 let stateDir: string;
@@ -41,10 +44,10 @@ function killGroup() {
   }
 }
 
-function startChild(): Promise<{ port: number; machines: DemoMachine[] }> {
+function startChild(dir = stateDir): Promise<{ port: number; machines: DemoMachine[] }> {
   return new Promise((resolve, reject) => {
     child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-      env: { ...process.env, JITGATE_STATE_DIR: stateDir, JITGATE_DEMO_PG_URL: pg.adminUrl },
+      env: { ...process.env, JITGATE_STATE_DIR: dir, JITGATE_DEMO_PG_URL: pg.adminUrl },
       stdio: ['ignore', 'pipe', 'inherit'],
       // Its own process group, so a kill takes the demo's helpers (sshd watchdog) with it and
       // nothing orphaned keeps the test runner's output pipe open.
@@ -100,4 +103,68 @@ void describe('the reaper', () => {
     assert.equal((dropped?.data as { reason?: string } | undefined)?.reason, 'reaped');
     assert.deepEqual(await restarted.jitgate.store.credentialRoles.listStanding(), []);
   });
+
+  void it('`jitgate reap` drops it from outside while jitgate is down, ending its session', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jitgate-reap-'));
+    try {
+      const started = await startChild(dir);
+      const machine = started.machines.find((m) => m.clientId === 'ci-runner');
+      assert.ok(machine);
+      const base = `http://127.0.0.1:${started.port}`;
+      const { grant, credential } = await grantWithCredential(base, await tokenOf(machine), '2s');
+      const session = await pg.connectAs(credential.user, credential.password);
+      killGroup();
+      await new Promise((resolve) => child?.once('exit', resolve));
+      child = undefined;
+      await new Promise((resolve) =>
+        setTimeout(resolve, Date.parse(grant.endsAt) - Date.now() + 500),
+      );
+      // The bound this closes: past the grant's end, the open session still works.
+      await session.query('SELECT 1');
+
+      const config = join(dir, 'config.yaml');
+      writeFileSync(config, reapConfig(dir, pg.database));
+      const run = await reapWith(config);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^reaped 1 database role/);
+      assert.equal(await standing(credential.user), false, 'the role is gone');
+      await assert.rejects(session.query('SELECT 1'), 'its open session has ended');
+      await session.end().catch(() => undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** A deployment config naming the demo's state folder and its orders-db, as an operator has. */
+function reapConfig(dir: string, database: string): string {
+  return `identityProviders:
+  - id: demo
+    issuer: http://localhost:9/idp
+    clientId: jitgate-portal
+    clientSecret: not-used-by-reap
+    allowInsecureRequests: true
+state: { dir: ${JSON.stringify(dir)} }
+resources:
+  - id: orders-db
+    kind: postgres
+    adminUrlEnv: JITGATE_DEMO_PG_URL
+    database: ${database}
+    statements: ['GRANT USAGE ON SCHEMA public TO {{role}}']
+`;
+}
+
+function reapWith(config: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, 'reap', '--config', config],
+      {
+        env: { ...process.env, JITGATE_FROM_SOURCE: '1', JITGATE_DEMO_PG_URL: pg.adminUrl },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
