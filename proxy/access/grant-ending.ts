@@ -1,15 +1,20 @@
 /**
  * Ending a grant before its time: the holder releases it, or an approver of its policy (or an
- * admin) revokes it. The change and its audit event commit together; open connections under the
- * grant are cut by the grant book's listeners.
+ * admin) revokes it. The change and its audit event commit together — or, when the store cannot
+ * take the write, the end holds in memory until it can (pending-revocations.ts). Either way the
+ * book hears of it at once, and its listeners cut the open connections under the grant.
  */
 import { JitgateError, forbidden, notFound } from '../shared/errors.js';
 import type { GrantRecord } from '../store/types.js';
+import type { PendingRevocations } from './pending-revocations.js';
 import type { RequestServiceDeps } from './request-service.js';
 import type { Subject } from './types.js';
 
 export class GrantEnding {
-  constructor(private readonly deps: RequestServiceDeps) {}
+  constructor(
+    private readonly deps: RequestServiceDeps,
+    private readonly revocations: PendingRevocations,
+  ) {}
 
   /** The holder ends their own grant early. */
   async release(subject: Subject, grantId: string): Promise<GrantRecord> {
@@ -51,17 +56,10 @@ export class GrantEnding {
     if (grant.revokedAt !== null || grant.endsAt <= this.deps.now()) {
       throw new JitgateError(409, 'grant_not_live', 'this grant has already ended');
     }
-    const ended = await this.deps.store.atomic(async () => {
-      const updated = await this.deps.store.grants.revoke(grant.id, actor, this.deps.now());
-      if (!updated) throw notFound('unknown_grant', 'no such grant');
-      await this.deps.audit.append({
-        code: end === 'released' ? 'grant.released' : 'grant.revoked',
-        actor,
-        target: grant.resourceId,
-        reason,
-        data: { grant: grant.id, user: grant.userId },
-      });
-      return updated;
+    const { grant: ended } = await this.revocations.end(grant, {
+      actor,
+      code: end === 'released' ? 'grant.released' : 'grant.revoked',
+      reason,
     });
     this.deps.book.put(ended);
     this.deps.events.emit({ type: 'grant.ended', grant: ended, end });

@@ -10,12 +10,15 @@ import { JitgateError, notFound } from '../shared/errors.js';
 import type { GrantRecord, Store, UserRecord } from '../store/types.js';
 import type { AccessEvents } from './events.js';
 import type { GrantBook } from './grant-book.js';
+import type { PendingRevocations } from './pending-revocations.js';
 
 export interface GrantServiceOptions {
   store: Store;
   book: GrantBook;
   audit: Pick<AuditLog, 'append'>;
   events: AccessEvents;
+  /** Where an end waits when the store cannot take it (the end holds anyway). */
+  revocations: PendingRevocations;
   now: () => number;
   resourceExists: (id: string) => boolean;
 }
@@ -100,24 +103,18 @@ export class GrantService {
 
   /** Revoking twice is harmless: the first revoker and time stay, and only the first is audited. */
   async revoke(id: string, actor: string): Promise<GrantRecord> {
-    const { store, audit, book, events } = this.options;
-    const now = this.options.now();
-    const { grant, wasLive } = await store.atomic(async () => {
-      const before = await store.grants.get(id);
-      const after = await store.grants.revoke(id, actor, now);
-      if (!before || !after) throw notFound('unknown_grant', `no grant "${id}"`);
-      if (before.revokedAt === null)
-        await audit.append({
-          code: 'grant.revoked',
-          actor,
-          target: after.resourceId,
-          data: { grant: after.id, user: after.userId },
-        });
-      return { grant: after, wasLive: before.revokedAt === null && before.endsAt > now };
+    const { store, book, events, revocations } = this.options;
+    const before = await store.grants.get(id);
+    if (!before) throw notFound('unknown_grant', `no grant "${id}"`);
+    const wasLive = before.revokedAt === null && before.endsAt > this.options.now();
+    const { grant, first } = await revocations.end(before, {
+      actor,
+      code: 'grant.revoked',
+      reason: null,
     });
     book.put(grant);
     // An already expired grant ended before: its listeners heard that from the book's sweep.
-    if (wasLive) events.emit({ type: 'grant.ended', grant, end: 'revoked' });
+    if (first && wasLive) events.emit({ type: 'grant.ended', grant, end: 'revoked' });
     return grant;
   }
 

@@ -5,13 +5,16 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { GrantService } from '../access/grant-service.js';
+import type { PendingRevocations } from '../access/pending-revocations.js';
 import { parseDuration } from '../shared/duration.js';
 import { badRequest, unauthorized } from '../shared/errors.js';
 import { parseBody, parseId } from './body.js';
+import { sendEnded } from './grant-routes.js';
 import { grantJson } from './json.js';
 
 export interface AdminRoutesDeps {
   grants: GrantService;
+  revocations: Pick<PendingRevocations, 'isPending'>;
   isAdminToken(token: string): boolean;
   now: () => number;
 }
@@ -48,7 +51,7 @@ export function adminRoutes(deps: AdminRoutesDeps): express.Router {
   router.post('/admin/grants/:id/revoke', requireAdmin, async (req, res) => {
     const id = parseId('grt', req.params.id, 'invalid_grant_id');
     const grant = await deps.grants.revoke(id, 'admin-cli');
-    res.json({ grant: grantJson(grant, deps.now()) });
+    sendEnded(res, grant, deps);
   });
 
   return router;

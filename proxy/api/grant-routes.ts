@@ -6,8 +6,9 @@
 import express from 'express';
 import { z } from 'zod';
 import type { GrantEnding } from '../access/grant-ending.js';
+import type { PendingRevocations } from '../access/pending-revocations.js';
 import { subjectOf } from '../identity/session-user.js';
-import type { GrantRepository } from '../store/types.js';
+import type { GrantRecord, GrantRepository } from '../store/types.js';
 import { requireCaller } from './authenticate.js';
 import { freeText, parseBody, parseId } from './body.js';
 import { grantJson } from './json.js';
@@ -15,6 +16,8 @@ import { grantJson } from './json.js';
 export interface GrantRoutesDeps {
   grantEnding: GrantEnding;
   grants: Pick<GrantRepository, 'listForUser'>;
+  /** Ends in force but not yet recorded: answered 202 with `recorded: false`. */
+  revocations: Pick<PendingRevocations, 'isPending'>;
   /** Config `admins.groups`: members may revoke any grant. */
   adminGroups: readonly string[];
   now: () => number;
@@ -22,6 +25,19 @@ export interface GrantRoutesDeps {
 
 const emptyBody = z.object({}).strict();
 const revokeBody = z.object({ reason: freeText(1000).optional() }).strict();
+
+/**
+ * An ended grant: 200 once recorded; 202 with `recorded: false` when the end is in force (access
+ * is cut) but the store could not record it yet (it is written when the store takes writes).
+ */
+export function sendEnded(
+  res: express.Response,
+  grant: GrantRecord,
+  deps: Pick<GrantRoutesDeps, 'revocations' | 'now'>,
+): void {
+  const recorded = !deps.revocations.isPending(grant.id);
+  res.status(recorded ? 200 : 202).json({ grant: grantJson(grant, deps.now()), recorded });
+}
 
 export function grantRoutes(deps: GrantRoutesDeps): express.Router {
   const router = express.Router();
@@ -37,7 +53,7 @@ export function grantRoutes(deps: GrantRoutesDeps): express.Router {
     const id = parseId('grt', req.params.id, 'invalid_grant_id');
     parseBody(emptyBody, req.body);
     const grant = await deps.grantEnding.release(subjectOf(user), id);
-    res.json({ grant: grantJson(grant, deps.now()) });
+    sendEnded(res, grant, deps);
   });
 
   router.post('/grants/:id/revoke', async (req, res) => {
@@ -46,7 +62,7 @@ export function grantRoutes(deps: GrantRoutesDeps): express.Router {
     const body = parseBody(revokeBody, req.body);
     const isAdmin = user.groups.some((g) => deps.adminGroups.includes(g));
     const grant = await deps.grantEnding.revoke(subjectOf(user), id, body.reason ?? null, isAdmin);
-    res.json({ grant: grantJson(grant, deps.now()) });
+    sendEnded(res, grant, deps);
   });
 
   return router;

@@ -237,6 +237,8 @@ const WEBHOOK_EVENTS = [
   'request.decided',
   'grant.started',
   'grant.ended',
+  'alert.revocation_unrecorded',
+  'alert.revocation_recorded',
 ] as const;
 
 const webhook = z
@@ -258,7 +260,9 @@ const webhook = z
       .array(z.enum(WEBHOOK_EVENTS))
       .min(1)
       .default([...WEBHOOK_EVENTS])
-      .describe('Events to send: request.created, request.decided, grant.started, grant.ended.'),
+      .describe(
+        'Events to send: request.created, request.decided, grant.started, grant.ended, alert.revocation_unrecorded (a grant end the store could not record: sent at once, not through the outbox), alert.revocation_recorded.',
+      ),
   })
   .strict()
   .superRefine((hook, ctx) => {

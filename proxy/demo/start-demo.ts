@@ -11,6 +11,7 @@ import type { ConfigInput } from '../config/schema.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { alsoListen, createHttpServer, listen } from '../server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../server/start.js';
+import type { ConfigInput } from '../config/schema.js';
 import { DEMO_IDPS, DEMO_USERS, demoConfig, type DemoIdpId } from './demo-config.js';
 import { DEMO_API_RESOURCE, DEMO_MACHINE_CLIENTS } from './demo-machines.js';
 import { createDemoIdp, type DemoClient } from './idp.js';
@@ -32,6 +33,8 @@ export interface DemoOptions {
   storage?: ConfigInput['storage'];
   /** Where storage.postgres.urlEnv is looked up. Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Changes the demo's config before it is validated (tests add a webhook receiver). */
+  configure?: (config: ConfigInput) => ConfigInput;
 }
 
 export interface RunningDemo {
@@ -76,16 +79,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   try {
     const clientSecrets = { demo: secret(), vendors: secret() };
     const kubeReviewerToken = secret();
+    const input = demoConfig({
+      port,
+      stateDir,
+      clientSecrets,
+      payrollUrl: payroll.url,
+      sshTarget,
+      ...(options.storage ? { storage: options.storage } : {}),
+      kubeReviewerToken,
+    });
     const config = validateConfig(
-      demoConfig({
-        port,
-        stateDir,
-        clientSecrets,
-        payrollUrl: payroll.url,
-        sshTarget,
-        ...(options.storage ? { storage: options.storage } : {}),
-        kubeReviewerToken,
-      }),
+      options.configure ? options.configure(input) : input,
       options.env,
     );
     const machines: DemoMachine[] = DEMO_MACHINE_CLIENTS.map((clientId) => ({

@@ -5,9 +5,15 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AccessEvent } from '../access/events.js';
+import type { PendingRevocation } from '../access/pending-revocations.js';
 
 export type WebhookEventType =
-  'request.created' | 'request.decided' | 'grant.started' | 'grant.ended';
+  | 'request.created'
+  | 'request.decided'
+  | 'grant.started'
+  | 'grant.ended'
+  | 'alert.revocation_unrecorded'
+  | 'alert.revocation_recorded';
 
 export interface WebhookMessage {
   type: WebhookEventType;
@@ -110,4 +116,34 @@ export function verifySignature(
   const expected = Buffer.from(sign(secret, body, t).split('v1=')[1] ?? '');
   const given = Buffer.from(parts.v1);
   return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * The alert for a grant end the store refused (it holds in memory, unrecorded), and the all-clear
+ * once it is written. The cause names the store's failure, never a credential.
+ */
+export function revocationAlert(
+  kind: 'unrecorded' | 'recorded',
+  pending: PendingRevocation,
+): WebhookMessage {
+  const what = pending.code === 'grant.released' ? 'release' : 'revoke';
+  const data = {
+    grant: pending.grantId,
+    user: pending.userId,
+    resource: pending.resourceId,
+    actor: pending.actor,
+    endedAt: iso(pending.at),
+    ...(kind === 'unrecorded' ? { cause: pending.cause } : {}),
+  };
+  if (kind === 'unrecorded')
+    return {
+      type: 'alert.revocation_unrecorded',
+      text: `jitgate could not record the ${what} of grant ${pending.grantId} (${pending.resourceId}): the store refused the write (${pending.cause}). Access is cut; it is recorded when the store takes writes again — until then a restart would lose it.`,
+      data,
+    };
+  return {
+    type: 'alert.revocation_recorded',
+    text: `The ${what} of grant ${pending.grantId} (${pending.resourceId}) is now recorded.`,
+    data,
+  };
 }

@@ -80,6 +80,43 @@ export class WebhookOutbox {
     return targets.length;
   }
 
+  /**
+   * One attempt now to each subscribed target, stored nowhere: for what must go out while the
+   * store cannot take the outbox row (an alert that the store refuses writes). Resolves how many
+   * receivers answered 2xx; failures are logged, not retried.
+   */
+  async sendNow(message: WebhookMessage): Promise<number> {
+    const now = this.deps.now();
+    const targets = this.deps.targets.filter((t) => t.events.includes(message.type));
+    const sent = await Promise.all(
+      targets.map(async (target) => {
+        const id = `whd_${randomBytes(12).toString('base64url')}`;
+        const body = JSON.stringify({
+          id,
+          type: message.type,
+          time: new Date(now).toISOString(),
+          text: message.text,
+          data: message.data,
+        });
+        try {
+          const status = await this.send(target.url, body, {
+            'content-type': 'application/json',
+            'user-agent': 'jitgate-webhooks',
+            'x-jitgate-event': message.type,
+            'x-jitgate-delivery': id,
+            'x-jitgate-signature': sign(target.secret, body, Math.floor(now / 1000)),
+          });
+          if (status >= 200 && status < 300) return 1;
+          this.deps.log.error('webhook not delivered', { webhook: target.id, status });
+        } catch (error) {
+          this.deps.log.error('webhook not delivered', { webhook: target.id, error });
+        }
+        return 0;
+      }),
+    );
+    return sent.reduce<number>((a, b) => a + b, 0);
+  }
+
   start(intervalMs = 1000): void {
     this.timer ??= setInterval(() => this.kick(), intervalMs);
     this.timer.unref();

@@ -6,6 +6,7 @@
 import { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
 import { GrantEnding } from '../access/grant-ending.js';
+import { PendingRevocations } from '../access/pending-revocations.js';
 import { GrantService } from '../access/grant-service.js';
 import { RequestQueries } from '../access/request-queries.js';
 import { RequestService } from '../access/request-service.js';
@@ -16,6 +17,7 @@ import type { LiveConnections } from '../gateway/live-connections.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import { wireCredentials, type CredentialWiring } from './credential-wiring.js';
+import { revocationAlert } from '../notify/webhook-message.js';
 import { wireWebhooks } from './webhook-wiring.js';
 
 export interface AccessWiringDeps {
@@ -32,6 +34,10 @@ export interface AccessWiringDeps {
 }
 
 export interface AccessWiring {
+  /** The store as everything after this reads it: grant ends still waiting to be written count. */
+  store: Store;
+  /** Grant ends the store could not take yet (pending-revocations.ts). */
+  revocations: PendingRevocations;
   audit: AuditLog;
   events: AccessEvents;
   grants: GrantService;
@@ -48,10 +54,12 @@ export interface AccessWiring {
 const GRANT_SWEEP_MS = 250;
 /** Unanswered requests: a few seconds late is fine, since approval checks the deadline itself. */
 const REQUEST_EXPIRY_MS = 5_000;
+/** Grant ends the store refused are written again this often (they already hold in memory). */
+const PENDING_REVOCATION_RETRY_MS = 2_000;
 
 export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> {
-  const { config, store, book, live, log, now } = deps;
-  const audit = new AuditLog(store.audit, store, now);
+  const { config, book, live, log, now } = deps;
+  const audit = new AuditLog(deps.store.audit, deps.store, now);
   // Written before anything else happens, so the chain shows under which config it all ran.
   await audit.record({
     code: 'config.loaded',
@@ -64,26 +72,37 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     },
   });
   const events = new AccessEvents((error) => log.error('access event listener failed', { error }));
+  const webhooks = wireWebhooks({
+    webhooks: config.notifications.webhooks,
+    events,
+    store: deps.store,
+    log,
+    now,
+  });
+  const revocations = new PendingRevocations({
+    store: deps.store,
+    audit,
+    log,
+    now,
+    onUnrecorded: (pending) => webhooks.alert(revocationAlert('unrecorded', pending)),
+    onRecorded: (pending) => webhooks.alert(revocationAlert('recorded', pending)),
+  });
+  // Everything below reads grants through the waiting ends.
+  const store = revocations.overlay(deps.store);
   const services = { store, audit, book, events, policies: config.policies, now };
   const grants = new GrantService({
     store,
     book,
     audit,
     events,
+    revocations,
     now,
     resourceExists: (id) => config.resources.some((r) => r.id === id),
   });
   const requests = new RequestService(services);
-  const grantEnding = new GrantEnding(services);
+  const grantEnding = new GrantEnding(services, revocations);
   const queries = new RequestQueries(services);
   const tokens = new TokenService({ store, audit, now });
-  const webhooks = wireWebhooks({
-    webhooks: config.notifications.webhooks,
-    events,
-    store,
-    log,
-    now,
-  });
 
   book.onEnd((grant, reason) => {
     const closed = live.closeGrant(grant.id);
@@ -119,14 +138,22 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
       .expireOverdue()
       .catch((error: unknown) => log.error('request expiry failed', { error }));
   await expireRequests();
+  const flushRevocations = () =>
+    revocations.size > 0 &&
+    void revocations
+      .flush()
+      .catch((error: unknown) => log.error('pending grant ends not written', { error }));
   const timers = [
     setInterval(() => book.sweep(now()), GRANT_SWEEP_MS),
     setInterval(() => void expireRequests(), REQUEST_EXPIRY_MS),
+    setInterval(flushRevocations, PENDING_REVOCATION_RETRY_MS),
   ];
   // The HTTP server keeps a running proxy alive; these must not keep a failed start-up alive.
   timers.forEach((timer) => timer.unref());
 
   return {
+    store,
+    revocations,
     audit,
     events,
     grants,

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GrantBook } from '../access/grant-book.js';
+import type { PendingRevocations } from '../access/pending-revocations.js';
 import type { Config, ResourceConfig } from '../config/schema.js';
 import { createAppGateway } from '../gateway/app-gateway.js';
 import { appOrigin, buildRoutes, hostnameOf } from '../gateway/app-routes.js';
@@ -40,6 +41,8 @@ export interface GatewayWiringDeps {
   trail: Pick<TrailService, 'push' | 'stats'>;
   /** This process's id: the key of the trail rows it writes while exchanges are open. */
   instance: string;
+  /** Grant ends waiting for the store, for /metrics. */
+  revocations: Pick<PendingRevocations, 'size' | 'refusedWrites'>;
   log: Logger;
   now: () => number;
 }
@@ -59,6 +62,7 @@ export async function wireGateway(deps: GatewayWiringDeps) {
     sessions: deps.sessions,
     book: deps.book,
     trail: deps.trail,
+    revocations: deps.revocations,
   });
   const trailTap = createTrailTap(deps.trail.push, deps.instance);
   // Long exchanges get their trail row while still open (a crash then loses at most ~2 s).

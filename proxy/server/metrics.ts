@@ -11,6 +11,7 @@ export function createGatewayMetrics(sources: {
   sessions: SessionCache;
   book: GrantBook;
   trail: { stats(): { queued: number; dropped: number; written: number } };
+  revocations: { readonly size: number; readonly refusedWrites: number };
 }) {
   const metrics = new Metrics();
   const requests = metrics.counter(
@@ -39,6 +40,16 @@ export function createGatewayMetrics(sources: {
     'jitgate_cached_sessions',
     'Sessions in the gateway cache.',
     () => sources.sessions.size,
+  );
+  metrics.gauge(
+    'jitgate_pending_revocations',
+    'Grant ends (revoke, release) in force but not yet recorded: the store refused the write.',
+    () => sources.revocations.size,
+  );
+  metrics.counterFrom(
+    'jitgate_revocation_write_failures_total',
+    'Grant ends the store refused to record at first (each is retried until recorded).',
+    () => sources.revocations.refusedWrites,
   );
   const trail = sources.trail;
   metrics.gauge(

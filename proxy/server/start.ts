@@ -87,11 +87,11 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       );
   const portalOrigin = new URL(config.server.publicUrl ?? `http://localhost:${port}`).origin;
 
-  const store = await openStore(config.storage, stateDir, { log });
+  const rawStore = await openStore(config.storage, stateDir, { log });
   // This process's id and heartbeat; a store that cannot be written stops start-up here.
-  const instance = await Instance.start({ store, stateDir, log, now });
+  const instance = await Instance.start({ store: rawStore, stateDir, log, now });
   let stopping = false;
-  const secret = await store.settings.putIfAbsent(
+  const secret = await rawStore.settings.putIfAbsent(
     'session_secret_v1',
     randomBytes(32).toString('base64url'),
   );
@@ -101,12 +101,14 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     config,
     configSource: options.configSource ?? 'inline',
     portalOrigin,
-    store,
+    store: rawStore,
     book,
     live,
     log,
     now,
   });
+  // From here on, grants are read with the ends the store has not taken yet applied.
+  const { store } = access;
   const mfa = wireMfa({ config, stateDir, store, audit: access.audit, log, now, portalOrigin });
   const lifetime = {
     maxAgeMs: config.session.maxAge,
@@ -150,6 +152,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     live,
     trail,
     instance: instance.id,
+    revocations: access.revocations,
     log,
     now,
   });

@@ -59,6 +59,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     queries: access.queries,
     grantEnding: access.grantEnding,
     grants: access.grants,
+    revocations: access.revocations,
     tokens: access.tokens,
     streams: deps.streams,
     users: store.users,

@@ -4,7 +4,7 @@
  */
 import type { AccessEvent, AccessEvents } from '../access/events.js';
 import type { WebhookConfig } from '../config/schema.js';
-import { messageFor } from '../notify/webhook-message.js';
+import { messageFor, type WebhookMessage } from '../notify/webhook-message.js';
 import { WebhookOutbox } from '../notify/webhook-outbox.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
@@ -17,13 +17,20 @@ function mentioned(event: AccessEvent): string[] {
   return [event.grant.userId];
 }
 
+export interface WebhookWiring {
+  outbox: WebhookOutbox;
+  /** A message that must not wait: through the outbox, or sent at once when it cannot be stored. */
+  alert(message: WebhookMessage): void;
+  stop(): Promise<void>;
+}
+
 export function wireWebhooks(deps: {
   webhooks: readonly WebhookConfig[];
   events: AccessEvents;
   store: Store;
   log: Logger;
   now: () => number;
-}): { outbox: WebhookOutbox; stop(): Promise<void> } {
+}): WebhookWiring {
   const targets = deps.webhooks.map((hook) => ({
     id: hook.id,
     url: hook.url,
@@ -36,7 +43,12 @@ export function wireWebhooks(deps: {
     now: deps.now,
     log: deps.log,
   });
-  if (targets.length === 0) return { outbox, stop: async () => undefined };
+  const alert = (message: WebhookMessage) =>
+    void outbox
+      .enqueue(message)
+      .catch(() => outbox.sendNow(message))
+      .catch((error: unknown) => deps.log.error('alert not sent', { error: error as Error }));
+  if (targets.length === 0) return { outbox, alert: () => undefined, stop: async () => undefined };
 
   const enqueue = async (event: AccessEvent) => {
     const names = new Map<string, string>();
@@ -57,6 +69,7 @@ export function wireWebhooks(deps: {
   void outbox.runOnce().catch(() => 0);
   return {
     outbox,
+    alert,
     async stop() {
       unsubscribe();
       await outbox.stop();

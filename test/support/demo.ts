@@ -16,11 +16,16 @@ export interface TestDemo extends RunningDemo {
   stop(): Promise<void>;
 }
 
+/** `stateDir`: a folder the test owns (and removes); by default a temporary one is made here. */
 export async function startTestDemo(
-  options: Pick<DemoOptions, 'recordingFiles' | 'storage' | 'env'> = {},
+  options: Pick<
+    DemoOptions,
+    'recordingFiles' | 'storage' | 'env' | 'configure' | 'log' | 'stateDir'
+  > = {},
 ): Promise<TestDemo> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'jitgate-test-'));
-  const demo = await startDemo({ port: 0, stateDir, log: silentLogger, ...options });
+  const owned = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'jitgate-test-'));
+  const demo = await startDemo({ port: 0, log: silentLogger, ...options, stateDir });
   return {
     ...demo,
     async login(username, password = 'demo') {
@@ -37,7 +42,7 @@ export async function startTestDemo(
     authenticator: (username) => authenticatorOf(demo.url, username),
     async stop() {
       await demo.close();
-      rmSync(stateDir, { recursive: true, force: true });
+      if (owned) rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }

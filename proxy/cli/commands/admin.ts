@@ -57,6 +57,11 @@ export async function revoke(args: string[]) {
     const path = `/api/v1/admin/grants/${encodeURIComponent(id)}/revoke`;
     const json = await adminCall(adminTarget(values), path, {});
     if (values.json) return printJson(json.grant);
+    // 202: access is cut, but the store could not record the revoke yet (jitgate retries).
+    if (json.recorded === false)
+      return console.error(
+        `revoked ${id}: access is cut, but not recorded yet (the store refuses writes; see the proxy's log)`,
+      );
     return console.error(`revoked ${id}`);
   }
   const revoked = await clientFor(values.url).revoke(id, values.reason);

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { AccessEvents, type AccessEvent } from '../../../proxy/access/events.js';
 import { GrantBook } from '../../../proxy/access/grant-book.js';
+import { silentLogger } from '../../../proxy/shared/logger.js';
+import { PendingRevocations } from '../../../proxy/access/pending-revocations.js';
 import { GrantService } from '../../../proxy/access/grant-service.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
@@ -44,6 +46,7 @@ beforeEach(async () => {
     book,
     audit,
     events,
+    revocations: new PendingRevocations({ store, audit, log: silentLogger, now: () => now }),
     now: () => now,
     resourceExists: (id) => id === 'payroll',
   });
@@ -75,11 +78,18 @@ void describe('GrantService trail', () => {
   });
 
   test('when the audit write fails, no grant is left behind', async () => {
+    const down = { append: () => Promise.reject(new Error('audit down')) };
     const failing = new GrantService({
       store,
       book,
-      audit: { append: () => Promise.reject(new Error('audit down')) },
+      audit: down,
       events: new AccessEvents(),
+      revocations: new PendingRevocations({
+        store,
+        audit: down,
+        log: silentLogger,
+        now: () => now,
+      }),
       now: () => now,
       resourceExists: () => true,
     });

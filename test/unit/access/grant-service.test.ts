@@ -9,7 +9,9 @@ import {
   MAX_ADMIN_GRANT_MS,
   MIN_ADMIN_GRANT_MS,
 } from '../../../proxy/access/grant-service.js';
+import { PendingRevocations } from '../../../proxy/access/pending-revocations.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
+import { silentLogger } from '../../../proxy/shared/logger.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 import type { GrantRecord, Store, UserRecord } from '../../../proxy/store/types.js';
@@ -61,11 +63,13 @@ beforeEach(async () => {
   ended = [];
   book.onEnd((g, reason) => ended.push([g.id, reason]));
   now = T0;
+  const audit = new AuditLog(store.audit, store, () => now);
   service = new GrantService({
     store,
     book,
-    audit: new AuditLog(store.audit, store, () => now),
+    audit,
     events: new AccessEvents(),
+    revocations: new PendingRevocations({ store, audit, log: silentLogger, now: () => now }),
     now: () => now,
     resourceExists: (id) => id === 'payroll' || id === 'orders',
   });
