@@ -20,6 +20,11 @@ export interface UserCertificateRequest {
   validBefore: number;
   /** Flag extensions; default permit-pty only (no forwarding, no agent, no X11, no rc). */
   extensions?: readonly string[];
+  /**
+   * Critical options sshd must understand and enforce, e.g. `source-address` (a comma list of
+   * CIDRs the certificate may log in from) or `force-command`. Default: none.
+   */
+  criticalOptions?: Readonly<Record<string, string>>;
   serial?: bigint;
 }
 
@@ -54,11 +59,18 @@ export function mintUserCertificate(
   const { type, blob } = userKey(request.publicKey);
   const keyFields = new SshReader(blob);
   keyFields.string(); // the type; the certificate names its own
-  const serial = request.serial ?? randomBytes(8).readBigUInt64BE();
+  // Never 0: a revocation list cannot name serial 0 (ssh-keygen and sshd refuse it).
+  const serial = request.serial ?? (randomBytes(8).readBigUInt64BE() || 1n);
   const extensions = new SshWriter();
   // Names in lexical order, each with empty data: PROTOCOL.certkeys asks for both.
   for (const name of [...(request.extensions ?? ['permit-pty'])].sort())
     extensions.string(name).string('');
+  const critical = new SshWriter();
+  // Each value is itself a string inside the option's data (PROTOCOL.certkeys), in name order.
+  for (const [name, value] of Object.entries(request.criticalOptions ?? {}).sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  ))
+    critical.string(name).string(new SshWriter().string(value).toBuffer());
   const caPublic = createPublicKey(ca);
   const caBlob = ed25519Blob(caPublic);
   const signed = new SshWriter()
@@ -71,7 +83,7 @@ export function mintUserCertificate(
     .string(stringList(request.principals))
     .uint64(seconds(request.validAfter))
     .uint64(seconds(request.validBefore))
-    .string('') // critical options: none (no force-command, no source-address)
+    .string(critical.toBuffer())
     .string(extensions.toBuffer())
     .string('') // reserved
     .string(caBlob)

@@ -5,6 +5,11 @@
 export class SshWriter {
   private readonly parts: Buffer[] = [];
 
+  byte(value: number): this {
+    this.parts.push(Buffer.from([value]));
+    return this;
+  }
+
   uint32(value: number): this {
     const b = Buffer.alloc(4);
     b.writeUInt32BE(value);
@@ -40,6 +45,29 @@ export class SshReader {
   private offset = 0;
 
   constructor(private readonly bytes: Buffer) {}
+
+  private take(length: number): Buffer {
+    if (this.offset + length > this.bytes.length) throw new Error('truncated SSH data');
+    const part = this.bytes.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return part;
+  }
+
+  byte(): number {
+    return this.take(1).readUInt8();
+  }
+
+  uint32(): number {
+    return this.take(4).readUInt32BE();
+  }
+
+  uint64(): bigint {
+    return this.take(8).readBigUInt64BE();
+  }
+
+  get done(): boolean {
+    return this.offset >= this.bytes.length;
+  }
 
   string(): Buffer {
     if (this.offset + 4 > this.bytes.length) throw new Error('truncated SSH data');
