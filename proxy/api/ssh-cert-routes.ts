@@ -2,15 +2,18 @@
  * SSH certificates for automation (`jitgate ssh-cert`, `jitgate exec` on ssh resources): the
  * grantee sends a public key and a login the resource allows, and gets a user certificate from
  * jitgate's CA (terminal/ssh-ca.ts) whose only principal is that login and which ends when the
- * grant ends, so sshd itself refuses it afterwards. The private key never leaves the client.
+ * grant ends. Used without jitgate's relay, so only for resources with `directAccess` (their
+ * targets run the jitgate guard): the certificate is recorded before it is handed out, goes on the
+ * revocation list the moment its grant ends, and the guard ends its sessions. The private key
+ * never leaves the client.
  */
 import express from 'express';
 import { z } from 'zod';
 import { isLive } from '../access/grant-book.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ResourceConfig } from '../config/schema.js';
-import { JitgateError, badRequest, notFound } from '../shared/errors.js';
-import type { GrantRepository } from '../store/types.js';
+import { JitgateError, badRequest, forbidden, notFound } from '../shared/errors.js';
+import type { GrantRepository, Store } from '../store/types.js';
 import type { SshCertificateAuthority } from '../terminal/ssh-ca.js';
 import { requireCaller } from './authenticate.js';
 import { parseBody, parseId } from './body.js';
@@ -19,7 +22,8 @@ export interface SshCertRoutesDeps {
   ca: () => Promise<Pick<SshCertificateAuthority, 'mint'>>;
   grants: Pick<GrantRepository, 'get'>;
   resources: readonly ResourceConfig[];
-  audit: Pick<AuditLog, 'record'>;
+  store: Pick<Store, 'atomic' | 'sshCertificates'>;
+  audit: Pick<AuditLog, 'append'>;
   now: () => number;
 }
 
@@ -53,6 +57,11 @@ export function sshCertRoutes(deps: SshCertRoutesDeps): express.Router {
       throw badRequest('not_ssh', 'this grant is not for an SSH resource');
     if (!resource.logins.includes(body.login))
       throw badRequest('unknown_login', `login must be one of: ${resource.logins.join(', ')}`);
+    if (!resource.directAccess)
+      throw forbidden(
+        'direct_access_off',
+        `${resource.id} is reached only through jitgate's recorded relay (jitgate ssh ${resource.id})`,
+      );
     let certificate;
     try {
       certificate = (await deps.ca()).mint({
@@ -67,18 +76,31 @@ export function sshCertRoutes(deps: SshCertRoutesDeps): express.Router {
         cause: error,
       });
     }
-    await deps.audit.record({
-      code: 'credential.minted',
-      actor: user.id,
-      target: resource.id,
-      data: {
-        kind: 'ssh-certificate',
-        grant: grant.id,
-        login: body.login,
+    // Recorded before it is handed out: a certificate the revocation list cannot name never leaves.
+    await deps.store.atomic(async () => {
+      await deps.store.sshCertificates.insert({
         serial: certificate.serial.toString(),
-        key: certificate.keyFingerprint,
-        validBefore: new Date(certificate.validBefore).toISOString(),
-      },
+        grantId: grant.id,
+        sessionId: null,
+        keyId: certificate.keyId,
+        purpose: 'direct',
+        createdAt: now,
+        validBefore: certificate.validBefore,
+        endedAt: null,
+      });
+      await deps.audit.append({
+        code: 'credential.minted',
+        actor: user.id,
+        target: resource.id,
+        data: {
+          kind: 'ssh-certificate',
+          grant: grant.id,
+          login: body.login,
+          serial: certificate.serial.toString(),
+          key: certificate.keyFingerprint,
+          validBefore: new Date(certificate.validBefore).toISOString(),
+        },
+      });
     });
     res
       .setHeader('cache-control', 'no-store')

@@ -116,6 +116,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
         ca: () => (ca ??= openCa()),
         grants: store.grants,
         resources: config.resources,
+        store,
         audit,
         now,
       }),

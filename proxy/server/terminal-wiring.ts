@@ -23,6 +23,8 @@ import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import { RecordingStorage, type CastFiles } from '../../recorder/asciicast/index.js';
 import { recordingSigningKey } from '../terminal/recording-key.js';
+import { RevocationList } from '../terminal/revocation-list.js';
+import { runFolder } from '../terminal/ssh-client.js';
 import { SshCertificateAuthority } from '../terminal/ssh-ca.js';
 import { TerminalService } from '../terminal/terminal-service.js';
 import { createTerminalUpgrade, type UpgradeCaller } from '../terminal/terminal-upgrade.js';
@@ -65,8 +67,17 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
     files: deps.recordingFiles,
     now,
   });
+  const revocationList = new RevocationList({
+    certificates: store.sshCertificates,
+    grants: store.grants,
+    caKeys: () => ca.publicKeyBlobs(),
+    now,
+  });
+  deps.book.onEnd(() => revocationList.invalidate());
   const service = new TerminalService({
     config,
+    runDir: runFolder(deps.stateDir),
+    onCertificateEnded: () => revocationList.invalidate(),
     store,
     book: deps.book,
     audit: deps.audit,
@@ -121,11 +132,24 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
     ca,
     storage,
     service,
-    /** GET /ssh/ca.pub: what targets put in TrustedUserCAKeys (needs no login). */
-    publicRoutes: express.Router().get('/ssh/ca.pub', (_req, res) => {
-      res.type('text/plain').setHeader('cache-control', 'no-cache');
-      res.send(ca.publicKeyLines().join('\n') + '\n');
-    }),
+    revocationList,
+    /**
+     * GET /ssh/ca.pub: what targets put in TrustedUserCAKeys; GET /ssh/revoked-keys: the KRL for
+     * their RevokedKeys (what `jitgate target-agent` fetches). Neither needs a login: both are
+     * public keys and serial numbers.
+     */
+    publicRoutes: express
+      .Router()
+      .get('/ssh/ca.pub', (_req, res) => {
+        res.type('text/plain').setHeader('cache-control', 'no-cache');
+        res.send(ca.publicKeyLines().join('\n') + '\n');
+      })
+      .get('/ssh/revoked-keys', async (req, res) => {
+        const list = await revocationList.current();
+        res.setHeader('cache-control', 'no-cache').setHeader('etag', list.etag);
+        if (req.headers['if-none-match'] === list.etag) return void res.status(304).end();
+        res.type('application/octet-stream').send(list.bytes);
+      }),
     apiRoutes: sessionApiRoutes({ store, service, storage, audit: deps.audit, roleOf }),
     pages: (portal: PortalDeps) => [
       terminalAssetRoutes(),

@@ -6,6 +6,7 @@ import type { CredentialRoleRepository } from '../credentials/role-record.js';
 import type { MfaRepository } from '../identity/mfa/factor-record.js';
 import type { TrailRepository } from '../trail/trail-repository.js';
 import type { TerminalSessionRepository } from '../terminal/session-record.js';
+import type { SshCertificateRepository } from '../terminal/cert-record.js';
 
 /**
  * The persistence contract. SQLite implements it today; a PostgreSQL backend implements the same
@@ -121,6 +122,8 @@ export interface Store {
   readonly credentialRoles: CredentialRoleRepository;
   /** Running processes and their heartbeats. */
   readonly instances: InstanceRepository;
+  /** SSH user certificates issued (the revocation list is made from them). */
+  readonly sshCertificates: SshCertificateRepository;
   /**
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,

@@ -1,8 +1,9 @@
 /**
  * A terminal session's store row and audit events, written together in one transaction: at the
- * start the row, `credential.minted` (the certificate, never its key) and `session.started`; at
- * the end the row's end and `session.ended` with the recording's state and checksum. If the
- * audit write fails, so does the action it records.
+ * start the row, its certificate's row (what the revocation list is made from), `credential.minted`
+ * (the certificate, never its key) and `session.started`; at the end the row's end, the
+ * certificate's end (it goes on the revocation list) and `session.ended` with the recording's
+ * state and checksum. If the audit write fails, so does the action it records.
  */
 import type { AuditLog } from '../audit/audit-log.js';
 import type { SshResourceConfig } from '../config/schema.js';
@@ -52,6 +53,16 @@ export async function recordStart({ store, audit }: Deps, start: SessionStart): 
       bytes: null,
       instance: start.instance,
     });
+    await store.sshCertificates.insert({
+      serial: cert.serial.toString(),
+      grantId: start.grant.id,
+      sessionId: start.id,
+      keyId: cert.keyId,
+      purpose: 'relay',
+      createdAt: start.startedAt,
+      validBefore: cert.validBefore,
+      endedAt: null,
+    });
     const base = { session: start.id, grant: start.grant.id, login: start.login };
     await audit.append({
       code: 'credential.minted',
@@ -85,6 +96,7 @@ export async function recordEnd(
 ): Promise<void> {
   await store.atomic(async () => {
     await store.terminalSessions.end(ref.id, end);
+    await store.sshCertificates.endForSession(ref.id, end.endedAt);
     await audit.append({
       code: 'session.ended',
       actor,

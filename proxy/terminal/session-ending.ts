@@ -33,6 +33,8 @@ export class SessionEnding {
       storage: RecordingStorage;
       log: Logger;
       now: () => number;
+      /** A session's certificate has ended: the revocation list must be made again. */
+      onCertificateEnded?: () => void;
     },
   ) {}
 
@@ -111,6 +113,7 @@ export class SessionEnding {
     }).catch((error: unknown) =>
       this.deps.log.error('session end not recorded', { session: session.id, error }),
     );
+    this.deps.onCertificateEnded?.();
   }
 
   /**

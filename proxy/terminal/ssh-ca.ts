@@ -5,9 +5,10 @@
  * are served as trusted too, which is how a roll-over keeps two keys trusted at once
  * (docs/terminals.md). The public keys are served at GET /ssh/ca.pub for TrustedUserCAKeys.
  */
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { SettingRepository } from '../store/types.js';
 import { caPublicKeyLine, mintUserCertificate, type UserCertificate } from './ssh-cert.js';
+import { ed25519Blob } from './ssh-keys.js';
 
 export interface CaGenerations {
   /** The generation whose key signs new certificates. */
@@ -26,6 +27,8 @@ export interface MintRequest {
   now: number;
   /** Epoch ms, never after the grant ends. */
   validBefore: number;
+  /** The only addresses (CIDRs) it may log in from: sshd's `source-address` critical option. */
+  sourceAddresses?: readonly string[];
 }
 
 /** Certificates start this long before now, for targets whose clock runs a little behind. */
@@ -68,6 +71,11 @@ export class SshCertificateAuthority {
     return new SshCertificateAuthority(signing, keys);
   }
 
+  /** The public key blobs of every trusted generation (what a revocation list is scoped to). */
+  publicKeyBlobs(): Buffer[] {
+    return this.trusted.map(({ key }) => ed25519Blob(createPublicKey(key)));
+  }
+
   /** TrustedUserCAKeys lines: the signing key first, then the others trusted for a roll-over. */
   publicKeyLines(): string[] {
     return this.trusted.map(({ generation, key }) =>
@@ -85,6 +93,9 @@ export class SshCertificateAuthority {
       validAfter: request.now - CLOCK_SKEW_MS,
       validBefore: request.validBefore,
       extensions: ['permit-pty'],
+      ...(request.sourceAddresses?.length
+        ? { criticalOptions: { 'source-address': request.sourceAddresses.join(',') } }
+        : {}),
     });
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Opening a terminal session, in the order that keeps it fail-closed: the resource, the login,
  * a live grant, the policy's step-up, then the recording (a `required` one that cannot start
- * refuses the session), a fresh key pair and a certificate that ends with the grant, the ssh
- * client in a pty, and last the store row with its audit events in one transaction (an audit
- * write that fails stops the session before anyone typed into it).
+ * refuses the session), a fresh key pair kept in memory and a certificate that is valid only for
+ * the login (a few minutes, never past the grant, from the relay's addresses when configured, and
+ * on the revocation list once the session ends), the ssh client in a pty, and last the store rows
+ * with their audit events in one transaction (an audit write that fails stops the session before
+ * anyone typed into it).
  */
 import type { GrantBook } from '../access/grant-book.js';
 import { requireStepUp, type Assurance } from '../access/step-up.js';
@@ -18,11 +20,21 @@ import { SessionEnding } from './session-ending.js';
 import { SessionRecording } from './session-recording.js';
 import { launchSsh, type SshProcess } from './ssh-client.js';
 import type { SshCertificateAuthority } from './ssh-ca.js';
-import { newEd25519, openSshPrivateKey } from './ssh-keys.js';
+import { newEd25519 } from './ssh-keys.js';
 import { TerminalSession } from './terminal-session.js';
+
+/**
+ * How long a relay certificate is valid: only the login needs it (an open session does not), so
+ * a few minutes covers a slow handshake and a target's clock running ahead.
+ */
+export const RELAY_CERTIFICATE_MS = 5 * 60_000;
 
 export interface TerminalServiceDeps {
   config: Pick<Config, 'resources' | 'policies' | 'terminal'>;
+  /** Where session folders go (ssh-client.ts runFolder()). */
+  runDir: string;
+  /** A session's certificate has ended: the revocation list must be made again. */
+  onCertificateEnded?: () => void;
   store: Store;
   book: GrantBook;
   audit: AuditLog;
@@ -103,13 +115,15 @@ export class TerminalService {
         principal: login,
         keyId: `${user.username}/${grant.id}`,
         now,
-        validBefore: grant.endsAt,
+        validBefore: Math.min(grant.endsAt, now + RELAY_CERTIFICATE_MS),
+        sourceAddresses: this.deps.config.terminal.relaySourceAddresses,
       });
       ssh = await launchSsh({
         resource,
         account: resource.accounts[login] ?? login,
-        privateKeyFile: openSshPrivateKey(key.privateKey),
+        privateKey: key.privateKey,
         certificateLine: certificate.line,
+        runDir: this.deps.runDir,
         cols: request.cols,
         rows: request.rows,
         sshCommand: this.deps.config.terminal.sshCommand,

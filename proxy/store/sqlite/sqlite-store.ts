@@ -15,6 +15,7 @@ import { createMfaRepository } from './mfa.js';
 import { createRequestRepository } from './requests.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingRepository } from './settings.js';
+import { createSshCertificateRepository } from './ssh-certificates.js';
 import { createTerminalSessionRepository } from './terminal-sessions.js';
 import { createTokenRepository } from './tokens.js';
 import { createTrailRepository } from './trail.js';
@@ -59,6 +60,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     terminalSessions: createTerminalSessionRepository(db),
     credentialRoles: createCredentialRoleRepository(db),
     instances: createInstanceRepository(db),
+    sshCertificates: createSshCertificateRepository(db),
     atomic: (work) =>
       writer.run(async () => {
         db.exec('BEGIN IMMEDIATE');

@@ -1,10 +1,11 @@
 // Recording is fail-closed for `recording: required` (prod-shell): a recording that cannot start
 // refuses the session; one that fails mid-session ends it; a crash of the proxy mid-session
-// leaves a recording that the next start closes, seals and marks recovered.
+// leaves a recording that the next start closes, seals and marks recovered, and no key or
+// certificate of the session on any disk (the relay's key lives only in jitgate's memory).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -84,12 +85,30 @@ void describe('recording failures', () => {
   });
 });
 
+/** Every file under `dir` that holds a private key (PEM/OpenSSH) or an SSH certificate line. */
+function keyFilesUnder(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const text = readFileSync(path).toString('latin1');
+    if (
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----\r?\n[A-Za-z0-9+/]|-cert-v01@openssh\.com AAAA/.test(text)
+    )
+      found.push(path);
+  }
+  return found;
+}
+
 void describe('a crash mid-session', () => {
   it('leaves a recording that the next start recovers, seals and verifies', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'jitgate-crash-'));
+    // The proxy's own temporary folder, so what it leaves there is seen (and nobody else's is).
+    const childTmp = join(stateDir, 'tmp');
+    mkdirSync(childTmp);
     // Its own process group, so kill -9 takes the proxy, its sshd and ssh clients at once.
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/demo-child.ts'], {
-      env: { ...process.env, JITGATE_STATE_DIR: stateDir },
+      env: { ...process.env, JITGATE_STATE_DIR: stateDir, TMPDIR: childTmp },
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: true,
     });
@@ -124,6 +143,13 @@ void describe('a crash mid-session', () => {
       );
       process.kill(-(child.pid ?? 0), 'SIGKILL');
       await once(child, 'exit');
+      // The session's key and certificate died with the process.
+      const leftovers = keyFilesUnder(stateDir).filter(
+        // The store holds the CA's key (not a session's); a demo sshd not run as root keeps its
+        // host key under the temporary folder.
+        (p) => !/\.db(-wal|-shm)?$/.test(p) && !p.includes('/jitgate-sshd-'),
+      );
+      assert.deepEqual(leftovers, [], 'no key or certificate of the session survives a SIGKILL');
 
       const restarted = await startDemo({ port: 0, stateDir, log: silentLogger });
       try {
