@@ -34,6 +34,21 @@ const FOLDERS = {
       message: 'config/ knows no HTTP stack',
     },
   ],
+  'proxy/target': [
+    {
+      group: [
+        'express',
+        'express-*',
+        'ws',
+        '**/gateway/**',
+        '**/portal/**',
+        '**/api/**',
+        '**/server/**',
+        '**/store/**',
+      ],
+      message: 'target/ runs on SSH targets: no HTTP server, no store',
+    },
+  ],
   recorder: [{ group: ['**/proxy/**', '**/extension/**'], message: 'recorder/ stands alone' }],
   extension: [
     {

@@ -14,6 +14,7 @@ import { exec } from './commands/exec.js';
 import { reap } from './commands/reap.js';
 import { login, logout } from './commands/login.js';
 import { serve } from './commands/serve.js';
+import { targetAgent } from './commands/target-agent.js';
 import { cliErrorOf, EXIT } from './exit-codes.js';
 
 const USAGE = `usage: jitgate COMMAND [options]     (docs/cli.md)
@@ -32,6 +33,8 @@ const USAGE = `usage: jitgate COMMAND [options]     (docs/cli.md)
   ssh-cert RESOURCE --login L --out DIR write an SSH key + certificate valid for the grant
   kubectl-credential RESOURCE           print an ExecCredential for kubectl
   reap --config FILE                    drop temporary database roles whose grant is over (cron)
+  target-agent --url URL [--revoked-keys FILE] [--sessions DIR] [--every 1s]
+                                        on an SSH target: keep RevokedKeys current, end revoked sessions
 ${SSH_USAGE}
 ${AUDIT_USAGE}
 ${RECORDINGS_USAGE}
@@ -65,6 +68,13 @@ async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (command === 'serve') {
     const stop = await serve(rest);
+    const shutdown = () => void stop().then(() => process.exit(0));
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    return;
+  }
+  if (command === 'target-agent') {
+    const stop = await targetAgent(rest);
     const shutdown = () => void stop().then(() => process.exit(0));
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);

@@ -3,10 +3,14 @@
  * the `prod-shell` resource that reaches it. People log in as `deploy`: that is the certificate's
  * principal, and the sshd accepts it for the local account the demo runs as (root, or whoever
  * started it), because it has no `deploy` account. So `accounts` maps deploy → that account.
+ * As root the target is guarded (ssh-target.ts) and the demo runs its target agent in-process:
+ * then prod-shell also hands out direct certificates (`jitgate ssh-cert`), which the guard
+ * refuses and whose sessions it ends once their grant is over.
  */
 import { userInfo } from 'node:os';
 import type { ConfigInput } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
+import { TargetAgent } from '../target/target-agent.js';
 import { startSshTarget, SSHD_PATH, type SshTarget } from './ssh-target.js';
 
 export interface DemoSshTarget extends SshTarget {
@@ -28,6 +32,27 @@ export async function startDemoSshTarget(log: Logger): Promise<DemoSshTarget | u
   return { ...target, account };
 }
 
+/** How often the demo's guard asks jitgate for its revocation list. */
+const GUARD_EVERY_MS = 500;
+
+/** The guard's agent for the demo target, when the target is guarded (sshd runs as root). */
+export async function startDemoGuard(
+  target: SshTarget | undefined,
+  jitgateUrl: string,
+  log: Logger,
+): Promise<TargetAgent | undefined> {
+  if (!target?.sessionsDir) return undefined;
+  const agent = new TargetAgent({
+    url: jitgateUrl,
+    revokedKeysFile: target.revokedKeysFile,
+    sessionsDir: target.sessionsDir,
+    everyMs: GUARD_EVERY_MS,
+    log: log.child({ part: 'demo target agent' }),
+  });
+  await agent.start();
+  return agent;
+}
+
 export function demoTerminalResources(target: DemoSshTarget | undefined): Resources {
   if (!target) return [];
   return [
@@ -43,6 +68,8 @@ export function demoTerminalResources(target: DemoSshTarget | undefined): Resour
       hostKey: target.hostKey,
       recording: 'required',
       idleTimeout: '15m',
+      // Direct certificates only where the guard can take them back.
+      directAccess: target.sessionsDir !== undefined,
     },
   ];
 }

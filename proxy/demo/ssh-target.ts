@@ -1,15 +1,31 @@
 /**
  * A real OpenSSH sshd on a loopback port that trusts jitgate's user CA: the demo's SSH target,
  * and the one the tests log in to. Its host key is made fresh (so the resource can pin it), the
- * CA keys go to TrustedUserCAKeys, and AuthorizedPrincipalsFile says which principals each local
- * account accepts. It runs as whoever started it: as root (PermitRootLogin prohibit-password) any
- * account may be mapped; otherwise only the current user's own account can log in.
+ * CA keys go to TrustedUserCAKeys, RevokedKeys names the revocation list (empty until a target
+ * agent keeps it current), and each local account accepts the principals given. It runs as
+ * whoever started it: as root (PermitRootLogin prohibit-password) any account may be mapped;
+ * otherwise only the current user's own account can log in.
+ *
+ * As root it is **guarded** like a production target (docs/terminals.md): the principals come from
+ * the jitgate sshd hook, which records each certificate login for `jitgate target-agent`. sshd
+ * runs that hook only from a root-owned path no one else can write, so its folder is made under
+ * /run; without root there is no guard and AuthorizedPrincipalsFile gives the principals.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { sshdHookPath } from '../target/hook-path.js';
+import { writeRevocationList } from '../terminal/ssh-krl.js';
 import { newEd25519, openSshPrivateKey, publicKeyLine } from '../terminal/ssh-keys.js';
 
 export const SSHD_PATH = '/usr/sbin/sshd';
@@ -34,6 +50,10 @@ export interface SshTarget {
   hostKey: string;
   /** What sshd wrote to stderr (LogLevel VERBOSE): why logins were refused. */
   log(): string;
+  /** The file RevokedKeys names (a target agent keeps it current). */
+  revokedKeysFile: string;
+  /** Where the sshd hook records certificate logins; undefined when the target is not guarded. */
+  sessionsDir: string | undefined;
   /** Replaces the trusted CA keys; sshd reads the file at every login. */
   trust(caKeys: readonly string[]): void;
   close(): Promise<void>;
@@ -57,14 +77,21 @@ const accepts = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-function config(dir: string, port: number): string {
+function config(dir: string, port: number, guarded: boolean): string {
+  const principals = guarded
+    ? [
+        `AuthorizedPrincipalsCommand ${join(dir, 'jitgate-sshd-hook')} ${join(dir, 'sessions')} ${join(dir, 'principals')} %u %s %k`,
+        `AuthorizedPrincipalsCommandUser ${userInfo().username}`,
+      ]
+    : [`AuthorizedPrincipalsFile ${join(dir, 'principals')}/%u`];
   return [
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
     `HostKey ${join(dir, 'host_ed25519')}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
     `TrustedUserCAKeys ${join(dir, 'user_ca.pub')}`,
-    `AuthorizedPrincipalsFile ${join(dir, 'principals')}/%u`,
+    `RevokedKeys ${join(dir, 'revoked_keys')}`,
+    ...principals,
     'AuthorizedKeysFile none',
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',
@@ -90,10 +117,23 @@ export async function startSshTarget(options: SshTargetOptions): Promise<SshTarg
   // sshd as root insists on its privilege separation folder, which a container may lack.
   if (process.getuid?.() === 0 && !existsSync('/run/sshd'))
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  const dir = mkdtempSync(join(tmpdir(), 'jitgate-sshd-'));
+  const guarded = process.getuid?.() === 0;
+  const dir = mkdtempSync(join(guarded ? '/run' : tmpdir(), 'jitgate-sshd-'));
   const host = newEd25519();
   writeFileSync(join(dir, 'host_ed25519'), openSshPrivateKey(host.privateKey), { mode: 0o600 });
   writeFileSync(join(dir, 'user_ca.pub'), options.caKeys.join('\n') + '\n');
+  const empty = writeRevocationList({
+    caKeys: [],
+    serials: [],
+    version: 0n,
+    generatedAt: Date.now(),
+  });
+  writeFileSync(join(dir, 'revoked_keys'), empty, { mode: 0o644 });
+  if (guarded) {
+    copyFileSync(sshdHookPath(), join(dir, 'jitgate-sshd-hook'));
+    chmodSync(join(dir, 'jitgate-sshd-hook'), 0o755);
+    mkdirSync(join(dir, 'sessions'), { mode: 0o700 });
+  }
   mkdirSync(join(dir, 'principals'));
   for (const [account, names] of Object.entries(options.principals))
     writeFileSync(join(dir, 'principals', account), names.join('\n') + '\n');
@@ -102,7 +142,7 @@ export async function startSshTarget(options: SshTargetOptions): Promise<SshTarg
   let child: ChildProcess | undefined;
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     const port = await freePort();
-    writeFileSync(join(dir, 'sshd_config'), config(dir, port));
+    writeFileSync(join(dir, 'sshd_config'), config(dir, port, guarded));
     // sshd outlives a parent killed with SIGKILL; this shell ends it when our end of its stdin
     // closes, which the kernel does for a dead parent too.
     const started = spawn('/bin/sh', ['-c', WATCHDOG, sshd, join(dir, 'sshd_config')], {
@@ -125,6 +165,8 @@ export async function startSshTarget(options: SshTargetOptions): Promise<SshTarg
         port,
         hostKey: publicKeyLine(host.publicKey),
         log: () => stderr,
+        revokedKeysFile: join(dir, 'revoked_keys'),
+        sessionsDir: guarded ? join(dir, 'sessions') : undefined,
         trust: (keys) => writeFileSync(join(dir, 'user_ca.pub'), keys.join('\n') + '\n'),
         async close() {
           if (running.exitCode === null) {

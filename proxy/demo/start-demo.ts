@@ -18,8 +18,9 @@ import { createDemoIdp, type DemoClient } from './idp.js';
 import { prepareOrdersDb } from './orders-db.js';
 import { startPayrollApp, type PayrollApp } from './payroll.js';
 import { jitgateVerifier } from './payroll-login.js';
-import { startDemoSshTarget, type DemoSshTarget } from './demo-terminal.js';
+import { startDemoGuard, startDemoSshTarget, type DemoSshTarget } from './demo-terminal.js';
 import type { CastFiles } from '../../recorder/asciicast/index.js';
+import type { TargetAgent } from '../target/target-agent.js';
 
 export interface DemoOptions {
   port?: number;
@@ -45,6 +46,8 @@ export interface RunningDemo {
   payrollOrigin: string;
   /** The demo sshd behind prod-shell; undefined when sshd is not installed. */
   sshTarget: DemoSshTarget | undefined;
+  /** The demo target's agent (RevokedKeys, ending sessions); undefined when it is not guarded. */
+  guard: Pick<TargetAgent, 'nextPass'> | undefined;
   jitgate: RunningJitgate;
   /** Client-credentials machines at the demo IdP (secrets are new at every start). */
   machines: DemoMachine[];
@@ -134,6 +137,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       recordingFiles: options.recordingFiles,
     });
     sshTarget?.trust(jitgate.terminals.ca.publicKeyLines());
+    // The demo target's guard, as `jitgate target-agent` runs on a real one (docs/terminals.md).
+    const guard = await startDemoGuard(sshTarget, `http://127.0.0.1:${port}`, log);
     return {
       url: jitgate.url,
       port,
@@ -141,11 +146,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       payroll,
       payrollOrigin: `http://payroll.localhost:${port}`,
       sshTarget,
+      guard,
       jitgate,
       machines,
       ordersDb,
       kubeReviewerToken,
       async close() {
+        await guard?.stop();
         await jitgate.close();
         await payroll.close();
         await sshTarget?.close();

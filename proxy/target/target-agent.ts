@@ -1,0 +1,128 @@
+/**
+ * `jitgate target-agent`, the half of the jitgate guard that runs on an SSH target (as root, beside
+ * sshd; the other half is the sshd hook). Every `everyMs` it
+ *
+ * 1. fetches jitgate's revocation list (GET /ssh/revoked-keys, an OpenSSH KRL) and, when it
+ *    changed, writes it atomically to the file sshd's `RevokedKeys` names, so sshd refuses a
+ *    revoked certificate at the next login;
+ * 2. ends the connections (the sshd process the hook recorded, and everything below it) whose
+ *    certificate is on that list or past its valid-before — the second check needs no jitgate.
+ *
+ * A list that cannot be fetched or read leaves the last good file in place (and no file at all
+ * means sshd refuses every key: fail closed). The bound for a revoked certificate, both for new
+ * logins and open sessions, is one interval plus a request.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Logger } from '../shared/logger.js';
+import { readRevocationList } from '../terminal/ssh-krl.js';
+import { killTree, startTimeOf } from './processes.js';
+import { forget, readRegistry, type RegisteredSession } from './session-registry.js';
+
+export interface TargetAgentOptions {
+  /** jitgate's origin, e.g. https://access.example.com. */
+  url: string;
+  /** The file sshd_config's RevokedKeys names. */
+  revokedKeysFile: string;
+  /** The folder the sshd hook records sessions in. */
+  sessionsDir: string;
+  everyMs: number;
+  log: Logger;
+  now?: () => number;
+}
+
+export class TargetAgent {
+  private etag: string | undefined;
+  private revoked = new Set<bigint>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TargetAgentOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** One pass now, then one every interval. */
+  async start(): Promise<void> {
+    await this.sync();
+    this.timer = setInterval(() => void this.sync(), this.options.everyMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /**
+   * Resolves once a whole pass that began after this call is done: what jitgate changed before
+   * the call (a revoke) is then in the RevokedKeys file and its sessions have ended. A pass under
+   * way may have fetched the list before the change, so it does not count.
+   */
+  async nextPass(): Promise<void> {
+    await this.running;
+    await this.sync();
+  }
+
+  /** Fetch the list, then end what it (or the clock) ends. Overlapping calls share one pass. */
+  sync(): Promise<void> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    await this.fetchList().catch((error: unknown) =>
+      this.options.log.warn('revocation list not fetched; keeping the last one', { error }),
+    );
+    this.sweep();
+  }
+
+  private async fetchList(): Promise<void> {
+    const response = await fetch(new URL('/ssh/revoked-keys', this.options.url), {
+      headers: this.etag ? { 'if-none-match': this.etag } : {},
+      signal: AbortSignal.timeout(Math.max(1000, this.options.everyMs * 5)),
+    });
+    if (response.status === 304) return;
+    if (response.status !== 200) throw new Error(`jitgate answered ${response.status}`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const list = readRevocationList(bytes); // refuses anything that is not a KRL of ours
+    const file = this.options.revokedKeysFile;
+    const temporary = join(dirname(file), `.jitgate-krl-${process.pid}`);
+    writeFileSync(temporary, bytes, { mode: 0o644 });
+    renameSync(temporary, file);
+    this.revoked = list.serials;
+    this.etag = response.headers.get('etag') ?? undefined;
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    let sessions: RegisteredSession[];
+    try {
+      sessions = readRegistry(this.options.sessionsDir);
+    } catch (error) {
+      return this.options.log.error('session registry unreadable', { error });
+    }
+    for (const session of sessions) {
+      if (startTimeOf(session.pid) !== session.startTime) {
+        forget(session); // the connection is over (or its pid belongs to someone else now)
+        continue;
+      }
+      const why = this.revoked.has(session.serial)
+        ? 'revoked'
+        : session.validBefore !== undefined && session.validBefore <= now
+          ? 'expired'
+          : undefined;
+      if (!why) continue;
+      const killed = killTree(session.pid);
+      forget(session);
+      this.options.log.info('ssh session ended', {
+        serial: session.serial.toString(),
+        account: session.account,
+        pid: session.pid,
+        why,
+        processes: killed,
+      });
+    }
+  }
+}
