@@ -4,12 +4,14 @@
  * same OpenSSH client jitgate runs (launchSsh) can also log in directly: the "direct" baseline.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { userInfo } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { startSshTarget, type SshTarget } from '../proxy/demo/ssh-target.js';
 import type { SshResourceConfig } from '../proxy/config/schema.js';
 import { mintUserCertificate, caPublicKeyLine } from '../proxy/terminal/ssh-cert.js';
 import { launchSsh, type SshProcess } from '../proxy/terminal/ssh-client.js';
-import { newEd25519, openSshPrivateKey } from '../proxy/terminal/ssh-keys.js';
+import { newEd25519 } from '../proxy/terminal/ssh-keys.js';
 import { rawRequest } from '../test/support/http-client.js';
 import { SSH_LOGIN, SSH_RESOURCE, type SshTargetInfo } from './jitgate-config.js';
 
@@ -45,6 +47,8 @@ export async function startBenchSshTarget(): Promise<BenchSshTarget | undefined>
     port: info.port,
     hostKey: info.hostKey,
   } as SshResourceConfig;
+  // Session folders (the key agent's socket and known_hosts) for the direct sessions.
+  const runDir = mkdtempSync(join(tmpdir(), 'jitgate-bench-ssh-'));
   return {
     info,
     async trustJitgate(portal) {
@@ -65,13 +69,17 @@ export async function startBenchSshTarget(): Promise<BenchSshTarget | undefined>
       return launchSsh({
         resource,
         account,
-        privateKeyFile: openSshPrivateKey(key.privateKey),
+        privateKey: key.privateKey,
         certificateLine: certificate.line,
+        runDir,
         cols,
         rows,
         sshCommand: 'ssh',
       });
     },
-    close: () => target.close(),
+    async close() {
+      await target.close();
+      rmSync(runDir, { recursive: true, force: true });
+    },
   };
 }

@@ -11,7 +11,6 @@ import type { ConfigInput } from '../config/schema.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { alsoListen, createHttpServer, listen } from '../server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../server/start.js';
-import type { ConfigInput } from '../config/schema.js';
 import { DEMO_IDPS, DEMO_USERS, demoConfig, type DemoIdpId } from './demo-config.js';
 import { DEMO_API_RESOURCE, DEMO_MACHINE_CLIENTS } from './demo-machines.js';
 import { createDemoIdp, type DemoClient } from './idp.js';
