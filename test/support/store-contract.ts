@@ -23,6 +23,7 @@ import { mfaContract } from './store-contract/mfa.js';
 import { requestContract } from './store-contract/requests.js';
 import { sessionContract } from './store-contract/sessions.js';
 import { settingContract } from './store-contract/settings.js';
+import { sshCertificateContract } from './store-contract/ssh-certificates.js';
 import { terminalSessionContract } from './store-contract/terminal-sessions.js';
 import { tokenContract } from './store-contract/tokens.js';
 import { userContract } from './store-contract/users.js';
@@ -68,6 +69,7 @@ export function storeContract(
     terminalSessionContract(c);
     credentialRoleContract(c);
     instanceContract(c);
+    sshCertificateContract(c);
     atomicContract(c);
   });
 }

@@ -17,6 +17,7 @@ import { TRAIL } from './migrations/007-trail.js';
 import { TERMINAL } from './migrations/008-terminal.js';
 import { CREDENTIALS } from './migrations/009-credentials.js';
 import { INSTANCES } from './migrations/010-instances.js';
+import { SSH_CERTIFICATES } from './migrations/013-ssh-certificates.js';
 
 interface Migration {
   name: string;
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'terminal', sql: TERMINAL },
   { name: 'credentials', sql: CREDENTIALS },
   { name: 'instances', sql: INSTANCES },
+  { name: 'ssh-certificates', sql: SSH_CERTIFICATES },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

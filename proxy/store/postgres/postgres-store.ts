@@ -20,6 +20,7 @@ import { createMfaRepository } from './mfa.js';
 import { createRequestRepository } from './requests.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingRepository } from './settings.js';
+import { createSshCertificateRepository } from './ssh-certificates.js';
 import { createTerminalSessionRepository } from './terminal-sessions.js';
 import { createTokenRepository } from './tokens.js';
 import { createTrailRepository } from './trail.js';
@@ -79,6 +80,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     terminalSessions: createTerminalSessionRepository(db),
     credentialRoles: createCredentialRoleRepository(db),
     instances: createInstanceRepository(db),
+    sshCertificates: createSshCertificateRepository(db),
     // Nested: a savepoint of the transaction in progress (queueing it would wait for itself).
     atomic: (work) =>
       db.inTransaction()

@@ -39,14 +39,16 @@ export function createSshCertificateRepository(db: SqliteDatabase): SshCertifica
       );
     },
     endForSession: async (sessionId, at) => {
-      db.run(
-        'UPDATE ssh_certificates SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL',
-        [at, sessionId],
-      );
+      db.run('UPDATE ssh_certificates SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL', [
+        at,
+        sessionId,
+      ]);
     },
     listUnexpired: async (now) =>
       db
-        .all('SELECT * FROM ssh_certificates WHERE valid_before > ? ORDER BY created_at', [now])
+        .all('SELECT * FROM ssh_certificates WHERE valid_before > ? ORDER BY created_at, serial', [
+          now,
+        ])
         .map(toCertificate),
   };
 }
