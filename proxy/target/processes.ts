@@ -6,6 +6,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 
 interface Stat {
+  /** The command name (comm), at most 15 characters. */
+  command: string;
   ppid: number;
   startTime: string;
 }
@@ -18,15 +20,23 @@ function stat(pid: number): Stat | undefined {
   } catch {
     return undefined;
   }
+  const command = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state): ppid is field 4, starttime field 22.
   const ppid = Number(fields[1]);
   const startTime = fields[19];
-  return Number.isInteger(ppid) && startTime ? { ppid, startTime } : undefined;
+  return Number.isInteger(ppid) && startTime ? { command, ppid, startTime } : undefined;
 }
 
 /** The start time (clock ticks since boot) of a running process, or undefined when it is gone. */
 export const startTimeOf = (pid: number): string | undefined => stat(pid)?.startTime;
+
+/**
+ * Whether `pid` is an sshd process (`sshd`, or `sshd-session` in OpenSSH 9.8 and later): the only
+ * kind the agent ends, so a session record that names another process (written by anyone who
+ * could write as the hook's user) cannot make root kill it.
+ */
+export const isSshd = (pid: number): boolean => /^sshd(-session)?$/.test(stat(pid)?.command ?? '');
 
 /** `pid` and every process below it, parents first. */
 export function processTree(pid: number): number[] {

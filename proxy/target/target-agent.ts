@@ -16,7 +16,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../shared/logger.js';
 import { readRevocationList } from '../terminal/ssh-krl.js';
-import { killTree, startTimeOf } from './processes.js';
+import { isSshd, killTree, startTimeOf } from './processes.js';
 import { forget, readRegistry, type RegisteredSession } from './session-registry.js';
 
 export interface TargetAgentOptions {
@@ -104,8 +104,9 @@ export class TargetAgent {
       return this.options.log.error('session registry unreadable', { error });
     }
     for (const session of sessions) {
-      if (startTimeOf(session.pid) !== session.startTime) {
-        forget(session); // the connection is over (or its pid belongs to someone else now)
+      if (startTimeOf(session.pid) !== session.startTime || !isSshd(session.pid)) {
+        // The connection is over (or its pid belongs to someone else now), or it never was one.
+        forget(session);
         continue;
       }
       const why = this.revoked.has(session.serial)

@@ -25,7 +25,7 @@ function problems(resources: string): string {
 }
 
 void describe('ssh resources', () => {
-  test('get their defaults: port 22, recording required, no input, 15m idle', () => {
+  test('get their defaults: port 22, recording required, no input, 15m idle, relay only', () => {
     const config = load(
       `  - { id: prod-shell, kind: ssh, host: 10.0.0.5, logins: [deploy], hostKey: "${KEY}" }\n`,
     );
@@ -36,10 +36,12 @@ void describe('ssh resources', () => {
     assert.equal(resource.recordInput, false);
     assert.equal(resource.idleTimeout, 15 * 60_000);
     assert.deepEqual(resource.accounts, {});
+    assert.equal(resource.directAccess, false, 'no certificate for direct use unless turned on');
     assert.deepEqual(config.terminal, {
       caSigningGeneration: 1,
       caAlsoTrust: [],
       sshCommand: 'ssh',
+      relaySourceAddresses: [],
     });
   });
 
@@ -67,6 +69,22 @@ void describe('ssh resources', () => {
       'set exactly one of hostKey, hostCA',
     ])
       assert.ok(message.includes(expected), `${expected} in:\n${message}`);
+  });
+
+  test('terminal.relaySourceAddresses takes addresses and CIDRs, nothing else', () => {
+    const resources = `  - { id: a, kind: ssh, host: h, logins: [deploy], hostKey: "${KEY}" }\n`;
+    const good = parseConfig(
+      `${BASE}${resources}terminal: { relaySourceAddresses: [10.0.0.5, 10.0.0.0/24, "fd00::1/128"] }\n`,
+      'jitgate.yaml',
+      {},
+    );
+    assert.deepEqual(good.terminal.relaySourceAddresses, [
+      '10.0.0.5',
+      '10.0.0.0/24',
+      'fd00::1/128',
+    ]);
+    const message = problems(`${resources}terminal: { relaySourceAddresses: ["10.0.0.0/24,*"] }\n`);
+    assert.match(message, /terminal\.relaySourceAddresses\[0\]/);
   });
 
   test('accounts may only map logins the resource allows', () => {
