@@ -12,7 +12,8 @@ const HOST =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const IPV6 = /^[0-9a-fA-F:]{2,39}$/;
 /** An IPv4 or IPv6 address with an optional prefix length (sshd's source-address syntax). */
-const CIDR = /^(?:\d{1,3}(?:\.\d{1,3}){3}(?:\/(?:3[0-2]|[12]?\d))?|[0-9a-fA-F:]{2,39}(?:\/(?:12[0-8]|1[01]\d|[1-9]?\d))?)$/;
+const CIDR =
+  /^(?:\d{1,3}(?:\.\d{1,3}){3}(?:\/(?:3[0-2]|[12]?\d))?|[0-9a-fA-F:]{2,39}(?:\/(?:12[0-8]|1[01]\d|[1-9]?\d))?)$/;
 const KEY_LINE = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,2}( .*)?$/;
 
 const login = z.string().regex(LOGIN, 'must be a login name (a-z, 0-9, _ . -; at most 32)');
@@ -72,7 +73,7 @@ export const sshResource = z
       .boolean()
       .default(false)
       .describe(
-        'Hand out certificates for the grantee\'s own key (`jitgate ssh-cert`, `jitgate exec`), used without jitgate\'s recorded relay. Turn on only for targets that run the jitgate guard (RevokedKeys kept current by `jitgate target-agent`, and its sshd hook), which refuses the certificate and ends its sessions when the grant ends (docs/terminals.md).',
+        "Hand out certificates for the grantee's own key (`jitgate ssh-cert`, `jitgate exec`), used without jitgate's recorded relay. Turn on only for targets that run the jitgate guard (RevokedKeys kept current by `jitgate target-agent`, and its sshd hook), which refuses the certificate and ends its sessions when the grant ends (docs/terminals.md).",
       ),
   })
   .strict()

@@ -5,7 +5,12 @@
  * are served as trusted too, which is how a roll-over keeps two keys trusted at once
  * (docs/terminals.md). The public keys are served at GET /ssh/ca.pub for TrustedUserCAKeys.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import type { SettingRepository } from '../store/types.js';
 import { caPublicKeyLine, mintUserCertificate, type UserCertificate } from './ssh-cert.js';
 import { ed25519Blob } from './ssh-keys.js';
