@@ -17,7 +17,7 @@ import { TRAIL } from './migrations/007-trail.js';
 import { TERMINAL } from './migrations/008-terminal.js';
 import { CREDENTIALS } from './migrations/009-credentials.js';
 import { INSTANCES } from './migrations/010-instances.js';
-import { SSH_CERTIFICATES } from './migrations/013-ssh-certificates.js';
+import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 
 interface Migration {
   name: string;
