@@ -1,6 +1,6 @@
 /**
  * Cross-key checks of the machine config, on the raw document like cross-check.ts: every
- * `machines.issuers[].idp` names an identity provider, at most once.
+ * `machines.issuers[].idp` names an OIDC identity provider, at most once.
  */
 import type { ConfigProblem } from './cross-check.js';
 
@@ -13,7 +13,12 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 export function machineProblems(doc: unknown): ConfigProblem[] {
   if (!isRow(doc) || !isRow(doc.machines)) return [];
-  const idps = new Set(list(doc.identityProviders).map((idp) => (isRow(idp) ? idp.id : undefined)));
+  /** id → type of every identity provider. */
+  const idps = new Map<unknown, unknown>(
+    list(doc.identityProviders)
+      .filter(isRow)
+      .map((idp) => [idp.id, idp.type]),
+  );
   const seen = new Set<string>();
   const problems: ConfigProblem[] = [];
   list(doc.machines.issuers).forEach((row, i) => {
@@ -23,6 +28,12 @@ export function machineProblems(doc: unknown): ConfigProblem[] {
       problems.push({
         path: ['machines', 'issuers', i, 'idp'],
         message: `names unknown identity provider "${idp}"`,
+      });
+    // Machines present OIDC access tokens; a SAML IdP issues none.
+    if (idps.get(idp) === 'saml')
+      problems.push({
+        path: ['machines', 'issuers', i, 'idp'],
+        message: `names SAML identity provider "${idp}"; machines need an OIDC one`,
       });
     if (seen.has(idp))
       problems.push({ path: ['machines', 'issuers', i, 'idp'], message: `duplicate idp "${idp}"` });

@@ -98,7 +98,8 @@ export const issueText: z.core.$ZodErrorMap = (issue) => {
     case 'invalid_union':
       // A discriminated union names the tags it knows (`kind: web`, ...).
       if (issue.discriminator !== undefined && Array.isArray(issue.options)) {
-        const options = oneOf(issue.options);
+        // A tag with a default (identity providers' `type: oidc`) also lists `undefined`.
+        const options = oneOf(issue.options.filter((option) => option !== undefined));
         return issue.input === undefined ? `is required: ${options}` : `must be ${options}`;
       }
       return 'does not match any of the allowed forms';

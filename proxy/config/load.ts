@@ -20,6 +20,7 @@ import {
 import { crossCheck } from './cross-check.js';
 import { fsReason, listAt, resolveSecrets } from './secrets.js';
 import { resolveStorageUrl } from './storage-url.js';
+import { resolveSamlFiles } from './saml-files.js';
 import { ConfigError, formatPath, issueText, problemsFromIssues, type Problem } from './errors.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -29,7 +30,7 @@ type LineOf = (path: readonly PropertyKey[]) => number | undefined;
 interface Source {
   name: string;
   env: NodeJS.ProcessEnv;
-  /** Folder that relative clientSecretFile paths start from. */
+  /** Folder that relative clientSecretFile and metadataFile paths start from. */
   baseDir: string;
   lineOf: LineOf;
   /** Whether PORT in `env` overrides server.port (files only: in-memory configs set their port). */
@@ -124,6 +125,7 @@ function validate(raw: unknown, source: Source): Config {
         message: 'names a secret shorter than 32 characters',
       };
     });
+  const samlFiles = resolveSamlFiles(raw, source.baseDir);
   const port = source.portFromEnv ? portFromEnv(source.env) : { problems: [] };
   const problems: Problem[] = [
     ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues)),
@@ -133,6 +135,7 @@ function validate(raw: unknown, source: Source): Config {
     ...storage.problems,
     ...reviewerSecrets.problems,
     ...shortReviewers,
+    ...samlFiles.problems,
     ...port.problems,
   ];
   if (!parsed.success || problems.length > 0) {
@@ -141,7 +144,11 @@ function validate(raw: unknown, source: Source): Config {
   const config = parsed.data;
   for (const [index, secret] of idpSecrets.values) {
     const idp = config.identityProviders[index];
-    if (idp) idp.clientSecret = secret;
+    if (idp?.type === 'oidc') idp.clientSecret = secret;
+  }
+  for (const [index, path] of samlFiles.paths) {
+    const idp = config.identityProviders[index];
+    if (idp?.type === 'saml') idp.metadataFile = path;
   }
   for (const [index, secret] of hookSecrets.values) {
     const hook = config.notifications.webhooks[index];

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { duration, ENV_NAME, HEADER_NAME, HOSTNAME, httpUrl, slug } from './primitives.js';
+import { oidcIdentityProvider } from './oidc-schema.js';
+import { samlIdentityProvider } from './saml-schema.js';
 import { trailSchema } from './trail-schema.js';
 import { formLoginSchema } from './form-login-schema.js';
 import { kubernetesResource, machinesSchema, postgresResource } from './credential-schema.js';
@@ -53,114 +55,8 @@ const session = z
   })
   .strict();
 
-const identityProvider = z
-  .object({
-    id: slug.describe('Stable id, part of every user id from this IdP.'),
-    name: z.string().min(1).optional().describe('Label on the login page.'),
-    kind: z
-      .enum(['person', 'vendor'])
-      .default('person')
-      .describe('Identity kind policies see for people from this IdP.'),
-    issuer: httpUrl.describe(
-      'OIDC issuer URL (discovery at /.well-known/openid-configuration). Must be https unless allowInsecureRequests.',
-    ),
-    clientId: z.string().min(1).describe('OAuth client id registered at the IdP.'),
-    clientSecret: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Client secret. Prefer clientSecretEnv or clientSecretFile.'),
-    clientSecretEnv: z
-      .string()
-      // A secret pasted here by mistake must not end up in an error message: the check says
-      // what a variable name looks like and never echoes the value.
-      .regex(ENV_NAME, 'must be the name of an environment variable (letters, digits, _)')
-      .optional()
-      .describe('Environment variable holding the secret; read at startup.'),
-    clientSecretFile: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        'File holding the secret (surrounding whitespace is trimmed). A relative path is relative to the config file.',
-      ),
-    scopes: z
-      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope token'))
-      .default(['openid', 'email', 'profile'])
-      .describe('Scopes to request; must include openid.'),
-    usernameClaim: z
-      .string()
-      .default('preferred_username')
-      .describe('Claim used as the short user name (falls back to email, then sub).'),
-    groupsClaim: z.string().default('groups').describe('Claim holding the IdP groups.'),
-    groupMap: z
-      .record(z.string(), z.array(slug))
-      .default({})
-      .describe(
-        'IdP group → jitgate groups. Unmapped groups are dropped unless passUnmappedGroups.',
-      ),
-    passUnmappedGroups: z
-      .boolean()
-      .default(false)
-      .describe('Keep IdP groups that groupMap does not name, under their own name.'),
-    allowInsecureRequests: z
-      .boolean()
-      .default(false)
-      .describe('Allow an http:// issuer. Development and tests only.'),
-    trustMfaFromIdp: z
-      .boolean()
-      .default(false)
-      .describe(
-        "Count a login as an MFA step-up when the ID token's amr or acr shows MFA (see mfaAmrValues, mfaAcrValues).",
-      ),
-    mfaAmrValues: z
-      .array(z.string().min(1))
-      .default(['mfa', 'otp', 'hwk', 'swk', 'sc', 'fpt', 'face', 'iris', 'retina'])
-      .describe('amr values (RFC 8176) that show MFA; any one of them is enough.'),
-    mfaAcrValues: z
-      .array(z.string().min(1))
-      .default(['http://schemas.openid.net/pape/policies/2007/06/multi-factor'])
-      .describe('acr values that show MFA.'),
-  })
-  .strict()
-  // Zod skips refinements once a key of the object failed; `when` makes these run anyway so that
-  // an http issuer is reported together with, say, a missing clientId.
-  .superRefine(checkIdentityProvider, { when: (payload) => isRecord(payload.value) });
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Checks across an IdP's own keys. Values may be of the wrong type here, hence the guards. */
-function checkIdentityProvider(
-  idp: { readonly [key: string]: unknown },
-  ctx: { addIssue(issue: { code: 'custom'; path: string[]; message: string }): void },
-): void {
-  const secrets = [idp.clientSecret, idp.clientSecretEnv, idp.clientSecretFile].filter(
-    (value) => value !== undefined,
-  );
-  if (secrets.length > 1) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['clientSecret'],
-      message: 'set only one of clientSecret, clientSecretEnv, clientSecretFile',
-    });
-  }
-  if (Array.isArray(idp.scopes) && !idp.scopes.includes('openid')) {
-    ctx.addIssue({ code: 'custom', path: ['scopes'], message: 'must include "openid"' });
-  }
-  if (
-    typeof idp.issuer === 'string' &&
-    /^http:/i.test(idp.issuer) && // URL schemes are case-insensitive
-    idp.allowInsecureRequests !== true
-  ) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['issuer'],
-      message: 'is http:// — use https, or set allowInsecureRequests for development',
-    });
-  }
-}
+/** OIDC (the default when `type` is left out) or SAML 2.0. */
+const identityProvider = z.discriminatedUnion('type', [oidcIdentityProvider, samlIdentityProvider]);
 
 const headerTemplates = z
   .record(z.string().regex(HEADER_NAME, 'must be a valid header name'), z.string())
@@ -342,7 +238,7 @@ export const configSchema = z
     identityProviders: z
       .array(identityProvider)
       .min(1, 'must name at least one IdP')
-      .describe('OIDC identity providers people sign in with.'),
+      .describe('Identity providers people sign in with: OIDC, or SAML 2.0 (type: saml).'),
     // prefault, not default: `.default()` on a schema with transforms is left out of the
     // generated docs (JSON Schema input mode), and [] parses to [] either way.
     resources: z
@@ -380,6 +276,8 @@ type Parsed = z.output<typeof configSchema>;
 export type Config = Parsed;
 export type ConfigInput = z.input<typeof configSchema>;
 export type IdentityProviderConfig = Parsed['identityProviders'][number];
+export type OidcIdentityProviderConfig = Extract<IdentityProviderConfig, { type: 'oidc' }>;
+export type SamlIdentityProviderConfig = Extract<IdentityProviderConfig, { type: 'saml' }>;
 export type ResourceConfig = Parsed['resources'][number];
 export type WebResourceConfig = Extract<ResourceConfig, { kind: 'web' }>;
 export type PostgresResourceConfig = Extract<ResourceConfig, { kind: 'postgres' }>;

@@ -1,5 +1,8 @@
-/** Turns verified ID token claims into a jitgate user, mapping IdP groups through config. */
-import type { IdentityProviderConfig } from '../config/schema.js';
+/**
+ * Turns verified ID token claims into a jitgate user, mapping IdP groups through config. The
+ * group mapping and the policy claims are shared with SAML logins (saml-user.ts).
+ */
+import type { IdentityProviderConfig, OidcIdentityProviderConfig } from '../config/schema.js';
 import { JitgateError } from '../shared/errors.js';
 import type { UserRecord } from '../store/types.js';
 
@@ -52,7 +55,10 @@ export function policyClaims(
   return Object.fromEntries(kept.slice(0, MAX_KEPT_CLAIMS));
 }
 
-export function mapGroups(idp: IdentityProviderConfig, raw: unknown): string[] {
+export function mapGroups(
+  idp: Pick<IdentityProviderConfig, 'groupMap' | 'passUnmappedGroups'>,
+  raw: unknown,
+): string[] {
   const idpGroups = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
   const groups = new Set<string>();
   for (const group of idpGroups) {
@@ -66,7 +72,7 @@ export function mapGroups(idp: IdentityProviderConfig, raw: unknown): string[] {
 }
 
 export function userFromClaims(
-  idp: IdentityProviderConfig,
+  idp: OidcIdentityProviderConfig,
   claims: Record<string, unknown>,
   now: number,
 ): UserRecord {

@@ -6,7 +6,11 @@
  * that IdP's own keys, so a forged `iss` only selects keys that will not verify it.
  */
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
-import type { IdentityProviderConfig, MachinesConfig } from '../config/schema.js';
+import type {
+  IdentityProviderConfig,
+  MachinesConfig,
+  OidcIdentityProviderConfig,
+} from '../config/schema.js';
 
 export interface MachineIdentity {
   /** "<idp>:<client id>". */
@@ -28,7 +32,7 @@ export interface MachineVerifier {
   looksLikeJwt(bearer: string): boolean;
 }
 
-type Issuer = MachinesConfig['issuers'][number] & { settings: IdentityProviderConfig };
+type Issuer = MachinesConfig['issuers'][number] & { settings: OidcIdentityProviderConfig };
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -53,8 +57,9 @@ export function createMachineVerifier(
 ): MachineVerifier {
   const issuers = new Map<string, Issuer>();
   for (const entry of machines.issuers) {
+    // The config refuses a SAML IdP here; the type check keeps the narrowing honest.
     const settings = providers.find((p) => p.id === entry.idp);
-    if (settings) issuers.set(settings.issuer, { ...entry, settings });
+    if (settings?.type === 'oidc') issuers.set(settings.issuer, { ...entry, settings });
   }
   // Discovery is lazy and retried, like the login's: an IdP down at start-up stops nobody.
   const keySets = new Map<string, Promise<KeySet>>();

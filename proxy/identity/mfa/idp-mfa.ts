@@ -3,9 +3,12 @@
  * second-factor method (RFC 8176) or whose `acr` is a multi-factor level counts as a step-up at
  * the time the IdP authenticated the person (`auth_time`), so nobody is asked twice.
  */
-import type { IdentityProviderConfig } from '../../config/schema.js';
+import type { OidcIdentityProviderConfig } from '../../config/schema.js';
 
-type MfaTrust = Pick<IdentityProviderConfig, 'trustMfaFromIdp' | 'mfaAmrValues' | 'mfaAcrValues'>;
+type MfaTrust = Pick<
+  OidcIdentityProviderConfig,
+  'trustMfaFromIdp' | 'mfaAmrValues' | 'mfaAcrValues'
+>;
 
 /** The amr values that show MFA, when the IdP is trusted for it and the token shows it. */
 export function idpMfaEvidence(

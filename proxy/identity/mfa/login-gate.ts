@@ -1,7 +1,8 @@
 /**
- * What happens between a verified OIDC login and a signed-in session: a step-up the IdP vouches
- * for is recorded as one; with `mfa.atLogin` the session gets no user until the second factor
- * (the login waits as pending, and the MFA pages finish it); otherwise the person is signed in.
+ * What happens between a verified login (OIDC or SAML) and a signed-in session: a step-up the
+ * IdP vouches for is recorded as one; with `mfa.atLogin` the session gets no user until the
+ * second factor (the login waits as pending, and the MFA pages finish it); otherwise the person
+ * is signed in.
  */
 import type { Request } from 'express';
 import type { AuditLog } from '../../audit/audit-log.js';
@@ -28,7 +29,8 @@ export type AfterLogin = (
 
 export function loginGate(deps: LoginGateDeps): AfterLogin {
   return async (req, user, claims, idp, returnTo) => {
-    const evidence = idpMfaEvidence(idp, claims);
+    // Only OIDC IdPs can be trusted for MFA today; after a SAML login jitgate asks itself.
+    const evidence = idp.type === 'oidc' ? idpMfaEvidence(idp, claims) : undefined;
     if (evidence) {
       const at = idpAuthTime(claims, deps.now());
       // Audited before the session holds it, like the login itself: unrecorded means not given.

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfigError } from '../../../proxy/config/errors.js';
 import { loadConfigFile, parseConfig, validateConfig } from '../../../proxy/config/load.js';
+import type { Config } from '../../../proxy/config/schema.js';
 import { BUILTIN_REDACT_FIELDS, BUILTIN_REDACT_QUERY } from '../../../proxy/config/trail-schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jitgate-config-'));
@@ -27,6 +28,13 @@ function problemsOf(load: () => unknown): ConfigError {
     return error;
   }
   assert.fail('the configuration loaded, but it has problems');
+}
+
+/** The client secret of the first identity provider, which the test's YAML makes an OIDC one. */
+function oidcSecret(config: Config): string | undefined {
+  const idp = config.identityProviders[0];
+  assert.ok(idp?.type === 'oidc');
+  return idp.clientSecret;
 }
 
 const MINIMAL = `identityProviders:
@@ -53,6 +61,7 @@ void describe('valid configuration', () => {
         {
           id: 'corp',
           kind: 'person',
+          type: 'oidc',
           issuer: 'https://login.example.com',
           clientId: 'jitgate',
           scopes: ['openid', 'email', 'profile'],
@@ -297,7 +306,7 @@ const withFile = (path: string) =>
 void describe('client secrets', () => {
   void test('clientSecretEnv is read from the environment', () => {
     const config = parseConfig(WITH_ENV, 'inline.yaml', { CORP_SECRET: 'from-env' });
-    assert.equal(config.identityProviders[0]?.clientSecret, 'from-env');
+    assert.equal(oidcSecret(config), 'from-env');
   });
 
   void test('a missing or empty variable is a problem at its path', () => {
@@ -314,9 +323,9 @@ void describe('client secrets', () => {
   void test('clientSecretFile is read and trimmed; a relative path starts at the config file', () => {
     file('corp-secret.txt', '  from-file\n');
     const config = loadConfigFile(file('relative.yaml', withFile('corp-secret.txt')), {});
-    assert.equal(config.identityProviders[0]?.clientSecret, 'from-file');
+    assert.equal(oidcSecret(config), 'from-file');
     const absolute = parseConfig(withFile(join(dir, 'corp-secret.txt')), 'inline.yaml', {});
-    assert.equal(absolute.identityProviders[0]?.clientSecret, 'from-file');
+    assert.equal(oidcSecret(absolute), 'from-file');
   });
 
   void test('an unreadable, empty or non-regular secret file is a problem at its path', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { validateConfig } from '../../../proxy/config/load.js';
-import type { IdentityProviderConfig } from '../../../proxy/config/schema.js';
+import type { OidcIdentityProviderConfig } from '../../../proxy/config/schema.js';
 import {
   MAX_KEPT_CLAIMS,
   mapGroups,
@@ -14,7 +14,7 @@ import { JitgateError } from '../../../proxy/shared/errors.js';
 const T0 = 1_700_000_000_000;
 
 /** An IdP as the config loader produces it (defaults filled in), with `extra` on top. */
-function idpWith(extra: Record<string, unknown> = {}): IdentityProviderConfig {
+function idpWith(extra: Record<string, unknown> = {}): OidcIdentityProviderConfig {
   const config = validateConfig(
     {
       identityProviders: [
@@ -24,7 +24,7 @@ function idpWith(extra: Record<string, unknown> = {}): IdentityProviderConfig {
     {},
   );
   const idp = config.identityProviders[0];
-  assert.ok(idp);
+  assert.ok(idp?.type === 'oidc');
   return idp;
 }
 
