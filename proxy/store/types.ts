@@ -4,6 +4,7 @@ import type { TokenRepository } from '../api/token-record.js';
 import type { AuditRepository } from '../audit/types.js';
 import type { CredentialRoleRepository } from '../credentials/role-record.js';
 import type { MfaRepository } from '../identity/mfa/factor-record.js';
+import type { SamlRepository } from '../identity/saml-record.js';
 import type { TrailRepository } from '../trail/trail-repository.js';
 import type { TerminalSessionRepository } from '../terminal/session-record.js';
 import type { SshCertificateRepository } from '../terminal/cert-record.js';
@@ -124,6 +125,8 @@ export interface Store {
   readonly instances: InstanceRepository;
   /** SSH user certificates issued (the revocation list is made from them). */
   readonly sshCertificates: SshCertificateRepository;
+  /** SAML logins: AuthnRequests browsers started, assertions already used (both expire). */
+  readonly saml: SamlRepository;
   /**
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,

@@ -14,6 +14,7 @@ import { TERMINAL } from './migrations/008-terminal.js';
 import { CREDENTIALS } from './migrations/009-credentials.js';
 import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
+import { SAML } from './migrations/010-saml.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -31,6 +32,7 @@ const MIGRATIONS: readonly string[] = [
   CREDENTIALS,
   INSTANCES,
   SSH_CERTIFICATES,
+  SAML,
 ];
 
 export function migrate(db: SqliteDatabase): number {

@@ -13,6 +13,7 @@ import { createInstanceRepository } from './instances.js';
 import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
 import { createRequestRepository } from './requests.js';
+import { createSamlRepository } from './saml.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingRepository } from './settings.js';
 import { createSshCertificateRepository } from './ssh-certificates.js';
@@ -61,6 +62,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     credentialRoles: createCredentialRoleRepository(db),
     instances: createInstanceRepository(db),
     sshCertificates: createSshCertificateRepository(db),
+    saml: createSamlRepository(db),
     atomic: (work) =>
       writer.run(async () => {
         db.exec('BEGIN IMMEDIATE');
