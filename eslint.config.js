@@ -17,6 +17,10 @@ const WRAPPED = {
   'node-pty': 'proxy/terminal/pty.ts',
   qrcode: 'proxy/identity/mfa/qr-code.ts',
   '@simplewebauthn/server': 'proxy/identity/mfa/webauthn.ts',
+  '@node-saml/node-saml': 'proxy/identity/saml-sp.ts',
+  // Loaded with createRequire there (its types would pull the browser DOM into the program).
+  '@xmldom/xmldom': 'proxy/identity/saml-xml.ts',
+  'xml-crypto': 'proxy/demo/saml-signer.ts',
 };
 
 /** Folder boundaries: import patterns forbidden inside each folder. */

@@ -38,6 +38,45 @@ export const AUDIT_CODES = {
 
 export type AuditCode = keyof typeof AUDIT_CODES;
 
+/**
+ * The reasons an `auth.login_failed` event gives (its `reason` field, also the error code the
+ * browser sees). A contract like the codes above: SIEM rules match them, so a reason is never
+ * renamed or reused, only added. docs/audit.md lists every one (a unit test keeps them in step).
+ */
+export const LOGIN_FAILURE_REASONS = {
+  login_expired: "OIDC: the callback's state is unknown, already used or older than 10 minutes.",
+  login_failed:
+    'OIDC: the IdP refused, or its answer failed a check (state, nonce, issuer, PKCE, signature).',
+  unknown_idp: 'The login names an identity provider the configuration does not have.',
+  idp_unavailable: 'The identity provider, or its SAML metadata, could not be reached.',
+  internal_error: 'A fault in jitgate while checking the login (the log has the cause).',
+  saml_malformed:
+    'SAML: not a SAML response (bad base64 or XML, a DTD, no assertion, an encrypted assertion, no NameID or bearer confirmation).',
+  saml_idp_refused: 'SAML: the IdP answered with a status other than Success.',
+  saml_unsigned:
+    'SAML: a signature the configuration requires (wantAssertionsSigned, wantResponseSigned) is missing.',
+  saml_bad_signature:
+    "SAML: a signature does not verify with the IdP's certificates (the XML was changed, or another key signed it).",
+  saml_signature_wrapping:
+    'SAML: the signed element is not the one that would be read (XML signature wrapping: several assertions, a signature not on its own parent, a repeated ID).',
+  saml_nameid_markup:
+    'SAML: the NameID holds a comment, CDATA or an element, not just text (the CVE-2017-11427 family).',
+  saml_wrong_issuer: 'SAML: the Issuer is not the configured IdP.',
+  saml_wrong_destination:
+    "SAML: the response's Destination or the assertion's Recipient is not this ACS URL.",
+  saml_wrong_audience: "SAML: the assertion's audience is not jitgate's entity ID for this IdP.",
+  saml_expired: 'SAML: the assertion or its subject confirmation has expired (beyond clockSkew).',
+  saml_not_yet_valid: 'SAML: the assertion is not valid yet (beyond clockSkew).',
+  saml_unknown_request:
+    'SAML: InResponseTo names no AuthnRequest this browser started (unknown, expired, already answered, or started in another browser).',
+  saml_unsolicited:
+    'SAML: an IdP-initiated answer (no InResponseTo) from an IdP without allowIdpInitiated.',
+  saml_replayed: 'SAML: the assertion was used before.',
+  saml_invalid: 'SAML: the answer failed another check of the SAML library (the log has it).',
+} as const satisfies Record<string, string>;
+
+export type LoginFailureReason = keyof typeof LOGIN_FAILURE_REASONS;
+
 export const isAuditCode = (value: string): value is AuditCode => Object.hasOwn(AUDIT_CODES, value);
 
 /** Every code, in table order (which groups them by area). */

@@ -1,54 +1,46 @@
 /**
- * The OIDC login: /auth/login sends the person to their IdP, /auth/callback verifies the answer
- * (state, nonce, issuer, PKCE) and starts a fresh session, /auth/logout ends it, /auth/app carries
- * a logged-in session to an app host. A callback is redeemed once: its transaction is deleted
- * before the code is exchanged, so a replay finds nothing.
+ * The login: /auth/login sends the person to their IdP (OIDC, or SAML through saml-login.ts),
+ * /auth/callback verifies the OIDC answer (state, nonce, issuer, PKCE) and starts a fresh
+ * session, /auth/logout ends it, /auth/app carries a logged-in session to an app host. A callback
+ * is redeemed once: its transaction is deleted before the code is exchanged, so a replay finds
+ * nothing.
  */
 import express, { type Request, type Response } from 'express';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { IdentityProviderConfig } from '../config/schema.js';
+import type { UserRecord } from '../store/types.js';
+import type { OidcIdentityProviderConfig, SamlIdentityProviderConfig } from '../config/schema.js';
 import { JitgateError, badRequest } from '../shared/errors.js';
 import { html, page } from '../shared/html.js';
-import type { Logger } from '../shared/logger.js';
-import type { UserRecord, UserRepository } from '../store/types.js';
 import type { AppHandoff } from './app-handoff.js';
 import { userFromClaims } from './claims.js';
-import type { AfterLogin } from './mfa/login-gate.js';
+import { finishLogin, promisify, refuseLogin, type LoginFinishDeps } from './login-finish.js';
 import type { OidcRelyingParty } from './oidc-client.js';
 import { checkRedirect, safeRedirect, type RedirectPolicy } from './redirect.js';
 import '../server/request-id.js';
 import './session-types.js';
-import { sessionUserOf } from './session-user.js';
 
 const LOGIN_TTL_MS = 10 * 60_000;
 const MAX_OPEN_LOGINS = 5;
 
-export interface LoginProvider {
-  config: IdentityProviderConfig;
+export interface OidcLoginProvider {
+  config: OidcIdentityProviderConfig;
   rp: OidcRelyingParty;
 }
 
-export interface LoginRoutesDeps {
+/** A SAML IdP starts its own login (saml-login.ts); its answer comes to its own ACS route. */
+export interface SamlLoginProvider {
+  config: SamlIdentityProviderConfig;
+  start(req: Request, res: Response, returnTo: string): Promise<void>;
+}
+
+export type LoginProvider = OidcLoginProvider | SamlLoginProvider;
+
+export interface LoginRoutesDeps extends LoginFinishDeps {
+  /** Every identity provider by id, in config order (the chooser lists them so). */
   providers: Map<string, LoginProvider>;
   portalOrigin: string;
   redirects: RedirectPolicy;
-  users: UserRepository;
-  /** Logins, failed logins and logouts are audited; a login that cannot be audited fails. */
-  audit: Pick<AuditLog, 'record'>;
   handoff: AppHandoff;
-  now: () => number;
-  log: Logger;
-  onLogin?(user: UserRecord): void;
-  /** MFA's say after OIDC (mfa/login-gate.ts); without it the person is signed in at once. */
-  afterLogin?: AfterLogin;
 }
-
-const promisify = (fn: (cb: (err?: unknown) => void) => void) =>
-  new Promise<void>((resolve, reject) =>
-    fn((err) =>
-      err ? reject(err instanceof Error ? err : new Error('session store failed')) : resolve(),
-    ),
-  );
 
 const queryString = (req: Request, name: string): string | undefined => {
   const value: unknown = req.query[name];
@@ -85,6 +77,7 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     if (idpId === undefined) return chooser(res, returnTo);
     const provider = deps.providers.get(idpId);
     if (!provider) throw badRequest('unknown_idp', 'unknown identity provider');
+    if (!('rp' in provider)) return provider.start(req, res, returnTo);
     const { url, checks } = await provider.rp.start(callbackUrl);
     const open = Object.entries(req.session.logins ?? {})
       .filter(([, tx]) => deps.now() - tx.startedAt < LOGIN_TTL_MS)
@@ -97,25 +90,12 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     res.redirect(302, url);
   });
 
-  /**
-   * Records a refused login, then rethrows the refusal. If even the record fails, the refusal
-   * still stands (the login fails either way) and the log says the audit was lost.
-   */
-  async function refused(req: Request, idp: string | null, error: unknown): Promise<never> {
-    const code = error instanceof JitgateError ? error.code : 'internal_error';
-    await deps.audit
-      .record({ code: 'auth.login_failed', actor: 'anonymous', target: idp, reason: code })
-      .catch((auditError: unknown) =>
-        deps.log.error('login failure not audited', { requestId: req.id, error: auditError }),
-      );
-    throw error;
-  }
-
   router.get('/auth/callback', async (req, res) => {
     const state = queryString(req, 'state');
     const tx = state ? req.session.logins?.[state] : undefined;
     if (!state || !tx || deps.now() - tx.startedAt >= LOGIN_TTL_MS) {
-      return refused(
+      return refuseLogin(
+        deps,
         req,
         null,
         badRequest('login_expired', 'this login is unknown, used or expired; please sign in again'),
@@ -124,7 +104,9 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     delete req.session.logins?.[state];
     await promisify((cb) => req.session.save(cb));
     const provider = deps.providers.get(tx.idp);
-    if (!provider) throw badRequest('unknown_idp', 'unknown identity provider');
+    if (!provider || !('rp' in provider)) {
+      throw badRequest('unknown_idp', 'unknown identity provider');
+    }
     let user: UserRecord;
     let claims: Record<string, unknown>;
     try {
@@ -135,26 +117,14 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
       claims = await provider.rp.finish(callback, tx.checks);
       user = userFromClaims(provider.config, claims, deps.now());
     } catch (error) {
-      return refused(req, tx.idp, error);
+      return refuseLogin(deps, req, tx.idp, error);
     }
-    await deps.users.upsert(user);
-    // Before the session exists: a login the log cannot show does not happen (fail closed).
-    await deps.audit.record({
-      code: 'auth.login',
-      actor: user.id,
-      target: user.idp,
-      data: { username: user.username, kind: user.kind, groups: user.groups },
+    const next = await finishLogin(deps, req, {
+      user,
+      claims,
+      idp: provider.config,
+      returnTo: tx.returnTo,
     });
-    // A new session id at login: a session id planted before login is worth nothing after it.
-    await promisify((cb) => req.session.regenerate(cb));
-    const sessionUser = sessionUserOf(user, deps.now());
-    let next = tx.returnTo;
-    if (deps.afterLogin)
-      next = await deps.afterLogin(req, sessionUser, claims, provider.config, tx.returnTo);
-    else req.session.user = sessionUser;
-    await promisify((cb) => req.session.save(cb));
-    deps.log.info('login', { user: user.id, idp: user.idp, requestId: req.id });
-    deps.onLogin?.(user);
     res.redirect(302, next);
   });
 

@@ -40,10 +40,10 @@ export function errorHandler(log: Logger) {
       });
     if (res.headersSent) return res.destroy();
     res.status(failure.status).setHeader('x-jitgate-error', failure.code);
+    // Pages for browser navigations: GETs, and the form posts a route marks (SAML's ACS).
+    const navigation = req.method === 'GET' || res.locals.errorPage === true;
     const wantsHtml =
-      req.method === 'GET' &&
-      !req.path.startsWith('/api/') &&
-      req.accepts(['json', 'html']) === 'html';
+      navigation && !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
     if (!wantsHtml) return res.json(failure.toJSON());
     const { message } = failure.toJSON().error;
     res.type('html').send(

@@ -40,6 +40,8 @@ export function createExpressApp(deps: ExpressAppDeps): express.Express {
     res.setHeader('x-frame-options', 'DENY');
     next();
   });
+  // A signed SAML response with many groups outgrows 64 KiB (ADFS and Entra ID send 100 KiB+).
+  app.use('/auth/saml', express.urlencoded({ extended: false, limit: '512kb' }));
   app.use(express.json({ limit: '64kb' }));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(deps.publicRoutes);

@@ -17,8 +17,6 @@ import { EventStreams } from '../api/event-stream.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import { LiveConnections } from '../gateway/live-connections.js';
-import type { LoginProvider } from '../identity/login-routes.js';
-import { createOidcRelyingParty } from '../identity/oidc-client.js';
 import { SessionCache } from '../identity/session-cache.js';
 import { JitgateSessionStore } from '../identity/session-store.js';
 import { sessionUserFromJson } from '../identity/session-user.js';
@@ -34,6 +32,7 @@ import { wireExtension } from './extension-wiring.js';
 import { wireGateway } from './gateway-wiring.js';
 import { createHttpServer, listen, type HttpServer } from './http-server.js';
 import { Instance } from './instance.js';
+import { wireLogins } from './login-wiring.js';
 import { wireMfa } from './mfa-wiring.js';
 import { wireTerminals, type TerminalWiring } from './terminal-wiring.js';
 import { publicRoutes } from './public-routes.js';
@@ -116,10 +115,10 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     now,
   };
   const sessions = new SessionCache(store.sessions, lifetime);
-  const purger = setInterval(
-    () => void store.sessions.purgeExpired(now()).catch(() => 0),
-    10 * 60_000,
-  );
+  const purger = setInterval(() => {
+    void store.sessions.purgeExpired(now()).catch(() => 0);
+    void store.saml.purgeExpired(now()).catch(() => 0);
+  }, 10 * 60_000);
 
   const secure =
     config.session.secureCookie === 'always' ||
@@ -157,12 +156,18 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     now,
   });
 
-  const providers = new Map<string, LoginProvider>(
-    config.identityProviders.map((idp) => [
-      idp.id,
-      { config: idp, rp: createOidcRelyingParty(idp) },
-    ]),
-  );
+  const redirects = {
+    portalOrigin,
+    isAppOrigin: (origin: string) => gateway.appOrigins.has(origin),
+  };
+  const logins = await wireLogins({
+    config,
+    portalOrigin,
+    store,
+    secure,
+    redirects,
+    finish: { users: store.users, audit: access.audit, now, log, afterLogin: mfa.afterLogin },
+  });
   const isAdminToken = ensureAdminToken(stateDir);
   const streams = new EventStreams({
     events: access.events,
@@ -226,8 +231,8 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       mfa,
       terminals,
       streams,
-      providers,
-      appOrigins: gateway.appOrigins,
+      logins,
+      redirects,
       handoff: gateway.handoff,
       extension,
       isAdminToken,

@@ -11,7 +11,9 @@ import type { EventStreams } from '../api/event-stream.js';
 import { apiRoutes } from '../api/routes.js';
 import type { Config, ResourceConfig } from '../config/schema.js';
 import type { AppHandoff } from '../identity/app-handoff.js';
-import { loginRoutes, type LoginProvider } from '../identity/login-routes.js';
+import { loginRoutes } from '../identity/login-routes.js';
+import type { RedirectPolicy } from '../identity/redirect.js';
+import { samlRoutes } from '../identity/saml-routes.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { auditPageRoutes } from '../portal/audit-page.js';
 import { portalRoutes, type PortalDeps } from '../portal/pages.js';
@@ -20,6 +22,7 @@ import type { Store } from '../store/types.js';
 import { resourceOrigin } from '../trail/export.js';
 import type { AccessWiring } from './access-wiring.js';
 import type { ExtensionWiring } from './extension-wiring.js';
+import type { LoginWiring } from './login-wiring.js';
 import type { MfaWiring } from './mfa-wiring.js';
 import type { TerminalWiring } from './terminal-wiring.js';
 
@@ -31,8 +34,8 @@ export interface WebRoutesDeps {
   mfa: MfaWiring;
   terminals: Pick<TerminalWiring, 'apiRoutes' | 'pages' | 'publicRoutes'>;
   streams: EventStreams;
-  providers: Map<string, LoginProvider>;
-  appOrigins: ReadonlySet<string>;
+  logins: LoginWiring;
+  redirects: RedirectPolicy;
   handoff: AppHandoff;
   extension: ExtensionWiring;
   isAdminToken: (token: string) => boolean;
@@ -49,10 +52,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
   const adminGroups = config.admins.groups;
   const { mfa } = deps;
   const assurance = (req: express.Request) => mfa.stepUps.assuranceOf(req);
-  const redirects = {
-    portalOrigin: deps.portalOrigin,
-    isAppOrigin: (origin: string) => deps.appOrigins.has(origin),
-  };
+  const { redirects } = deps;
   const originOf = resourceOrigin(config.resources, deps.appOrigin);
   const api = apiRoutes({
     requests: access.requests,
@@ -94,7 +94,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
   });
   return [
     loginRoutes({
-      providers: deps.providers,
+      providers: deps.logins.providers,
       portalOrigin: deps.portalOrigin,
       redirects,
       users: store.users,
@@ -104,6 +104,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
       log: deps.log,
       afterLogin: mfa.afterLogin,
     }),
+    samlRoutes(deps.logins.saml, { audit: access.audit, log: deps.log }),
     mfa.routes(redirects),
     // API servers authenticate with their cluster's reviewer token, not as people.
     express.Router().use('/api/v1', access.minted.kubeRoutes),
