@@ -70,6 +70,17 @@ export const DEMO_IDPS = {
 
 export type DemoIdpId = keyof typeof DEMO_IDPS;
 
+/**
+ * A SAML 2.0 IdP (saml-idp.ts) with the staff IdP's people, for trying jitgate's SAML login:
+ * the same users sign in through it as `demo-saml:<name>`, with the same groups.
+ */
+export const DEMO_SAML_IDP = {
+  id: 'demo-saml',
+  path: '/saml-idp',
+  name: 'Demo SAML IdP',
+  users: DEMO_IDPS.demo.users,
+} as const;
+
 /** Which demo IdP a demo user signs in with. */
 export const demoIdpFor = (username: string): DemoIdpId =>
   (DEMO_IDPS.vendors.users as readonly string[]).includes(username) ? 'vendors' : 'demo';
@@ -94,17 +105,29 @@ export function demoConfig(input: DemoConfigInput): ConfigInput {
     server: { host: '127.0.0.1', port: input.port, publicUrl: origin },
     state: { dir: input.stateDir },
     ...(input.storage ? { storage: input.storage } : {}),
-    identityProviders: (Object.keys(DEMO_IDPS) as DemoIdpId[]).map((id) => ({
-      id,
-      name: DEMO_IDPS[id].name,
-      kind: DEMO_IDPS[id].kind,
-      issuer: `${origin}${DEMO_IDPS[id].path}`,
-      clientId: 'jitgate-portal',
-      clientSecret: input.clientSecrets[id],
-      scopes: ['openid', 'email', 'profile', 'groups'],
-      passUnmappedGroups: true,
-      allowInsecureRequests: true,
-    })),
+    identityProviders: [
+      ...(Object.keys(DEMO_IDPS) as DemoIdpId[]).map((id) => ({
+        id,
+        name: DEMO_IDPS[id].name,
+        kind: DEMO_IDPS[id].kind,
+        issuer: `${origin}${DEMO_IDPS[id].path}`,
+        clientId: 'jitgate-portal',
+        clientSecret: input.clientSecrets[id],
+        scopes: ['openid', 'email', 'profile', 'groups'],
+        passUnmappedGroups: true,
+        allowInsecureRequests: true,
+      })),
+      {
+        id: DEMO_SAML_IDP.id,
+        type: 'saml' as const,
+        name: DEMO_SAML_IDP.name,
+        // Read at the first SAML login, from the demo IdP on this very server.
+        metadataUrl: `${origin}${DEMO_SAML_IDP.path}/metadata`,
+        allowInsecureRequests: true,
+        wantResponseSigned: true,
+        passUnmappedGroups: true,
+      },
+    ],
     resources: [
       {
         id: 'payroll',

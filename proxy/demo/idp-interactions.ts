@@ -93,13 +93,16 @@ export function createInteractionRoutes(options: InteractionRoutesOptions): Inte
 }
 
 /** Hashing first gives equal-length inputs, which timingSafeEqual requires. */
-function passwordMatches(given: string, expected: string): boolean {
+export function passwordMatches(given: string, expected: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** Reads a urlencoded body of at most MAX_FORM_BYTES; answers the error itself and resolves undefined. */
-function readForm(req: IncomingMessage, res: ServerResponse): Promise<URLSearchParams | undefined> {
+export function readForm(
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<URLSearchParams | undefined> {
   const type = (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {
     sendPage(res, 415, 'Unsupported', paragraph('Expected a form submission.'));
@@ -136,7 +139,7 @@ export const paragraph = (text: string): string =>
   `<h1>jitgate demo IdP</h1><p>${escapeHtml(text)}</p>`;
 
 /** Escapes text for HTML element content and quoted attribute values. */
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -151,7 +154,7 @@ label,input,button{display:block;width:100%;margin:.4rem 0}input,button{padding:
 <body>${body}</body></html>`;
 }
 
-function sendPage(res: ServerResponse, status: number, title: string, body: string): void {
+export function sendPage(res: ServerResponse, status: number, title: string, body: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');

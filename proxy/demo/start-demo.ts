@@ -11,7 +11,9 @@ import type { ConfigInput } from '../config/schema.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { alsoListen, createHttpServer, listen } from '../server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../server/start.js';
-import { DEMO_IDPS, DEMO_USERS, demoConfig, type DemoIdpId } from './demo-config.js';
+import { DEMO_IDPS, DEMO_SAML_IDP, DEMO_USERS, demoConfig, type DemoIdpId } from './demo-config.js';
+import { samlSpUrls } from '../identity/saml-login.js';
+import { createDemoSamlIdp } from './saml-idp.js';
 import { DEMO_API_RESOURCE, DEMO_MACHINE_CLIENTS } from './demo-machines.js';
 import { createDemoIdp, type DemoClient } from './idp.js';
 import { prepareOrdersDb } from './orders-db.js';
@@ -126,6 +128,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       });
       mounts.push([DEMO_IDPS[id].path, idp.handler]);
     }
+    mounts.push([DEMO_SAML_IDP.path, demoSamlIdp(port, log).handler]);
     const ordersDb = await prepareOrdersDb();
     const jitgate = await startJitgate({
       config,
@@ -163,4 +166,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     await sshTarget?.close();
     throw error;
   }
+}
+
+/** The demo SAML IdP, serving jitgate's SAML login for DEMO_SAML_IDP. */
+function demoSamlIdp(port: number, log: Logger) {
+  const origin = `http://localhost:${port}`;
+  const sp = samlSpUrls(origin, DEMO_SAML_IDP.id);
+  return createDemoSamlIdp({
+    baseUrl: `${origin}${DEMO_SAML_IDP.path}`,
+    users: DEMO_USERS.filter((u) =>
+      (DEMO_SAML_IDP.users as readonly string[]).includes(u.username),
+    ),
+    sp: { entityId: sp.metadataUrl, acsUrl: sp.acsUrl },
+    log: (msg, fields) => log.warn(`demo saml idp: ${msg}`, fields),
+  });
 }

@@ -1,7 +1,7 @@
 /** `jitgate serve [--config FILE]`: a real deployment, or (no config) the demo on :8080. */
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../../config/load.js';
-import { DEMO_PASSWORD, DEMO_ROLES } from '../../demo/demo-config.js';
+import { DEMO_PASSWORD, DEMO_ROLES, DEMO_SAML_IDP } from '../../demo/demo-config.js';
 import { DEMO_PG_ENV } from '../../demo/demo-machines.js';
 import { startDemo } from '../../demo/start-demo.js';
 import { startJitgate } from '../../server/start.js';
@@ -45,6 +45,7 @@ export async function serve(args: string[]): Promise<() => Promise<void>> {
 ${ssh}
   logins (password "${DEMO_PASSWORD}"):
 ${logins}
+    alice, bob and carol also sign in with "${DEMO_SAML_IDP.name}" (SAML 2.0)
 ${machine}
 ${orders}
 ${kube}
