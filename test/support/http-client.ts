@@ -122,10 +122,15 @@ export class TestBrowser {
   }
 
   postForm(url: string, fields: Record<string, string>): Promise<Reply> {
+    const body = new URLSearchParams(fields).toString();
+    // With a length, as browsers send forms (node:http would chunk it, which not every server reads).
     return this.navigate(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': String(Buffer.byteLength(body)),
+      },
+      body,
     });
   }
 }
