@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 
 export interface SamlAnswer {
   issuer: string;
+  /** The SP's ACS URL: the response's Destination and (unless `recipient`) the Recipient. */
   destination: string;
+  recipient?: string;
   /** The SP's entity ID. */
   audience: string;
   /** Absent for an IdP-initiated login. */
@@ -68,7 +70,7 @@ export function samlResponseXml(answer: SamlAnswer): string {
     `<saml:Subject>` +
     `<saml:NameID Format="${e(answer.nameIdFormat ?? PERSISTENT)}">${e(answer.nameId)}</saml:NameID>` +
     `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">` +
-    `<saml:SubjectConfirmationData NotOnOrAfter="${notOnOrAfter}" Recipient="${e(answer.destination)}"${inResponseTo}/>` +
+    `<saml:SubjectConfirmationData NotOnOrAfter="${notOnOrAfter}" Recipient="${e(answer.recipient ?? answer.destination)}"${inResponseTo}/>` +
     `</saml:SubjectConfirmation>` +
     `</saml:Subject>` +
     `<saml:Conditions NotBefore="${notBefore}" NotOnOrAfter="${notOnOrAfter}">` +
