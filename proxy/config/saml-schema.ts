@@ -126,8 +126,8 @@ function checkSamlProvider(idp: { readonly [key: string]: unknown }, ctx: IdpIss
     ctx.addIssue({ code: 'custom', path: [path], message });
   if (idp.wantAssertionsSigned === false && idp.wantResponseSigned === false) {
     problem(
-      'wantResponseSigned',
-      'must be true when wantAssertionsSigned is false: jitgate never accepts an unsigned assertion',
+      'wantAssertionsSigned',
+      'may only be false with wantResponseSigned: true; jitgate never accepts an unsigned assertion',
     );
   }
   const sources = ['metadataUrl', 'metadataFile'].filter((key) => idp[key] !== undefined);
