@@ -195,6 +195,17 @@ identityProviders:
     # or: clientSecretFile: /run/secrets/jitgate-partner-client-secret
     groupMap:
       acme-support: [vendor-acme]
+  # Contractors sign in through the company's ADFS over SAML 2.0 (docs/saml.md): jitgate reads
+  # its metadata and gives ADFS its own at https://access.example.com/auth/saml/adfs/metadata.
+  - id: adfs
+    type: saml
+    name: Contractor sign-in (ADFS)
+    metadataUrl: https://adfs.example.com/FederationMetadata/2007-06/FederationMetadata.xml
+    attributes:
+      email: http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress
+      groups: http://schemas.xmlsoap.org/claims/Group
+    groupMap:
+      Contractors-Finance: [payroll-users]
 
 resources:
   - id: payroll
@@ -362,6 +373,8 @@ config runs the embedded demo.)
   variable and \`clientSecretFile\` a file (relative to the config file); both are read at startup.
   Problem messages never quote a value from the file.
 - **Unknown keys are errors**, so a typo never silently does nothing.
+- **SAML 2.0** identity providers (\`type: saml\`) sit beside OIDC ones: [saml.md](saml.md) explains
+  their keys and shows how to connect Okta, Microsoft Entra ID, ADFS and Keycloak.
 `;
 
 /** The whole of docs/configuration.md. */
@@ -370,7 +383,7 @@ export function renderConfigDocs(): string {
   parseConfig(EXAMPLE_CONFIG, 'the example configuration', EXAMPLE_ENV);
   const sections = [
     INTRO,
-    '## Example\n\nTwo identity providers (staff and a vendor), two web apps, an SSH server, three policies.\n',
+    '## Example\n\nThree identity providers (staff and a vendor over OIDC, contractors over SAML), two web apps, an SSH server, three policies.\n',
     '```yaml\n' + EXAMPLE_CONFIG + '```\n',
     '## A bad file\n\nEvery problem is reported in one go. This file:\n',
     '```yaml\n' + BAD_EXAMPLE + '```\n',

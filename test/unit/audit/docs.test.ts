@@ -1,9 +1,9 @@
-// docs/audit.md lists every event code with the description codes.ts gives it, so the documented
-// contract and the code cannot drift apart.
+// docs/audit.md lists every event code and every login refusal reason with the description
+// codes.ts gives it, so the documented contract and the code cannot drift apart.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { AUDIT_CODES } from '../../../proxy/audit/codes.js';
+import { AUDIT_CODES, LOGIN_FAILURE_REASONS } from '../../../proxy/audit/codes.js';
 
 const docs = readFileSync('docs/audit.md', 'utf8');
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -27,5 +27,18 @@ void test('docs/audit.md documents no code that does not exist', () => {
   assert.deepEqual(
     documented.filter((code) => !Object.hasOwn(AUDIT_CODES, code ?? '')),
     [],
+  );
+});
+
+void test('every login refusal reason is in the docs/audit.md table with its description', () => {
+  const row = (reason: string, description: string) =>
+    new RegExp(`^\\|\\s*\`${escape(reason)}\`\\s*\\|\\s*${escape(description)}\\s*\\|$`, 'm');
+  const missing = Object.entries(LOGIN_FAILURE_REASONS).filter(
+    ([reason, description]) => !row(reason, description).test(docs),
+  );
+  assert.deepEqual(
+    missing.map(([reason]) => reason),
+    [],
+    'add these rows to the reasons table of docs/audit.md (as in proxy/audit/codes.ts)',
   );
 });

@@ -35,7 +35,7 @@ void test('the reference covers nested keys, list items and the web resource var
   assert.equal(kind?.type, '`web`');
 });
 
-void test('the example is a real deployment: corporate and vendor IdPs, two apps, an SSH server, three policies', () => {
+void test('the example is a real deployment: corporate, vendor and SAML IdPs, two apps, an SSH server, three policies', () => {
   const config = parseConfig(EXAMPLE_CONFIG, 'example', {
     JITGATE_CORP_CLIENT_SECRET: 'corp',
     JITGATE_PARTNER_CLIENT_SECRET: 'partner',
@@ -46,6 +46,7 @@ void test('the example is a real deployment: corporate and vendor IdPs, two apps
   assert.match(corp.issuer, /^https:/);
   assert.equal(corp.clientSecret, 'corp');
   assert.equal(vendor?.kind, 'vendor');
+  assert.equal(config.identityProviders[2]?.type, 'saml');
   assert.deepEqual(
     config.resources.map((resource) => resource.kind),
     ['web', 'web', 'ssh'],
