@@ -62,7 +62,9 @@ export function checkAssertion(
   now: number,
 ): CheckedAssertion {
   if (assertion.issuer !== expect.idpEntityId) throw samlRefusal('saml_wrong_issuer', undefined);
-  const { id, nameId } = assertion;
+  const { id } = assertion;
+  // Pretty-printed XML may wrap the NameID in whitespace; it is never part of the identifier.
+  const nameId = assertion.nameId?.trim();
   if (!id) throw samlRefusal('saml_malformed', 'the assertion has no ID');
   if (!nameId || nameId.length > MAX_NAME_ID || CONTROL.test(nameId)) {
     throw samlRefusal('saml_malformed', 'no usable NameID');

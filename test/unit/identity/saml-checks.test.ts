@@ -105,6 +105,12 @@ void describe('checkAssertion', () => {
     assert.equal(checkAssertion(two, expect, T).inResponseTo, '_req');
   });
 
+  void test('keeps the NameID without the whitespace pretty-printed XML puts around it', () => {
+    const pretty = assertion({ nameId: '\n      alice@corp.test\n    ' });
+    assert.equal(checkAssertion(pretty, expect, T).nameId, 'alice@corp.test');
+    refused(() => checkAssertion(assertion({ nameId: ' \n ' }), expect, T), 'saml_malformed');
+  });
+
   void test('needs the IdP as Issuer, an ID and a plain NameID', () => {
     refused(
       () => checkAssertion(assertion({ issuer: 'https://other.example' }), expect, T),
