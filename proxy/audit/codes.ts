@@ -79,5 +79,8 @@ export type LoginFailureReason = keyof typeof LOGIN_FAILURE_REASONS;
 
 export const isAuditCode = (value: string): value is AuditCode => Object.hasOwn(AUDIT_CODES, value);
 
+export const isLoginFailureReason = (value: string): value is LoginFailureReason =>
+  Object.hasOwn(LOGIN_FAILURE_REASONS, value);
+
 /** Every code, in table order (which groups them by area). */
 export const auditCodes = (): AuditCode[] => Object.keys(AUDIT_CODES) as AuditCode[];

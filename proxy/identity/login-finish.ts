@@ -5,6 +5,7 @@
  */
 import type { Request } from 'express';
 import type { AuditLog } from '../audit/audit-log.js';
+import { isLoginFailureReason, type LoginFailureReason } from '../audit/codes.js';
 import type { IdentityProviderConfig } from '../config/schema.js';
 import { JitgateError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -43,9 +44,11 @@ export async function refuseLogin(
   idp: string | null,
   error: unknown,
 ): Promise<never> {
+  // The audited reason is always one of the documented table; any other fault is jitgate's own.
   const code = error instanceof JitgateError ? error.code : 'internal_error';
+  const reason: LoginFailureReason = isLoginFailureReason(code) ? code : 'internal_error';
   await deps.audit
-    .record({ code: 'auth.login_failed', actor: 'anonymous', target: idp, reason: code })
+    .record({ code: 'auth.login_failed', actor: 'anonymous', target: idp, reason })
     .catch((auditError: unknown) =>
       deps.log.error('login failure not audited', { requestId: req.id, error: auditError }),
     );

@@ -1,0 +1,41 @@
+// A refused login is audited with one of the reasons docs/audit.md lists, whatever was thrown:
+// a documented code as it is, anything else as internal_error. The refusal itself still stands.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Request } from 'express';
+import { refuseLogin } from '../../../proxy/identity/login-finish.js';
+import { JitgateError } from '../../../proxy/shared/errors.js';
+import type { Logger } from '../../../proxy/shared/logger.js';
+
+async function auditedReason(error: unknown): Promise<unknown> {
+  const recorded: Record<string, unknown>[] = [];
+  const deps = {
+    audit: {
+      record: (event: Record<string, unknown>) => {
+        recorded.push(event);
+        return Promise.resolve();
+      },
+    },
+    log: { error: () => undefined } as unknown as Logger,
+  } as unknown as Parameters<typeof refuseLogin>[0];
+  await assert.rejects(refuseLogin(deps, {} as Request, 'corp', error), (e) => e === error);
+  assert.equal(recorded.length, 1);
+  assert.equal(recorded[0]?.code, 'auth.login_failed');
+  return recorded[0]?.reason;
+}
+
+test('a documented reason is audited as it is', async () => {
+  assert.equal(
+    await auditedReason(new JitgateError(401, 'saml_replayed', 'used')),
+    'saml_replayed',
+  );
+  assert.equal(await auditedReason(new JitgateError(401, 'login_failed', 'no')), 'login_failed');
+});
+
+test('any other error is audited as internal_error', async () => {
+  assert.equal(
+    await auditedReason(new JitgateError(503, 'store_unavailable', 'down')),
+    'internal_error',
+  );
+  assert.equal(await auditedReason(new Error('boom')), 'internal_error');
+});
