@@ -21,6 +21,7 @@ import { grantContract } from './store-contract/grants.js';
 import { instanceContract } from './store-contract/instances.js';
 import { mfaContract } from './store-contract/mfa.js';
 import { requestContract } from './store-contract/requests.js';
+import { samlContract } from './store-contract/saml.js';
 import { sessionContract } from './store-contract/sessions.js';
 import { settingContract } from './store-contract/settings.js';
 import { sshCertificateContract } from './store-contract/ssh-certificates.js';
@@ -70,6 +71,7 @@ export function storeContract(
     credentialRoleContract(c);
     instanceContract(c);
     sshCertificateContract(c);
+    samlContract(c);
     atomicContract(c);
   });
 }

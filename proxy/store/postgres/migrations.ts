@@ -18,6 +18,7 @@ import { TERMINAL } from './migrations/008-terminal.js';
 import { CREDENTIALS } from './migrations/009-credentials.js';
 import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
+import { SAML } from './migrations/012-saml.js';
 
 interface Migration {
   name: string;
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'credentials', sql: CREDENTIALS },
   { name: 'instances', sql: INSTANCES },
   { name: 'ssh-certificates', sql: SSH_CERTIFICATES },
+  { name: 'saml', sql: SAML },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

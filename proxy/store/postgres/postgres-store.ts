@@ -18,6 +18,7 @@ import { LOCKS } from './lock-keys.js';
 import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
 import { createRequestRepository } from './requests.js';
+import { createSamlRepository } from './saml.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingRepository } from './settings.js';
 import { createSshCertificateRepository } from './ssh-certificates.js';
@@ -81,6 +82,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     credentialRoles: createCredentialRoleRepository(db),
     instances: createInstanceRepository(db),
     sshCertificates: createSshCertificateRepository(db),
+    saml: createSamlRepository(db),
     // Nested: a savepoint of the transaction in progress (queueing it would wait for itself).
     atomic: (work) =>
       db.inTransaction()

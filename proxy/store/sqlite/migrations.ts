@@ -14,7 +14,7 @@ import { TERMINAL } from './migrations/008-terminal.js';
 import { CREDENTIALS } from './migrations/009-credentials.js';
 import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
-import { SAML } from './migrations/010-saml.js';
+import { SAML } from './migrations/012-saml.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
