@@ -6,13 +6,14 @@
  * signed assertion jitgate sends it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DEMO_SAML_IDP } from '../../proxy/demo/demo-config.js';
 import { completeMfaInBrowser } from '../support/browser-mfa.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { runCli } from '../support/cli.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
+import { after, before, it } from '../support/e2e-test.js';
 import { authenticatorOf } from '../support/mfa.js';
 
 void describe('SAML sign-in in Chromium', () => {
