@@ -2,7 +2,7 @@
  * A jitgate whose people sign in over SAML, for the SAML tests: the test names the identity
  * providers (once it knows the portal's origin), resources and policies. `replica()` starts a
  * second jitgate on the same database and public URL, as a load balancer would put two side by
- * side.
+ * side. The store is SQLite in a temporary folder, or the PostgreSQL database `postgresUrl` names.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,8 @@ export interface SamlProxyOptions {
   resources?: ConfigInput['resources'];
   policies?: ConfigInput['policies'];
   mfaAtLogin?: boolean;
+  /** A PostgreSQL database for the store (storage.driver: postgres); SQLite without it. */
+  postgresUrl?: string;
   /** Runs before jitgate starts, once its origin is known (start the IdP there). */
   beforeStart?(origin: string): Promise<void>;
 }
@@ -39,14 +41,19 @@ export async function startSamlProxy(options: SamlProxyOptions): Promise<SamlPro
   const port = await listen(http.server, 0, '127.0.0.1');
   const origin = `http://localhost:${port}`;
   await options.beforeStart?.(origin);
-  const config = validateConfig({
-    server: { host: '127.0.0.1', port, publicUrl: origin },
-    state: { dir: stateDir },
-    identityProviders: options.identityProviders(origin),
-    resources: options.resources ?? [],
-    policies: options.policies ?? [],
-    mfa: { atLogin: options.mfaAtLogin ?? false },
-  });
+  const urlEnv = 'JITGATE_TEST_SAML_STORE_URL';
+  const config = validateConfig(
+    {
+      server: { host: '127.0.0.1', port, publicUrl: origin },
+      state: { dir: stateDir },
+      ...(options.postgresUrl ? { storage: { driver: 'postgres', postgres: { urlEnv } } } : {}),
+      identityProviders: options.identityProviders(origin),
+      resources: options.resources ?? [],
+      policies: options.policies ?? [],
+      mfa: { atLogin: options.mfaAtLogin ?? false },
+    },
+    options.postgresUrl ? { ...process.env, [urlEnv]: options.postgresUrl } : process.env,
+  );
   const jitgate = await startJitgate({ config, log: silentLogger, http });
   const replicas: RunningJitgate[] = [];
   return {
