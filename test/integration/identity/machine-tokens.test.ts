@@ -32,7 +32,7 @@ before(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const idp = { id: 'corp', issuer } as IdentityProviderConfig;
+  const idp = { id: 'corp', type: 'oidc', issuer } as IdentityProviderConfig;
   const machines: MachinesConfig = {
     issuers: [
       {
