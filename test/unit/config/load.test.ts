@@ -89,7 +89,12 @@ void describe('valid configuration', () => {
       },
       notifications: { webhooks: [] },
       machines: { issuers: [] },
-      terminal: { caSigningGeneration: 1, caAlsoTrust: [], sshCommand: 'ssh' },
+      terminal: {
+        caSigningGeneration: 1,
+        caAlsoTrust: [],
+        relaySourceAddresses: [],
+        sshCommand: 'ssh',
+      },
       logging: { level: 'info' },
     });
   });
