@@ -3,7 +3,7 @@
  * policy's approval groups, each approver once (N distinct approvers of M eligible). Pure.
  */
 import type { PolicyConfig } from '../config/schema.js';
-import { isMemberOfAny } from './policy-match.js';
+import { inAnyGroup } from './groups.js';
 import { text } from './policy-text.js';
 import type { ApproverDecision, Subject } from './types.js';
 
@@ -31,7 +31,7 @@ export function canApprove(
   const approval = policy.approval;
   if (!approval) return refuse(text.noApprovers(policy));
   const user = approver.username;
-  if (!isMemberOfAny(approver, approval.groups)) {
+  if (!inAnyGroup(approver, approval.groups)) {
     return refuse(text.notApprover(user, policy, approval.groups));
   }
   const prior = new Set(priorApproverIds);

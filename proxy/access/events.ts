@@ -3,9 +3,11 @@
  * Listeners must not throw; one that does is logged and skipped, never stops the others.
  */
 import type { GrantRecord } from '../store/types.js';
+import type { GrantEnd } from './access-state.js';
 import type { AccessRequest } from './request-record.js';
 
-export type GrantEnd = 'expired' | 'revoked' | 'released';
+// How a grant ended is access-state's word; listeners of events (credentials) read it here too.
+export type { GrantEnd };
 
 export type AccessEvent =
   | { type: 'request.created'; request: AccessRequest }

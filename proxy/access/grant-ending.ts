@@ -1,20 +1,30 @@
 /**
- * Ending a grant before its time: the holder releases it, or an approver of its policy (or an
- * admin) revokes it. The change and its audit event commit together — or, when the store cannot
- * take the write, the end holds in memory until it can (pending-revocations.ts). Either way the
- * book hears of it at once, and its listeners cut the open connections under the grant.
+ * Ending a grant before its time, by a person: the holder releases it, or someone the
+ * authorization module lets revoke it (an approver of its policy, an admin). The change goes
+ * through the grant ledger: it commits with its audit event (or, when the store cannot take the
+ * write, holds in memory until it can: pending-revocations.ts), then the grant book cuts the open
+ * connections under it.
  */
-import { JitgateError, forbidden, notFound } from '../shared/errors.js';
-import type { GrantRecord } from '../store/types.js';
-import type { PendingRevocations } from './pending-revocations.js';
-import type { RequestServiceDeps } from './request-service.js';
+import type { PolicyConfig } from '../config/schema.js';
+import { forbidden, notFound } from '../shared/errors.js';
+import type { GrantRecord, Store } from '../store/types.js';
+import type { Authorization } from './authorization.js';
+import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
+import { policyById } from './policy.js';
 import type { Subject } from './types.js';
 
+export interface GrantEndingDeps extends GrantLedgerDeps {
+  store: Store;
+  policies: readonly PolicyConfig[];
+  authorization: Authorization;
+}
+
 export class GrantEnding {
-  constructor(
-    private readonly deps: RequestServiceDeps,
-    private readonly revocations: PendingRevocations,
-  ) {}
+  private readonly ledger: GrantLedger;
+
+  constructor(private readonly deps: GrantEndingDeps) {
+    this.ledger = new GrantLedger(deps);
+  }
 
   /** The holder ends their own grant early. */
   async release(subject: Subject, grantId: string): Promise<GrantRecord> {
@@ -24,26 +34,17 @@ export class GrantEnding {
     return this.end(grant, subject.id, 'released', null);
   }
 
-  /** An approver of the grant's policy, or an admin, ends someone's grant. */
-  async revoke(
-    actor: Subject,
-    grantId: string,
-    reason: string | null,
-    isAdmin: boolean,
-  ): Promise<GrantRecord> {
+  /** Someone ends another person's grant, if the authorization module says they may. */
+  async revoke(actor: Subject, grantId: string, reason: string | null): Promise<GrantRecord> {
     const grant = await this.deps.store.grants.get(grantId);
     if (!grant) throw notFound('unknown_grant', 'no such grant');
-    if (!isAdmin) {
-      const request = await this.deps.store.requests.findByGrant(grantId);
-      const policy = this.deps.policies.find((p) => p.id === request?.policyId);
-      const groups = policy?.approval?.groups ?? [];
-      if (!groups.some((g) => actor.groups.includes(g))) {
-        throw forbidden(
-          'not_an_approver',
-          'only an approver of this resource or an admin may revoke',
-        );
-      }
-    }
+    const request = await this.deps.store.requests.findByGrant(grantId);
+    const policy = policyById(this.deps.policies, request?.policyId);
+    if (!this.deps.authorization.mayRevoke(actor, policy))
+      throw forbidden(
+        'not_an_approver',
+        'only an approver of this resource or an admin may revoke',
+      );
     return this.end(grant, actor.id, 'revoked', reason);
   }
 
@@ -52,17 +53,8 @@ export class GrantEnding {
     actor: string,
     end: 'released' | 'revoked',
     reason: string | null,
-  ) {
-    if (grant.revokedAt !== null || grant.endsAt <= this.deps.now()) {
-      throw new JitgateError(409, 'grant_not_live', 'this grant has already ended');
-    }
-    const { grant: ended } = await this.revocations.end(grant, {
-      actor,
-      code: end === 'released' ? 'grant.released' : 'grant.revoked',
-      reason,
-    });
-    this.deps.book.put(ended);
-    this.deps.events.emit({ type: 'grant.ended', grant: ended, end });
-    return ended;
+  ): Promise<GrantRecord> {
+    const finished = await this.ledger.finish(grant.id, actor, end, reason, { mustBeOpen: true });
+    return finished.grant;
   }
 }

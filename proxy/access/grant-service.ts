@@ -1,16 +1,16 @@
 /**
- * Creating and ending grants: the store is the record, the grant book the live view. This is the
- * minimal admin path (`jitgate grant` / `jitgate revoke`); the request and approval workflow
- * builds on it. Each change commits with its audit event (or not at all); the book and the event
- * listeners hear of it after the commit.
+ * The minimal admin path (`jitgate grant` / `jitgate revoke`): a grant for a named person, and
+ * revoking any grant. Both go through the grant ledger, the same commit-then-publish path as the
+ * request workflow's grants.
  */
-import { randomBytes } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.js';
 import { JitgateError, notFound } from '../shared/errors.js';
 import type { GrantRecord, Store, UserRecord } from '../store/types.js';
+import { MAX_GRANT_MS } from './access-state.js';
 import type { AccessEvents } from './events.js';
 import type { GrantBook } from './grant-book.js';
 import type { PendingRevocations } from './pending-revocations.js';
+import { GrantLedger } from './grant-ledger.js';
 
 export interface GrantServiceOptions {
   store: Store;
@@ -32,12 +32,14 @@ export interface AdminGrantInput {
 }
 
 export const MIN_ADMIN_GRANT_MS = 1_000;
-export const MAX_ADMIN_GRANT_MS = 7 * 86_400_000;
-
-export const newGrantId = () => `grt_${randomBytes(12).toString('base64url')}`;
+export const MAX_ADMIN_GRANT_MS = MAX_GRANT_MS;
 
 export class GrantService {
-  constructor(private readonly options: GrantServiceOptions) {}
+  private readonly ledger: GrantLedger;
+
+  constructor(private readonly options: GrantServiceOptions) {
+    this.ledger = new GrantLedger(options);
+  }
 
   /** Loads live grants into the book; call once at start-up. */
   async load(): Promise<number> {
@@ -73,48 +75,19 @@ export class GrantService {
       throw new JitgateError(400, 'invalid_duration', 'duration must be between 1s and 7d');
     const user = await this.resolveUser(input.user);
     const now = this.options.now();
-    const grant: GrantRecord = {
-      id: newGrantId(),
+    return this.ledger.start({
       userId: user.id,
       resourceId: input.resource,
       startsAt: now,
       endsAt: now + input.durationMs,
       reason: input.reason ?? null,
       createdBy: input.actor,
-      createdAt: now,
-      revokedAt: null,
-      revokedBy: null,
-    };
-    const { store, audit, book, events } = this.options;
-    await store.atomic(async () => {
-      await store.grants.insert(grant);
-      await audit.append({
-        code: 'grant.started',
-        actor: input.actor,
-        target: grant.resourceId,
-        reason: grant.reason,
-        data: { grant: grant.id, user: user.id, startsAt: grant.startsAt, endsAt: grant.endsAt },
-      });
     });
-    book.put(grant);
-    events.emit({ type: 'grant.started', grant });
-    return grant;
   }
 
   /** Revoking twice is harmless: the first revoker and time stay, and only the first is audited. */
   async revoke(id: string, actor: string): Promise<GrantRecord> {
-    const { store, book, events, revocations } = this.options;
-    const before = await store.grants.get(id);
-    if (!before) throw notFound('unknown_grant', `no grant "${id}"`);
-    const wasLive = before.revokedAt === null && before.endsAt > this.options.now();
-    const { grant, first } = await revocations.end(before, {
-      actor,
-      code: 'grant.revoked',
-      reason: null,
-    });
-    book.put(grant);
-    // An already expired grant ended before: its listeners heard that from the book's sweep.
-    if (first && wasLive) events.emit({ type: 'grant.ended', grant, end: 'revoked' });
+    const { grant } = await this.ledger.finish(id, actor, 'revoked', null, { mustBeOpen: false });
     return grant;
   }
 

@@ -3,6 +3,7 @@
  * claims) and whether a reason or ticket matches a configured pattern. Pure.
  */
 import type { PolicyConfig } from '../config/schema.js';
+import { inAnyGroup } from './groups.js';
 import { text } from './policy-text.js';
 import type { RequestInput, Subject } from './types.js';
 
@@ -10,9 +11,6 @@ import type { RequestInput, Subject } from './types.js';
 export const MAX_REASON_CHARS = 1000;
 /** Longer tickets never match: it bounds the work a configured pattern can be made to do. */
 export const MAX_TICKET_CHARS = 200;
-
-export const isMemberOfAny = (subject: Subject, groups: readonly string[]) =>
-  groups.some((group) => subject.groups.includes(group));
 
 /**
  * Whether `policy.subjects` lets `subject` request: every condition given must hold. Users are
@@ -22,7 +20,7 @@ export const isMemberOfAny = (subject: Subject, groups: readonly string[]) =>
 export function subjectMatches(subject: Subject, policy: PolicyConfig): boolean {
   const { groups, kinds, users, claims } = policy.subjects;
   if (!kinds.includes(subject.kind)) return false;
-  if (groups.length > 0 && !isMemberOfAny(subject, groups)) return false;
+  if (groups.length > 0 && !inAnyGroup(subject, groups)) return false;
   if (users.length > 0) {
     const names = [subject.id, subject.username, subject.email]
       .filter((name): name is string => typeof name === 'string')
@@ -86,7 +84,7 @@ export function autoApproval(
   if (rule.kinds.length > 0 && !rule.kinds.some((kind) => kind === subject.kind)) {
     return { why: text.autoKind(user, subject.kind) };
   }
-  if (rule.groups.length > 0 && !isMemberOfAny(subject, rule.groups)) {
+  if (rule.groups.length > 0 && !inAnyGroup(subject, rule.groups)) {
     return { why: text.autoGroup(user, rule.groups) };
   }
   const reason = cleanReason(input.reason);

@@ -1,12 +1,15 @@
 /** Read-side questions about requests: mine, and the ones waiting for me to decide. */
+import { requestState } from './access-state.js';
+import { policyById } from './policy.js';
 import type { RequestServiceDeps } from './request-service.js';
-import { canApprove } from './policy.js';
 import type { AccessRequest } from './request-record.js';
 import { subjectFromUser } from './subject.js';
 import type { Subject } from './types.js';
 
 export class RequestQueries {
-  constructor(private readonly deps: Pick<RequestServiceDeps, 'store' | 'policies' | 'now'>) {}
+  constructor(
+    private readonly deps: Pick<RequestServiceDeps, 'store' | 'policies' | 'authorization' | 'now'>,
+  ) {}
 
   /** Pending requests `approver` may decide (never their own). */
   async approvable(approver: Subject): Promise<AccessRequest[]> {
@@ -14,12 +17,17 @@ export class RequestQueries {
     const now = this.deps.now();
     const mine: AccessRequest[] = [];
     for (const request of pending) {
-      const policy = this.deps.policies.find((p) => p.id === request.policyId);
+      const policy = policyById(this.deps.policies, request.policyId);
       const requester = await this.deps.store.users.get(request.userId);
-      if (!policy || !requester || now >= request.expiresAt) continue;
+      if (!policy || !requester || requestState(request, now) !== 'pending') continue;
       const priors = request.approvals.map((a) => a.approverId);
-      if (canApprove(approver, subjectFromUser(requester), policy, priors).allowed)
-        mine.push(request);
+      const may = this.deps.authorization.mayApprove(
+        approver,
+        subjectFromUser(requester),
+        policy,
+        priors,
+      );
+      if (may.allowed) mine.push(request);
     }
     return mine;
   }

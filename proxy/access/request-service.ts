@@ -8,22 +8,20 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { PolicyConfig } from '../config/schema.js';
 import { JitgateError, forbidden, notFound } from '../shared/errors.js';
 import type { GrantRecord, Store } from '../store/types.js';
-import type { AccessEvents } from './events.js';
-import type { GrantBook } from './grant-book.js';
-import { newGrantId } from './grant-service.js';
+import type { Authorization } from './authorization.js';
+import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
 import { assertPending, cancel, deny, expire, grantPeriod, recordApproval } from './lifecycle.js';
-import { canApprove, evaluateRequest } from './policy.js';
+import { evaluateRequest, policyById } from './policy.js';
 import type { AccessRequest } from './request-record.js';
 import { requireStepUp, type Assurance } from './step-up.js';
 import { subjectFromUser } from './subject.js';
 import type { RequestDecision, RequestInput, Subject } from './types.js';
 
-export interface RequestServiceDeps {
+export interface RequestServiceDeps extends GrantLedgerDeps {
   store: Store;
   audit: AuditLog;
-  book: GrantBook;
-  events: AccessEvents;
   policies: readonly PolicyConfig[];
+  authorization: Authorization;
   now: () => number;
 }
 
@@ -35,11 +33,10 @@ export interface Decided {
 const newRequestId = () => `req_${randomBytes(12).toString('base64url')}`;
 
 export class RequestService {
-  constructor(private readonly deps: RequestServiceDeps) {}
+  private readonly ledger: GrantLedger;
 
-  /** What policy would say, without recording anything (for forms and the extension). */
-  preview(subject: Subject, input: RequestInput): RequestDecision {
-    return evaluateRequest(subject, input, this.deps.policies, this.deps.now());
+  constructor(private readonly deps: RequestServiceDeps) {
+    this.ledger = new GrantLedger(deps);
   }
 
   async create(
@@ -65,7 +62,7 @@ export class RequestService {
     }
     // Asked only of requests policy would take: a refusal needs no second factor to be said.
     requireStepUp('request', decision.mfa.request, assurance);
-    const policy = this.policy(decision.policyId);
+    const policy = policyById(this.deps.policies, decision.policyId);
     const request: AccessRequest = {
       id: newRequestId(),
       userId: subject.id,
@@ -262,10 +259,6 @@ export class RequestService {
     return overdue.length;
   }
 
-  private policy(id: string | null | undefined): PolicyConfig | undefined {
-    return this.deps.policies.find((p) => p.id === id);
-  }
-
   /**
    * Loads a pending request and checks that `approver` may decide it, and last that they stepped
    * up when its policy asks (so a step-up is asked for only when the decision would go ahead).
@@ -277,11 +270,11 @@ export class RequestService {
   ): Promise<AccessRequest> {
     const request = await this.deps.store.requests.get(id);
     if (!request) throw notFound('unknown_request', 'no such request');
-    const policy = this.policy(request.policyId);
+    const policy = policyById(this.deps.policies, request.policyId);
     const requester = await this.deps.store.users.get(request.userId);
     if (!policy || !requester)
       throw forbidden('not_an_approver', 'no policy lets you decide this request');
-    const check = canApprove(
+    const check = this.deps.authorization.mayApprove(
       approver,
       subjectFromUser(requester),
       policy,
@@ -320,39 +313,28 @@ export class RequestService {
     return decision;
   }
 
-  private async startGrant(
+  /** Inside the caller's transaction: the grant of an approved request, through the ledger. */
+  private startGrant(
     request: AccessRequest,
     now: number,
     windowEndsAt: number | null,
     by: string,
   ): Promise<GrantRecord> {
     const { startsAt, endsAt } = grantPeriod(request, now, windowEndsAt);
-    const grant: GrantRecord = {
-      id: newGrantId(),
+    return this.ledger.insert({
       userId: request.userId,
       resourceId: request.resourceId,
       startsAt,
       endsAt,
       reason: request.reason,
       createdBy: by,
-      createdAt: now,
-      revokedAt: null,
-      revokedBy: null,
-    };
-    await this.deps.store.grants.insert(grant);
-    await this.deps.audit.append({
-      code: 'grant.started',
-      actor: by,
-      target: request.resourceId,
-      reason: request.reason,
-      data: { grant: grant.id, user: grant.userId, startsAt, endsAt, request: request.id },
+      request: request.id,
     });
-    return grant;
   }
 
   private publish(result: Decided, type: 'request.created' | 'request.updated') {
-    if (result.grant) this.deps.book.put(result.grant);
-    this.deps.events.emit({ type, request: result.request });
-    if (result.grant) this.deps.events.emit({ type: 'grant.started', grant: result.grant });
+    const event = { type, request: result.request };
+    if (result.grant) this.ledger.published(result.grant, event);
+    else this.deps.events.emit(event);
   }
 }

@@ -12,6 +12,3 @@ export function subjectFromUser(user: UserRecord): Subject {
     claims: user.claims ?? {},
   };
 }
-
-export const isMember = (subject: Pick<Subject, 'groups'>, groups: readonly string[]) =>
-  groups.some((g) => subject.groups.includes(g));

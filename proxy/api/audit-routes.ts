@@ -5,8 +5,8 @@
  * main API router (whose catch-all answers 404).
  */
 import express, { type Request, type Response } from 'express';
+import type { Authorization } from '../access/authorization.js';
 import { AUDIT_PAGE, type AuditExportFilter, type AuditLog } from '../audit/audit-log.js';
-import { isAuditor } from '../audit/auditors.js';
 import { auditFilterFromQuery } from '../audit/query.js';
 import type { SessionUser } from '../identity/session-user.js';
 import '../identity/session-types.js';
@@ -14,8 +14,8 @@ import { forbidden, unauthorized } from '../shared/errors.js';
 
 export interface AuditApiDeps {
   audit: AuditLog;
-  /** Groups whose members may read the log (config `auditors.groups`). */
-  auditorGroups: readonly string[];
+  /** Who may read the log (config `auditors.groups`). */
+  authorization: Pick<Authorization, 'mayReadAuditLog'>;
 }
 
 const DEFAULT_LIMIT = 100;
@@ -42,7 +42,7 @@ export function auditApiRoutes(deps: AuditApiDeps): express.Router {
   const requireAuditor = (req: Request): SessionUser => {
     const user = req.session?.user;
     if (!user) throw unauthorized('unauthenticated', 'log in first');
-    if (!isAuditor(user.groups, deps.auditorGroups))
+    if (!deps.authorization.mayReadAuditLog(user))
       throw forbidden('auditor_required', 'the audit log is open to auditors only');
     return user;
   };

@@ -3,11 +3,10 @@
  * requester lookup a request event needs, which the stream does once per event, not per listener.
  * The JSON is the REST answers' own (json.ts).
  */
+import type { Authorization } from '../access/authorization.js';
 import type { AccessEvent } from '../access/events.js';
-import { canApprove, policyById } from '../access/policy.js';
 import { subjectFromUser } from '../access/subject.js';
 import type { Subject } from '../access/types.js';
-import type { PolicyConfig } from '../config/schema.js';
 import type { UserRecord } from '../store/types.js';
 import { grantJson, requestJson } from './json.js';
 
@@ -30,7 +29,7 @@ export function frame(type: string, data: unknown): string {
 export function address(
   event: AccessEvent,
   requester: UserRecord | undefined,
-  policies: readonly PolicyConfig[],
+  authorization: Pick<Authorization, 'mayDecide'>,
   now: number,
 ): Addressed {
   if (event.type === 'grant.started' || event.type === 'grant.ended') {
@@ -42,12 +41,11 @@ export function address(
     return { frame: frame(event.type, data), concerns: (s) => s.id === grant.userId };
   }
   const { request } = event;
-  const policy = policyById(policies, request.policyId);
   const asker = requester ? subjectFromUser(requester) : undefined;
   return {
     frame: frame(event.type, { request: requestJson(request, requester, now) }),
     concerns: (s) =>
       s.id === request.userId ||
-      (policy !== undefined && asker !== undefined && canApprove(s, asker, policy, []).allowed),
+      (asker !== undefined && authorization.mayDecide(s, asker, request.policyId)),
   };
 }

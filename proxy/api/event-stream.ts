@@ -5,9 +5,9 @@
  * pings every 15 s, ends when its session or token ends, and is capped per person.
  */
 import type { Request, Response } from 'express';
+import type { Authorization } from '../access/authorization.js';
 import type { AccessEvent, AccessEvents } from '../access/events.js';
 import type { Subject } from '../access/types.js';
-import type { PolicyConfig } from '../config/schema.js';
 import { subjectOf } from '../identity/session-user.js';
 import { JitgateError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -18,7 +18,8 @@ import { address, frame } from './event-audience.js';
 export interface EventStreamDeps {
   events: AccessEvents;
   users: Pick<UserRepository, 'get'>;
-  policies: readonly PolicyConfig[];
+  /** Who may decide a request, and so hears of it. */
+  authorization: Pick<Authorization, 'mayDecide'>;
   now: () => number;
   log: Logger;
   maxPerUser?: number;
@@ -130,7 +131,7 @@ export class EventStreams {
       event.type === 'request.created' || event.type === 'request.updated'
         ? await this.deps.users.get(event.request.userId)
         : undefined;
-    const addressed = address(event, requester, this.deps.policies, this.deps.now());
+    const addressed = address(event, requester, this.deps.authorization, this.deps.now());
     for (const s of this.streams) if (addressed.concerns(s.subject)) s.write(addressed.frame);
   }
 }

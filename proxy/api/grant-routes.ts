@@ -1,7 +1,7 @@
 /**
- * My grants, ending one early (release), and ending someone's (revoke: approvers of the grant's
- * policy, or admins). Live connections under an ended grant are cut by the grant book's
- * listeners, not here.
+ * My grants, ending one early (release), and ending someone's (revoke: whom the authorization
+ * module lets, inside GrantEnding). Live connections under an ended grant are cut by the grant
+ * book's listeners, not here.
  */
 import express from 'express';
 import { z } from 'zod';
@@ -18,8 +18,6 @@ export interface GrantRoutesDeps {
   grants: Pick<GrantRepository, 'listForUser'>;
   /** Ends in force but not yet recorded: answered 202 with `recorded: false`. */
   revocations: Pick<PendingRevocations, 'isPending'>;
-  /** Config `admins.groups`: members may revoke any grant. */
-  adminGroups: readonly string[];
   now: () => number;
 }
 
@@ -60,8 +58,7 @@ export function grantRoutes(deps: GrantRoutesDeps): express.Router {
     const { user } = requireCaller(req);
     const id = parseId('grt', req.params.id, 'invalid_grant_id');
     const body = parseBody(revokeBody, req.body);
-    const isAdmin = user.groups.some((g) => deps.adminGroups.includes(g));
-    const grant = await deps.grantEnding.revoke(subjectOf(user), id, body.reason ?? null, isAdmin);
+    const grant = await deps.grantEnding.revoke(subjectOf(user), id, body.reason ?? null);
     sendEnded(res, grant, deps);
   });
 

@@ -3,6 +3,7 @@
  * same functions, so a client handles a request or grant the same way wherever it came from.
  * Times are ISO 8601 (UTC); durations come both as text ("30m") and in milliseconds.
  */
+import { grantStateName, requestState } from '../access/access-state.js';
 import { isLive } from '../access/grant-book.js';
 import type { AccessRequest } from '../access/request-record.js';
 import type { RequestDecision } from '../access/types.js';
@@ -13,19 +14,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export function grantJson(grant: GrantRecord, now: number) {
-  const state =
-    grant.revokedAt !== null
-      ? 'revoked'
-      : grant.endsAt <= now
-        ? 'expired'
-        : grant.startsAt > now
-          ? 'scheduled'
-          : 'active';
   return {
     id: grant.id,
     user: grant.userId,
     resource: grant.resourceId,
-    state,
+    state: grantStateName(grant, now),
     live: isLive(grant, now),
     startsAt: iso(grant.startsAt),
     endsAt: iso(grant.endsAt),
@@ -47,14 +40,12 @@ export function requestJson(
   requester: UserRecord | undefined,
   now: number,
 ) {
-  // A pending request past its deadline is expired even before the expiry sweep writes it.
-  const overdue = request.state === 'pending' && now >= request.expiresAt;
   return {
     id: request.id,
     user: request.userId,
     requester: personJson(requester),
     resource: request.resourceId,
-    state: overdue ? 'expired' : request.state,
+    state: requestState(request, now),
     duration: formatDuration(request.durationMs),
     durationMs: request.durationMs,
     reason: request.reason,

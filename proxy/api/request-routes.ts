@@ -1,16 +1,15 @@
 /**
  * Resources with my access state, and the request workflow: create, list (mine, or waiting for
- * me), approve, deny, cancel. Policy decides inside RequestService; these routes only read the
- * caller, validate the input and shape the answer.
+ * me), approve, deny, cancel. Policy decides inside RequestService, where I stand and what I may
+ * ask for comes from access-state (as for the portal); these routes only read the caller,
+ * validate the input and shape the answer.
  */
 import express from 'express';
 import { z } from 'zod';
-import { isLive } from '../access/grant-book.js';
-import { policiesFor } from '../access/policy.js';
+import { MAX_GRANT_MS, requestOptions, standing, type Standing } from '../access/access-state.js';
 import type { RequestQueries } from '../access/request-queries.js';
 import type { RequestService } from '../access/request-service.js';
 import type { Assurance } from '../access/step-up.js';
-import { isInsideWindows } from '../access/windows.js';
 import type { PolicyConfig, ResourceConfig } from '../config/schema.js';
 import { subjectOf } from '../identity/session-user.js';
 import { formatDuration } from '../shared/duration.js';
@@ -33,28 +32,34 @@ export interface RequestRoutesDeps {
   now: () => number;
 }
 
-/** No policy allows more than a week; the policy decides the real limit. */
-const MAX_REQUEST_MS = 7 * 86_400_000;
-
 const createBody = z
   .object({
     resource: z.string().min(1).max(64),
-    duration: durationText(MAX_REQUEST_MS),
+    duration: durationText(MAX_GRANT_MS),
     reason: freeText(1000).optional(),
     ticket: freeText(200).optional(),
     startAt: isoTime.optional(),
   })
   .strict();
 const approveBody = z
-  .object({ duration: durationText(MAX_REQUEST_MS).optional(), comment: freeText(1000).optional() })
+  .object({ duration: durationText(MAX_GRANT_MS).optional(), comment: freeText(1000).optional() })
   .strict();
 const denyBody = z.object({ comment: freeText(1000).optional() }).strict();
 const emptyBody = z.object({}).strict();
 // Not strict: clients add cache-busting parameters to GETs, and unknown ones change nothing.
 const listQuery = z.object({ scope: z.enum(['mine', 'approvals']).default('mine') });
 
-/** A short probe for "what would policy say": one minute, with a reason, starting now. */
-const PROBE_MS = 60_000;
+/** The API's three access states: a scheduled grant or an ended one reads as none. */
+function accessJson(where: Standing) {
+  if (where.state === 'active')
+    return {
+      state: 'active',
+      grant: where.grant.id,
+      endsAt: new Date(where.grant.endsAt).toISOString(),
+    };
+  if (where.state === 'pending') return { state: 'pending', request: where.request.id };
+  return { state: 'none' };
+}
 
 export function requestRoutes(deps: RequestRoutesDeps): express.Router {
   const router = express.Router();
@@ -68,30 +73,7 @@ export function requestRoutes(deps: RequestRoutesDeps): express.Router {
       deps.grants.listForUser(user.id),
     ]);
     const resources = deps.resources.map((resource) => {
-      const pending = mine.find(
-        (r) => r.resourceId === resource.id && r.state === 'pending' && now < r.expiresAt,
-      );
-      const live = grants
-        .filter((g) => g.resourceId === resource.id && isLive(g, now))
-        .sort((a, b) => b.endsAt - a.endsAt)[0];
-      const access = live
-        ? { state: 'active', grant: live.id, endsAt: new Date(live.endsAt).toISOString() }
-        : pending
-          ? { state: 'pending', request: pending.id }
-          : { state: 'none' };
-      // Policies that let me ask now: windows are the part of policy that depends on the clock.
-      const open = policiesFor(subject, resource.id, deps.policies).filter((p) =>
-        isInsideWindows(p.windows, now),
-      );
-      const preview = deps.requests.preview(subject, {
-        resourceId: resource.id,
-        durationMs: PROBE_MS,
-        reason: 'preview',
-        ticket: null,
-        startAt: null,
-      });
-      const maxMs = Math.max(0, ...open.map((p) => p.maxDuration));
-      const ticketed = open.length > 0 && open.every((p) => p.ticketPattern !== undefined);
+      const options = requestOptions(subject, resource.id, deps.policies, now);
       return {
         id: resource.id,
         kind: resource.kind,
@@ -103,15 +85,15 @@ export function requestRoutes(deps: RequestRoutesDeps): express.Router {
           resource.kind === 'web' && resource.formLogin
             ? { loginPath: resource.formLogin.loginPath }
             : null,
-        access,
+        access: accessJson(standing(resource.id, mine, grants, now)),
         policy: {
-          requestable: open.length > 0,
-          maxDuration: formatDuration(maxMs),
-          maxDurationMs: maxMs,
-          requireReason: open.length > 0 && open.every((p) => p.requireReason),
-          ticketPattern: ticketed ? (open[0]?.ticketPattern ?? null) : null,
-          needsApproval: preview.outcome !== 'auto_approved',
-          reasons: preview.reasons,
+          requestable: options.requestable,
+          maxDuration: formatDuration(options.maxDurationMs),
+          maxDurationMs: options.maxDurationMs,
+          requireReason: options.requireReason,
+          ticketPattern: options.ticket.required ? (options.ticket.patterns[0] ?? null) : null,
+          needsApproval: options.preview.outcome !== 'auto_approved',
+          reasons: options.preview.reasons,
         },
       };
     });

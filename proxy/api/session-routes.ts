@@ -4,8 +4,8 @@
  * under /api/v1 before the main API router (whose catch-all answers 404).
  */
 import express, { type Request } from 'express';
+import type { Authorization } from '../access/authorization.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { SessionUser } from '../identity/session-user.js';
 import { JitgateError, forbidden, notFound } from '../shared/errors.js';
 import type { Store } from '../store/types.js';
 import type { RecordingStorage } from '../../recorder/asciicast/index.js';
@@ -19,7 +19,7 @@ export interface SessionApiDeps {
   storage: RecordingStorage;
   audit: AuditLog;
   /** Auditors and admins; the role names the one that applies (for messages and records). */
-  roleOf(user: SessionUser): 'auditor' | 'admin' | undefined;
+  authorization: Pick<Authorization, 'oversightRole'>;
 }
 
 const PAGE = 100;
@@ -29,7 +29,7 @@ export function sessionApiRoutes(deps: SessionApiDeps): express.Router {
 
   const overseer = (req: Request) => {
     const { user } = requireCaller(req);
-    const role = deps.roleOf(user);
+    const role = deps.authorization.oversightRole(user);
     if (!role) throw forbidden('auditor_required', 'sessions are open to auditors and admins only');
     return { user, role };
   };

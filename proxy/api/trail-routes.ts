@@ -6,8 +6,8 @@
  */
 import express, { type Request } from 'express';
 import { trailJson, type StoredTrailRecord } from '../../recorder/trail/index.js';
+import type { Authorization } from '../access/authorization.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { isAuditor } from '../audit/auditors.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { forbidden } from '../shared/errors.js';
 import type { Store } from '../store/types.js';
@@ -22,8 +22,8 @@ import { grantJson, personJson, requestJson } from './json.js';
 export interface TrailApiDeps {
   store: Pick<Store, 'trail' | 'grants' | 'requests' | 'users'>;
   audit: Pick<AuditLog, 'record'>;
-  /** Config `auditors.groups`. */
-  auditorGroups: readonly string[];
+  /** Who may read trails (config `auditors.groups`). */
+  authorization: Pick<Authorization, 'mayReadTrails'>;
   /** The browser origin of a resource, for the URLs in a HAR. */
   originOf(resourceId: string): string;
   now: () => number;
@@ -43,7 +43,7 @@ export function trailApiRoutes(deps: TrailApiDeps): express.Router {
 
   const requireAuditor = (req: Request): SessionUser => {
     const { user } = requireCaller(req);
-    if (!isAuditor(user.groups, deps.auditorGroups))
+    if (!deps.authorization.mayReadTrails(user))
       throw forbidden('auditor_required', 'web session trails are open to auditors only');
     return user;
   };

@@ -4,7 +4,7 @@
  */
 import type { ResourceConfig } from '../config/schema.js';
 import { html, type SafeHtml } from '../shared/html.js';
-import type { AccessState } from './access-state.js';
+import type { Standing } from '../access/access-state.js';
 import { csrfField } from './csrf.js';
 import { countdown, formatDuration, timeCell } from './format.js';
 import type { People } from './people.js';
@@ -25,7 +25,7 @@ const post = (action: string, ctx: CellContext, button: SafeHtml, extra = html``
 
 export async function accessCell(
   resource: ResourceConfig,
-  access: AccessState,
+  access: Standing,
   ctx: CellContext,
 ): Promise<SafeHtml> {
   const name = resource.name ?? resource.id;

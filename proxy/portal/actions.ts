@@ -10,7 +10,7 @@ import { subjectOf, type SessionUser } from '../identity/session-user.js';
 import { parseDuration } from '../shared/duration.js';
 import { JitgateError, badRequest } from '../shared/errors.js';
 import { requireCsrf } from './csrf.js';
-import { isAdmin, resourceName, seesApprovals, type PortalDeps } from './deps.js';
+import { resourceName, type PortalDeps } from './deps.js';
 import { formatDuration, timeText } from './format.js';
 import { people } from './people.js';
 import { setFlash } from './session.js';
@@ -77,7 +77,8 @@ function action(deps: PortalDeps, fallback: string, run: Run) {
     }
     const back = backOf(req, fallback);
     // Someone who may not see Approvals (alice trying an approver's action) lands at home.
-    res.redirect(303, back === '/approvals' && !seesApprovals(deps, user) ? '/' : back);
+    const lost = back === '/approvals' && !deps.authorization.maySeeApprovals(user);
+    res.redirect(303, lost ? '/' : back);
   };
 }
 
@@ -153,7 +154,7 @@ export function actionRoutes(deps: PortalDeps): express.Router {
   post('/grants/:id/revoke', '/approvals', async (req, user) => {
     const id = String(req.params.id);
     const reason = optional(req, 'reason');
-    const grant = await deps.grantEnding.revoke(subjectOf(user), id, reason, isAdmin(deps, user));
+    const grant = await deps.grantEnding.revoke(subjectOf(user), id, reason);
     const who = await people(deps).name(grant.userId);
     return `Revoked ${who}'s access to ${resourceName(deps, grant.resourceId)}.`;
   });

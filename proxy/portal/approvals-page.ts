@@ -4,13 +4,14 @@
  * requests, which the domain never lets them approve; and the live grants they may revoke.
  */
 import express from 'express';
-import { canApprove, policyById } from '../access/policy.js';
+import { policyById } from '../access/policy.js';
 import type { AccessRequest } from '../access/request-record.js';
 import { subjectOf, type SessionUser } from '../identity/session-user.js';
 import { forbidden } from '../shared/errors.js';
 import { html, type SafeHtml } from '../shared/html.js';
+import type { GrantRecord } from '../store/types.js';
 import { csrfField } from './csrf.js';
-import { overseenResources, resourceName, seesApprovals, type PortalDeps } from './deps.js';
+import { resourceName, type PortalDeps } from './deps.js';
 import {
   countdown,
   durationOptions,
@@ -89,9 +90,9 @@ async function ownRequests(deps: PortalDeps, user: SessionUser): Promise<SafeHtm
   const mine = (await deps.queries.listMine(user.id)).filter((r) => r.state === 'pending');
   const items = mine.flatMap((request) => {
     const policy = policyById(deps.policies, request.policyId);
-    if (!policy?.approval?.groups.some((g) => user.groups.includes(g))) return [];
+    if (!policy || !deps.authorization.isApproverOf(user, policy)) return [];
     const priors = request.approvals.map((a) => a.approverId);
-    const refusal = canApprove(me, me, policy, priors).reasons.join('; ');
+    const refusal = deps.authorization.mayApprove(me, me, policy, priors).reasons.join('; ');
     return [
       html`<li data-own-request="${request.id}">
         ${resourceName(deps, request.resourceId)} for ${formatDuration(request.durationMs)},
@@ -108,10 +109,26 @@ async function ownRequests(deps: PortalDeps, user: SessionUser): Promise<SafeHtm
     </ul>`;
 }
 
+/** Live and scheduled grants the viewer may revoke: the rule GrantEnding.revoke applies. */
+async function revocable(deps: PortalDeps, viewer: Viewer): Promise<GrantRecord[]> {
+  const { authorization } = deps;
+  const ids = deps.resources.map((r) => r.id);
+  const overseen = authorization.overseenResources(viewer.user, ids);
+  const candidates = (await deps.store.grants.listLive(deps.now())).filter((g) =>
+    overseen.has(g.resourceId),
+  );
+  const allowed = await Promise.all(
+    candidates.map(async (grant) => {
+      const request = await deps.store.requests.findByGrant(grant.id);
+      return authorization.mayRevoke(viewer.user, policyById(deps.policies, request?.policyId));
+    }),
+  );
+  return candidates.filter((_, i) => allowed[i]);
+}
+
 async function liveGrants(deps: PortalDeps, viewer: Viewer, who: People): Promise<SafeHtml> {
   const now = deps.now();
-  const overseen = overseenResources(deps, viewer.user);
-  const grants = (await deps.store.grants.listLive(now)).filter((g) => overseen.has(g.resourceId));
+  const grants = await revocable(deps, viewer);
   if (grants.length === 0) return html`<p class="muted" id="live-grants">No live grants.</p>`;
   const rows = await Promise.all(
     grants.map(
@@ -158,7 +175,7 @@ export function approvalsRoutes(deps: PortalDeps): express.Router {
   router.get('/approvals', async (req, res) => {
     const user = signedInUser(req, res);
     if (!user) return;
-    if (!seesApprovals(deps, user))
+    if (!deps.authorization.maySeeApprovals(user))
       throw forbidden('not_an_approver', 'only approvers see the approvals queue');
     const viewer = await viewerOf(deps, req, user);
     const who = people(deps);

@@ -4,8 +4,8 @@
  * on demand because it reads the whole log.
  */
 import express, { type Request } from 'express';
+import type { Authorization } from '../access/authorization.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { isAuditor } from '../audit/auditors.js';
 import { auditCodes } from '../audit/codes.js';
 import type { VerifyResult } from '../audit/hash-chain.js';
 import { auditFilterFromQuery } from '../audit/query.js';
@@ -16,8 +16,8 @@ import { html, page, type SafeHtml } from '../shared/html.js';
 
 export interface AuditPageDeps {
   audit: AuditLog;
-  /** Groups whose members may read the log (config `auditors.groups`). */
-  auditorGroups: readonly string[];
+  /** Who may read the log (config `auditors.groups`). */
+  authorization: Pick<Authorization, 'mayReadAuditLog'>;
 }
 
 const PAGE_SIZE = 50;
@@ -107,7 +107,7 @@ export function auditPageRoutes(deps: AuditPageDeps): express.Router {
   router.get('/audit', async (req, res) => {
     const user = req.session.user;
     if (!user) return res.redirect(`/auth/login?rd=${encodeURIComponent(req.originalUrl)}`);
-    if (!isAuditor(user.groups, deps.auditorGroups))
+    if (!deps.authorization.mayReadAuditLog(user))
       throw forbidden('auditor_required', 'the audit log is open to auditors only');
 
     const fields = filterText(req);

@@ -1,8 +1,10 @@
 /**
- * What the portal pages need from the rest of jitgate, and who may see what. The composition
- * root (server/start.ts) builds one PortalDeps; the pages never construct domain services.
+ * What the portal pages need from the rest of jitgate. The composition root (server/start.ts)
+ * builds one PortalDeps; the pages never construct domain services, and who may see what is the
+ * authorization module's answer.
  */
 import type { Request } from 'express';
+import type { Authorization } from '../access/authorization.js';
 import type { GrantEnding } from '../access/grant-ending.js';
 import type { GrantService } from '../access/grant-service.js';
 import type { RequestQueries } from '../access/request-queries.js';
@@ -12,7 +14,6 @@ import type { PolicyConfig, ResourceConfig } from '../config/schema.js';
 import type { FactorKind } from '../identity/mfa/factor-kinds.js';
 import type { MfaService } from '../identity/mfa/mfa-service.js';
 import type { StepUps } from '../identity/mfa/step-up.js';
-import type { SessionUser } from '../identity/session-user.js';
 import type { RequestRepository } from '../access/request-record.js';
 import type { GrantRepository, UserRepository } from '../store/types.js';
 import type { TrailRepository } from '../trail/trail-repository.js';
@@ -39,10 +40,8 @@ export interface PortalDeps {
   audit: Pick<AuditLog, 'record'>;
   resources: readonly ResourceConfig[];
   policies: readonly PolicyConfig[];
-  /** Config `admins.groups`: may revoke any grant. */
-  adminGroups: readonly string[];
-  /** Config `auditors.groups`: see the Audit link (the /audit page checks again). */
-  auditorGroups: readonly string[];
+  /** Who may do what: approvers, admins, auditors (access/authorization.ts). */
+  authorization: Authorization;
   /** The browser origin of a web resource (http://payroll.localhost:8080), if it has one. */
   appOrigin(resource: ResourceConfig): string | undefined;
   /** Whether this session has a fresh MFA step-up (identity/mfa/step-up.ts). */
@@ -50,27 +49,6 @@ export interface PortalDeps {
   /** The Security page: my factors, the kinds I can add, my step-up's freshness. */
   mfa: { service: MfaService; stepUps: StepUps; kinds: readonly FactorKind[] };
   now: () => number;
-}
-
-const memberOf = (user: Pick<SessionUser, 'groups'>, groups: readonly string[]) =>
-  user.groups.some((group) => groups.includes(group));
-
-export const isAdmin = (deps: PortalDeps, user: SessionUser) => memberOf(user, deps.adminGroups);
-export const isAuditor = (deps: PortalDeps, user: SessionUser) =>
-  memberOf(user, deps.auditorGroups);
-
-/** Policies `user` approves for (member of their approval groups). */
-export const approverPolicies = (deps: PortalDeps, user: SessionUser) =>
-  deps.policies.filter((policy) => memberOf(user, policy.approval?.groups ?? []));
-
-/** Approvers see the Approvals page; admins too, since they may revoke any live grant. */
-export const seesApprovals = (deps: PortalDeps, user: SessionUser) =>
-  approverPolicies(deps, user).length > 0 || isAdmin(deps, user);
-
-/** Resource ids whose requests and grants `user` may decide or revoke (all, for admins). */
-export function overseenResources(deps: PortalDeps, user: SessionUser): Set<string> {
-  if (isAdmin(deps, user)) return new Set(deps.resources.map((r) => r.id));
-  return new Set(approverPolicies(deps, user).flatMap((policy) => policy.resources));
 }
 
 export const resourceName = (deps: PortalDeps, id: string) => {

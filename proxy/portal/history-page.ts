@@ -3,15 +3,15 @@
  * said; approvers also see the recent decisions on requests they could have decided.
  */
 import express from 'express';
-import { grantJson } from '../api/routes.js';
+import { grantStateName } from '../access/access-state.js';
 import type { AccessRequest } from '../access/request-record.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import type { GrantRecord } from '../store/types.js';
-import { overseenResources, resourceName, seesApprovals, type PortalDeps } from './deps.js';
+import { resourceName, type PortalDeps } from './deps.js';
 import { formatDuration, timeCell } from './format.js';
 import { sendPortalPage, viewerOf } from './layout.js';
-import { people, type People } from './people.js';
+import { endedEarly, people, type People } from './people.js';
 import { signedInUser } from './signed-in.js';
 
 const DECIDED = ['approved', 'denied', 'expired', 'cancelled'] as const;
@@ -67,12 +67,8 @@ async function grantRows(deps: PortalDeps, who: People, grants: readonly GrantRe
   const now = deps.now();
   const rows = await Promise.all(
     grants.map(async (grant) => {
-      const { state } = grantJson(grant, now);
-      const ended =
-        grant.revokedAt !== null
-          ? html`${grant.revokedBy === grant.userId ? 'released' : 'revoked'} by
-            ${await who.name(grant.revokedBy)} ${timeCell(grant.revokedAt)}`
-          : html``;
+      const state = grantStateName(grant, now);
+      const ended = (await endedEarly(grant, now, who)) ?? html``;
       return html`<tr data-grant="${grant.id}" data-state="${state}">
         <td>${resourceName(deps, grant.resourceId)}</td>
         <td class="state">${state}</td>
@@ -104,7 +100,10 @@ async function grantRows(deps: PortalDeps, who: People, grants: readonly GrantRe
 
 /** Decided requests on resources `user` approves for, other people's only. */
 async function decisionsFor(deps: PortalDeps, user: SessionUser): Promise<AccessRequest[]> {
-  const overseen = overseenResources(deps, user);
+  const overseen = deps.authorization.overseenResources(
+    user,
+    deps.resources.map((r) => r.id),
+  );
   const decided = await deps.store.requests.list({ states: DECIDED, limit: 500 });
   return decided
     .filter((r) => r.userId !== user.id && overseen.has(r.resourceId))
@@ -125,7 +124,7 @@ export function historyRoutes(deps: PortalDeps): express.Router {
     ]);
     const byNewest = <T extends { createdAt: number }>(items: T[]) =>
       [...items].sort((a, b) => b.createdAt - a.createdAt);
-    const decisions = seesApprovals(deps, user)
+    const decisions = deps.authorization.maySeeApprovals(user)
       ? html`<h2>Recent decisions on requests you approve</h2>
           <div id="decisions">
             ${await requestRows(deps, who, await decisionsFor(deps, user), true)}

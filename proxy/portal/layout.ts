@@ -8,7 +8,7 @@ import { subjectOf, type SessionUser } from '../identity/session-user.js';
 import { html, page, SafeHtml } from '../shared/html.js';
 import { scriptUrl } from './assets.js';
 import { csrfToken } from './csrf.js';
-import { isAuditor, seesApprovals, type PortalDeps } from './deps.js';
+import type { PortalDeps } from './deps.js';
 import { takeFlash, type Flash } from './session.js';
 
 export const PORTAL_CSP =
@@ -36,14 +36,14 @@ export interface Viewer {
 }
 
 export async function viewerOf(deps: PortalDeps, req: Request, user: SessionUser) {
-  const approver = seesApprovals(deps, user);
+  const approver = deps.authorization.maySeeApprovals(user);
   const waiting = approver ? (await deps.queries.approvable(subjectOf(user))).length : undefined;
   const viewer: Viewer = {
     user,
     csrf: csrfToken(req),
     flash: takeFlash(req),
     waiting,
-    auditor: isAuditor(deps, user),
+    auditor: deps.authorization.isAuditor(user),
   };
   return viewer;
 }

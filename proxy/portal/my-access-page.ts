@@ -3,11 +3,11 @@
  * page of one resource (`/resources/:id`), where the gateway's 403 page sends people.
  */
 import express, { type Request, type Response } from 'express';
+import { requestOptions, standing, type Standing } from '../access/access-state.js';
 import { subjectOf, type SessionUser } from '../identity/session-user.js';
 import { notFound } from '../shared/errors.js';
 import { html, page } from '../shared/html.js';
 import { accessCell, type CellContext } from './access-cell.js';
-import { accessState, type AccessState } from './access-state.js';
 import type { PortalDeps } from './deps.js';
 import { sendPortalPage, viewerOf, type Viewer } from './layout.js';
 import { people } from './people.js';
@@ -29,14 +29,14 @@ function signedOut(req: Request, res: Response) {
   );
 }
 
-/** My requests and grants, read once per page, and the state of each resource from them. */
-async function standing(deps: PortalDeps, user: SessionUser) {
+/** My requests and grants, read once per page, and where I stand with each resource. */
+async function standings(deps: PortalDeps, user: SessionUser) {
   const [requests, grants] = await Promise.all([
     deps.queries.listMine(user.id),
     deps.grants.listForUser(user.id),
   ]);
   const now = deps.now();
-  return (resourceId: string) => accessState(resourceId, user.id, requests, grants, now);
+  return (resourceId: string) => standing(resourceId, requests, grants, now);
 }
 
 /** The form under a row: open unless access is live or a request is already waiting. */
@@ -44,7 +44,7 @@ function formFor(
   deps: PortalDeps,
   viewer: Viewer,
   resourceId: string,
-  access: AccessState,
+  access: Standing,
   back: string,
 ) {
   const resource = deps.resources.find((r) => r.id === resourceId);
@@ -54,9 +54,8 @@ function formFor(
   if (access.state === 'scheduled')
     return html`<p class="muted">Your access starts at the scheduled time.</p>`;
   const options = {
-    subject: subjectOf(viewer.user),
     resource,
-    policies: deps.policies,
+    may: requestOptions(subjectOf(viewer.user), resourceId, deps.policies, deps.now()),
     csrf: viewer.csrf,
     back,
   };
@@ -74,7 +73,7 @@ export function myAccessRoutes(deps: PortalDeps): express.Router {
     const user = req.session.user;
     if (!user) return signedOut(req, res);
     const viewer = await viewerOf(deps, req, user);
-    const stateOf = await standing(deps, user);
+    const stateOf = await standings(deps, user);
     const ctx = { csrf: viewer.csrf, now: deps.now(), people: people(deps), back: '/' };
     const rows = await Promise.all(
       deps.resources.map(async (resource) => {
@@ -113,7 +112,7 @@ export function myAccessRoutes(deps: PortalDeps): express.Router {
     const user = req.session.user;
     if (!user) return signedOut(req, res);
     const viewer = await viewerOf(deps, req, user);
-    const access = (await standing(deps, user))(resource.id);
+    const access = (await standings(deps, user))(resource.id);
     const back = `/resources/${resource.id}`;
     const ctx: CellContext = {
       csrf: viewer.csrf,

@@ -1,6 +1,9 @@
 /** Turning the user ids stored on requests and grants into names people recognize. */
-import type { UserRecord } from '../store/types.js';
+import { grantState } from '../access/access-state.js';
+import { html, type SafeHtml } from '../shared/html.js';
+import type { GrantRecord, UserRecord } from '../store/types.js';
 import type { PortalDeps } from './deps.js';
+import { timeCell } from './format.js';
 
 /** Actors that are not people: policy (auto-approval), system (expiry), admin-cli. */
 const NOT_PEOPLE = new Set(['policy', 'system', 'admin-cli', 'test']);
@@ -30,4 +33,15 @@ export function people(deps: PortalDeps): People {
       return (await get(id))?.username ?? id;
     },
   };
+}
+
+/** "released by alice at …" or "revoked by bob at …" for a grant ended early; else undefined. */
+export async function endedEarly(
+  grant: GrantRecord,
+  now: number,
+  who: People,
+): Promise<SafeHtml | undefined> {
+  const life = grantState(grant, now);
+  if (life.state !== 'ended' || life.end === 'expired') return undefined;
+  return html`${life.end} by ${await who.name(grant.revokedBy)} ${timeCell(grant.revokedAt)}`;
 }

@@ -1,11 +1,11 @@
 /**
- * The "Request access" form for one resource, shaped by the policies that let this person ask
- * for it: durations up to the longest maxDuration, a reason when every such policy wants one, a
- * ticket when one asks for it. Policy decides again on submit; the form only saves a round trip.
+ * The "Request access" form for one resource, shaped by what this person may request now
+ * (access-state's requestOptions, which the API's /resources answers too): durations up to the
+ * longest maxDuration, a reason when every open policy wants one, a ticket when one asks for it.
+ * Policy decides again on submit; the form only saves a round trip.
  */
-import { policiesFor } from '../access/policy.js';
-import type { Subject } from '../access/types.js';
-import type { PolicyConfig, ResourceConfig } from '../config/schema.js';
+import type { RequestOptions } from '../access/access-state.js';
+import type { ResourceConfig } from '../config/schema.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import { csrfField } from './csrf.js';
 import { durationOptions, formatDuration, requestDurations } from './format.js';
@@ -13,9 +13,9 @@ import { durationOptions, formatDuration, requestDurations } from './format.js';
 const DEFAULT_MS = 30 * 60_000;
 
 export interface RequestFormOptions {
-  subject: Subject;
   resource: ResourceConfig;
-  policies: readonly PolicyConfig[];
+  /** What the person may ask for now. */
+  may: RequestOptions;
   csrf: string;
   /** Where the answer redirects to: "/" or this resource's page. */
   back: string;
@@ -24,18 +24,20 @@ export interface RequestFormOptions {
 }
 
 export function requestForm(options: RequestFormOptions): SafeHtml {
-  const { subject, resource, csrf, back } = options;
-  const applicable = policiesFor(subject, resource.id, options.policies);
-  if (applicable.length === 0)
-    return html`<p class="muted">No policy lets you request ${resource.name ?? resource.id}.</p>`;
-  const maxMs = Math.max(...applicable.map((p) => p.maxDuration));
+  const { resource, may, csrf, back } = options;
+  if (!may.requestable)
+    return html`<div class="muted" data-requestable="false">
+      <p>No policy lets you request ${resource.name ?? resource.id} now.</p>
+      <ul class="policy-reasons">
+        ${may.preview.reasons.map((reason) => html`<li>${reason}</li>`)}
+      </ul>
+    </div>`;
+  const maxMs = may.maxDurationMs;
   const choices = requestDurations(maxMs);
   const selected = choices.includes(DEFAULT_MS) ? DEFAULT_MS : choices[0];
-  const reasonRequired = applicable.every((p) => p.requireReason);
-  const ticketPatterns = [
-    ...new Set(applicable.flatMap((p) => (p.ticketPattern ? [p.ticketPattern] : []))),
-  ];
-  const ticketRequired = applicable.every((p) => p.ticketPattern !== undefined);
+  const reasonRequired = may.requireReason;
+  const ticketPatterns = may.ticket.patterns;
+  const ticketRequired = may.ticket.required;
   const id = (name: string) => `${name}-${resource.id}`;
   const ticket =
     ticketPatterns.length === 0

@@ -5,7 +5,6 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { SessionUser } from '../identity/session-user.js';
 import { JitgateError, forbidden, notFound } from '../shared/errors.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import type { RecordingStorage } from '../../recorder/asciicast/index.js';
@@ -31,7 +30,6 @@ export interface SessionPagesDeps {
   service: TerminalService;
   storage: RecordingStorage;
   audit: AuditLog;
-  roleOf(user: SessionUser): 'auditor' | 'admin' | undefined;
 }
 
 type Field = 'person' | 'resource' | 'from' | 'to';
@@ -81,7 +79,7 @@ export function sessionPageRoutes(portal: PortalDeps, deps: SessionPagesDeps): e
   const overseer = (req: Request, res: Response) => {
     const user = signedInUser(req, res);
     if (!user) return undefined;
-    const role = deps.roleOf(user);
+    const role = portal.authorization.oversightRole(user);
     if (!role) throw forbidden('auditor_required', 'sessions are open to auditors and admins only');
     return { user, role };
   };

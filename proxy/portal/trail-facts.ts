@@ -3,12 +3,12 @@
  * ticket, approvals) and its terminal recordings. The section for recordings appears only when
  * there are some: the page never shows an empty promise.
  */
-import { grantJson } from '../api/json.js';
+import { grantStateName } from '../access/access-state.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import type { GrantContext } from '../trail/grant-context.js';
 import { resourceName, type PortalDeps } from './deps.js';
 import { formatDuration, timeCell } from './format.js';
-import type { People } from './people.js';
+import { endedEarly, type People } from './people.js';
 
 export interface Recording {
   id: string;
@@ -18,15 +18,13 @@ export interface Recording {
 
 export async function grantFacts(deps: PortalDeps, who: People, context: GrantContext) {
   const { grant, holder } = context;
-  const { state } = grantJson(grant, deps.now());
-  const ended =
-    grant.revokedAt === null
-      ? html``
-      : html`<dt>Ended early</dt>
-          <dd>
-            ${grant.revokedBy === grant.userId ? 'released' : 'revoked'} by
-            ${await who.name(grant.revokedBy)} ${timeCell(grant.revokedAt)}
-          </dd>`;
+  const now = deps.now();
+  const state = grantStateName(grant, now);
+  const early = await endedEarly(grant, now, who);
+  const ended = early
+    ? html`<dt>Ended early</dt>
+        <dd>${early}</dd>`
+    : html``;
   return html`<section id="grant">
     <h2>Grant <code>${grant.id}</code></h2>
     <dl>

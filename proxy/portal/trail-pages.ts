@@ -12,7 +12,7 @@ import { resourceOrigin, sendTrailExport, type TrailFormat } from '../trail/expo
 import { trailFilterFromText, trailPageFromQuery } from '../trail/filter.js';
 import { grantContext } from '../trail/grant-context.js';
 import { cursorText } from '../trail/trail-repository.js';
-import { isAuditor, type PortalDeps } from './deps.js';
+import type { PortalDeps } from './deps.js';
 import { grantFacts, recordingList, requestFacts, type Recording } from './trail-facts.js';
 import { sendPortalPage, viewerOf } from './layout.js';
 import { people } from './people.js';
@@ -37,7 +37,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 /** The signed-in auditor; a redirect to the login (undefined) or a 403 otherwise. */
 export function auditorOf(deps: TrailPagesDeps, req: Request, res: Response) {
   const user = signedInUser(req, res);
-  if (user && !isAuditor(deps.portal, user))
+  if (user && !deps.portal.authorization.mayReadTrails(user))
     throw forbidden('auditor_required', 'web session trails are open to auditors only');
   return user;
 }

@@ -3,6 +3,7 @@
  * request and grant services, and the clocks that drive them (grant expiry sweep, unanswered
  * request expiry). start.ts builds it once; nothing else constructs these services.
  */
+import { Authorization } from '../access/authorization.js';
 import { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
 import { GrantEnding } from '../access/grant-ending.js';
@@ -38,6 +39,8 @@ export interface AccessWiring {
   store: Store;
   /** Grant ends the store could not take yet (pending-revocations.ts). */
   revocations: PendingRevocations;
+  /** Who may do what: every route, page and socket asks it. */
+  authorization: Authorization;
   audit: AuditLog;
   events: AccessEvents;
   grants: GrantService;
@@ -72,6 +75,11 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     },
   });
   const events = new AccessEvents((error) => log.error('access event listener failed', { error }));
+  const authorization = new Authorization({
+    adminGroups: config.admins.groups,
+    auditorGroups: config.auditors.groups,
+    policies: config.policies,
+  });
   const webhooks = wireWebhooks({
     webhooks: config.notifications.webhooks,
     events,
@@ -89,7 +97,16 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
   });
   // Everything below reads grants through the waiting ends.
   const store = revocations.overlay(deps.store);
-  const services = { store, audit, book, events, policies: config.policies, now };
+  const services = {
+    store,
+    audit,
+    book,
+    events,
+    revocations,
+    policies: config.policies,
+    authorization,
+    now,
+  };
   const grants = new GrantService({
     store,
     book,
@@ -100,7 +117,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     resourceExists: (id) => config.resources.some((r) => r.id === id),
   });
   const requests = new RequestService(services);
-  const grantEnding = new GrantEnding(services, revocations);
+  const grantEnding = new GrantEnding(services);
   const queries = new RequestQueries(services);
   const tokens = new TokenService({ store, audit, now });
 
@@ -154,6 +171,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
   return {
     store,
     revocations,
+    authorization,
     audit,
     events,
     grants,

@@ -172,7 +172,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   const streams = new EventStreams({
     events: access.events,
     users: store.users,
-    policies: config.policies,
+    authorization: access.authorization,
     now,
     log,
   });
@@ -195,6 +195,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     store,
     book,
     audit: access.audit,
+    authorization: access.authorization,
     tokens: access.tokens,
     session: sessionMiddleware,
     stepUps: mfa.stepUps,

@@ -7,6 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Authorization } from '../access/authorization.js';
 import type { GrantBook } from '../access/grant-book.js';
 import { sessionApiRoutes } from '../api/session-routes.js';
 import type { TokenService } from '../api/token-service.js';
@@ -14,7 +15,6 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import { hostnameOf } from '../gateway/app-routes.js';
 import type { StepUps } from '../identity/mfa/step-up.js';
-import type { SessionUser } from '../identity/session-user.js';
 import type { PortalDeps } from '../portal/deps.js';
 import { sessionPageRoutes } from '../portal/sessions-page.js';
 import { terminalAssetRoutes } from '../portal/terminal-assets.js';
@@ -37,6 +37,8 @@ export interface TerminalWiringDeps {
   store: Store;
   book: GrantBook;
   audit: AuditLog;
+  /** Who may watch, terminate and read recordings (auditors and admins). */
+  authorization: Authorization;
   tokens: Pick<TokenService, 'verify'>;
   /** The express-session middleware, run on upgrade requests to read the portal session. */
   session: RequestHandler;
@@ -88,15 +90,6 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
     instance: deps.instance,
   });
 
-  const member = (user: SessionUser, groups: readonly string[]) =>
-    user.groups.some((g) => groups.includes(g));
-  const roleOf = (user: SessionUser) =>
-    member(user, config.auditors.groups)
-      ? ('auditor' as const)
-      : member(user, config.admins.groups)
-        ? ('admin' as const)
-        : undefined;
-
   const runSession = (req: IncomingMessage) =>
     new Promise<void>((done, fail) => {
       // express-session reads the cookie from the request; the response is never written.
@@ -123,7 +116,7 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
     portalOrigin: deps.portalOrigin,
     service,
     callerOf,
-    mayOversee: (user) => roleOf(user) !== undefined,
+    mayWatch: (user) => deps.authorization.mayWatchTerminal(user),
     log,
   });
   const appHosts = new Set(config.resources.flatMap((r) => (r.kind === 'web' ? [r.host] : [])));
@@ -150,7 +143,13 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
         if (req.headers['if-none-match'] === list.etag) return void res.status(304).end();
         res.type('application/octet-stream').send(list.bytes);
       }),
-    apiRoutes: sessionApiRoutes({ store, service, storage, audit: deps.audit, roleOf }),
+    apiRoutes: sessionApiRoutes({
+      store,
+      service,
+      storage,
+      audit: deps.audit,
+      authorization: deps.authorization,
+    }),
     pages: (portal: PortalDeps) => [
       terminalAssetRoutes(),
       terminalPageRoutes(portal, service),
@@ -160,7 +159,6 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
         service,
         storage,
         audit: deps.audit,
-        roleOf,
       }),
     ],
     /** Terminal upgrades on the portal host; everything else as before. */

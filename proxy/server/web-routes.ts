@@ -48,8 +48,7 @@ export interface WebRoutesDeps {
 
 export function webRoutes(deps: WebRoutesDeps): express.Router[] {
   const { config, store, access, now } = deps;
-  const auditorGroups = config.auditors.groups;
-  const adminGroups = config.admins.groups;
+  const { authorization } = access;
   const { mfa } = deps;
   const assurance = (req: express.Request) => mfa.stepUps.assuranceOf(req);
   const { redirects } = deps;
@@ -65,7 +64,6 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     users: store.users,
     resources: config.resources,
     policies: config.policies,
-    adminGroups,
     isAdminToken: deps.isAdminToken,
     appOrigin: deps.appOrigin,
     endCredential: (credential) => deps.streams.endCredential(credential),
@@ -81,8 +79,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     audit: access.audit,
     resources: config.resources,
     policies: config.policies,
-    adminGroups,
-    auditorGroups,
+    authorization,
     appOrigin: deps.appOrigin,
     assurance,
     mfa: { service: mfa.service, stepUps: mfa.stepUps, kinds: mfa.kinds },
@@ -116,8 +113,8 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
         machines: access.minted.machines,
       }),
       csrfGuard(deps.portalOrigin),
-      auditApiRoutes({ audit: access.audit, auditorGroups }),
-      trailApiRoutes({ store, audit: access.audit, auditorGroups, originOf, now }),
+      auditApiRoutes({ audit: access.audit, authorization }),
+      trailApiRoutes({ store, audit: access.audit, authorization, originOf, now }),
       access.minted.apiRoutes,
       deps.terminals.apiRoutes,
       extension.api,
@@ -125,7 +122,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     ),
     access.minted.cliRoutes,
     extension.portal,
-    auditPageRoutes({ audit: access.audit, auditorGroups }),
+    auditPageRoutes({ audit: access.audit, authorization }),
     portalRoutes(portal),
     deps.terminals.publicRoutes,
     ...deps.terminals.pages(portal),

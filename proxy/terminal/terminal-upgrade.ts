@@ -28,8 +28,8 @@ export interface TerminalUpgradeDeps {
   service: TerminalService;
   /** The caller of an upgrade: bearer token first, else the portal session cookie. */
   callerOf(req: IncomingMessage): Promise<UpgradeCaller | undefined>;
-  /** Auditors and admins may watch and terminate. */
-  mayOversee(user: SessionUser): boolean;
+  /** Whether `user` may watch live sessions (the authorization module says: auditors, admins). */
+  mayWatch(user: SessionUser): boolean;
   log: Logger;
 }
 
@@ -125,7 +125,7 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
 
   const watch = async (req: IncomingMessage, socket: Duplex, head: Buffer, id: string) => {
     const who = await caller(req);
-    if (!deps.mayOversee(who.user))
+    if (!deps.mayWatch(who.user))
       throw forbidden('auditor_required', 'live sessions are open to auditors and admins only');
     if (!deps.service.ending.get(id))
       throw new JitgateError(404, 'session_not_live', 'this session is not running');

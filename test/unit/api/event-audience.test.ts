@@ -2,6 +2,7 @@
 // the requests they may decide (never their own), nobody else; frames are one-line SSE events.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Authorization } from '../../../proxy/access/authorization.js';
 import type { AccessRequest } from '../../../proxy/access/request-record.js';
 import type { Subject } from '../../../proxy/access/types.js';
 import { address, frame } from '../../../proxy/api/event-audience.js';
@@ -26,6 +27,11 @@ const config = validateConfig(
   },
   {},
 );
+const authorization = new Authorization({
+  adminGroups: [],
+  auditorGroups: [],
+  policies: config.policies,
+});
 
 const person = (name: string, groups: string[]): Subject & UserRecord => ({
   id: `corp:${name}`,
@@ -90,36 +96,28 @@ const hearing = (addressed: ReturnType<typeof address>) =>
 void describe('address', () => {
   test('a new request: the requester and every approver but the requester', () => {
     const created = { type: 'request.created' as const, request: request(alice) };
-    assert.deepEqual(hearing(address(created, alice, config.policies, T0)), [
-      'alice',
-      'bob',
-      'dave',
-    ]);
+    assert.deepEqual(hearing(address(created, alice, authorization, T0)), ['alice', 'bob', 'dave']);
     const own = { type: 'request.created' as const, request: request(bob) };
-    assert.deepEqual(hearing(address(own, bob, config.policies, T0)), ['bob', 'dave']);
+    assert.deepEqual(hearing(address(own, bob, authorization, T0)), ['bob', 'dave']);
   });
 
   test('a decided request still reaches all its approvers, so their queues update', () => {
     const updated = { type: 'request.updated' as const, request: request(alice, 'approved') };
-    assert.deepEqual(hearing(address(updated, alice, config.policies, T0)), [
-      'alice',
-      'bob',
-      'dave',
-    ]);
+    assert.deepEqual(hearing(address(updated, alice, authorization, T0)), ['alice', 'bob', 'dave']);
   });
 
   test('without the requester or the policy, only the requester hears', () => {
     const created = { type: 'request.created' as const, request: request(alice) };
-    assert.deepEqual(hearing(address(created, undefined, config.policies, T0)), ['alice']);
+    assert.deepEqual(hearing(address(created, undefined, authorization, T0)), ['alice']);
     const orphan = {
       type: 'request.created' as const,
       request: { ...request(alice), policyId: 'x' },
     };
-    assert.deepEqual(hearing(address(orphan, alice, config.policies, T0)), ['alice']);
+    assert.deepEqual(hearing(address(orphan, alice, authorization, T0)), ['alice']);
   });
 
   test('grants reach their holder only; the end says how', () => {
-    const started = address({ type: 'grant.started', grant }, undefined, config.policies, T0);
+    const started = address({ type: 'grant.started', grant }, undefined, authorization, T0);
     assert.deepEqual(hearing(started), ['alice']);
     const ended = address(
       {
@@ -128,7 +126,7 @@ void describe('address', () => {
         end: 'revoked',
       },
       undefined,
-      config.policies,
+      authorization,
       T0 + 2,
     );
     assert.deepEqual(hearing(ended), ['alice']);
@@ -146,7 +144,7 @@ void describe('address', () => {
     const addressed = address(
       { type: 'request.created', request: request(alice) },
       alice,
-      config.policies,
+      authorization,
       T0,
     );
     const data = JSON.parse(addressed.frame.split('\n')[1]?.slice(6) ?? '') as {

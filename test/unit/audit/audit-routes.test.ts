@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import type { Session, SessionData } from 'express-session';
+import { Authorization } from '../../../proxy/access/authorization.js';
 import { auditApiRoutes } from '../../../proxy/api/audit-routes.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
 import type { AuditEvent } from '../../../proxy/audit/types.js';
@@ -52,7 +53,12 @@ before(async () => {
     req.session = { user: who } as Session & Partial<SessionData>;
     next();
   });
-  const deps = { audit, auditorGroups: ['auditors'] };
+  const authorization = new Authorization({
+    adminGroups: [],
+    auditorGroups: ['auditors'],
+    policies: [],
+  });
+  const deps = { audit, authorization };
   app.use('/api/v1', auditApiRoutes(deps));
   app.use(auditPageRoutes(deps));
   app.use(errorHandler(silentLogger));
