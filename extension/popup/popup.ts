@@ -68,13 +68,15 @@ class Popup {
       // Opened after the answer: the worker puts the credential rule in place only with it.
       void this.askForApp(resource).then(() => this.send({ command: 'access.open', resource }));
     } else if (data.release) void this.send({ command: 'access.release', grant: data.release });
-    else if (data.decide && data.id)
+    else if (data.decide && data.id) {
+      const comment = button.closest('li')?.querySelector<HTMLInputElement>('input[name=comment]');
       void this.send({
         command: 'approval.decide',
         request: data.id,
         decision: data.decide === 'approve' ? 'approve' : 'deny',
-        comment: '',
+        comment: comment?.value.trim() ?? '',
       });
+    }
   }
 
   private onSubmit(event: Event) {

@@ -89,6 +89,13 @@ function approvalItem(a: ApprovalView): HTMLLIElement {
     { 'data-approval': a.id },
     el('div', { class: 'name' }, `${a.requester} → ${a.resource} for ${a.duration}`),
     el('div', { class: 'status reason' }, a.reason ?? ''),
+    // A denial says why (the requester reads it); the proxy refuses one without a comment.
+    el('input', {
+      name: 'comment',
+      maxlength: '1000',
+      placeholder: 'Comment (needed to deny)',
+      'aria-label': 'Comment',
+    }),
     el('button', { type: 'button', 'data-decide': 'approve', 'data-id': a.id }, 'Approve'),
     ' ',
     el(

@@ -6,12 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { PolicyConfig } from '../config/schema.js';
-import { JitgateError, forbidden, notFound } from '../shared/errors.js';
+import { JitgateError, badRequest, forbidden, notFound } from '../shared/errors.js';
 import type { GrantRecord, Store } from '../store/types.js';
 import type { Authorization } from './authorization.js';
 import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
 import { assertPending, cancel, deny, expire, grantPeriod, recordApproval } from './lifecycle.js';
 import { evaluateRequest, policyById } from './policy.js';
+import { cleanReason } from './policy-match.js';
 import type { AccessRequest } from './request-record.js';
 import { requireStepUp, type Assurance } from './step-up.js';
 import { subjectFromUser } from './subject.js';
@@ -190,13 +191,17 @@ export class RequestService {
     assurance: Assurance,
   ): Promise<AccessRequest> {
     const { store, audit } = this.deps;
+    // The requester reads why: a denial always says it, whichever client sent it.
+    const why = cleanReason(comment);
+    if (why === null)
+      throw badRequest('comment_required', 'say why you deny: the requester sees it');
     const denied = await store.atomic(async () => {
       const now = this.deps.now();
       const request = await this.pendingFor(approver, id, assurance);
       const approval = {
         approverId: approver.id,
         decision: 'deny' as const,
-        comment,
+        comment: why,
         at: now,
         durationMs: null,
       };
@@ -208,7 +213,7 @@ export class RequestService {
         code: 'request.denied',
         actor: approver.id,
         target: request.resourceId,
-        reason: comment,
+        reason: why,
         data: { request: id },
       });
       return next;

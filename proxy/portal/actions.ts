@@ -134,12 +134,10 @@ export function actionRoutes(deps: PortalDeps): express.Router {
   });
 
   post('/requests/:id/deny', '/approvals', async (req, user) => {
-    const comment = optional(req, 'comment');
-    if (!comment) throw badRequest('comment_required', 'say why you deny: the requester sees it');
     const request = await deps.requests.deny(
       subjectOf(user),
       String(req.params.id),
-      comment,
+      optional(req, 'comment'),
       deps.assurance(req),
     );
     const who = await people(deps).name(request.userId);

@@ -62,12 +62,10 @@ export class JitgateClient {
       options,
     );
 
-  deny = async (id: string, comment?: string) =>
-    (
-      await this.call<{ request: RequestInfo }>('POST', `/requests/${seg(id)}/deny`, {
-        ...(comment !== undefined ? { comment } : {}),
-      })
-    ).request;
+  /** A denial says why: the requester reads the comment (400 comment_required without one). */
+  deny = async (id: string, comment: string) =>
+    (await this.call<{ request: RequestInfo }>('POST', `/requests/${seg(id)}/deny`, { comment }))
+      .request;
 
   cancel = async (id: string) =>
     (await this.call<{ request: RequestInfo }>('POST', `/requests/${seg(id)}/cancel`, {})).request;

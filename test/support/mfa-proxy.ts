@@ -4,25 +4,10 @@
  * trustMfaFromIdp), otto whose IdP login carries amr [pwd, otp], a lockout after 3 failures, and
  * a clock the test moves (`skew`), which the users' authenticators follow.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { validateConfig } from '../../proxy/config/load.js';
-import { createDemoIdp, type DemoUser } from '../../proxy/demo/idp.js';
-import { createHttpServer, listen } from '../../proxy/server/http-server.js';
-import { startJitgate, type RunningJitgate } from '../../proxy/server/start.js';
-import { silentLogger } from '../../proxy/shared/logger.js';
-import { formAction, TestBrowser, type Reply } from './http-client.js';
+import type { RunningJitgate } from '../../proxy/server/start.js';
+import type { Reply, TestBrowser } from './http-client.js';
 import { TestAuthenticator } from './mfa.js';
-
-const user = (username: string, groups: string[], amr?: string[]): DemoUser => ({
-  username,
-  password: 'demo',
-  email: `${username}@mfa.test`,
-  name: username,
-  groups,
-  ...(amr ? { amr } : {}),
-});
+import { startTestProxy, testUser as user } from './test-proxy.js';
 
 const USERS = [
   user('alice', ['staff']),
@@ -47,78 +32,38 @@ export interface MfaProxy {
 }
 
 export async function startMfaProxy(): Promise<MfaProxy> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'jitgate-mfa-'));
-  const http = createHttpServer(silentLogger);
-  const port = await listen(http.server, 0, '127.0.0.1');
-  const origin = `http://localhost:${port}`;
-  const secret = 'mfa-test-client-secret';
-  const idp = {
-    issuer: `${origin}/idp`,
-    clientId: 'jitgate',
-    clientSecret: secret,
-    scopes: ['openid', 'email', 'profile', 'groups'],
-    passUnmappedGroups: true,
-    allowInsecureRequests: true,
-  };
-  const config = validateConfig({
-    server: { host: '127.0.0.1', port, publicUrl: origin },
-    state: { dir: stateDir },
-    identityProviders: [
-      { id: 'corp', ...idp },
-      { id: 'trusted', ...idp, trustMfaFromIdp: true },
-    ],
-    resources: ['payroll', 'wiki', 'crm'].map((id) => ({
-      id,
-      kind: 'web',
-      host: `${id}.localhost`,
-      upstream: 'http://127.0.0.1:9',
-    })),
-    policies: [
-      {
-        id: 'staff',
-        resources: ['payroll', 'wiki', 'crm'],
-        subjects: { groups: ['staff'] },
-        approval: { groups: ['approvers'] },
-      },
-    ],
-    mfa: { maxFailures: 3, lockout: '15m' },
-  });
-  const demoIdp = await createDemoIdp({
-    issuer: idp.issuer,
+  const proxy = await startTestProxy({
     users: USERS,
-    clients: [
-      { clientId: 'jitgate', clientSecret: secret, redirectUris: [`${origin}/auth/callback`] },
-    ],
-    cookieKeys: ['mfa-test-cookie-key'],
+    idps: { corp: {}, trusted: { trustMfaFromIdp: true } },
+    config: {
+      resources: ['payroll', 'wiki', 'crm'].map((id) => ({
+        id,
+        kind: 'web',
+        host: `${id}.localhost`,
+        upstream: 'http://127.0.0.1:9',
+      })),
+      policies: [
+        {
+          id: 'staff',
+          resources: ['payroll', 'wiki', 'crm'],
+          subjects: { groups: ['staff'] },
+          approval: { groups: ['approvers'] },
+        },
+      ],
+      mfa: { maxFailures: 3, lockout: '15m' },
+    },
   });
-  const clock = { skew: 0 };
-  const now = () => Date.now() + clock.skew;
   const authenticators = new Map<string, TestAuthenticator>();
-  const jitgate = await startJitgate({
-    config,
-    log: silentLogger,
-    http,
-    now,
-    mounts: [['/idp', demoIdp.handler]],
-  });
   return {
-    url: origin,
-    jitgate,
-    clock,
+    url: proxy.url,
+    jitgate: proxy.jitgate,
+    clock: proxy.clock,
     authenticator(username) {
-      const found = authenticators.get(username) ?? new TestAuthenticator(now);
+      const found = authenticators.get(username) ?? new TestAuthenticator(proxy.now);
       authenticators.set(username, found);
       return found;
     },
-    async login(username, idpId = 'corp') {
-      const browser = new TestBrowser();
-      const form = await browser.navigate(`${origin}/auth/login?idp=${idpId}`);
-      const landed = await browser.postForm(formAction(form), { username, password: 'demo' });
-      return { browser, landed };
-    },
-    async stop() {
-      await jitgate.close();
-      rmSync(stateDir, { recursive: true, force: true });
-    },
+    login: (username, idpId = 'corp') => proxy.login(username, idpId),
+    stop: () => proxy.stop(),
   };
 }

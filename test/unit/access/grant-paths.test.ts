@@ -185,3 +185,14 @@ void describe('ending a grant', () => {
     assert.equal(heard.slice(before).filter((e) => e.type === 'grant.ended').length, 1);
   });
 });
+
+void describe('denying', () => {
+  test('needs a comment, whoever calls: blank is none', async () => {
+    const { request } = await requests.create(alice, ask(), fresh);
+    await refusedWith(requests.deny(bob, request.id, null, fresh), 400, 'comment_required');
+    await refusedWith(requests.deny(bob, request.id, '  ', fresh), 400, 'comment_required');
+    const denied = await requests.deny(bob, request.id, '  not this month ', fresh);
+    assert.equal(denied.state, 'denied');
+    assert.equal(denied.comment, 'not this month');
+  });
+});
