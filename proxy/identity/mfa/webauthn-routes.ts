@@ -64,13 +64,13 @@ const ceremony = (mode: 'enroll' | 'verify', csrf: string, rd: string, inner: Sa
     <p id="webauthn-status" role="status" aria-live="polite"></p>
   </div>`;
 
-/** JSON answers of the ceremony calls: `{ error, message }` with the usual status and header. */
+/** Refusals of the ceremony calls: the API's shape (`{ error: { code, message } }`) and header. */
 function sendJsonError(res: Response, error: JitgateError): void {
   res
     .status(error.status)
     .setHeader('cache-control', 'no-store')
     .setHeader('x-jitgate-error', error.code)
-    .json({ error: error.code, message: error.message });
+    .json(error.toJSON());
 }
 
 const signInFirst = () => new JitgateError(401, 'unauthenticated', 'sign in first');

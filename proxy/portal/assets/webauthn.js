@@ -25,7 +25,8 @@
       body: JSON.stringify({ _csrf: csrf, rd, ...body }),
     });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.message || `refused (${response.status})`);
+    if (!response.ok)
+      throw new Error((data.error && data.error.message) || `refused (${response.status})`);
     return data;
   };
 

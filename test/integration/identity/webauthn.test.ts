@@ -45,6 +45,14 @@ async function postJson(browser: TestBrowser, path: string, body: object): Promi
 
 type Options = { challenge: string };
 
+/** A ceremony call's refusal has the documented shape: `{error: {code, message}}`, and the header. */
+function assertRefusal(reply: Reply & { json: Record<string, unknown> }, code: string) {
+  const error = reply.json.error as { code?: unknown; message?: unknown } | undefined;
+  assert.equal(error?.code, code, reply.body);
+  assert.equal(typeof error?.message, 'string');
+  assert.equal(reply.headers['x-jitgate-error'], code);
+}
+
 /** Runs the registration ceremony of `page` (an enroll page) with `passkey`. */
 async function register(browser: TestBrowser, page: Reply, passkey: SoftCredential, name: string) {
   const _csrf = csrfOf(page);
@@ -139,7 +147,7 @@ void describe('passkeys over HTTP', () => {
       response: answer,
     });
     assert.equal(replay.status, 400);
-    assert.equal(replay.json.error, 'webauthn_refused');
+    assertRefusal(replay, 'webauthn_refused');
   });
 
   void it('bob’s passkey answer never passes alice’s step-up', async () => {
@@ -154,7 +162,7 @@ void describe('passkeys over HTTP', () => {
     assert.equal(new URL(page.url).pathname, '/mfa/verify');
     const _csrf = csrfOf(page);
     const options = await postJson(alice, '/mfa/webauthn/verify/options', { _csrf, rd: '/' });
-    assert.equal(options.json.error, 'mfa_not_enrolled');
+    assertRefusal(options, 'mfa_not_enrolled');
     // Even with a challenge of bob's ceremony in hand, bob's passkey answers in her session fail.
     const bobPage = await bob.navigate(`${proxy.url}/mfa/webauthn/verify?rd=%2F`);
     const bobOptions = await postJson(bob, '/mfa/webauthn/verify/options', {
@@ -168,7 +176,7 @@ void describe('passkeys over HTTP', () => {
       response: answer,
     });
     assert.equal(refused.status, 400);
-    assert.equal(refused.json.error, 'webauthn_refused');
+    assertRefusal(refused, 'webauthn_refused');
     const [failed] = await proxy.jitgate.audit.list({
       code: 'mfa.failed',
       order: 'desc',
