@@ -13,6 +13,7 @@ import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
 import { assertPending, cancel, deny, expire, grantPeriod, recordApproval } from './lifecycle.js';
 import { evaluateRequest, policyById } from './policy.js';
 import { cleanReason } from './policy-match.js';
+import { PolicyRefusal } from './refusal.js';
 import type { AccessRequest } from './request-record.js';
 import { requireStepUp, type Assurance } from './step-up.js';
 import { subjectFromUser } from './subject.js';
@@ -57,9 +58,7 @@ export class RequestService {
         reason: decision.reasons.join('; '),
         data: { requester: subject.id },
       });
-      throw Object.assign(forbidden('policy_denied', decision.reasons.join('; ')), {
-        reasons: decision.reasons,
-      });
+      throw new PolicyRefusal([403, 'policy_denied'], decision.reasons);
     }
     // Asked only of requests policy would take: a refusal needs no second factor to be said.
     requireStepUp('request', decision.mfa.request, assurance);
@@ -285,10 +284,7 @@ export class RequestService {
       policy,
       request.approvals.map((a) => a.approverId),
     );
-    if (!check.allowed)
-      throw Object.assign(forbidden('not_an_approver', check.reasons.join('; ')), {
-        reasons: check.reasons,
-      });
+    if (!check.allowed) throw new PolicyRefusal([403, 'not_an_approver'], check.reasons);
     assertPending(request, this.deps.now());
     requireStepUp('approve', policy.mfa.approve, assurance);
     return request;
@@ -311,9 +307,7 @@ export class RequestService {
       now,
     );
     if (decision.outcome === 'denied') {
-      throw Object.assign(new JitgateError(409, 'policy_denied', decision.reasons.join('; ')), {
-        reasons: decision.reasons,
-      });
+      throw new PolicyRefusal([409, 'policy_denied'], decision.reasons);
     }
     return decision;
   }

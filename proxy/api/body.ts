@@ -4,9 +4,15 @@
  */
 import { z } from 'zod';
 import { badRequest } from '../shared/errors.js';
+import type { CodeWithStatus } from '../shared/error-codes.js';
 import { parseDuration } from '../shared/duration.js';
 
-function check<T>(schema: z.ZodType<T>, value: unknown, code: string, what: string): T {
+function check<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  code: 'invalid_body' | 'invalid_query',
+  what: string,
+): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
@@ -63,7 +69,11 @@ export const freeText = (max: number) =>
     .transform((text) => (text.trim() === '' ? null : text.trim()));
 
 /** Route ids (`req_…`, `grt_…`), checked before any store lookup; `code` names the kind. */
-export function parseId(prefix: 'req' | 'grt', value: unknown, code: string): string {
+export function parseId(
+  prefix: 'req' | 'grt',
+  value: unknown,
+  code: CodeWithStatus<400> & `invalid_${string}_id`,
+): string {
   if (typeof value === 'string' && new RegExp(`^${prefix}_[A-Za-z0-9_-]{8,64}$`).test(value))
     return value;
   throw badRequest(code, `not a ${prefix}_… id`);

@@ -1,7 +1,8 @@
 /**
  * JSON API under /api/v1 (docs/api.md). People call it with their portal session or a bearer
  * token (authenticate.ts, mounted in front); the local admin CLI with the admin token. Bodies are
- * validated at the edge; errors carry a stable code, and policy refusals their reasons.
+ * validated at the edge; errors carry a stable code, and policy refusals their reasons (in their
+ * own JSON, access/refusal.ts).
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GrantService } from '../access/grant-service.js';
@@ -21,17 +22,6 @@ export interface ApiDeps extends RequestRoutesDeps, GrantRoutesDeps, TokenRoutes
   grants: GrantService;
   streams: EventStreams;
   isAdminToken(token: string): boolean;
-}
-
-/** Policy and approver refusals carry the sentences that explain them; clients show those. */
-function withReasons(error: unknown, _req: Request, res: Response, next: NextFunction) {
-  const reasons = (error as { reasons?: unknown } | null)?.reasons;
-  if (!(error instanceof JitgateError) || !Array.isArray(reasons) || res.headersSent)
-    return next(error);
-  res
-    .status(error.status)
-    .setHeader('x-jitgate-error', error.code)
-    .json({ error: { ...error.toJSON().error, reasons: reasons.map(String) } });
 }
 
 /** Where a person steps up for an action: the portal page, then back where the action is. */
@@ -58,6 +48,6 @@ export function apiRoutes(deps: ApiDeps): express.Router {
   router.use(requestRoutes(deps), grantRoutes(deps), tokenRoutes(deps), adminRoutes(deps));
 
   router.use((_req, _res, next) => next(new JitgateError(404, 'not_found', 'no such API route')));
-  router.use(withStepUp, withReasons);
+  router.use(withStepUp);
   return router;
 }

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { FrameCounter } from '../../recorder/trail/index.js';
+import type { ErrorCode } from '../shared/error-codes.js';
 import type { AppGateway } from './app-gateway.js';
 import type { AppRoute } from './app-routes.js';
 import type { LiveConnections } from './live-connections.js';
@@ -25,7 +26,7 @@ const REASONS: Record<number, string> = {
 export function refuseUpgrade(
   socket: Duplex,
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   requestId?: string,
 ) {

@@ -3,13 +3,15 @@
  * app's. Browser navigations get pages; API calls and XHR get JSON with a stable code.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorCode } from '../shared/error-codes.js';
 import { html, page, PAGE_CSP } from '../shared/html.js';
 import { isNavigation } from '../shared/navigation.js';
 
+/** `open` marks the extension's entry page, which is not a refusal; the rest are error codes. */
 function send(
   res: ServerResponse,
   status: number,
-  code: string,
+  code: ErrorCode | 'open',
   contentType: string,
   body: string,
 ) {
@@ -31,7 +33,7 @@ function send(
 export function sendJsonError(
   res: ServerResponse,
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   extra: object = {},
 ) {

@@ -4,11 +4,13 @@
  * without repeating anything from the refused XML, except a short IdP status word.
  */
 import type { LoginFailureReason } from '../audit/codes.js';
-import { JitgateError } from '../shared/errors.js';
+import type { StatusOf } from '../shared/error-codes.js';
+import { JitgateError, type StatusAndCode } from '../shared/errors.js';
 
 export type SamlRefusalCode = Extract<LoginFailureReason, `saml_${string}`>;
 
-const REFUSALS: Record<SamlRefusalCode, { status: number; message: string }> = {
+/** Each code's status is one the error-code table lists for it (the compiler checks each). */
+const REFUSALS: { [C in SamlRefusalCode]: { status: StatusOf<C>; message: string } } = {
   saml_malformed: {
     status: 400,
     message: 'The answer from the identity provider is not a SAML response jitgate can read',
@@ -74,5 +76,7 @@ export function samlRefusal(
   const text = detail
     ? `${message} (${detail}). Please sign in again.`
     : `${message}. Please sign in again.`;
-  return new JitgateError(status, code, text, cause === undefined ? undefined : { cause });
+  // Each entry's status fits its code (checked above); the compiler cannot tie the two lookups.
+  const refusal = [status, code] as StatusAndCode<SamlRefusalCode>;
+  return new JitgateError(...refusal, text, cause === undefined ? undefined : { cause });
 }

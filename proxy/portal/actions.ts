@@ -4,11 +4,12 @@
  * the form was on, so a reload never sends the form twice.
  */
 import express, { type Request, type Response } from 'express';
+import { PolicyRefusal } from '../access/refusal.js';
 import { StepUpRequired } from '../access/step-up.js';
 import type { RequestInput } from '../access/types.js';
 import { subjectOf, type SessionUser } from '../identity/session-user.js';
 import { parseDuration } from '../shared/duration.js';
-import { JitgateError, badRequest } from '../shared/errors.js';
+import { JitgateError, badRequest, notFound } from '../shared/errors.js';
 import { requireCsrf } from './csrf.js';
 import { resourceName, type PortalDeps } from './deps.js';
 import { formatDuration, timeText } from './format.js';
@@ -69,9 +70,9 @@ function action(deps: PortalDeps, fallback: string, run: Run) {
       // Policy wants a second factor first: step up, then this same form goes out again.
       if (error instanceof StepUpRequired) return resumeAfterStepUp(req, res, user, deps.now());
       if (!(error instanceof JitgateError) || error.status >= 500) throw error;
-      const { reasons } = error as JitgateError & { reasons?: unknown };
+      const reasons = error instanceof PolicyRefusal ? error.reasons : [];
       // Several reasons read better as a list than joined into one sentence.
-      const details = Array.isArray(reasons) && reasons.length > 1 ? reasons.map(String) : [];
+      const details = reasons.length > 1 ? [...reasons] : [];
       const text = details.length > 0 ? 'Refused:' : `Refused: ${error.message}`;
       setFlash(req, { kind: 'error', text, details });
     }
@@ -92,7 +93,7 @@ export function actionRoutes(deps: PortalDeps): express.Router {
   post('/requests', '/', async (req, user) => {
     const resourceId = field(req, 'resource');
     if (!deps.resources.some((r) => r.id === resourceId))
-      throw badRequest('unknown_resource', 'no such resource');
+      throw notFound('unknown_resource', 'no such resource');
     const input: RequestInput = {
       resourceId,
       durationMs: durationOf(field(req, 'duration')),

@@ -5,6 +5,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { ErrorCode } from '../shared/error-codes.js';
 import { html, page, type SafeHtml } from '../shared/html.js';
 import './session.js';
 
@@ -33,7 +34,7 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction): vo
   if (req.method !== 'POST' || csrfMatches(req.session?.csrf, body?.[CSRF_FIELD])) return next();
   res
     .status(403)
-    .setHeader('x-jitgate-error', 'csrf_refused')
+    .setHeader('x-jitgate-error', 'csrf_refused' satisfies ErrorCode)
     .type('html')
     .send(
       page(

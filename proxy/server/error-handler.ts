@@ -14,8 +14,10 @@ function fromHttpError(error: unknown): JitgateError | undefined {
     return new JitgateError(400, 'invalid_json', 'the body is not valid JSON');
   if (type === 'entity.too.large')
     return new JitgateError(413, 'body_too_large', 'the body is too large');
+  // body-parser says 415 for a charset or content encoding it does not read; the rest is 400.
+  if (status === 415) return new JitgateError(415, 'bad_request', 'the request could not be read');
   if (typeof status === 'number' && status >= 400 && status < 500)
-    return new JitgateError(status, 'bad_request', 'the request could not be read');
+    return new JitgateError(400, 'bad_request', 'the request could not be read');
   return undefined;
 }
 

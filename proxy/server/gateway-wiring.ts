@@ -19,6 +19,7 @@ import { createWebSocketProxy } from '../gateway/websocket-proxy.js';
 import { signAppCookie } from '../identity/app-cookie.js';
 import { AppHandoff } from '../identity/app-handoff.js';
 import type { SessionCache } from '../identity/session-cache.js';
+import type { ErrorCode } from '../shared/error-codes.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import type { TrailService } from '../trail/trail-service.js';
@@ -101,7 +102,10 @@ export async function wireGateway(deps: GatewayWiringDeps) {
         const requestId = nextRequestId();
         log.error('gateway failed', { requestId, resource: route.resource.id, error });
         if (res.headersSent) return res.destroy();
-        res.writeHead(500, { 'x-jitgate-error': 'internal_error', 'x-request-id': requestId });
+        res.writeHead(500, {
+          'x-jitgate-error': 'internal_error' satisfies ErrorCode,
+          'x-request-id': requestId,
+        });
         res.end();
       });
     },

@@ -4,6 +4,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ErrorCode } from '../shared/error-codes.js';
 import type { Logger } from '../shared/logger.js';
 import { readinessBody, STARTING } from './readiness.js';
 import { nextRequestId } from './request-id.js';
@@ -21,7 +22,11 @@ export interface HttpServer {
 
 const notReady: Dispatch = {
   request: (req, res) => {
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.writeHead(503, {
+      'content-type': 'application/json',
+      'retry-after': '1',
+      'x-jitgate-error': 'starting' satisfies ErrorCode,
+    });
     if (req.url === '/readyz') return void res.end(JSON.stringify(readinessBody([STARTING])));
     res.end(JSON.stringify({ error: STARTING }));
   },
@@ -43,7 +48,10 @@ function hasValidHost(req: IncomingMessage): boolean {
 }
 
 const BAD_HOST = JSON.stringify({
-  error: { code: 'bad_request', message: 'the Host header is missing, repeated or invalid' },
+  error: {
+    code: 'bad_request' satisfies ErrorCode,
+    message: 'the Host header is missing, repeated or invalid',
+  },
 });
 
 export function createHttpServer(log: Logger): HttpServer {
@@ -57,7 +65,10 @@ export function createHttpServer(log: Logger): HttpServer {
   server.on('request', (req, res) => {
     if (!hasValidHost(req)) {
       res.shouldKeepAlive = false;
-      res.writeHead(400, { 'content-type': 'application/json', 'x-jitgate-error': 'bad_request' });
+      res.writeHead(400, {
+        'content-type': 'application/json',
+        'x-jitgate-error': 'bad_request' satisfies ErrorCode,
+      });
       return void res.end(BAD_HOST);
     }
     try {
@@ -87,7 +98,7 @@ export function createHttpServer(log: Logger): HttpServer {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
     const body = JSON.stringify({
-      error: { code: 'bad_request', message: 'malformed HTTP request' },
+      error: { code: 'bad_request' satisfies ErrorCode, message: 'malformed HTTP request' },
     });
     socket.end(
       `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,

@@ -1,14 +1,26 @@
 /**
  * One error type for everything jitgate answers with: a status, a stable code clients can match,
- * a message safe to show, and the cause for the logs only.
+ * a message safe to show, and the cause for the logs only. The code is one of the error-code
+ * table's, and the status one the table lists for it: the compiler holds both to the table.
  */
+import type { CodeWithStatus, ErrorCode, StatusOf } from './error-codes.js';
+
+export type { ErrorCode } from './error-codes.js';
+
+/** A status and a code that go together in the table. */
+export type StatusAndCode<C extends ErrorCode = ErrorCode> = {
+  [K in C]: [status: StatusOf<K>, code: K];
+}[C];
+
 export class JitgateError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Whether the message may be shown to the client (server faults stay generic). */
   readonly expose: boolean;
 
-  constructor(status: number, code: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    ...[status, code, message, options]: [...StatusAndCode, string, { cause?: unknown }?]
+  ) {
     super(message, options);
     this.name = 'JitgateError';
     this.status = status;
@@ -16,17 +28,21 @@ export class JitgateError extends Error {
     this.expose = status < 500;
   }
 
-  toJSON(): { error: { code: string; message: string } } {
+  toJSON(): { error: { code: ErrorCode; message: string } } {
     return {
       error: { code: this.code, message: this.expose ? this.message : 'internal error' },
     };
   }
 }
 
-export const badRequest = (code: string, message: string) => new JitgateError(400, code, message);
-export const unauthorized = (code: string, message: string) => new JitgateError(401, code, message);
-export const forbidden = (code: string, message: string) => new JitgateError(403, code, message);
-export const notFound = (code: string, message: string) => new JitgateError(404, code, message);
+export const badRequest = (code: CodeWithStatus<400>, message: string) =>
+  new JitgateError(400, code, message);
+export const unauthorized = (code: CodeWithStatus<401>, message: string) =>
+  new JitgateError(401, code, message);
+export const forbidden = (code: CodeWithStatus<403>, message: string) =>
+  new JitgateError(403, code, message);
+export const notFound = (code: CodeWithStatus<404>, message: string) =>
+  new JitgateError(404, code, message);
 
 /** Wraps anything thrown into a JitgateError without losing the cause. */
 export function toJitgateError(error: unknown): JitgateError {
