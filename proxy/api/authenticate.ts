@@ -9,7 +9,7 @@ import type { SessionUser } from '../identity/session-user.js';
 import '../identity/session-types.js';
 import { forbidden, unauthorized } from '../shared/errors.js';
 import type { MachineAuth } from './machine-auth.js';
-import type { TokenRecord } from './token-record.js';
+import type { TokenRecord } from '../identity/token-record.js';
 import type { TokenService } from './token-service.js';
 
 export interface Caller {

@@ -10,7 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SessionUser } from '../identity/session-user.js';
 import { badRequest } from '../shared/errors.js';
-import type { TokenRecord } from './token-record.js';
+import type { TokenRecord } from '../identity/token-record.js';
 import type { TokenService } from './token-service.js';
 
 export const EXTENSION_TOKEN_TTL_MS = 3_600_000;

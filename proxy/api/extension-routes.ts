@@ -6,8 +6,8 @@
  */
 import express from 'express';
 import { z } from 'zod';
-import { csrfField, csrfToken, requireCsrf } from '../portal/csrf.js';
-import { signedInUser } from '../portal/signed-in.js';
+import { csrfField, csrfToken, requireCsrf } from '../identity/csrf.js';
+import { signedInUser } from '../identity/signed-in.js';
 import { badRequest, forbidden } from '../shared/errors.js';
 import { html, page } from '../shared/html.js';
 import { requireCaller } from './authenticate.js';

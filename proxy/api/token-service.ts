@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { SessionUser } from '../identity/session-user.js';
 import type { Store } from '../store/types.js';
-import type { TokenRecord } from './token-record.js';
+import type { TokenRecord } from '../identity/token-record.js';
 
 export const TOKEN_PREFIX = 'jgt_';
 export const MAX_TOKEN_TTL_MS = 12 * 3_600_000;

@@ -16,7 +16,7 @@ import type { GrantBook } from '../access/grant-book.js';
 import type { AppHandoff } from '../identity/app-handoff.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { SessionUser } from '../identity/session-user.js';
-import { nextRequestId } from '../server/request-id.js';
+import { nextRequestId } from '../shared/request-id.js';
 import type { Logger } from '../shared/logger.js';
 import { isNavigation } from '../shared/navigation.js';
 import type { GrantRecord } from '../store/types.js';

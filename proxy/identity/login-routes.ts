@@ -15,7 +15,7 @@ import { userFromClaims } from './claims.js';
 import { finishLogin, promisify, refuseLogin, type LoginFinishDeps } from './login-finish.js';
 import type { OidcRelyingParty } from './oidc-client.js';
 import { checkRedirect, safeRedirect, type RedirectPolicy } from './redirect.js';
-import '../server/request-id.js';
+import '../shared/request-id.js';
 import './session-types.js';
 
 const LOGIN_TTL_MS = 10 * 60_000;

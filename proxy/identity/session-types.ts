@@ -14,5 +14,7 @@ declare module 'express-session' {
     user?: SessionUser;
     /** Open logins by OIDC state; several tabs may log in at once. */
     logins?: Record<string, LoginTransaction>;
+    /** Synchronizer token every form of jitgate's pages carries as `_csrf` (csrf.ts). */
+    csrf?: string;
   }
 }

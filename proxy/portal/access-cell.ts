@@ -5,7 +5,7 @@
 import type { ResourceConfig } from '../config/schema.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import type { Standing } from '../access/access-state.js';
-import { csrfField } from './csrf.js';
+import { csrfField } from '../identity/csrf.js';
 import { countdown, formatDuration, timeCell } from './format.js';
 import type { People } from './people.js';
 

@@ -10,7 +10,7 @@ import type { RequestInput } from '../access/types.js';
 import { subjectOf, type SessionUser } from '../identity/session-user.js';
 import { parseDuration } from '../shared/duration.js';
 import { JitgateError, badRequest, notFound } from '../shared/errors.js';
-import { requireCsrf } from './csrf.js';
+import { requireCsrf } from '../identity/csrf.js';
 import { resourceName, type PortalDeps } from './deps.js';
 import { formatDuration, timeText } from './format.js';
 import { people } from './people.js';

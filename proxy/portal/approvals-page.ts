@@ -10,7 +10,7 @@ import { subjectOf, type SessionUser } from '../identity/session-user.js';
 import { forbidden } from '../shared/errors.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import type { GrantRecord } from '../store/types.js';
-import { csrfField } from './csrf.js';
+import { csrfField } from '../identity/csrf.js';
 import { resourceName, type PortalDeps } from './deps.js';
 import {
   countdown,
@@ -21,7 +21,7 @@ import {
 } from './format.js';
 import { sendPortalPage, viewerOf, type Viewer } from './layout.js';
 import { people, type People } from './people.js';
-import { signedInUser } from './signed-in.js';
+import { signedInUser } from '../identity/signed-in.js';
 
 async function queueItem(deps: PortalDeps, viewer: Viewer, who: People, request: AccessRequest) {
   const requester = await who.get(request.userId);

@@ -12,7 +12,7 @@ import { resourceName, type PortalDeps } from './deps.js';
 import { formatDuration, timeCell } from './format.js';
 import { sendPortalPage, viewerOf } from './layout.js';
 import { endedEarly, people, type People } from './people.js';
-import { signedInUser } from './signed-in.js';
+import { signedInUser } from '../identity/signed-in.js';
 
 const DECIDED = ['approved', 'denied', 'expired', 'cancelled'] as const;
 const RECENT_DECISIONS = 50;

@@ -5,14 +5,11 @@
  */
 import type { Request, Response } from 'express';
 import { subjectOf, type SessionUser } from '../identity/session-user.js';
-import { html, page, SafeHtml } from '../shared/html.js';
+import { html, page, PORTAL_CSP, SafeHtml } from '../shared/html.js';
 import { scriptUrl } from './assets.js';
-import { csrfToken } from './csrf.js';
+import { csrfToken } from '../identity/csrf.js';
 import type { PortalDeps } from './deps.js';
 import { takeFlash, type Flash } from './session.js';
-
-export const PORTAL_CSP =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const STYLE = `nav.portal{display:flex;gap:1rem;flex-wrap:wrap;align-items:center;margin-bottom:1.5rem;
 border-bottom:1px solid #e3e6ea;padding-bottom:.5rem}nav.portal a{text-decoration:none}

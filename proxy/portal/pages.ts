@@ -15,7 +15,7 @@ import { securityRoutes } from './security-page.js';
 import { resumeRoutes } from './step-up-resume.js';
 
 export type { PortalDeps } from './deps.js';
-export { PORTAL_CSP } from './layout.js';
+export { PORTAL_CSP } from '../shared/html.js';
 
 export function portalRoutes(deps: PortalDeps): express.Router {
   return express

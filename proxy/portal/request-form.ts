@@ -7,7 +7,7 @@
 import type { RequestOptions } from '../access/access-state.js';
 import type { ResourceConfig } from '../config/schema.js';
 import { html, type SafeHtml } from '../shared/html.js';
-import { csrfField } from './csrf.js';
+import { csrfField } from '../identity/csrf.js';
 import { durationOptions, formatDuration, requestDurations } from './format.js';
 
 const DEFAULT_MS = 30 * 60_000;

@@ -7,12 +7,12 @@ import express from 'express';
 import { RECOVERY_CODE_COUNT } from '../identity/mfa/recovery-codes.js';
 import { JitgateError } from '../shared/errors.js';
 import { html } from '../shared/html.js';
-import { csrfField, requireCsrf } from './csrf.js';
+import { csrfField, requireCsrf } from '../identity/csrf.js';
 import type { PortalDeps } from './deps.js';
 import { timeCell } from './format.js';
 import { sendPortalPage, viewerOf } from './layout.js';
 import { setFlash } from './session.js';
-import { signedInUser } from './signed-in.js';
+import { signedInUser } from '../identity/signed-in.js';
 import { resumeAfterStepUp } from './step-up-resume.js';
 
 export function securityRoutes(deps: PortalDeps): express.Router {

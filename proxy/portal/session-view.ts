@@ -6,7 +6,7 @@
 import type { RecordingStorage } from '../../recorder/asciicast/index.js';
 import { html, SafeHtml } from '../shared/html.js';
 import type { TerminalSessionRecord } from '../terminal/session-record.js';
-import { csrfField } from './csrf.js';
+import { csrfField } from '../identity/csrf.js';
 import { timeCell } from './format.js';
 import type { People } from './people.js';
 import { assetTags, PLAYBACK_CSP, TERMINAL_CSP } from './terminal-assets.js';

@@ -1,6 +1,6 @@
 /**
- * What the portal keeps in a person's session: the CSRF synchronizer token and a one-shot flash
- * message that the page after a form's redirect shows once.
+ * What the portal keeps in a person's session: a one-shot flash message that the page after a
+ * form's redirect shows once. (The CSRF token is identity's: identity/csrf.ts.)
  */
 import type { Request } from 'express';
 import '../identity/session-types.js';
@@ -15,8 +15,6 @@ export interface Flash {
 
 declare module 'express-session' {
   interface SessionData {
-    /** Synchronizer token every portal form carries as `_csrf`. */
-    csrf?: string;
     flash?: Flash;
   }
 }

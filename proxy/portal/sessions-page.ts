@@ -15,13 +15,13 @@ import type {
 } from '../terminal/session-record.js';
 import { sessionFilterFromQuery, type SessionQueryText } from '../terminal/session-query.js';
 import type { TerminalService } from '../terminal/terminal-service.js';
-import { requireCsrf } from './csrf.js';
+import { requireCsrf } from '../identity/csrf.js';
 import type { PortalDeps } from './deps.js';
 import { timeCell } from './format.js';
 import { sendPortalPage, viewerOf } from './layout.js';
 import { people, type People } from './people.js';
 import { setFlash } from './session.js';
-import { signedInUser } from './signed-in.js';
+import { signedInUser } from '../identity/signed-in.js';
 import { sessionView } from './session-view.js';
 
 export interface SessionPagesDeps {

@@ -7,10 +7,10 @@ import express, { type Request, type Response } from 'express';
 import type { SessionUser } from '../identity/session-user.js';
 import '../identity/mfa/mfa-session.js';
 import { html } from '../shared/html.js';
-import { csrfField } from './csrf.js';
+import { csrfField } from '../identity/csrf.js';
 import type { PortalDeps } from './deps.js';
 import { sendPortalPage, viewerOf } from './layout.js';
-import { signedInUser } from './signed-in.js';
+import { signedInUser } from '../identity/signed-in.js';
 
 /** Only the portal's own step-up-guarded forms are sent again. */
 const RESUMABLE =

@@ -12,7 +12,7 @@ import type { TerminalService } from '../terminal/terminal-service.js';
 import type { PortalDeps } from './deps.js';
 import { timeCell } from './format.js';
 import { sendPortalPage, viewerOf } from './layout.js';
-import { signedInUser } from './signed-in.js';
+import { signedInUser } from '../identity/signed-in.js';
 import { assetTags, TERMINAL_CSP } from './terminal-assets.js';
 
 export const TERMINAL_STYLE = `#terminal{background:#000;padding:4px;border-radius:6px;min-height:24rem}

@@ -17,7 +17,7 @@ import { grantFacts, recordingList, requestFacts, type Recording } from './trail
 import { sendPortalPage, viewerOf } from './layout.js';
 import { people } from './people.js';
 import { trailSearchPage } from './trail-search.js';
-import { signedInUser } from './signed-in.js';
+import { signedInUser } from '../identity/signed-in.js';
 import { fieldsOf, linkWith, trailTable } from './trail-table.js';
 
 export interface TrailPagesDeps {

@@ -7,7 +7,7 @@ import session from 'express-session';
 import type { Logger } from '../shared/logger.js';
 import { PAGE_CSP } from '../shared/html.js';
 import { errorHandler } from './error-handler.js';
-import { nextRequestId } from './request-id.js';
+import { nextRequestId } from '../shared/request-id.js';
 import { JitgateError } from '../shared/errors.js';
 
 export interface ExpressAppDeps {

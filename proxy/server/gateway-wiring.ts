@@ -25,7 +25,7 @@ import type { Store } from '../store/types.js';
 import type { TrailService } from '../trail/trail-service.js';
 import type { Dispatch } from './http-server.js';
 import { createGatewayMetrics } from './metrics.js';
-import { nextRequestId } from './request-id.js';
+import { nextRequestId } from '../shared/request-id.js';
 
 export interface GatewayWiringDeps {
   config: Config;

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../shared/error-codes.js';
 import type { Logger } from '../shared/logger.js';
 import { readinessBody, STARTING } from './readiness.js';
-import { nextRequestId } from './request-id.js';
+import { nextRequestId } from '../shared/request-id.js';
 
 export interface Dispatch {
   request(req: IncomingMessage, res: ServerResponse): void;

@@ -21,7 +21,7 @@ import { verifyRoutes } from '../identity/mfa/verify-routes.js';
 import { WebAuthnFactors } from '../identity/mfa/webauthn.js';
 import { webauthnKind, webauthnRoutes } from '../identity/mfa/webauthn-routes.js';
 import type { RedirectPolicy } from '../identity/redirect.js';
-import { webauthnAssetRoutes } from '../portal/webauthn-assets.js';
+import { webauthnAssetRoutes, webauthnScripts } from '../portal/webauthn-assets.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 
@@ -83,6 +83,8 @@ export function wireMfa(deps: MfaWiringDeps): MfaWiring {
         .use(verifyRoutes({ service, stepUps, kinds, redirects, log }))
         .use(enrollRoutes({ service, enrollments, stepUps, redirects, log }))
         .use(webauthnAssetRoutes())
-        .use(webauthnRoutes({ service, webauthn, stepUps, redirects, log })),
+        .use(
+          webauthnRoutes({ service, webauthn, stepUps, redirects, log, scripts: webauthnScripts }),
+        ),
   };
 }

@@ -48,6 +48,13 @@ export function page(title: string, body: SafeHtml, head: SafeHtml = new SafeHtm
 <body><main>${body.html}</main></body></html>`;
 }
 
+/**
+ * CSP for pages that run jitgate's own scripts (the portal, the passkey pages): scripts and
+ * connections to jitgate only, no frames, forms posting only to jitgate.
+ */
+export const PORTAL_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /** CSP for pages jitgate renders itself: no scripts unless a page adds its own nonce. */
 export const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

@@ -1,6 +1,6 @@
 import type { DeliveryRepository } from '../notify/delivery-record.js';
 import type { RequestRepository } from '../access/request-record.js';
-import type { TokenRepository } from '../api/token-record.js';
+import type { TokenRepository } from '../identity/token-record.js';
 import type { AuditRepository } from '../audit/types.js';
 import type { CredentialRoleRepository } from '../credentials/role-record.js';
 import type { MfaRepository } from '../identity/mfa/factor-record.js';

@@ -11,7 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Assurance } from '../access/step-up.js';
 import { refuseUpgrade } from '../gateway/app-upgrade.js';
 import type { SessionUser } from '../identity/session-user.js';
-import { nextRequestId } from '../server/request-id.js';
+import { nextRequestId } from '../shared/request-id.js';
 import { JitgateError, forbidden, unauthorized } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { TerminalPeer } from './terminal-session.js';

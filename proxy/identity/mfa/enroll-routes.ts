@@ -5,7 +5,7 @@
  * does, so a stolen password alone can never add a factor to an account that has one.
  */
 import express, { type Request } from 'express';
-import { csrfToken, requireCsrf } from '../../portal/csrf.js';
+import { csrfToken, requireCsrf } from '../csrf.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RedirectPolicy } from '../redirect.js';
 import type { MfaService } from './mfa-service.js';

@@ -5,7 +5,7 @@
  * MfaService's attempt() and StepUps.passed() like TOTP does).
  */
 import { html, type SafeHtml } from '../../shared/html.js';
-import { csrfField } from '../../portal/csrf.js';
+import { csrfField } from '../csrf.js';
 import type { FactorType } from './factor-record.js';
 
 export interface StepUpFormContext {

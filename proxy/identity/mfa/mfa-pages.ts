@@ -3,7 +3,7 @@
  * the recovery codes shown once after it. Plain pages like the login's, since a login waiting for
  * its second factor has no portal to show yet.
  */
-import { csrfField } from '../../portal/csrf.js';
+import { csrfField } from '../csrf.js';
 import { html, page, type SafeHtml } from '../../shared/html.js';
 import { recoveryForm, type FactorKind } from './factor-kinds.js';
 import type { TotpEnrollment } from './totp-enrollment.js';

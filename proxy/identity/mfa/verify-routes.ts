@@ -4,7 +4,7 @@
  * Someone without a factor is sent to enroll one first. Serves logins waiting for MFA too.
  */
 import express, { type Request, type Response } from 'express';
-import { csrfToken, requireCsrf } from '../../portal/csrf.js';
+import { csrfToken, requireCsrf } from '../csrf.js';
 import type { JitgateError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RedirectPolicy } from '../redirect.js';

@@ -6,11 +6,9 @@
  * one does; a passed ceremony is a step-up (new session id) and leads on to `rd`.
  */
 import express, { type Request, type Response } from 'express';
-import { csrfField, csrfToken, requireCsrf } from '../../portal/csrf.js';
-import { PORTAL_CSP } from '../../portal/layout.js';
-import { webauthnScripts } from '../../portal/webauthn-assets.js';
+import { csrfField, csrfToken, requireCsrf } from '../csrf.js';
 import { JitgateError } from '../../shared/errors.js';
-import { html, page, type SafeHtml } from '../../shared/html.js';
+import { html, page, PORTAL_CSP, type SafeHtml } from '../../shared/html.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RedirectPolicy } from '../redirect.js';
 import type { FactorKind } from './factor-kinds.js';
@@ -42,6 +40,8 @@ export interface WebAuthnRoutesDeps {
   stepUps: StepUps;
   redirects: RedirectPolicy;
   log: Logger;
+  /** The `<script>` tags of the ceremony (the portal serves the files: portal/webauthn-assets.ts). */
+  scripts: () => SafeHtml;
 }
 
 const who = (person: MfaPerson) =>
@@ -51,9 +51,9 @@ const who = (person: MfaPerson) =>
   </p>`;
 
 /** A passkey page: plain like the other MFA pages, plus its two same-origin scripts. */
-function sendCeremonyPage(res: Response, title: string, body: SafeHtml): void {
+function sendCeremonyPage(res: Response, scripts: SafeHtml, title: string, body: SafeHtml): void {
   res.setHeader('content-security-policy', PORTAL_CSP);
-  sendPage(res, page(title, body, webauthnScripts()));
+  sendPage(res, page(title, body, scripts));
 }
 
 const ceremony = (mode: 'enroll' | 'verify', csrf: string, rd: string, inner: SafeHtml) =>
@@ -111,6 +111,7 @@ export function webauthnRoutes(deps: WebAuthnRoutesDeps): express.Router {
       <button type="submit">Register passkey</button>`;
     sendCeremonyPage(
       res,
+      deps.scripts(),
       'Add a passkey',
       html`<h1>Add a passkey or security key</h1>
         ${who(person)}
@@ -175,6 +176,7 @@ export function webauthnRoutes(deps: WebAuthnRoutesDeps): express.Router {
     const csrf = csrfToken(req);
     sendCeremonyPage(
       res,
+      deps.scripts(),
       'Verify it is you',
       html`<h1>Verify it is you</h1>
         ${who(person)}

@@ -1,5 +1,5 @@
 /** PostgreSQL implementation of TokenRepository. */
-import type { TokenRecord, TokenRepository } from '../../api/token-record.js';
+import type { TokenRecord, TokenRepository } from '../../identity/token-record.js';
 import type { SessionUser } from '../../identity/session-user.js';
 import type { PgRow } from '../../shared/pg-driver.js';
 import type { PgDatabase } from './database.js';

@@ -1,5 +1,5 @@
 /** SQLite implementation of TokenRepository. */
-import type { TokenRecord, TokenRepository } from '../../api/token-record.js';
+import type { TokenRecord, TokenRepository } from '../../identity/token-record.js';
 import type { SessionUser } from '../../identity/session-user.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 import type { SqlRow, SqliteDatabase } from './database.js';

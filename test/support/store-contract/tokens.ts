@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import type { TokenRecord } from '../../../proxy/api/token-record.js';
+import type { TokenRecord } from '../../../proxy/identity/token-record.js';
 import { MIN, T0, type ContractContext } from './context.js';
 
 export function tokenContract(c: ContractContext): void {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Request, Response } from 'express';
 import { authenticate, csrfGuard, type Caller } from '../../../proxy/api/authenticate.js';
-import type { TokenRecord } from '../../../proxy/api/token-record.js';
+import type { TokenRecord } from '../../../proxy/identity/token-record.js';
 import type { SessionUser } from '../../../proxy/identity/session-user.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 

@@ -1,13 +1,15 @@
 /**
- * CSRF protection for portal forms: a random synchronizer token per session, sent back in the
- * hidden `_csrf` field and compared in constant time. SameSite cookies alone are not enough:
+ * CSRF protection for the forms of jitgate's own pages (portal, MFA, CLI and extension sign-in):
+ * a random synchronizer token per session, sent back in the hidden `_csrf` field and compared in
+ * constant time. It lives with the session, in identity/, so every area that renders a form may
+ * use it without importing another's pages. SameSite cookies alone are not enough:
  * `lax` still lets sibling hosts (every *.localhost app behind jitgate) post to the portal.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { ErrorCode } from '../shared/error-codes.js';
 import { html, page, type SafeHtml } from '../shared/html.js';
-import './session.js';
+import './session-types.js';
 
 export const CSRF_FIELD = '_csrf';
 

@@ -1,5 +1,5 @@
 /** A bearer token as stored, and the repository contract every store backend implements. */
-import type { SessionUser } from '../identity/session-user.js';
+import type { SessionUser } from './session-user.js';
 
 export interface TokenRecord {
   /** "tok_…": names the token in the audit log and in lists; not a secret. */
