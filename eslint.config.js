@@ -1,5 +1,8 @@
 // Lint: type-aware rules plus the folder boundaries of the design (access/ and config/ know no
-// HTTP stack; recorder/ stands alone; extension/ shares only types; one wrapper per library).
+// HTTP stack; gateway/ no Express; identity/, store/, api/ and portal/ do not reach into pages or
+// routes of another area; recorder/ stands alone; extension/ shares only types; one wrapper per
+// library). test/unit/lint/boundaries.test.ts shows each rule failing a forbidden import, and
+// that the README names the same wrapped libraries as WRAPPED.
 // ESLint replaces (not merges) a rule configured by two blocks, so each block below carries the
 // complete list of restrictions for the files it matches.
 import js from '@eslint/js';
@@ -7,7 +10,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 /** Each third-party library may be imported only by its wrapper file. */
-const WRAPPED = {
+export const WRAPPED = {
   'openid-client': 'proxy/identity/oidc-client.ts',
   'http-proxy': 'proxy/gateway/websocket-proxy.ts',
   'better-sqlite3': 'proxy/store/sqlite/database.ts',
@@ -23,18 +26,35 @@ const WRAPPED = {
   'xml-crypto': 'proxy/demo/saml-signer.ts',
 };
 
+/** What serves HTTP: the domain and the config never import it. */
+const HTTP_STACK = [
+  'express',
+  'express-*',
+  'undici',
+  'ws',
+  'node:http',
+  'node:https',
+  'http',
+  'https',
+];
+
 /** Folder boundaries: import patterns forbidden inside each folder. */
-const FOLDERS = {
+export const FOLDERS = {
   proxy: [{ group: ['**/extension/**'], message: 'the proxy never imports the extension' }],
   'proxy/access': [
     {
-      group: ['express', 'express-*', 'undici', 'ws', '**/gateway/**', '**/portal/**', '**/api/**'],
-      message: 'access/ is pure domain: no HTTP stack',
+      group: [...HTTP_STACK, '**/gateway/**', '**/portal/**', '**/api/**', '**/server/**'],
+      message: 'access/ is pure domain: no HTTP stack, no routes, no composition root',
+    },
+    {
+      group: ['**/identity/**'],
+      message:
+        'access/ decides from subjects and groups; identity/ (sessions, logins) uses access/, not the reverse',
     },
   ],
   'proxy/config': [
     {
-      group: ['express', 'express-*', 'undici', 'ws', '**/gateway/**', '**/portal/**', '**/api/**'],
+      group: [...HTTP_STACK, '**/gateway/**', '**/portal/**', '**/api/**'],
       message: 'config/ knows no HTTP stack',
     },
   ],
@@ -52,6 +72,31 @@ const FOLDERS = {
       ],
       message: 'target/ runs on SSH targets: no HTTP server, no store',
     },
+  ],
+  'proxy/gateway': [
+    {
+      group: ['express', 'express-*', '**/portal/**', '**/api/**'],
+      message: 'gateway/ is the fast path: Express serves the portal and the API only',
+    },
+  ],
+  'proxy/identity': [
+    {
+      group: ['**/portal/**', '**/api/**', '**/server/**'],
+      message:
+        'identity/ is used by the portal and the API, never the reverse (CSRF lives in identity/csrf.ts)',
+    },
+  ],
+  'proxy/store': [
+    {
+      group: ['**/api/**', '**/portal/**', '**/gateway/**', '**/server/**'],
+      message: 'store/ implements the repositories of the domain areas; it imports no routes',
+    },
+  ],
+  'proxy/api': [
+    { group: ['**/portal/**'], message: 'api/ and portal/ share through identity/ or access/' },
+  ],
+  'proxy/portal': [
+    { group: ['**/api/**'], message: 'api/ and portal/ share through identity/ or access/' },
   ],
   recorder: [{ group: ['**/proxy/**', '**/extension/**'], message: 'recorder/ stands alone' }],
   extension: [
@@ -84,7 +129,7 @@ const rule = (exceptLibrary, folder) => ({
   ],
 });
 
-const boundaryBlocks = [
+export const boundaryBlocks = [
   { files: ['**/*.ts'], rules: rule(undefined, undefined) },
   ...Object.keys(FOLDERS)
     .sort((a, b) => a.length - b.length)
