@@ -26,14 +26,14 @@ export interface GrantLedgerDeps {
   now: () => number;
 }
 
-export interface NewGrant {
-  userId: string;
-  resourceId: string;
-  startsAt: number;
-  endsAt: number;
-  reason: string | null;
-  /** Who allowed it: an approver's id, "policy", or "admin-cli". */
-  createdBy: string;
+/**
+ * A grant to start: the record's fields without its id and end state. `createdBy` is who allowed
+ * it: an approver's id, "policy", or "admin-cli".
+ */
+export interface NewGrant extends Pick<
+  GrantRecord,
+  'userId' | 'resourceId' | 'startsAt' | 'endsAt' | 'reason' | 'createdBy'
+> {
   /** The request it answers, when there is one (recorded in the audit event). */
   request?: string;
 }

@@ -3,23 +3,12 @@
  * revoking any grant. Both go through the grant ledger, the same commit-then-publish path as the
  * request workflow's grants.
  */
-import type { AuditLog } from '../audit/audit-log.js';
 import { JitgateError, notFound } from '../shared/errors.js';
-import type { GrantRecord, Store, UserRecord } from '../store/types.js';
+import type { GrantRecord, UserRecord } from '../store/types.js';
 import { MAX_GRANT_MS } from './access-state.js';
-import type { AccessEvents } from './events.js';
-import type { GrantBook } from './grant-book.js';
-import type { PendingRevocations } from './pending-revocations.js';
-import { GrantLedger } from './grant-ledger.js';
+import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
 
-export interface GrantServiceOptions {
-  store: Store;
-  book: GrantBook;
-  audit: Pick<AuditLog, 'append'>;
-  events: AccessEvents;
-  /** Where an end waits when the store cannot take it (the end holds anyway). */
-  revocations: PendingRevocations;
-  now: () => number;
+export interface GrantServiceOptions extends GrantLedgerDeps {
   resourceExists: (id: string) => boolean;
 }
 
