@@ -16,6 +16,7 @@ import type { GrantBook } from '../access/grant-book.js';
 import type { AppHandoff } from '../identity/app-handoff.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { SessionUser } from '../identity/session-user.js';
+import type { StatusOf } from '../shared/error-codes.js';
 import { nextRequestId } from '../shared/request-id.js';
 import type { Logger } from '../shared/logger.js';
 import { isNavigation } from '../shared/navigation.js';
@@ -69,13 +70,18 @@ export interface GatewayDeps {
 }
 
 export type Admitted = { user: SessionUser; grant: GrantRecord };
+/** The error code a refusal is answered with (the store being unreachable is `store_unavailable`). */
+type RefusalCode<D extends Decision> = D extends 'unavailable' ? 'store_unavailable' : D;
+/** A refusal, with a status the error-code table lists for its code. */
 export type Refusal = {
-  decision: Exclude<Decision, 'allowed'>;
-  status: number;
-  message: string;
-  /** Set when the refusal is jitgate's own fault: the id of the log line that says why. */
-  requestId?: string;
-};
+  [D in Exclude<Decision, 'allowed'>]: {
+    decision: D;
+    status: StatusOf<RefusalCode<D>>;
+    message: string;
+    /** Set when the refusal is jitgate's own fault: the id of the log line that says why. */
+    requestId?: string;
+  };
+}[Exclude<Decision, 'allowed'>];
 
 const HANDOFF_PATH = '/.jitgate/auth';
 /** Where the extension opens an app: the app's own page then navigates, as the app's request. */

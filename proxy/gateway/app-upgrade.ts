@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { FrameCounter } from '../../recorder/trail/index.js';
-import type { ErrorCode } from '../shared/error-codes.js';
+import type { ErrorCode, StatusOf } from '../shared/error-codes.js';
 import type { AppGateway } from './app-gateway.js';
 import type { AppRoute } from './app-routes.js';
 import type { LiveConnections } from './live-connections.js';
@@ -22,11 +22,14 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Answers an upgrade with an HTTP refusal; `requestId` (a fault of jitgate's) finds its log line. */
-export function refuseUpgrade(
+/**
+ * Answers an upgrade with an HTTP refusal; the code and its status go together in the error-code
+ * table. `requestId` (a fault of jitgate's) finds its log line.
+ */
+export function refuseUpgrade<C extends ErrorCode>(
   socket: Duplex,
-  status: number,
-  code: ErrorCode,
+  status: StatusOf<C>,
+  code: C,
   message: string,
   requestId?: string,
 ) {

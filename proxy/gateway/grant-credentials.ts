@@ -29,7 +29,7 @@ interface Claims {
 
 export type CredentialAdmission =
   | { user: SessionUser; grant: GrantRecord }
-  | { decision: 'credential_refused' | 'no_grant'; status: number; message: string };
+  | { decision: 'credential_refused' | 'no_grant'; status: 403; message: string };
 
 function isClaims(value: unknown): value is Claims {
   const c = value as Partial<Claims> | null;

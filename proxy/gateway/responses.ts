@@ -3,7 +3,7 @@
  * app's. Browser navigations get pages; API calls and XHR get JSON with a stable code.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorCode } from '../shared/error-codes.js';
+import type { ErrorCode, StatusOf } from '../shared/error-codes.js';
 import { html, page, PAGE_CSP } from '../shared/html.js';
 import { isNavigation } from '../shared/navigation.js';
 
@@ -30,10 +30,11 @@ function send(
   res.end(body);
 }
 
-export function sendJsonError(
+/** A JSON refusal; the code and its status must go together in the error-code table. */
+export function sendJsonError<C extends ErrorCode>(
   res: ServerResponse,
-  status: number,
-  code: ErrorCode,
+  status: StatusOf<C>,
+  code: C,
   message: string,
   extra: object = {},
 ) {

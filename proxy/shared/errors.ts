@@ -13,7 +13,7 @@ export type StatusAndCode<C extends ErrorCode = ErrorCode> = {
 }[C];
 
 export class JitgateError extends Error {
-  readonly status: number;
+  readonly status: StatusOf<ErrorCode>;
   readonly code: ErrorCode;
   /** Whether the message may be shown to the client (server faults stay generic). */
   readonly expose: boolean;

@@ -2,9 +2,13 @@
 // it is used, and the compiler refuses a code not in it or a status it does not list.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { test } from 'node:test';
 import { PolicyRefusal } from '../../../proxy/access/refusal.js';
+import { refuseUpgrade } from '../../../proxy/gateway/app-upgrade.js';
+import { sendJsonError } from '../../../proxy/gateway/responses.js';
 import { ERROR_CODES, errorRows } from '../../../proxy/shared/error-codes.js';
 import { forbidden, JitgateError, notFound } from '../../../proxy/shared/errors.js';
 import { API_DOCS_PATH, renderApiDocs } from '../../../scripts/generate-error-docs.js';
@@ -50,8 +54,12 @@ void test('the compiler holds codes and statuses to the table', () => {
     () => forbidden('unknown_grant', 'x'),
     // @ts-expect-error not_an_approver is refused with 403 only
     () => new PolicyRefusal([409, 'not_an_approver'], []),
+    // @ts-expect-error the gateway's own answers too: no_grant is a 403
+    (res: ServerResponse) => sendJsonError(res, 404, 'no_grant', 'x'),
+    // @ts-expect-error and its upgrade refusals: foreign_origin is a 403
+    (socket: Duplex) => refuseUpgrade(socket, 400, 'foreign_origin', 'x'),
   ];
-  assert.equal(wrong.length, 4);
+  assert.equal(wrong.length, 6);
   assert.equal(new JitgateError(409, 'session_not_live', 'x').status, 409);
   assert.equal(notFound('session_not_live', 'x').status, 404);
 });
