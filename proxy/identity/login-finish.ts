@@ -11,7 +11,7 @@ import { JitgateError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { UserRecord, UserRepository } from '../store/types.js';
 import type { AfterLogin } from './mfa/login-gate.js';
-import '../server/request-id.js';
+import '../shared/request-id.js';
 import './session-types.js';
 import { sessionUserOf } from './session-user.js';
 
