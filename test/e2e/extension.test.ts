@@ -156,6 +156,45 @@ void describe('the browser extension in Chromium', () => {
     await lookalike.close();
   });
 
+  void it('a page on payroll’s host at another port posts to payroll without the credential', async () => {
+    const lookalike = await chromium.context.newPage();
+    const target = `${demo.payrollOrigin}/echo`;
+    await lookalike.goto(
+      `http://payroll.localhost:${attacker.port}/post?target=${encodeURIComponent(target)}`,
+    );
+    await lookalike.waitForURL(target);
+    // Nothing carried and no cookie: 401. A carried credential would have been refused (403).
+    assert.match((await lookalike.locator('body').textContent()) ?? '', /"code":"unauthenticated"/);
+    await lookalike.close();
+  });
+
+  void it('a frame of another origin inside payroll’s tab: the gateway refuses the credential', async () => {
+    // Declarative rules cannot tell a tab's frames apart: the frame's post carries the
+    // credential, and the gateway's exact-origin check is what refuses it.
+    const target = `${demo.payrollOrigin}/echo`;
+    await app.evaluate(
+      (src) => {
+        const { document } = globalThis as unknown as {
+          document: {
+            createElement(tag: 'iframe'): { src: string; id: string };
+            body: { append(node: unknown): void };
+          };
+        };
+        const frame = document.createElement('iframe');
+        frame.id = 'lookalike';
+        frame.src = src;
+        document.body.append(frame);
+      },
+      `http://payroll.localhost:${attacker.port}/post?target=${encodeURIComponent(target)}`,
+    );
+    const framed = app.frameLocator('#lookalike').locator('body', { hasText: '"code"' });
+    assert.match((await framed.textContent()) ?? '', /"code":"credential_refused"/);
+    // payroll's own pages in that tab keep working.
+    await navigateInPage(app, '/');
+    await app.locator('#sub').waitFor();
+    assert.equal(await app.locator('#sub').textContent(), 'demo:alice');
+  });
+
   void it('after release the rule is gone, payroll refuses her, its 403 page offers access', async () => {
     await payroll('active').getByRole('button', { name: 'Release' }).click();
     await payroll('none').waitFor();
