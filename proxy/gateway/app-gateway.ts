@@ -48,6 +48,7 @@ export type Decision =
   | 'bad_request'
   | 'unavailable'
   | 'credential_refused'
+  | 'credential_cross_origin'
   | 'foreign_origin';
 
 export interface GatewayDeps {
@@ -143,7 +144,7 @@ export function createAppGateway(deps: GatewayDeps) {
     deps.onDecision(route, refusal.decision);
     if (refusal.decision === 'unavailable')
       return sendServiceUnavailable(res, refusal.requestId ?? nextRequestId());
-    if (refusal.decision === 'credential_refused')
+    if (refusal.decision === 'credential_refused' || refusal.decision === 'credential_cross_origin')
       return sendJsonError(res, refusal.status, refusal.decision, refusal.message);
     if (refusal.decision === 'unauthenticated') {
       if (isNavigation(req)) return redirect(res, loginUrl(route, req));

@@ -29,7 +29,11 @@ interface Claims {
 
 export type CredentialAdmission =
   | { user: SessionUser; grant: GrantRecord }
-  | { decision: 'credential_refused' | 'no_grant'; status: 403; message: string };
+  | {
+      decision: 'credential_refused' | 'credential_cross_origin' | 'no_grant';
+      status: 403;
+      message: string;
+    };
 
 function isClaims(value: unknown): value is Claims {
   const c = value as Partial<Claims> | null;
@@ -78,8 +82,20 @@ export function createGrantCredentials(deps: { secret: string; book: Pick<GrantB
       status: 403,
       message,
     });
-    if (req.headers['sec-fetch-site'] !== 'same-origin')
-      return refuse('a session credential is accepted only on requests the app itself makes');
+    // Only a request the app's own origin started (scheme, host and port) may carry it. The
+    // extension cannot tell a tab's frames apart, so a frame of the same host on another port
+    // inside the app's tab still sends it: the browser's own headers decide here. Either one
+    // naming another origin refuses it; Origin is absent on same-origin GETs, so it only adds.
+    const origin = req.headers.origin;
+    if (
+      req.headers['sec-fetch-site'] !== 'same-origin' ||
+      (origin !== undefined && origin !== route.origin)
+    )
+      return {
+        decision: 'credential_cross_origin',
+        status: 403,
+        message: 'a session credential is accepted only on requests the app’s own origin makes',
+      };
     const claims = openClaims(key, PREFIX, presented);
     if (!isClaims(claims) || claims.expiresAt <= now)
       return refuse('the session credential is invalid or expired');
