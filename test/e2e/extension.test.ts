@@ -188,7 +188,7 @@ void describe('the browser extension in Chromium', () => {
       `http://payroll.localhost:${attacker.port}/post?target=${encodeURIComponent(target)}`,
     );
     const framed = app.frameLocator('#lookalike').locator('body', { hasText: '"code"' });
-    assert.match((await framed.textContent()) ?? '', /"code":"credential_refused"/);
+    assert.match((await framed.textContent()) ?? '', /"code":"credential_cross_origin"/);
     // payroll's own pages in that tab keep working.
     await navigateInPage(app, '/');
     await app.locator('#sub').waitFor();
