@@ -156,7 +156,7 @@ export const ERROR_CODES = {
     403: 'app host: a session credential that is forged, expired, for another origin, or cross-site',
   },
   credential_cross_origin: {
-    403: "app host: a session credential on a request another origin started (`Sec-Fetch-Site` not same-origin, or a foreign `Origin`)",
+    403: 'app host: a session credential on a request another origin started (`Sec-Fetch-Site` not same-origin, or a foreign `Origin`)',
   },
   no_form_login: { 404: '`form-credential` for a resource without `formLogin`' },
   invalid_connect_request: {
