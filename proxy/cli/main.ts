@@ -67,10 +67,17 @@ const COMMANDS: Record<string, Command> = {
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (command === 'serve') {
-    const stop = await serve(rest);
-    const shutdown = () => void stop().then(() => process.exit(0));
+    const started = serve(rest);
+    // Listening before the banner is printed: a Ctrl-C or SIGTERM at any moment (even during
+    // start-up) stops what started (the demo's sshd and PostgreSQL) before exiting.
+    const shutdown = () =>
+      void started.then(
+        (stop) => stop().then(() => process.exit(EXIT.ok)),
+        () => undefined, // a failed start is reported below
+      );
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+    await started;
     return;
   }
   if (command === 'target-agent') {
