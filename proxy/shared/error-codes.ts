@@ -181,7 +181,7 @@ export const ERROR_CODES = {
     503: 'a postgres resource where PUBLIC may connect to other databases, create temporary tables or create in schema public: no role is minted until that is revoked (or `allowPublicPrivileges`)',
   },
   credential_failed: {
-    503: 'the database refused to create, re-key or drop the role (SQLSTATE in the message)',
+    503: 'the database refused to create, re-key or drop the role (SQLSTATE in the log)',
   },
 
   // Terminals, recordings, auditors.
