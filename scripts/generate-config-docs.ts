@@ -363,9 +363,10 @@ A real deployment reads one YAML file: \`jitgate serve --config FILE\`. (\`npm s
 config runs the embedded demo.)
 
 - **Every problem at once.** At startup the whole file is checked: types and allowed values,
-  unknown keys, keys that must agree with each other (unique ids and hosts, policies that name
-  real resources) and the client secrets. A bad file stops startup with all its problems listed,
-  each with its path in the file (\`resources[2].upstream\`) and its line.
+  unknown keys (with the key probably meant: \`upstrem: unknown key; did you mean "upstream"?\`),
+  keys that must agree with each other (unique ids and hosts, policies that name real resources)
+  and the client secrets. A bad file stops startup with all its problems listed, each with its
+  path in the file (\`resources[2].upstream\`) and its line.
 - **Durations** are a number and a unit, \`ms\` \`s\` \`m\` \`h\` \`d\`, combined largest first:
   \`"90s"\`, \`"30m"\`, \`"8h"\`, \`"1h30m"\`.
 - **\`PORT\`** in the environment overrides \`server.port\`.
