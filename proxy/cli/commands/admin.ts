@@ -5,7 +5,6 @@
  */
 import { adminCall, type AdminTarget } from '../admin-client.js';
 import { durationArg, parseCommand, positionalsOf, proxyUrl } from '../args.js';
-import { CliError } from '../exit-codes.js';
 import { printJson } from '../output.js';
 import { clientFor, hasCredential } from '../session.js';
 
@@ -32,7 +31,6 @@ export async function grant(args: string[]) {
   );
   const [user = '', resource = ''] = positionalsOf(parsed, ['USER', 'RESOURCE'], GRANT_USAGE);
   const { values } = parsed;
-  if (values.for === undefined) throw new CliError(`usage: ${GRANT_USAGE}`);
   const json = await adminCall(adminTarget(values), '/api/v1/admin/grants', {
     user,
     resource,
