@@ -36,6 +36,8 @@ export interface NewGrant extends Pick<
 > {
   /** The request it answers, when there is one (recorded in the audit event). */
   request?: string;
+  /** Why policy would not have given it (an admin's forced grant; recorded in the audit event). */
+  outsidePolicy?: string;
 }
 
 /** What ending a grant did: the grant as stored now, and whether it was still open till now. */
@@ -52,7 +54,7 @@ export class GrantLedger {
 
   /** Inside a transaction: the grant and its `grant.started` event. */
   async insert(spec: NewGrant): Promise<GrantRecord> {
-    const { request, ...fields } = spec;
+    const { request, outsidePolicy, ...fields } = spec;
     const grant: GrantRecord = {
       id: newGrantId(),
       ...fields,
@@ -72,6 +74,7 @@ export class GrantLedger {
         startsAt: grant.startsAt,
         endsAt: grant.endsAt,
         ...(request !== undefined ? { request } : {}),
+        ...(outsidePolicy !== undefined ? { outsidePolicy } : {}),
       },
     });
     return grant;

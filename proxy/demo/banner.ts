@@ -1,7 +1,7 @@
 /**
  * What `npm start` prints once the demo runs. Every command in it works when pasted into a shell
  * in the project folder: when the demo is not on the CLI's default port or state folder, the
- * commands say where it is (--url, --state-dir). Test: test/integration/demo/banner.test.ts.
+ * commands say where it is (--url, --state-dir). Test: test/integration/demo/npm-start.test.ts runs them.
  */
 import { resolve } from 'node:path';
 import { DEMO_PASSWORD, DEMO_ROLES, DEMO_SAML_IDP } from './demo-config.js';

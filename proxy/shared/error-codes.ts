@@ -142,6 +142,9 @@ export const ERROR_CODES = {
   unknown_grant: {
     404: 'no such grant (or, for release and credentials, not your live grant of that kind of resource)',
   },
+  grant_outside_policy: {
+    409: 'admin grant: no policy covers the user for the resource, or not for this long; send `"force": true` to grant anyway',
+  },
   grant_not_live: {
     409: 'the grant has already ended (or, for credentials, is not active now)',
   },

@@ -11,6 +11,7 @@ import {
 } from '../../../proxy/access/grant-service.js';
 import { PendingRevocations } from '../../../proxy/access/pending-revocations.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
+import { policy } from '../../../proxy/config/policy-schema.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
@@ -37,6 +38,16 @@ const user = (
 });
 
 const alice = user('corp', 'a-1', 'alice', 'alice@example.com');
+
+/** Staff may have payroll (and orders) for up to the admin maximum; vendors nothing. */
+const STAFF_POLICY = {
+  id: 'staff',
+  resources: ['payroll', 'orders'],
+  subjects: { groups: ['staff'], kinds: ['person'] },
+  maxDuration: '7d',
+  approval: { groups: ['approvers'] },
+};
+const STAFF_PAYROLL = policy.parse(STAFF_POLICY);
 const bobCorp = user('corp', 'b-1', 'bob', 'bob@example.com');
 const bobVendor = user('vendors', 'b-2', 'bob', 'bob@vendor.example');
 
@@ -72,6 +83,7 @@ beforeEach(async () => {
     revocations: new PendingRevocations({ store, audit, log: silentLogger, now: () => now }),
     now: () => now,
     resourceExists: (id) => id === 'payroll' || id === 'orders',
+    policies: [STAFF_PAYROLL],
   });
 });
 afterEach(() => store.close());
@@ -254,5 +266,59 @@ void describe('GrantService.load and listForUser', () => {
     const listed = await service.listForUser(alice.id);
     assert.deepEqual(listed.map((g) => g.id).sort(), [a.id, b.id].sort());
     assert.equal(listed.find((g) => g.id === a.id)?.revokedBy, 'bob');
+  });
+});
+
+void describe('GrantService.grant outside policy', () => {
+  const cap = (maxDuration: string) => policy.parse({ ...STAFF_POLICY, maxDuration });
+  const serviceWith = (policies: ReturnType<typeof cap>[]) => {
+    const audit = new AuditLog(store.audit, store, () => now);
+    return new GrantService({
+      store,
+      book,
+      audit,
+      events: new AccessEvents(),
+      revocations: new PendingRevocations({ store, audit, log: silentLogger, now: () => now }),
+      now: () => now,
+      resourceExists: (id) => id === 'payroll' || id === 'orders',
+      policies,
+    });
+  };
+
+  void test('longer than every covering policy allows: refused unless forced, and said why', async () => {
+    const capped = serviceWith([cap('1h')]);
+    await assert.rejects(capped.grant(input({ durationMs: 2 * 60 * MIN })), (error: unknown) => {
+      assert.ok(error instanceof JitgateError);
+      assert.equal(error.status, 409);
+      assert.equal(error.code, 'grant_outside_policy');
+      assert.equal(
+        error.message,
+        'alice may have payroll for at most 1h under policy; pass --force to grant 2h anyway',
+      );
+      return true;
+    });
+    assert.equal(book.size, 0);
+    const forced = await capped.grant(input({ durationMs: 2 * 60 * MIN, force: true }));
+    const [event] = await store.audit.list({ limit: 10, code: 'grant.started' });
+    assert.equal(event?.data.outsidePolicy, 'longer than the policy cap (1h)');
+    assert.equal(book.liveGrant(alice.id, 'payroll', T0 + MIN), forced);
+    assert.ok(await capped.grant(input({ durationMs: 60 * MIN })), 'within the cap: no force');
+  });
+
+  void test('someone no policy covers: refused unless forced', async () => {
+    const ordersOnly = policy.parse({ ...STAFF_POLICY, resources: ['orders'] });
+    const service = serviceWith([ordersOnly]);
+    await assert.rejects(service.grant(input()), (error: unknown) => {
+      assert.ok(error instanceof JitgateError);
+      assert.equal(error.code, 'grant_outside_policy');
+      assert.equal(
+        error.message,
+        'no policy lets alice request payroll; pass --force to grant it anyway',
+      );
+      return true;
+    });
+    await service.grant(input({ force: true }));
+    const [event] = await store.audit.list({ limit: 10, code: 'grant.started' });
+    assert.equal(event?.data.outsidePolicy, 'no policy covers the user');
   });
 });

@@ -80,6 +80,7 @@ void describe('the demo configuration', () => {
         clientSecrets: { demo: 's', vendors: 'v' },
         payrollUrl: 'http://127.0.0.1:1',
         ordersDb: { adminUrl: { env: 'JITGATE_DEMO_PG_URL' }, database: 'orders' },
+        kubeReviewerToken: 'r'.repeat(32),
       }),
       {},
     );
