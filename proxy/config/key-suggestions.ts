@@ -47,7 +47,10 @@ function tagsMatch(object: Schema, value: unknown): boolean {
   if (!isRow(value)) return true;
   const shape = defOf(object).shape as Record<string, Schema>;
   return Object.entries(shape).every(([key, field]) => {
-    const def = defOf(field);
+    let def = defOf(field);
+    // `type: z.literal('oidc').default('oidc')` is still a tag.
+    while (['optional', 'default', 'prefault', 'nullable', 'readonly'].includes(def.type))
+      def = defOf(def.innerType as Schema);
     if (def.type !== 'literal' || !(key in value)) return true;
     return (def.values as unknown[]).includes(value[key]);
   });
@@ -131,7 +134,8 @@ function editDistance(a: string, b: string): number {
 export function closestKey(key: string, allowed: readonly string[]): string | undefined {
   const wanted = normalized(key);
   let best: { key: string; distance: number } | undefined;
-  for (const candidate of allowed) {
+  // A key allowed in another form of this mapping (an OIDC key on a SAML IdP) is no typo.
+  for (const candidate of allowed.filter((k) => k !== key)) {
     const distance = editDistance(wanted, normalized(candidate));
     if (!best || distance < best.distance) best = { key: candidate, distance };
   }
