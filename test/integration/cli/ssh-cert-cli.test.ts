@@ -178,6 +178,7 @@ void describe('jitgate ssh-cert', () => {
       resource: 'prod-shell',
       durationMs: 5_000,
       actor: 'test',
+      force: true, // as above: no demo policy gives machines prod-shell
     });
     const ended = grantEnded(grant.id);
     const { key, cert } = await certificateOverApi(grant.id, 'expiring');
