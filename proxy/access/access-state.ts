@@ -32,6 +32,21 @@ export function grantState(grant: GrantRecord, now: number): GrantState {
   return grant.endsAt <= now ? { state: 'ended', end: 'expired' } : { state: 'scheduled' };
 }
 
+/**
+ * How an ended grant ended, in words a person reads ("it expired at …", "revoked by bob at …"),
+ * for a refusal to end it again. Undefined while it has not ended.
+ */
+export function endedInWords(grant: GrantRecord, now: number): string | undefined {
+  const state = grantState(grant, now);
+  if (state.state !== 'ended') return undefined;
+  const at = (ms: number) => new Date(ms).toISOString();
+  if (state.end === 'expired') return `it expired at ${at(grant.endsAt)}`;
+  const when = at(grant.revokedAt ?? grant.endsAt);
+  return state.end === 'released'
+    ? `released by its holder at ${when}`
+    : `revoked by ${grant.revokedBy ?? 'someone'} at ${when}`;
+}
+
 /** The one word clients see (docs/api.md): an ended grant reads `expired` or `revoked`. */
 export function grantStateName(
   grant: GrantRecord,

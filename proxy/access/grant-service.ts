@@ -116,10 +116,9 @@ export class GrantService {
     };
   }
 
-  /** Revoking twice is harmless: the first revoker and time stay, and only the first is audited. */
+  /** A grant that has already ended is refused, saying how and when (the first end stands). */
   async revoke(id: string, actor: string): Promise<GrantRecord> {
-    const { grant } = await this.ledger.finish(id, actor, 'revoked', null, { mustBeOpen: false });
-    return grant;
+    return this.ledger.finish(id, actor, 'revoked', null);
   }
 
   listForUser(userId: string): Promise<GrantRecord[]> {

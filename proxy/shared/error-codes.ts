@@ -146,7 +146,7 @@ export const ERROR_CODES = {
     409: 'admin grant: no policy covers the user for the resource, or not for this long; send `"force": true` to grant anyway',
   },
   grant_not_live: {
-    409: 'the grant has already ended (or, for credentials, is not active now)',
+    409: 'the grant has already ended: the message says how and when, and nothing changes (for credentials: it is not active now)',
   },
   no_grant: {
     403: 'logged in, but no live grant for this resource (body has `resource`, `requestUrl`)',

@@ -121,6 +121,18 @@ void describe('jitgate grant / revoke', () => {
     assert.equal(revoked.stderr.trim(), `revoked ${id}`);
     const refused = await payrollAsAlice();
     assert.equal(refused.status, 403);
+
+    // Revoking it again says it had already ended, by whom and when, and changes nothing.
+    const ended = await demo.jitgate.store.grants.get(id);
+    const again = await cli('revoke', id, '--url', proxyUrl, '--state-dir', demo.stateDir);
+    assert.equal(again.code, 2, again.stderr);
+    assert.match(
+      again.stderr.trim(),
+      new RegExp(
+        `^jitgate: ${id} has already ended: revoked by admin-cli at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; nothing to revoke \\(grant_not_live\\)$`,
+      ),
+    );
+    assert.deepEqual(await demo.jitgate.store.grants.get(id), ended);
   });
 
   void it('refuses what the proxy refuses with exit code 2 (5 for a refused token)', async () => {

@@ -79,7 +79,7 @@ void describe('GrantService trail', () => {
     const grant = await grantAlice();
     now = T0 + MIN;
     const revoked = await service.revoke(grant.id, 'admin-cli');
-    await service.revoke(grant.id, 'admin-cli');
+    await assert.rejects(service.revoke(grant.id, 'admin-cli'), /has already ended/);
     const events = await audit.list({ code: 'grant.revoked', limit: 10 });
     assert.equal(events.length, 1);
     assert.equal(events[0]?.data.grant, grant.id);

@@ -197,13 +197,22 @@ void describe('GrantService.revoke', () => {
     assert.deepEqual(ended, [[grant.id, 'revoked']]);
   });
 
-  void test('revoking twice is idempotent: first revoker and time kept, one event', async () => {
+  void test('revoking twice changes nothing and says who ended it and when', async () => {
     const grant = await service.grant(input());
     now = T0 + 5 * MIN;
     const first = await service.revoke(grant.id, 'bob');
     now = T0 + 9 * MIN;
-    const second = await service.revoke(grant.id, 'carol');
-    assert.deepEqual(second, first);
+    await assert.rejects(service.revoke(grant.id, 'carol'), (error: unknown) => {
+      assert.ok(error instanceof JitgateError);
+      assert.equal(error.status, 409);
+      assert.equal(error.code, 'grant_not_live');
+      assert.equal(
+        error.message,
+        `${grant.id} has already ended: revoked by bob at ${new Date(T0 + 5 * MIN).toISOString()}; nothing to revoke`,
+      );
+      return true;
+    });
+    assert.deepEqual(await store.grants.get(grant.id), first);
     assert.deepEqual(ended, [[grant.id, 'revoked']]);
   });
 
@@ -211,12 +220,21 @@ void describe('GrantService.revoke', () => {
     await rejectsWith(service.revoke('grt_missing', 'bob'), 404, 'unknown_grant');
   });
 
-  void test('revoking an expired grant records it without announcing a second end', async () => {
+  void test('revoking an expired grant says it expired, and History keeps it expired', async () => {
     const grant = await service.grant(input({ durationMs: MIN }));
     now = T0 + 2 * MIN;
     book.sweep(now);
-    const revoked = await service.revoke(grant.id, 'bob');
-    assert.equal(revoked.revokedAt, now);
+    await assert.rejects(service.revoke(grant.id, 'bob'), (error: unknown) => {
+      assert.ok(error instanceof JitgateError);
+      assert.equal(error.status, 409);
+      assert.equal(error.code, 'grant_not_live');
+      assert.equal(
+        error.message,
+        `${grant.id} has already ended: it expired at ${new Date(T0 + MIN).toISOString()}; nothing to revoke`,
+      );
+      return true;
+    });
+    assert.equal((await store.grants.get(grant.id))?.revokedAt, null);
     assert.deepEqual(ended, [[grant.id, 'expired']]);
   });
 });
