@@ -63,7 +63,8 @@ export class TerminalService {
   constructor(private readonly deps: TerminalServiceDeps) {
     this.ending = new SessionEnding(deps);
     deps.book.onEnd((grant, reason) => {
-      const message = `Your access to ${grant.resourceId} was ${reason === 'expired' ? 'over: the grant expired' : 'revoked'}. The session has ended.`;
+      const how = reason === 'expired' ? 'over: the grant expired' : reason;
+      const message = `Your access to ${grant.resourceId} was ${how}. The session has ended.`;
       this.ending.endGrant(grant.id, reason, message);
     });
   }
