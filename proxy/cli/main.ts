@@ -3,6 +3,7 @@
  * codes are listed in exit-codes.ts and docs/cli.md; user errors print one line, never a stack
  * trace; `exec` exits with its command's code.
  */
+import './closed-stdout.js';
 import { ConfigError } from '../config/errors.js';
 import { AUDIT_USAGE, auditCommand } from './audit-command.js';
 import { RECORDINGS_USAGE, recordingsCommand } from './recordings-command.js';
