@@ -155,6 +155,26 @@ void describe('jitgate ssh-cert', () => {
     });
     const { key, cert } = await certificateFor('keys');
     assert.equal(statSync(key).mode & 0o777, 0o600, 'the private key is private');
+    // Audited like the relay's certificates: the same kind and fields, key id <user id>/<grant>.
+    const minted = (await m.demo.jitgate.audit.list({ code: 'credential.minted', limit: 50 })).find(
+      (event) => event.data.grant === grant.id,
+    );
+    assert.equal(minted?.data.kind, 'ssh-certificate');
+    assert.equal(minted?.data.keyId, `${grant.userId}/${grant.id}`);
+    assert.deepEqual(
+      Object.keys(minted?.data ?? {}).sort(),
+      [
+        'kind',
+        'grant',
+        'login',
+        'serial',
+        'keyId',
+        'principals',
+        'validBefore',
+        'key',
+        'ca',
+      ].sort(),
+    );
     const accepted = await ssh(key, cert);
     assert.equal(accepted.code, 0);
     assert.equal(accepted.stdout.trim(), 'jitgate-ok');
