@@ -142,6 +142,12 @@ void describe('jitgate login (people)', () => {
       assert.equal(ssh.code, 0, ssh.stderr);
       assert.match(ssh.stdout, /path-42/);
       assert.match(ssh.stderr, /prod-shell as deploy, recorded/);
+
+      // `jitgate logout` (docs/cli.md) ends the saved token: the next command is signed out.
+      const out = await runCli(['logout', '--url', demo.url], { XDG_CONFIG_HOME: home });
+      assert.equal(out.code, 0, out.stderr);
+      const after = await runCli(['resources', '--url', demo.url], { XDG_CONFIG_HOME: home });
+      assert.equal(after.code, 5, after.stderr);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
