@@ -1,14 +1,20 @@
 /**
  * The in-memory index of live grants that every proxied request is checked against. Pure: the
- * caller passes the time. Listeners hear when a grant ends (revoke or expiry) so open
+ * caller passes the time. Listeners hear when a grant ends (release, revoke or expiry) so open
  * connections under it can be cut.
  */
 import type { GrantRecord } from '../store/types.js';
 
-export type GrantEndReason = 'revoked' | 'expired';
+/** How a grant ended: its holder released it, someone revoked it, or it ran out. */
+export type GrantEndReason = 'released' | 'revoked' | 'expired';
 export type GrantEndListener = (grant: GrantRecord, reason: GrantEndReason) => void;
 
 const key = (userId: string, resourceId: string) => `${userId}\0${resourceId}`;
+
+/** A grant ended before its time by its holder was released; by anyone else, revoked. */
+export function earlyEnd(grant: GrantRecord): 'released' | 'revoked' {
+  return grant.revokedBy === grant.userId ? 'released' : 'revoked';
+}
 
 export function isLive(grant: GrantRecord, now: number): boolean {
   return grant.revokedAt === null && grant.startsAt <= now && now < grant.endsAt;
@@ -24,7 +30,7 @@ export class GrantBook {
     const previous = this.byId.get(grant.id);
     if (previous) this.remove(previous);
     if (grant.revokedAt !== null) {
-      if (previous) this.emit(grant, 'revoked');
+      if (previous) this.emit(grant, earlyEnd(grant));
       return;
     }
     this.byId.set(grant.id, grant);

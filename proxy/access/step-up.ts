@@ -11,8 +11,9 @@ export interface Assurance {
   mfaFresh: boolean;
 }
 
-/** The actions policy can guard with `mfa.<action>`. */
-export type StepUpAction = 'request' | 'approve' | 'terminal';
+/** The actions policy can guard with `mfa.<action>` (docs/mfa.md lists each; a test checks). */
+export const STEP_UP_ACTIONS = ['request', 'approve', 'terminal'] as const;
+export type StepUpAction = (typeof STEP_UP_ACTIONS)[number];
 
 /** 403 `mfa_required`: the action would go ahead after a step-up. */
 export class StepUpRequired extends JitgateError {

@@ -3,6 +3,7 @@
  * codes are listed in exit-codes.ts and docs/cli.md; user errors print one line, never a stack
  * trace; `exec` exits with its command's code.
  */
+import './closed-stdout.js';
 import { ConfigError } from '../config/errors.js';
 import { AUDIT_USAGE, auditCommand } from './audit-command.js';
 import { RECORDINGS_USAGE, recordingsCommand } from './recordings-command.js';
@@ -67,10 +68,17 @@ const COMMANDS: Record<string, Command> = {
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (command === 'serve') {
-    const stop = await serve(rest);
-    const shutdown = () => void stop().then(() => process.exit(0));
+    const started = serve(rest);
+    // Listening before the banner is printed: a Ctrl-C or SIGTERM at any moment (even during
+    // start-up) stops what started (the demo's sshd and PostgreSQL) before exiting.
+    const shutdown = () =>
+      void started.then(
+        (stop) => stop().then(() => process.exit(EXIT.ok)),
+        () => undefined, // a failed start is reported below
+      );
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+    await started;
     return;
   }
   if (command === 'target-agent') {

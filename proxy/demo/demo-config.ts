@@ -3,8 +3,8 @@ import type { ConfigInput } from '../config/schema.js';
 import {
   DEMO_MACHINE_POLICIES,
   DEMO_MACHINES,
-  demoDatabase,
   demoMachineResources,
+  type OrdersDbSource,
 } from './demo-machines.js';
 import type { DemoUser } from './idp.js';
 import {
@@ -97,6 +97,8 @@ export interface DemoConfigInput {
   storage?: ConfigInput['storage'];
   /** The bearer demo-cluster's API server would send to the TokenReview webhook. */
   kubeReviewerToken: string;
+  /** Where orders-db's admin URL comes from (orders-db.ts). */
+  ordersDb: OrdersDbSource;
 }
 
 export function demoConfig(input: DemoConfigInput): ConfigInput {
@@ -147,7 +149,7 @@ export function demoConfig(input: DemoConfigInput): ConfigInput {
           submitSelector: '#sign-in',
         },
       },
-      ...demoMachineResources(demoDatabase(), input.kubeReviewerToken),
+      ...demoMachineResources(input.ordersDb, input.kubeReviewerToken),
       ...demoTerminalResources(input.sshTarget),
     ],
     policies: [

@@ -115,6 +115,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     revocations,
     now,
     resourceExists: (id) => config.resources.some((r) => r.id === id),
+    policies: config.policies,
   });
   const requests = new RequestService(services);
   const grantEnding = new GrantEnding(services);

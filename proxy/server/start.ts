@@ -16,6 +16,7 @@ import { sessionCredential } from '../api/authenticate.js';
 import { EventStreams } from '../api/event-stream.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
+import { configWarnings } from '../config/startup-warnings.js';
 import { LiveConnections } from '../gateway/live-connections.js';
 import { SessionCache } from '../identity/session-cache.js';
 import { JitgateSessionStore } from '../identity/session-store.js';
@@ -73,6 +74,8 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   const { config } = options;
   const log = options.log ?? createLogger({ level: config.logging.level });
   const now = options.now ?? Date.now;
+  // Valid but likely wrong (a group nothing can give, plain HTTP on the network): say so, start.
+  for (const warning of configWarnings(config)) log.warn(`configuration: ${warning}`);
   const stateDir = resolve(config.state.dir);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
 

@@ -142,8 +142,11 @@ export const ERROR_CODES = {
   unknown_grant: {
     404: 'no such grant (or, for release and credentials, not your live grant of that kind of resource)',
   },
+  grant_outside_policy: {
+    409: 'admin grant: no policy covers the user for the resource, or not for this long; send `"force": true` to grant anyway',
+  },
   grant_not_live: {
-    409: 'the grant has already ended (or, for credentials, is not active now)',
+    409: 'the grant has already ended: the message says how and when, and nothing changes (for credentials: it is not active now)',
   },
   no_grant: {
     403: 'logged in, but no live grant for this resource (body has `resource`, `requestUrl`)',
@@ -184,7 +187,7 @@ export const ERROR_CODES = {
     503: 'a postgres resource where PUBLIC may connect to other databases, create temporary tables or create in schema public: no role is minted until that is revoked (or `allowPublicPrivileges`)',
   },
   credential_failed: {
-    503: 'the database refused to create, re-key or drop the role (SQLSTATE in the message)',
+    503: 'the database refused to create, re-key or drop the role (SQLSTATE in the log)',
   },
 
   // Terminals, recordings, auditors.

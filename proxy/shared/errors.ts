@@ -15,17 +15,25 @@ export type StatusAndCode<C extends ErrorCode = ErrorCode> = {
 export class JitgateError extends Error {
   readonly status: StatusOf<ErrorCode>;
   readonly code: ErrorCode;
-  /** Whether the message may be shown to the client (server faults stay generic). */
+  /**
+   * Whether the message may be shown to the client. Server faults stay generic unless the
+   * message was written for the client (`expose: true`): a cause it can act on or pass to an
+   * operator, such as a setting that is missing, never a secret or an internal detail.
+   */
   readonly expose: boolean;
 
   constructor(
-    ...[status, code, message, options]: [...StatusAndCode, string, { cause?: unknown }?]
+    ...[status, code, message, options]: [
+      ...StatusAndCode,
+      string,
+      { cause?: unknown; expose?: boolean }?,
+    ]
   ) {
     super(message, options);
     this.name = 'JitgateError';
     this.status = status;
     this.code = code;
-    this.expose = status < 500;
+    this.expose = options?.expose ?? status < 500;
   }
 
   toJSON(): { error: { code: ErrorCode; message: string } } {

@@ -9,6 +9,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { SshResourceConfig } from '../config/schema.js';
 import type { SessionUser } from '../identity/session-user.js';
 import type { GrantRecord, Store } from '../store/types.js';
+import { mintedCertificateData } from './cert-audit.js';
 import type { SessionEnd, TerminalSessionRecord } from './session-record.js';
 import type { UserCertificate } from './ssh-cert.js';
 
@@ -68,16 +69,7 @@ export async function recordStart({ store, audit }: Deps, start: SessionStart): 
       code: 'credential.minted',
       actor: start.user.id,
       target: start.resource.id,
-      data: {
-        ...base,
-        kind: 'ssh-user-certificate',
-        serial: cert.serial.toString(),
-        keyId: cert.keyId,
-        principals: [...cert.principals],
-        validBefore: new Date(cert.validBefore).toISOString(),
-        key: cert.keyFingerprint,
-        ca: cert.caFingerprint,
-      },
+      data: mintedCertificateData(cert, base),
     });
     await audit.append({
       code: 'session.started',

@@ -101,7 +101,9 @@ void describe('the workflow without scripts', () => {
     assert.match(mine.body, /data-state="denied"/);
     assert.match(mine.body, /data-state="approved"/);
     assert.match(mine.body, /one hour is enough/);
-    assert.match(mine.body, /data-grant="grt_[^"]+" data-state="revoked"/);
+    // The grant she released reads released, not revoked: nobody else ended it.
+    assert.match(mine.body, /data-grant="grt_[^"]+" data-state="released"/);
+    assert.doesNotMatch(mine.body, /data-state="revoked"/);
     assert.doesNotMatch(mine.body, /Recent decisions/);
     const his = await bob.navigate(`${demo.url}/history`);
     assert.match(his.body, /Recent decisions on requests you approve/);

@@ -129,6 +129,14 @@ void describe('GrantBook.put', () => {
     assert.deepEqual(ended, [[g.id, 'revoked']]);
   });
 
+  void test('a grant its holder ended is announced as released, not revoked', () => {
+    const { book, ended } = recordingBook();
+    const g = grant();
+    book.put(g);
+    book.put({ ...g, revokedAt: T0 + MIN, revokedBy: g.userId });
+    assert.deepEqual(ended, [[g.id, 'released']]);
+  });
+
   void test('a revoked grant the book never held is not added and not announced', () => {
     const { book, ended } = recordingBook();
     book.put(grant({ revokedAt: T0, revokedBy: 'bob' }));
