@@ -1,0 +1,41 @@
+/**
+ * Whether a portal page fits the window it is shown in: the document is no wider than the
+ * viewport, and nothing inside the page's card (`main`) sticks out of it, not even into a
+ * scrolled-away part of a wide table (columns hidden behind a scroll are hidden all the same).
+ */
+import type { Page } from 'playwright-core';
+
+export interface PageFit {
+  /** `document.documentElement.scrollWidth`. */
+  scrollWidth: number;
+  /** Up to five elements that reach outside the card, described for the failure message. */
+  overflowing: string[];
+}
+
+/**
+ * Runs in the page. A string, not a function, because the test code is compiled without the DOM
+ * types; it is plain browser JavaScript. Elements with no box (closed <details>, options,
+ * hidden inputs) cannot overflow anything and are skipped.
+ */
+const MEASURE = `(() => {
+  const card = document.querySelector('main');
+  if (!card) return { scrollWidth: document.documentElement.scrollWidth, overflowing: ['no <main>'] };
+  const box = card.getBoundingClientRect();
+  const overflowing = [];
+  for (const el of card.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.right <= box.right + 0.5 && r.left >= box.left - 0.5) continue;
+    const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+      (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    const text = (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+    overflowing.push(name + ' [' + Math.round(r.left) + '..' + Math.round(r.right) + ' in ' +
+      Math.round(box.left) + '..' + Math.round(box.right) + '] "' + text + '"');
+    if (overflowing.length === 5) break;
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, overflowing };
+})()`;
+
+export function measureFit(page: Page): Promise<PageFit> {
+  return page.evaluate<PageFit>(MEASURE);
+}
