@@ -16,11 +16,16 @@ border-bottom:1px solid #e3e6ea;padding-bottom:.5rem}nav.portal a{text-decoratio
 nav.portal a[aria-current=page]{font-weight:600}nav.portal .me{margin-left:auto}
 .badge{background:#b00020;color:#fff;border-radius:1rem;padding:0 .45rem;font-size:.8rem}
 .flash{padding:.6rem 1rem;border-radius:8px;margin-bottom:1rem}.flash.ok{background:#e6f4ea}
-.flash.error{background:#fde7e9;color:#8a0018}main{max-width:60rem}
+.flash.error{background:#fde7e9;color:#8a0018}main{max-width:60rem}main.wide{max-width:70rem}
 form.inline{display:inline}form.stack label{display:block;margin:.3rem 0}
 button.secondary{background:#667}button.danger{background:#b00020}
 .state-active{color:#0a7d32;font-weight:600}.state-pending{color:#8a5a00;font-weight:600}
-.state-denied{color:#b00020;font-weight:600}td{vertical-align:top}`;
+.state-denied{color:#b00020;font-weight:600}td{vertical-align:top;overflow-wrap:anywhere}
+form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:1rem 0}
+form.filters label{display:flex;flex-direction:column;font-size:.9rem}
+form.filters input,form.filters select{font:inherit;max-width:14rem}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}
+dl.facts dt{color:#667}dl.facts dd{margin:0;overflow-wrap:anywhere}.nowrap{white-space:nowrap}.wrap{overflow-wrap:anywhere}`;
 
 /** Who is looking, and what the frame shows them. */
 export interface Viewer {
@@ -45,11 +50,11 @@ export async function viewerOf(deps: PortalDeps, req: Request, user: SessionUser
   return viewer;
 }
 
-type Section = '/' | '/approvals' | '/history' | '/mfa' | '/sessions' | '';
+type Section = '/' | '/approvals' | '/history' | '/audit' | '/trail' | '/sessions' | '/mfa' | '';
 
 function nav(viewer: Viewer, current: Section): SafeHtml {
   const link = (href: Section, label: string | SafeHtml) =>
-    html`<a href="${href}" ${href === current ? html`aria-current="page"` : html``}>${label}</a>`;
+    html`<a href="${href}" ${href === current ? html` aria-current="page"` : html``}>${label}</a>`;
   const badge =
     viewer.waiting === undefined || viewer.waiting === 0
       ? html``
@@ -58,7 +63,7 @@ function nav(viewer: Viewer, current: Section): SafeHtml {
     ${link('/', 'My access')}
     ${viewer.waiting === undefined ? html`` : link('/approvals', html`Approvals${badge}`)}
     ${link('/history', 'History')}
-    ${viewer.auditor ? html`<a href="/audit">Audit</a> <a href="/trail">Trails</a>` : html``}
+    ${viewer.auditor ? [link('/audit', 'Audit'), link('/trail', 'Trails')] : html``}
     ${viewer.auditor ? link('/sessions', 'Sessions') : html``} ${link('/mfa', 'Security')}
     <span class="me muted">${viewer.user.username}</span>
     <a href="/auth/logout">Sign out</a>
@@ -92,14 +97,19 @@ export function sendPortalPage(
    * Pages with their own scripts and styles (terminal, playback) bring them and their CSP, and
    * go without the live-update script, whose refresh would replace the page under them.
    */
-  extra: { head?: SafeHtml; csp?: string } = {},
+  extra: { head?: SafeHtml; csp?: string; status?: number; wide?: boolean } = {},
 ): void {
   // STYLE is a constant of this file, so it is trusted as is.
   const live = extra.head ? html`` : html`<script src="${scriptUrl()}" defer></script>`;
   const head = html`${new SafeHtml(`<style>${STYLE}</style>`)} ${live}${extra.head ?? html``}`;
+  // Tables with many columns (audit, trails) get a wider card; it still fits a 1,280-px window.
+  const mainClass = extra.wide ? 'wide' : '';
   res
+    .status(extra.status ?? 200)
     .setHeader('content-security-policy', extra.csp ?? PORTAL_CSP)
     .setHeader('cache-control', 'no-store')
     .type('html')
-    .send(page(title, html`${nav(viewer, current)}${flashBox(viewer.flash)}${body}`, head));
+    .send(
+      page(title, html`${nav(viewer, current)}${flashBox(viewer.flash)}${body}`, head, mainClass),
+    );
 }

@@ -41,11 +41,18 @@ border-radius:8px;padding:.5rem 1rem;text-decoration:none;font:inherit;cursor:po
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e3e6ea}
 .muted{color:#667}.error{color:#b00020}code{background:#eef;padding:0 .2rem;border-radius:4px}`;
 
-export function page(title: string, body: SafeHtml, head: SafeHtml = new SafeHtml('')): string {
+/** `mainClass` is a class of ours for the card (e.g. "wide"), never text from a request. */
+export function page(
+  title: string,
+  body: SafeHtml,
+  head: SafeHtml = new SafeHtml(''),
+  mainClass = '',
+): string {
+  const main = mainClass ? `<main class="${escapeHtml(mainClass)}">` : '<main>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${escapeHtml(title)} · jitgate</title><style>${STYLE}</style>${head.html}</head>
-<body><main>${body.html}</main></body></html>`;
+<body>${main}${body.html}</main></body></html>`;
 }
 
 /**
