@@ -25,7 +25,8 @@ form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:1
 form.filters label{display:flex;flex-direction:column;font-size:.9rem}
 form.filters input,form.filters select{font:inherit;max-width:14rem}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}
-dl.facts dt{color:#667}dl.facts dd{margin:0;overflow-wrap:anywhere}.nowrap{white-space:nowrap}.wrap{overflow-wrap:anywhere}`;
+dl.facts dt{color:#667}dl.facts dd{margin:0;overflow-wrap:anywhere}.nowrap{white-space:nowrap}.wrap{overflow-wrap:anywhere}td.keep{overflow-wrap:normal}
+pre{white-space:pre-wrap;overflow-wrap:anywhere}.trail-table{font-size:.9em}`;
 
 /** Who is looking, and what the frame shows them. */
 export interface Viewer {
