@@ -71,6 +71,7 @@ export function targetLink(ctx: EventViewContext, id: string | null): SafeHtml {
 
 function scalarText(value: JsonValue): string {
   if (value === null) return '—';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -132,9 +133,9 @@ export async function eventRow(ctx: EventViewContext, event: AuditEvent): Promis
       <time datetime="${new Date(event.time).toISOString()}">${auditTime(event.time)}</time>
       <div class="muted">#${String(event.seq)}</div>
     </td>
-    <td><code title="${AUDIT_CODES[event.code] ?? ''}">${event.code}</code></td>
-    <td>${await personLink(ctx, event.actor)}</td>
-    <td>${targetLink(ctx, event.target)}</td>
+    <td class="nowrap"><code title="${AUDIT_CODES[event.code] ?? ''}">${event.code}</code></td>
+    <td class="keep">${await personLink(ctx, event.actor)}</td>
+    <td class="keep">${targetLink(ctx, event.target)}</td>
     <td>${await eventFields(ctx, event)}</td>
   </tr>`;
 }
