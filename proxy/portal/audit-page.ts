@@ -128,12 +128,10 @@ async function auditPage(deps: AuditPageDeps, req: Request, res: Response) {
     const ctx = { who: people(deps.portal), resources: deps.portal.resources };
     rows = await Promise.all(events.map((event) => eventRow(ctx, event)));
     const oldest = events.at(-1);
-    if (oldest && events.length === PAGE_SIZE)
-      older = html`<a
-        id="older"
-        href="${linkWith('/audit', fields, { beforeSeq: String(oldest.seq) })}"
-        >Older events</a
-      >`;
+    if (oldest && events.length === PAGE_SIZE) {
+      const href = linkWith('/audit', fields, { beforeSeq: String(oldest.seq) });
+      older = html`<a id="older" href="${href}">Older events</a>`;
+    }
     if (filter.beforeSeq !== undefined)
       newest = html`<a href="${linkWith('/audit', fields, {})}">Newest</a>`;
   } catch (error) {
