@@ -26,6 +26,19 @@ interface Visit {
   shot?: string;
   /** `:grant` stands for vic's grant id, known once the demo runs. */
   path: string;
+  /** More to check about the page's layout. */
+  layout?: (page: Page) => Promise<void>;
+}
+
+/** Each control sits below the one before it: a block of labelled fields, not one crowded line. */
+async function stacked(page: Page, selectors: string[]) {
+  let above = -Infinity;
+  for (const selector of selectors) {
+    const box = await page.locator(selector).first().boundingBox();
+    assert.ok(box, `${selector} is shown`);
+    assert.ok(box.y >= above, `${selector} starts below the control before it`);
+    above = box.y + box.height;
+  }
 }
 
 void describe(`every portal page fits a ${WIDTH}-px window`, () => {
@@ -89,6 +102,7 @@ void describe(`every portal page fits a ${WIDTH}-px window`, () => {
       `${path} is ${fit.scrollWidth} px wide in a ${WIDTH}-px window`,
     );
     assert.deepEqual(fit.overflowing, [], `${path}: elements outside the card`);
+    await visit.layout?.(page);
   }
 
   function person(username: string | undefined, visits: Visit[]) {
@@ -103,12 +117,38 @@ void describe(`every portal page fits a ${WIDTH}-px window`, () => {
 
   person(undefined, [{ path: '/' }]);
   person('alice', [
-    { shot: 'my-access', path: '/' },
+    {
+      shot: 'my-access',
+      path: '/',
+      layout: async (page) => {
+        assert.equal(await page.locator('main form[action="/requests"]').count(), 1, 'one form');
+        await stacked(page, ['#my-access', '#request-form select[name="resource"]']);
+        await stacked(page, ['#request-form select[name="duration"]', '#request-form textarea']);
+      },
+    },
     { shot: 'resource', path: '/resources/payroll' },
     { shot: 'history', path: '/history' },
     { shot: 'security', path: '/mfa' },
   ]);
-  person('bob', [{ shot: 'approvals', path: '/approvals' }, { path: '/' }]);
+  person('bob', [
+    {
+      shot: 'approvals',
+      path: '/approvals',
+      layout: async (page) => {
+        const item = '#queue .queue-item';
+        await stacked(page, [
+          `${item} form[data-form^="approve-"] select[name="duration"]`,
+          `${item} form[data-form^="approve-"] input[name="comment"]`,
+          `${item} form[data-form^="approve-"] button`,
+        ]);
+        await stacked(page, [
+          `${item} form[data-form^="deny-"] input[name="comment"]`,
+          `${item} form[data-form^="deny-"] button`,
+        ]);
+      },
+    },
+    { path: '/' },
+  ]);
   person('carol', [
     { shot: 'audit', path: '/audit' },
     { path: '/audit?code=grant.started' },
