@@ -15,7 +15,7 @@ import { signInInBrowser } from '../support/browser-login.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
 import { after, before, it } from '../support/e2e-test.js';
-import { measureFit } from '../support/page-fit.js';
+import { measureFit, verticalBoxes } from '../support/page-fit.js';
 
 const WIDTH = 1280;
 const LONG_REASON =
@@ -34,13 +34,14 @@ interface Visit {
 
 /** Each control sits below the one before it: a block of labelled fields, not one crowded line. */
 async function stacked(page: Page, selectors: string[]) {
+  const boxes = await verticalBoxes(page, selectors);
   let above = -Infinity;
-  for (const selector of selectors) {
-    const box = await page.locator(selector).first().boundingBox();
+  selectors.forEach((selector, i) => {
+    const box = boxes[i];
     assert.ok(box, `${selector} is shown`);
-    assert.ok(box.y >= above, `${selector} starts below the control before it`);
-    above = box.y + box.height;
-  }
+    assert.ok(box.top >= above, `${selector} starts below the control before it`);
+    above = box.bottom;
+  });
 }
 
 void describe(`every portal page fits a ${WIDTH}-px window`, () => {

@@ -39,3 +39,28 @@ const MEASURE = `(() => {
 export function measureFit(page: Page): Promise<PageFit> {
   return page.evaluate<PageFit>(MEASURE);
 }
+
+/** The little of the DOM `tops` needs: the test code is compiled without the DOM types. */
+interface BoxDocument {
+  querySelector(
+    selector: string,
+  ): { getBoundingClientRect(): { y: number; height: number } } | null;
+}
+
+/**
+ * The top and bottom of the first element each selector finds (null when none), measured in one
+ * step: the portal's live script may swap the page's content at any moment, and measuring
+ * element by element could see one version of the page and then another.
+ */
+export function verticalBoxes(
+  page: Page,
+  selectors: readonly string[],
+): Promise<({ top: number; bottom: number } | null)[]> {
+  return page.evaluate((list) => {
+    const doc = (globalThis as unknown as { document: BoxDocument }).document;
+    return list.map((selector) => {
+      const box = doc.querySelector(selector)?.getBoundingClientRect();
+      return box ? { top: box.y, bottom: box.y + box.height } : null;
+    });
+  }, selectors);
+}
