@@ -1,6 +1,7 @@
 /**
  * The Audit page's filters as people think of them — a person, a resource, an event code, a time
- * range — turned into the log's filter (actor, target, code, from/to). Checked here, at the edge:
+ * range — turned into the log's filter (person, target, code, from/to). A person's events are
+ * the ones they did and the ones about them (bob approving alice's request is one of alice's). Checked here, at the edge:
  * a code that does not exist, a resource jitgate does not know or a person who matches several
  * accounts is a 400 that says so, never an empty page that looks like "nothing happened".
  */
@@ -48,7 +49,7 @@ function oneText(name: AuditPageKey, value: unknown): string | undefined {
  * A person is a username, an email or a user id; an actor that is not a person (policy, system,
  * admin-cli) matches no account and is used as typed.
  */
-async function actorOf(deps: AuditPageFilterDeps, person: string): Promise<string> {
+async function personOf(deps: AuditPageFilterDeps, person: string): Promise<string> {
   const found = await deps.users.findByName(person);
   if (found.length > 1)
     throw badRequest(
@@ -77,7 +78,7 @@ export async function auditPageFilter(
   const person = oneText('person', query.person);
   const resource = oneText('resource', query.resource);
   const filter: AuditFilter = { ...base, order: 'desc' };
-  if (person !== undefined) filter.actor = await actorOf(deps, person);
+  if (person !== undefined) filter.person = await personOf(deps, person);
   if (resource !== undefined) {
     if (!deps.resources.some((r) => r.id === resource))
       throw badRequest('invalid_query', `resource "${resource}" is not a configured resource`);

@@ -62,6 +62,8 @@ export function createAuditRepository(db: PgDatabase): AuditRepository {
       const where = new Where()
         .add('code = ?', f.code)
         .add('actor = ?', f.actor)
+        // data_json is TEXT (the exact text that was hashed): read as JSON only to filter.
+        .add(`(actor = ? OR data_json::jsonb ->> 'user' = ?)`, f.person, f.person)
         .add('target = ?', f.target)
         .add('time >= ?', f.from)
         .add('time < ?', f.to)

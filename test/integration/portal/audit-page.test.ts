@@ -112,6 +112,32 @@ void describe('the Audit page', () => {
     assert.match(none.body, /No events\./);
   });
 
+  void it("finds a person's events by them and about them (a request approved for alice)", async () => {
+    const page = await carol.navigate(`${demo.url}/audit?person=alice&resource=payroll`);
+    assert.equal(page.status, 200);
+    const rows = [
+      ...page.body.matchAll(/<tr data-seq="\d+" data-code="([^"]+)">([\s\S]*?)<\/tr>/g),
+    ];
+    const codes = rows.map((m) => m[1]).sort();
+    // bob approved, policy started the grant: alice did neither, but both are about her.
+    assert.deepEqual(codes, [
+      'grant.started',
+      'request.approval_recorded',
+      'request.approved',
+      'request.created',
+    ]);
+    for (const [, code, cells] of rows)
+      if (code !== 'request.created')
+        assert.match(
+          cells ?? '',
+          /<dd data-key="user"><a href="\/audit\?person=demo%3Aalice"/,
+          code,
+        );
+    // bob's own filter still finds what he did.
+    const bobs = await carol.navigate(`${demo.url}/audit?person=bob&code=request.created`);
+    assert.deepEqual(seqsOf(bobs.body), []);
+  });
+
   void it('answers a filter it cannot read with 400 and the reason', async () => {
     for (const [query, reason] of [
       ['from=soon', /from must be a date/],
