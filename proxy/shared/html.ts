@@ -34,8 +34,10 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
   return new SafeHtml(out);
 }
 
+/** A long word (a URL, an id) breaks rather than push the card wider than the window. */
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
-main{max-width:44rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}
+main{max-width:44rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002;
+overflow-wrap:break-word}
 h1{font-size:1.4rem;margin-top:0}a.button,button{display:inline-block;background:#2456d3;color:#fff;border:0;
 border-radius:8px;padding:.5rem 1rem;text-decoration:none;font:inherit;cursor:pointer}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e3e6ea}

@@ -15,7 +15,13 @@ export interface PageFit {
 /**
  * Runs in the page. A string, not a function, because the test code is compiled without the DOM
  * types; it is plain browser JavaScript. Elements with no box (closed <details>, options,
- * hidden inputs) cannot overflow anything and are skipped.
+ * hidden inputs) cannot overflow anything and are skipped; so are elements nobody can see:
+ * invisible ones and ones wholly left of the page, where no scroll reaches (xterm.js measures
+ * its font and takes keys in such elements, parked at left:-9999em). What an ancestor cuts off
+ * with overflow hidden or clip is measured as far as it shows (asciinema-player's progress bar
+ * slides its fill inside such a bar); what an ancestor scrolls away (auto, scroll) counts whole,
+ * because columns behind a scroll are out of view all the same. The portal's own styles cut
+ * nothing off.
  */
 const MEASURE = `(() => {
   const card = document.querySelector('main');
@@ -25,7 +31,18 @@ const MEASURE = `(() => {
   for (const el of card.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
-    if (r.right <= box.right + 0.5 && r.left >= box.left - 0.5) continue;
+    if (r.right <= 0 || getComputedStyle(el).visibility === 'hidden') continue;
+    let left = r.left;
+    let right = r.right;
+    for (let up = el.parentElement; up && up !== card; up = up.parentElement) {
+      const clip = getComputedStyle(up).overflowX;
+      if (clip !== 'hidden' && clip !== 'clip') continue;
+      const edge = up.getBoundingClientRect();
+      left = Math.max(left, edge.left);
+      right = Math.min(right, edge.right);
+    }
+    if (right <= left) continue;
+    if (right <= box.right + 0.5 && left >= box.left - 0.5) continue;
     const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
       (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
     const text = (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
@@ -63,4 +80,21 @@ export function verticalBoxes(
       return box ? { top: box.y, bottom: box.y + box.height } : null;
     });
   }, selectors);
+}
+
+/** The window width every page must fit (issue 15: a 1,280-px window). */
+export const FIT_WIDTH = 1280;
+
+/**
+ * Fails when the page shown is wider than the window or anything sticks out of its card. The
+ * window must be FIT_WIDTH wide (`page.setViewportSize`), or the check says nothing.
+ */
+export async function assertFits(page: Page, label: string): Promise<void> {
+  const width = page.viewportSize()?.width;
+  if (width !== FIT_WIDTH) throw new Error(`${label}: the window is ${width} px, not ${FIT_WIDTH}`);
+  const fit = await measureFit(page);
+  if (fit.scrollWidth > FIT_WIDTH)
+    throw new Error(`${label} is ${fit.scrollWidth} px wide in a ${FIT_WIDTH}-px window`);
+  if (fit.overflowing.length > 0)
+    throw new Error(`${label}: elements outside the card: ${fit.overflowing.join('; ')}`);
 }
