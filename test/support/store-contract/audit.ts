@@ -87,6 +87,8 @@ export function auditContract(c: ContractContext): void {
         { code: 'request.created', actor: bob, data: {} },
         // Another key naming alice is not "about" her; a nested user is not either.
         { code: 'token.issued', actor: bob, data: { label: alice, nested: { user: alice } } },
+        // Text people typed may hold anything, a NUL too: the filter still reads the event.
+        { code: 'token.issued', actor: bob, data: { label: 'a\u0000b' } },
       ] as const;
       for (const input of inputs) {
         const event = await nextEvent(input);
@@ -99,7 +101,7 @@ export function auditContract(c: ContractContext): void {
       assert.deepEqual(await list({ person: alice, order: 'desc' }), [started, approved, created]);
       assert.deepEqual(await list({ person: alice, code: 'grant.started' }), [started]);
       assert.deepEqual(await list({ person: alice, actor: bob }), [approved, started]);
-      assert.equal((await list({ person: bob })).length, 4);
+      assert.equal((await list({ person: bob })).length, 5);
       assert.ok((await list({ person: bob })).every((e) => e.actor === bob));
       assert.deepEqual(await list({ person: c.unique('nobody') }), []);
     });
