@@ -4,16 +4,17 @@
  * pushed behind a horizontal scroll. The pages are filled the way they look in use: a pending
  * request with a long reason, a vendor's grant with a long unbroken path in its trail, an audit
  * log with data. Each person signs in once (one Chromium, cookies cleared between people) and
- * visits their pages: the portal's, the sign-in and second-factor pages, the CLI's and the
- * extension's consent pages, and the error pages (the portal's 400/403/404 page, the gateway's
- * "no access" 403 and "unreachable" 502 on an app's own host).
+ * visits their pages: the portal's, the sign-in, sign-out and second-factor pages, the CLI's
+ * and the extension's consent pages, and the error pages (the portal's 400/403/404 page, the
+ * gateway's "no access" 403 and "unreachable" 502 on an app's own host).
  *
- * Measured elsewhere, where what they show exists: the web terminal, watching a live session and
- * playing a recording back (test/e2e/terminal.test.ts, with a real sshd), and the Sessions list
- * with rows. Not measured: `/mfa/resume` and the gateway's `/.jitgate/open`, which leave at once
- * (an auto-submitted form, a zero-second refresh) and are one line in the same frames measured
- * here; the demo IdP's own login form (in a deployment the IdP's page, not jitgate's); the
- * extension's popup, which is sized by the browser's popup, not a window.
+ * Measured elsewhere, where what they show exists: the web terminal, watching a live session,
+ * playing a recording back and the Sessions list with rows (test/e2e/terminal.test.ts, with a
+ * real sshd), and the passkey step-up (test/e2e/webauthn.test.ts, with a virtual
+ * authenticator). Not measured: `/mfa/resume` and the gateway's `/.jitgate/open`, which leave at
+ * once (an auto-submitted form, a zero-second refresh) and are one line in the same frames
+ * measured here; the demo IdP's own login form (in a deployment the IdP's page, not jitgate's);
+ * the extension's popup, which is sized by the browser's popup, not a window.
  *
  * With JITGATE_SCREENSHOTS=dir set, the main pages are saved there as PNGs, as the window shows
  * them (docs/portal.md shows them from docs/screenshots).
@@ -179,6 +180,7 @@ void describe(`every portal page fits a ${WIDTH}-px window`, () => {
     { shot: 'history', path: '/history' },
     { path: '/mfa' },
     { path: '/mfa/verify?rd=%2F' },
+    { path: '/mfa/totp/enroll?rd=%2F' },
     { path: '/mfa/webauthn/enroll?rd=%2F' },
     { name: 'the CLI consent page, longest link', path: `/cli/authorize?${consent(CLI_CALLBACK)}` },
     {
@@ -226,5 +228,6 @@ void describe(`every portal page fits a ${WIDTH}-px window`, () => {
     { path: '/sessions?from=soon' },
     { path: '/trail?status=nope', status: 400 },
     { path: '/history' },
+    { path: '/auth/logout' },
   ]);
 });

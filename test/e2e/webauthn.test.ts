@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
+import { assertFits, FIT_WIDTH } from '../support/page-fit.js';
 import { requestInPortal } from '../support/browser-request.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
@@ -106,7 +107,11 @@ void describe('WebAuthn in Chromium: register a passkey, step up and sign in wit
     assert.deepEqual(await demo.jitgate.audit.list({ code: 'request.approved', limit: 5 }), []);
 
     await bob.getByRole('button', { name: 'Use a passkey or security key' }).click();
-    await bob.getByRole('button', { name: 'Use passkey' }).click();
+    const usePasskey = bob.getByRole('button', { name: 'Use passkey' });
+    await usePasskey.waitFor();
+    await bob.setViewportSize({ width: FIT_WIDTH, height: 900 });
+    await assertFits(bob, 'the passkey step-up page');
+    await usePasskey.click();
     await bob.locator('#flash', { hasText: 'Approved: alice has Payroll' }).waitFor();
     assert.equal(new URL(bob.url()).pathname, '/approvals');
     await alice.locator('tr[data-resource="payroll"][data-state="active"]').waitFor();
