@@ -36,7 +36,7 @@ async function queueItem(deps: PortalDeps, viewer: Viewer, who: People, request:
       <strong>${resourceName(deps, request.resourceId)}</strong> for
       ${formatDuration(request.durationMs)}
     </h3>
-    <dl>
+    <dl class="facts">
       <dt>Reason</dt>
       <dd class="reason">${request.reason ?? '(none given)'}</dd>
       ${
@@ -64,23 +64,25 @@ async function queueItem(deps: PortalDeps, viewer: Viewer, who: People, request:
         ${yes.length} of ${request.approvalsRequired}${names.length ? ` (${names.join(', ')})` : ''}
       </dd>
     </dl>
-    <form method="post" action="${action}/approve" class="inline" data-form="approve-${request.id}">
-      ${csrf}
-      <label
-        >Duration
-        <select name="duration">
-          <option value="">as requested (${formatDuration(request.durationMs)})</option>
-          ${durationOptions(shorterDurations(request.durationMs))}
-        </select></label
-      >
-      <label>Comment <input name="comment" maxlength="1000" /></label>
-      <button type="submit">Approve</button>
-    </form>
-    <form method="post" action="${action}/deny" class="inline" data-form="deny-${request.id}">
-      ${csrf}
-      <label>Why not <input name="comment" maxlength="1000" required /></label>
-      <button type="submit" class="danger">Deny</button>
-    </form>
+    <div class="decide">
+      <form method="post" action="${action}/approve" data-form="approve-${request.id}">
+        ${csrf}
+        <label
+          >Duration
+          <select name="duration">
+            <option value="">as requested (${formatDuration(request.durationMs)})</option>
+            ${durationOptions(shorterDurations(request.durationMs))}
+          </select></label
+        >
+        <label>Comment <input name="comment" maxlength="1000" /></label>
+        <button type="submit">Approve</button>
+      </form>
+      <form method="post" action="${action}/deny" data-form="deny-${request.id}">
+        ${csrf}
+        <label>Why not <input name="comment" maxlength="1000" required /></label>
+        <button type="submit" class="danger">Deny</button>
+      </form>
+    </div>
   </section>`;
 }
 
@@ -137,7 +139,7 @@ async function liveGrants(deps: PortalDeps, viewer: Viewer, who: People): Promis
           <td>${await who.name(grant.userId)}</td>
           <td>${resourceName(deps, grant.resourceId)}</td>
           <td>${grant.reason ?? ''}</td>
-          <td>
+          <td class="nowrap">
             ${
               grant.startsAt > now
                 ? html`starts ${timeCell(grant.startsAt)}`
@@ -145,7 +147,7 @@ async function liveGrants(deps: PortalDeps, viewer: Viewer, who: People): Promis
             }
           </td>
           <td>
-            <form method="post" action="/grants/${grant.id}/revoke" class="inline">
+            <form method="post" action="/grants/${grant.id}/revoke" class="revoke">
               ${csrfField(viewer.csrf)}
               <input name="reason" placeholder="reason (optional)" maxlength="1000" />
               <button type="submit" class="danger">Revoke</button>

@@ -122,7 +122,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     ),
     access.minted.cliRoutes,
     extension.portal,
-    auditPageRoutes({ audit: access.audit, authorization }),
+    auditPageRoutes({ portal, audit: access.audit, requests: store.requests }),
     portalRoutes(portal),
     deps.terminals.publicRoutes,
     ...deps.terminals.pages(portal),

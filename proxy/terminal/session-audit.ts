@@ -27,7 +27,11 @@ export interface SessionStart {
   instance: string;
 }
 
-export type SessionRef = Pick<TerminalSessionRecord, 'id' | 'grantId' | 'resourceId' | 'login'>;
+/** `userId`: whose session it was (the actor may be an auditor who ended it, or the system). */
+export type SessionRef = Pick<
+  TerminalSessionRecord,
+  'id' | 'userId' | 'grantId' | 'resourceId' | 'login'
+>;
 
 interface Deps {
   store: Store;
@@ -96,6 +100,7 @@ export async function recordEnd(
       reason: end.endReason,
       data: {
         session: ref.id,
+        user: ref.userId,
         grant: ref.grantId,
         login: ref.login,
         recording: end.recordingState,
