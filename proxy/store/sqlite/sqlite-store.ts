@@ -20,7 +20,7 @@ import { createSshCertificateRepository } from './ssh-certificates.js';
 import { createTerminalSessionRepository } from './terminal-sessions.js';
 import { createTokenRepository } from './tokens.js';
 import { createTrailRepository } from './trail.js';
-import { createTrailThread } from './trail-thread.js';
+import { createWriteThread } from './write-thread.js';
 import { createUserRepository } from './users.js';
 
 export interface SqliteStoreOptions {
@@ -61,10 +61,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }
     });
   const trail = createTrailRepository(db);
-  // A database file gets its trail batches written on a thread of its own (trail-thread.ts); an
-  // in-memory one has no file another connection could open: there, a batch takes its turn
-  // among the store's transactions on this connection.
-  const trailThread = path === ':memory:' ? undefined : createTrailThread(path);
+  const instances = createInstanceRepository(db);
+  // A database file gets its trail batches and heartbeats written on a thread of its own
+  // (write-thread.ts); an in-memory one has no file another connection could open: there, they
+  // take their turn among the store's transactions on this connection.
+  const thread = path === ':memory:' ? undefined : createWriteThread(path);
   return {
     users: createUserRepository(db),
     grants: createGrantRepository(db),
@@ -77,13 +78,18 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     mfa: createMfaRepository(db),
     trail: {
       ...trail,
-      insertMany: trailThread
-        ? (records) => trailThread.insertMany(records)
+      insertMany: thread
+        ? (records) => thread.insertTrail(records)
         : (records) => atomic(() => trail.insertMany(records)),
     },
     terminalSessions: createTerminalSessionRepository(db),
     credentialRoles: createCredentialRoleRepository(db),
-    instances: createInstanceRepository(db),
+    instances: {
+      ...instances,
+      beat: thread
+        ? (id, at) => thread.beat(id, at)
+        : (id, at) => atomic(() => instances.beat(id, at)),
+    },
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
     atomic,
@@ -91,7 +97,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.get('SELECT 1 AS ok');
     },
     close: async () => {
-      await trailThread?.close();
+      await thread?.close();
       db.close();
     },
   };

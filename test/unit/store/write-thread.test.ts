@@ -1,5 +1,6 @@
-// The SQLite trail thread: a batch's failure comes back with SQLite's code (the trail writer logs
-// it and retries), and close() waits for batches already sent, so a clean stop loses none.
+// The SQLite store's write thread: a failure comes back with SQLite's code (the trail writer logs
+// it and retries; readiness reports it), and close() waits for writes already sent, so a clean
+// stop loses none.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,19 +8,19 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { openSqlite } from '../../../proxy/store/sqlite/database.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
-import { createTrailThread } from '../../../proxy/store/sqlite/trail-thread.js';
+import { createWriteThread } from '../../../proxy/store/sqlite/write-thread.js';
 import { trailRow } from '../../support/trail-contract.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'jitgate-trail-thread-'));
+const dir = mkdtempSync(join(tmpdir(), 'jitgate-write-thread-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-void describe('SQLite trail thread', () => {
+void describe('SQLite write thread', () => {
   void test('a failed batch rejects with the SQLite error code', async () => {
     const path = join(dir, 'no-tables.db');
     openSqlite(path).close(); // a database without jitgate's tables
-    const thread = createTrailThread(path);
+    const thread = createWriteThread(path);
     try {
-      await assert.rejects(thread.insertMany([trailRow()]), (error: Error & { code?: string }) => {
+      await assert.rejects(thread.insertTrail([trailRow()]), (error: Error & { code?: string }) => {
         assert.match(error.message, /no such table: trail_requests/);
         assert.equal(error.code, 'SQLITE_ERROR');
         return true;
