@@ -89,28 +89,18 @@ const HANDOFF_PATH = '/.jitgate/auth';
 const OPEN_PATH = '/.jitgate/open';
 
 export function createAppGateway(deps: GatewayDeps) {
-  /** Steps 3 and 4: who is this and may they reach the resource now? */
-  async function admit(route: AppRoute, req: IncomingMessage): Promise<Admitted | Refusal> {
-    const byCredential = deps.credentials?.admit(route, req, deps.now());
-    if (byCredential) return byCredential;
-    const sid = deps.appSessions.sessionId(req, route.host);
-    let user: SessionUser | undefined;
-    try {
-      user = sid ? await deps.sessions.lookup(sid) : undefined;
-    } catch (error) {
-      const requestId = nextRequestId();
-      deps.log.error('session store unavailable', {
-        requestId,
-        resource: route.resource.id,
-        error: error as Error,
-      });
-      return {
-        decision: 'unavailable',
-        status: 503,
-        message: 'cannot check the session',
-        requestId,
-      };
-    }
+  /** The store could not say whose the session is: fail closed, with a log line to find. */
+  function storeDown(route: AppRoute, error: unknown): Refusal {
+    const requestId = nextRequestId();
+    deps.log.error('session store unavailable', {
+      requestId,
+      resource: route.resource.id,
+      error: error as Error,
+    });
+    return { decision: 'unavailable', status: 503, message: 'cannot check the session', requestId };
+  }
+
+  function grantFor(route: AppRoute, user: SessionUser | undefined): Admitted | Refusal {
     if (!user)
       return { decision: 'unauthenticated', status: 401, message: 'log in to jitgate first' };
     const grant = deps.grants.liveGrant(user.id, route.resource.id, deps.now());
@@ -118,12 +108,56 @@ export function createAppGateway(deps: GatewayDeps) {
     return { user, grant };
   }
 
-  /** Step 5: the upstream headers, stripped and then injected. */
-  async function headersFor(route: AppRoute, req: IncomingMessage, admitted: Admitted) {
-    const assertion = await deps.signer.assertionFor(
+  /**
+   * Steps 3 and 4: who is this and may they reach the resource now? At once when the session is
+   * in memory (the hot path: no promise, no microtask turn); a promise when the store is asked.
+   */
+  function admission(
+    route: AppRoute,
+    req: IncomingMessage,
+  ): Admitted | Refusal | Promise<Admitted | Refusal> {
+    const byCredential = deps.credentials?.admit(route, req, deps.now());
+    if (byCredential) return byCredential;
+    const sid = deps.appSessions.sessionId(req, route.host);
+    if (!sid) return grantFor(route, undefined);
+    let user: ReturnType<SessionCache['lookup']>;
+    try {
+      user = deps.sessions.lookup(sid);
+    } catch (error) {
+      return storeDown(route, error);
+    }
+    if (user instanceof Promise)
+      return user.then(
+        (found) => grantFor(route, found),
+        (error: unknown) => storeDown(route, error),
+      );
+    return grantFor(route, user);
+  }
+
+  const admit = async (route: AppRoute, req: IncomingMessage): Promise<Admitted | Refusal> =>
+    admission(route, req);
+
+  /** Step 5: the upstream headers, stripped and then injected (at once when the assertion is cached). */
+  function headersFor(
+    route: AppRoute,
+    req: IncomingMessage,
+    admitted: Admitted,
+  ): string[] | Promise<string[]> {
+    const assertion = deps.signer.assertionFor(
       { user: admitted.user, grant: admitted.grant, audience: route.origin },
       deps.now(),
     );
+    if (typeof assertion !== 'string')
+      return assertion.then((signed) => withAssertion(route, req, admitted, signed));
+    return withAssertion(route, req, admitted, assertion);
+  }
+
+  function withAssertion(
+    route: AppRoute,
+    req: IncomingMessage,
+    admitted: Admitted,
+    assertion: string,
+  ): string[] {
     const inject: [string, string][] = [
       [deps.assertionHeader, assertion],
       ...renderHeaderTemplates(route.resource.headers, admitted.user, admitted.grant),
@@ -178,7 +212,15 @@ export function createAppGateway(deps: GatewayDeps) {
     redirect(res, path);
   }
 
-  async function handleRequest(route: AppRoute, req: IncomingMessage, res: ServerResponse) {
+  /**
+   * One app request. Returns a promise only when a step had to wait (a session read from the
+   * store, an assertion to sign); the common case runs through in this turn.
+   */
+  function handleRequest(
+    route: AppRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void | Promise<void> {
     const url = req.url ?? '';
     if (!url.startsWith('/')) {
       deps.onDecision(route, 'bad_request');
@@ -187,10 +229,34 @@ export function createAppGateway(deps: GatewayDeps) {
     if (url === HANDOFF_PATH || url.startsWith(HANDOFF_PATH + '?'))
       return redeemHandoff(route, req, res);
     if (url === OPEN_PATH) return sendOpenPage(res, route.label);
-    const admitted = await admit(route, req);
+    const admitted = admission(route, req);
+    if (admitted instanceof Promise)
+      return admitted.then((known) => afterAdmission(route, req, res, known));
+    return afterAdmission(route, req, res, admitted);
+  }
+
+  function afterAdmission(
+    route: AppRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+    admitted: Admitted | Refusal,
+  ): void | Promise<void> {
     if ('decision' in admitted) return refuse(route, req, res, admitted);
     deps.onDecision(route, 'allowed');
-    const headers = await headersFor(route, req, admitted);
+    const headers = headersFor(route, req, admitted);
+    if (headers instanceof Promise)
+      return headers.then((ready) => send(route, req, res, admitted, ready));
+    send(route, req, res, admitted, headers);
+  }
+
+  /** Steps 6 and 7: forward, then the trail row once the exchange is over. */
+  function send(
+    route: AppRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+    admitted: Admitted,
+    headers: string[],
+  ): void {
     const started = process.hrtime.bigint();
     const bytes = newExchangeBytes();
     const exchange = deps.trail.begin(route, req, res, admitted.grant, deps.now(), bytes);

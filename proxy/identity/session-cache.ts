@@ -38,11 +38,18 @@ export class SessionCache {
     this.maxEntries = options.maxEntries ?? 100_000;
   }
 
-  /** The user of a live session, from memory when fresh. Rejects when the store fails. */
-  async lookup(sid: string): Promise<SessionUser | undefined> {
+  /**
+   * The user of a live session: at once (no promise) from a fresh entry in memory, the hot
+   * path's case; else a promise of the store's answer, which rejects when the store fails.
+   */
+  lookup(sid: string): SessionUser | undefined | Promise<SessionUser | undefined> {
     const now = this.options.now();
-    let entry = this.entries.get(sid);
-    if (!entry || now - entry.loadedAt > this.refreshMs) entry = await this.load(sid);
+    const entry = this.entries.get(sid);
+    if (entry && now - entry.loadedAt <= this.refreshMs) return this.userOf(sid, entry, now);
+    return this.load(sid).then((loaded) => this.userOf(sid, loaded, now));
+  }
+
+  private userOf(sid: string, entry: Entry | undefined, now: number): SessionUser | undefined {
     if (!entry || entry.expiresAt <= now) return undefined;
     if (now - entry.touchedAt > this.touchEveryMs) this.touch(sid, entry, now);
     return entry.user;

@@ -90,7 +90,9 @@ export interface SettingRepository {
 export interface InstanceRepository {
   /**
    * Records that `id` is alive at `at` (adding it the first time). A real write, one row, in
-   * its own transaction: readiness relies on it failing when the store cannot be written.
+   * its own transaction: readiness relies on it failing when the store cannot be written. Never
+   * call it inside `atomic()` (SQLite writes it on a connection of its own, which would wait for
+   * that transaction to end).
    */
   beat(id: string, at: number): Promise<void>;
   /** When `id` last beat; undefined for an id never seen or forgotten. */

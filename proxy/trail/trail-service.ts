@@ -30,7 +30,9 @@ const weigh = (r: TrailWrite) =>
 export function createTrailService(deps: TrailServiceDeps) {
   const { store, log } = deps;
   const writer = new TrailWriter<TrailWrite>({
-    sink: (batch) => store.atomic(() => store.trail.insertMany(batch)),
+    // One transaction per batch, its own: never inside atomic(), whose open transaction a
+    // writer on another connection (SQLite's trail thread) would have to wait out.
+    sink: (batch) => store.trail.insertMany(batch),
     maxBatch: MAX_BATCH,
     flushMs: FLUSH_MS,
     capacity: CAPACITY,

@@ -20,6 +20,7 @@ import { createSshCertificateRepository } from './ssh-certificates.js';
 import { createTerminalSessionRepository } from './terminal-sessions.js';
 import { createTokenRepository } from './tokens.js';
 import { createTrailRepository } from './trail.js';
+import { createWriteThread } from './write-thread.js';
 import { createUserRepository } from './users.js';
 
 export interface SqliteStoreOptions {
@@ -47,6 +48,24 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const db = openSqlite(path);
   migrate(db);
   const writer = new Mutex();
+  const atomic: Store['atomic'] = (work) =>
+    writer.run(async () => {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        rollbackAfter(db, error, log);
+        throw error;
+      }
+    });
+  const trail = createTrailRepository(db);
+  const instances = createInstanceRepository(db);
+  // A database file gets its trail batches and heartbeats written on a thread of its own
+  // (write-thread.ts); an in-memory one has no file another connection could open: there, they
+  // take their turn among the store's transactions on this connection.
+  const thread = path === ':memory:' ? undefined : createWriteThread(path);
   return {
     users: createUserRepository(db),
     grants: createGrantRepository(db),
@@ -57,27 +76,29 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     tokens: createTokenRepository(db),
     deliveries: createDeliveryRepository(db),
     mfa: createMfaRepository(db),
-    trail: createTrailRepository(db),
+    trail: {
+      ...trail,
+      insertMany: thread
+        ? (records) => thread.insertTrail(records)
+        : (records) => atomic(() => trail.insertMany(records)),
+    },
     terminalSessions: createTerminalSessionRepository(db),
     credentialRoles: createCredentialRoleRepository(db),
-    instances: createInstanceRepository(db),
+    instances: {
+      ...instances,
+      beat: thread
+        ? (id, at) => thread.beat(id, at)
+        : (id, at) => atomic(() => instances.beat(id, at)),
+    },
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
-    atomic: (work) =>
-      writer.run(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work();
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          rollbackAfter(db, error, log);
-          throw error;
-        }
-      }),
+    atomic,
     ping: async () => {
       db.get('SELECT 1 AS ok');
     },
-    close: async () => db.close(),
+    close: async () => {
+      await thread?.close();
+      db.close();
+    },
   };
 }
