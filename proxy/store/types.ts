@@ -1,6 +1,7 @@
 import type { DeliveryRepository } from '../notify/delivery-record.js';
 import type { RequestRepository } from '../access/request-record.js';
 import type { TokenRepository } from '../identity/token-record.js';
+import type { BreakGlassRepository } from '../access/break-glass-record.js';
 import type { AuditRepository } from '../audit/types.js';
 import type { CredentialRoleRepository } from '../credentials/role-record.js';
 import type { MfaRepository } from '../identity/mfa/factor-record.js';
@@ -41,6 +42,8 @@ export interface GrantRecord {
   createdAt: number;
   revokedAt: number | null;
   revokedBy: string | null;
+  /** A self-granted emergency grant (break-glass): present only when true. */
+  breakGlass?: true;
 }
 
 export interface SessionRow {
@@ -127,6 +130,8 @@ export interface Store {
   readonly sshCertificates: SshCertificateRepository;
   /** SAML logins: AuthnRequests browsers started, assertions already used (both expire). */
   readonly saml: SamlRepository;
+  /** Break-glass grants' incidents and post-hoc reviews. */
+  readonly breakGlass: BreakGlassRepository;
   /**
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,

@@ -15,6 +15,7 @@ export function toGrant(row: SqlRow): GrantRecord {
     createdAt: int(row, 'created_at'),
     revokedAt: optionalInt(row, 'revoked_at'),
     revokedBy: optionalText(row, 'revoked_by'),
+    ...(int(row, 'break_glass') === 1 ? { breakGlass: true as const } : {}),
   };
 }
 
@@ -27,7 +28,7 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
     insert: async (g) => {
       db.run(
         `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
-           created_at, revoked_at, revoked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           created_at, revoked_at, revoked_by, break_glass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           g.id,
           g.userId,
@@ -39,6 +40,7 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
           g.createdAt,
           g.revokedAt,
           g.revokedBy,
+          g.breakGlass ? 1 : 0,
         ],
       );
     },
