@@ -130,7 +130,9 @@ export class EventStreams {
     const requester =
       event.type === 'request.created' || event.type === 'request.updated'
         ? await this.deps.users.get(event.request.userId)
-        : undefined;
+        : event.type === 'break_glass'
+          ? await this.deps.users.get(event.record.userId)
+          : undefined;
     const addressed = address(event, requester, this.deps.authorization, this.deps.now());
     for (const s of this.streams) if (addressed.concerns(s.subject)) s.write(addressed.frame);
   }

@@ -24,6 +24,12 @@ export const AUDIT_CODES = {
   'grant.expired': 'A grant reached its end time.',
   'grant.released': 'The grant holder ended a grant early.',
   'grant.revoked': 'An approver or admin ended a grant.',
+  'grant.break_glass':
+    'Someone granted themselves emergency access (break-glass) with an incident reference.',
+  'break_glass.refused': 'A break-glass request was refused (no policy, incident, reason, cap).',
+  'break_glass.reviewed':
+    'An approver reviewed a break-glass grant: justified or not, with a comment.',
+  'break_glass.review_overdue': 'A break-glass grant was not reviewed in time.',
   'token.issued': 'A bearer token was issued to a signed-in user (CLI, extension).',
   'token.revoked': 'A bearer token was revoked.',
   'session.started': 'A recorded session (web or terminal) under a grant started.',

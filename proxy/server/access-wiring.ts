@@ -17,6 +17,7 @@ import type { Config } from '../config/schema.js';
 import type { LiveConnections } from '../gateway/live-connections.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
+import { wireBreakGlass, type BreakGlassWiring } from './break-glass-wiring.js';
 import { wireCredentials, type CredentialWiring } from './credential-wiring.js';
 import { revocationAlert } from '../notify/webhook-message.js';
 import { wireWebhooks } from './webhook-wiring.js';
@@ -50,6 +51,8 @@ export interface AccessWiring {
   tokens: TokenService;
   /** Machine callers, minted credentials, their reaper (credential-wiring.ts). */
   minted: CredentialWiring;
+  /** Emergency self-grants and their post-hoc reviews (break-glass-wiring.ts). */
+  breakGlass: BreakGlassWiring;
   stop(): Promise<void>;
 }
 
@@ -160,6 +163,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     void revocations
       .flush()
       .catch((error: unknown) => log.error('pending grant ends not written', { error }));
+  const breakGlass = await wireBreakGlass({ ...services, log });
   const timers = [
     setInterval(() => book.sweep(now()), GRANT_SWEEP_MS),
     setInterval(() => void expireRequests(), REQUEST_EXPIRY_MS),
@@ -180,8 +184,10 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     queries,
     tokens,
     minted,
+    breakGlass,
     stop: async () => {
       timers.forEach(clearInterval);
+      breakGlass.stop();
       void webhooks.stop();
       await minted.stop();
     },

@@ -60,6 +60,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     grants: access.grants,
     revocations: access.revocations,
     tokens: access.tokens,
+    breakGlass: access.breakGlass.service,
     streams: deps.streams,
     users: store.users,
     resources: config.resources,

@@ -48,6 +48,13 @@ export async function startMfaProxy(): Promise<MfaProxy> {
           resources: ['payroll', 'wiki', 'crm'],
           subjects: { groups: ['staff'] },
           approval: { groups: ['approvers'] },
+          // alice may break the glass on payroll (test/integration/access/break-glass.test.ts).
+          breakGlass: {
+            users: ['alice'],
+            incidentPattern: '^INC-[0-9]+$',
+            maxDuration: '15m',
+            reviewWithin: '5m',
+          },
         },
       ],
       mfa: { maxFailures: 3, lockout: '15m' },
