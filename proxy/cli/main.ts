@@ -8,6 +8,7 @@ import { AUDIT_USAGE, auditCommand } from './audit-command.js';
 import { RECORDINGS_USAGE, recordingsCommand } from './recordings-command.js';
 import { SSH_USAGE, sshCommand } from './ssh-command.js';
 import * as access from './commands/access.js';
+import { review, reviews } from './commands/break-glass.js';
 import { grant, revoke } from './commands/admin.js';
 import { kubectlCredential, sshCert } from './commands/credentials.js';
 import { exec } from './commands/exec.js';
@@ -22,7 +23,10 @@ const USAGE = `usage: jitgate COMMAND [options]     (docs/cli.md)
   login [--no-browser] | logout         sign in (people: browser; machines: JITGATE_CLIENT_* env)
   resources                             what I may request, and my access
   request RESOURCE --for 30m --reason TEXT [--ticket T] [--wait]
+  request RESOURCE --break-glass --incident ID --for 15m --reason TEXT   emergency access, reviewed after
   requests [--approvals]                my requests, or those waiting for my decision
+  reviews                               break-glass grants waiting for my review
+  review GRANT_ID --justified|--not-justified --comment TEXT
   approve REQUEST_ID [--for 15m] [--comment TEXT]
   deny REQUEST_ID --comment TEXT
   grants [--all]                        my grants
@@ -54,6 +58,8 @@ const COMMANDS: Record<string, Command> = {
   deny: access.deny,
   grants: access.grants,
   release: access.release,
+  reviews,
+  review,
   revoke,
   grant,
   'ssh-cert': sshCert,

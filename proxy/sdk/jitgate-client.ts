@@ -6,10 +6,12 @@
 import { clientCredentialsToken, type ClientCredentials } from './client-credentials.js';
 import { JitgateApiError, JitgateUnreachable } from './errors.js';
 import type {
+  BreakGlassInfo,
   CreatedRequest,
   Credential,
   GrantInfo,
   Me,
+  NewBreakGlass,
   NewRequest,
   RequestInfo,
   ResourceInfo,
@@ -81,6 +83,27 @@ export class JitgateClient {
         ...(reason !== undefined ? { reason } : {}),
       })
     ).grant;
+
+  /** Emergency access at once, no approver (a policy's breakGlass; needs a fresh step-up). */
+  breakGlass = (input: NewBreakGlass) =>
+    this.call<{ grant: GrantInfo; breakGlass: BreakGlassInfo }>('POST', '/break-glass', input);
+
+  /** Break-glass grants waiting for my review. */
+  breakGlassReviews = async () =>
+    (await this.call<{ reviews: BreakGlassInfo[] }>('GET', '/break-glass/reviews')).reviews;
+
+  reviewBreakGlass = async (
+    grantId: string,
+    verdict: 'justified' | 'not_justified',
+    comment: string,
+  ) =>
+    (
+      await this.call<{ breakGlass: BreakGlassInfo }>(
+        'POST',
+        `/break-glass/${seg(grantId)}/review`,
+        { verdict, comment },
+      )
+    ).breakGlass;
 
   /** Revokes the `jgt_` token this client calls with (logout). */
   revokeCurrentToken = () => this.call<{ revoked: string }>('DELETE', '/tokens/current');

@@ -3,9 +3,11 @@
  * server's own serializers, so client and server cannot drift apart unnoticed.
  */
 import type { CredentialJson } from '../credentials/credential-service.js';
+import type { breakGlassJson } from '../api/break-glass-json.js';
 import type { decisionJson, grantJson, RequestJson } from '../api/json.js';
 
 export type GrantInfo = ReturnType<typeof grantJson>;
+export type BreakGlassInfo = ReturnType<typeof breakGlassJson>;
 export type RequestInfo = RequestJson;
 export type DecisionInfo = ReturnType<typeof decisionJson>;
 export type Credential = CredentialJson;
@@ -55,4 +57,12 @@ export interface NewRequest {
   duration: string;
   reason?: string;
   ticket?: string;
+}
+
+export interface NewBreakGlass {
+  resource: string;
+  /** "15m"; at most the policy's breakGlass.maxDuration. */
+  duration: string;
+  incident: string;
+  reason: string;
 }

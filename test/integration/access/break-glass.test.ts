@@ -4,12 +4,14 @@
 // a step-up she gets access at once, marked break-glass in the API, audited and announced; she
 // cannot review her own grant; bob sees it waiting for review, it turns overdue (5m, a moved clock:
 // audit, /metrics, an event for webhooks), and his review (justified, with a comment) is
-// audited once.
+// audited once. The CLI says the same refusals, lists what waits for bob's review, records his
+// review, and marks the grant in `jitgate grants`.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AccessEvent } from '../../../proxy/access/events.js';
 import { messageFor } from '../../../proxy/notify/webhook-message.js';
 import type { TestBrowser } from '../../support/http-client.js';
+import { runCli } from '../../support/cli.js';
 import { enrollOn } from '../../support/mfa.js';
 import { startMfaProxy, type MfaProxy } from '../../support/mfa-proxy.js';
 import { bearerCall, call, type ApiReply } from './api-client.js';
@@ -191,5 +193,45 @@ void describe('the post-hoc review', () => {
     assert.match(await metrics(), /^jitgate_break_glass_reviews_overdue 0$/m);
     const empty = await call(bob, proxy.url, 'GET', '/api/v1/break-glass/reviews');
     assert.deepEqual(empty.json.reviews, []);
+  });
+});
+
+void describe('from the CLI', () => {
+  const tokenOf = async (who: TestBrowser) => {
+    const issued = await call(who, proxy.url, 'POST', '/api/v1/tokens', { label: 'cli' });
+    assert.equal(issued.status, 201, issued.body);
+    return String(issued.json.token);
+  };
+  const cli = async (who: TestBrowser, args: string[]) =>
+    runCli([...args, '--url', proxy.url], { JITGATE_TOKEN: await tokenOf(who) });
+  const glass = ['request', 'payroll', '--break-glass', '--reason', 'payroll run is failing'];
+
+  void it('refuses without an incident, beyond the cap, and without a step-up, saying why', async () => {
+    const bare = await cli(alice, [...glass, '--for', '15m']);
+    assert.equal(bare.code, 1, bare.stderr);
+    assert.match(bare.stderr, /breaking the glass needs --incident/);
+    const long = await cli(alice, [...glass, '--incident', 'INC-9', '--for', '2h']);
+    assert.equal(long.code, 2, long.stderr);
+    assert.match(long.stderr, /at most 15m under policy staff \(break_glass_too_long\)/);
+    const token = await cli(alice, [...glass, '--incident', 'INC-9', '--for', '10m']);
+    assert.equal(token.code, 2, token.stderr);
+    assert.match(token.stderr, /needs a fresh MFA step-up \(mfa_required\)/);
+  });
+
+  void it('lists what waits for bob, records his review, and marks the grant', async () => {
+    const reply = await breakGlass(alice, { incident: 'INC-4712', duration: '10m' });
+    assert.equal(reply.status, 201, reply.body);
+    const id = (reply.json.grant as { id: string }).id;
+    const waiting = await cli(bob, ['reviews']);
+    assert.equal(waiting.code, 0, waiting.stderr);
+    assert.match(waiting.stdout, new RegExp(`${id}\\s+alice\\s+payroll\\s+INC-4712\\s+due `));
+    assert.equal((await cli(alice, ['reviews'])).stdout.includes(id), false);
+    const done = await cli(bob, ['review', id, '--justified', '--comment', 'needed for INC-4712']);
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stderr, /reviewed .*: justified/);
+    const record = await proxy.jitgate.store.breakGlass.get(id);
+    assert.equal(record?.review?.verdict, 'justified');
+    const grants = await cli(alice, ['grants']);
+    assert.match(grants.stdout, new RegExp(`${id}\\s+payroll\\s+active\\s+.+\\s+BREAK-GLASS`));
   });
 });
