@@ -84,6 +84,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     appOrigin: deps.appOrigin,
     assurance,
     mfa: { service: mfa.service, stepUps: mfa.stepUps, kinds: mfa.kinds },
+    breakGlass: access.breakGlass.service,
     now,
   };
   const extension = deps.extension.routes({
