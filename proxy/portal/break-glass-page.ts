@@ -104,7 +104,7 @@ function emergencyForm(deps: PortalDeps, viewer: Viewer): SafeHtml {
       No approver: access starts at once, after an MFA step-up. It is announced, audited and
       reviewed by an approver afterwards.
     </p>
-    <form method="post" action="/break-glass" id="break-glass-form">
+    <form method="post" action="/break-glass" id="break-glass-form" data-form="break-glass">
       ${csrfField(viewer.csrf)}
       <label
         >Resource
