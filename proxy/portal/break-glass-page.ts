@@ -81,8 +81,15 @@ async function reviewItem(viewer: Viewer, who: People, deps: PortalDeps, r: Brea
     </dl>
     <form method="post" action="/break-glass/${r.grantId}/review" data-form="review-${r.grantId}">
       ${csrfField(viewer.csrf)}
-      <label><input type="radio" name="verdict" value="justified" required /> Justified</label>
-      <label><input type="radio" name="verdict" value="not_justified" /> Not justified</label>
+      <!-- A select, not radio buttons: the portal's live refresh keeps a changed select. -->
+      <label
+        >Verdict
+        <select name="verdict" required>
+          <option value="">choose…</option>
+          <option value="justified">Justified</option>
+          <option value="not_justified">Not justified</option>
+        </select></label
+      >
       <label>Comment <input name="comment" maxlength="1000" required /></label>
       <button type="submit">Record review</button>
     </form>

@@ -72,7 +72,7 @@ void describe('break-glass in Chromium', () => {
     await banner.getByRole('link', { name: 'Review break-glass access' }).click();
     const item = bob.locator('.queue-item', { hasText: 'INC-42' });
     assert.match((await item.locator('.reason').textContent()) ?? '', /production is down/);
-    await item.getByLabel('Justified', { exact: true }).check();
+    await item.getByLabel('Verdict').selectOption('justified');
     await item.getByLabel('Comment').fill('the outage needed it');
     await item.getByRole('button', { name: 'Record review' }).click();
     await item.waitFor({ state: 'detached' });
