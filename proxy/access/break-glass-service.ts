@@ -5,34 +5,25 @@
  * here they are applied, and each change commits with its audit event or not at all.
  */
 import type { AuditLog } from '../audit/audit-log.js';
-import type { PolicyConfig } from '../config/schema.js';
-import { JitgateError, notFound } from '../shared/errors.js';
-import type { GrantRecord, Store } from '../store/types.js';
+import { JitgateError, forbidden, notFound } from '../shared/errors.js';
+import type { GrantRecord } from '../store/types.js';
+import type { Authorization } from './authorization.js';
 import {
   BreakGlassRefused,
   checkBreakGlass,
   isReviewOverdue,
-  mayReview,
-  requireReviewer,
   reviewDueAt,
   type BreakGlassInput,
 } from './break-glass.js';
 import type { BreakGlassRecord, BreakGlassVerdict } from './break-glass-record.js';
-import type { AccessEvents } from './events.js';
-import type { GrantBook } from './grant-book.js';
-import { newGrantId } from './grant-service.js';
-import { policyById } from './policy.js';
+import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
 import type { Assurance } from './step-up.js';
 import { subjectFromUser } from './subject.js';
 import type { Subject } from './types.js';
 
-export interface BreakGlassServiceDeps {
-  store: Store;
+export interface BreakGlassServiceDeps extends GrantLedgerDeps {
   audit: AuditLog;
-  book: GrantBook;
-  events: AccessEvents;
-  policies: readonly PolicyConfig[];
-  now: () => number;
+  authorization: Pick<Authorization, 'breakGlassPolicies' | 'reviewBreakGlass'>;
 }
 
 export interface BrokenGlass {
@@ -41,17 +32,22 @@ export interface BrokenGlass {
 }
 
 export class BreakGlassService {
-  constructor(private readonly deps: BreakGlassServiceDeps) {}
+  private readonly ledger: GrantLedger;
+
+  constructor(private readonly deps: BreakGlassServiceDeps) {
+    this.ledger = new GrantLedger(deps);
+  }
 
   async breakGlass(
     subject: Subject,
     input: BreakGlassInput,
     assurance: Assurance,
   ): Promise<BrokenGlass> {
-    const { store, audit, book, events } = this.deps;
+    const { store, audit, authorization } = this.deps;
     let checked: ReturnType<typeof checkBreakGlass>;
     try {
-      checked = checkBreakGlass(subject, input, this.deps.policies, assurance);
+      const allowing = authorization.breakGlassPolicies(subject, input.resourceId);
+      checked = checkBreakGlass(subject, input, allowing, assurance);
     } catch (error) {
       // Every refused emergency is on the record; a missing step-up is only a prompt.
       if (error instanceof BreakGlassRefused)
@@ -66,33 +62,29 @@ export class BreakGlassService {
     }
     const { policy, incident, reason } = checked;
     const now = this.deps.now();
-    const grant: GrantRecord = {
-      id: newGrantId(),
-      userId: subject.id,
-      resourceId: input.resourceId,
-      startsAt: now,
-      endsAt: now + input.durationMs,
-      reason,
-      createdBy: subject.id,
-      createdAt: now,
-      revokedAt: null,
-      revokedBy: null,
-      breakGlass: true,
-    };
-    const record: BreakGlassRecord = {
-      grantId: grant.id,
-      userId: subject.id,
-      resourceId: input.resourceId,
-      policyId: policy.id,
-      incident,
-      reason,
-      createdAt: now,
-      reviewDueAt: reviewDueAt(policy, now),
-      overdueFlaggedAt: null,
-      review: null,
-    };
-    await store.atomic(async () => {
-      await store.grants.insert(grant);
+    const { grant, record } = await store.atomic(async () => {
+      // The grant and its grant.started event, through the one path every grant starts by.
+      const grant = await this.ledger.insert({
+        userId: subject.id,
+        resourceId: input.resourceId,
+        startsAt: now,
+        endsAt: now + input.durationMs,
+        reason,
+        createdBy: subject.id,
+        breakGlass: true,
+      });
+      const record: BreakGlassRecord = {
+        grantId: grant.id,
+        userId: subject.id,
+        resourceId: input.resourceId,
+        policyId: policy.id,
+        incident,
+        reason,
+        createdAt: now,
+        reviewDueAt: reviewDueAt(policy, now),
+        overdueFlaggedAt: null,
+        review: null,
+      };
       await store.breakGlass.insert(record);
       await audit.append({
         code: 'grant.break_glass',
@@ -107,23 +99,9 @@ export class BreakGlassService {
           reviewDueAt: record.reviewDueAt,
         },
       });
-      await audit.append({
-        code: 'grant.started',
-        actor: subject.id,
-        target: grant.resourceId,
-        reason,
-        data: {
-          grant: grant.id,
-          user: subject.id,
-          startsAt: grant.startsAt,
-          endsAt: grant.endsAt,
-          breakGlass: true,
-        },
-      });
+      return { grant, record };
     });
-    book.put(grant);
-    events.emit({ type: 'grant.started', grant });
-    events.emit({ type: 'break_glass', stage: 'started', record });
+    this.ledger.published(grant, { type: 'break_glass', stage: 'started', record });
     return { grant, record };
   }
 
@@ -138,11 +116,12 @@ export class BreakGlassService {
     if (!record) throw notFound('unknown_grant', `no break-glass grant "${grantId}"`);
     const person = await store.users.get(record.userId);
     if (!person) throw notFound('unknown_user', 'the person no longer exists');
-    requireReviewer(
+    const may = this.deps.authorization.reviewBreakGlass(
       reviewer,
       subjectFromUser(person),
-      policyById(this.deps.policies, record.policyId),
+      record.policyId,
     );
+    if (!may.allowed) throw forbidden('not_a_reviewer', may.reasons.join('; '));
     const reviewed = await store.atomic(async () => {
       const at = this.deps.now();
       const done = await store.breakGlass.review(grantId, {
@@ -171,8 +150,11 @@ export class BreakGlassService {
     const mine: BreakGlassRecord[] = [];
     for (const record of waiting) {
       const person = await this.deps.store.users.get(record.userId);
-      const policy = policyById(this.deps.policies, record.policyId);
-      if (person && mayReview(reviewer, subjectFromUser(person), policy)) mine.push(record);
+      const may =
+        person !== undefined &&
+        this.deps.authorization.reviewBreakGlass(reviewer, subjectFromUser(person), record.policyId)
+          .allowed;
+      if (may) mine.push(record);
     }
     return mine;
   }

@@ -6,9 +6,8 @@
  * policy, never the person). Pure: the service and the routes ask here and decide nothing.
  */
 import type { PolicyConfig } from '../config/schema.js';
-import { JitgateError, forbidden } from '../shared/errors.js';
+import { JitgateError, type StatusAndCode } from '../shared/errors.js';
 import type { BreakGlassRecord } from './break-glass-record.js';
-import { canApprove } from './approvals.js';
 import { cleanReason, matchesPattern, MAX_REASON_CHARS, subjectMatches } from './policy-match.js';
 import { formatDuration } from '../shared/duration.js';
 import { requireStepUp, type Assurance } from './step-up.js';
@@ -27,10 +26,18 @@ export interface BreakGlassInput {
 type BreakGlassRule = NonNullable<PolicyConfig['breakGlass']>;
 export type BreakGlassPolicy = PolicyConfig & { breakGlass: BreakGlassRule };
 
+type RefusalCode =
+  | 'break_glass_not_allowed'
+  | 'incident_required'
+  | 'incident_invalid'
+  | 'reason_required'
+  | 'invalid_duration'
+  | 'break_glass_too_long';
+
 /** A refusal of a break-glass request: the message says what to change. */
 export class BreakGlassRefused extends JitgateError {
-  constructor(status: 400 | 403, code: string, message: string) {
-    super(status, code, message);
+  constructor(...refusal: [...StatusAndCode<RefusalCode>, string]) {
+    super(...refusal);
     this.name = 'BreakGlassRefused';
   }
 }
@@ -45,8 +52,11 @@ function namedBy(subject: Subject, rule: BreakGlassRule): boolean {
   return rule.users.some((user) => names.includes(user.toLowerCase()));
 }
 
-/** Policies that let `subject` break the glass on `resourceId` (in config order). */
-export function breakGlassPolicies(
+/**
+ * Policies that let `subject` break the glass on `resourceId` (in config order). Asked through
+ * the authorization module (`Authorization.breakGlassPolicies`), which holds the config.
+ */
+export function breakGlassPoliciesFor(
   subject: Subject,
   resourceId: string,
   policies: readonly PolicyConfig[],
@@ -60,26 +70,19 @@ export function breakGlassPolicies(
   );
 }
 
-/** Whether `subject` may break the glass on `resourceId` at all (for forms and lists). */
-export const mayBreakGlass = (
-  subject: Subject,
-  resourceId: string,
-  policies: readonly PolicyConfig[],
-): boolean => breakGlassPolicies(subject, resourceId, policies).length > 0;
-
 /**
- * Checks a break-glass request and resolves the policy that allows it, or throws the reason it
- * is refused. The step-up is asked last, so a request that would be refused anyway says why
- * rather than sending the person through MFA first.
+ * Checks a break-glass request against the policies that let `subject` break the glass on its
+ * resource (`allowing`, from the authorization module) and resolves the one that applies, or
+ * throws the reason it is refused. The step-up is asked last, so a request that would be refused
+ * anyway says why rather than sending the person through MFA first.
  */
 export function checkBreakGlass(
   subject: Subject,
   input: BreakGlassInput,
-  policies: readonly PolicyConfig[],
+  allowing: readonly BreakGlassPolicy[],
   assurance: Assurance,
 ): { policy: BreakGlassPolicy; incident: string; reason: string } {
-  const candidates = breakGlassPolicies(subject, input.resourceId, policies);
-  const policy = candidates[0];
+  const policy = allowing[0];
   if (!policy)
     throw new BreakGlassRefused(
       403,
@@ -124,29 +127,6 @@ export function checkBreakGlass(
 /** When the review of a break-glass grant made at `now` under `policy` is due. */
 export const reviewDueAt = (policy: BreakGlassPolicy, now: number): number =>
   now + policy.breakGlass.reviewWithin;
-
-/**
- * Whether `reviewer` may review `person`'s break-glass grant under `policy`: an approver of the
- * policy, never the person (the approval rules decide both).
- */
-export function mayReview(
-  reviewer: Subject,
-  person: Subject,
-  policy: PolicyConfig | undefined,
-): boolean {
-  return policy !== undefined && canApprove(reviewer, person, policy, []).allowed;
-}
-
-/** Throws unless `reviewer` may review; same words as the approval rules. */
-export function requireReviewer(
-  reviewer: Subject,
-  person: Subject,
-  policy: PolicyConfig | undefined,
-): void {
-  if (!policy) throw forbidden('not_a_reviewer', 'no policy lets you review this grant');
-  const check = canApprove(reviewer, person, policy, []);
-  if (!check.allowed) throw forbidden('not_a_reviewer', check.reasons.join('; '));
-}
 
 /** Whether a review is overdue at `now`. */
 export const isReviewOverdue = (record: BreakGlassRecord, now: number): boolean =>

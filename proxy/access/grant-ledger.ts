@@ -32,7 +32,7 @@ export interface GrantLedgerDeps {
  */
 export interface NewGrant extends Pick<
   GrantRecord,
-  'userId' | 'resourceId' | 'startsAt' | 'endsAt' | 'reason' | 'createdBy'
+  'userId' | 'resourceId' | 'startsAt' | 'endsAt' | 'reason' | 'createdBy' | 'breakGlass'
 > {
   /** The request it answers, when there is one (recorded in the audit event). */
   request?: string;
@@ -72,6 +72,7 @@ export class GrantLedger {
         startsAt: grant.startsAt,
         endsAt: grant.endsAt,
         ...(request !== undefined ? { request } : {}),
+        ...(grant.breakGlass ? { breakGlass: true } : {}),
       },
     });
     return grant;

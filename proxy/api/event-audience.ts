@@ -41,7 +41,8 @@ export function address(
         : { grant: grantJson(grant, now) };
     return { frame: frame(event.type, data), concerns: (s) => s.id === grant.userId };
   }
-  if (event.type === 'break_glass') return breakGlassAddressed(event, requester, authorization, now);
+  if (event.type === 'break_glass')
+    return breakGlassAddressed(event, requester, authorization, now);
   const { request } = event;
   const asker = requester ? subjectFromUser(requester) : undefined;
   return {
@@ -66,6 +67,7 @@ function breakGlassAddressed(
       breakGlass: breakGlassJson(record, person, now),
     }),
     concerns: (s) =>
-      s.id === record.userId || (subject !== undefined && authorization.mayReviewBreakGlass(s, subject, record.policyId)),
+      s.id === record.userId ||
+      (subject !== undefined && authorization.mayReviewBreakGlass(s, subject, record.policyId)),
   };
 }

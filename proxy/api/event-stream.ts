@@ -19,7 +19,7 @@ export interface EventStreamDeps {
   events: AccessEvents;
   users: Pick<UserRepository, 'get'>;
   /** Who may decide a request, and so hears of it. */
-  authorization: Pick<Authorization, 'mayDecide'>;
+  authorization: Pick<Authorization, 'mayDecide' | 'mayReviewBreakGlass'>;
   now: () => number;
   log: Logger;
   maxPerUser?: number;

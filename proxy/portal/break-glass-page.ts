@@ -5,20 +5,19 @@
  * approvers see on Approvals comes from here too.
  */
 import express, { type Request, type Response } from 'express';
-import { mayBreakGlass, breakGlassPolicies } from '../access/break-glass.js';
 import type { BreakGlassRecord } from '../access/break-glass-record.js';
 import { StepUpRequired } from '../access/step-up.js';
 import { subjectOf, type SessionUser } from '../identity/session-user.js';
 import { parseDuration } from '../shared/duration.js';
-import { JitgateError, badRequest } from '../shared/errors.js';
+import { JitgateError, badRequest, notFound } from '../shared/errors.js';
 import { html, type SafeHtml } from '../shared/html.js';
-import { csrfField, requireCsrf } from './csrf.js';
+import { csrfField, requireCsrf } from '../identity/csrf.js';
 import { resourceName, type PortalDeps } from './deps.js';
 import { formatDuration, timeCell } from './format.js';
 import { sendPortalPage, viewerOf, type Viewer } from './layout.js';
 import { people, type People } from './people.js';
 import { setFlash } from './session.js';
-import { signedInUser } from './signed-in.js';
+import { signedInUser } from '../identity/signed-in.js';
 import { resumeAfterStepUp } from './step-up-resume.js';
 
 const field = (req: Request, name: string): string => {
@@ -98,10 +97,10 @@ async function reviewItem(viewer: Viewer, who: People, deps: PortalDeps, r: Brea
 
 function emergencyForm(deps: PortalDeps, viewer: Viewer): SafeHtml {
   const me = subjectOf(viewer.user);
-  const mine = deps.resources.filter((r) => mayBreakGlass(me, r.id, deps.policies));
+  const mine = deps.resources.filter((r) => deps.authorization.mayBreakGlass(me, r.id));
   if (mine.length === 0) return html``;
   const options = mine.map((r) => {
-    const cap = breakGlassPolicies(me, r.id, deps.policies)[0]?.breakGlass.maxDuration ?? 0;
+    const cap = deps.authorization.breakGlassPolicies(me, r.id)[0]?.breakGlass.maxDuration ?? 0;
     return html`<option value="${r.id}">
       ${r.name ?? r.id} (at most ${formatDuration(cap)})
     </option>`;
@@ -162,7 +161,7 @@ export function breakGlassPageRoutes(deps: PortalDeps): express.Router {
   post('/break-glass', async (req, user) => {
     const resourceId = field(req, 'resource');
     if (!deps.resources.some((r) => r.id === resourceId))
-      throw badRequest('unknown_resource', 'no such resource');
+      throw notFound('unknown_resource', 'no such resource');
     const durationMs = parseDuration(field(req, 'duration'));
     if (durationMs === undefined) throw badRequest('invalid_duration', 'that is not a duration');
     const { grant, record } = await deps.breakGlass.breakGlass(
