@@ -60,6 +60,16 @@ export interface UserRepository {
   findByName(name: string): Promise<UserRecord[]>;
 }
 
+/** Grants that were open at some moment of [from, to), of one resource and/or one person. */
+export interface GrantPeriodFilter {
+  from: number;
+  to: number;
+  resourceId?: string;
+  userId?: string;
+  /** At most this many, earliest start first. */
+  limit: number;
+}
+
 export interface GrantRepository {
   insert(grant: GrantRecord): Promise<void>;
   get(id: string): Promise<GrantRecord | undefined>;
@@ -68,6 +78,11 @@ export interface GrantRepository {
   /** Grants not revoked whose end is after `now` (including ones scheduled to start later). */
   listLive(now: number): Promise<GrantRecord[]>;
   listForUser(userId: string): Promise<GrantRecord[]>;
+  /**
+   * Grants that started before `to` and ended (by expiry, release or revoke) after `from`,
+   * ordered by start then id: what an access review of the period covers.
+   */
+  listInPeriod(filter: GrantPeriodFilter): Promise<GrantRecord[]>;
 }
 
 export interface SessionRepository {

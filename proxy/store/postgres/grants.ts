@@ -69,5 +69,14 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
           userId,
         ])
       ).map(toGrant),
+    listInPeriod: async (f) =>
+      (
+        await db.all(
+          `SELECT * FROM grants WHERE starts_at < $1 AND LEAST(COALESCE(revoked_at, ends_at), ends_at) > $2
+             AND ($3::text IS NULL OR resource_id = $3) AND ($4::text IS NULL OR user_id = $4)
+             ORDER BY starts_at, id LIMIT $5`,
+          [f.to, f.from, f.resourceId ?? null, f.userId ?? null, f.limit],
+        )
+      ).map(toGrant),
   };
 }

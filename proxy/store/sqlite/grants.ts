@@ -63,5 +63,22 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
       db
         .all('SELECT * FROM grants WHERE user_id = ? ORDER BY created_at DESC', [userId])
         .map(toGrant),
+    listInPeriod: async (f) =>
+      db
+        .all(
+          `SELECT * FROM grants WHERE starts_at < ? AND MIN(COALESCE(revoked_at, ends_at), ends_at) > ?
+             AND (? IS NULL OR resource_id = ?) AND (? IS NULL OR user_id = ?)
+             ORDER BY starts_at, id LIMIT ?`,
+          [
+            f.to,
+            f.from,
+            f.resourceId ?? null,
+            f.resourceId ?? null,
+            f.userId ?? null,
+            f.userId ?? null,
+            f.limit,
+          ],
+        )
+        .map(toGrant),
   };
 }
