@@ -123,6 +123,11 @@ export class Authorization {
     return this.isAuditor(who);
   }
 
+  /** Access reviews (every grant of a period, with what was done under it) are auditors'. */
+  mayReadAccessReports(who: Member): boolean {
+    return this.isAuditor(who);
+  }
+
   mayReadTrails(who: Member): boolean {
     return this.isAuditor(who);
   }

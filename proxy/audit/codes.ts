@@ -37,6 +37,7 @@ export const AUDIT_CODES = {
   'credential.minted': 'A short-lived credential (SSH certificate, database role) was created.',
   'credential.dropped': 'A short-lived credential was removed or expired.',
   'audit.exported': 'Audit events were exported.',
+  'access_report.read': 'An auditor read or exported an access review (its filter in data).',
   'recording.exported': 'A terminal session recording was downloaded (exported) by an auditor.',
   'trail.retention': 'Trail rows past their resource retention were deleted (counts per resource).',
   'trail.exported': "A grant's web session trail was exported (HAR or JSON lines).",

@@ -13,6 +13,7 @@ import { grant, revoke } from './commands/admin.js';
 import { kubectlCredential, sshCert } from './commands/credentials.js';
 import { exec } from './commands/exec.js';
 import { reap } from './commands/reap.js';
+import { report } from './commands/report.js';
 import { login, logout } from './commands/login.js';
 import { serve } from './commands/serve.js';
 import { targetAgent } from './commands/target-agent.js';
@@ -26,6 +27,7 @@ const USAGE = `usage: jitgate COMMAND [options]     (docs/cli.md)
   request RESOURCE --break-glass --incident ID --for 15m --reason TEXT   emergency access, reviewed after
   requests [--approvals]                my requests, or those waiting for my decision
   reviews                               break-glass grants waiting for my review
+  report access [--resource R] [--user U] [--from DATE] [--to DATE] [--csv|--json]   auditors: every grant of a period
   review GRANT_ID --justified|--not-justified --comment TEXT
   approve REQUEST_ID [--for 15m] [--comment TEXT]
   deny REQUEST_ID --comment TEXT
@@ -60,6 +62,7 @@ const COMMANDS: Record<string, Command> = {
   release: access.release,
   reviews,
   review,
+  report,
   revoke,
   grant,
   'ssh-cert': sshCert,

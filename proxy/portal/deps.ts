@@ -5,6 +5,7 @@
  */
 import type { Request } from 'express';
 import type { Authorization } from '../access/authorization.js';
+import type { AccessReports } from '../access/access-report.js';
 import type { BreakGlassService } from '../access/break-glass-service.js';
 import type { GrantEnding } from '../access/grant-ending.js';
 import type { GrantService } from '../access/grant-service.js';
@@ -51,6 +52,8 @@ export interface PortalDeps {
   mfa: { service: MfaService; stepUps: StepUps; kinds: readonly FactorKind[] };
   /** Emergency self-grants and their reviews (break-glass-page.ts). */
   breakGlass: BreakGlassService;
+  /** Access reviews for auditors (access-report-page.ts). */
+  reports: Pick<AccessReports, 'build'>;
   now: () => number;
 }
 

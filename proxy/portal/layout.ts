@@ -58,7 +58,12 @@ function nav(viewer: Viewer, current: Section): SafeHtml {
     ${link('/', 'My access')}
     ${viewer.waiting === undefined ? html`` : link('/approvals', html`Approvals${badge}`)}
     ${link('/history', 'History')}
-    ${viewer.auditor ? html`<a href="/audit">Audit</a> <a href="/trail">Trails</a>` : html``}
+    ${
+      viewer.auditor
+        ? html`<a href="/audit">Audit</a> <a href="/trail">Trails</a>
+            <a href="/reports/access">Access review</a>`
+        : html``
+    }
     ${viewer.auditor ? link('/sessions', 'Sessions') : html``} ${link('/mfa', 'Security')}
     <span class="me muted">${viewer.user.username}</span>
     <a href="/auth/logout">Sign out</a>

@@ -3,6 +3,7 @@
  * request and grant services, and the clocks that drive them (grant expiry sweep, unanswered
  * request expiry). start.ts builds it once; nothing else constructs these services.
  */
+import { AccessReports } from '../access/access-report.js';
 import { Authorization } from '../access/authorization.js';
 import { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
@@ -51,6 +52,8 @@ export interface AccessWiring {
   tokens: TokenService;
   /** Machine callers, minted credentials, their reaper (credential-wiring.ts). */
   minted: CredentialWiring;
+  /** Access reviews for auditors: grants of a period and what was done under them. */
+  reports: AccessReports;
   /** Emergency self-grants and their post-hoc reviews (break-glass-wiring.ts). */
   breakGlass: BreakGlassWiring;
   stop(): Promise<void>;
@@ -185,6 +188,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     tokens,
     minted,
     breakGlass,
+    reports: new AccessReports({ store, now }),
     stop: async () => {
       timers.forEach(clearInterval);
       breakGlass.stop();

@@ -5,6 +5,7 @@
  */
 import express from 'express';
 import { auditApiRoutes } from '../api/audit-routes.js';
+import { reportApiRoutes } from '../api/report-routes.js';
 import { trailApiRoutes } from '../api/trail-routes.js';
 import { authenticate, csrfGuard } from '../api/authenticate.js';
 import type { EventStreams } from '../api/event-stream.js';
@@ -85,6 +86,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     assurance,
     mfa: { service: mfa.service, stepUps: mfa.stepUps, kinds: mfa.kinds },
     breakGlass: access.breakGlass.service,
+    reports: access.reports,
     now,
   };
   const extension = deps.extension.routes({
@@ -117,6 +119,14 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
       csrfGuard(deps.portalOrigin),
       auditApiRoutes({ audit: access.audit, authorization }),
       trailApiRoutes({ store, audit: access.audit, authorization, originOf, now }),
+      reportApiRoutes({
+        reports: access.reports,
+        audit: access.audit,
+        authorization,
+        users: store.users,
+        resourceIds: config.resources.map((r) => r.id),
+        now,
+      }),
       access.minted.apiRoutes,
       deps.terminals.apiRoutes,
       extension.api,

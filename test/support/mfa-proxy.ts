@@ -14,6 +14,8 @@ const USERS = [
   user('bob', ['staff', 'approvers']),
   user('carl', ['staff']),
   user('otto', ['staff', 'approvers'], ['pwd', 'otp']),
+  // An auditor: reads access reviews (test/integration/access/access-report.test.ts).
+  user('audrey', ['auditors']),
 ];
 
 export interface MfaProxy {
@@ -58,6 +60,7 @@ export async function startMfaProxy(): Promise<MfaProxy> {
         },
       ],
       mfa: { maxFailures: 3, lockout: '15m' },
+      auditors: { groups: ['auditors'] },
     },
   });
   const authenticators = new Map<string, TestAuthenticator>();
