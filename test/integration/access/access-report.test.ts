@@ -125,10 +125,7 @@ void describe('an access review', () => {
     assert.match(lines[0] ?? '', /^"grant","user","username","resource",/);
     assert.match(lines[1] ?? '', new RegExp(`^"${glassId}","corp:alice","alice","payroll",`));
     assert.match(lines[1] ?? '', /"true","INC-77","justified","corp:bob","the run had to finish"/);
-    assert.ok(
-      lines[2]?.includes(`"'=HYPERLINK('http://evil.example','month end')"`),
-      lines[2],
-    );
+    assert.ok(lines[2]?.includes(`"'=HYPERLINK('http://evil.example','month end')"`), lines[2]);
   });
 
   void it('is for auditors only, and says what is wrong with a question', async () => {
