@@ -6,7 +6,7 @@
 import type express from 'express';
 import type { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
-import { cliLoginRoutes } from '../api/cli-login-routes.js';
+import { cliLoginRoutes, type CliLoginDeps } from '../api/cli-login-routes.js';
 import { credentialRoutes } from '../api/credential-routes.js';
 import { kubeReviewRoutes } from '../api/kube-review-routes.js';
 import { sshCertRoutes } from '../api/ssh-cert-routes.js';
@@ -47,7 +47,8 @@ export interface CredentialWiring {
   /** Under /api/v1, before people's authentication: the Kubernetes webhook (its own) and keys. */
   kubeRoutes: express.Router;
   /** /cli/authorize and /cli/token: `jitgate login` for people. */
-  cliRoutes: express.Router;
+  /** `jitgate login` (people), with the MFA step-ups it may carry. */
+  cliRoutes(stepUps: CliLoginDeps['stepUps']): express.Router;
   stop(): Promise<void>;
 }
 
@@ -122,7 +123,8 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
       }),
     ],
     kubeRoutes: kubeReviewRoutes({ kube, book: deps.book, resources: config.resources, now }),
-    cliRoutes: cliLoginRoutes({ tokens: deps.tokens, now }),
+    cliRoutes: (stepUps: CliLoginDeps['stepUps']) =>
+      cliLoginRoutes({ tokens: deps.tokens, stepUps, now }),
     async stop() {
       off();
       clearInterval(timer);

@@ -132,7 +132,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
       extension.api,
       api,
     ),
-    access.minted.cliRoutes,
+    access.minted.cliRoutes(mfa.stepUps),
     extension.portal,
     auditPageRoutes({ audit: access.audit, authorization }),
     portalRoutes(portal),

@@ -4,6 +4,7 @@
  * --justified|--not-justified --comment TEXT`. Thin layers over JitgateClient.
  */
 import { durationArg, parseCommand, positionalsOf } from '../args.js';
+import { JitgateApiError } from '../../sdk/errors.js';
 import { CliError } from '../exit-codes.js';
 import { printJson, printTable } from '../output.js';
 import { clientFor } from '../session.js';
@@ -28,12 +29,21 @@ export async function breakGlassRequest(
       `breaking the glass needs ${missing.join(', ')}\nusage: ${BREAK_GLASS_USAGE}`,
     );
   const client = clientFor(values.url);
-  const broken = await client.breakGlass({
-    resource,
-    duration: durationArg(values.for, '--for'),
-    incident: values.incident ?? '',
-    reason: values.reason ?? '',
-  });
+  const broken = await client
+    .breakGlass({
+      resource,
+      duration: durationArg(values.for, '--for'),
+      incident: values.incident ?? '',
+      reason: values.reason ?? '',
+    })
+    .catch((error: unknown) => {
+      // The refusal stands as it is; the person learns how to bring a fresh second factor.
+      if (error instanceof JitgateApiError && error.code === 'mfa_required')
+        say(
+          'breaking the glass needs a fresh MFA step-up: run `jitgate login --step-up`, then retry',
+        );
+      throw error;
+    });
   if (values.json) return printJson(broken);
   say(
     `BREAK-GLASS: granted ${resource} until ${broken.grant.endsAt} for ${broken.breakGlass.incident}; ` +

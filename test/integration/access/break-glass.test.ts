@@ -5,14 +5,19 @@
 // cannot review her own grant; bob sees it waiting for review, it turns overdue (5m, a moved clock:
 // audit, /metrics, an event for webhooks), and his review (justified, with a comment) is
 // audited once. The CLI says the same refusals, lists what waits for bob's review, records his
-// review, and marks the grant in `jitgate grants`.
+// review, and marks the grant in `jitgate grants`; after `jitgate login --step-up` (a fresh MFA in
+// the portal first) the CLI breaks the glass, until that step-up is no longer fresh.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AccessEvent } from '../../../proxy/access/events.js';
 import { messageFor } from '../../../proxy/notify/webhook-message.js';
-import type { TestBrowser } from '../../support/http-client.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formAction, type TestBrowser } from '../../support/http-client.js';
 import { runCli } from '../../support/cli.js';
-import { enrollOn } from '../../support/mfa.js';
+import { formFields, startCliLogin } from '../../support/cli-login.js';
+import { enrollOn, verifyOn } from '../../support/mfa.js';
 import { startMfaProxy, type MfaProxy } from '../../support/mfa-proxy.js';
 import { bearerCall, call, type ApiReply } from './api-client.js';
 
@@ -233,5 +238,44 @@ void describe('from the CLI', () => {
     assert.equal(record?.review?.verdict, 'justified');
     const grants = await cli(alice, ['grants']);
     assert.match(grants.stdout, new RegExp(`${id}\\s+payroll\\s+active\\s+.+\\s+BREAK-GLASS`));
+  });
+
+  void it('breaks the glass after `jitgate login --step-up`, for as long as the step-up is fresh', async () => {
+    const configHome = mkdtempSync(join(tmpdir(), 'jitgate-cli-home-'));
+    try {
+      // Alice's last step-up is stale by now: the login sends her through a fresh one first.
+      proxy.clock.skew += 10 * 60_000;
+      const run = startCliLogin(proxy.url, configHome, ['--step-up']);
+      const first = await alice.navigate(await run.authorizeUrl);
+      assert.equal(new URL(first.url).pathname, '/mfa/verify', 'no consent before the step-up');
+      const consent = await verifyOn(alice, first, proxy.authenticator('alice'));
+      assert.equal(new URL(consent.url).pathname, '/cli/authorize');
+      assert.match(consent.body, /With your MFA step-up/);
+      const back = await alice.postForm(formAction(consent), formFields(consent.body, 'allow'));
+      assert.equal(back.status, 200, back.body);
+      const signedIn = await run.done;
+      assert.equal(signedIn.code, 0, signedIn.stderr);
+      const issued = await proxy.jitgate.audit.list({ code: 'token.issued', limit: 50 });
+      const stepped = issued.filter((e) => e.data.stepUpAt !== undefined);
+      assert.equal(stepped.length, 1, 'the token is on the record as carrying a step-up');
+
+      const env = { XDG_CONFIG_HOME: configHome };
+      const withLogin = (args: string[]) => runCli([...args, '--url', proxy.url], env);
+      const broken = await withLogin([...glass, '--incident', 'INC-4713', '--for', '10m']);
+      assert.equal(broken.code, 0, broken.stderr);
+      assert.match(broken.stderr, /^BREAK-GLASS: granted payroll until .+ for INC-4713/m);
+      const id = broken.stdout.trim();
+      assert.equal((await proxy.jitgate.store.grants.get(id))?.breakGlass, true);
+      assert.equal((await proxy.jitgate.store.breakGlass.get(id))?.incident, 'INC-4713');
+
+      // The token outlives its step-up: past the freshness window it is refused again.
+      proxy.clock.skew += 10 * 60_000;
+      const stale = await withLogin([...glass, '--incident', 'INC-4714', '--for', '10m']);
+      assert.equal(stale.code, 2, stale.stderr);
+      assert.match(stale.stderr, /run `jitgate login --step-up`, then retry/);
+      assert.match(stale.stderr, /\(mfa_required\)/);
+    } finally {
+      rmSync(configHome, { recursive: true, force: true });
+    }
   });
 });

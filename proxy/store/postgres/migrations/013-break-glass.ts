@@ -18,4 +18,5 @@ export const BREAK_GLASS = `
   );
   CREATE INDEX break_glass_unreviewed ON break_glass (review_due_at) WHERE reviewed_at IS NULL;
   CREATE INDEX break_glass_created ON break_glass (created_at);
+  ALTER TABLE api_tokens ADD COLUMN step_up_at BIGINT;
 `;

@@ -22,4 +22,6 @@ export const BREAK_GLASS = `
   CREATE INDEX IF NOT EXISTS break_glass_unreviewed ON break_glass (review_due_at)
     WHERE reviewed_at IS NULL;
   CREATE INDEX IF NOT EXISTS break_glass_created ON break_glass (created_at);
+  -- A CLI token issued after a fresh MFA step-up carries it (jitgate login --step-up).
+  ALTER TABLE api_tokens ADD COLUMN step_up_at INTEGER;
 `;
