@@ -128,6 +128,11 @@ export class Authorization {
     return this.isAuditor(who);
   }
 
+  /** Standing privilege found on the targets: for auditors, and admins who can remove it. */
+  mayReadStandingPrivileges(who: Member): boolean {
+    return this.isAuditor(who) || this.isAdmin(who);
+  }
+
   mayReadTrails(who: Member): boolean {
     return this.isAuditor(who);
   }

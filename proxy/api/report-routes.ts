@@ -8,6 +8,7 @@ import type { AccessReports } from '../access/access-report.js';
 import { reportQueryFrom, type ReportQueryText } from '../access/access-report-query.js';
 import type { Authorization } from '../access/authorization.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { StandingScan } from '../credentials/standing-scan.js';
 import { badRequest, forbidden } from '../shared/errors.js';
 import type { UserRepository } from '../store/types.js';
 import { reportCsv, reportJson } from './access-report-json.js';
@@ -15,8 +16,9 @@ import { requireCaller } from './authenticate.js';
 
 export interface ReportApiDeps {
   reports: AccessReports;
+  standing: Pick<StandingScan, 'scan'>;
   audit: Pick<AuditLog, 'record'>;
-  authorization: Pick<Authorization, 'mayReadAccessReports'>;
+  authorization: Pick<Authorization, 'mayReadAccessReports' | 'mayReadStandingPrivileges'>;
   users: Pick<UserRepository, 'findByName'>;
   resourceIds: readonly string[];
   now: () => number;
@@ -45,6 +47,17 @@ export function reportApiRoutes(deps: ReportApiDeps): express.Router {
     res.type('text/csv; charset=utf-8');
     res.setHeader('content-disposition', 'attachment; filename="jitgate-access-review.csv"');
     res.send(reportCsv(report));
+  });
+
+  // Scanned now, not the timer's last result: an auditor checking a clean-up sees it at once.
+  router.get('/reports/standing', async (req, res) => {
+    const { user } = requireCaller(req);
+    if (!deps.authorization.mayReadStandingPrivileges(user))
+      throw forbidden(
+        'auditor_required',
+        'standing privilege findings are for auditors and admins',
+      );
+    res.json({ findings: await deps.standing.scan() });
   });
 
   return router;

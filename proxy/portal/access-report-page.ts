@@ -92,6 +92,28 @@ async function row(deps: PortalDeps, who: People, r: AccessReportRow): Promise<S
   </tr>`;
 }
 
+/** What the last scan found on the targets: access that needs no grant at all. */
+function standingSection(deps: PortalDeps, resourceId: string | undefined): SafeHtml {
+  const found = deps.standing.findings.filter(
+    (f) => resourceId === undefined || f.resource === resourceId,
+  );
+  const items = found.map(
+    (f) =>
+      html`<li data-standing="${f.resource}">
+        ${resourceName(deps, f.resource)}: <strong>${f.principal ?? 'unknown'}</strong>
+        (${f.kind === 'scan_failed' ? 'scan failed' : f.detail})
+      </li>`,
+  );
+  return html`<h2>Standing privilege on the targets</h2>
+    ${
+      items.length > 0
+        ? html`<ul id="standing">
+            ${items}
+          </ul>`
+        : html`<p class="muted" id="standing">None found by the last scan.</p>`
+    }`;
+}
+
 async function table(deps: PortalDeps, report: AccessReport): Promise<SafeHtml> {
   if (report.rows.length === 0) return html`<p class="muted">No grants in this period.</p>`;
   const who = people(deps);
@@ -148,7 +170,8 @@ export function accessReportPageRoutes(deps: PortalDeps): express.Router {
       ${timeCell(query.from)} – ${timeCell(query.to)}
     </p>`;
     const body = html`<h1>Access review</h1>
-      ${form(deps, fields)} ${period} ${await table(deps, report)}`;
+      ${form(deps, fields)} ${period} ${await table(deps, report)}
+      ${standingSection(deps, query.resourceId)}`;
     sendPortalPage(res, viewer, '', 'Access review', body);
   });
 

@@ -6,6 +6,7 @@
 import type { Request } from 'express';
 import type { Authorization } from '../access/authorization.js';
 import type { AccessReports } from '../access/access-report.js';
+import type { StandingScan } from '../credentials/standing-scan.js';
 import type { BreakGlassService } from '../access/break-glass-service.js';
 import type { GrantEnding } from '../access/grant-ending.js';
 import type { GrantService } from '../access/grant-service.js';
@@ -54,6 +55,8 @@ export interface PortalDeps {
   breakGlass: BreakGlassService;
   /** Access reviews for auditors (access-report-page.ts). */
   reports: Pick<AccessReports, 'build'>;
+  /** Standing privilege found on the targets by the last scan (credentials/standing-scan.ts). */
+  standing: Pick<StandingScan, 'findings'>;
   now: () => number;
 }
 

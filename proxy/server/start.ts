@@ -224,7 +224,12 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
         writeProbe: () => instance.writeProbe(),
         stopping: () => stopping,
       }),
-      metrics: { render: () => gateway.metrics.render() + access.breakGlass.renderMetrics() },
+      metrics: {
+        render: () =>
+          gateway.metrics.render() +
+          access.breakGlass.renderMetrics() +
+          access.minted.renderMetrics(),
+      },
       signer: gateway.signer,
     }),
     sessionRoutes: webRoutes({

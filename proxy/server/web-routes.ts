@@ -87,6 +87,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     mfa: { service: mfa.service, stepUps: mfa.stepUps, kinds: mfa.kinds },
     breakGlass: access.breakGlass.service,
     reports: access.reports,
+    standing: access.minted.standing,
     now,
   };
   const extension = deps.extension.routes({
@@ -121,6 +122,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
       trailApiRoutes({ store, audit: access.audit, authorization, originOf, now }),
       reportApiRoutes({
         reports: access.reports,
+        standing: access.minted.standing,
         audit: access.audit,
         authorization,
         users: store.users,

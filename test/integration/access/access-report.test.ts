@@ -152,6 +152,8 @@ void describe('an access review', () => {
     assert.match(page.body, /BREAK-GLASS<\/span>\s*INC-77;\s*reviewed justified by/);
     assert.ok(page.body.includes(`href="/grants/${glassId}/trail"`));
     assert.ok(page.body.includes('href="/api/v1/reports/access?resource=payroll&amp;format=csv"'));
+    // payroll is a web app: no standing roles to scan (test/integration/credentials/standing-privilege.test.ts).
+    assert.match(page.body, /Standing privilege on the targets[\s\S]*None found by the last scan/);
   });
 
   void it('comes from `jitgate report access` as a table, JSON or the same CSV', async () => {
