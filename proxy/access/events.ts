@@ -4,6 +4,7 @@
  */
 import type { GrantRecord } from '../store/types.js';
 import type { GrantEnd } from './access-state.js';
+import type { BreakGlassRecord } from './break-glass-record.js';
 import type { AccessRequest } from './request-record.js';
 
 // How a grant ended is access-state's word; listeners of events (credentials) read it here too.
@@ -13,7 +14,11 @@ export type AccessEvent =
   | { type: 'request.created'; request: AccessRequest }
   | { type: 'request.updated'; request: AccessRequest }
   | { type: 'grant.started'; grant: GrantRecord }
-  | { type: 'grant.ended'; grant: GrantRecord; end: GrantEnd };
+  | { type: 'grant.ended'; grant: GrantRecord; end: GrantEnd }
+  /** A break-glass grant began, was reviewed, or its review became overdue. */
+  | { type: 'break_glass'; stage: BreakGlassStage; record: BreakGlassRecord };
+
+export type BreakGlassStage = 'started' | 'reviewed' | 'overdue';
 
 export type AccessListener = (event: AccessEvent) => void;
 

@@ -33,7 +33,7 @@ export interface GrantLedgerDeps {
  */
 export interface NewGrant extends Pick<
   GrantRecord,
-  'userId' | 'resourceId' | 'startsAt' | 'endsAt' | 'reason' | 'createdBy'
+  'userId' | 'resourceId' | 'startsAt' | 'endsAt' | 'reason' | 'createdBy' | 'breakGlass'
 > {
   /** The request it answers, when there is one (recorded in the audit event). */
   request?: string;
@@ -69,6 +69,7 @@ export class GrantLedger {
         endsAt: grant.endsAt,
         ...(request !== undefined ? { request } : {}),
         ...(outsidePolicy !== undefined ? { outsidePolicy } : {}),
+        ...(grant.breakGlass ? { breakGlass: true } : {}),
       },
     });
     return grant;

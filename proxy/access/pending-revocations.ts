@@ -191,6 +191,7 @@ export class PendingRevocations {
       revoke: (id, by, at) => raw.revoke(id, by, at),
       listLive: async (now) => (await raw.listLive(now)).filter((g) => !this.waiting.has(g.id)),
       listForUser: async (userId) => (await raw.listForUser(userId)).map((g) => this.apply(g)),
+      listInPeriod: async (filter) => (await raw.listInPeriod(filter)).map((g) => this.apply(g)),
     };
     return new Proxy(store, {
       get(target, property) {

@@ -12,6 +12,7 @@ import { html, type SafeHtml } from '../shared/html.js';
 import type { GrantRecord } from '../store/types.js';
 import { csrfField } from '../identity/csrf.js';
 import { resourceName, type PortalDeps } from './deps.js';
+import { breakGlassBanner } from './break-glass-page.js';
 import {
   countdown,
   durationOptions,
@@ -137,7 +138,10 @@ async function liveGrants(deps: PortalDeps, viewer: Viewer, who: People): Promis
       async (grant) =>
         html`<tr data-grant="${grant.id}">
           <td>${await who.name(grant.userId)}</td>
-          <td>${resourceName(deps, grant.resourceId)}</td>
+          <td>
+            ${resourceName(deps, grant.resourceId)}
+            ${grant.breakGlass ? html`<span class="badge break-glass">BREAK-GLASS</span>` : html``}
+          </td>
           <td>${grant.reason ?? ''}</td>
           <td class="nowrap">
             ${
@@ -184,6 +188,7 @@ export function approvalsRoutes(deps: PortalDeps): express.Router {
     const queue = await deps.queries.approvable(subjectOf(user));
     const items = await Promise.all(queue.map((r) => queueItem(deps, viewer, who, r)));
     const body = html`<h1>Approvals</h1>
+      ${await breakGlassBanner(deps, user)}
       <h2>Waiting for you</h2>
       <div id="queue">
         ${items.length > 0 ? items : html`<p class="muted">Nothing is waiting for you.</p>`}

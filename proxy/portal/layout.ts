@@ -35,7 +35,16 @@ export async function viewerOf(deps: PortalDeps, req: Request, user: SessionUser
   return viewer;
 }
 
-type Section = '/' | '/approvals' | '/history' | '/audit' | '/trail' | '/sessions' | '/mfa' | '';
+type Section =
+  | '/'
+  | '/approvals'
+  | '/history'
+  | '/audit'
+  | '/trail'
+  | '/sessions'
+  | '/reports/access'
+  | '/mfa'
+  | '';
 
 function nav(viewer: Viewer, current: Section): SafeHtml {
   const link = (href: Section, label: string | SafeHtml) => {
@@ -51,7 +60,15 @@ function nav(viewer: Viewer, current: Section): SafeHtml {
     ${link('/', 'My access')}
     ${viewer.waiting === undefined ? html`` : link('/approvals', html`Approvals${badge}`)}
     ${link('/history', 'History')}
-    ${viewer.auditor ? [link('/audit', 'Audit'), link('/trail', 'Trails')] : html``}
+    ${
+      viewer.auditor
+        ? [
+            link('/audit', 'Audit'),
+            link('/trail', 'Trails'),
+            link('/reports/access', 'Access review'),
+          ]
+        : html``
+    }
     ${viewer.auditor ? link('/sessions', 'Sessions') : html``} ${link('/mfa', 'Security')}
     <span class="me muted">${viewer.user.username}</span>
     <a href="/auth/logout">Sign out</a>

@@ -115,6 +115,13 @@ export function myAccessRoutes(deps: PortalDeps): express.Router {
         Signed in as <strong id="whoami">${user.username}</strong> (${user.email ?? 'no email'}) ·
         groups: ${user.groups.join(', ') || 'none'}
       </p>
+      ${
+        deps.resources.some((r) => deps.authorization.mayBreakGlass(subjectOf(user), r.id))
+          ? html`<p>
+              <a href="/break-glass" id="break-glass-link">Emergency access (break-glass)</a>
+            </p>`
+          : html``
+      }
       <table id="my-access">
         <thead>
           <tr>

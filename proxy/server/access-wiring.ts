@@ -3,6 +3,7 @@
  * request and grant services, and the clocks that drive them (grant expiry sweep, unanswered
  * request expiry). start.ts builds it once; nothing else constructs these services.
  */
+import { AccessReports } from '../access/access-report.js';
 import { Authorization } from '../access/authorization.js';
 import { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
@@ -17,6 +18,7 @@ import type { Config } from '../config/schema.js';
 import type { LiveConnections } from '../gateway/live-connections.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
+import { wireBreakGlass, type BreakGlassWiring } from './break-glass-wiring.js';
 import { wireCredentials, type CredentialWiring } from './credential-wiring.js';
 import { revocationAlert } from '../notify/webhook-message.js';
 import { wireWebhooks } from './webhook-wiring.js';
@@ -50,6 +52,10 @@ export interface AccessWiring {
   tokens: TokenService;
   /** Machine callers, minted credentials, their reaper (credential-wiring.ts). */
   minted: CredentialWiring;
+  /** Access reviews for auditors: grants of a period and what was done under them. */
+  reports: AccessReports;
+  /** Emergency self-grants and their post-hoc reviews (break-glass-wiring.ts). */
+  breakGlass: BreakGlassWiring;
   stop(): Promise<void>;
 }
 
@@ -161,6 +167,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     void revocations
       .flush()
       .catch((error: unknown) => log.error('pending grant ends not written', { error }));
+  const breakGlass = await wireBreakGlass({ ...services, log });
   const timers = [
     setInterval(() => book.sweep(now()), GRANT_SWEEP_MS),
     setInterval(() => void expireRequests(), REQUEST_EXPIRY_MS),
@@ -181,8 +188,11 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     queries,
     tokens,
     minted,
+    breakGlass,
+    reports: new AccessReports({ store, now }),
     stop: async () => {
       timers.forEach(clearInterval);
+      breakGlass.stop();
       void webhooks.stop();
       await minted.stop();
     },

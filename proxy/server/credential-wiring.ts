@@ -6,7 +6,7 @@
 import type express from 'express';
 import type { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
-import { cliLoginRoutes } from '../api/cli-login-routes.js';
+import { cliLoginRoutes, type CliLoginDeps } from '../api/cli-login-routes.js';
 import { credentialRoutes } from '../api/credential-routes.js';
 import { kubeReviewRoutes } from '../api/kube-review-routes.js';
 import { sshCertRoutes } from '../api/ssh-cert-routes.js';
@@ -14,6 +14,8 @@ import { createMachineAuth, type MachineAuth } from '../api/machine-auth.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import { createAdminPools } from '../credentials/admin-pools.js';
+import { StandingScan } from '../credentials/standing-scan.js';
+import { Metrics } from '../shared/metrics.js';
 import { CredentialService } from '../credentials/credential-service.js';
 import { createKubeTokens, type KubeTokens } from '../credentials/kube-token.js';
 import { PostgresRoles } from '../credentials/postgres-roles.js';
@@ -37,17 +39,23 @@ export interface CredentialWiringDeps {
   now: () => number;
 }
 
+/** Standing roles change rarely; a scan reads one catalog per PostgreSQL resource. */
+const STANDING_SCAN_EVERY_MS = 10 * 60_000;
+
 export interface CredentialWiring {
   credentials: CredentialService;
   machines: MachineAuth | undefined;
   kube: KubeTokens;
   reaper: Reaper;
+  /** Standing privilege on the targets (roles jitgate did not create), scanned on a timer. */
+  standing: StandingScan;
+  renderMetrics(): string;
   /** Under /api/v1 for signed-in callers: a grant's credentials, SSH certificates. */
   apiRoutes: express.Router[];
   /** Under /api/v1, before people's authentication: the Kubernetes webhook (its own) and keys. */
   kubeRoutes: express.Router;
-  /** /cli/authorize and /cli/token: `jitgate login` for people. */
-  cliRoutes: express.Router;
+  /** /cli/authorize and /cli/token: `jitgate login` for people, with the step-ups it may carry. */
+  cliRoutes(stepUps: CliLoginDeps['stepUps']): express.Router;
   stop(): Promise<void>;
 }
 
@@ -87,6 +95,23 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
   reap();
   const timer = setInterval(reap, REAP_EVERY_MS);
   timer.unref();
+  const standing = new StandingScan({
+    resources: config.resources.filter((r) => r.kind === 'postgres'),
+    pools,
+    log,
+  });
+  const scan = () =>
+    void standing.scan().catch((error: unknown) => log.error('standing scan failed', { error }));
+  // Like the reaper: at start-up without waiting, then now and then; the API scans on demand.
+  scan();
+  const scanTimer = setInterval(scan, STANDING_SCAN_EVERY_MS);
+  scanTimer.unref();
+  const metrics = new Metrics();
+  metrics.gauge(
+    'jitgate_standing_privileges',
+    'Login roles on PostgreSQL targets that admit without jitgate (last scan).',
+    () => standing.findings.filter((f) => f.kind !== 'scan_failed').length,
+  );
 
   let ca: Promise<SshCertificateAuthority> | undefined;
   const openCa = () =>
@@ -109,6 +134,8 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     machines,
     kube,
     reaper,
+    standing,
+    renderMetrics: () => metrics.render(),
     apiRoutes: [
       credentialRoutes({ credentials, grants: store.grants }),
       // The same CA keys the terminals use (they live in the store's settings), opened on demand.
@@ -122,10 +149,12 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
       }),
     ],
     kubeRoutes: kubeReviewRoutes({ kube, book: deps.book, resources: config.resources, now }),
-    cliRoutes: cliLoginRoutes({ tokens: deps.tokens, now }),
+    cliRoutes: (stepUps: CliLoginDeps['stepUps']) =>
+      cliLoginRoutes({ tokens: deps.tokens, stepUps, now }),
     async stop() {
       off();
       clearInterval(timer);
+      clearInterval(scanTimer);
       await credentials.close();
     },
   };

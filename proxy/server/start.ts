@@ -27,6 +27,7 @@ import type { Store } from '../store/types.js';
 import type { CastFiles } from '../../recorder/asciicast/index.js';
 import { createTrailService, type TrailService } from '../trail/trail-service.js';
 import { wireAccess } from './access-wiring.js';
+import type { BreakGlassWiring } from './break-glass-wiring.js';
 import { recoverAfterCrash } from './crash-recovery.js';
 import { createExpressApp, createSessionMiddleware } from './express-app.js';
 import { wireExtension } from './extension-wiring.js';
@@ -67,6 +68,8 @@ export interface RunningJitgate {
   trail: Pick<TrailService, 'flush' | 'retention'>;
   /** The SSH user CA, recordings and terminal sessions. */
   terminals: Pick<TerminalWiring, 'ca' | 'storage' | 'service'>;
+  /** Break-glass grants; `sweep()` flags overdue reviews now. */
+  breakGlass: Pick<BreakGlassWiring, 'service' | 'sweep'>;
   close(): Promise<void>;
 }
 
@@ -224,7 +227,12 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
         writeProbe: () => instance.writeProbe(),
         stopping: () => stopping,
       }),
-      metrics: gateway.metrics,
+      metrics: {
+        render: () =>
+          gateway.metrics.render() +
+          access.breakGlass.renderMetrics() +
+          access.minted.renderMetrics(),
+      },
       signer: gateway.signer,
     }),
     sessionRoutes: webRoutes({
@@ -271,6 +279,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     audit: access.audit,
     trail,
     terminals,
+    breakGlass: access.breakGlass,
     async close() {
       // Load balancers hear it first (/readyz), then open sessions say goodbye and their
       // recordings are sealed.

@@ -137,6 +137,27 @@ export const ERROR_CODES = {
   },
   too_many_streams: { 429: 'more than 10 open event streams for one person' },
 
+  // Break-glass: emergency self-grants and their post-hoc reviews (docs/access-reviews.md).
+  incident_required: {
+    400: "break-glass without an incident reference (the message gives the policy's pattern)",
+  },
+  incident_invalid: {
+    400: "the incident reference does not match the policy's `breakGlass.incidentPattern`",
+  },
+  reason_required: {
+    400: 'break-glass without a reason, or with one too long (the message says the limit)',
+  },
+  break_glass_too_long: {
+    400: "break-glass longer than the policy's `breakGlass.maxDuration` (the message says the cap)",
+  },
+  break_glass_not_allowed: {
+    403: "no policy's `breakGlass` names you (and your identity kind) for this resource",
+  },
+  not_a_reviewer: {
+    403: 'reviewing a break-glass grant: your own, or you do not approve for its policy',
+  },
+  already_reviewed: { 409: 'the break-glass grant was reviewed already' },
+
   // Grants and reaching resources.
   invalid_grant_id: { 400: 'not of the form `grt_…`' },
   unknown_grant: {

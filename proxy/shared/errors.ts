@@ -43,14 +43,22 @@ export class JitgateError extends Error {
   }
 }
 
+/**
+ * `code` goes with `status` by the parameter's type; TypeScript cannot see that a union of codes
+ * fits the constructor's union of (status, code) pairs once a status has over 25 codes (it
+ * compares unions member by member only up to 25), so the pair is asserted here, once.
+ */
+const withStatus = <S extends number>(status: S, code: CodeWithStatus<S>, message: string) =>
+  new JitgateError(...([status, code, message] as unknown as [...StatusAndCode, string]));
+
 export const badRequest = (code: CodeWithStatus<400>, message: string) =>
-  new JitgateError(400, code, message);
+  withStatus(400, code, message);
 export const unauthorized = (code: CodeWithStatus<401>, message: string) =>
-  new JitgateError(401, code, message);
+  withStatus(401, code, message);
 export const forbidden = (code: CodeWithStatus<403>, message: string) =>
-  new JitgateError(403, code, message);
+  withStatus(403, code, message);
 export const notFound = (code: CodeWithStatus<404>, message: string) =>
-  new JitgateError(404, code, message);
+  withStatus(404, code, message);
 
 /** Wraps anything thrown into a JitgateError without losing the cause. */
 export function toJitgateError(error: unknown): JitgateError {

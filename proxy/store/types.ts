@@ -1,6 +1,7 @@
 import type { DeliveryRepository } from '../notify/delivery-record.js';
 import type { RequestRepository } from '../access/request-record.js';
 import type { TokenRepository } from '../identity/token-record.js';
+import type { BreakGlassRepository } from '../access/break-glass-record.js';
 import type { AuditRepository } from '../audit/types.js';
 import type { CredentialRoleRepository } from '../credentials/role-record.js';
 import type { MfaRepository } from '../identity/mfa/factor-record.js';
@@ -41,6 +42,8 @@ export interface GrantRecord {
   createdAt: number;
   revokedAt: number | null;
   revokedBy: string | null;
+  /** A self-granted emergency grant (break-glass): present only when true. */
+  breakGlass?: true;
 }
 
 export interface SessionRow {
@@ -57,6 +60,16 @@ export interface UserRepository {
   findByName(name: string): Promise<UserRecord[]>;
 }
 
+/** Grants that were open at some moment of [from, to), of one resource and/or one person. */
+export interface GrantPeriodFilter {
+  from: number;
+  to: number;
+  resourceId?: string;
+  userId?: string;
+  /** At most this many, earliest start first. */
+  limit: number;
+}
+
 export interface GrantRepository {
   insert(grant: GrantRecord): Promise<void>;
   get(id: string): Promise<GrantRecord | undefined>;
@@ -65,6 +78,11 @@ export interface GrantRepository {
   /** Grants not revoked whose end is after `now` (including ones scheduled to start later). */
   listLive(now: number): Promise<GrantRecord[]>;
   listForUser(userId: string): Promise<GrantRecord[]>;
+  /**
+   * Grants that started before `to` and ended (by expiry, release or revoke) after `from`,
+   * ordered by start then id: what an access review of the period covers.
+   */
+  listInPeriod(filter: GrantPeriodFilter): Promise<GrantRecord[]>;
 }
 
 export interface SessionRepository {
@@ -129,6 +147,8 @@ export interface Store {
   readonly sshCertificates: SshCertificateRepository;
   /** SAML logins: AuthnRequests browsers started, assertions already used (both expire). */
   readonly saml: SamlRepository;
+  /** Break-glass grants' incidents and post-hoc reviews. */
+  readonly breakGlass: BreakGlassRepository;
   /**
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,

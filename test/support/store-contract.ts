@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Store } from '../../proxy/store/types.js';
 import { atomicContract } from './store-contract/atomic.js';
 import { auditContract } from './store-contract/audit.js';
+import { breakGlassContract } from './store-contract/break-glass.js';
 import { contractContext } from './store-contract/context.js';
 import { credentialRoleContract } from './store-contract/credential-roles.js';
 import { deliveryContract } from './store-contract/deliveries.js';
@@ -72,6 +73,7 @@ export function storeContract(
     instanceContract(c);
     sshCertificateContract(c);
     samlContract(c);
+    breakGlassContract(c);
     atomicContract(c);
   });
 }

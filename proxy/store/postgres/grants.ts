@@ -16,6 +16,7 @@ function toGrant(row: PgRow): GrantRecord {
     createdAt: int(row, 'created_at'),
     revokedAt: optionalInt(row, 'revoked_at'),
     revokedBy: optionalText(row, 'revoked_by'),
+    ...(row.break_glass === true ? { breakGlass: true as const } : {}),
   };
 }
 
@@ -28,7 +29,8 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
     insert: async (g) => {
       await db.run(
         `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
-           created_at, revoked_at, revoked_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+           created_at, revoked_at, revoked_by, break_glass)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [
           g.id,
           g.userId,
@@ -40,6 +42,7 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
           g.createdAt,
           g.revokedAt,
           g.revokedBy,
+          g.breakGlass === true,
         ],
       );
     },
@@ -65,6 +68,15 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
         await db.all('SELECT * FROM grants WHERE user_id = $1 ORDER BY created_at DESC, id', [
           userId,
         ])
+      ).map(toGrant),
+    listInPeriod: async (f) =>
+      (
+        await db.all(
+          `SELECT * FROM grants WHERE starts_at < $1 AND LEAST(COALESCE(revoked_at, ends_at), ends_at) > $2
+             AND ($3::text IS NULL OR resource_id = $3) AND ($4::text IS NULL OR user_id = $4)
+             ORDER BY starts_at, id LIMIT $5`,
+          [f.to, f.from, f.resourceId ?? null, f.userId ?? null, f.limit],
+        )
       ).map(toGrant),
   };
 }

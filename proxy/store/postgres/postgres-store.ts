@@ -19,6 +19,7 @@ import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
 import { createRequestRepository } from './requests.js';
 import { createSamlRepository } from './saml.js';
+import { createBreakGlassRepository } from './break-glass.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingRepository } from './settings.js';
 import { createSshCertificateRepository } from './ssh-certificates.js';
@@ -74,6 +75,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     settings: createSettingRepository(db),
     audit: createAuditRepository(db),
     requests: createRequestRepository(db),
+    breakGlass: createBreakGlassRepository(db),
     tokens: createTokenRepository(db),
     deliveries: createDeliveryRepository(db),
     mfa: createMfaRepository(db),

@@ -15,6 +15,7 @@ export function toGrant(row: SqlRow): GrantRecord {
     createdAt: int(row, 'created_at'),
     revokedAt: optionalInt(row, 'revoked_at'),
     revokedBy: optionalText(row, 'revoked_by'),
+    ...(int(row, 'break_glass') === 1 ? { breakGlass: true as const } : {}),
   };
 }
 
@@ -27,7 +28,7 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
     insert: async (g) => {
       db.run(
         `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
-           created_at, revoked_at, revoked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           created_at, revoked_at, revoked_by, break_glass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           g.id,
           g.userId,
@@ -39,6 +40,7 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
           g.createdAt,
           g.revokedAt,
           g.revokedBy,
+          g.breakGlass ? 1 : 0,
         ],
       );
     },
@@ -60,6 +62,23 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
     listForUser: async (userId) =>
       db
         .all('SELECT * FROM grants WHERE user_id = ? ORDER BY created_at DESC', [userId])
+        .map(toGrant),
+    listInPeriod: async (f) =>
+      db
+        .all(
+          `SELECT * FROM grants WHERE starts_at < ? AND MIN(COALESCE(revoked_at, ends_at), ends_at) > ?
+             AND (? IS NULL OR resource_id = ?) AND (? IS NULL OR user_id = ?)
+             ORDER BY starts_at, id LIMIT ?`,
+          [
+            f.to,
+            f.from,
+            f.resourceId ?? null,
+            f.resourceId ?? null,
+            f.userId ?? null,
+            f.userId ?? null,
+            f.limit,
+          ],
+        )
         .map(toGrant),
   };
 }

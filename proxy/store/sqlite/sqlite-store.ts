@@ -14,6 +14,7 @@ import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
 import { createRequestRepository } from './requests.js';
 import { createSamlRepository } from './saml.js';
+import { createBreakGlassRepository } from './break-glass.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingRepository } from './settings.js';
 import { createSshCertificateRepository } from './ssh-certificates.js';
@@ -73,6 +74,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     settings: createSettingRepository(db),
     audit: createAuditRepository(db),
     requests: createRequestRepository(db),
+    breakGlass: createBreakGlassRepository(db),
     tokens: createTokenRepository(db),
     deliveries: createDeliveryRepository(db),
     mfa: createMfaRepository(db),

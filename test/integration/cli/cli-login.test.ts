@@ -12,42 +12,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { demoBanner } from '../../../proxy/demo/banner.js';
 import { runCli } from '../../support/cli.js';
+import { formFields, startCliLogin } from '../../support/cli-login.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, type TestBrowser } from '../../support/http-client.js';
-
-/** Every hidden field of the page's form, plus the button pressed. */
-function formFields(body: string, decision: string): Record<string, string> {
-  const fields: Record<string, string> = { decision };
-  for (const match of body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
-    fields[match[1] ?? ''] = (match[2] ?? '').replaceAll('&amp;', '&').replaceAll('&#39;', "'");
-  }
-  return fields;
-}
-
-interface LoginRun {
-  done: Promise<{ code: number | null; stderr: string }>;
-  authorizeUrl: Promise<string>;
-}
-
-function startCliLogin(portal: string, configHome: string, args = ['--url', portal]): LoginRun {
-  const child = spawn(process.execPath, ['bin/jitgate.mjs', 'login', '--no-browser', ...args], {
-    env: { ...process.env, JITGATE_FROM_SOURCE: '1', XDG_CONFIG_HOME: configHome },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  const authorizeUrl = new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const url = /(http\S+\/cli\/authorize\?\S+)/.exec(stderr)?.[1];
-      if (url) resolve(url);
-    });
-    child.on('close', () => reject(new Error(`the CLI ended before printing a URL: ${stderr}`)));
-  });
-  const done = new Promise<{ code: number | null; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stderr })),
-  );
-  return { done, authorizeUrl };
-}
 
 /** The CLI with the saved credentials of `configHome`, `input` typed once the remote answers. */
 function typedInto(

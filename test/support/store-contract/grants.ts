@@ -93,5 +93,36 @@ export function grantContract(c: ContractContext): void {
       assert.equal(listed.find((g) => g.id === a2.id)?.revokedBy, 'bob');
       assert.deepEqual(await c.store().grants.listForUser(c.unique('nobody')), []);
     });
+
+    void test('listInPeriod: grants open at some moment of the period, by resource or person', async () => {
+      const alice = await c.storedUser();
+      const bob = await c.storedUser();
+      const resourceId = c.unique('res');
+      const grant = (userId: string, startsAt: number, endsAt: number, revokedAt?: number) =>
+        c.newGrant(userId, {
+          resourceId,
+          startsAt,
+          endsAt,
+          ...(revokedAt !== undefined ? { revokedAt, revokedBy: 'bob' } : {}),
+        });
+      const from = T0 + 10 * MIN;
+      const to = T0 + 20 * MIN;
+      const before = grant(alice.id, T0 - 30 * MIN, T0 + 5 * MIN);
+      const endsAtFrom = grant(alice.id, T0, from);
+      const runsInto = grant(alice.id, T0, T0 + 15 * MIN);
+      const inside = grant(bob.id, T0 + 12 * MIN, T0 + 14 * MIN);
+      const revokedBefore = grant(alice.id, T0, T0 + 60 * MIN, T0 + 5 * MIN);
+      const revokedDuring = grant(bob.id, T0 + MIN, T0 + 60 * MIN, T0 + 11 * MIN);
+      const startsAtTo = grant(alice.id, to, to + MIN);
+      const elsewhere = c.newGrant(alice.id, { resourceId: c.unique('res'), startsAt: from });
+      const all = [before, endsAtFrom, runsInto, inside, revokedBefore, revokedDuring, startsAtTo];
+      for (const g of [...all, elsewhere]) await c.store().grants.insert(g);
+      const ids = async (filter: { resourceId?: string; userId?: string; limit?: number }) =>
+        (await c.store().grants.listInPeriod({ from, to, limit: 100, ...filter })).map((g) => g.id);
+      assert.deepEqual(await ids({ resourceId }), [runsInto.id, revokedDuring.id, inside.id]);
+      assert.deepEqual(await ids({ resourceId, userId: alice.id }), [runsInto.id]);
+      assert.deepEqual(await ids({ userId: bob.id }), [revokedDuring.id, inside.id]);
+      assert.deepEqual(await ids({ resourceId, limit: 1 }), [runsInto.id]);
+    });
   });
 }
