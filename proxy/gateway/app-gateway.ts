@@ -17,6 +17,7 @@ import type { AppHandoff } from '../identity/app-handoff.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { SessionUser } from '../identity/session-user.js';
 import type { StatusOf } from '../shared/error-codes.js';
+import { JitgateError } from '../shared/errors.js';
 import { nextRequestId } from '../shared/request-id.js';
 import type { Logger } from '../shared/logger.js';
 import { isNavigation } from '../shared/navigation.js';
@@ -70,8 +71,12 @@ export interface GatewayDeps {
 }
 
 export type Admitted = { user: SessionUser; grant: GrantRecord };
-/** The error code a refusal is answered with (the store being unreachable is `store_unavailable`). */
-type RefusalCode<D extends Decision> = D extends 'unavailable' ? 'store_unavailable' : D;
+/**
+ * The error code a refusal is answered with: jitgate cannot decide when the store is unreachable
+ * (`store_unavailable`) or this replica's grant book may be stale (`grant_book_stale`).
+ */
+type UnavailableCode = 'store_unavailable' | 'grant_book_stale';
+type RefusalCode<D extends Decision> = D extends 'unavailable' ? UnavailableCode : D;
 /** A refusal, with a status the error-code table lists for its code. */
 export type Refusal = {
   [D in Exclude<Decision, 'allowed'>]: {
@@ -80,6 +85,8 @@ export type Refusal = {
     message: string;
     /** Set when the refusal is jitgate's own fault: the id of the log line that says why. */
     requestId?: string;
+    /** The error code of an 'unavailable' refusal (store_unavailable unless said). */
+    code?: D extends 'unavailable' ? UnavailableCode : never;
   };
 }[Exclude<Decision, 'allowed'>];
 
@@ -90,6 +97,19 @@ const OPEN_PATH = '/.jitgate/open';
 export function createAppGateway(deps: GatewayDeps) {
   /** Steps 3 and 4: who is this and may they reach the resource now? */
   async function admit(route: AppRoute, req: IncomingMessage): Promise<Admitted | Refusal> {
+    try {
+      return await admitFromMemory(route, req);
+    } catch (error) {
+      // The grant book refuses to answer while it may be stale (another replica's revoke unseen).
+      if (!(error instanceof JitgateError) || error.code !== 'grant_book_stale') throw error;
+      return { decision: 'unavailable', status: 503, code: error.code, message: error.message };
+    }
+  }
+
+  async function admitFromMemory(
+    route: AppRoute,
+    req: IncomingMessage,
+  ): Promise<Admitted | Refusal> {
     const byCredential = deps.credentials?.admit(route, req, deps.now());
     if (byCredential) return byCredential;
     const sid = deps.appSessions.sessionId(req, route.host);
@@ -142,7 +162,12 @@ export function createAppGateway(deps: GatewayDeps) {
   function refuse(route: AppRoute, req: IncomingMessage, res: ServerResponse, refusal: Refusal) {
     deps.onDecision(route, refusal.decision);
     if (refusal.decision === 'unavailable')
-      return sendServiceUnavailable(res, refusal.requestId ?? nextRequestId());
+      return sendServiceUnavailable(
+        res,
+        refusal.requestId ?? nextRequestId(),
+        refusal.code,
+        refusal.message,
+      );
     if (refusal.decision === 'credential_refused')
       return sendJsonError(res, refusal.status, refusal.decision, refusal.message);
     if (refusal.decision === 'unauthenticated') {

@@ -4,7 +4,7 @@
  * request expiry). start.ts builds it once; nothing else constructs these services.
  */
 import { Authorization } from '../access/authorization.js';
-import { AccessEvents } from '../access/events.js';
+import type { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
 import { GrantEnding } from '../access/grant-ending.js';
 import { PendingRevocations } from '../access/pending-revocations.js';
@@ -29,6 +29,8 @@ export interface AccessWiringDeps {
   portalOrigin: string;
   store: Store;
   book: GrantBook;
+  /** The event bus (start.ts makes it first: the replica sync feeds it too). */
+  events: AccessEvents;
   live: LiveConnections;
   log: Logger;
   now: () => number;
@@ -74,7 +76,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
       source: deps.configSource,
     },
   });
-  const events = new AccessEvents((error) => log.error('access event listener failed', { error }));
+  const { events } = deps;
   const authorization = new Authorization({
     adminGroups: config.admins.groups,
     auditorGroups: config.auditors.groups,

@@ -29,7 +29,7 @@ export interface CredentialWiringDeps {
   store: Store;
   audit: AuditLog;
   events: AccessEvents;
-  book: Pick<GrantBook, 'get'>;
+  book: Pick<GrantBook, 'liveById'>;
   tokens: TokenService;
   /** The `iss` of the Kubernetes bearers jitgate signs. */
   issuer: string;
@@ -74,6 +74,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     now,
   });
   const off = deps.events.on((event) => {
+    if (event.remote) return;
     if (event.type === 'grant.started') credentials.grantStarted(event.grant);
     if (event.type === 'grant.ended')
       credentials.grantEnded(event.grant, event.end).catch((error: unknown) => {

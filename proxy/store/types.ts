@@ -2,6 +2,7 @@ import type { DeliveryRepository } from '../notify/delivery-record.js';
 import type { RequestRepository } from '../access/request-record.js';
 import type { TokenRepository } from '../identity/token-record.js';
 import type { AuditRepository } from '../audit/types.js';
+import type { ChangeFeed } from './change-feed.js';
 import type { CredentialRoleRepository } from '../credentials/role-record.js';
 import type { MfaRepository } from '../identity/mfa/factor-record.js';
 import type { SamlRepository } from '../identity/saml-record.js';
@@ -106,6 +107,8 @@ export interface StoppedInstance {
 }
 
 export interface Store {
+  /** Writes of other replicas, as they commit (change-feed.ts); started by the server. */
+  readonly changes: ChangeFeed;
   readonly users: UserRepository;
   readonly grants: GrantRepository;
   readonly sessions: SessionRepository;

@@ -36,6 +36,12 @@ export interface TestPostgres {
   createDatabase(): Promise<string>;
   /** A client connected as `user` (the test closes it). */
   connectAs(user: string, password: string): Promise<pg.Client>;
+  /**
+   * Stops the server (every connection drops) and resolves a function that starts it again on
+   * the same port and data. Only for the private cluster: a server named by JITGATE_TEST_PG_URL
+   * is not ours to stop.
+   */
+  stopServer(): Promise<() => void>;
   stop(): Promise<void>;
 }
 
@@ -89,7 +95,13 @@ function run(command: string[], what: string) {
     throw new Error(`${what} failed (${result.status}): ${result.stderr || result.stdout}`);
 }
 
-async function startCluster(): Promise<{ url: string; stop(): void }> {
+interface Cluster {
+  url: string;
+  stop(): void;
+  stopServer?(): () => void;
+}
+
+async function startCluster(): Promise<Cluster> {
   const bin = postgresBinDir();
   const user = runAs();
   const dir = mkdtempSync(join(tmpdir(), 'jitgate-pg-'));
@@ -124,10 +136,27 @@ async function startCluster(): Promise<{ url: string; stop(): void }> {
     'initdb',
   );
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
-  run(
-    [...as, join(bin, 'pg_ctl'), '-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start'],
-    'pg_ctl start',
-  );
+  const start = () =>
+    run(
+      [
+        ...as,
+        join(bin, 'pg_ctl'),
+        '-D',
+        data,
+        '-o',
+        options,
+        '-l',
+        join(dir, 'log'),
+        '-w',
+        'start',
+      ],
+      'pg_ctl start',
+    );
+  start();
+  const stopServer = () => {
+    run([...as, join(bin, 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop'], 'pg_ctl stop');
+    return start;
+  };
   const stop = () => {
     const [file = '', ...args] = [
       ...as,
@@ -141,12 +170,12 @@ async function startCluster(): Promise<{ url: string; stop(): void }> {
     spawnSync(file, args, { timeout: 30_000 });
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url: `postgresql://${ADMIN}:${password}@127.0.0.1:${port}/postgres`, stop };
+  return { url: `postgresql://${ADMIN}:${password}@127.0.0.1:${port}/postgres`, stop, stopServer };
 }
 
 export async function startTestPostgres(): Promise<TestPostgres> {
   const given = process.env.JITGATE_TEST_PG_URL;
-  const cluster = given ? { url: given, stop: () => undefined } : await startCluster();
+  const cluster: Cluster = given ? { url: given, stop: () => undefined } : await startCluster();
   const database = `jg_test_${Math.random().toString(36).slice(2, 10)}`;
   const root = new pg.Client({ connectionString: cluster.url });
   await root.connect();
@@ -156,6 +185,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   base.pathname = `/${database}`;
   const adminUrl = base.href;
   const admin = new pg.Pool({ connectionString: adminUrl, max: 2 });
+  admin.on('error', () => undefined); // idle clients die when a test restarts the server
   const created: string[] = [];
   return {
     adminUrl,
@@ -187,6 +217,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       client.on('error', () => undefined); // a terminated backend is what some tests expect
       await client.connect();
       return client;
+    },
+    async stopServer() {
+      if (!cluster.stopServer)
+        throw new Error('JITGATE_TEST_PG_URL names a server these tests may not stop');
+      return cluster.stopServer();
     },
     async stop() {
       await admin.end();

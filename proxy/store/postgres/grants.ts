@@ -2,6 +2,7 @@
 import type { PgRow } from '../../shared/pg-driver.js';
 import type { GrantRecord, GrantRepository } from '../types.js';
 import type { PgDatabase } from './database.js';
+import { announced, type Announce } from './notify.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 
 function toGrant(row: PgRow): GrantRecord {
@@ -19,7 +20,7 @@ function toGrant(row: PgRow): GrantRecord {
   };
 }
 
-export function createGrantRepository(db: PgDatabase): GrantRepository {
+export function createGrantRepository(db: PgDatabase, announce: Announce): GrantRepository {
   const grantById = async (id: string) => {
     const row = await db.get('SELECT * FROM grants WHERE id = $1', [id]);
     return row ? toGrant(row) : undefined;
@@ -27,8 +28,12 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
   return {
     insert: async (g) => {
       await db.run(
-        `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
-           created_at, revoked_at, revoked_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        announced(
+          `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
+             created_at, revoked_at, revoked_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             RETURNING id`,
+          11,
+        ),
         [
           g.id,
           g.userId,
@@ -40,6 +45,7 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
           g.createdAt,
           g.revokedAt,
           g.revokedBy,
+          announce({ kind: 'grant', id: g.id }),
         ],
       );
     },
@@ -47,9 +53,12 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
     // The UPDATE decides who revoked first; a second revoke reads the first one's result.
     revoke: async (id, by, at) => {
       const row = await db.get(
-        `UPDATE grants SET revoked_at = $2, revoked_by = $3
-           WHERE id = $1 AND revoked_at IS NULL RETURNING *`,
-        [id, at, by],
+        announced(
+          `UPDATE grants SET revoked_at = $2, revoked_by = $3
+             WHERE id = $1 AND revoked_at IS NULL RETURNING *`,
+          4,
+        ),
+        [id, at, by, announce({ kind: 'grant', id })],
       );
       return row ? toGrant(row) : grantById(id);
     },

@@ -16,6 +16,8 @@ import { createGrantRepository } from './grants.js';
 import { createInstanceRepository } from './instances.js';
 import { LOCKS } from './lock-keys.js';
 import { migrate } from './migrations.js';
+import { PgChangeFeed } from './change-feed.js';
+import { announcer } from './notify.js';
 import { createMfaRepository } from './mfa.js';
 import { createRequestRepository } from './requests.js';
 import { createSamlRepository } from './saml.js';
@@ -66,14 +68,25 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   }
   const queue = new Mutex();
+  const changes = new PgChangeFeed({
+    connect: () => db.dedicated(),
+    onState: (state, error) =>
+      state === 'lost'
+        ? options.log?.error('change feed lost; reconnecting (admissions refused while stale)', {
+            error,
+          })
+        : options.log?.info('change feed restored'),
+  });
+  const announce = announcer(changes.origin);
   return {
     db,
+    changes,
     users: createUserRepository(db),
-    grants: createGrantRepository(db),
-    sessions: createSessionRepository(db),
+    grants: createGrantRepository(db, announce),
+    sessions: createSessionRepository(db, announce),
     settings: createSettingRepository(db),
     audit: createAuditRepository(db),
-    requests: createRequestRepository(db),
+    requests: createRequestRepository(db, announce),
     tokens: createTokenRepository(db),
     deliveries: createDeliveryRepository(db),
     mfa: createMfaRepository(db),
@@ -91,6 +104,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ping: async () => {
       await db.query('SELECT 1');
     },
-    close: () => db.close(),
+    close: async () => {
+      await changes.close();
+      await db.close();
+    },
   };
 }

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { Store } from '../types.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import { Mutex } from '../../shared/mutex.js';
+import { InProcessChangeFeed } from '../change-feed.js';
 import { createAuditRepository } from './audit.js';
 import { createCredentialRoleRepository } from './credential-roles.js';
 import { openSqlite, type SqliteDatabase } from './database.js';
@@ -48,6 +49,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   migrate(db);
   const writer = new Mutex();
   return {
+    changes: new InProcessChangeFeed(),
     users: createUserRepository(db),
     grants: createGrantRepository(db),
     sessions: createSessionRepository(db),
