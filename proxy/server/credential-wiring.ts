@@ -83,7 +83,9 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
       });
   });
   const reap = () =>
-    void reaper.run().catch((error: unknown) => log.error('reaper failed', { error }));
+    void store
+      .exclusive('reaper', () => reaper.run())
+      .catch((error: unknown) => log.error('reaper failed', { error }));
   // At start-up, not awaited: a database that is down must not keep the proxy from starting.
   reap();
   const timer = setInterval(reap, REAP_EVERY_MS);

@@ -227,6 +227,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       readiness: readinessCheck({
         writeProbe: () => instance.writeProbe(),
         stopping: () => stopping,
+        current: () => store.changes.isCurrent(),
       }),
       metrics: gateway.metrics,
       signer: gateway.signer,

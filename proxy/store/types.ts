@@ -65,6 +65,11 @@ export interface GrantRepository {
   revoke(id: string, by: string, at: number): Promise<GrantRecord | undefined>;
   /** Grants not revoked whose end is after `now` (including ones scheduled to start later). */
   listLive(now: number): Promise<GrantRecord[]>;
+  /**
+   * Claims the recording of a grant's expiry: true for the one caller (of any replica) that
+   * finds the grant ended by time at `at`, not revoked, and not yet claimed; false for all others.
+   */
+  claimExpiry(id: string, at: number): Promise<boolean>;
   listForUser(userId: string): Promise<GrantRecord[]>;
 }
 
@@ -106,6 +111,8 @@ export interface StoppedInstance {
   aliveAt: number | undefined;
 }
 
+export type ExclusiveJob = 'retention' | 'reaper';
+
 export interface Store {
   /** Writes of other replicas, as they commit (change-feed.ts); started by the server. */
   readonly changes: ChangeFeed;
@@ -142,6 +149,12 @@ export interface Store {
    * a rollback that fails is logged beside the cause, not thrown in its place.
    */
   atomic<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` unless another replica is running the job of the same name (a PostgreSQL
+   * advisory lock held for the run; freed if that replica dies). Resolves false when skipped.
+   * For jobs that must run once across replicas: trail retention, the credential reaper.
+   */
+  exclusive(job: ExclusiveJob, work: () => Promise<unknown>): Promise<boolean>;
   /** Throws when the backend cannot answer (the caller answers 503). */
   ping(): Promise<void>;
   close(): Promise<void>;

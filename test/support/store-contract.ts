@@ -17,6 +17,7 @@ import { auditContract } from './store-contract/audit.js';
 import { contractContext } from './store-contract/context.js';
 import { credentialRoleContract } from './store-contract/credential-roles.js';
 import { deliveryContract } from './store-contract/deliveries.js';
+import { exclusiveContract } from './store-contract/exclusive.js';
 import { grantContract } from './store-contract/grants.js';
 import { instanceContract } from './store-contract/instances.js';
 import { mfaContract } from './store-contract/mfa.js';
@@ -66,6 +67,7 @@ export function storeContract(
     requestContract(c);
     tokenContract(c);
     deliveryContract(c);
+    exclusiveContract(c);
     mfaContract(c);
     terminalSessionContract(c);
     credentialRoleContract(c);

@@ -62,6 +62,12 @@ export function createGrantRepository(db: PgDatabase, announce: Announce): Grant
       );
       return row ? toGrant(row) : grantById(id);
     },
+    claimExpiry: async (id, at) =>
+      (await db.run(
+        `UPDATE grants SET expiry_recorded_at = $2 WHERE id = $1 AND expiry_recorded_at IS NULL
+           AND revoked_at IS NULL AND ends_at <= $2`,
+        [id, at],
+      )) === 1,
     listLive: async (now) =>
       (
         await db.all(

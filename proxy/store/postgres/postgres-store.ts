@@ -101,6 +101,25 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       db.inTransaction()
         ? db.transaction(work)
         : queue.run(() => db.transaction(work, LOCKS.atomic)),
+    exclusive: async (job, work) => {
+      const session = await db.session();
+      let broken = false;
+      try {
+        const got = await session.query('SELECT pg_try_advisory_lock($1, $2) AS got', LOCKS[job]);
+        if (got.rows[0]?.got !== true) return false;
+        try {
+          await work();
+        } finally {
+          // Should the unlock fail, closing the connection frees the lock all the same.
+          await session.query('SELECT pg_advisory_unlock($1, $2)', LOCKS[job]).catch(() => {
+            broken = true;
+          });
+        }
+        return true;
+      } finally {
+        session.release(broken);
+      }
+    },
     ping: async () => {
       await db.query('SELECT 1');
     },

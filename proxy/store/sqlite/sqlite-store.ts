@@ -77,6 +77,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
           throw error;
         }
       }),
+    // One process: its own jobs never overlap (each job runs one at a time where it is scheduled).
+    exclusive: async (_job, work) => {
+      await work();
+      return true;
+    },
     ping: async () => {
       db.get('SELECT 1 AS ok');
     },
