@@ -191,6 +191,8 @@ export class PendingRevocations {
       revoke: (id, by, at) => raw.revoke(id, by, at),
       listLive: async (now) => (await raw.listLive(now)).filter((g) => !this.waiting.has(g.id)),
       listForUser: async (userId) => (await raw.listForUser(userId)).map((g) => this.apply(g)),
+      // A grant ended here (its end still waiting for the store) did not expire.
+      claimExpiry: async (id, at) => !this.waiting.has(id) && raw.claimExpiry(id, at),
     };
     return new Proxy(store, {
       get(target, property) {

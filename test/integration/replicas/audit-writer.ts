@@ -6,7 +6,9 @@
 import { AccessEvents } from '../../../proxy/access/events.js';
 import { GrantBook } from '../../../proxy/access/grant-book.js';
 import { GrantService } from '../../../proxy/access/grant-service.js';
+import { PendingRevocations } from '../../../proxy/access/pending-revocations.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
+import { silentLogger } from '../../../proxy/shared/logger.js';
 import { openPostgresStore } from '../../../proxy/store/postgres/postgres-store.js';
 
 const store = await openPostgresStore({
@@ -21,6 +23,7 @@ const grants = new GrantService({
   book,
   audit,
   events: new AccessEvents(),
+  revocations: new PendingRevocations({ store, audit, log: silentLogger, now }),
   now,
   resourceExists: () => true,
 });
