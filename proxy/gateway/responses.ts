@@ -116,7 +116,7 @@ export function sendUpstreamDown(
 export function sendServiceUnavailable(
   res: ServerResponse,
   requestId: string,
-  code = 'store_unavailable',
+  code: 'store_unavailable' | 'grant_book_stale' = 'store_unavailable',
   message = 'jitgate cannot check access right now; try again shortly',
 ) {
   if (!res.headersSent) res.setHeader('x-request-id', requestId);

@@ -19,7 +19,7 @@ import { CREDENTIALS } from './migrations/009-credentials.js';
 import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 import { SAML } from './migrations/012-saml.js';
-import { REPLICAS } from './migrations/012-replicas.js';
+import { REPLICAS } from './migrations/013-replicas.js';
 
 interface Migration {
   name: string;

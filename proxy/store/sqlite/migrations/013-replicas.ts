@@ -1,5 +1,5 @@
 /**
- * As PostgreSQL's 012: a grant's expiry is recorded once (the claim column). One process uses
+ * As PostgreSQL's 013: a grant's expiry is recorded once (the claim column). One process uses
  * SQLite, but the repository contract is the same on both.
  */
 export const REPLICAS = `
