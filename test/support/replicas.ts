@@ -80,7 +80,9 @@ async function startEcho(): Promise<{ url: string; server: Server }> {
     res.end(`echo for ${String(req.headers['x-echo-user'] ?? '?')}`);
   });
   const wss = new WebSocketServer({ server });
-  wss.on('connection', (ws) => ws.on('message', (data) => ws.send(String(data))));
+  wss.on('connection', (ws) =>
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })),
+  );
   return { url: `http://127.0.0.1:${await listening(server)}`, server };
 }
 
@@ -177,7 +179,7 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
   const cluster: ReplicaCluster = {
     url,
     storeUrl,
-    query: async (sql, params = []) => (await db.query(sql, params)).rows,
+    query: async (sql, params = []) => (await db.query<pgClient.QueryResultRow>(sql, params)).rows,
     appOrigin: `http://echo.localhost:${front.port}`,
     adminToken,
     pg,
@@ -201,7 +203,7 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
         stdio: ['ignore', 'pipe', 'inherit'],
         detached: true,
       });
-      const lines = createInterface({ input: child.stdout! });
+      const lines = createInterface({ input: child.stdout });
       const [line] = (await Promise.race([
         once(lines, 'line'),
         once(child, 'exit').then(() => {

@@ -41,6 +41,18 @@ async function adminGrant(at: string, duration: string): Promise<string> {
   return String((reply.json.grant as { id: string }).id);
 }
 
+async function revoke(grantId: string): Promise<void> {
+  cluster.to('a');
+  const reply = await bearerCall(
+    cluster.adminToken,
+    cluster.url,
+    'POST',
+    `/api/v1/admin/grants/${grantId}/revoke`,
+    {},
+  );
+  assert.equal(reply.status, 200, reply.body);
+}
+
 /** Alice opens the echo app at replica `at` (the handoff is minted and redeemed there). */
 async function openApp(at: string): Promise<number> {
   cluster.to(at);
@@ -86,15 +98,7 @@ void describe('two jitgate processes on one PostgreSQL', () => {
     ws.send('ping');
     await new Promise((resolve) => ws.once('message', resolve));
 
-    cluster.to('a');
-    const revoked = await bearerCall(
-      cluster.adminToken,
-      cluster.url,
-      'POST',
-      `/api/v1/admin/grants/${grantId}/revoke`,
-      {},
-    );
-    assert.equal(revoked.status, 200, revoked.body);
+    await revoke(grantId);
     const revokedAt = Date.now();
     await waitFor(() => ws.readyState === WebSocket.CLOSED, ONE_SECOND, "B's WebSocket to close");
     assert.ok((await closed) - revokedAt <= ONE_SECOND);
@@ -102,11 +106,15 @@ void describe('two jitgate processes on one PostgreSQL', () => {
   });
 
   void it('refuses at B, within a second, a session logged out at A', async () => {
+    const grantId = await adminGrant('a', '30m');
     const carol = await cluster.login('alice', 'a', 'a');
+    // B has the session in its cache: the app host and the API both took it there.
     cluster.to('b');
+    assert.equal((await carol.navigate(`${cluster.appOrigin}/`)).status, 200);
     assert.equal((await call(carol, cluster.url, 'GET', '/api/v1/me')).status, 200);
-    // The browser drops its cookie at logout; a thief who kept it is who B must refuse.
-    const cookie = portalCookie(carol);
+    // The browser drops its cookies at logout; a thief who kept them is who B must refuse.
+    const portal = portalCookie(carol);
+    const app = carol.jar.header('echo.localhost') ?? '';
     cluster.to('a');
     const out = await carol.request(`${cluster.url}/auth/logout`, {
       method: 'POST',
@@ -116,10 +124,13 @@ void describe('two jitgate processes on one PostgreSQL', () => {
     assert.equal(out.status, 303);
     cluster.to('b');
     await waitFor(
-      async () => (await bearerlessMe(cookie)) === 401,
+      async () =>
+        (await statusWith(`${cluster.appOrigin}/`, app)) !== 200 &&
+        (await statusWith(`${cluster.url}/api/v1/me`, portal)) === 401,
       ONE_SECOND,
       'B to refuse the logged-out session',
     );
+    await revoke(grantId);
   });
 
   void it('tells event streams on either replica of a request made and approved on the other', async () => {
@@ -204,10 +215,7 @@ void describe('two jitgate processes on one PostgreSQL', () => {
   });
 });
 
-/** GET /api/v1/me with only this Cookie header (no jar): the status. */
-async function bearerlessMe(cookie: string): Promise<number> {
-  const reply = await rawRequest(`${cluster.url}/api/v1/me`, {
-    headers: { cookie, accept: 'application/json' },
-  });
-  return reply.status;
+/** GET `url` with only this Cookie header (no jar, no redirects): the status. */
+async function statusWith(url: string, cookie: string): Promise<number> {
+  return (await rawRequest(url, { headers: { cookie, accept: 'application/json' } })).status;
 }
