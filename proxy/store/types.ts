@@ -105,6 +105,26 @@ export interface InstanceRepository {
   forget(id: string): Promise<void>;
 }
 
+/**
+ * A sealed terminal recording (the asciicast file and its signed sidecar, as JSON text), kept
+ * where every replica can play it back and verify it, whichever one recorded the session.
+ */
+export interface StoredRecording {
+  id: string;
+  cast: Buffer;
+  signature: string;
+  storedAt: number;
+}
+
+export interface RecordingRepository {
+  /**
+   * Keeps a sealed recording. A recording is never rewritten: a second put of the same id keeps
+   * the first and resolves false (a crash between sealing and storing makes a replay harmless).
+   */
+  put(recording: StoredRecording): Promise<boolean>;
+  get(id: string): Promise<StoredRecording | undefined>;
+}
+
 /** A process that stopped, and its last heartbeat (undefined: it never beat). */
 export interface StoppedInstance {
   id: string;
@@ -127,8 +147,10 @@ export interface Store {
   readonly mfa: MfaRepository;
   /** The web session trail (per-request rows under grants). */
   readonly trail: TrailRepository;
-  /** Terminal sessions (their recordings are files under <state>/recordings). */
+  /** Terminal sessions (recorded under <state>/recordings, sealed ones also in `recordings`). */
   readonly terminalSessions: TerminalSessionRepository;
+  /** Sealed terminal recordings, readable from every replica. */
+  readonly recordings: RecordingRepository;
   /** Database roles minted for grants (the reaper's ledger). */
   readonly credentialRoles: CredentialRoleRepository;
   /** Running processes and their heartbeats. */

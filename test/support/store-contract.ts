@@ -21,6 +21,7 @@ import { exclusiveContract } from './store-contract/exclusive.js';
 import { grantContract } from './store-contract/grants.js';
 import { instanceContract } from './store-contract/instances.js';
 import { mfaContract } from './store-contract/mfa.js';
+import { recordingContract } from './store-contract/recordings.js';
 import { requestContract } from './store-contract/requests.js';
 import { samlContract } from './store-contract/saml.js';
 import { sessionContract } from './store-contract/sessions.js';
@@ -70,6 +71,7 @@ export function storeContract(
     exclusiveContract(c);
     mfaContract(c);
     terminalSessionContract(c);
+    recordingContract(c);
     credentialRoleContract(c);
     instanceContract(c);
     sshCertificateContract(c);

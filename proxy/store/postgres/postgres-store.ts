@@ -14,6 +14,7 @@ import { openPgDatabase, type PgDatabase } from './database.js';
 import { createDeliveryRepository } from './deliveries.js';
 import { createGrantRepository } from './grants.js';
 import { createInstanceRepository } from './instances.js';
+import { createRecordingRepository } from './recordings.js';
 import { LOCKS } from './lock-keys.js';
 import { migrate } from './migrations.js';
 import { PgChangeFeed } from './change-feed.js';
@@ -94,6 +95,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     terminalSessions: createTerminalSessionRepository(db),
     credentialRoles: createCredentialRoleRepository(db),
     instances: createInstanceRepository(db),
+    recordings: createRecordingRepository(db),
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
     // Nested: a savepoint of the transaction in progress (queueing it would wait for itself).

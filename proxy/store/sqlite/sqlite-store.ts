@@ -11,6 +11,7 @@ import { openSqlite, type SqliteDatabase } from './database.js';
 import { createDeliveryRepository } from './deliveries.js';
 import { createGrantRepository } from './grants.js';
 import { createInstanceRepository } from './instances.js';
+import { createRecordingRepository } from './recordings.js';
 import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
 import { createRequestRepository } from './requests.js';
@@ -63,6 +64,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     terminalSessions: createTerminalSessionRepository(db),
     credentialRoles: createCredentialRoleRepository(db),
     instances: createInstanceRepository(db),
+    recordings: createRecordingRepository(db),
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
     atomic: (work) =>
