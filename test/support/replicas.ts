@@ -176,6 +176,8 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
   });
 
   const db = new pgClient.Pool({ connectionString: storeUrl, max: 2 });
+  // An idle connection dropped while a test stops PostgreSQL: the next query opens a new one.
+  db.on('error', () => undefined);
   const cluster: ReplicaCluster = {
     url,
     storeUrl,
