@@ -2,7 +2,12 @@
  * The in-memory index of live grants that every proxied request is checked against. Pure: the
  * caller passes the time. Listeners hear when a grant ends (release, revoke or expiry) so open
  * connections under it can be cut.
+ *
+ * With several replicas the book is a copy kept current by the store's change feed. While the
+ * copy may be stale (`isCurrent` says no), every admission throws 503 grant_book_stale: nobody
+ * is admitted on a grant that may have been revoked elsewhere.
  */
+import { JitgateError } from '../shared/errors.js';
 import type { GrantRecord } from '../store/types.js';
 
 /** How a grant ended: its holder released it, someone revoked it, or it ran out. */
@@ -25,6 +30,19 @@ export class GrantBook {
   private readonly byUserResource = new Map<string, GrantRecord[]>();
   private readonly listeners = new Set<GrantEndListener>();
 
+  /** `isCurrent`: whether this copy is known to be current (the change feed's word). */
+  constructor(private readonly isCurrent: () => boolean = () => true) {}
+
+  /** Throws 503 when the book may be stale: callers that admit anyone go through here. */
+  assertCurrent(): void {
+    if (!this.isCurrent())
+      throw new JitgateError(
+        503,
+        'grant_book_stale',
+        'this replica lost touch with the store and cannot tell whether access was revoked',
+      );
+  }
+
   /** Adds or replaces a grant; a revoked one is removed (and its listeners told). */
   put(grant: GrantRecord): void {
     const previous = this.byId.get(grant.id);
@@ -42,6 +60,7 @@ export class GrantBook {
 
   /** The live grant that lets `userId` reach `resourceId` now; the one that lasts longest. */
   liveGrant(userId: string, resourceId: string, now: number): GrantRecord | undefined {
+    this.assertCurrent();
     const list = this.byUserResource.get(key(userId, resourceId));
     if (!list) return undefined;
     let best: GrantRecord | undefined;
@@ -49,6 +68,28 @@ export class GrantBook {
       if (isLive(grant, now) && (!best || grant.endsAt > best.endsAt)) best = grant;
     }
     return best;
+  }
+
+  /** The grant `id` when it is live now (throws 503 like liveGrant when the book is stale). */
+  liveById(id: string, now: number): GrantRecord | undefined {
+    this.assertCurrent();
+    const grant = this.byId.get(id);
+    return grant && isLive(grant, now) ? grant : undefined;
+  }
+
+  /**
+   * Replaces the whole book with `live` (the store's live grants, read after a reconnect): a
+   * grant held here and missing there was revoked meanwhile, and its listeners hear so.
+   */
+  replaceAll(live: readonly GrantRecord[], now: number): void {
+    const keep = new Set(live.map((g) => g.id));
+    for (const grant of [...this.byId.values()]) {
+      // One that has run out is the sweep's to end (and to record as expired).
+      if (keep.has(grant.id) || grant.endsAt <= now) continue;
+      this.remove(grant);
+      this.emit(grant, 'revoked');
+    }
+    live.forEach((grant) => this.put(grant));
   }
 
   get(id: string): GrantRecord | undefined {

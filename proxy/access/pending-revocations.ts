@@ -192,6 +192,8 @@ export class PendingRevocations {
       listLive: async (now) => (await raw.listLive(now)).filter((g) => !this.waiting.has(g.id)),
       listForUser: async (userId) => (await raw.listForUser(userId)).map((g) => this.apply(g)),
       listInPeriod: async (filter) => (await raw.listInPeriod(filter)).map((g) => this.apply(g)),
+      // A grant ended here (its end still waiting for the store) did not expire.
+      claimExpiry: async (id, at) => !this.waiting.has(id) && raw.claimExpiry(id, at),
     };
     return new Proxy(store, {
       get(target, property) {

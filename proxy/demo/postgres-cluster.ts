@@ -53,6 +53,11 @@ export interface PostgresCluster {
   port: number;
   /** The end of the server log, for error messages. */
   log(): string;
+  /**
+   * Stops the server (every connection drops) and resolves a function that starts it again on
+   * the same port and data: how the tests take the database away from running replicas.
+   */
+  stopServer(): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
 
@@ -181,7 +186,7 @@ export async function startPostgresCluster(
     // A port taken between our probe and the server's bind: try another.
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      const child = await startServer(bin, dir, as, port);
+      let child = await startServer(bin, dir, as, port);
       if (!child) continue;
       return {
         dir,
@@ -189,8 +194,16 @@ export async function startPostgresCluster(
         host: '127.0.0.1',
         port,
         log: () => tail(dir),
+        async stopServer() {
+          if (child) await stopServer(child);
+          child = undefined;
+          return async () => {
+            child = await startServer(bin, dir, as, port);
+            if (!child) throw new Error(`postgres did not start again: ${tail(dir)}`);
+          };
+        },
         async stop() {
-          await stopServer(child);
+          if (child) await stopServer(child);
           rmSync(dir, { recursive: true, force: true });
         },
       };

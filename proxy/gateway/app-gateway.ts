@@ -17,6 +17,7 @@ import type { AppHandoff } from '../identity/app-handoff.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { SessionUser } from '../identity/session-user.js';
 import type { StatusOf } from '../shared/error-codes.js';
+import { JitgateError } from '../shared/errors.js';
 import { nextRequestId } from '../shared/request-id.js';
 import type { Logger } from '../shared/logger.js';
 import { isNavigation } from '../shared/navigation.js';
@@ -71,8 +72,12 @@ export interface GatewayDeps {
 }
 
 export type Admitted = { user: SessionUser; grant: GrantRecord };
-/** The error code a refusal is answered with (the store being unreachable is `store_unavailable`). */
-type RefusalCode<D extends Decision> = D extends 'unavailable' ? 'store_unavailable' : D;
+/**
+ * The error code a refusal is answered with: jitgate cannot decide when the store is unreachable
+ * (`store_unavailable`) or this replica's grant book may be stale (`grant_book_stale`).
+ */
+type UnavailableCode = 'store_unavailable' | 'grant_book_stale';
+type RefusalCode<D extends Decision> = D extends 'unavailable' ? UnavailableCode : D;
 /** A refusal, with a status the error-code table lists for its code. */
 export type Refusal = {
   [D in Exclude<Decision, 'allowed'>]: {
@@ -81,6 +86,8 @@ export type Refusal = {
     message: string;
     /** Set when the refusal is jitgate's own fault: the id of the log line that says why. */
     requestId?: string;
+    /** The error code of an 'unavailable' refusal (store_unavailable unless said). */
+    code?: D extends 'unavailable' ? UnavailableCode : never;
   };
 }[Exclude<Decision, 'allowed'>];
 
@@ -108,11 +115,29 @@ export function createAppGateway(deps: GatewayDeps) {
     return { user, grant };
   }
 
+  /** The grant book refuses to answer while it may be stale (another replica's revoke unseen). */
+  function staleBook(error: unknown): Refusal {
+    if (!(error instanceof JitgateError) || error.code !== 'grant_book_stale') throw error;
+    return { decision: 'unavailable', status: 503, code: error.code, message: error.message };
+  }
+
   /**
    * Steps 3 and 4: who is this and may they reach the resource now? At once when the session is
    * in memory (the hot path: no promise, no microtask turn); a promise when the store is asked.
    */
   function admission(
+    route: AppRoute,
+    req: IncomingMessage,
+  ): Admitted | Refusal | Promise<Admitted | Refusal> {
+    try {
+      const admitted = admissionFromMemory(route, req);
+      return admitted instanceof Promise ? admitted.catch(staleBook) : admitted;
+    } catch (error) {
+      return staleBook(error);
+    }
+  }
+
+  function admissionFromMemory(
     route: AppRoute,
     req: IncomingMessage,
   ): Admitted | Refusal | Promise<Admitted | Refusal> {
@@ -177,7 +202,12 @@ export function createAppGateway(deps: GatewayDeps) {
   function refuse(route: AppRoute, req: IncomingMessage, res: ServerResponse, refusal: Refusal) {
     deps.onDecision(route, refusal.decision);
     if (refusal.decision === 'unavailable')
-      return sendServiceUnavailable(res, refusal.requestId ?? nextRequestId());
+      return sendServiceUnavailable(
+        res,
+        refusal.requestId ?? nextRequestId(),
+        refusal.code,
+        refusal.message,
+      );
     if (refusal.decision === 'credential_refused' || refusal.decision === 'credential_cross_origin')
       return sendJsonError(res, refusal.status, refusal.decision, refusal.message);
     if (refusal.decision === 'unauthenticated') {

@@ -8,7 +8,7 @@
  * carry a credential, so a copy attached to a sibling or foreign site's request is refused.
  */
 import type { IncomingMessage } from 'node:http';
-import { isLive, type GrantBook } from '../access/grant-book.js';
+import type { GrantBook } from '../access/grant-book.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { openClaims, purposeKey, sealClaims } from '../shared/signed-claims.js';
 import type { GrantRecord } from '../store/types.js';
@@ -49,13 +49,15 @@ function isClaims(value: unknown): value is Claims {
   );
 }
 
-export function createGrantCredentials(deps: { secret: string; book: Pick<GrantBook, 'get'> }) {
+export function createGrantCredentials(deps: {
+  secret: string;
+  book: Pick<GrantBook, 'liveById'>;
+}) {
   const key = purposeKey(deps.secret, 'grant-credential');
 
   /** The grant `id` when it is live now; ended, scheduled or unknown grants are undefined. */
   function liveGrant(id: string, now: number): GrantRecord | undefined {
-    const grant = deps.book.get(id);
-    return grant && isLive(grant, now) ? grant : undefined;
+    return deps.book.liveById(id, now);
   }
 
   /** A credential for `grant` at `origin`; the caller checked that `user` holds the grant. */

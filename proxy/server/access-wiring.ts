@@ -5,7 +5,7 @@
  */
 import { AccessReports } from '../access/access-report.js';
 import { Authorization } from '../access/authorization.js';
-import { AccessEvents } from '../access/events.js';
+import type { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
 import { GrantEnding } from '../access/grant-ending.js';
 import { PendingRevocations } from '../access/pending-revocations.js';
@@ -31,6 +31,8 @@ export interface AccessWiringDeps {
   portalOrigin: string;
   store: Store;
   book: GrantBook;
+  /** The event bus (start.ts makes it first: the replica sync feeds it too). */
+  events: AccessEvents;
   live: LiveConnections;
   log: Logger;
   now: () => number;
@@ -80,7 +82,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
       source: deps.configSource,
     },
   });
-  const events = new AccessEvents((error) => log.error('access event listener failed', { error }));
+  const { events } = deps;
   const authorization = new Authorization({
     adminGroups: config.admins.groups,
     auditorGroups: config.auditors.groups,
@@ -133,14 +135,28 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     log.info('grant ended', { grant: grant.id, reason, closedConnections: closed });
     // Revokes and releases are audited and announced where they happen; expiry happens here.
     if (reason !== 'expired') return;
-    events.emit({ type: 'grant.ended', grant, end: 'expired' });
-    audit
-      .record({
-        code: 'grant.expired',
-        actor: 'system',
-        target: grant.resourceId,
-        data: { grant: grant.id, user: grant.userId, endsAt: grant.endsAt },
+    // Every replica sees the grant end; the one that claims it records it and does the once-only
+    // work (webhooks, credentials). The others tell only their own event streams.
+    store
+      .atomic(async () => {
+        if (!(await store.grants.claimExpiry(grant.id, Math.max(now(), grant.endsAt))))
+          return false;
+        await audit.append({
+          code: 'grant.expired',
+          actor: 'system',
+          target: grant.resourceId,
+          data: { grant: grant.id, user: grant.userId, endsAt: grant.endsAt },
+        });
+        return true;
       })
+      .then((claimed) =>
+        events.emit({
+          type: 'grant.ended',
+          grant,
+          end: 'expired',
+          ...(claimed ? {} : { remote: true as const }),
+        }),
+      )
       // Access has ended either way; a lost record is an operator's problem, said loudly.
       .catch((error: unknown) => log.error('grant expiry not audited', { grant: grant.id, error }));
   });

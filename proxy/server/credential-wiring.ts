@@ -31,7 +31,7 @@ export interface CredentialWiringDeps {
   store: Store;
   audit: AuditLog;
   events: AccessEvents;
-  book: Pick<GrantBook, 'get'>;
+  book: Pick<GrantBook, 'liveById'>;
   tokens: TokenService;
   /** The `iss` of the Kubernetes bearers jitgate signs. */
   issuer: string;
@@ -82,6 +82,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     now,
   });
   const off = deps.events.on((event) => {
+    if (event.remote) return;
     if (event.type === 'grant.started') credentials.grantStarted(event.grant);
     if (event.type === 'grant.ended')
       credentials.grantEnded(event.grant, event.end).catch((error: unknown) => {
@@ -90,7 +91,9 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
       });
   });
   const reap = () =>
-    void reaper.run().catch((error: unknown) => log.error('reaper failed', { error }));
+    void store
+      .exclusive('reaper', () => reaper.run())
+      .catch((error: unknown) => log.error('reaper failed', { error }));
   // At start-up, not awaited: a database that is down must not keep the proxy from starting.
   reap();
   const timer = setInterval(reap, REAP_EVERY_MS);

@@ -19,7 +19,7 @@ import type { Store } from '../store/types.js';
 export interface ExtensionWiringDeps {
   config: Config;
   secret: string;
-  book: Pick<GrantBook, 'get'>;
+  book: Pick<GrantBook, 'liveById'>;
   store: Pick<Store, 'tokens'>;
   tokens: TokenService;
   audit: Pick<AuditLog, 'record'>;

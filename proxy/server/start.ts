@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RequestHandler } from 'express';
-import type { AccessEvents } from '../access/events.js';
+import { AccessEvents } from '../access/events.js';
 import { GrantBook } from '../access/grant-book.js';
 import type { GrantEnding } from '../access/grant-ending.js';
 import type { GrantService } from '../access/grant-service.js';
@@ -39,6 +39,7 @@ import { wireMfa } from './mfa-wiring.js';
 import { wireTerminals, type TerminalWiring } from './terminal-wiring.js';
 import { publicRoutes } from './public-routes.js';
 import { readinessCheck } from './readiness.js';
+import { wireReplicaSync } from './replica-wiring.js';
 import { webRoutes } from './web-routes.js';
 
 export interface StartOptions {
@@ -100,9 +101,19 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     'session_secret_v1',
     randomBytes(32).toString('base64url'),
   );
-  const book = new GrantBook();
+  // LISTEN before anything is loaded: no change committed after the loads below goes unheard.
+  await rawStore.changes.start();
+  const book = new GrantBook(() => rawStore.changes.isCurrent());
   const live = new LiveConnections();
+  const events = new AccessEvents((error) => log.error('access event listener failed', { error }));
+  const lifetime = {
+    maxAgeMs: config.session.maxAge,
+    idleTimeoutMs: config.session.idleTimeout,
+    now,
+  };
+  const sessions = new SessionCache(rawStore.sessions, lifetime);
   const access = await wireAccess({
+    events,
     config,
     configSource: options.configSource ?? 'inline',
     portalOrigin,
@@ -114,13 +125,9 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   });
   // From here on, grants are read with the ends the store has not taken yet applied.
   const { store } = access;
+  // Subscribed, then reloaded once: nothing committed since the loads above goes unheard.
+  const stopReplicaSync = await wireReplicaSync({ store, book, sessions, events, log, now });
   const mfa = wireMfa({ config, stateDir, store, audit: access.audit, log, now, portalOrigin });
-  const lifetime = {
-    maxAgeMs: config.session.maxAge,
-    idleTimeoutMs: config.session.idleTimeout,
-    now,
-  };
-  const sessions = new SessionCache(store.sessions, lifetime);
   const purger = setInterval(() => {
     void store.sessions.purgeExpired(now()).catch(() => 0);
     void store.saml.purgeExpired(now()).catch(() => 0);
@@ -226,6 +233,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       readiness: readinessCheck({
         writeProbe: () => instance.writeProbe(),
         stopping: () => stopping,
+        current: () => store.changes.isCurrent(),
       }),
       metrics: {
         render: () =>
@@ -285,6 +293,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       // recordings are sealed.
       stopping = true;
       await terminals.close();
+      stopReplicaSync();
       await access.stop();
       clearInterval(purger);
       streams.close();

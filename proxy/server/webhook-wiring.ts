@@ -62,6 +62,7 @@ export function wireWebhooks(deps: {
     if (message) await outbox.enqueue(message);
   };
   const unsubscribe = deps.events.on((event) => {
+    if (event.remote) return;
     enqueue(event).catch((error: unknown) =>
       deps.log.error('webhook not queued', { error: error as Error }),
     );

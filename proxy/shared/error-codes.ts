@@ -54,6 +54,9 @@ export const ERROR_CODES = {
   store_unavailable: {
     503: 'the store could not be read or written (unreachable, or past `storage.postgres.statementTimeout`); nothing is let through',
   },
+  grant_book_stale: {
+    503: 'this replica lost its PostgreSQL change feed for more than 1 s and cannot know whether a grant was revoked elsewhere; it admits nobody until it has reconnected and reloaded (docs/deployment.md)',
+  },
   busy: {
     400: 'too many CLI sign-ins or extension connections under way at once; try again shortly',
   },

@@ -3,6 +3,7 @@ import type { RequestRepository } from '../access/request-record.js';
 import type { TokenRepository } from '../identity/token-record.js';
 import type { BreakGlassRepository } from '../access/break-glass-record.js';
 import type { AuditRepository } from '../audit/types.js';
+import type { ChangeFeed } from './change-feed.js';
 import type { CredentialRoleRepository } from '../credentials/role-record.js';
 import type { MfaRepository } from '../identity/mfa/factor-record.js';
 import type { SamlRepository } from '../identity/saml-record.js';
@@ -77,6 +78,11 @@ export interface GrantRepository {
   revoke(id: string, by: string, at: number): Promise<GrantRecord | undefined>;
   /** Grants not revoked whose end is after `now` (including ones scheduled to start later). */
   listLive(now: number): Promise<GrantRecord[]>;
+  /**
+   * Claims the recording of a grant's expiry: true for the one caller (of any replica) that
+   * finds the grant ended by time at `at`, not revoked, and not yet claimed; false for all others.
+   */
+  claimExpiry(id: string, at: number): Promise<boolean>;
   listForUser(userId: string): Promise<GrantRecord[]>;
   /**
    * Grants that started before `to` and ended (by expiry, release or revoke) after `from`,
@@ -119,13 +125,37 @@ export interface InstanceRepository {
   forget(id: string): Promise<void>;
 }
 
+/**
+ * A sealed terminal recording (the asciicast file and its signed sidecar, as JSON text), kept
+ * where every replica can play it back and verify it, whichever one recorded the session.
+ */
+export interface StoredRecording {
+  id: string;
+  cast: Buffer;
+  signature: string;
+  storedAt: number;
+}
+
+export interface RecordingRepository {
+  /**
+   * Keeps a sealed recording. A recording is never rewritten: a second put of the same id keeps
+   * the first and resolves false (a crash between sealing and storing makes a replay harmless).
+   */
+  put(recording: StoredRecording): Promise<boolean>;
+  get(id: string): Promise<StoredRecording | undefined>;
+}
+
 /** A process that stopped, and its last heartbeat (undefined: it never beat). */
 export interface StoppedInstance {
   id: string;
   aliveAt: number | undefined;
 }
 
+export type ExclusiveJob = 'retention' | 'reaper';
+
 export interface Store {
+  /** Writes of other replicas, as they commit (change-feed.ts); started by the server. */
+  readonly changes: ChangeFeed;
   readonly users: UserRepository;
   readonly grants: GrantRepository;
   readonly sessions: SessionRepository;
@@ -137,8 +167,10 @@ export interface Store {
   readonly mfa: MfaRepository;
   /** The web session trail (per-request rows under grants). */
   readonly trail: TrailRepository;
-  /** Terminal sessions (their recordings are files under <state>/recordings). */
+  /** Terminal sessions (recorded under <state>/recordings, sealed ones also in `recordings`). */
   readonly terminalSessions: TerminalSessionRepository;
+  /** Sealed terminal recordings, readable from every replica. */
+  readonly recordings: RecordingRepository;
   /** Database roles minted for grants (the reaper's ledger). */
   readonly credentialRoles: CredentialRoleRepository;
   /** Running processes and their heartbeats. */
@@ -161,6 +193,12 @@ export interface Store {
    * a rollback that fails is logged beside the cause, not thrown in its place.
    */
   atomic<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` unless another replica is running the job of the same name (a PostgreSQL
+   * advisory lock held for the run; freed if that replica dies). Resolves false when skipped.
+   * For jobs that must run once across replicas: trail retention, the credential reaper.
+   */
+  exclusive(job: ExclusiveJob, work: () => Promise<unknown>): Promise<boolean>;
   /** Throws when the backend cannot answer (the caller answers 503). */
   ping(): Promise<void>;
   close(): Promise<void>;

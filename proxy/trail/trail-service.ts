@@ -7,10 +7,12 @@
  */
 import { TrailWriter } from '../../recorder/trail/index.js';
 import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/types.js';
 import { runRetention, type RetentionDeps, type RetentionResult } from './retention.js';
 import type { TrailWrite } from './trail-repository.js';
 
 export interface TrailServiceDeps extends RetentionDeps {
+  store: RetentionDeps['store'] & Pick<Store, 'exclusive'>;
   log: Logger;
 }
 
@@ -55,9 +57,10 @@ export function createTrailService(deps: TrailServiceDeps) {
   };
   const scheduled = () => {
     if (stopped) return;
-    retention().catch((error: unknown) =>
-      log.error('trail retention failed', { error: error as Error }),
-    );
+    // With several replicas, one of them runs it.
+    deps.store
+      .exclusive('retention', retention)
+      .catch((error: unknown) => log.error('trail retention failed', { error: error as Error }));
   };
 
   return {

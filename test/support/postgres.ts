@@ -30,6 +30,12 @@ export interface TestPostgres {
   createDatabase(): Promise<string>;
   /** A client connected as `user` (the test closes it). */
   connectAs(user: string, password: string): Promise<pg.Client>;
+  /**
+   * Stops the server (every connection drops) and resolves a function that starts it again on
+   * the same port and data. Only for the private cluster: a server named by JITGATE_TEST_PG_URL
+   * is not ours to stop.
+   */
+  stopServer(): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
 
@@ -42,14 +48,22 @@ export function postgresBinDir(): string {
   );
 }
 
-async function startCluster(): Promise<{ url: string; stop(): Promise<void> }> {
+interface Cluster {
+  url: string;
+  stop(): Promise<void>;
+  stopServer?(): Promise<() => Promise<void>>;
+}
+
+async function startCluster(): Promise<Cluster> {
   postgresBinDir(); // says what to install before anything else fails
   return startPostgresCluster();
 }
 
 export async function startTestPostgres(): Promise<TestPostgres> {
   const given = process.env.JITGATE_TEST_PG_URL;
-  const cluster = given ? { url: given, stop: async () => undefined } : await startCluster();
+  const cluster: Cluster = given
+    ? { url: given, stop: async () => undefined }
+    : await startCluster();
   const database = `jg_test_${Math.random().toString(36).slice(2, 10)}`;
   const root = new pg.Client({ connectionString: cluster.url });
   await root.connect();
@@ -59,6 +73,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   base.pathname = `/${database}`;
   const adminUrl = base.href;
   const admin = new pg.Pool({ connectionString: adminUrl, max: 2 });
+  admin.on('error', () => undefined); // idle clients die when a test restarts the server
   const created: string[] = [];
   return {
     adminUrl,
@@ -90,6 +105,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       client.on('error', () => undefined); // a terminated backend is what some tests expect
       await client.connect();
       return client;
+    },
+    async stopServer() {
+      if (!cluster.stopServer)
+        throw new Error('JITGATE_TEST_PG_URL names a server these tests may not stop');
+      return cluster.stopServer();
     },
     async stop() {
       await admin.end();

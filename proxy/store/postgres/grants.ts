@@ -2,6 +2,7 @@
 import type { PgRow } from '../../shared/pg-driver.js';
 import type { GrantRecord, GrantRepository } from '../types.js';
 import type { PgDatabase } from './database.js';
+import { announced, type Announce } from './notify.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 
 function toGrant(row: PgRow): GrantRecord {
@@ -20,7 +21,7 @@ function toGrant(row: PgRow): GrantRecord {
   };
 }
 
-export function createGrantRepository(db: PgDatabase): GrantRepository {
+export function createGrantRepository(db: PgDatabase, announce: Announce): GrantRepository {
   const grantById = async (id: string) => {
     const row = await db.get('SELECT * FROM grants WHERE id = $1', [id]);
     return row ? toGrant(row) : undefined;
@@ -28,9 +29,12 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
   return {
     insert: async (g) => {
       await db.run(
-        `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
-           created_at, revoked_at, revoked_by, break_glass)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        announced(
+          `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
+             created_at, revoked_at, revoked_by, break_glass)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+          12,
+        ),
         [
           g.id,
           g.userId,
@@ -43,6 +47,7 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
           g.revokedAt,
           g.revokedBy,
           g.breakGlass === true,
+          announce({ kind: 'grant', id: g.id }),
         ],
       );
     },
@@ -50,12 +55,21 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
     // The UPDATE decides who revoked first; a second revoke reads the first one's result.
     revoke: async (id, by, at) => {
       const row = await db.get(
-        `UPDATE grants SET revoked_at = $2, revoked_by = $3
-           WHERE id = $1 AND revoked_at IS NULL RETURNING *`,
-        [id, at, by],
+        announced(
+          `UPDATE grants SET revoked_at = $2, revoked_by = $3
+             WHERE id = $1 AND revoked_at IS NULL RETURNING *`,
+          4,
+        ),
+        [id, at, by, announce({ kind: 'grant', id })],
       );
       return row ? toGrant(row) : grantById(id);
     },
+    claimExpiry: async (id, at) =>
+      (await db.run(
+        `UPDATE grants SET expiry_recorded_at = $2 WHERE id = $1 AND expiry_recorded_at IS NULL
+           AND revoked_at IS NULL AND ends_at <= $2`,
+        [id, at],
+      )) === 1,
     listLive: async (now) =>
       (
         await db.all(

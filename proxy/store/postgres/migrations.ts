@@ -20,6 +20,7 @@ import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 import { SAML } from './migrations/012-saml.js';
 import { BREAK_GLASS } from './migrations/013-break-glass.js';
+import { REPLICAS } from './migrations/014-replicas.js';
 
 interface Migration {
   name: string;
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'ssh-certificates', sql: SSH_CERTIFICATES },
   { name: 'saml', sql: SAML },
   { name: 'break-glass', sql: BREAK_GLASS },
+  { name: 'replicas', sql: REPLICAS },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

@@ -1,9 +1,11 @@
 /** PostgreSQL implementation of SessionRepository. */
 import type { SessionRepository } from '../types.js';
+import { sessionDigest } from '../change-feed.js';
 import type { PgDatabase } from './database.js';
+import { announced, type Announce } from './notify.js';
 import { int, text } from './rows.js';
 
-export function createSessionRepository(db: PgDatabase): SessionRepository {
+export function createSessionRepository(db: PgDatabase, announce: Announce): SessionRepository {
   return {
     get: async (id) => {
       const row = await db.get('SELECT * FROM sessions WHERE id = $1', [id]);
@@ -19,7 +21,11 @@ export function createSessionRepository(db: PgDatabase): SessionRepository {
       );
     },
     destroy: async (id) => {
-      await db.run('DELETE FROM sessions WHERE id = $1', [id]);
+      // Other replicas drop it from their session caches (a logout is refused everywhere).
+      await db.run(announced('DELETE FROM sessions WHERE id = $1 RETURNING id', 2), [
+        id,
+        announce({ kind: 'session', digest: sessionDigest(id) }),
+      ]);
     },
     touch: async (id, expiresAt) => {
       await db.run('UPDATE sessions SET expires_at = $2 WHERE id = $1', [id, expiresAt]);

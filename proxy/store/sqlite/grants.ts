@@ -53,6 +53,12 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
         );
         return grantById(id);
       }),
+    claimExpiry: async (id, at) =>
+      db.run(
+        `UPDATE grants SET expiry_recorded_at = ? WHERE id = ? AND expiry_recorded_at IS NULL
+           AND revoked_at IS NULL AND ends_at <= ?`,
+        [at, id, at],
+      ).changes === 1,
     listLive: async (now) =>
       db
         .all('SELECT * FROM grants WHERE revoked_at IS NULL AND ends_at > ? ORDER BY starts_at', [

@@ -16,6 +16,7 @@ import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 import { SAML } from './migrations/012-saml.js';
 import { BREAK_GLASS } from './migrations/013-break-glass.js';
+import { REPLICAS } from './migrations/014-replicas.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -35,6 +36,7 @@ const MIGRATIONS: readonly string[] = [
   SSH_CERTIFICATES,
   SAML,
   BREAK_GLASS,
+  REPLICAS,
 ];
 
 export function migrate(db: SqliteDatabase): number {

@@ -4,12 +4,14 @@ import { dirname } from 'node:path';
 import type { Store } from '../types.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import { Mutex } from '../../shared/mutex.js';
+import { InProcessChangeFeed } from '../change-feed.js';
 import { createAuditRepository } from './audit.js';
 import { createCredentialRoleRepository } from './credential-roles.js';
 import { openSqlite, type SqliteDatabase } from './database.js';
 import { createDeliveryRepository } from './deliveries.js';
 import { createGrantRepository } from './grants.js';
 import { createInstanceRepository } from './instances.js';
+import { createRecordingRepository } from './recordings.js';
 import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
 import { createRequestRepository } from './requests.js';
@@ -68,6 +70,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   // take their turn among the store's transactions on this connection.
   const thread = path === ':memory:' ? undefined : createWriteThread(path);
   return {
+    changes: new InProcessChangeFeed(),
     users: createUserRepository(db),
     grants: createGrantRepository(db),
     sessions: createSessionRepository(db),
@@ -92,9 +95,15 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         ? (id, at) => thread.beat(id, at)
         : (id, at) => atomic(() => instances.beat(id, at)),
     },
+    recordings: createRecordingRepository(db),
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
     atomic,
+    // One process: its own jobs never overlap (each job runs one at a time where it is scheduled).
+    exclusive: async (_job, work) => {
+      await work();
+      return true;
+    },
     ping: async () => {
       db.get('SELECT 1 AS ok');
     },

@@ -124,5 +124,29 @@ export function grantContract(c: ContractContext): void {
       assert.deepEqual(await ids({ userId: bob.id }), [revokedDuring.id, inside.id]);
       assert.deepEqual(await ids({ resourceId, limit: 1 }), [runsInto.id]);
     });
+
+    void test('claimExpiry: one claimer of an ended grant wins, across replicas; none before its end or after a revoke', async () => {
+      const grant = await c.storedGrant({ startsAt: T0, endsAt: T0 + MIN });
+      assert.equal(
+        await c.store().grants.claimExpiry(grant.id, T0 + MIN - 1),
+        false,
+        'not ended yet',
+      );
+      const other = c.replica() ?? c.store();
+      const claims = await Promise.all([
+        c.store().grants.claimExpiry(grant.id, T0 + MIN),
+        other.grants.claimExpiry(grant.id, T0 + MIN),
+        c.store().grants.claimExpiry(grant.id, T0 + MIN + 1),
+      ]);
+      assert.deepEqual(claims.filter(Boolean).length, 1, 'exactly one claim');
+      const revoked = await c.storedGrant({ startsAt: T0, endsAt: T0 + MIN });
+      await c.store().grants.revoke(revoked.id, 'admin', T0 + 1);
+      assert.equal(
+        await c.store().grants.claimExpiry(revoked.id, T0 + MIN),
+        false,
+        'revoked, not expired',
+      );
+      assert.equal(await c.store().grants.claimExpiry(c.unique('grt'), T0 + MIN), false);
+    });
   });
 }

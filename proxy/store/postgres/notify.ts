@@ -1,0 +1,25 @@
+/**
+ * Announcing a write to the other replicas in the statement that makes it: the write is a CTE
+ * and the outer SELECT calls pg_notify once per row written. A NOTIFY is delivered when its
+ * transaction commits and dropped when it rolls back, so an announcement never runs ahead of, or
+ * survives without, its write; and with one statement there is no write left unannounced.
+ */
+import type { PgValue } from '../../shared/pg-driver.js';
+import { encodeChange, type StoreChange } from '../change-feed.js';
+import { CHANGE_CHANNEL } from './change-feed.js';
+
+export type Announce = (change: StoreChange) => string;
+
+export const announcer =
+  (origin: string): Announce =>
+  (change) =>
+    encodeChange(origin, change);
+
+/**
+ * `write` (an INSERT/UPDATE/DELETE … RETURNING) wrapped so each returned row is announced with
+ * the payload at parameter `$payloadParam`; the rows come back as written (plus `notified`).
+ */
+export const announced = (write: string, payloadParam: number) =>
+  `WITH written AS (${write}) SELECT written.*, pg_notify('${CHANGE_CHANNEL}', $${payloadParam}::text) AS notified FROM written`;
+
+export const withPayload = (params: PgValue[], payload: string): PgValue[] => [...params, payload];
