@@ -3,12 +3,12 @@
 // not run here. The commands are read from the files (fenced shell blocks and inline code), so a
 // command added to the docs without a test fails this one.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { demoBanner } from '../../../proxy/demo/banner.js';
+import { runCaptured, type CliResult } from '../../support/cli.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 
 /** A printed command: where, and its text (backslash continuations joined). */
@@ -137,21 +137,9 @@ after(async () => {
 });
 
 /** Runs a printed command line in sh, `jitgate` being this checkout's CLI. */
-function sh(line: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function sh(line: string): Promise<CliResult> {
   const command = line.replace(/(?:npx )?jitgate /g, `"${process.execPath}" bin/jitgate.mjs `);
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], {
-      env: { ...process.env, JITGATE_FROM_SOURCE: '1', XDG_CONFIG_HOME: work },
-      cwd: process.cwd(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCaptured('sh', ['-c', command], { XDG_CONFIG_HOME: work });
 }
 
 /**
