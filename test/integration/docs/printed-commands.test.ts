@@ -120,6 +120,26 @@ const ELSEWHERE: Record<string, { test: string; why: string }> = {
     test: 'test/integration/cli/cli-login.test.ts',
     why: 'a signed-in person (after login)',
   },
+  request: {
+    test: 'test/integration/access/break-glass.test.ts',
+    why: 'a signed-in person with a fresh step-up (`login --step-up`), for break-glass',
+  },
+  grants: {
+    test: 'test/integration/access/break-glass.test.ts',
+    why: 'a signed-in person (after login)',
+  },
+  reviews: {
+    test: 'test/integration/access/break-glass.test.ts',
+    why: 'an approver signed in, and a break-glass grant to review',
+  },
+  review: {
+    test: 'test/integration/access/break-glass.test.ts',
+    why: 'an approver signed in, and a break-glass grant (`GRANT_ID`) to review',
+  },
+  report: {
+    test: 'test/integration/access/access-report.test.ts',
+    why: 'a signed-in auditor, and grants in the period to report on',
+  },
 };
 
 let demo: TestDemo;
