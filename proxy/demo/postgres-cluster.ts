@@ -148,15 +148,33 @@ async function startServer(bin: string, dir: string, as: RunAs | undefined, port
   while (!exited && serverStatus(dir) !== 'ready' && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 50));
   if (!exited && serverStatus(dir) === 'ready') return child;
-  await stopServer(child);
+  await stopServer(child, dir);
   return undefined;
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+async function stopServer(child: ChildProcess, dir: string): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise((resolve) => child.once('exit', resolve));
-  child.stdin?.end();
+  child.stdin?.destroy();
+  // And the server itself, by the pid it wrote: a Ctrl-C to our whole process group was seen
+  // to leave the watchdog's EOF unread, and the demo waiting for a server that never stopped.
+  const pid = Number(readFirstLine(join(dir, 'data', 'postmaster.pid')));
+  if (Number.isInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, 'SIGINT'); // PostgreSQL's "fast" shutdown
+    } catch {
+      // already gone
+    }
+  }
   await gone;
+}
+
+function readFirstLine(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n')[0] ?? '';
+  } catch {
+    return '';
+  }
 }
 
 const tail = (dir: string) => {
@@ -195,7 +213,7 @@ export async function startPostgresCluster(
         port,
         log: () => tail(dir),
         async stopServer() {
-          if (child) await stopServer(child);
+          if (child) await stopServer(child, dir);
           child = undefined;
           return async () => {
             child = await startServer(bin, dir, as, port);
@@ -203,7 +221,7 @@ export async function startPostgresCluster(
           };
         },
         async stop() {
-          if (child) await stopServer(child);
+          if (child) await stopServer(child, dir);
           rmSync(dir, { recursive: true, force: true });
         },
       };

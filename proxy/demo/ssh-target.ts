@@ -159,9 +159,10 @@ export async function startSshTarget(options: SshTargetOptions): Promise<SshTarg
         sessionsDir: guarded ? join(dir, 'sessions') : undefined,
         trust: (keys) => writeFileSync(join(dir, 'user_ca.pub'), keys.join('\n') + '\n'),
         async close() {
-          if (running.exitCode === null) {
+          // A Ctrl-C to the whole group may have ended it already (exitCode stays null then).
+          if (running.exitCode === null && running.signalCode === null) {
             const gone = new Promise((r) => running.once('exit', r));
-            running.stdin?.end();
+            running.stdin?.destroy();
             await gone;
           }
           rmSync(dir, { recursive: true, force: true });
