@@ -67,11 +67,22 @@ export interface GrantRepository {
   listForUser(userId: string): Promise<GrantRecord[]>;
 }
 
+/**
+ * Login sessions. A session that ended stays ended: rows are inserted only by the code that
+ * starts a session (`create`, with a new random id), and every later write (`update`, `touch`)
+ * is one conditional UPDATE of a row that still exists and has not expired. A request that
+ * loaded a session before a logout (or before a login or step-up gave it a new id) can
+ * therefore never write it back, whichever replica it runs on.
+ */
 export interface SessionRepository {
   get(id: string): Promise<SessionRow | undefined>;
-  set(row: SessionRow): Promise<void>;
+  /** Inserts a new session; never overwrites: false when the id exists. */
+  create(row: SessionRow): Promise<boolean>;
+  /** Writes a live session (exists, expires after `now`); false when it is gone. */
+  update(row: SessionRow, now: number): Promise<boolean>;
   destroy(id: string): Promise<void>;
-  touch(id: string, expiresAt: number): Promise<void>;
+  /** Moves the expiry of a live session (exists, expires after `now`); nothing otherwise. */
+  touch(id: string, expiresAt: number, now: number): Promise<void>;
   purgeExpired(now: number): Promise<number>;
 }
 

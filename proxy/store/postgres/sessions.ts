@@ -11,18 +11,25 @@ export function createSessionRepository(db: PgDatabase): SessionRepository {
         ? { id: text(row, 'id'), data: text(row, 'data'), expiresAt: int(row, 'expires_at') }
         : undefined;
     },
-    set: async (s) => {
-      await db.run(
-        `INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
-         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
+    create: async (s) =>
+      (await db.run(
+        'INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
         [s.id, s.data, s.expiresAt],
-      );
-    },
+      )) === 1,
+    update: async (s, now) =>
+      (await db.run(
+        'UPDATE sessions SET data = $2, expires_at = $3 WHERE id = $1 AND expires_at > $4',
+        [s.id, s.data, s.expiresAt, now],
+      )) === 1,
     destroy: async (id) => {
       await db.run('DELETE FROM sessions WHERE id = $1', [id]);
     },
-    touch: async (id, expiresAt) => {
-      await db.run('UPDATE sessions SET expires_at = $2 WHERE id = $1', [id, expiresAt]);
+    touch: async (id, expiresAt, now) => {
+      await db.run('UPDATE sessions SET expires_at = $2 WHERE id = $1 AND expires_at > $3', [
+        id,
+        expiresAt,
+        now,
+      ]);
     },
     purgeExpired: async (now) => db.run('DELETE FROM sessions WHERE expires_at <= $1', [now]),
   };

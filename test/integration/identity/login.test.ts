@@ -186,7 +186,7 @@ void describe('the callback refuses what it cannot verify', () => {
     const tx = data.logins[login.state];
     assert.ok(tx, 'the login transaction is kept under its state');
     tx.checks.nonce = 'a-nonce-the-idp-never-saw';
-    await demo.jitgate.store.sessions.set({ ...row, data: JSON.stringify(data) });
+    await demo.jitgate.store.sessions.update({ ...row, data: JSON.stringify(data) }, Date.now());
 
     const callback = await callbackUrlOf(login);
     const reply = await login.browser.request(callback);
