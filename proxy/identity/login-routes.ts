@@ -14,9 +14,11 @@ import type { AppHandoff } from './app-handoff.js';
 import { userFromClaims } from './claims.js';
 import { finishLogin, promisify, refuseLogin, type LoginFinishDeps } from './login-finish.js';
 import type { OidcRelyingParty } from './oidc-client.js';
+import { csrfField, csrfToken, requireCsrf } from './csrf.js';
 import { checkRedirect, safeRedirect, type RedirectPolicy } from './redirect.js';
 import '../shared/request-id.js';
 import './session-types.js';
+import './mfa/mfa-session.js';
 
 const LOGIN_TTL_MS = 10 * 60_000;
 const MAX_OPEN_LOGINS = 5;
@@ -128,13 +130,23 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     res.redirect(302, next);
   });
 
-  router.get('/auth/logout', (_req, res) => {
-    const body = html`<h1>Sign out</h1>
-      <form method="post" action="/auth/logout"><button type="submit">Sign out</button></form>`;
+  router.get('/auth/logout', (req, res) => {
+    // Only someone signed in (or half-way, at MFA) gets the form: its CSRF token lives in their
+    // session, and a visitor without one must not get a session just for this page.
+    const signedIn = req.session.user !== undefined || req.session.mfaLogin !== undefined;
+    const body = signedIn
+      ? html`<h1>Sign out</h1>
+          <form method="post" action="/auth/logout">
+            ${csrfField(csrfToken(req))}<button type="submit">Sign out</button>
+          </form>`
+      : html`<h1>Signed out</h1>
+          <p>You are not signed in. <a href="/">Back to jitgate</a></p>`;
     res.type('html').send(page('Sign out', body));
   });
 
-  router.post('/auth/logout', async (req, res) => {
+  // The CSRF token: a page on any app host is same-site with the portal (its cookie rides
+  // along under SameSite=Lax), but it cannot read the token.
+  router.post('/auth/logout', requireCsrf, async (req, res) => {
     const user = req.session.user;
     // The session ends first: nobody stays signed in because the audit log could not be written.
     await promisify((cb) => req.session.destroy(cb));

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
-import { formAction, TestBrowser, type Reply } from '../../support/http-client.js';
+import { formAction, rawRequest, TestBrowser, type Reply } from '../../support/http-client.js';
+import { csrfOf } from '../../support/portal.js';
 import { completeMfa } from '../../support/mfa.js';
 import { sessionIdOf } from '../../support/wire.js';
 
@@ -235,7 +236,11 @@ void describe('logout', () => {
       const page = await browser.request(`${demo.url}/auth/logout`);
       assert.equal(page.status, 200);
       assert.equal((await me(browser)).status, 200);
-      const out = await browser.request(`${demo.url}/auth/logout`, { method: 'POST' });
+      const out = await browser.request(`${demo.url}/auth/logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrfOf(page) }).toString(),
+      });
       assert.equal(out.status, 303);
       assert.equal(out.headers.location, '/');
 
@@ -256,6 +261,42 @@ void describe('logout', () => {
     } finally {
       await demo.jitgate.grants.revoke(grant.id, 'test');
     }
+  });
+});
+
+void describe('logout is protected against cross-site forms', () => {
+  void it('a form posted from an app host (same site) signs nobody out', async () => {
+    const browser = await demo.login('alice');
+    const cookie = browser.jar.get('localhost', PORTAL_COOKIE) ?? '';
+    // What a page on payroll.localhost can make the browser send: the cookie rides along
+    // (SameSite=Lax: same site), but the page cannot read the portal's CSRF token.
+    for (const body of ['', '_csrf=guessed-token-value-that-is-not-the-sessions-own-abcdef']) {
+      const forged = await rawRequest(`${demo.url}/auth/logout`, {
+        method: 'POST',
+        headers: {
+          cookie: `${PORTAL_COOKIE}=${cookie}`,
+          origin: demo.payrollOrigin,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body,
+      });
+      assertRefused(forged, 403, 'csrf_refused');
+    }
+    assert.equal((await me(browser)).status, 200, 'still signed in');
+    const [logout] = await demo.jitgate.audit.list({
+      code: 'auth.logout',
+      actor: 'demo:alice',
+      limit: 1,
+    });
+    assert.equal(logout, undefined);
+  });
+
+  void it('the sign-out page of someone not signed in offers no form and creates no session', async () => {
+    const stranger = new TestBrowser();
+    const page = await stranger.request(`${demo.url}/auth/logout`);
+    assert.equal(page.status, 200);
+    assert.doesNotMatch(page.body, /<form/);
+    assert.equal(stranger.jar.get('localhost', PORTAL_COOKIE), undefined);
   });
 });
 
