@@ -102,7 +102,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
       afterLogin: mfa.afterLogin,
     }),
     samlRoutes(deps.logins.saml, { audit: access.audit, log: deps.log }),
-    mfa.routes(redirects),
+    mfa.routes(redirects, [...deps.appOrigins]),
     // API servers authenticate with their cluster's reviewer token, not as people.
     express.Router().use('/api/v1', access.minted.kubeRoutes),
     express.Router().use(
