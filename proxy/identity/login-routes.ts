@@ -10,7 +10,7 @@ import type { UserRecord } from '../store/types.js';
 import type { OidcIdentityProviderConfig, SamlIdentityProviderConfig } from '../config/schema.js';
 import { JitgateError, badRequest } from '../shared/errors.js';
 import { html, page } from '../shared/html.js';
-import type { AppHandoff } from './app-handoff.js';
+import { isBindingChallenge, type AppHandoff } from './app-handoff.js';
 import { userFromClaims } from './claims.js';
 import { finishLogin, promisify, refuseLogin, type LoginFinishDeps } from './login-finish.js';
 import type { OidcRelyingParty } from './oidc-client.js';
@@ -157,14 +157,18 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     res.redirect(303, '/');
   });
 
-  router.get('/auth/app', (req, res) => {
+  router.get('/auth/app', async (req, res) => {
     const target = checkRedirect(queryString(req, 'rd'), deps.redirects);
     const url = target && /^https?:/.test(target) ? new URL(target) : undefined;
     if (!url) throw badRequest('invalid_redirect', 'rd must be the URL of an app jitgate fronts');
-    if (!req.session.user) {
-      return res.redirect(302, `/auth/login?rd=${encodeURIComponent(req.originalUrl)}`);
-    }
-    const code = deps.handoff.issue(req.sessionID, url.origin, url.pathname + url.search);
+    const path = url.pathname + url.search;
+    // No binding yet (a link from the portal): the app host gives the browser one first.
+    const binding = queryString(req, 'bind');
+    if (!isBindingChallenge(binding))
+      return res.redirect(302, `${url.origin}/.jitgate/start?rd=${encodeURIComponent(path)}`);
+    const user = req.session.user;
+    if (!user) return res.redirect(302, `/auth/login?rd=${encodeURIComponent(req.originalUrl)}`);
+    const code = await deps.handoff.issue(req.sessionID, user.id, url.origin, path, binding);
     res.redirect(302, `${url.origin}/.jitgate/auth?code=${encodeURIComponent(code)}`);
   });
 

@@ -29,6 +29,9 @@ export const ERROR_CODES = {
   },
   login_expired: { 400: "the callback's state is unknown, already used, or older than 10 minutes" },
   invalid_redirect: { 400: '`/auth/app` with an `rd` that is not an app jitgate fronts' },
+  handoff_refused: {
+    400: 'app host `/.jitgate/auth`: the code is unknown, used, expired, for another app, or was started in another browser (body has `loginUrl`)',
+  },
   login_failed: {
     401: 'the IdP refused, or the answer failed a check (nonce, issuer, PKCE, signature)',
   },

@@ -86,6 +86,49 @@ export interface SessionRepository {
   purgeExpired(now: number): Promise<number>;
 }
 
+/** What a one-time code is for; each kind is its own namespace. */
+export type OneTimeCodeKind =
+  /** Carries a portal session to an app host (identity/app-handoff.ts). */
+  | 'app-handoff'
+  /** A passkey ceremony's challenge (identity/mfa/webauthn.ts). */
+  | 'webauthn-challenge'
+  /** `jitgate login`'s authorization code (api/cli-login-routes.ts). */
+  | 'cli-login'
+  /** The browser extension's authorization code (api/extension-logins.ts). */
+  | 'extension-login'
+  /** The browser extension's refresh token, rotated at each use. */
+  | 'extension-refresh';
+
+/**
+ * Something that may be used once, within a short time, on any replica: codes, challenges,
+ * refresh tokens. Only a hash of the secret is stored.
+ */
+export interface OneTimeCode {
+  kind: OneTimeCodeKind;
+  /** SHA-256 (base64url) of the code; the code itself is never stored. */
+  codeHash: string;
+  /** The person it is for, so that ending their sessions ends it too; null when nobody's yet. */
+  userId: string | null;
+  /** What the issuer needs back when it is redeemed, as JSON. */
+  payload: string;
+  expiresAt: number;
+}
+
+export interface OneTimeCodeRepository {
+  /** Stores a code; one of the same kind and hash is replaced (a new challenge replaces the old). */
+  put(code: OneTimeCode): Promise<void>;
+  /**
+   * Takes a code: deletes it, and returns it when it had not expired at `now`. One statement
+   * (DELETE … RETURNING), so of any number of callers, on any replica, at most one gets it.
+   */
+  redeem(kind: OneTimeCodeKind, codeHash: string, now: number): Promise<OneTimeCode | undefined>;
+  /** How many codes of a kind are outstanding at `now` (to bound them). */
+  countLive(kind: OneTimeCodeKind, now: number): Promise<number>;
+  /** Deletes every code of a person (their sessions were ended); returns how many. */
+  deleteForUser(userId: string): Promise<number>;
+  purgeExpired(now: number): Promise<number>;
+}
+
 /** Small named values the proxy keeps across restarts: keys, secrets' hashes. */
 export interface SettingRepository {
   get(name: string): Promise<string | undefined>;
@@ -138,6 +181,8 @@ export interface Store {
   readonly sshCertificates: SshCertificateRepository;
   /** SAML logins: AuthnRequests browsers started, assertions already used (both expire). */
   readonly saml: SamlRepository;
+  /** Codes, challenges and refresh tokens that are redeemed once, across replicas. */
+  readonly oneTimeCodes: OneTimeCodeRepository;
   /**
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,

@@ -20,6 +20,7 @@ import { deliveryContract } from './store-contract/deliveries.js';
 import { grantContract } from './store-contract/grants.js';
 import { instanceContract } from './store-contract/instances.js';
 import { mfaContract } from './store-contract/mfa.js';
+import { oneTimeCodeContract } from './store-contract/one-time-codes.js';
 import { requestContract } from './store-contract/requests.js';
 import { samlContract } from './store-contract/saml.js';
 import { sessionContract } from './store-contract/sessions.js';
@@ -72,6 +73,7 @@ export function storeContract(
     instanceContract(c);
     sshCertificateContract(c);
     samlContract(c);
+    oneTimeCodeContract(c);
     atomicContract(c);
   });
 }

@@ -19,6 +19,7 @@ import { CREDENTIALS } from './migrations/009-credentials.js';
 import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 import { SAML } from './migrations/012-saml.js';
+import { SIGNIN } from './migrations/013-signin.js';
 
 interface Migration {
   name: string;
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'instances', sql: INSTANCES },
   { name: 'ssh-certificates', sql: SSH_CERTIFICATES },
   { name: 'saml', sql: SAML },
+  { name: 'signin', sql: SIGNIN },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

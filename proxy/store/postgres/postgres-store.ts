@@ -17,6 +17,7 @@ import { createInstanceRepository } from './instances.js';
 import { LOCKS } from './lock-keys.js';
 import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
+import { createOneTimeCodeRepository } from './one-time-codes.js';
 import { createRequestRepository } from './requests.js';
 import { createSamlRepository } from './saml.js';
 import { createSessionRepository } from './sessions.js';
@@ -83,6 +84,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     instances: createInstanceRepository(db),
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
+    oneTimeCodes: createOneTimeCodeRepository(db),
     // Nested: a savepoint of the transaction in progress (queueing it would wait for itself).
     atomic: (work) =>
       db.inTransaction()

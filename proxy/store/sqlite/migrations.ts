@@ -15,6 +15,7 @@ import { CREDENTIALS } from './migrations/009-credentials.js';
 import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 import { SAML } from './migrations/012-saml.js';
+import { SIGNIN } from './migrations/013-signin.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -33,6 +34,7 @@ const MIGRATIONS: readonly string[] = [
   INSTANCES,
   SSH_CERTIFICATES,
   SAML,
+  SIGNIN,
 ];
 
 export function migrate(db: SqliteDatabase): number {

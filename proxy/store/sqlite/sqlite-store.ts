@@ -12,6 +12,7 @@ import { createGrantRepository } from './grants.js';
 import { createInstanceRepository } from './instances.js';
 import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
+import { createOneTimeCodeRepository } from './one-time-codes.js';
 import { createRequestRepository } from './requests.js';
 import { createSamlRepository } from './saml.js';
 import { createSessionRepository } from './sessions.js';
@@ -63,6 +64,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     instances: createInstanceRepository(db),
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
+    oneTimeCodes: createOneTimeCodeRepository(db),
     atomic: (work) =>
       writer.run(async () => {
         db.exec('BEGIN IMMEDIATE');

@@ -340,10 +340,20 @@ void describe('post-login redirects', () => {
       const reply = await browser.request(`${demo.url}/auth/app?rd=${encodeURIComponent(rd)}`);
       assertRefused(reply, 400, 'invalid_redirect');
     }
+    // Without a binding the app host gives the browser one first, then the code follows.
     const ok = await browser.request(
       `${demo.url}/auth/app?rd=${encodeURIComponent(`${demo.payrollOrigin}/headers?x=1`)}`,
     );
     assert.equal(ok.status, 302);
-    assert.ok(ok.headers.location?.startsWith(`${demo.payrollOrigin}/.jitgate/auth?code=`));
+    assert.equal(
+      ok.headers.location,
+      `${demo.payrollOrigin}/.jitgate/start?rd=${encodeURIComponent('/headers?x=1')}`,
+    );
+    const bound = await browser.request(ok.headers.location ?? '');
+    assert.equal(bound.status, 302);
+    assert.ok(browser.jar.get('payroll.localhost', 'jitgate_session_bind'), 'binding cookie');
+    const coded = await browser.request(bound.headers.location ?? '');
+    assert.equal(coded.status, 302);
+    assert.ok(coded.headers.location?.startsWith(`${demo.payrollOrigin}/.jitgate/auth?code=`));
   });
 });
