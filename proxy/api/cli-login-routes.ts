@@ -3,21 +3,25 @@
  * native apps). The CLI opens /cli/authorize with a loopback redirect and a PKCE challenge; the
  * signed-in person confirms on a page with a CSRF token; the CLI gets a one-time code at its
  * loopback and trades it, with the PKCE verifier, at POST /cli/token for a `jgt_` bearer token.
- * Codes live one minute in memory and are redeemed once.
+ * Codes live one minute in the store (hashed) and are redeemed once, on any replica.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import express from 'express';
 import { z } from 'zod';
 import type { SessionUser } from '../identity/session-user.js';
 import { csrfField, csrfToken, requireCsrf } from '../identity/csrf.js';
 import { signedInUser } from '../identity/signed-in.js';
 import { badRequest } from '../shared/errors.js';
+import { OneTimeCodes } from '../shared/one-time-codes.js';
+import type { OneTimeCodeRepository } from '../store/types.js';
 import { html, page } from '../shared/html.js';
 import { parseBody } from './body.js';
 import type { TokenService } from './token-service.js';
 
 export interface CliLoginDeps {
   tokens: Pick<TokenService, 'issue'>;
+  /** Where the one-time codes are kept. */
+  codes: OneTimeCodeRepository;
   now: () => number;
 }
 
@@ -52,17 +56,29 @@ interface PendingCode {
   user: SessionUser;
   challenge: string;
   redirectUri: string;
-  expiresAt: number;
 }
+
+const isPendingCode = (value: unknown): value is PendingCode => {
+  const p = value as Partial<PendingCode> | null;
+  return (
+    typeof p?.challenge === 'string' &&
+    typeof p.redirectUri === 'string' &&
+    typeof p.user?.id === 'string'
+  );
+};
 
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
 export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
   const router = express.Router();
-  const codes = new Map<string, PendingCode>();
-  const sweep = (now: number) => {
-    for (const [code, pending] of codes) if (pending.expiresAt <= now) codes.delete(code);
-  };
+  const codes = new OneTimeCodes<PendingCode>({
+    repo: deps.codes,
+    kind: 'cli-login',
+    ttlMs: CODE_TTL_MS,
+    now: deps.now,
+    max: MAX_CODES,
+    parse: (value) => (isPendingCode(value) ? value : undefined),
+  });
 
   router.get('/cli/authorize', (req, res) => {
     const user = signedInUser(req, res);
@@ -96,7 +112,7 @@ export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
       );
   });
 
-  router.post('/cli/authorize', requireCsrf, (req, res) => {
+  router.post('/cli/authorize', requireCsrf, async (req, res) => {
     const user = signedInUser(req, res);
     if (!user) return;
     const body = decisionBody.safeParse(req.body);
@@ -107,27 +123,19 @@ export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
       back.searchParams.set('error', 'access_denied');
       return res.redirect(303, back.href);
     }
-    const now = deps.now();
-    if (codes.size >= MAX_CODES) sweep(now);
-    if (codes.size >= MAX_CODES) throw badRequest('busy', 'too many logins under way');
-    const code = randomBytes(24).toString('base64url');
-    codes.set(code, {
-      user,
-      challenge: body.data.code_challenge,
-      redirectUri: body.data.redirect_uri,
-      expiresAt: now + CODE_TTL_MS,
-    });
+    const code = await codes.issue(
+      { user, challenge: body.data.code_challenge, redirectUri: body.data.redirect_uri },
+      user.id,
+    );
     back.searchParams.set('code', code);
     res.redirect(303, back.href);
   });
 
   router.post('/cli/token', async (req, res) => {
     const body = parseBody(tokenBody, req.body);
-    const pending = codes.get(body.code);
-    codes.delete(body.code); // once, whatever happens next
+    const pending = await codes.redeem(body.code); // once, whatever happens next
     const valid =
       pending !== undefined &&
-      pending.expiresAt > deps.now() &&
       pending.redirectUri === body.redirect_uri &&
       s256(body.code_verifier) === pending.challenge;
     if (!valid || !pending)

@@ -122,7 +122,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
       }),
     ],
     kubeRoutes: kubeReviewRoutes({ kube, book: deps.book, resources: config.resources, now }),
-    cliRoutes: cliLoginRoutes({ tokens: deps.tokens, now }),
+    cliRoutes: cliLoginRoutes({ tokens: deps.tokens, codes: store.oneTimeCodes, now }),
     async stop() {
       off();
       clearInterval(timer);

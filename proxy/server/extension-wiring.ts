@@ -20,7 +20,7 @@ export interface ExtensionWiringDeps {
   config: Config;
   secret: string;
   book: Pick<GrantBook, 'get'>;
-  store: Pick<Store, 'tokens'>;
+  store: Pick<Store, 'tokens' | 'oneTimeCodes'>;
   tokens: TokenService;
   audit: Pick<AuditLog, 'record'>;
   now: () => number;
@@ -47,6 +47,7 @@ export function wireExtension(deps: ExtensionWiringDeps): ExtensionWiring {
   const logins = new ExtensionLogins({
     tokens: deps.tokens,
     tokenRecord: (id) => deps.store.tokens.get(id),
+    codes: deps.store.oneTimeCodes,
     maxLifetimeMs: deps.config.session.maxAge,
     now: deps.now,
   });

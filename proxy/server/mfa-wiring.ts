@@ -69,7 +69,11 @@ export function wireMfa(deps: MfaWiringDeps): MfaWiring {
   const service = new MfaService(serviceDeps);
   const enrollments = new TotpEnrollments(serviceDeps);
   const stepUps = new StepUps(config.mfa.stepUpFreshness, now);
-  const webauthn = new WebAuthnFactors({ ...serviceDeps, portalOrigin: deps.portalOrigin });
+  const webauthn = new WebAuthnFactors({
+    ...serviceDeps,
+    portalOrigin: deps.portalOrigin,
+    challenges: deps.store.oneTimeCodes,
+  });
   const kinds: FactorKind[] = [totpKind, webauthnKind];
   return {
     service,

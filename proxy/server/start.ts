@@ -118,6 +118,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   const purger = setInterval(() => {
     void store.sessions.purgeExpired(now()).catch(() => 0);
     void store.saml.purgeExpired(now()).catch(() => 0);
+    void store.oneTimeCodes.purgeExpired(now()).catch(() => 0);
   }, 10 * 60_000);
 
   const secure =

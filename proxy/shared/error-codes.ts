@@ -59,6 +59,7 @@ export const ERROR_CODES = {
   },
   busy: {
     400: 'too many CLI sign-ins or extension connections under way at once; try again shortly',
+    503: 'too many handoff, CLI or extension sign-in codes outstanding at once; try again shortly',
   },
 
   // SAML sign-in: what the assertion consumer service (ACS) refuses.
