@@ -8,6 +8,8 @@ export const AUDIT_CODES = {
   'auth.login': 'A person or machine signed in through an identity provider.',
   'auth.login_failed': 'A sign-in was refused (bad state, IdP error, unknown or disabled user).',
   'auth.logout': 'A session was ended by its owner.',
+  'auth.rate_limited':
+    'A client reached a sign-in rate limit (starts or failures); until its window ends it gets 429 and its attempts are not audited one by one.',
   'mfa.enrolled': 'A second factor (TOTP or WebAuthn) was added to an account.',
   'mfa.removed': 'A second factor was removed from an account.',
   'mfa.succeeded': 'An MFA step-up was passed.',

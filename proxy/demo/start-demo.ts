@@ -11,7 +11,14 @@ import type { ConfigInput } from '../config/schema.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { alsoListen, createHttpServer, listen } from '../server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../server/start.js';
-import { DEMO_IDPS, DEMO_SAML_IDP, DEMO_USERS, demoConfig, type DemoIdpId } from './demo-config.js';
+import {
+  DEMO_IDPS,
+  DEMO_SAML_IDP,
+  DEMO_USERS,
+  demoConfig,
+  type DemoConfigInput,
+  type DemoIdpId,
+} from './demo-config.js';
 import { samlSpUrls } from '../identity/saml-login.js';
 import { createDemoSamlIdp } from './saml-idp.js';
 import { DEMO_API_RESOURCE, DEMO_MACHINE_CLIENTS } from './demo-machines.js';
@@ -37,6 +44,8 @@ export interface DemoOptions {
   env?: NodeJS.ProcessEnv;
   /** Changes the demo's config before it is validated (tests add a webhook receiver). */
   configure?: (config: ConfigInput) => ConfigInput;
+  /** Sign-in limits other than the defaults (tests of the limits themselves). */
+  rateLimits?: DemoConfigInput['rateLimits'];
 }
 
 export interface RunningDemo {
@@ -91,6 +100,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       sshTarget,
       ...(options.storage ? { storage: options.storage } : {}),
       kubeReviewerToken,
+      rateLimits: options.rateLimits,
     });
     const config = validateConfig(
       options.configure ? options.configure(input) : input,

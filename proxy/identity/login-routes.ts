@@ -1,9 +1,10 @@
 /**
  * The login: /auth/login sends the person to their IdP (OIDC, or SAML through saml-login.ts),
  * /auth/callback verifies the OIDC answer (state, nonce, issuer, PKCE) and starts a fresh
- * session, /auth/logout ends it, /auth/app carries a logged-in session to an app host. A callback
- * is redeemed once: its transaction is deleted before the code is exchanged, so a replay finds
- * nothing.
+ * session, /auth/logout ends it, /auth/app carries a logged-in session to an app host. Until the
+ * callback, an OIDC login transaction lives in a cookie of the browser (login-transactions.ts),
+ * not on the server; starts are counted per client here for every protocol, failures where every
+ * refusal is recorded (login-finish.ts), both through sign-in-limits.ts.
  */
 import express, { type Request, type Response } from 'express';
 import type { UserRecord } from '../store/types.js';
@@ -13,15 +14,13 @@ import { html, page } from '../shared/html.js';
 import { isBindingChallenge, type AppHandoff } from './app-handoff.js';
 import { userFromClaims } from './claims.js';
 import { finishLogin, promisify, refuseLogin, type LoginFinishDeps } from './login-finish.js';
+import type { LoginTransactions } from './login-transactions.js';
 import type { OidcRelyingParty } from './oidc-client.js';
 import { csrfField, csrfToken, requireCsrf } from './csrf.js';
 import { checkRedirect, safeRedirect, type RedirectPolicy } from './redirect.js';
 import '../shared/request-id.js';
 import './session-types.js';
 import './mfa/mfa-session.js';
-
-const LOGIN_TTL_MS = 10 * 60_000;
-const MAX_OPEN_LOGINS = 5;
 
 export interface OidcLoginProvider {
   config: OidcIdentityProviderConfig;
@@ -42,6 +41,8 @@ export interface LoginRoutesDeps extends LoginFinishDeps {
   portalOrigin: string;
   redirects: RedirectPolicy;
   handoff: AppHandoff;
+  /** Open OIDC logins, kept in the browser between /auth/login and /auth/callback. */
+  transactions: LoginTransactions;
 }
 
 const queryString = (req: Request, name: string): string | undefined => {
@@ -79,23 +80,19 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     if (idpId === undefined) return chooser(res, returnTo);
     const provider = deps.providers.get(idpId);
     if (!provider) throw badRequest('unknown_idp', 'unknown identity provider');
+    // Counted before any protocol does work: an OIDC and a SAML start cost the same allowance.
+    await deps.limits.start(req);
     if (!('rp' in provider)) return provider.start(req, res, returnTo);
     const { url, checks } = await provider.rp.start(callbackUrl);
-    const open = Object.entries(req.session.logins ?? {})
-      .filter(([, tx]) => deps.now() - tx.startedAt < LOGIN_TTL_MS)
-      .slice(-(MAX_OPEN_LOGINS - 1));
-    req.session.logins = Object.fromEntries([
-      ...open,
-      [checks.state, { idp: idpId, checks, returnTo, startedAt: deps.now() }],
-    ]);
-    await promisify((cb) => req.session.save(cb));
+    deps.transactions.start(req, res, { idp: idpId, checks, returnTo, startedAt: deps.now() });
     res.redirect(302, url);
   });
 
   router.get('/auth/callback', async (req, res) => {
-    const state = queryString(req, 'state');
-    const tx = state ? req.session.logins?.[state] : undefined;
-    if (!state || !tx || deps.now() - tx.startedAt >= LOGIN_TTL_MS) {
+    deps.limits.beforeCallback(req);
+    // Cleared from the browser whatever happens next: a callback is tried once.
+    const tx = deps.transactions.take(req, res, queryString(req, 'state'));
+    if (!tx) {
       return refuseLogin(
         deps,
         req,
@@ -103,8 +100,6 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
         badRequest('login_expired', 'this login is unknown, used or expired; please sign in again'),
       );
     }
-    delete req.session.logins?.[state];
-    await promisify((cb) => req.session.save(cb));
     const provider = deps.providers.get(tx.idp);
     if (!provider || !('rp' in provider)) {
       throw badRequest('unknown_idp', 'unknown identity provider');

@@ -23,7 +23,8 @@ export function sessionExpiry(data: string, lifetime: SessionLifetime): number {
   const now = lifetime.now();
   const idle = now + lifetime.idleTimeoutMs;
   const loginAt = sessionUserFromJson(data)?.loginAt;
-  // Before login (only the OIDC transaction is kept) a session lives just long enough to log in.
+  // Before login (a login waiting for its second factor) a session lives just long enough to
+  // finish logging in.
   if (loginAt === undefined) return Math.min(idle, now + 15 * 60_000);
   return Math.min(idle, loginAt + lifetime.maxAgeMs);
 }

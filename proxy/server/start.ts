@@ -17,9 +17,12 @@ import { EventStreams } from '../api/event-stream.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import { LiveConnections } from '../gateway/live-connections.js';
+import { LoginTransactions } from '../identity/login-transactions.js';
 import { SessionCache } from '../identity/session-cache.js';
 import { JitgateSessionStore } from '../identity/session-store.js';
 import { sessionUserFromJson } from '../identity/session-user.js';
+import { SignInLimits } from '../identity/sign-in-limits.js';
+import { clientKey } from '../shared/client-address.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
@@ -38,6 +41,11 @@ import { wireTerminals, type TerminalWiring } from './terminal-wiring.js';
 import { publicRoutes } from './public-routes.js';
 import { readinessCheck } from './readiness.js';
 import { webRoutes } from './web-routes.js';
+
+const rateLimitOf = (limit: { max: number; window: number }) => ({
+  max: limit.max,
+  windowMs: limit.window,
+});
 
 export interface StartOptions {
   config: Config;
@@ -161,13 +169,30 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     portalOrigin,
     isAppOrigin: (origin: string) => gateway.appOrigins.has(origin),
   };
+  // One set of per-client sign-in limits for every protocol: starts at /auth/login, refusals
+  // wherever a login is refused (login-finish.ts), OIDC and SAML alike.
+  const signInLimits = new SignInLimits({
+    starts: rateLimitOf(config.rateLimits.signInStarts),
+    failures: rateLimitOf(config.rateLimits.signInFailures),
+    clientOf: (req) => clientKey(req, config.server.trustProxy),
+    audit: access.audit,
+    log,
+    now,
+  });
   const logins = await wireLogins({
     config,
     portalOrigin,
     store,
     secure,
     redirects,
-    finish: { users: store.users, audit: access.audit, now, log, afterLogin: mfa.afterLogin },
+    finish: {
+      users: store.users,
+      audit: access.audit,
+      limits: signInLimits,
+      now,
+      log,
+      afterLogin: mfa.afterLogin,
+    },
   });
   const isAdminToken = ensureAdminToken(stateDir);
   const streams = new EventStreams({
@@ -236,6 +261,15 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       logins,
       redirects,
       handoff: gateway.handoff,
+      signIn: {
+        transactions: new LoginTransactions({
+          secret,
+          cookieName: config.session.cookieName,
+          secure,
+          now,
+        }),
+        limits: signInLimits,
+      },
       extension,
       isAdminToken,
       appOrigin: gateway.appOrigin,

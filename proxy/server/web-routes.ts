@@ -12,8 +12,10 @@ import { apiRoutes } from '../api/routes.js';
 import type { Config, ResourceConfig } from '../config/schema.js';
 import type { AppHandoff } from '../identity/app-handoff.js';
 import { loginRoutes } from '../identity/login-routes.js';
+import type { LoginTransactions } from '../identity/login-transactions.js';
 import type { RedirectPolicy } from '../identity/redirect.js';
 import { samlRoutes } from '../identity/saml-routes.js';
+import type { SignInLimits } from '../identity/sign-in-limits.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { auditPageRoutes } from '../portal/audit-page.js';
 import { portalRoutes, type PortalDeps } from '../portal/pages.js';
@@ -37,6 +39,8 @@ export interface WebRoutesDeps {
   logins: LoginWiring;
   redirects: RedirectPolicy;
   handoff: AppHandoff;
+  /** Open logins in the browser, and the per-client sign-in limits. */
+  signIn: { transactions: LoginTransactions; limits: SignInLimits };
   extension: ExtensionWiring;
   isAdminToken: (token: string) => boolean;
   appOrigin: (resource: ResourceConfig) => string | undefined;
@@ -97,11 +101,13 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
       users: store.users,
       audit: access.audit,
       handoff: deps.handoff,
+      transactions: deps.signIn.transactions,
+      limits: deps.signIn.limits,
       now,
       log: deps.log,
       afterLogin: mfa.afterLogin,
     }),
-    samlRoutes(deps.logins.saml, { audit: access.audit, log: deps.log }),
+    samlRoutes(deps.logins.saml, { limits: deps.signIn.limits }),
     mfa.routes(redirects, [...deps.appOrigins]),
     // API servers authenticate with their cluster's reviewer token, not as people.
     express.Router().use('/api/v1', access.minted.kubeRoutes),

@@ -35,6 +35,22 @@ export class JitgateError extends Error {
   }
 }
 
+/** 429: a client went past a rate limit; the answer says when to try again (Retry-After). */
+export class RateLimited extends JitgateError {
+  constructor(
+    readonly retryAfterS: number,
+    message: string,
+  ) {
+    super(429, 'rate_limited', `${message}; try again in ${retryAfterS} s`);
+    this.name = 'RateLimited';
+  }
+
+  override toJSON() {
+    const json = super.toJSON();
+    return { error: { ...json.error, retryAfter: this.retryAfterS } };
+  }
+}
+
 export const badRequest = (code: CodeWithStatus<400>, message: string) =>
   new JitgateError(400, code, message);
 export const unauthorized = (code: CodeWithStatus<401>, message: string) =>

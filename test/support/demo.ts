@@ -20,7 +20,7 @@ export interface TestDemo extends RunningDemo {
 export async function startTestDemo(
   options: Pick<
     DemoOptions,
-    'recordingFiles' | 'storage' | 'env' | 'configure' | 'log' | 'stateDir'
+    'recordingFiles' | 'storage' | 'env' | 'configure' | 'log' | 'stateDir' | 'rateLimits'
   > = {},
 ): Promise<TestDemo> {
   const owned = options.stateDir === undefined;
