@@ -20,7 +20,14 @@ export interface TestDemo extends RunningDemo {
 export async function startTestDemo(
   options: Pick<
     DemoOptions,
-    'recordingFiles' | 'storage' | 'env' | 'configure' | 'log' | 'stateDir' | 'rateLimits'
+    | 'recordingFiles'
+    | 'storage'
+    | 'env'
+    | 'configure'
+    | 'log'
+    | 'stateDir'
+    | 'rateLimits'
+    | 'payrollUrl'
   > = {},
 ): Promise<TestDemo> {
   const owned = options.stateDir === undefined;
