@@ -23,6 +23,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import { resourceOrigin } from '../trail/export.js';
 import type { AccessWiring } from './access-wiring.js';
+import { canonicalPortalHost } from './canonical-host.js';
 import type { ExtensionWiring } from './extension-wiring.js';
 import type { LoginWiring } from './login-wiring.js';
 import type { MfaWiring } from './mfa-wiring.js';
@@ -94,6 +95,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     endCredential: (credential) => deps.streams.endCredential(credential),
   });
   return [
+    express.Router().use(canonicalPortalHost(deps.portalOrigin)),
     loginRoutes({
       providers: deps.logins.providers,
       portalOrigin: deps.portalOrigin,
