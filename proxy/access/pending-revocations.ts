@@ -191,6 +191,9 @@ export class PendingRevocations {
       revoke: (id, by, at) => raw.revoke(id, by, at),
       listLive: async (now) => (await raw.listLive(now)).filter((g) => !this.waiting.has(g.id)),
       listForUser: async (userId) => (await raw.listForUser(userId)).map((g) => this.apply(g)),
+      // A grant whose end is waiting to be recorded was revoked, not expired: its record comes.
+      claimExpired: async (now) =>
+        (await raw.claimExpired(now)).filter((g) => !this.waiting.has(g.id)),
     };
     return new Proxy(store, {
       get(target, property) {

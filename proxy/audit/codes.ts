@@ -23,7 +23,8 @@ export const AUDIT_CODES = {
   'request.expired': 'A pending request was not answered in time.',
   'request.cancelled': 'The requester withdrew a pending request.',
   'grant.started': 'A grant became active (at approval or at its scheduled start).',
-  'grant.expired': 'A grant reached its end time.',
+  'grant.expired':
+    'A grant reached its end time (data.endsAt); one that ended while jitgate was down is recorded at the next start, with recordedLate: true.',
   'grant.released': 'The grant holder ended a grant early.',
   'grant.revoked': 'An approver or admin ended a grant.',
   'token.issued': 'A bearer token was issued to a signed-in user (CLI, extension).',

@@ -121,21 +121,42 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
   const queries = new RequestQueries(services);
   const tokens = new TokenService({ store, audit, now });
 
+  /**
+   * Records every expiry not yet recorded: ones the sweep just found, and at start-up ones that
+   * passed while jitgate was down (their real end time is in `endsAt`). The store hands each
+   * expiry to one caller only, so a restart or a second replica never records one twice.
+   */
+  const recordExpiries = async (atStartUp: boolean) => {
+    for (const grant of await store.grants.claimExpired(now())) {
+      if (atStartUp) events.emit({ type: 'grant.ended', grant, end: 'expired' });
+      await audit
+        .record({
+          code: 'grant.expired',
+          actor: 'system',
+          target: grant.resourceId,
+          data: {
+            grant: grant.id,
+            user: grant.userId,
+            endsAt: grant.endsAt,
+            ...(atStartUp ? { recordedLate: true } : {}),
+          },
+        })
+        // Access has ended either way; a lost record is an operator's problem, said loudly.
+        .catch((error: unknown) =>
+          log.error('grant expiry not audited', { grant: grant.id, error }),
+        );
+    }
+  };
+
   book.onEnd((grant, reason) => {
     const closed = live.closeGrant(grant.id);
     log.info('grant ended', { grant: grant.id, reason, closedConnections: closed });
     // Revokes and releases are audited and announced where they happen; expiry happens here.
     if (reason !== 'expired') return;
     events.emit({ type: 'grant.ended', grant, end: 'expired' });
-    audit
-      .record({
-        code: 'grant.expired',
-        actor: 'system',
-        target: grant.resourceId,
-        data: { grant: grant.id, user: grant.userId, endsAt: grant.endsAt },
-      })
-      // Access has ended either way; a lost record is an operator's problem, said loudly.
-      .catch((error: unknown) => log.error('grant expiry not audited', { grant: grant.id, error }));
+    void recordExpiries(false).catch((error: unknown) =>
+      log.error('grant expiries not recorded', { error }),
+    );
   });
   const minted = await wireCredentials({
     config,
@@ -150,6 +171,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
   });
   // Live grants (and pending requests, read on demand) survive a restart: they are in the store.
   await grants.load();
+  await recordExpiries(true);
   const expireRequests = () =>
     requests
       .expireOverdue()

@@ -65,6 +65,12 @@ export interface GrantRepository {
   /** Grants not revoked whose end is after `now` (including ones scheduled to start later). */
   listLive(now: number): Promise<GrantRecord[]>;
   listForUser(userId: string): Promise<GrantRecord[]>;
+  /**
+   * Grants whose end has come by `now` (not revoked) and whose expiry nobody has recorded yet:
+   * marks them recorded and returns them. One UPDATE … RETURNING, so each expiry is claimed
+   * once, by one replica, whether it ended while jitgate ran or while it was down.
+   */
+  claimExpired(now: number): Promise<GrantRecord[]>;
 }
 
 /**

@@ -66,5 +66,16 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
           userId,
         ])
       ).map(toGrant),
+    claimExpired: async (now) =>
+      (
+        await db.all(
+          `UPDATE grants SET expiry_recorded_at = $1
+           WHERE revoked_at IS NULL AND ends_at <= $1 AND expiry_recorded_at IS NULL
+           RETURNING *`,
+          [now],
+        )
+      )
+        .map(toGrant)
+        .sort((a, b) => a.endsAt - b.endsAt || a.id.localeCompare(b.id)),
   };
 }

@@ -61,5 +61,15 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
       db
         .all('SELECT * FROM grants WHERE user_id = ? ORDER BY created_at DESC', [userId])
         .map(toGrant),
+    claimExpired: async (now) =>
+      db
+        .all(
+          `UPDATE grants SET expiry_recorded_at = ?
+           WHERE revoked_at IS NULL AND ends_at <= ? AND expiry_recorded_at IS NULL
+           RETURNING *`,
+          [now, now],
+        )
+        .map(toGrant)
+        .sort((a, b) => a.endsAt - b.endsAt || a.id.localeCompare(b.id)),
   };
 }

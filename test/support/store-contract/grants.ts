@@ -93,5 +93,42 @@ export function grantContract(c: ContractContext): void {
       assert.equal(listed.find((g) => g.id === a2.id)?.revokedBy, 'bob');
       assert.deepEqual(await c.store().grants.listForUser(c.unique('nobody')), []);
     });
+    void test('claimExpired hands each ended, unrevoked grant out once, in end order', async () => {
+      // Ends near the epoch, so no other grant of a shared database has ended by then.
+      const user = await c.storedUser();
+      const later = c.newGrant(user.id, { startsAt: 0, endsAt: 2_000 });
+      const first = c.newGrant(user.id, { startsAt: 0, endsAt: 1_000 });
+      const revoked = c.newGrant(user.id, { startsAt: 0, endsAt: 1_500 });
+      const live = c.newGrant(user.id, { startsAt: 0, endsAt: 2_001 });
+      for (const g of [later, first, revoked, live]) await c.store().grants.insert(g);
+      await c.store().grants.revoke(revoked.id, 'bob', 1_200);
+      const claimed = await c.store().grants.claimExpired(2_000);
+      assert.deepEqual(
+        claimed.map((g) => g.id),
+        [first.id, later.id],
+      );
+      assert.deepEqual(claimed[0], first);
+      assert.deepEqual(await c.store().grants.claimExpired(2_000), []);
+      assert.deepEqual(
+        (await c.store().grants.claimExpired(2_001)).map((g) => g.id),
+        [live.id],
+      );
+    });
+
+    void test('of two replicas claiming together, each expiry goes to one', async () => {
+      const replica = c.replica();
+      if (!replica) return;
+      const user = await c.storedUser();
+      const grants = Array.from({ length: 6 }, (_, i) =>
+        c.newGrant(user.id, { startsAt: 0, endsAt: 3_000 + i }),
+      );
+      for (const g of grants) await c.store().grants.insert(g);
+      const [a, b] = await Promise.all([
+        c.store().grants.claimExpired(3_010),
+        replica.grants.claimExpired(3_010),
+      ]);
+      const ids = [...a, ...b].map((g) => g.id).sort();
+      assert.deepEqual(ids, grants.map((g) => g.id).sort());
+    });
   });
 }

@@ -1,6 +1,8 @@
 /**
  * One-time codes, challenges and refresh tokens (OneTimeCodeRepository): kept in the store so
  * they survive a restart and redeem once across replicas. Only a hash of each secret is kept.
+ * Grants get the time their expiry was recorded (GrantRepository.claimExpired), so expiries
+ * missed while jitgate was down are recorded at start-up, and each only once.
  */
 export const SIGNIN = `
   CREATE TABLE one_time_codes (
@@ -13,4 +15,9 @@ export const SIGNIN = `
   );
   CREATE INDEX one_time_codes_expiry ON one_time_codes (expires_at);
   CREATE INDEX one_time_codes_user ON one_time_codes (user_id) WHERE user_id IS NOT NULL;
+  ALTER TABLE grants ADD COLUMN expiry_recorded_at BIGINT;
+  CREATE INDEX grants_unrecorded_end ON grants (ends_at)
+    WHERE revoked_at IS NULL AND expiry_recorded_at IS NULL;
+  -- Grants that ended before this version were announced by the one that ran them.
+  UPDATE grants SET expiry_recorded_at = ends_at WHERE ends_at <= (extract(epoch FROM now()) * 1000)::BIGINT;
 `;
