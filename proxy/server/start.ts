@@ -260,6 +260,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       streams,
       logins,
       redirects,
+      appOrigins: gateway.appOrigins,
       handoff: gateway.handoff,
       signIn: {
         transactions: new LoginTransactions({

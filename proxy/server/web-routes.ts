@@ -39,6 +39,8 @@ export interface WebRoutesDeps {
   streams: EventStreams;
   logins: LoginWiring;
   redirects: RedirectPolicy;
+  /** Every app origin jitgate fronts: MFA pages may send their forms on to them. */
+  appOrigins: ReadonlySet<string>;
   handoff: AppHandoff;
   /** Open logins in the browser, and the per-client sign-in limits. */
   signIn: { transactions: LoginTransactions; limits: SignInLimits };

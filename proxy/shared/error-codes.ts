@@ -61,7 +61,6 @@ export const ERROR_CODES = {
     429: 'sign-in starts or failures from this client address passed their limit; `Retry-After` and `retryAfter` say when to try again',
   },
   busy: {
-    400: 'too many CLI sign-ins or extension connections under way at once; try again shortly',
     503: 'too many handoff, CLI or extension sign-in codes outstanding at once; try again shortly',
   },
 

@@ -51,14 +51,22 @@ export class RateLimited extends JitgateError {
   }
 }
 
+/**
+ * A code the table lists with `status`, as the pair JitgateError takes. CodeWithStatus already
+ * holds the two together; the compiler cannot check it again by spreading a union of more than
+ * 25 codes over the table's pairs, so it is told here, once.
+ */
+const pairOf = <S extends number>(status: S, code: CodeWithStatus<S>) =>
+  [status, code] as StatusAndCode;
+
 export const badRequest = (code: CodeWithStatus<400>, message: string) =>
-  new JitgateError(400, code, message);
+  new JitgateError(...pairOf(400, code), message);
 export const unauthorized = (code: CodeWithStatus<401>, message: string) =>
-  new JitgateError(401, code, message);
+  new JitgateError(...pairOf(401, code), message);
 export const forbidden = (code: CodeWithStatus<403>, message: string) =>
-  new JitgateError(403, code, message);
+  new JitgateError(...pairOf(403, code), message);
 export const notFound = (code: CodeWithStatus<404>, message: string) =>
-  new JitgateError(404, code, message);
+  new JitgateError(...pairOf(404, code), message);
 
 /** Wraps anything thrown into a JitgateError without losing the cause. */
 export function toJitgateError(error: unknown): JitgateError {
