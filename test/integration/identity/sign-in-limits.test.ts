@@ -2,7 +2,9 @@
  * What a client without a session can cost: sign-in starts leave no state on the server (the
  * login transaction is a cookie of the browser), and starts and failed sign-ins are limited per
  * client with a clear 429 (code, message, Retry-After). Failed sign-ins are audited up to the
- * limit, plus one `auth.rate_limited`, and no more. The demo here runs with small limits.
+ * limit, plus one `auth.rate_limited`, and no more. SAML logins share the same limits: a SAML
+ * start counts as a start, a refused SAML answer as a failure. The demo here runs with small
+ * limits.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -25,14 +27,23 @@ before(async () => {
 });
 after(() => demo.stop());
 
-function sessionRows(): number {
+function rows(table: 'sessions' | 'saml_requests'): number {
   const db = openSqlite(join(demo.stateDir, 'jitgate.db'));
   try {
-    return Number(db.get('SELECT count(*) AS n FROM sessions')?.n);
+    return Number(db.get(`SELECT count(*) AS n FROM ${table}`)?.n);
   } finally {
     db.close();
   }
 }
+const sessionRows = () => rows('sessions');
+
+/** A SAML answer that is not one (refused as saml_malformed), posted to the demo SAML ACS. */
+const samlGarbage = () =>
+  rawRequest(`${demo.url}/auth/saml/demo-saml/acs`, {
+    method: 'POST',
+    headers: { ...json, 'content-type': 'application/x-www-form-urlencoded' },
+    body: `SAMLResponse=${encodeURIComponent(Buffer.from('<not-saml/>').toString('base64'))}`,
+  });
 
 const auditCount = async (code: string) =>
   (await demo.jitgate.audit.list({ code, limit: 1000 })).length;
@@ -84,18 +95,29 @@ void describe('sign-in starts and failures are bounded per client', () => {
     assert.equal((limited?.data as { limit?: string } | undefined)?.limit, 'starts');
   });
 
+  void it('a SAML start counts against the same limit and stores no request past it', async () => {
+    const stored = rows('saml_requests');
+    assertRateLimited(await rawRequest(`${demo.url}/auth/login?idp=demo-saml`, { headers: json }));
+    assert.equal(rows('saml_requests'), stored, 'no SAML request stored past the limit');
+  });
+
   void it('failed sign-ins: audited up to the limit, then 429 without an audit event', async () => {
     const audited = await auditCount('auth.login_failed');
     const answers: Reply[] = [];
+    // OIDC callbacks and SAML answers in turn: both use up the one allowance.
     for (let i = 0; i < FAILURES + 20; i++)
       answers.push(
-        await rawRequest(`${demo.url}/auth/callback?code=x&state=${'s'.repeat(40)}${i}`, {
-          headers: json,
-        }),
+        i % 2 === 0
+          ? await rawRequest(`${demo.url}/auth/callback?code=x&state=${'s'.repeat(40)}${i}`, {
+              headers: json,
+            })
+          : await samlGarbage(),
       );
     assert.deepEqual(
       answers.slice(0, FAILURES).map((a) => a.headers['x-jitgate-error']),
-      Array(FAILURES).fill('login_expired'),
+      Array.from({ length: FAILURES }, (_, i) =>
+        i % 2 === 0 ? 'login_expired' : 'saml_malformed',
+      ),
     );
     for (const refused of answers.slice(FAILURES)) assertRateLimited(refused);
     assert.equal(await auditCount('auth.login_failed'), audited + FAILURES);
