@@ -3,15 +3,17 @@
  * was going. README step 1 (open payroll as nobody, sign in as someone without a grant: payroll's
  * own 403 page) and a deep link into payroll with a grant (the very page, query included). Both
  * go app → portal `/auth/app` → sign-in chooser → IdP → second factor → app: the return address
- * is nested and encoded at every hop and must survive all of them.
+ * is nested and encoded at every hop and must survive all of them. The same holds through the
+ * SAML IdP: its login starts at the same `/auth/login` with the same return check.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { DEMO_IDPS } from '../../proxy/demo/demo-config.js';
+import { DEMO_IDPS, DEMO_SAML_IDP } from '../../proxy/demo/demo-config.js';
 import { completeMfaInBrowser } from '../support/browser-mfa.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
+import { authenticatorOf } from '../support/mfa.js';
 
 void describe('sign-in returns to where you were going', () => {
   let demo: TestDemo;
@@ -78,5 +80,21 @@ void describe('sign-in returns to where you were going', () => {
     } finally {
       await demo.jitgate.grants.revoke(grant.id, 'test');
     }
+  });
+
+  void it('a deep link into payroll through the SAML IdP lands on that very page', async () => {
+    const page = await freshPage();
+    const deepLink = `${demo.payrollOrigin}/reports?from=saml&x=%2F%2Fnot-a-host`;
+    await page.goto(deepLink);
+    await page.getByRole('heading', { name: 'Sign in to jitgate' }).waitFor();
+    await page.getByRole('link', { name: `Sign in with ${DEMO_SAML_IDP.name}` }).click();
+    await page.getByLabel('Username').fill('bob');
+    await page.getByLabel('Password').fill('demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The IdP's page posts the answer to the ACS by itself; jitgate's second factor follows.
+    await completeMfaInBrowser(page, authenticatorOf(demo.url, 'demo-saml:bob'));
+    // Back on the very page (bob has no grant: payroll's own 403 page, at that address).
+    await page.getByRole('heading', { name: 'No access to Payroll' }).waitFor();
+    assert.equal(page.url(), deepLink);
   });
 });
