@@ -7,10 +7,11 @@ import type { Request } from 'express';
 import { refuseLogin } from '../../../proxy/identity/login-finish.js';
 import { SignInLimits } from '../../../proxy/identity/sign-in-limits.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
+import type { AuditEvent, AuditEventInput } from '../../../proxy/audit/types.js';
 import type { Logger } from '../../../proxy/shared/logger.js';
 
 async function auditedReason(error: unknown): Promise<unknown> {
-  const recorded: Record<string, unknown>[] = [];
+  const recorded: AuditEventInput[] = [];
   const limits = new SignInLimits({
     starts: { max: 10, windowMs: 60_000 },
     failures: { max: 10, windowMs: 60_000 },
@@ -18,7 +19,7 @@ async function auditedReason(error: unknown): Promise<unknown> {
     audit: {
       record: (event) => {
         recorded.push(event);
-        return Promise.resolve();
+        return Promise.resolve({} as AuditEvent);
       },
     },
     log: { error: () => undefined, warn: () => undefined } as unknown as Logger,
