@@ -71,6 +71,12 @@ export interface GrantRepository {
    * once, by one replica, whether it ended while jitgate ran or while it was down.
    */
   claimExpired(now: number): Promise<GrantRecord[]>;
+  /**
+   * Grants whose start has come by `now` (not revoked) and whose start nobody has recorded yet
+   * (those scheduled to start later than they were made): marks them recorded and returns them,
+   * in start order. One UPDATE … RETURNING, so each start is announced once, by one replica.
+   */
+  claimStarted(now: number): Promise<GrantRecord[]>;
 }
 
 /**
@@ -87,6 +93,11 @@ export interface SessionRepository {
   /** Writes a live session (exists, expires after `now`); false when it is gone. */
   update(row: SessionRow, now: number): Promise<boolean>;
   destroy(id: string): Promise<void>;
+  /**
+   * Ends every session of `userId` (the `user.id` in its JSON) in one DELETE … RETURNING: the
+   * ids of the sessions ended, so each replica's caches can drop them.
+   */
+  destroyByUser(userId: string): Promise<string[]>;
   /** Moves the expiry of a live session (exists, expires after `now`); nothing otherwise. */
   touch(id: string, expiresAt: number, now: number): Promise<void>;
   purgeExpired(now: number): Promise<number>;

@@ -2,6 +2,7 @@
 import type { PgRow } from '../../shared/pg-driver.js';
 import type { GrantRecord, GrantRepository } from '../types.js';
 import type { PgDatabase } from './database.js';
+import { startRecordedAt } from '../grant-start.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 
 function toGrant(row: PgRow): GrantRecord {
@@ -28,7 +29,8 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
     insert: async (g) => {
       await db.run(
         `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
-           created_at, revoked_at, revoked_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+           created_at, revoked_at, revoked_by, start_recorded_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [
           g.id,
           g.userId,
@@ -40,6 +42,7 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
           g.createdAt,
           g.revokedAt,
           g.revokedBy,
+          startRecordedAt(g),
         ],
       );
     },
@@ -77,5 +80,16 @@ export function createGrantRepository(db: PgDatabase): GrantRepository {
       )
         .map(toGrant)
         .sort((a, b) => a.endsAt - b.endsAt || a.id.localeCompare(b.id)),
+    claimStarted: async (now) =>
+      (
+        await db.all(
+          `UPDATE grants SET start_recorded_at = $1
+           WHERE revoked_at IS NULL AND starts_at <= $1 AND start_recorded_at IS NULL
+           RETURNING *`,
+          [now],
+        )
+      )
+        .map(toGrant)
+        .sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id)),
   };
 }

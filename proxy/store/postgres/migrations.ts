@@ -20,6 +20,7 @@ import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 import { SAML } from './migrations/012-saml.js';
 import { SIGNIN } from './migrations/013-signin.js';
+import { SESSION_ENDS } from './migrations/014-session-ends.js';
 
 interface Migration {
   name: string;
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'ssh-certificates', sql: SSH_CERTIFICATES },
   { name: 'saml', sql: SAML },
   { name: 'signin', sql: SIGNIN },
+  { name: 'session-ends', sql: SESSION_ENDS },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

@@ -1,6 +1,7 @@
 /** PostgreSQL implementation of SessionRepository. */
 import type { SessionRepository } from '../types.js';
 import type { PgDatabase } from './database.js';
+import { sessionOwner } from '../session-owner.js';
 import { int, text } from './rows.js';
 
 export function createSessionRepository(db: PgDatabase): SessionRepository {
@@ -13,13 +14,15 @@ export function createSessionRepository(db: PgDatabase): SessionRepository {
     },
     create: async (s) =>
       (await db.run(
-        'INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
-        [s.id, s.data, s.expiresAt],
+        `INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (id) DO NOTHING`,
+        [s.id, s.data, s.expiresAt, sessionOwner(s.data)],
       )) === 1,
     update: async (s, now) =>
       (await db.run(
-        'UPDATE sessions SET data = $2, expires_at = $3 WHERE id = $1 AND expires_at > $4',
-        [s.id, s.data, s.expiresAt, now],
+        `UPDATE sessions SET data = $2, expires_at = $3, user_id = $5
+           WHERE id = $1 AND expires_at > $4`,
+        [s.id, s.data, s.expiresAt, now, sessionOwner(s.data)],
       )) === 1,
     destroy: async (id) => {
       await db.run('DELETE FROM sessions WHERE id = $1', [id]);
@@ -31,6 +34,10 @@ export function createSessionRepository(db: PgDatabase): SessionRepository {
         now,
       ]);
     },
+    destroyByUser: async (userId) =>
+      (await db.all('DELETE FROM sessions WHERE user_id = $1 RETURNING id', [userId])).map((row) =>
+        text(row, 'id'),
+      ),
     purgeExpired: async (now) => db.run('DELETE FROM sessions WHERE expires_at <= $1', [now]),
   };
 }

@@ -1,5 +1,6 @@
 /** SQLite implementation of GrantRepository. */
 import type { GrantRecord, GrantRepository } from '../types.js';
+import { startRecordedAt } from '../grant-start.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 import type { SqlRow, SqliteDatabase } from './database.js';
 
@@ -27,7 +28,8 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
     insert: async (g) => {
       db.run(
         `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
-           created_at, revoked_at, revoked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           created_at, revoked_at, revoked_by, start_recorded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           g.id,
           g.userId,
@@ -39,6 +41,7 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
           g.createdAt,
           g.revokedAt,
           g.revokedBy,
+          startRecordedAt(g),
         ],
       );
     },
@@ -71,5 +74,15 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
         )
         .map(toGrant)
         .sort((a, b) => a.endsAt - b.endsAt || a.id.localeCompare(b.id)),
+    claimStarted: async (now) =>
+      db
+        .all(
+          `UPDATE grants SET start_recorded_at = ?
+           WHERE revoked_at IS NULL AND starts_at <= ? AND start_recorded_at IS NULL
+           RETURNING *`,
+          [now, now],
+        )
+        .map(toGrant)
+        .sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id)),
   };
 }

@@ -16,6 +16,7 @@ import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 import { SAML } from './migrations/012-saml.js';
 import { SIGNIN } from './migrations/013-signin.js';
+import { SESSION_ENDS } from './migrations/014-session-ends.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -35,6 +36,7 @@ const MIGRATIONS: readonly string[] = [
   SSH_CERTIFICATES,
   SAML,
   SIGNIN,
+  SESSION_ENDS,
 ];
 
 export function migrate(db: SqliteDatabase): number {

@@ -130,5 +130,44 @@ export function grantContract(c: ContractContext): void {
       const ids = [...a, ...b].map((g) => g.id).sort();
       assert.deepEqual(ids, grants.map((g) => g.id).sort());
     });
+
+    void test('claimStarted hands out each scheduled start once, when it comes; made-live grants never', async () => {
+      // Starts near the epoch, so no other grant of a shared database starts by then.
+      const user = await c.storedUser();
+      const now = c.newGrant(user.id, { startsAt: 100, endsAt: 9_000, createdAt: 100 });
+      const later = c.newGrant(user.id, { startsAt: 2_000, endsAt: 9_000, createdAt: 100 });
+      const sooner = c.newGrant(user.id, { startsAt: 1_000, endsAt: 9_000, createdAt: 100 });
+      const revoked = c.newGrant(user.id, { startsAt: 1_500, endsAt: 9_000, createdAt: 100 });
+      const future = c.newGrant(user.id, { startsAt: 2_001, endsAt: 9_000, createdAt: 100 });
+      for (const g of [now, later, sooner, revoked, future]) await c.store().grants.insert(g);
+      await c.store().grants.revoke(revoked.id, 'bob', 1_200);
+      const claimed = await c.store().grants.claimStarted(2_000);
+      assert.deepEqual(
+        claimed.map((g) => g.id),
+        [sooner.id, later.id],
+      );
+      assert.deepEqual(claimed[0], sooner);
+      assert.deepEqual(await c.store().grants.claimStarted(2_000), []);
+      assert.deepEqual(
+        (await c.store().grants.claimStarted(2_001)).map((g) => g.id),
+        [future.id],
+      );
+    });
+
+    void test('of two replicas claiming starts together, each start goes to one', async () => {
+      const replica = c.replica();
+      if (!replica) return;
+      const user = await c.storedUser();
+      const grants = Array.from({ length: 6 }, (_, i) =>
+        c.newGrant(user.id, { startsAt: 3_000 + i, endsAt: 90_000, createdAt: 10 }),
+      );
+      for (const g of grants) await c.store().grants.insert(g);
+      const [a, b] = await Promise.all([
+        c.store().grants.claimStarted(3_010),
+        replica.grants.claimStarted(3_010),
+      ]);
+      const ids = [...a, ...b].map((g) => g.id).sort();
+      assert.deepEqual(ids, grants.map((g) => g.id).sort());
+    });
   });
 }

@@ -112,5 +112,24 @@ export function sessionContract(c: ContractContext): void {
       assert.equal(await c.store().sessions.purgeExpired(1_000), 0);
       await c.store().sessions.destroy(later.id);
     });
+
+    void test('destroyByUser ends every session of that person, and only theirs', async () => {
+      const person = c.unique('corp:dora');
+      const owned = (id: string) => JSON.stringify({ cookie: {}, user: { id } });
+      const first = row({ data: owned(person) });
+      const second = row({ data: '{"cookie":{}}' });
+      const other = row({ data: owned(c.unique('corp:erin')) });
+      const anonymous = row({ data: '{"cookie":{}}' });
+      for (const s of [first, second, other, anonymous]) await c.store().sessions.create(s);
+      // Signed in later: the owner is read from each write, not only from the first.
+      await c.store().sessions.update({ ...second, data: owned(person) }, T0);
+      const ended = await c.store().sessions.destroyByUser(person);
+      assert.deepEqual(ended.sort(), [first.id, second.id].sort());
+      assert.equal(await c.store().sessions.get(first.id), undefined);
+      assert.equal(await c.store().sessions.get(second.id), undefined);
+      assert.deepEqual(await c.store().sessions.get(other.id), other);
+      assert.deepEqual(await c.store().sessions.get(anonymous.id), anonymous);
+      assert.deepEqual(await c.store().sessions.destroyByUser(person), []);
+    });
   });
 }

@@ -57,6 +57,9 @@ class FakeSessions implements SessionRepository {
   async destroy(id: string): Promise<void> {
     this.rows.delete(id);
   }
+  async destroyByUser(): Promise<string[]> {
+    return [];
+  }
   async touch(id: string, expiresAt: number, now: number): Promise<void> {
     this.touches.push([id, expiresAt]);
     if (this.failTouch) throw new Error('store down');
