@@ -22,7 +22,10 @@ export const AUDIT_CODES = {
   'request.denied': 'An approver or policy denied a request.',
   'request.expired': 'A pending request was not answered in time.',
   'request.cancelled': 'The requester withdrew a pending request.',
-  'grant.started': 'A grant became active (at approval or at its scheduled start).',
+  'grant.scheduled':
+    'A grant was made to start later (data.startsAt); its grant.started follows when it starts.',
+  'grant.started':
+    'A grant became active: when it was made, or at its scheduled start (actor system); one that started while jitgate was down is recorded at the next start, with recordedLate: true.',
   'grant.expired':
     'A grant reached its end time (data.endsAt); one that ended while jitgate was down is recorded at the next start, with recordedLate: true.',
   'grant.released': 'The grant holder ended a grant early.',

@@ -148,6 +148,41 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     }
   };
 
+  /**
+   * Records every scheduled start not yet recorded, as of `at`: ones the sweep just found, and
+   * at start-up ones that came while jitgate was down. Like expiries, the store hands each start
+   * to one caller only; the announcement (the event) is each replica's own, for its listeners.
+   */
+  const recordStarts = async (atStartUp: boolean, at: number) => {
+    for (const grant of await store.grants.claimStarted(at)) {
+      if (atStartUp) events.emit({ type: 'grant.started', grant });
+      await audit
+        .record({
+          code: 'grant.started',
+          actor: 'system',
+          target: grant.resourceId,
+          data: {
+            grant: grant.id,
+            user: grant.userId,
+            startsAt: grant.startsAt,
+            endsAt: grant.endsAt,
+            ...(atStartUp ? { recordedLate: true } : {}),
+          },
+        })
+        .catch((error: unknown) =>
+          log.error('grant start not audited', { grant: grant.id, error }),
+        );
+    }
+  };
+
+  book.onStart((grant) => {
+    log.info('grant started', { grant: grant.id });
+    events.emit({ type: 'grant.started', grant });
+    void recordStarts(false, now()).catch((error: unknown) =>
+      log.error('grant starts not recorded', { error }),
+    );
+  });
+
   book.onEnd((grant, reason) => {
     const closed = live.closeGrant(grant.id);
     log.info('grant ended', { grant: grant.id, reason, closedConnections: closed });
@@ -171,6 +206,10 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
   });
   // Live grants (and pending requests, read on demand) survive a restart: they are in the store.
   await grants.load();
+  // The book announces scheduled starts after its first sweep; the ones before it are these.
+  const loadedAt = now();
+  book.sweep(loadedAt);
+  await recordStarts(true, loadedAt);
   await recordExpiries(true);
   const expireRequests = () =>
     requests
