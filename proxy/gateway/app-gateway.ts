@@ -88,27 +88,32 @@ export type Refusal = {
 const OPEN_PATH = '/.jitgate/open';
 
 export function createAppGateway(deps: GatewayDeps) {
+  /** The store could not say who this is: refused, with the id of the log line that says why. */
+  function unavailable(route: AppRoute, error: unknown, message: string): Refusal {
+    const requestId = nextRequestId();
+    deps.log.error('session store unavailable', {
+      requestId,
+      resource: route.resource.id,
+      error: error as Error,
+    });
+    return { decision: 'unavailable', status: 503, message, requestId };
+  }
+
   /** Steps 3 and 4: who is this and may they reach the resource now? */
   async function admit(route: AppRoute, req: IncomingMessage): Promise<Admitted | Refusal> {
-    const byCredential = deps.credentials?.admit(route, req, deps.now());
+    let byCredential: Awaited<ReturnType<GrantCredentials['admit']>>;
+    try {
+      byCredential = await deps.credentials?.admit(route, req, deps.now());
+    } catch (error) {
+      return unavailable(route, error, 'cannot check the session credential');
+    }
     if (byCredential) return byCredential;
     const sid = deps.appSessions.sessionId(req, route.host);
     let user: SessionUser | undefined;
     try {
       user = sid ? await deps.sessions.lookup(sid) : undefined;
     } catch (error) {
-      const requestId = nextRequestId();
-      deps.log.error('session store unavailable', {
-        requestId,
-        resource: route.resource.id,
-        error: error as Error,
-      });
-      return {
-        decision: 'unavailable',
-        status: 503,
-        message: 'cannot check the session',
-        requestId,
-      };
+      return unavailable(route, error, 'cannot check the session');
     }
     if (!user)
       return { decision: 'unauthenticated', status: 401, message: 'log in to jitgate first' };

@@ -35,12 +35,16 @@ import { wireExtension } from './extension-wiring.js';
 import { wireGateway } from './gateway-wiring.js';
 import { createHttpServer, listen, type HttpServer } from './http-server.js';
 import { Instance } from './instance.js';
+import { createCredentialHolds } from './credential-holds.js';
 import { wireLogins } from './login-wiring.js';
 import { wireMfa } from './mfa-wiring.js';
 import { wireTerminals, type TerminalWiring } from './terminal-wiring.js';
 import { publicRoutes } from './public-routes.js';
 import { readinessCheck } from './readiness.js';
 import { webRoutes } from './web-routes.js';
+
+/** How often terminal sessions check that the sign-in they were opened with still holds. */
+const TERMINAL_SIGN_IN_CHECK_MS = 5_000;
 
 const rateLimitOf = (limit: { max: number; window: number }) => ({
   max: limit.max,
@@ -139,6 +143,11 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     now,
     log,
   });
+  const credentialHolds = createCredentialHolds({
+    sessions,
+    tokenLive: (id) => access.tokens.stillLive(id),
+    now,
+  });
   const extension = wireExtension({
     config,
     secret,
@@ -146,6 +155,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     store,
     tokens: access.tokens,
     audit: access.audit,
+    credentialHolds,
     now,
   });
   const gateway = await wireGateway({
@@ -202,9 +212,20 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     now,
     log,
   });
+  /**
+   * A sign-in ended (a logout, a revoked token, an admin ending a person's sessions): whatever
+   * was opened or minted under it on this replica ends now: event streams, terminal sessions,
+   * session credentials. Other replicas notice within their checks (streams, terminals) and
+   * their caches' refresh (credentials).
+   */
+  const endCredential = (credential: string) => {
+    streams.endCredential(credential);
+    credentialHolds.forget(credential);
+    terminals.service.ending.endCredential(credential);
+  };
   const sessionStore = new JitgateSessionStore(store.sessions, lifetime, (sid) => {
     sessions.invalidate(sid);
-    streams.endCredential(sessionCredential(sid));
+    endCredential(sessionCredential(sid));
   });
   const sessionMiddleware = createSessionMiddleware({
     cookieName: config.session.cookieName,
@@ -230,6 +251,15 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     instance: instance.id,
     recordingFiles: options.recordingFiles,
   });
+  // Logouts on other replicas reach the terminal sessions running here.
+  const terminalSignInCheck = setInterval(
+    () =>
+      void terminals.service.ending
+        .checkCredentials((credential, userId) => credentialHolds.holds(credential, userId))
+        .catch((error: unknown) => log.error('terminal sign-in check failed', { error })),
+    TERMINAL_SIGN_IN_CHECK_MS,
+  );
+  terminalSignInCheck.unref();
   await recoverAfterCrash({
     previous: instance.previous,
     trail: store.trail,
@@ -258,6 +288,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       mfa,
       terminals,
       streams,
+      endCredential,
       logins,
       redirects,
       appOrigins: gateway.appOrigins,
@@ -311,6 +342,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       await terminals.close();
       await access.stop();
       clearInterval(purger);
+      clearInterval(terminalSignInCheck);
       streams.close();
       await new Promise<void>((done) => {
         httpServer.server.close(() => done());

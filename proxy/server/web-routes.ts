@@ -37,6 +37,8 @@ export interface WebRoutesDeps {
   mfa: MfaWiring;
   terminals: Pick<TerminalWiring, 'apiRoutes' | 'pages' | 'publicRoutes'>;
   streams: EventStreams;
+  /** A sign-in ended: everything opened or minted under it ends (start.ts). */
+  endCredential: (credential: string) => void;
   logins: LoginWiring;
   redirects: RedirectPolicy;
   /** Every app origin jitgate fronts: MFA pages may send their forms on to them. */
@@ -73,7 +75,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     policies: config.policies,
     isAdminToken: deps.isAdminToken,
     appOrigin: deps.appOrigin,
-    endCredential: (credential) => deps.streams.endCredential(credential),
+    endCredential: deps.endCredential,
     assurance,
     now,
   });
@@ -94,7 +96,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
   };
   const extension = deps.extension.routes({
     appOrigin: deps.appOrigin,
-    endCredential: (credential) => deps.streams.endCredential(credential),
+    endCredential: deps.endCredential,
   });
   return [
     express.Router().use(canonicalPortalHost(deps.portalOrigin)),
