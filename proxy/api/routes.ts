@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { GrantService } from '../access/grant-service.js';
 import { StepUpRequired } from '../access/step-up.js';
 import { JitgateError } from '../shared/errors.js';
-import { adminRoutes } from './admin-routes.js';
+import { adminRoutes, type AdminRoutesDeps } from './admin-routes.js';
 import { requireCaller } from './authenticate.js';
 import type { EventStreams } from './event-stream.js';
 import { grantRoutes, type GrantRoutesDeps } from './grant-routes.js';
@@ -22,6 +22,8 @@ export interface ApiDeps extends RequestRoutesDeps, GrantRoutesDeps, TokenRoutes
   grants: GrantService;
   streams: EventStreams;
   isAdminToken(token: string): boolean;
+  /** An admin's "end all sessions of this person". */
+  endPersonSessions: AdminRoutesDeps['endPersonSessions'];
 }
 
 /** Where a person steps up for an action: the portal page, then back where the action is. */

@@ -32,6 +32,8 @@ export const AUDIT_CODES = {
   'grant.revoked': 'An approver or admin ended a grant.',
   'token.issued': 'A bearer token was issued to a signed-in user (CLI, extension).',
   'token.revoked': 'A bearer token was revoked.',
+  'auth.sessions_ended':
+    'An admin ended every sign-in of a person at once: portal sessions, bearer tokens, pending sign-in codes (data: counts).',
   'session.started': 'A recorded session (web or terminal) under a grant started.',
   'session.ended': 'A recorded session ended.',
   'credential.minted': 'A short-lived credential (SSH certificate, database role) was created.',

@@ -36,6 +36,7 @@ import { wireGateway } from './gateway-wiring.js';
 import { createHttpServer, listen, type HttpServer } from './http-server.js';
 import { Instance } from './instance.js';
 import { createCredentialHolds } from './credential-holds.js';
+import { endPersonSessions } from './person-sign-out.js';
 import { wireLogins } from './login-wiring.js';
 import { wireMfa } from './mfa-wiring.js';
 import { wireTerminals, type TerminalWiring } from './terminal-wiring.js';
@@ -304,6 +305,18 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       },
       extension,
       isAdminToken,
+      endPersonSessions: (user, actor) =>
+        endPersonSessions(
+          {
+            store,
+            audit: access.audit,
+            invalidateSession: (sid) => sessions.invalidate(sid),
+            endCredential,
+            now,
+          },
+          user,
+          actor,
+        ),
       appOrigin: gateway.appOrigin,
       // Streams ask the store, not the session cache: asking must not keep an idle session alive.
       sessionUser: async (sid) => {

@@ -3,6 +3,8 @@
  * (caller first, then the CSRF check, then the audit API and the rest), the audit page, and the
  * portal pages.
  */
+import type { UserRecord } from '../store/types.js';
+import type { PersonSignedOut } from './person-sign-out.js';
 import express from 'express';
 import { auditApiRoutes } from '../api/audit-routes.js';
 import { trailApiRoutes } from '../api/trail-routes.js';
@@ -48,6 +50,8 @@ export interface WebRoutesDeps {
   signIn: { transactions: LoginTransactions; limits: SignInLimits };
   extension: ExtensionWiring;
   isAdminToken: (token: string) => boolean;
+  /** An admin's "end all sessions of this person" (person-sign-out.ts). */
+  endPersonSessions: (user: UserRecord, actor: string) => Promise<PersonSignedOut>;
   appOrigin: (resource: ResourceConfig) => string | undefined;
   /** The user of a live portal session, read without extending it (for open streams). */
   sessionUser: (sid: string) => Promise<SessionUser | undefined>;
@@ -74,6 +78,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     resources: config.resources,
     policies: config.policies,
     isAdminToken: deps.isAdminToken,
+    endPersonSessions: deps.endPersonSessions,
     appOrigin: deps.appOrigin,
     endCredential: deps.endCredential,
     assurance,
