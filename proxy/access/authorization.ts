@@ -92,6 +92,11 @@ export class Authorization {
     return this.isAdmin(actor) || this.isApproverOf(actor, grantPolicy);
   }
 
+  /** Ending every sign-in of a person (theirs or anyone's) is an admin's. */
+  mayEndSessionsOf(who: Member): boolean {
+    return this.isAdmin(who);
+  }
+
   mayReadAuditLog(who: Member): boolean {
     return this.isAuditor(who);
   }

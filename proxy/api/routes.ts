@@ -9,6 +9,7 @@ import type { GrantService } from '../access/grant-service.js';
 import { StepUpRequired } from '../access/step-up.js';
 import { JitgateError } from '../shared/errors.js';
 import { adminRoutes, type AdminRoutesDeps } from './admin-routes.js';
+import { userSessionRoutes, type UserSessionRoutesDeps } from './user-session-routes.js';
 import { requireCaller } from './authenticate.js';
 import type { EventStreams } from './event-stream.js';
 import { grantRoutes, type GrantRoutesDeps } from './grant-routes.js';
@@ -24,6 +25,7 @@ export interface ApiDeps extends RequestRoutesDeps, GrantRoutesDeps, TokenRoutes
   isAdminToken(token: string): boolean;
   /** An admin's "end all sessions of this person". */
   endPersonSessions: AdminRoutesDeps['endPersonSessions'];
+  authorization: UserSessionRoutesDeps['authorization'];
 }
 
 /** Where a person steps up for an action: the portal page, then back where the action is. */
@@ -48,6 +50,7 @@ export function apiRoutes(deps: ApiDeps): express.Router {
   });
   router.get('/events', deps.streams.handle);
   router.use(requestRoutes(deps), grantRoutes(deps), tokenRoutes(deps), adminRoutes(deps));
+  router.use(userSessionRoutes(deps));
 
   router.use((_req, _res, next) => next(new JitgateError(404, 'not_found', 'no such API route')));
   router.use(withStepUp);

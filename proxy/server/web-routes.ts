@@ -79,6 +79,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     policies: config.policies,
     isAdminToken: deps.isAdminToken,
     endPersonSessions: deps.endPersonSessions,
+    authorization,
     appOrigin: deps.appOrigin,
     endCredential: deps.endCredential,
     assurance,

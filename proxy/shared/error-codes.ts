@@ -200,6 +200,9 @@ export const ERROR_CODES = {
   recording_unavailable: {
     503: 'the resource (or policy, or a vendor) requires recording and the recording cannot start: no session',
   },
+  admin_role_required: {
+    403: "ending another person's sessions is for members of the admin groups (or the admin token)",
+  },
   auditor_required: {
     403: 'the audit log and web session trails are open to members of `auditors.groups` only (terminal sessions: auditors and admins)',
   },

@@ -1,4 +1,5 @@
-// An admin's "end all sessions of this person" (API with the admin token, and the CLI): every
+// An admin's "end all sessions of this person" (API with the admin token, the CLI, and a person
+// in the admin groups through the API; nobody else): every
 // portal session of the person (in every browser, and the app cookies naming them), every
 // bearer token, and the session credentials minted under them end at once; someone else's do
 // not; it is audited with what it ended.
@@ -11,7 +12,10 @@ import { bearerCall, call } from '../access/api-client.js';
 
 let demo: TestDemo;
 before(async () => {
-  demo = await startTestDemo();
+  // bob (approvers) is an admin here, so a person can end someone's sessions too.
+  demo = await startTestDemo({
+    configure: (config) => ({ ...config, admins: { groups: ['approvers'] } }),
+  });
 });
 after(() => demo.stop());
 
@@ -81,7 +85,9 @@ void describe("ending all of a person's sessions", () => {
     assert.equal((await me(bob)).status, 200, 'bob is still signed in');
     assert.equal((await meByToken(bobToken)).status, 200, "bob's token still works");
 
-    const [audited] = await demo.jitgate.audit.list({ code: 'auth.sessions_ended', limit: 10 });
+    const aliceId = (await demo.jitgate.store.users.findByName('alice'))[0]?.id;
+    const events = await demo.jitgate.audit.list({ code: 'auth.sessions_ended', limit: 10 });
+    const audited = events.find((e) => e.target === aliceId);
     assert.equal(audited?.actor, 'admin-cli');
     assert.deepEqual(audited?.data, { sessions: 2, tokens: 1, codes: 0 });
     await demo.jitgate.grants.revoke(grant.id, 'test');
@@ -105,5 +111,24 @@ void describe("ending all of a person's sessions", () => {
     ]);
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /no user "nobody"/);
+  });
+
+  void it('a person in the admin groups may, through the API; anyone else gets 403', async () => {
+    const carol = await demo.login('carol');
+    const alice = await demo.login('alice');
+    const bob = await demo.login('bob');
+    const path = '/api/v1/users/carol/end-sessions';
+    const refused = await call(alice, demo.url, 'POST', path, {});
+    assert.equal(refused.status, 403);
+    assert.equal(refused.json.error?.code, 'admin_role_required');
+    assert.equal((await me(carol)).status, 200, 'a refused call ends nothing');
+    const ended = await call(bob, demo.url, 'POST', path, {});
+    assert.equal(ended.status, 200, ended.body);
+    assert.equal((await me(carol)).status, 401);
+    assert.equal((await me(bob)).status, 200);
+    const carolId = (await demo.jitgate.store.users.findByName('carol'))[0]?.id;
+    const events = await demo.jitgate.audit.list({ code: 'auth.sessions_ended', limit: 10 });
+    const audited = events.find((e) => e.target === carolId);
+    assert.equal(audited?.actor, (await demo.jitgate.store.users.findByName('bob'))[0]?.id);
   });
 });
