@@ -62,6 +62,22 @@ export function realBrowser(): BrowserApi {
       request: (origins) => browser.permissions.request({ origins }),
       onAdded: (listener) => browser.permissions.onAdded.addListener(() => listener()),
     },
+    tabs: {
+      // Without the "tabs" permission the browser fills `url` only for tabs on origins we hold a
+      // host permission for: exactly the ones a rule may name.
+      list: async () =>
+        (await browser.tabs.query({})).flatMap((t) =>
+          t.id === undefined ? [] : [{ id: t.id, url: t.url, pendingUrl: t.pendingUrl }],
+        ),
+      onChanged: (listener) => {
+        browser.tabs.onCreated.addListener(() => listener());
+        browser.tabs.onUpdated.addListener((_id, change) => {
+          if (change.url !== undefined || change.status !== undefined) listener();
+        });
+        browser.tabs.onRemoved.addListener(() => listener());
+        browser.tabs.onReplaced.addListener(() => listener());
+      },
+    },
     openTab: async (url) => void (await browser.tabs.create({ url })),
     notify: async (id, title, message) =>
       void (await browser.notifications.create(id, {

@@ -363,9 +363,15 @@ A real deployment reads one YAML file: \`jitgate serve --config FILE\`. (\`npm s
 config runs the embedded demo.)
 
 - **Every problem at once.** At startup the whole file is checked: types and allowed values,
-  unknown keys, keys that must agree with each other (unique ids and hosts, policies that name
-  real resources) and the client secrets. A bad file stops startup with all its problems listed,
-  each with its path in the file (\`resources[2].upstream\`) and its line.
+  unknown keys (with the key probably meant: \`upstrem: unknown key; did you mean "upstream"?\`),
+  keys that must agree with each other (unique ids and hosts, policies that name real resources)
+  and the client secrets. A bad file stops startup with all its problems listed, each with its
+  path in the file (\`resources[2].upstream\`) and its line.
+- **Warnings at start-up** (logged; jitgate starts anyway) for a file that is valid but likely
+  wrong: a group that policies, \`admins\` or \`auditors\` name but that no identity provider can
+  give anyone (no \`groupMap\` maps to it, no \`passUnmappedGroups\`, no machine issuer assigns it),
+  and plain HTTP on a non-loopback \`server.host\` while \`server.publicUrl\` is not https
+  ([identity-providers.md](identity-providers.md) covers TLS termination).
 - **Durations** are a number and a unit, \`ms\` \`s\` \`m\` \`h\` \`d\`, combined largest first:
   \`"90s"\`, \`"30m"\`, \`"8h"\`, \`"1h30m"\`.
 - **\`PORT\`** in the environment overrides \`server.port\`.

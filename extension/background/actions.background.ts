@@ -94,6 +94,8 @@ export function pageActions(deps: ActionDeps) {
     if (!view?.origin || view.state !== 'active')
       return failure(`no live access to ${resource}`, 'no_grant');
     await deps.browser.openTab(`${view.origin}/.jitgate/open`);
+    // The new tab joins the rule now, before the open page's refresh asks for the app.
+    await deps.carrier.retarget();
     return { ok: true };
   }
 

@@ -52,6 +52,7 @@ function start() {
     wake();
   });
   browser.permissions.onAdded(wake);
+  browser.tabs.onChanged(() => void carrier.retarget().catch(() => undefined));
   browser.onStartup(() => void browser.alarms.create(SYNC_ALARM, { periodInMinutes: 1 }));
   void browser.alarms.create(SYNC_ALARM, { periodInMinutes: 1 });
   wake();

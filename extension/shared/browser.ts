@@ -38,8 +38,20 @@ export interface HeaderRule {
     urlFilter: string;
     requestDomains: string[];
     initiatorDomains: string[];
+    /** The tabs whose document is at exactly the app's origin (session rules only). */
+    tabIds: number[];
     resourceTypes: ResourceType[];
   };
+}
+
+/**
+ * A tab as the worker sees it: `url` is the committed document's address (absent when the
+ * extension may not see it), `pendingUrl` where a navigation not yet committed is going.
+ */
+export interface TabView {
+  id: number;
+  url?: string;
+  pendingUrl?: string;
 }
 
 export interface AppScript {
@@ -88,6 +100,11 @@ export interface BrowserApi {
     contains(origins: string[]): Promise<boolean>;
     request(origins: string[]): Promise<boolean>;
     onAdded(listener: () => void): void;
+  };
+  tabs: {
+    list(): Promise<TabView[]>;
+    /** A tab opened, navigated, replaced or closed. */
+    onChanged(listener: () => void): void;
   };
   openTab(url: string): Promise<void>;
   notify(id: string, title: string, message: string): Promise<void>;

@@ -4,7 +4,7 @@
  * malformed or merely similar is "no". Origins are compared whole — scheme, host and port —
  * after the URL parser normalised them, never by prefix or by host name alone.
  */
-import type { MessageSender } from './browser.js';
+import type { MessageSender, TabView } from './browser.js';
 
 /** The exact origin of an http(s) URL without embedded credentials; else undefined. */
 export function exactOrigin(url: unknown): string | undefined {
@@ -116,4 +116,22 @@ export function mayCarryCredential(
   return (
     origin !== undefined && origin === credential.origin && origin === exactOrigin(grant.origin)
   );
+}
+
+/**
+ * The tabs a credential for `origin` may ride in: those whose committed document is at exactly
+ * that origin (scheme, host, port), and fresh tabs that have no document yet and are loading the
+ * app (the one Open creates). A tab showing anything else — the same host on another port or
+ * scheme included — is not one, and neither is a tab whose address we may not see.
+ */
+export function appTabIds(tabs: readonly TabView[], origin: string): number[] {
+  const app = exactOrigin(origin);
+  if (app === undefined) return [];
+  const ids = tabs
+    .filter((tab) => Number.isInteger(tab.id) && tab.id >= 0)
+    .filter((tab) =>
+      tab.url ? isOnOrigin(tab.url, app) : tab.url === '' && isOnOrigin(tab.pendingUrl, app),
+    )
+    .map((tab) => tab.id);
+  return [...new Set(ids)].sort((a, b) => a - b);
 }

@@ -79,6 +79,9 @@ export interface Carried {
   resource: string;
   origin: string;
   ruleId: number;
+  /** The credential itself, to rebuild the rule as app tabs come and go (session memory only). */
+  header: string;
+  value: string;
   credentialExpiresAt: number;
   endsAt: number;
 }

@@ -6,7 +6,7 @@
  */
 import type { PolicyConfig } from '../config/schema.js';
 import type { GrantRecord } from '../store/types.js';
-import { isLive } from './grant-book.js';
+import { earlyEnd, isLive, type GrantEndReason } from './grant-book.js';
 import { evaluateRequest, policiesFor } from './policy.js';
 import type { AccessRequest } from './request-record.js';
 import type { RequestDecision, RequestState, Subject } from './types.js';
@@ -16,7 +16,7 @@ import { isInsideWindows } from './windows.js';
 export const MAX_GRANT_MS = 7 * 86_400_000;
 
 /** How a grant ended: its holder released it, someone revoked it, or it ran out. */
-export type GrantEnd = 'released' | 'revoked' | 'expired';
+export type GrantEnd = GrantEndReason;
 
 export type GrantState =
   { state: 'scheduled' } | { state: 'active' } | { state: 'ended'; end: GrantEnd };
@@ -27,19 +27,32 @@ export type GrantState =
  */
 export function grantState(grant: GrantRecord, now: number): GrantState {
   if (isLive(grant, now)) return { state: 'active' };
-  if (grant.revokedAt !== null)
-    return { state: 'ended', end: grant.revokedBy === grant.userId ? 'released' : 'revoked' };
+  if (grant.revokedAt !== null) return { state: 'ended', end: earlyEnd(grant) };
   return grant.endsAt <= now ? { state: 'ended', end: 'expired' } : { state: 'scheduled' };
 }
 
-/** The one word clients see (docs/api.md): an ended grant reads `expired` or `revoked`. */
+/**
+ * How an ended grant ended, in words a person reads ("it expired at …", "revoked by bob at …"),
+ * for a refusal to end it again. Undefined while it has not ended.
+ */
+export function endedInWords(grant: GrantRecord, now: number): string | undefined {
+  const state = grantState(grant, now);
+  if (state.state !== 'ended') return undefined;
+  const at = (ms: number) => new Date(ms).toISOString();
+  if (state.end === 'expired') return `it expired at ${at(grant.endsAt)}`;
+  const when = at(grant.revokedAt ?? grant.endsAt);
+  return state.end === 'released'
+    ? `released by its holder at ${when}`
+    : `revoked by ${grant.revokedBy ?? 'someone'} at ${when}`;
+}
+
+/** The one word clients see (docs/api.md): an ended grant reads how it ended. */
 export function grantStateName(
   grant: GrantRecord,
   now: number,
-): 'scheduled' | 'active' | 'expired' | 'revoked' {
+): 'scheduled' | 'active' | 'expired' | 'released' | 'revoked' {
   const state = grantState(grant, now);
-  if (state.state !== 'ended') return state.state;
-  return state.end === 'expired' ? 'expired' : 'revoked';
+  return state.state === 'ended' ? state.end : state.state;
 }
 
 /** A pending request past its deadline is expired, even before the expiry sweep writes it. */

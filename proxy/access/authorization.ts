@@ -6,6 +6,7 @@
 import type { PolicyConfig } from '../config/schema.js';
 import type { IdentityKind } from '../store/types.js';
 import { canApprove } from './approvals.js';
+import { breakGlassPoliciesFor, type BreakGlassPolicy } from './break-glass.js';
 import { inAnyGroup, type Member } from './groups.js';
 import { policyById } from './policy.js';
 import type { ApproverDecision, Subject } from './types.js';
@@ -97,8 +98,44 @@ export class Authorization {
     return this.isAdmin(who);
   }
 
+  /**
+   * Policies that let `who` grant themselves emergency access to `resourceId`, in config order:
+   * those whose `breakGlass` names them (and their kind: never vendors or machines unless listed).
+   */
+  breakGlassPolicies(who: Subject, resourceId: string): BreakGlassPolicy[] {
+    return breakGlassPoliciesFor(who, resourceId, this.config.policies);
+  }
+
+  mayBreakGlass(who: Subject, resourceId: string): boolean {
+    return this.breakGlassPolicies(who, resourceId).length > 0;
+  }
+
+  /**
+   * Reviewing `person`'s break-glass grant made under `policyId`: an approver of that policy,
+   * never the person (the approval rules decide both, and say why not).
+   */
+  reviewBreakGlass(reviewer: Subject, person: Subject, policyId: string): ApproverDecision {
+    const policy = policyById(this.config.policies, policyId);
+    if (!policy) return { allowed: false, reasons: [`policy ${policyId} no longer exists`] };
+    return this.mayApprove(reviewer, person, policy, []);
+  }
+
+  mayReviewBreakGlass(reviewer: Subject, person: Subject, policyId: string): boolean {
+    return this.reviewBreakGlass(reviewer, person, policyId).allowed;
+  }
+
   mayReadAuditLog(who: Member): boolean {
     return this.isAuditor(who);
+  }
+
+  /** Access reviews (every grant of a period, with what was done under it) are auditors'. */
+  mayReadAccessReports(who: Member): boolean {
+    return this.isAuditor(who);
+  }
+
+  /** Standing privilege found on the targets: for auditors, and admins who can remove it. */
+  mayReadStandingPrivileges(who: Member): boolean {
+    return this.isAuditor(who) || this.isAdmin(who);
   }
 
   mayReadTrails(who: Member): boolean {

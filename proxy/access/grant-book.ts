@@ -1,16 +1,27 @@
 /**
  * The in-memory index of live grants that every proxied request is checked against. Pure: the
- * caller passes the time. Listeners hear when a grant ends (revoke or expiry) so open
+ * caller passes the time. Listeners hear when a grant ends (release, revoke or expiry) so open
  * connections under it can be cut, and when a grant scheduled for later starts (a grant that
  * starts when it is made is announced by whoever made it).
+ *
+ * With several replicas the book is a copy kept current by the store's change feed. While the
+ * copy may be stale (`isCurrent` says no), every admission throws 503 grant_book_stale: nobody
+ * is admitted on a grant that may have been revoked elsewhere.
  */
+import { JitgateError } from '../shared/errors.js';
 import type { GrantRecord } from '../store/types.js';
 
-export type GrantEndReason = 'revoked' | 'expired';
+/** How a grant ended: its holder released it, someone revoked it, or it ran out. */
+export type GrantEndReason = 'released' | 'revoked' | 'expired';
 export type GrantEndListener = (grant: GrantRecord, reason: GrantEndReason) => void;
 export type GrantStartListener = (grant: GrantRecord) => void;
 
 const key = (userId: string, resourceId: string) => `${userId}\0${resourceId}`;
+
+/** A grant ended before its time by its holder was released; by anyone else, revoked. */
+export function earlyEnd(grant: GrantRecord): 'released' | 'revoked' {
+  return grant.revokedBy === grant.userId ? 'released' : 'revoked';
+}
 
 export function isLive(grant: GrantRecord, now: number): boolean {
   return grant.revokedAt === null && grant.startsAt <= now && now < grant.endsAt;
@@ -24,12 +35,25 @@ export class GrantBook {
   /** The time of the last sweep: the next one announces the scheduled starts after it. */
   private sweptAt: number | undefined;
 
+  /** `isCurrent`: whether this copy is known to be current (the change feed's word). */
+  constructor(private readonly isCurrent: () => boolean = () => true) {}
+
+  /** Throws 503 when the book may be stale: callers that admit anyone go through here. */
+  assertCurrent(): void {
+    if (!this.isCurrent())
+      throw new JitgateError(
+        503,
+        'grant_book_stale',
+        'this replica lost touch with the store and cannot tell whether access was revoked',
+      );
+  }
+
   /** Adds or replaces a grant; a revoked one is removed (and its listeners told). */
   put(grant: GrantRecord): void {
     const previous = this.byId.get(grant.id);
     if (previous) this.remove(previous);
     if (grant.revokedAt !== null) {
-      if (previous) this.emit(grant, 'revoked');
+      if (previous) this.emit(grant, earlyEnd(grant));
       return;
     }
     this.byId.set(grant.id, grant);
@@ -41,6 +65,7 @@ export class GrantBook {
 
   /** The live grant that lets `userId` reach `resourceId` now; the one that lasts longest. */
   liveGrant(userId: string, resourceId: string, now: number): GrantRecord | undefined {
+    this.assertCurrent();
     const list = this.byUserResource.get(key(userId, resourceId));
     if (!list) return undefined;
     let best: GrantRecord | undefined;
@@ -48,6 +73,28 @@ export class GrantBook {
       if (isLive(grant, now) && (!best || grant.endsAt > best.endsAt)) best = grant;
     }
     return best;
+  }
+
+  /** The grant `id` when it is live now (throws 503 like liveGrant when the book is stale). */
+  liveById(id: string, now: number): GrantRecord | undefined {
+    this.assertCurrent();
+    const grant = this.byId.get(id);
+    return grant && isLive(grant, now) ? grant : undefined;
+  }
+
+  /**
+   * Replaces the whole book with `live` (the store's live grants, read after a reconnect): a
+   * grant held here and missing there was revoked meanwhile, and its listeners hear so.
+   */
+  replaceAll(live: readonly GrantRecord[], now: number): void {
+    const keep = new Set(live.map((g) => g.id));
+    for (const grant of [...this.byId.values()]) {
+      // One that has run out is the sweep's to end (and to record as expired).
+      if (keep.has(grant.id) || grant.endsAt <= now) continue;
+      this.remove(grant);
+      this.emit(grant, 'revoked');
+    }
+    live.forEach((grant) => this.put(grant));
   }
 
   get(id: string): GrantRecord | undefined {

@@ -54,7 +54,6 @@ export class GrantEnding {
     end: 'released' | 'revoked',
     reason: string | null,
   ): Promise<GrantRecord> {
-    const finished = await this.ledger.finish(grant.id, actor, end, reason, { mustBeOpen: true });
-    return finished.grant;
+    return this.ledger.finish(grant.id, actor, end, reason);
   }
 }

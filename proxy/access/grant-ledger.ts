@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.js';
 import { JitgateError, notFound } from '../shared/errors.js';
 import type { GrantRecord, Store } from '../store/types.js';
+import { endedInWords } from './access-state.js';
 import type { AccessEvent, AccessEvents } from './events.js';
 import type { GrantBook } from './grant-book.js';
 import type { PendingRevocations } from './pending-revocations.js';
@@ -32,17 +33,12 @@ export interface GrantLedgerDeps {
  */
 export interface NewGrant extends Pick<
   GrantRecord,
-  'userId' | 'resourceId' | 'startsAt' | 'endsAt' | 'reason' | 'createdBy'
+  'userId' | 'resourceId' | 'startsAt' | 'endsAt' | 'reason' | 'createdBy' | 'breakGlass'
 > {
   /** The request it answers, when there is one (recorded in the audit event). */
   request?: string;
-}
-
-/** What ending a grant did: the grant as stored now, and whether it was still open till now. */
-export interface Finished {
-  grant: GrantRecord;
-  /** Not yet ended before this call: live, or scheduled to start. */
-  wasOpen: boolean;
+  /** Why policy would not have given it (an admin's forced grant; recorded in the audit event). */
+  outsidePolicy?: string;
 }
 
 /** Made to start later than it was made: its start is announced when it comes, not now. */
@@ -58,7 +54,7 @@ export class GrantLedger {
    * starts later (its start is recorded and announced then: access-wiring.ts).
    */
   async insert(spec: NewGrant): Promise<GrantRecord> {
-    const { request, ...fields } = spec;
+    const { request, outsidePolicy, ...fields } = spec;
     const grant: GrantRecord = {
       id: newGrantId(),
       ...fields,
@@ -78,6 +74,8 @@ export class GrantLedger {
         startsAt: grant.startsAt,
         endsAt: grant.endsAt,
         ...(request !== undefined ? { request } : {}),
+        ...(outsidePolicy !== undefined ? { outsidePolicy } : {}),
+        ...(grant.breakGlass ? { breakGlass: true } : {}),
       },
     });
     return grant;
@@ -101,35 +99,40 @@ export class GrantLedger {
   }
 
   /**
-   * Ends grant `id` early (`released` by its holder, `revoked` by anyone else). Ending twice is
-   * harmless: the first ender and time stay, only the first is audited and announced. With
-   * `mustBeOpen`, a grant that has already ended (revoked, released or expired) is refused — also
-   * when another end won a race to it after the read here (that end is the one that stands).
+   * Ends grant `id` early (`released` by its holder, `revoked` by anyone else). A grant that has
+   * already ended (revoked, released or expired) is refused with how and when it ended, and left
+   * as it was (an expired grant stays expired in History) — also when another end won a race to
+   * it after the read here (that end is the one that stands).
    */
   async finish(
     id: string,
     actor: string,
     end: 'released' | 'revoked',
     reason: string | null,
-    options: { mustBeOpen: boolean },
-  ): Promise<Finished> {
+  ): Promise<GrantRecord> {
     const before = await this.deps.store.grants.get(id);
     if (!before) throw notFound('unknown_grant', 'no such grant');
     const wasOpen = before.revokedAt === null && before.endsAt > this.deps.now();
-    if (options.mustBeOpen && !wasOpen) throw notLive();
+    if (!wasOpen) throw this.alreadyEnded(before, end);
     // The write re-reads the grant in its transaction: only the first end is recorded.
     const ended = await this.deps.revocations.end(before, {
       actor,
       code: end === 'released' ? 'grant.released' : 'grant.revoked',
       reason,
     });
-    if (options.mustBeOpen && !ended.first) throw notLive();
+    if (!ended.first) throw this.alreadyEnded(ended.grant, end);
     this.deps.book.put(ended.grant);
-    // An already expired grant ended before: its listeners heard that from the book's sweep.
-    const announced = ended.first && wasOpen;
-    if (announced) this.deps.events.emit({ type: 'grant.ended', grant: ended.grant, end });
-    return { grant: ended.grant, wasOpen: announced };
+    this.deps.events.emit({ type: 'grant.ended', grant: ended.grant, end });
+    return ended.grant;
+  }
+
+  private alreadyEnded(grant: GrantRecord, end: 'released' | 'revoked'): JitgateError {
+    const how = endedInWords(grant, this.deps.now()) ?? 'it is not open';
+    const verb = end === 'released' ? 'release' : 'revoke';
+    return new JitgateError(
+      409,
+      'grant_not_live',
+      `${grant.id} has already ended: ${how}; nothing to ${verb}`,
+    );
   }
 }
-
-const notLive = () => new JitgateError(409, 'grant_not_live', 'this grant has already ended');

@@ -3,13 +3,19 @@
  * revoking any grant. Both go through the grant ledger, the same commit-then-publish path as the
  * request workflow's grants.
  */
+import type { PolicyConfig } from '../config/schema.js';
+import { formatDuration } from '../shared/duration.js';
 import { JitgateError, notFound } from '../shared/errors.js';
 import type { GrantRecord, UserRecord } from '../store/types.js';
 import { MAX_GRANT_MS } from './access-state.js';
 import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
+import { policiesFor } from './policy.js';
+import { subjectFromUser } from './subject.js';
 
 export interface GrantServiceOptions extends GrantLedgerDeps {
   resourceExists: (id: string) => boolean;
+  /** What people could have asked for: an admin grant beyond it needs `force`. */
+  policies: readonly PolicyConfig[];
 }
 
 export interface AdminGrantInput {
@@ -18,6 +24,8 @@ export interface AdminGrantInput {
   durationMs: number;
   reason?: string | undefined;
   actor: string;
+  /** Grant even when no policy covers the user for the resource, or not for this long. */
+  force?: boolean | undefined;
 }
 
 export const MIN_ADMIN_GRANT_MS = 1_000;
@@ -63,6 +71,15 @@ export class GrantService {
     )
       throw new JitgateError(400, 'invalid_duration', 'duration must be between 1s and 7d');
     const user = await this.resolveUser(input.user);
+    const outside = this.outsidePolicy(user, input.resource, input.durationMs);
+    if (outside && !input.force)
+      throw new JitgateError(
+        409,
+        'grant_outside_policy',
+        `${outside.message}; pass --force to grant ${
+          outside.cap === undefined ? 'it' : formatDuration(input.durationMs)
+        } anyway`,
+      );
     const now = this.options.now();
     return this.ledger.start({
       userId: user.id,
@@ -71,13 +88,37 @@ export class GrantService {
       endsAt: now + input.durationMs,
       reason: input.reason ?? null,
       createdBy: input.actor,
+      ...(outside ? { outsidePolicy: outside.audit } : {}),
     });
   }
 
-  /** Revoking twice is harmless: the first revoker and time stay, and only the first is audited. */
+  /**
+   * Whether policy would never have given `user` this resource for this long: nobody covered, or
+   * longer than the longest maxDuration of the policies that cover them.
+   */
+  private outsidePolicy(
+    user: UserRecord,
+    resource: string,
+    durationMs: number,
+  ): { message: string; audit: string; cap?: number } | undefined {
+    const covering = policiesFor(subjectFromUser(user), resource, this.options.policies);
+    if (covering.length === 0)
+      return {
+        message: `no policy lets ${user.username} request ${resource}`,
+        audit: 'no policy covers the user',
+      };
+    const cap = Math.max(...covering.map((policy) => policy.maxDuration));
+    if (durationMs <= cap) return undefined;
+    return {
+      message: `${user.username} may have ${resource} for at most ${formatDuration(cap)} under policy`,
+      audit: `longer than the policy cap (${formatDuration(cap)})`,
+      cap,
+    };
+  }
+
+  /** A grant that has already ended is refused, saying how and when (the first end stands). */
   async revoke(id: string, actor: string): Promise<GrantRecord> {
-    const { grant } = await this.ledger.finish(id, actor, 'revoked', null, { mustBeOpen: false });
-    return grant;
+    return this.ledger.finish(id, actor, 'revoked', null);
   }
 
   listForUser(userId: string): Promise<GrantRecord[]> {

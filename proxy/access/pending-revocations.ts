@@ -191,6 +191,9 @@ export class PendingRevocations {
       revoke: (id, by, at) => raw.revoke(id, by, at),
       listLive: async (now) => (await raw.listLive(now)).filter((g) => !this.waiting.has(g.id)),
       listForUser: async (userId) => (await raw.listForUser(userId)).map((g) => this.apply(g)),
+      listInPeriod: async (filter) => (await raw.listInPeriod(filter)).map((g) => this.apply(g)),
+      // A grant ended here (its end still waiting for the store) did not expire.
+      claimExpiry: async (id, at) => !this.waiting.has(id) && raw.claimExpiry(id, at),
       // A grant whose end is waiting to be recorded was revoked, not expired: its record comes.
       claimExpired: async (now) =>
         (await raw.claimExpired(now)).filter((g) => !this.waiting.has(g.id)),

@@ -56,7 +56,7 @@ export class RequestService {
         actor: 'policy',
         target,
         reason: decision.reasons.join('; '),
-        data: { requester: subject.id },
+        data: { user: subject.id },
       });
       throw new PolicyRefusal([403, 'policy_denied'], decision.reasons);
     }
@@ -117,7 +117,12 @@ export class RequestService {
         code: 'request.auto_approved',
         actor: 'policy',
         target,
-        data: { request: request.id, grant: grant.id, policy: request.policyId },
+        data: {
+          request: request.id,
+          user: request.userId,
+          grant: grant.id,
+          policy: request.policyId,
+        },
       });
       return { request: { ...approved, grantId: grant.id }, grant };
     });
@@ -160,7 +165,7 @@ export class RequestService {
         actor: approver.id,
         target: request.resourceId,
         reason: approval.comment,
-        data: { request: id, durationMs: approval.durationMs },
+        data: { request: id, user: request.userId, durationMs: approval.durationMs },
       });
       if (!step.complete) {
         return { request: step.request, grant: null };
@@ -175,7 +180,7 @@ export class RequestService {
         actor: approver.id,
         target: request.resourceId,
         reason: approval.comment,
-        data: { request: id, grant: grant.id },
+        data: { request: id, user: request.userId, grant: grant.id },
       });
       return { request: approved, grant };
     });
@@ -213,7 +218,7 @@ export class RequestService {
         actor: approver.id,
         target: request.resourceId,
         reason: why,
-        data: { request: id },
+        data: { request: id, user: request.userId },
       });
       return next;
     });
@@ -254,7 +259,7 @@ export class RequestService {
           code: 'request.expired',
           actor: 'system',
           target: request.resourceId,
-          data: { request: request.id },
+          data: { request: request.id, user: request.userId },
         });
         return next;
       });

@@ -11,17 +11,22 @@ export interface Assurance {
   mfaFresh: boolean;
 }
 
-/** The actions policy can guard with `mfa.<action>`. */
-export type StepUpAction = 'request' | 'approve' | 'terminal';
+/** The actions policy can guard with `mfa.<action>` (docs/mfa.md lists each; a test checks). */
+export const STEP_UP_ACTIONS = ['request', 'approve', 'terminal'] as const;
+/** Break-glass always asks for a fresh step-up; no policy key turns it off. */
+export type StepUpAction = (typeof STEP_UP_ACTIONS)[number] | 'break_glass';
+
+const STEP_UP_NOUNS: Record<StepUpAction, string> = {
+  request: 'request',
+  approve: 'decision',
+  terminal: 'terminal',
+  break_glass: 'break-glass request',
+};
 
 /** 403 `mfa_required`: the action would go ahead after a step-up. */
 export class StepUpRequired extends JitgateError {
   constructor(readonly action: StepUpAction) {
-    super(
-      403,
-      'mfa_required',
-      `this ${action === 'approve' ? 'decision' : action} needs a fresh MFA step-up`,
-    );
+    super(403, 'mfa_required', `this ${STEP_UP_NOUNS[action]} needs a fresh MFA step-up`);
     this.name = 'StepUpRequired';
   }
 }

@@ -33,6 +33,8 @@ const grantBody = z
     resource: z.string().min(1).max(64),
     duration: z.string().min(1).max(32),
     reason: z.string().max(1000).optional(),
+    /** Grant beyond what policy allows the user (jitgate grant --force). */
+    force: z.boolean().optional(),
   })
   .strict();
 

@@ -4,10 +4,16 @@
  * signed-in person confirms on a page with a CSRF token; the CLI gets a one-time code at its
  * loopback and trades it, with the PKCE verifier, at POST /cli/token for a `jgt_` bearer token.
  * Codes live one minute in the store (hashed) and are redeemed once, on any replica.
+ *
+ * `jitgate login --step-up` asks with `step_up=1`: the person passes a fresh MFA step-up first
+ * (the portal's own /mfa/verify, then back here), and the token carries when, so it counts as
+ * fresh for `mfa.stepUpFreshness` from then: break-glass and other step-up actions work from the
+ * CLI without ever skipping the second factor.
  */
 import { createHash } from 'node:crypto';
 import express from 'express';
 import { z } from 'zod';
+import type { StepUps } from '../identity/mfa/step-up.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { csrfField, csrfToken, requireCsrf } from '../identity/csrf.js';
 import { signedInUser } from '../identity/signed-in.js';
@@ -20,6 +26,7 @@ import type { TokenService } from './token-service.js';
 
 export interface CliLoginDeps {
   tokens: Pick<TokenService, 'issue'>;
+  stepUps: Pick<StepUps, 'isFresh' | 'sessionStepUpAt' | 'freshnessMs'>;
   /** Where the one-time codes are kept. */
   codes: OneTimeCodeRepository;
   now: () => number;
@@ -38,6 +45,7 @@ const authorizeQuery = z.object({
   state: z.string().min(8).max(200),
   code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an S256 challenge'),
   code_challenge_method: z.literal('S256'),
+  step_up: z.literal('1').optional(),
 });
 const decisionBody = authorizeQuery.extend({
   _csrf: z.string(),
@@ -56,6 +64,32 @@ interface PendingCode {
   user: SessionUser;
   challenge: string;
   redirectUri: string;
+  /** The step-up the person passed for this login (step_up=1), carried into the token. */
+  stepUpAt?: number;
+}
+
+/**
+ * The authorize link to come back to after a step-up, its query packed in one base64url `q`: the
+ * step-up's redirect check rightly refuses an encoded `//` (%2F%2F), which the loopback
+ * redirect_uri always has.
+ */
+const authorizeAgain = (q: z.infer<typeof authorizeQuery>) => {
+  const query = new URLSearchParams({
+    redirect_uri: q.redirect_uri,
+    state: q.state,
+    code_challenge: q.code_challenge,
+    code_challenge_method: q.code_challenge_method,
+    ...(q.step_up ? { step_up: q.step_up } : {}),
+  }).toString();
+  return `/cli/authorize?q=${Buffer.from(query).toString('base64url')}`;
+};
+
+/** The authorize query, from a packed `q` (authorizeAgain) or as it came. */
+function unpacked(query: Record<string, unknown>): Record<string, unknown> {
+  const packed = query.q;
+  if (typeof packed !== 'string') return query;
+  if (packed.length > 1000 || !/^[A-Za-z0-9_-]*$/.test(packed)) return {};
+  return Object.fromEntries(new URLSearchParams(Buffer.from(packed, 'base64url').toString()));
 }
 
 const isPendingCode = (value: unknown): value is PendingCode => {
@@ -63,7 +97,8 @@ const isPendingCode = (value: unknown): value is PendingCode => {
   return (
     typeof p?.challenge === 'string' &&
     typeof p.redirectUri === 'string' &&
-    typeof p.user?.id === 'string'
+    typeof p.user?.id === 'string' &&
+    (p.stepUpAt === undefined || typeof p.stepUpAt === 'number')
   );
 };
 
@@ -83,9 +118,19 @@ export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
   router.get('/cli/authorize', (req, res) => {
     const user = signedInUser(req, res);
     if (!user) return;
-    const query = authorizeQuery.safeParse(req.query);
+    const query = authorizeQuery.safeParse(unpacked(req.query));
     if (!query.success) throw badRequest('invalid_cli_request', 'not a jitgate CLI login link');
     const q = query.data;
+    // A login that should carry a step-up sends the person through one first, then back here.
+    if (q.step_up && !deps.stepUps.isFresh(req))
+      return res.redirect(303, `/mfa/verify?rd=${encodeURIComponent(authorizeAgain(q))}`);
+    const minutes = Math.round(deps.stepUps.freshnessMs / 60_000);
+    const stepUpNote = q.step_up
+      ? html`<p>
+          <strong>With your MFA step-up:</strong> for ${minutes} minutes from it, the CLI may also
+          do what needs a fresh second factor, such as breaking the glass.
+        </p>`
+      : html``;
     const hidden = (name: string, value: string) =>
       html`<input type="hidden" name="${name}" value="${value}" />`;
     res
@@ -100,11 +145,13 @@ export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
               <strong>${user.username}</strong> for up to 12 hours: list resources, request and
               release access, approve what you may approve.
             </p>
+            ${stepUpNote}
             <p class="muted">It will receive the answer at ${q.redirect_uri}</p>
             <form method="post" action="/cli/authorize">
               ${csrfField(csrfToken(req))} ${hidden('redirect_uri', q.redirect_uri)}
               ${hidden('state', q.state)} ${hidden('code_challenge', q.code_challenge)}
               ${hidden('code_challenge_method', q.code_challenge_method)}
+              ${q.step_up ? hidden('step_up', q.step_up) : html``}
               <button type="submit" name="decision" value="allow">Allow</button>
               <button type="submit" name="decision" value="deny">Deny</button>
             </form>`,
@@ -123,8 +170,17 @@ export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
       back.searchParams.set('error', 'access_denied');
       return res.redirect(303, back.href);
     }
+    // Asked again at the answer: the step-up may have gone stale while the page was open.
+    const stepUpAt = body.data.step_up ? deps.stepUps.sessionStepUpAt(req) : undefined;
+    if (body.data.step_up && (stepUpAt === undefined || !deps.stepUps.isFresh(req)))
+      return res.redirect(303, `/mfa/verify?rd=${encodeURIComponent(authorizeAgain(body.data))}`);
     const code = await codes.issue(
-      { user, challenge: body.data.code_challenge, redirectUri: body.data.redirect_uri },
+      {
+        user,
+        challenge: body.data.code_challenge,
+        redirectUri: body.data.redirect_uri,
+        ...(stepUpAt !== undefined ? { stepUpAt } : {}),
+      },
       user.id,
     );
     back.searchParams.set('code', code);
@@ -144,6 +200,7 @@ export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
       pending.user,
       'jitgate CLI',
       CLI_TOKEN_TTL_MS,
+      pending.stepUpAt,
     );
     res.setHeader('cache-control', 'no-store').json({
       token,

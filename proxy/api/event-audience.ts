@@ -8,6 +8,7 @@ import type { AccessEvent } from '../access/events.js';
 import { subjectFromUser } from '../access/subject.js';
 import type { Subject } from '../access/types.js';
 import type { UserRecord } from '../store/types.js';
+import { breakGlassJson } from './break-glass-json.js';
 import { grantJson, requestJson } from './json.js';
 
 export interface Addressed {
@@ -29,7 +30,7 @@ export function frame(type: string, data: unknown): string {
 export function address(
   event: AccessEvent,
   requester: UserRecord | undefined,
-  authorization: Pick<Authorization, 'mayDecide'>,
+  authorization: Pick<Authorization, 'mayDecide' | 'mayReviewBreakGlass'>,
   now: number,
 ): Addressed {
   if (event.type === 'grant.started' || event.type === 'grant.ended') {
@@ -40,6 +41,8 @@ export function address(
         : { grant: grantJson(grant, now) };
     return { frame: frame(event.type, data), concerns: (s) => s.id === grant.userId };
   }
+  if (event.type === 'break_glass')
+    return breakGlassAddressed(event, requester, authorization, now);
   const { request } = event;
   const asker = requester ? subjectFromUser(requester) : undefined;
   return {
@@ -47,5 +50,24 @@ export function address(
     concerns: (s) =>
       s.id === request.userId ||
       (asker !== undefined && authorization.mayDecide(s, asker, request.policyId)),
+  };
+}
+
+/** A break-glass event concerns the person and everyone who may review it (a live banner). */
+function breakGlassAddressed(
+  event: Extract<AccessEvent, { type: 'break_glass' }>,
+  person: UserRecord | undefined,
+  authorization: Pick<Authorization, 'mayReviewBreakGlass'>,
+  now: number,
+): Addressed {
+  const { record } = event;
+  const subject = person ? subjectFromUser(person) : undefined;
+  return {
+    frame: frame(`break_glass.${event.stage}`, {
+      breakGlass: breakGlassJson(record, person, now),
+    }),
+    concerns: (s) =>
+      s.id === record.userId ||
+      (subject !== undefined && authorization.mayReviewBreakGlass(s, subject, record.policyId)),
   };
 }

@@ -19,7 +19,7 @@ export interface EventStreamDeps {
   events: AccessEvents;
   users: Pick<UserRepository, 'get'>;
   /** Who may decide a request, and so hears of it. */
-  authorization: Pick<Authorization, 'mayDecide'>;
+  authorization: Pick<Authorization, 'mayDecide' | 'mayReviewBreakGlass'>;
   now: () => number;
   log: Logger;
   maxPerUser?: number;
@@ -130,7 +130,9 @@ export class EventStreams {
     const requester =
       event.type === 'request.created' || event.type === 'request.updated'
         ? await this.deps.users.get(event.request.userId)
-        : undefined;
+        : event.type === 'break_glass'
+          ? await this.deps.users.get(event.record.userId)
+          : undefined;
     const addressed = address(event, requester, this.deps.authorization, this.deps.now());
     for (const s of this.streams) if (addressed.concerns(s.subject)) s.write(addressed.frame);
   }

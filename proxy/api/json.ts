@@ -26,6 +26,7 @@ export function grantJson(grant: GrantRecord, now: number) {
     createdBy: grant.createdBy,
     revokedAt: isoOrNull(grant.revokedAt),
     revokedBy: grant.revokedBy,
+    breakGlass: grant.breakGlass === true,
   };
 }
 

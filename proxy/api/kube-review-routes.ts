@@ -19,7 +19,7 @@ import { parseBody } from './body.js';
 
 export interface KubeReviewRoutesDeps {
   kube: KubeTokens;
-  book: Pick<GrantBook, 'get'>;
+  book: Pick<GrantBook, 'liveById'>;
   resources: readonly ResourceConfig[];
   now: () => number;
 }
@@ -76,9 +76,8 @@ export function kubeReviewRoutes(deps: KubeReviewRoutesDeps): express.Router {
     if (!claims || claims.resource !== cluster.id)
       return answer({ authenticated: false, error: 'not a jitgate token for this cluster' });
     // The book holds live grants only: a revoked or expired grant's token fails here at once.
-    const grant = deps.book.get(claims.grant);
-    if (!grant || grant.revokedAt !== null || grant.endsAt <= deps.now())
-      return answer({ authenticated: false, error: 'the grant of this token has ended' });
+    const grant = deps.book.liveById(claims.grant, deps.now());
+    if (!grant) return answer({ authenticated: false, error: 'the grant of this token has ended' });
     return answer({
       authenticated: true,
       user: {

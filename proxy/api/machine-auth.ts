@@ -64,6 +64,7 @@ export function createMachineAuth(deps: MachineAuthDeps): MachineAuth {
         identity = await deps.verifier.verify(bearer);
       } catch (error) {
         throw new JitgateError(502, 'idp_unavailable', 'the identity provider is unreachable', {
+          expose: true,
           cause: error,
         });
       }

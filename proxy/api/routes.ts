@@ -10,6 +10,7 @@ import { StepUpRequired } from '../access/step-up.js';
 import { JitgateError } from '../shared/errors.js';
 import { adminRoutes, type AdminRoutesDeps } from './admin-routes.js';
 import { userSessionRoutes, type UserSessionRoutesDeps } from './user-session-routes.js';
+import { breakGlassRoutes, type BreakGlassRoutesDeps } from './break-glass-routes.js';
 import { requireCaller } from './authenticate.js';
 import type { EventStreams } from './event-stream.js';
 import { grantRoutes, type GrantRoutesDeps } from './grant-routes.js';
@@ -18,7 +19,8 @@ import { tokenRoutes, type TokenRoutesDeps } from './token-routes.js';
 
 export { grantJson, requestJson } from './json.js';
 
-export interface ApiDeps extends RequestRoutesDeps, GrantRoutesDeps, TokenRoutesDeps {
+export interface ApiDeps
+  extends RequestRoutesDeps, GrantRoutesDeps, TokenRoutesDeps, BreakGlassRoutesDeps {
   /** The admin path (grant, revoke) and a person's grants. */
   grants: GrantService;
   streams: EventStreams;
@@ -51,6 +53,7 @@ export function apiRoutes(deps: ApiDeps): express.Router {
   router.get('/events', deps.streams.handle);
   router.use(requestRoutes(deps), grantRoutes(deps), tokenRoutes(deps), adminRoutes(deps));
   router.use(userSessionRoutes(deps));
+  router.use(breakGlassRoutes(deps));
 
   router.use((_req, _res, next) => next(new JitgateError(404, 'not_found', 'no such API route')));
   router.use(withStepUp);

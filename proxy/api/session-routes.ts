@@ -78,7 +78,7 @@ export function sessionApiRoutes(deps: SessionApiDeps): express.Router {
       code: 'recording.exported',
       actor: user.id,
       target: found.resourceId,
-      data: { session: found.id, sha256: found.checksum, via: 'api' },
+      data: { session: found.id, user: found.userId, sha256: found.checksum, via: 'api' },
     });
     res
       .type('application/x-asciicast')

@@ -14,6 +14,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { ResourceConfig } from '../config/schema.js';
 import { JitgateError, badRequest, forbidden, notFound } from '../shared/errors.js';
 import type { GrantRepository, Store } from '../store/types.js';
+import { certificateKeyId, mintedCertificateData } from '../terminal/cert-audit.js';
 import type { SshCertificateAuthority } from '../terminal/ssh-ca.js';
 import { requireCaller } from './authenticate.js';
 import { parseBody, parseId } from './body.js';
@@ -67,7 +68,7 @@ export function sshCertRoutes(deps: SshCertRoutesDeps): express.Router {
       certificate = (await deps.ca()).mint({
         publicKey: body.publicKey,
         principal: body.login,
-        keyId: `${user.id}/${grant.id}`,
+        keyId: certificateKeyId(user.id, grant.id),
         now,
         validBefore: grant.endsAt,
       });
@@ -92,14 +93,7 @@ export function sshCertRoutes(deps: SshCertRoutesDeps): express.Router {
         code: 'credential.minted',
         actor: user.id,
         target: resource.id,
-        data: {
-          kind: 'ssh-certificate',
-          grant: grant.id,
-          login: body.login,
-          serial: certificate.serial.toString(),
-          key: certificate.keyFingerprint,
-          validBefore: new Date(certificate.validBefore).toISOString(),
-        },
+        data: mintedCertificateData(certificate, { grant: grant.id, login: body.login }),
       });
     });
     res

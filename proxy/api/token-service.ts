@@ -31,6 +31,8 @@ export class TokenService {
     user: SessionUser,
     label: string | null,
     ttlMs: number,
+    /** The step-up the person passed just before (CLI login with --step-up). */
+    stepUpAt?: number,
   ): Promise<{ token: string; record: TokenRecord }> {
     const now = this.deps.now();
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -44,6 +46,7 @@ export class TokenService {
       expiresAt: now + Math.min(ttlMs, MAX_TOKEN_TTL_MS),
       revokedAt: null,
       lastUsedAt: null,
+      ...(stepUpAt !== undefined ? { stepUpAt } : {}),
     };
     await this.deps.store.atomic(async () => {
       await this.deps.store.tokens.insert(record);
@@ -51,7 +54,11 @@ export class TokenService {
         code: 'token.issued',
         actor: user.id,
         target: record.id,
-        data: { label, expiresAt: new Date(record.expiresAt).toISOString() },
+        data: {
+          label,
+          expiresAt: new Date(record.expiresAt).toISOString(),
+          ...(stepUpAt !== undefined ? { stepUpAt: new Date(stepUpAt).toISOString() } : {}),
+        },
       });
     });
     return { token, record };

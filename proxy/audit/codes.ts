@@ -30,6 +30,12 @@ export const AUDIT_CODES = {
     'A grant reached its end time (data.endsAt); one that ended while jitgate was down is recorded at the next start, with recordedLate: true.',
   'grant.released': 'The grant holder ended a grant early.',
   'grant.revoked': 'An approver or admin ended a grant.',
+  'grant.break_glass':
+    'Someone granted themselves emergency access (break-glass) with an incident reference.',
+  'break_glass.refused': 'A break-glass request was refused (no policy, incident, reason, cap).',
+  'break_glass.reviewed':
+    'An approver reviewed a break-glass grant: justified or not, with a comment.',
+  'break_glass.review_overdue': 'A break-glass grant was not reviewed in time.',
   'token.issued': 'A bearer token was issued to a signed-in user (CLI, extension).',
   'token.revoked': 'A bearer token was revoked.',
   'auth.sessions_ended':
@@ -39,6 +45,7 @@ export const AUDIT_CODES = {
   'credential.minted': 'A short-lived credential (SSH certificate, database role) was created.',
   'credential.dropped': 'A short-lived credential was removed or expired.',
   'audit.exported': 'Audit events were exported.',
+  'access_report.read': 'An auditor read or exported an access review (its filter in data).',
   'recording.exported': 'A terminal session recording was downloaded (exported) by an auditor.',
   'trail.retention': 'Trail rows past their resource retention were deleted (counts per resource).',
   'trail.exported': "A grant's web session trail was exported (HAR or JSON lines).",

@@ -6,7 +6,9 @@ export type JsonValue =
 
 /**
  * What a caller records. `actor` is who did it (a user id, `system`, `admin-cli`), `target` what
- * it was done to (a request, grant or resource id). Callers must never put secrets here: no
+ * it was done to (a request, grant or resource id). When the event is about a person other than
+ * the actor (bob approves alice's request; the system ends her grant), `data.user` is that
+ * person's user id: a filter by person finds both (AuditFilter.person). Callers must never put secrets here: no
  * tokens, passwords, cookies, credentials or assertions. The log is kept forever, is readable by
  * every auditor and is exported to other systems.
  */
@@ -38,6 +40,11 @@ export interface AuditEvent {
 export interface AuditFilter {
   code?: string;
   actor?: string;
+  /**
+   * Events by or about this user id: the actor, or the person named by `data.user` (the
+   * requester of an approved request, the holder of a revoked grant).
+   */
+  person?: string;
   target?: string;
   /** Epoch ms, inclusive. */
   from?: number;

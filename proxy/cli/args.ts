@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, EXIT } from './exit-codes.js';
+import { parseDuration } from '../shared/duration.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -47,11 +48,17 @@ export function proxyUrl(url: string | undefined, env: NodeJS.ProcessEnv = proce
   return parsed.origin;
 }
 
-/** "30m", "1h30m", "90s": checked here so a typo fails before any request is made. */
+/**
+ * "30m", "1h30m", "90s": checked here so a typo (or a zero) fails before any request is made,
+ * with the same exit code whichever command takes it.
+ */
 export function durationArg(value: string | undefined, name: string): string {
   if (value === undefined) throw new CliError(`${name} is required (e.g. ${name} 30m)`, EXIT.usage);
   if (!/^(\d+[dhms])+$/.test(value))
     throw new CliError(`${name} must be a duration such as 30m or 1h30m`, EXIT.usage);
+  // A zero duration is the same kind of mistake as a malformed one: caught here, not by jitgate.
+  if (!parseDuration(value))
+    throw new CliError(`${name} must be longer than zero, such as 30m`, EXIT.usage);
   return value;
 }
 

@@ -51,5 +51,10 @@ export function cliErrorOf(error: unknown): CliError | undefined {
   const reasons = error.reasons.join('; ');
   const said =
     reasons && error.message !== reasons ? `${error.message}: ${reasons}` : error.message;
-  return new CliError(`${said} (${error.code})`, exitCodeFor(error.status, error.code));
+  // A server fault it would not describe: say where the cause is and who can read it.
+  const text =
+    error.status >= 500 && error.message === 'internal error'
+      ? `jitgate failed on the server (${error.code}): the cause is in its log; ask its operator`
+      : `${said} (${error.code})`;
+  return new CliError(text, exitCodeFor(error.status, error.code));
 }

@@ -3,15 +3,18 @@
  * codes are listed in exit-codes.ts and docs/cli.md; user errors print one line, never a stack
  * trace; `exec` exits with its command's code.
  */
+import './closed-stdout.js';
 import { ConfigError } from '../config/errors.js';
 import { AUDIT_USAGE, auditCommand } from './audit-command.js';
 import { RECORDINGS_USAGE, recordingsCommand } from './recordings-command.js';
 import { SSH_USAGE, sshCommand } from './ssh-command.js';
 import * as access from './commands/access.js';
+import { review, reviews } from './commands/break-glass.js';
 import { endSessions, grant, revoke } from './commands/admin.js';
 import { kubectlCredential, sshCert } from './commands/credentials.js';
 import { exec } from './commands/exec.js';
 import { reap } from './commands/reap.js';
+import { report } from './commands/report.js';
 import { login, logout } from './commands/login.js';
 import { serve } from './commands/serve.js';
 import { targetAgent } from './commands/target-agent.js';
@@ -22,7 +25,11 @@ const USAGE = `usage: jitgate COMMAND [options]     (docs/cli.md)
   login [--no-browser] | logout         sign in (people: browser; machines: JITGATE_CLIENT_* env)
   resources                             what I may request, and my access
   request RESOURCE --for 30m --reason TEXT [--ticket T] [--wait]
+  request RESOURCE --break-glass --incident ID --for 15m --reason TEXT   emergency access, reviewed after
   requests [--approvals]                my requests, or those waiting for my decision
+  reviews                               break-glass grants waiting for my review
+  report access [--resource R] [--user U] [--from DATE] [--to DATE] [--csv|--json]   auditors: every grant of a period
+  review GRANT_ID --justified|--not-justified --comment TEXT
   approve REQUEST_ID [--for 15m] [--comment TEXT]
   deny REQUEST_ID --comment TEXT
   grants [--all]                        my grants
@@ -55,6 +62,9 @@ const COMMANDS: Record<string, Command> = {
   deny: access.deny,
   grants: access.grants,
   release: access.release,
+  reviews,
+  review,
+  report,
   revoke,
   grant,
   'end-sessions': endSessions,
@@ -69,10 +79,17 @@ const COMMANDS: Record<string, Command> = {
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (command === 'serve') {
-    const stop = await serve(rest);
-    const shutdown = () => void stop().then(() => process.exit(0));
+    const started = serve(rest);
+    // Listening before the banner is printed: a Ctrl-C or SIGTERM at any moment (even during
+    // start-up) stops what started (the demo's sshd and PostgreSQL) before exiting.
+    const shutdown = () =>
+      void started.then(
+        (stop) => stop().then(() => process.exit(EXIT.ok)),
+        () => undefined, // a failed start is reported below
+      );
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+    await started;
     return;
   }
   if (command === 'target-agent') {

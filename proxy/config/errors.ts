@@ -116,11 +116,24 @@ export const issueText: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-/** Turns zod's issues into problems: one per unknown key, record-key problems made specific. */
-export function problemsFromIssues(issues: readonly z.core.$ZodIssue[]): Problem[] {
+/** The allowed key an unknown one was probably meant to be (key-suggestions.ts). */
+export type SuggestKey = (path: readonly PropertyKey[], key: string) => string | undefined;
+
+/**
+ * Turns zod's issues into problems: one per unknown key (with the key probably meant, when
+ * `suggest` finds one), record-key problems made specific.
+ */
+export function problemsFromIssues(
+  issues: readonly z.core.$ZodIssue[],
+  suggest: SuggestKey = () => undefined,
+): Problem[] {
   return issues.flatMap((issue): Problem[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown key' }));
+      return issue.keys.map((key) => {
+        const meant = suggest(issue.path, key);
+        const message = meant ? `unknown key; did you mean "${meant}"?` : 'unknown key';
+        return { path: [...issue.path, key], message };
+      });
     }
     if (issue.code === 'invalid_key' && issue.issues[0]) {
       return [{ path: issue.path, message: `key ${issue.issues[0].message}` }];

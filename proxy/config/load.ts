@@ -22,6 +22,7 @@ import { fsReason, listAt, resolveSecrets } from './secrets.js';
 import { resolveStorageUrl } from './storage-url.js';
 import { resolveSamlFiles } from './saml-files.js';
 import { ConfigError, formatPath, issueText, problemsFromIssues, type Problem } from './errors.js';
+import { allowedKeys, closestKey } from './key-suggestions.js';
 import { configSchema, type Config } from './schema.js';
 
 /** The line a path points at, or undefined for documents that have no lines (in memory). */
@@ -128,7 +129,11 @@ function validate(raw: unknown, source: Source): Config {
   const samlFiles = resolveSamlFiles(raw, source.baseDir);
   const port = source.portFromEnv ? portFromEnv(source.env) : { problems: [] };
   const problems: Problem[] = [
-    ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues)),
+    ...(parsed.success
+      ? []
+      : problemsFromIssues(parsed.error.issues, (path, key) =>
+          closestKey(key, allowedKeys(configSchema, raw, path)),
+        )),
     ...crossCheck(raw),
     ...idpSecrets.problems,
     ...hookSecrets.problems,

@@ -11,6 +11,8 @@ const WEEKDAY = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export const AUTO_APPROVE_CAP_MS = 4 * 3_600_000;
 /** The default of policies[].maxDuration; cross-check.ts compares against it too. */
 export const POLICY_DEFAULT_MAX_DURATION = '1h';
+/** A break-glass grant never lasts longer than this, whatever a policy says. */
+export const BREAK_GLASS_CAP_MS = 3_600_000;
 
 function compiles(pattern: string): boolean {
   try {
@@ -104,6 +106,35 @@ const autoApprove = z
   })
   .strict();
 
+const breakGlass = z
+  .object({
+    users: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('People who may break the glass (username, email or user id).'),
+    groups: z.array(slug).default([]).describe('Members of these groups may break the glass.'),
+    kinds: z
+      .array(KIND)
+      .min(1)
+      .default(['person'])
+      .describe('Identity kinds that may: never vendors or machines unless listed here.'),
+    incidentPattern: pattern.describe(
+      'An incident reference must match this regular expression (at most 200 characters).',
+    ),
+    maxDuration: duration
+      .refine((ms) => ms <= BREAK_GLASS_CAP_MS, 'must be at most 1h')
+      .prefault('15m')
+      .describe('Hard cap on a break-glass grant (at most 1h).'),
+    reviewWithin: duration
+      .prefault('24h')
+      .describe('An approver (never the person) must review the grant within this long.'),
+  })
+  .strict()
+  .refine((glass) => glass.users.length + glass.groups.length > 0, {
+    message: 'name the users or groups who may break the glass',
+    path: ['users'],
+  });
+
 export const policy = z
   .object({
     id: slug.describe('Stable id, shown in decisions.'),
@@ -145,5 +176,14 @@ export const policy = z
     pendingTimeout: duration
       .prefault('1h')
       .describe('A request nobody answers expires after this long.'),
+    breakGlass: breakGlass
+      .optional()
+      .describe(
+        'Emergency self-granting without an approver (incident, MFA step-up, short cap, post-hoc review by the approval groups).',
+      ),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.breakGlass === undefined || p.approval !== undefined, {
+    message: 'breakGlass needs approval: its approvers review each break-glass grant',
+    path: ['breakGlass'],
+  });

@@ -135,6 +135,9 @@ const WEBHOOK_EVENTS = [
   'grant.ended',
   'alert.revocation_unrecorded',
   'alert.revocation_recorded',
+  'break_glass.started',
+  'break_glass.reviewed',
+  'break_glass.review_overdue',
 ] as const;
 
 const webhook = z
@@ -157,7 +160,7 @@ const webhook = z
       .min(1)
       .default([...WEBHOOK_EVENTS])
       .describe(
-        'Events to send: request.created, request.decided, grant.started, grant.ended, alert.revocation_unrecorded (a grant end the store could not record: sent at once, not through the outbox), alert.revocation_recorded.',
+        'Events to send: request.created, request.decided, grant.started, grant.ended, alert.revocation_unrecorded (a grant end the store could not record: sent at once, not through the outbox), alert.revocation_recorded, break_glass.started, break_glass.reviewed, break_glass.review_overdue.',
       ),
   })
   .strict()

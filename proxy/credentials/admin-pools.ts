@@ -15,8 +15,14 @@ export interface AdminPools {
   close(): Promise<void>;
 }
 
+/** Shown to the client: it names the setting (never its value) and who can fix it. */
 const unavailable = (resource: PostgresResourceConfig, why: string) =>
-  new JitgateError(503, 'credential_unavailable', `${resource.id}: ${why}`);
+  new JitgateError(
+    503,
+    'credential_unavailable',
+    `${resource.id}: ${why} on the jitgate server; ask its operator to set it (docs/credentials.md)`,
+    { expose: true },
+  );
 
 export function readAdminUrl(
   resource: PostgresResourceConfig,

@@ -4,7 +4,7 @@
  * the app's origin, so it needs no storage and dies with the grant: the app asks jitgate
  * (`POST /api/v1/form-credentials/verify`), which accepts it only while the grant is live.
  */
-import { isLive, type GrantBook } from '../access/grant-book.js';
+import type { GrantBook } from '../access/grant-book.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { openClaims, purposeKey, sealClaims } from '../shared/signed-claims.js';
 import type { GrantRecord } from '../store/types.js';
@@ -37,7 +37,7 @@ export interface VerifiedFormLogin {
   expiresAt: number;
 }
 
-export function createFormCredentials(deps: { secret: string; book: Pick<GrantBook, 'get'> }) {
+export function createFormCredentials(deps: { secret: string; book: Pick<GrantBook, 'liveById'> }) {
   const key = purposeKey(deps.secret, 'form-credential');
 
   function mint(user: SessionUser, grant: GrantRecord, origin: string) {
@@ -61,8 +61,8 @@ export function createFormCredentials(deps: { secret: string; book: Pick<GrantBo
     const claims = openClaims(key, PREFIX, password, 2048);
     if (!isClaims(claims) || claims.username !== username || claims.resource !== resource)
       return undefined;
-    const grant = deps.book.get(claims.grant);
-    if (!grant || !isLive(grant, now) || grant.userId !== claims.user) return undefined;
+    const grant = deps.book.liveById(claims.grant, now);
+    if (!grant || grant.userId !== claims.user) return undefined;
     return { ...claims, expiresAt: grant.endsAt };
   }
 

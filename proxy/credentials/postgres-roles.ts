@@ -38,10 +38,14 @@ export interface PostgresRolesDeps {
 /** SQLSTATE 42704: undefined_object — the role is already gone. */
 const UNDEFINED_OBJECT = '42704';
 
+/** The client learns what failed and where to look; the SQL error goes to the log only. */
 const failed = (what: string, error: unknown) =>
-  new JitgateError(503, 'credential_failed', `${what} failed (${sqlErrorText(error)})`, {
-    cause: error,
-  });
+  new JitgateError(
+    503,
+    'credential_failed',
+    `${what} failed in PostgreSQL; the jitgate server log has the cause (ask its operator)`,
+    { cause: new Error(`${what} failed (${sqlErrorText(error)})`, { cause: error }), expose: true },
+  );
 
 export class PostgresRoles {
   constructor(private readonly deps: PostgresRolesDeps) {}

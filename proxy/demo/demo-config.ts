@@ -3,8 +3,8 @@ import type { ConfigInput } from '../config/schema.js';
 import {
   DEMO_MACHINE_POLICIES,
   DEMO_MACHINES,
-  demoDatabase,
   demoMachineResources,
+  type OrdersDbSource,
 } from './demo-machines.js';
 import type { DemoUser } from './idp.js';
 import {
@@ -99,6 +99,8 @@ export interface DemoConfigInput {
   kubeReviewerToken: string;
   /** Sign-in limits other than the defaults (tests of the limits themselves). */
   rateLimits?: ConfigInput['rateLimits'];
+  /** Where orders-db's admin URL comes from (orders-db.ts). */
+  ordersDb: OrdersDbSource;
 }
 
 export function demoConfig(input: DemoConfigInput): ConfigInput {
@@ -150,7 +152,7 @@ export function demoConfig(input: DemoConfigInput): ConfigInput {
           submitSelector: '#sign-in',
         },
       },
-      ...demoMachineResources(demoDatabase(), input.kubeReviewerToken),
+      ...demoMachineResources(input.ordersDb, input.kubeReviewerToken),
       ...demoTerminalResources(input.sshTarget),
     ],
     policies: [

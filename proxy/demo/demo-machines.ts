@@ -1,7 +1,7 @@
 /**
  * The demo's machines and the resources they use: a CI client (`ci-runner`) that authenticates
  * with client credentials at the demo IdP, the `orders-db` PostgreSQL database (temporary roles
- * per grant; the admin URL comes from JITGATE_DEMO_PG_URL) and the `demo-cluster` Kubernetes
+ * per grant; its admin URL comes from orders-db.ts) and the `demo-cluster` Kubernetes
  * cluster (grant-scoped bearers). Narrow machine requests are approved by policy; others wait
  * for an approver.
  */
@@ -15,21 +15,23 @@ export const DEMO_MACHINE_CLIENTS = ['ci-runner', 'nightly-report'] as const;
 type Resources = NonNullable<ConfigInput['resources']>;
 type Policies = NonNullable<ConfigInput['policies']>;
 
-/** The database named by the demo's admin URL (orders-db lives there). */
-export function demoDatabase(env: NodeJS.ProcessEnv = process.env): string {
-  const url = URL.parse(env[DEMO_PG_ENV] ?? '');
-  return decodeURIComponent(url?.pathname.slice(1) ?? '') || 'postgres';
+/** Where orders-db finds its admin URL, and the database it lives in (orders-db.ts). */
+export interface OrdersDbSource {
+  adminUrl: { env: string } | { file: string };
+  database: string;
 }
 
-export function demoMachineResources(database: string, kubeReviewerToken: string): Resources {
+export function demoMachineResources(orders: OrdersDbSource, kubeReviewerToken: string): Resources {
   return [
     {
       id: 'orders-db',
       kind: 'postgres',
       name: 'Orders database',
       description: 'PostgreSQL: a temporary role that may read and add orders, nothing else.',
-      adminUrlEnv: DEMO_PG_ENV,
-      database,
+      ...('env' in orders.adminUrl
+        ? { adminUrlEnv: orders.adminUrl.env }
+        : { adminUrlFile: orders.adminUrl.file }),
+      database: orders.database,
       statements: [
         'GRANT USAGE ON SCHEMA public TO {{role}}',
         'GRANT SELECT, INSERT ON TABLE public.orders TO {{role}}',

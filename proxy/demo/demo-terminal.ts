@@ -86,6 +86,14 @@ export function demoTerminalPolicies(target: DemoSshTarget | undefined): Policie
       requireReason: true,
       approval: { groups: ['approvers'], count: 1 },
       recording: 'required',
+      // In an incident alice may open it herself: an incident id, MFA, 15 minutes at most, and
+      // an approver reviews it afterwards (docs/access-reviews.md).
+      breakGlass: {
+        users: ['alice'],
+        incidentPattern: '^INC-[0-9]+$',
+        maxDuration: '15m',
+        reviewWithin: '24h',
+      },
     },
   ];
 }

@@ -101,7 +101,7 @@ export async function createDemoIdp(options: DemoIdpOptions): Promise<DemoIdp> {
     interactions: { url: (_ctx, interaction) => `${prefix}/interaction/${interaction.uid}` },
     findAccount: (_ctx, sub) => {
       const user = users.get(sub);
-      return user && { accountId: user.username, claims: () => claimsOf(user) };
+      return user && { accountId: user.username, claims: () => demoUserClaims(user) };
     },
     renderError,
     clientBasedCORS: (_ctx, origin, client) =>
@@ -217,7 +217,8 @@ function interactionPort(
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
-function claimsOf(user: DemoUser) {
+/** The claims the demo IdP asserts for `user` (ID token and userinfo). */
+export function demoUserClaims(user: DemoUser) {
   return {
     sub: user.username,
     email: user.email,

@@ -21,12 +21,13 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { sshdHookPath } from '../target/hook-path.js';
 import { writeRevocationList } from '../terminal/ssh-krl.js';
 import { newEd25519, openSshPrivateKey, publicKeyLine } from '../terminal/ssh-keys.js';
+import { freePort } from './ports.js';
 
 export const SSHD_PATH = '/usr/sbin/sshd';
 
@@ -57,17 +58,6 @@ export interface SshTarget {
   /** Replaces the trusted CA keys; sshd reads the file at every login. */
   trust(caKeys: readonly string[]): void;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 const accepts = (port: number) =>

@@ -1,6 +1,7 @@
 /**
  * `npm start` with no config: jitgate on http://localhost:8080 (loopback only) with an embedded
- * IdP at /idp, the payroll demo app at http://payroll.localhost:8080, state in ./.jitgate.
+ * IdP at /idp, the payroll demo app at http://payroll.localhost:8080, an sshd behind prod-shell
+ * and a PostgreSQL behind orders-db (each when installed), state in ./.jitgate.
  * Tests start the same demo on a random port with a temporary state folder.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,8 +24,9 @@ import { samlSpUrls } from '../identity/saml-login.js';
 import { createDemoSamlIdp } from './saml-idp.js';
 import { DEMO_API_RESOURCE, DEMO_MACHINE_CLIENTS } from './demo-machines.js';
 import { createDemoIdp, type DemoClient } from './idp.js';
-import { prepareOrdersDb } from './orders-db.js';
+import { setUpOrdersDb, type OrdersDb } from './orders-db.js';
 import { startPayrollApp, type PayrollApp } from './payroll.js';
+import { seedDemoUsers } from './demo-users.js';
 import { jitgateVerifier } from './payroll-login.js';
 import { startDemoGuard, startDemoSshTarget, type DemoSshTarget } from './demo-terminal.js';
 import type { CastFiles } from '../../recorder/asciicast/index.js';
@@ -46,6 +48,11 @@ export interface DemoOptions {
   configure?: (config: ConfigInput) => ConfigInput;
   /** Sign-in limits other than the defaults (tests of the limits themselves). */
   rateLimits?: DemoConfigInput['rateLimits'];
+  /**
+   * Start a private PostgreSQL behind orders-db when JITGATE_DEMO_PG_URL names none (default
+   * true, as `npm start` does; tests that never touch orders-db pass false to save the initdb).
+   */
+  postgres?: boolean;
 }
 
 export interface RunningDemo {
@@ -61,8 +68,8 @@ export interface RunningDemo {
   jitgate: RunningJitgate;
   /** Client-credentials machines at the demo IdP (secrets are new at every start). */
   machines: DemoMachine[];
-  /** Whether orders-db has its database (JITGATE_DEMO_PG_URL). */
-  ordersDb: boolean;
+  /** orders-db's PostgreSQL: whether roles can be minted, and a line saying where or why not. */
+  ordersDb: Pick<OrdersDb, 'ready' | 'summary'>;
   /** demo-cluster's reviewer token: the bearer its API server sends to the TokenReview webhook. */
   kubeReviewerToken: string;
   close(): Promise<void>;
@@ -89,7 +96,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   port = await listen(http.server, options.port ?? 8080, '127.0.0.1');
   await alsoListen(http.server, port, '::1');
   const sshTarget = await startDemoSshTarget(log);
+  let ordersDb: OrdersDb | undefined;
   try {
+    ordersDb = await setUpOrdersDb({ stateDir, log, startCluster: options.postgres ?? true });
     const clientSecrets = { demo: secret(), vendors: secret() };
     const kubeReviewerToken = secret();
     const input = demoConfig({
@@ -98,6 +107,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       clientSecrets,
       payrollUrl: payroll.url,
       sshTarget,
+      ordersDb,
       ...(options.storage ? { storage: options.storage } : {}),
       kubeReviewerToken,
       rateLimits: options.rateLimits,
@@ -139,7 +149,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       mounts.push([DEMO_IDPS[id].path, idp.handler]);
     }
     mounts.push([DEMO_SAML_IDP.path, demoSamlIdp(port, log).handler]);
-    const ordersDb = await prepareOrdersDb();
     const jitgate = await startJitgate({
       config,
       log,
@@ -151,6 +160,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     sshTarget?.trust(jitgate.terminals.ca.publicKeyLines());
     // The demo target's guard, as `jitgate target-agent` runs on a real one (docs/terminals.md).
     const guard = await startDemoGuard(sshTarget, `http://127.0.0.1:${port}`, log);
+    await seedDemoUsers(config, jitgate.store.users);
     return {
       url: jitgate.url,
       port,
@@ -161,19 +171,21 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       guard,
       jitgate,
       machines,
-      ordersDb,
+      ordersDb: { ready: ordersDb.ready, summary: ordersDb.summary },
       kubeReviewerToken,
       async close() {
         await guard?.stop();
         await jitgate.close();
         await payroll.close();
         await sshTarget?.close();
+        await ordersDb?.close();
       },
     };
   } catch (error) {
     http.server.close();
     await payroll.close();
     await sshTarget?.close();
+    await ordersDb?.close();
     throw error;
   }
 }

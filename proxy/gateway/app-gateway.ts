@@ -18,6 +18,7 @@ import type { GrantBook } from '../access/grant-book.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { SessionUser } from '../identity/session-user.js';
 import type { StatusOf } from '../shared/error-codes.js';
+import { JitgateError } from '../shared/errors.js';
 import { nextRequestId } from '../shared/request-id.js';
 import type { Logger } from '../shared/logger.js';
 import { isNavigation } from '../shared/navigation.js';
@@ -49,6 +50,7 @@ export type Decision =
   | 'bad_request'
   | 'unavailable'
   | 'credential_refused'
+  | 'credential_cross_origin'
   | 'foreign_origin';
 
 export interface GatewayDeps {
@@ -71,8 +73,12 @@ export interface GatewayDeps {
 }
 
 export type Admitted = { user: SessionUser; grant: GrantRecord };
-/** The error code a refusal is answered with (the store being unreachable is `store_unavailable`). */
-type RefusalCode<D extends Decision> = D extends 'unavailable' ? 'store_unavailable' : D;
+/**
+ * The error code a refusal is answered with: jitgate cannot decide when the store is unreachable
+ * (`store_unavailable`) or this replica's grant book may be stale (`grant_book_stale`).
+ */
+type UnavailableCode = 'store_unavailable' | 'grant_book_stale';
+type RefusalCode<D extends Decision> = D extends 'unavailable' ? UnavailableCode : D;
 /** A refusal, with a status the error-code table lists for its code. */
 export type Refusal = {
   [D in Exclude<Decision, 'allowed'>]: {
@@ -81,6 +87,8 @@ export type Refusal = {
     message: string;
     /** Set when the refusal is jitgate's own fault: the id of the log line that says why. */
     requestId?: string;
+    /** The error code of an 'unavailable' refusal (store_unavailable unless said). */
+    code?: D extends 'unavailable' ? UnavailableCode : never;
   };
 }[Exclude<Decision, 'allowed'>];
 
@@ -88,7 +96,7 @@ export type Refusal = {
 const OPEN_PATH = '/.jitgate/open';
 
 export function createAppGateway(deps: GatewayDeps) {
-  /** The store could not say who this is: refused, with the id of the log line that says why. */
+  /** The store could not say who this is: fail closed, with the id of the log line that says why. */
   function unavailable(route: AppRoute, error: unknown, message: string): Refusal {
     const requestId = nextRequestId();
     deps.log.error('session store unavailable', {
@@ -99,22 +107,7 @@ export function createAppGateway(deps: GatewayDeps) {
     return { decision: 'unavailable', status: 503, message, requestId };
   }
 
-  /** Steps 3 and 4: who is this and may they reach the resource now? */
-  async function admit(route: AppRoute, req: IncomingMessage): Promise<Admitted | Refusal> {
-    let byCredential: Awaited<ReturnType<GrantCredentials['admit']>>;
-    try {
-      byCredential = await deps.credentials?.admit(route, req, deps.now());
-    } catch (error) {
-      return unavailable(route, error, 'cannot check the session credential');
-    }
-    if (byCredential) return byCredential;
-    const sid = deps.appSessions.sessionId(req, route.host);
-    let user: SessionUser | undefined;
-    try {
-      user = sid ? await deps.sessions.lookup(sid) : undefined;
-    } catch (error) {
-      return unavailable(route, error, 'cannot check the session');
-    }
+  function grantFor(route: AppRoute, user: SessionUser | undefined): Admitted | Refusal {
     if (!user)
       return { decision: 'unauthenticated', status: 401, message: 'log in to jitgate first' };
     const grant = deps.grants.liveGrant(user.id, route.resource.id, deps.now());
@@ -122,12 +115,84 @@ export function createAppGateway(deps: GatewayDeps) {
     return { user, grant };
   }
 
-  /** Step 5: the upstream headers, stripped and then injected. */
-  async function headersFor(route: AppRoute, req: IncomingMessage, admitted: Admitted) {
-    const assertion = await deps.signer.assertionFor(
+  /** The grant book refuses to answer while it may be stale (another replica's revoke unseen). */
+  function staleBook(error: unknown): Refusal {
+    if (!(error instanceof JitgateError) || error.code !== 'grant_book_stale') throw error;
+    return { decision: 'unavailable', status: 503, code: error.code, message: error.message };
+  }
+
+  /**
+   * Steps 3 and 4: who is this and may they reach the resource now? At once when the session is
+   * in memory (the hot path: no promise, no microtask turn); a promise when the store is asked.
+   */
+  function admission(
+    route: AppRoute,
+    req: IncomingMessage,
+  ): Admitted | Refusal | Promise<Admitted | Refusal> {
+    try {
+      const admitted = admissionFromMemory(route, req);
+      return admitted instanceof Promise ? admitted.catch(staleBook) : admitted;
+    } catch (error) {
+      return staleBook(error);
+    }
+  }
+
+  function admissionFromMemory(
+    route: AppRoute,
+    req: IncomingMessage,
+  ): Admitted | Refusal | Promise<Admitted | Refusal> {
+    let byCredential: ReturnType<GrantCredentials['admit']>;
+    try {
+      byCredential = deps.credentials?.admit(route, req, deps.now());
+    } catch (error) {
+      return unavailable(route, error, 'cannot check the session credential');
+    }
+    // A stale book is the book's answer (staleBook); anything else kept it from being checked.
+    if (byCredential)
+      return byCredential.catch((error: unknown) => {
+        if (error instanceof JitgateError && error.code === 'grant_book_stale') throw error;
+        return unavailable(route, error, 'cannot check the session credential');
+      });
+    const sid = deps.appSessions.sessionId(req, route.host);
+    if (!sid) return grantFor(route, undefined);
+    let user: ReturnType<SessionCache['lookup']>;
+    try {
+      user = deps.sessions.lookup(sid);
+    } catch (error) {
+      return unavailable(route, error, 'cannot check the session');
+    }
+    if (user instanceof Promise)
+      return user.then(
+        (found) => grantFor(route, found),
+        (error: unknown) => unavailable(route, error, 'cannot check the session'),
+      );
+    return grantFor(route, user);
+  }
+
+  const admit = async (route: AppRoute, req: IncomingMessage): Promise<Admitted | Refusal> =>
+    admission(route, req);
+
+  /** Step 5: the upstream headers, stripped and then injected (at once when the assertion is cached). */
+  function headersFor(
+    route: AppRoute,
+    req: IncomingMessage,
+    admitted: Admitted,
+  ): string[] | Promise<string[]> {
+    const assertion = deps.signer.assertionFor(
       { user: admitted.user, grant: admitted.grant, audience: route.origin },
       deps.now(),
     );
+    if (typeof assertion !== 'string')
+      return assertion.then((signed) => withAssertion(route, req, admitted, signed));
+    return withAssertion(route, req, admitted, assertion);
+  }
+
+  function withAssertion(
+    route: AppRoute,
+    req: IncomingMessage,
+    admitted: Admitted,
+    assertion: string,
+  ): string[] {
     const inject: [string, string][] = [
       [deps.assertionHeader, assertion],
       ...renderHeaderTemplates(route.resource.headers, admitted.user, admitted.grant),
@@ -143,8 +208,13 @@ export function createAppGateway(deps: GatewayDeps) {
   function refuse(route: AppRoute, req: IncomingMessage, res: ServerResponse, refusal: Refusal) {
     deps.onDecision(route, refusal.decision);
     if (refusal.decision === 'unavailable')
-      return sendServiceUnavailable(res, refusal.requestId ?? nextRequestId());
-    if (refusal.decision === 'credential_refused')
+      return sendServiceUnavailable(
+        res,
+        refusal.requestId ?? nextRequestId(),
+        refusal.code,
+        refusal.message,
+      );
+    if (refusal.decision === 'credential_refused' || refusal.decision === 'credential_cross_origin')
       return sendJsonError(res, refusal.status, refusal.decision, refusal.message);
     if (refusal.decision === 'unauthenticated') {
       if (isNavigation(req)) return deps.handoff.start(route, req, res, req.url ?? '/');
@@ -156,7 +226,15 @@ export function createAppGateway(deps: GatewayDeps) {
     return sendNoGrant(req, res, route.label, requestUrl);
   }
 
-  async function handleRequest(route: AppRoute, req: IncomingMessage, res: ServerResponse) {
+  /**
+   * One app request. Returns a promise only when a step had to wait (a session read from the
+   * store, an assertion to sign); the common case runs through in this turn.
+   */
+  function handleRequest(
+    route: AppRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void | Promise<void> {
     const url = req.url ?? '';
     if (!url.startsWith('/')) {
       deps.onDecision(route, 'bad_request');
@@ -167,10 +245,34 @@ export function createAppGateway(deps: GatewayDeps) {
     if (url === START_PATH || url.startsWith(START_PATH + '?'))
       return deps.handoff.startFromLink(route, req, res);
     if (url === OPEN_PATH) return sendOpenPage(res, route.label);
-    const admitted = await admit(route, req);
+    const admitted = admission(route, req);
+    if (admitted instanceof Promise)
+      return admitted.then((known) => afterAdmission(route, req, res, known));
+    return afterAdmission(route, req, res, admitted);
+  }
+
+  function afterAdmission(
+    route: AppRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+    admitted: Admitted | Refusal,
+  ): void | Promise<void> {
     if ('decision' in admitted) return refuse(route, req, res, admitted);
     deps.onDecision(route, 'allowed');
-    const headers = await headersFor(route, req, admitted);
+    const headers = headersFor(route, req, admitted);
+    if (headers instanceof Promise)
+      return headers.then((ready) => send(route, req, res, admitted, ready));
+    send(route, req, res, admitted, headers);
+  }
+
+  /** Steps 6 and 7: forward, then the trail row once the exchange is over. */
+  function send(
+    route: AppRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+    admitted: Admitted,
+    headers: string[],
+  ): void {
     const started = process.hrtime.bigint();
     const bytes = newExchangeBytes();
     const exchange = deps.trail.begin(route, req, res, admitted.grant, deps.now(), bytes);

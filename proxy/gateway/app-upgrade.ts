@@ -95,7 +95,10 @@ export function createAppUpgrade(
     const admitted = await gateway.admit(route, req);
     gateway.decided(route, 'decision' in admitted ? admitted.decision : 'allowed');
     if ('decision' in admitted) {
-      const code = admitted.decision === 'unavailable' ? 'store_unavailable' : admitted.decision;
+      const code =
+        admitted.decision === 'unavailable'
+          ? (admitted.code ?? 'store_unavailable')
+          : admitted.decision;
       return refuseUpgrade(socket, admitted.status, code, admitted.message, admitted.requestId);
     }
     // Taken before the tunnel rewrites req.headers for the upstream.

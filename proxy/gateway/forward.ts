@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
+import { CutSignal } from './cut-signal.js';
 import { countedBody, countResponse, type ExchangeBytes } from './exchange-bytes.js';
 
 export interface Upstream {
@@ -66,11 +67,11 @@ export function forward(
   bytes: ExchangeBytes,
   callbacks: ForwardCallbacks,
 ): () => void {
-  const abort = new AbortController();
+  const signal = new CutSignal();
   // Only a response that did not finish means the client went away; aborting after every normal
   // response cost ~15% of the proxy's CPU (each abort builds a DOMException and fires events).
   const onClose = () => {
-    if (!res.writableFinished) abort.abort();
+    if (!res.writableFinished) signal.cut();
   };
   res.once('close', onClose);
   upstream.pool
@@ -83,7 +84,7 @@ export function forward(
         body: hasBody(req)
           ? (countedBody(req, bytes, callbacks.requestChunk) as unknown as Readable)
           : null,
-        signal: abort.signal,
+        signal,
         opaque: res,
       },
       ({ statusCode, headers: responseHeaders, opaque }) => {
@@ -100,7 +101,7 @@ export function forward(
       },
     );
   return () => {
-    abort.abort();
+    signal.cut();
     res.destroy();
   };
 }

@@ -10,7 +10,7 @@
  * carry a credential, so a copy attached to a sibling or foreign site's request is refused.
  */
 import type { IncomingMessage } from 'node:http';
-import { isLive, type GrantBook } from '../access/grant-book.js';
+import type { GrantBook } from '../access/grant-book.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { openText, sealText } from '../shared/sealed-text.js';
 import { openClaims, purposeKey, sealClaims } from '../shared/signed-claims.js';
@@ -34,7 +34,11 @@ interface Claims {
 
 export type CredentialAdmission =
   | { user: SessionUser; grant: GrantRecord }
-  | { decision: 'credential_refused' | 'no_grant'; status: 403; message: string };
+  | {
+      decision: 'credential_refused' | 'credential_cross_origin' | 'no_grant';
+      status: 403;
+      message: string;
+    };
 
 function isClaims(value: unknown): value is Claims {
   const c = value as Partial<Claims> | null;
@@ -53,7 +57,7 @@ function isClaims(value: unknown): value is Claims {
 
 export interface GrantCredentialsDeps {
   secret: string;
-  book: Pick<GrantBook, 'get'>;
+  book: Pick<GrantBook, 'liveById'>;
   /** Whether the sign-in a credential was minted under still holds (rejects: cannot tell). */
   holds(credential: string, userId: string): Promise<boolean>;
 }
@@ -64,8 +68,7 @@ export function createGrantCredentials(deps: GrantCredentialsDeps) {
 
   /** The grant `id` when it is live now; ended, scheduled or unknown grants are undefined. */
   function liveGrant(id: string, now: number): GrantRecord | undefined {
-    const grant = deps.book.get(id);
-    return grant && isLive(grant, now) ? grant : undefined;
+    return deps.book.liveById(id, now);
   }
 
   /**
@@ -83,20 +86,42 @@ export function createGrantCredentials(deps: GrantCredentialsDeps) {
    * carries one is judged by it alone, and every doubt refuses it, without a login redirect that
    * would only bring the same header back.
    */
-  async function admit(
+  function admit(
     route: AppRoute,
     req: IncomingMessage,
     now: number,
-  ): Promise<CredentialAdmission | undefined> {
+  ): Promise<CredentialAdmission> | undefined {
     const presented = req.headers[HEADER_KEY];
+    // At once, without a promise: the hot path of a request with no credential.
     if (presented === undefined) return undefined;
+    return judge(route, req, presented, now);
+  }
+
+  async function judge(
+    route: AppRoute,
+    req: IncomingMessage,
+    presented: string | string[],
+    now: number,
+  ): Promise<CredentialAdmission> {
     const refuse = (message: string): CredentialAdmission => ({
       decision: 'credential_refused',
       status: 403,
       message,
     });
-    if (req.headers['sec-fetch-site'] !== 'same-origin')
-      return refuse('a session credential is accepted only on requests the app itself makes');
+    // Only a request the app's own origin started (scheme, host and port) may carry it. The
+    // extension cannot tell a tab's frames apart, so a frame of the same host on another port
+    // inside the app's tab still sends it: the browser's own headers decide here. Either one
+    // naming another origin refuses it; Origin is absent on same-origin GETs, so it only adds.
+    const origin = req.headers.origin;
+    if (
+      req.headers['sec-fetch-site'] !== 'same-origin' ||
+      (origin !== undefined && origin !== route.origin)
+    )
+      return {
+        decision: 'credential_cross_origin',
+        status: 403,
+        message: 'a session credential is accepted only on requests the app’s own origin makes',
+      };
     const claims = openClaims(key, PREFIX, presented);
     if (!isClaims(claims) || claims.expiresAt <= now)
       return refuse('the session credential is invalid or expired');

@@ -130,13 +130,16 @@ export function sendUpstreamDown(
   send(res, 502, 'upstream_unavailable', 'text/html; charset=utf-8', page('Bad gateway', body));
 }
 
-/** 503: a fault of jitgate's own; `requestId` finds its log line (and is echoed to the client). */
-export function sendServiceUnavailable(res: ServerResponse, requestId: string) {
+/**
+ * 503: jitgate cannot decide now (store unreachable, or this replica's grant book may be stale);
+ * `requestId` finds its log line (and is echoed to the client).
+ */
+export function sendServiceUnavailable(
+  res: ServerResponse,
+  requestId: string,
+  code: 'store_unavailable' | 'grant_book_stale' = 'store_unavailable',
+  message = 'jitgate cannot check access right now; try again shortly',
+) {
   if (!res.headersSent) res.setHeader('x-request-id', requestId);
-  sendJsonError(
-    res,
-    503,
-    'store_unavailable',
-    'jitgate cannot check access right now; try again shortly',
-  );
+  sendJsonError(res, 503, code, message);
 }

@@ -71,6 +71,27 @@ export function mapGroups(
   return [...groups].sort();
 }
 
+/**
+ * Why a login's groups are empty when the IdP is set up to map groups but its token has no
+ * groups claim at all (Google Workspace never sends one; Okta and Entra ID only when asked):
+ * nothing fails, so without this warning group mapping would silently map nothing. An empty
+ * claim is a person in no group, and says nothing. Undefined when there is nothing to say.
+ */
+export function missingGroupsClaim(
+  idp: Pick<OidcIdentityProviderConfig, 'id' | 'groupsClaim' | 'groupMap' | 'passUnmappedGroups'>,
+  claims: Record<string, unknown>,
+): string | undefined {
+  const mapsGroups = idp.passUnmappedGroups || Object.keys(idp.groupMap).length > 0;
+  if (!mapsGroups || Object.hasOwn(claims, idp.groupsClaim)) return undefined;
+  return (
+    `the ID token from "${idp.id}" has no "${idp.groupsClaim}" claim, so this person gets no ` +
+    'groups and no policy, approver, admin or auditor group can match them: make the IdP send ' +
+    'the claim (often a "groups" scope or a groups mapper), set groupsClaim to the claim it ' +
+    'does send, or, for an IdP that has no groups (Google Workspace), match people by ' +
+    'subjects.users or subjects.claims (docs/identity-providers.md)'
+  );
+}
+
 export function userFromClaims(
   idp: OidcIdentityProviderConfig,
   claims: Record<string, unknown>,

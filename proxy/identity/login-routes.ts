@@ -12,7 +12,7 @@ import type { OidcIdentityProviderConfig, SamlIdentityProviderConfig } from '../
 import { JitgateError, badRequest } from '../shared/errors.js';
 import { html, page } from '../shared/html.js';
 import { isBindingChallenge, type AppHandoff } from './app-handoff.js';
-import { userFromClaims } from './claims.js';
+import { missingGroupsClaim, userFromClaims } from './claims.js';
 import { finishLogin, promisify, refuseLogin, type LoginFinishDeps } from './login-finish.js';
 import type { LoginTransactions } from './login-transactions.js';
 import type { OidcRelyingParty } from './oidc-client.js';
@@ -116,6 +116,8 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     } catch (error) {
       return refuseLogin(deps, req, tx.idp, error);
     }
+    const noGroups = missingGroupsClaim(provider.config, claims);
+    if (noGroups) deps.log.warn(noGroups, { idp: tx.idp, user: user.id, requestId: req.id });
     const next = await finishLogin(deps, req, {
       user,
       claims,

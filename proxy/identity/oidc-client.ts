@@ -46,7 +46,7 @@ export function createOidcRelyingParty(settings: OidcProviderSettings): OidcRely
       502,
       'idp_unavailable',
       `identity provider "${settings.id}" (${settings.issuer}) is unreachable`,
-      { cause },
+      { cause, expose: true },
     );
 
   const discover = (): Promise<oidc.Configuration> => {

@@ -4,6 +4,7 @@
  * are re-read after `refreshMs` so a session ended elsewhere does not linger. Activity on app
  * hosts keeps the session alive (throttled store touches).
  */
+import { sessionDigest } from '../store/change-feed.js';
 import type { SessionRepository } from '../store/types.js';
 import { sessionExpiry, type SessionLifetime } from './session-store.js';
 import { sessionUserFromJson, type SessionUser } from './session-user.js';
@@ -24,6 +25,8 @@ export interface SessionCacheOptions extends SessionLifetime {
 
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
+  /** Session ids by their digest: how other replicas name a session they ended. */
+  private readonly byDigest = new Map<string, string>();
   private readonly loading = new Map<string, Promise<Entry | undefined>>();
   private readonly refreshMs: number;
   private readonly touchEveryMs: number;
@@ -38,21 +41,39 @@ export class SessionCache {
     this.maxEntries = options.maxEntries ?? 100_000;
   }
 
-  /** The user of a live session, from memory when fresh. Rejects when the store fails. */
-  async lookup(sid: string): Promise<SessionUser | undefined> {
+  /**
+   * The user of a live session: at once (no promise) from a fresh entry in memory, the hot
+   * path's case; else a promise of the store's answer, which rejects when the store fails.
+   */
+  lookup(sid: string): SessionUser | undefined | Promise<SessionUser | undefined> {
     const now = this.options.now();
-    let entry = this.entries.get(sid);
-    if (!entry || now - entry.loadedAt > this.refreshMs) entry = await this.load(sid);
+    const entry = this.entries.get(sid);
+    if (entry && now - entry.loadedAt <= this.refreshMs) return this.userOf(sid, entry, now);
+    return this.load(sid).then((loaded) => this.userOf(sid, loaded, now));
+  }
+
+  private userOf(sid: string, entry: Entry | undefined, now: number): SessionUser | undefined {
     if (!entry || entry.expiresAt <= now) return undefined;
     if (now - entry.touchedAt > this.touchEveryMs) this.touch(sid, entry, now);
     return entry.user;
   }
 
   invalidate(sid: string): void {
-    this.entries.delete(sid);
+    this.forget(sid);
     // A store read already on its way may predate the logout: it still answers the lookups
     // waiting on it, but must not put the session back in the cache.
     this.loading.delete(sid);
+  }
+
+  /** Another replica ended the session with this digest (change-feed.ts). */
+  invalidateDigest(digest: string): void {
+    const sid = this.byDigest.get(digest);
+    if (sid !== undefined) this.invalidate(sid);
+  }
+
+  /** Forgets every session (the change feed may have missed some ends). */
+  clear(): void {
+    for (const sid of [...this.entries.keys(), ...this.loading.keys()]) this.invalidate(sid);
   }
 
   get size(): number {
@@ -76,7 +97,7 @@ export class SessionCache {
       .then((row) => {
         const invalidated = this.loading.get(sid) !== pending;
         if (!row) {
-          if (!invalidated) this.entries.delete(sid);
+          if (!invalidated) this.forget(sid);
           return undefined;
         }
         const now = this.options.now();
@@ -90,6 +111,7 @@ export class SessionCache {
         if (invalidated) return entry;
         if (this.entries.size >= this.maxEntries) this.evictOldest();
         this.entries.set(sid, entry);
+        this.byDigest.set(sessionDigest(sid), sid);
         return entry;
       })
       .finally(() => {
@@ -101,6 +123,10 @@ export class SessionCache {
 
   private evictOldest() {
     const oldest = this.entries.keys().next();
-    if (!oldest.done) this.entries.delete(oldest.value);
+    if (!oldest.done) this.forget(oldest.value);
+  }
+
+  private forget(sid: string) {
+    if (this.entries.delete(sid)) this.byDigest.delete(sessionDigest(sid));
   }
 }

@@ -14,6 +14,12 @@ export interface TokenRecord {
   expiresAt: number;
   revokedAt: number | null;
   lastUsedAt: number | null;
+  /**
+   * When its owner passed the MFA step-up the token was issued after (`jitgate login
+   * --step-up`): it counts as fresh for `mfa.stepUpFreshness` from then, like a session's.
+   * Absent: the token never carries a step-up.
+   */
+  stepUpAt?: number;
 }
 
 export interface TokenRepository {

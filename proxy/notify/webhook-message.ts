@@ -6,6 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AccessEvent } from '../access/events.js';
 import type { PendingRevocation } from '../access/pending-revocations.js';
+import { breakGlassMessage } from './break-glass-message.js';
 
 export type WebhookEventType =
   | 'request.created'
@@ -13,7 +14,10 @@ export type WebhookEventType =
   | 'grant.started'
   | 'grant.ended'
   | 'alert.revocation_unrecorded'
-  | 'alert.revocation_recorded';
+  | 'alert.revocation_recorded'
+  | 'break_glass.started'
+  | 'break_glass.reviewed'
+  | 'break_glass.review_overdue';
 
 export interface WebhookMessage {
   type: WebhookEventType;
@@ -64,6 +68,7 @@ export function messageFor(
       data,
     };
   }
+  if (event.type === 'break_glass') return breakGlassMessage(event.stage, event.record, nameOf);
   const g = event.grant;
   const data = {
     grant: {
@@ -74,6 +79,7 @@ export function messageFor(
       endsAt: iso(g.endsAt),
       revokedAt: iso(g.revokedAt),
       revokedBy: g.revokedBy,
+      breakGlass: g.breakGlass === true,
     },
   };
   if (event.type === 'grant.started') {

@@ -21,6 +21,8 @@ export type Send = (url: string, body: string, headers: Record<string, string>) 
 export const MAX_ATTEMPTS = 10;
 const MAX_BACKOFF_MS = 300_000;
 const TIMEOUT_MS = 5_000;
+/** A claimed delivery is another replica's again after this (well past one send's timeouts). */
+const DELIVERY_LEASE_MS = 60_000;
 
 const sendWithUndici: Send = async (url, body, headers) => {
   const response = await request(url, {
@@ -141,7 +143,9 @@ export class WebhookOutbox {
   }
 
   private async deliverDue(): Promise<number> {
-    const due = await this.deps.deliveries.due(this.deps.now(), 50);
+    // Claimed, not just read: with several replicas each delivery goes out from one of them.
+    const now = this.deps.now();
+    const due = await this.deps.deliveries.claimDue(now, 50, now + DELIVERY_LEASE_MS);
     await Promise.all(due.map((delivery) => this.attempt(delivery)));
     return due.length;
   }

@@ -37,8 +37,9 @@ export async function accessCell(
         : resource.kind === 'ssh'
           ? html`<a class="button" href="/terminal/${resource.id}">Open terminal</a>`
           : html``;
-      return html`<span class="state-active">active</span> until ${timeCell(grant.endsAt)} ·
-        ${countdown(grant.endsAt, ctx.now)} left
+      return html`<span class="state-active">active</span>
+        ${grant.breakGlass ? html`<span class="badge break-glass">BREAK-GLASS</span>` : html``}
+        until ${timeCell(grant.endsAt)} · ${countdown(grant.endsAt, ctx.now)} left
         <div>
           ${open}
           ${post(

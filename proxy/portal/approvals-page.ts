@@ -12,6 +12,7 @@ import { html, type SafeHtml } from '../shared/html.js';
 import type { GrantRecord } from '../store/types.js';
 import { csrfField } from '../identity/csrf.js';
 import { resourceName, type PortalDeps } from './deps.js';
+import { breakGlassBanner } from './break-glass-page.js';
 import {
   countdown,
   durationOptions,
@@ -36,7 +37,7 @@ async function queueItem(deps: PortalDeps, viewer: Viewer, who: People, request:
       <strong>${resourceName(deps, request.resourceId)}</strong> for
       ${formatDuration(request.durationMs)}
     </h3>
-    <dl>
+    <dl class="facts">
       <dt>Reason</dt>
       <dd class="reason">${request.reason ?? '(none given)'}</dd>
       ${
@@ -64,23 +65,25 @@ async function queueItem(deps: PortalDeps, viewer: Viewer, who: People, request:
         ${yes.length} of ${request.approvalsRequired}${names.length ? ` (${names.join(', ')})` : ''}
       </dd>
     </dl>
-    <form method="post" action="${action}/approve" class="inline" data-form="approve-${request.id}">
-      ${csrf}
-      <label
-        >Duration
-        <select name="duration">
-          <option value="">as requested (${formatDuration(request.durationMs)})</option>
-          ${durationOptions(shorterDurations(request.durationMs))}
-        </select></label
-      >
-      <label>Comment <input name="comment" maxlength="1000" /></label>
-      <button type="submit">Approve</button>
-    </form>
-    <form method="post" action="${action}/deny" class="inline" data-form="deny-${request.id}">
-      ${csrf}
-      <label>Why not <input name="comment" maxlength="1000" required /></label>
-      <button type="submit" class="danger">Deny</button>
-    </form>
+    <div class="decide">
+      <form method="post" action="${action}/approve" data-form="approve-${request.id}">
+        ${csrf}
+        <label
+          >Duration
+          <select name="duration">
+            <option value="">as requested (${formatDuration(request.durationMs)})</option>
+            ${durationOptions(shorterDurations(request.durationMs))}
+          </select></label
+        >
+        <label>Comment <input name="comment" maxlength="1000" /></label>
+        <button type="submit">Approve</button>
+      </form>
+      <form method="post" action="${action}/deny" data-form="deny-${request.id}">
+        ${csrf}
+        <label>Why not <input name="comment" maxlength="1000" required /></label>
+        <button type="submit" class="danger">Deny</button>
+      </form>
+    </div>
   </section>`;
 }
 
@@ -135,9 +138,12 @@ async function liveGrants(deps: PortalDeps, viewer: Viewer, who: People): Promis
       async (grant) =>
         html`<tr data-grant="${grant.id}">
           <td>${await who.name(grant.userId)}</td>
-          <td>${resourceName(deps, grant.resourceId)}</td>
-          <td>${grant.reason ?? ''}</td>
           <td>
+            ${resourceName(deps, grant.resourceId)}
+            ${grant.breakGlass ? html`<span class="badge break-glass">BREAK-GLASS</span>` : html``}
+          </td>
+          <td>${grant.reason ?? ''}</td>
+          <td class="nowrap">
             ${
               grant.startsAt > now
                 ? html`starts ${timeCell(grant.startsAt)}`
@@ -145,7 +151,7 @@ async function liveGrants(deps: PortalDeps, viewer: Viewer, who: People): Promis
             }
           </td>
           <td>
-            <form method="post" action="/grants/${grant.id}/revoke" class="inline">
+            <form method="post" action="/grants/${grant.id}/revoke" class="revoke">
               ${csrfField(viewer.csrf)}
               <input name="reason" placeholder="reason (optional)" maxlength="1000" />
               <button type="submit" class="danger">Revoke</button>
@@ -182,6 +188,7 @@ export function approvalsRoutes(deps: PortalDeps): express.Router {
     const queue = await deps.queries.approvable(subjectOf(user));
     const items = await Promise.all(queue.map((r) => queueItem(deps, viewer, who, r)));
     const body = html`<h1>Approvals</h1>
+      ${await breakGlassBanner(deps, user)}
       <h2>Waiting for you</h2>
       <div id="queue">
         ${items.length > 0 ? items : html`<p class="muted">Nothing is waiting for you.</p>`}

@@ -1,85 +1,85 @@
 /**
- * The auditor's view of the audit log: newest events first, filters as a plain GET form (so a
- * filtered view is a link that can be shared), paging by seq, and an on-demand chain check —
- * on demand because it reads the whole log.
+ * The auditor's view of the audit log (`/audit`): newest events first, in the portal's frame,
+ * filtered by person, resource, code and time range as a plain GET form (so a filtered view is a
+ * link that can be shared), paging by seq, and an on-demand chain check — on demand because it
+ * reads the whole log. `/audit/requests/:id` is where an event's request links lead: the grant
+ * it became, or the events around it when it never became one.
  */
-import express, { type Request } from 'express';
-import type { Authorization } from '../access/authorization.js';
+import express, { type Request, type Response } from 'express';
+import type { AccessRequest } from '../access/request-record.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { auditCodes } from '../audit/codes.js';
 import type { VerifyResult } from '../audit/hash-chain.js';
-import { auditFilterFromQuery } from '../audit/query.js';
-import type { AuditEvent, AuditFilter } from '../audit/types.js';
-import '../identity/session-types.js';
-import { forbidden, JitgateError } from '../shared/errors.js';
-import { html, page, type SafeHtml } from '../shared/html.js';
+import { forbidden, JitgateError, notFound } from '../shared/errors.js';
+import { html, type SafeHtml } from '../shared/html.js';
+import { eventRow } from './audit-event-view.js';
+import {
+  auditPageFields,
+  auditPageFilter,
+  type AuditPageFields,
+  type AuditPageFilterDeps,
+} from './audit-page-filter.js';
+import type { PortalDeps } from './deps.js';
+import { sendPortalPage, viewerOf } from './layout.js';
+import { people } from './people.js';
+import { signedInUser } from '../identity/signed-in.js';
+import { linkWith } from './trail-table.js';
 
 export interface AuditPageDeps {
-  audit: AuditLog;
-  /** Who may read the log (config `auditors.groups`). */
-  authorization: Pick<Authorization, 'mayReadAuditLog'>;
+  portal: PortalDeps;
+  audit: Pick<AuditLog, 'list' | 'verify'>;
+  /** Where a request link finds the request. */
+  requests: { get(id: string): Promise<AccessRequest | undefined> };
 }
 
 const PAGE_SIZE = 50;
-type FilterKey = 'code' | 'actor' | 'target' | 'from' | 'to';
-const DATA_PREVIEW = 300;
+const REQUEST_ID = /^req_[A-Za-z0-9_-]{8,64}$/;
 
-const timeText = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
-
-/** The filter fields as typed, to refill the form and carry them into paging links. */
-function filterText(req: Request): Record<FilterKey, string> {
-  const value = (key: string) => {
-    const raw = req.query[key];
-    return typeof raw === 'string' ? raw : '';
-  };
-  return {
-    code: value('code'),
-    actor: value('actor'),
-    target: value('target'),
-    from: value('from'),
-    to: value('to'),
-  };
+function auditorOf(deps: AuditPageDeps, req: Request, res: Response) {
+  const user = signedInUser(req, res);
+  if (user && !deps.portal.authorization.mayReadAuditLog(user))
+    throw forbidden('auditor_required', 'the audit log is open to auditors only');
+  return user;
 }
 
-function linkWith(fields: Record<string, string>, extra: Record<string, string>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...fields, ...extra })) {
-    if (value !== '') params.set(key, value);
-  }
-  const query = params.toString();
-  return query ? `/audit?${query}` : '/audit';
-}
-
-function filterForm(fields: Record<FilterKey, string>): SafeHtml {
-  const options = auditCodes().map(
-    (code) =>
-      html`<option value="${code}" ${code === fields.code ? html`selected` : html``}>
-        ${code}
-      </option>`,
-  );
-  return html`<form method="get" action="/audit" id="audit-filter">
+function filterForm(deps: AuditPageDeps, fields: AuditPageFields): SafeHtml {
+  const option = (value: string, label: string, current: string) =>
+    html`<option value="${value}" ${value === current ? html`selected` : html``}>${label}</option>`;
+  const codes = auditCodes().map((code) => option(code, code, fields.code));
+  const resources = deps.portal.resources.map((r) => option(r.id, r.name ?? r.id, fields.resource));
+  return html`<form method="get" action="/audit" id="audit-filter" class="filters">
     <label
-      >Code
-      <select name="code">
+      >Person
+      <input name="person" value="${fields.person}" size="16" placeholder="username or email"
+    /></label>
+    <label
+      >Resource
+      <select name="resource">
         <option value="">any</option>
-        ${options}
+        ${resources}
       </select></label
     >
-    <label>Actor <input name="actor" value="${fields.actor}" size="16" /></label>
-    <label>Target <input name="target" value="${fields.target}" size="16" /></label>
+    <label
+      >Event
+      <select name="code">
+        <option value="">any</option>
+        ${codes}
+      </select></label
+    >
     <label>From <input type="date" name="from" value="${fields.from}" /></label>
     <label>To <input type="date" name="to" value="${fields.to}" /></label>
-    <button type="submit">Filter</button> <a href="/audit">Clear</a>
+    <span><button type="submit">Filter</button> <a href="/audit">Clear</a></span>
   </form>`;
 }
 
 function verifyLine(result: VerifyResult | undefined): SafeHtml {
   if (!result)
     return html`<form method="get" action="/audit">
-      <input type="hidden" name="verify" value="1" /><button type="submit">Verify chain</button>
+      <input type="hidden" name="verify" value="1" />
+      <button type="submit" class="secondary">Verify chain</button>
     </form>`;
   if (result.ok)
-    return html`<p id="verify-result">
+    return html`<p id="verify-result" class="wrap">
       Chain intact: ${result.count} events, head <code>${result.head}</code>
     </p>`;
   return html`<p id="verify-result" class="error">
@@ -87,80 +87,99 @@ function verifyLine(result: VerifyResult | undefined): SafeHtml {
   </p>`;
 }
 
-function eventRow(event: AuditEvent): SafeHtml {
-  const data = JSON.stringify(event.data);
-  const preview = data.length > DATA_PREVIEW ? `${data.slice(0, DATA_PREVIEW)}…` : data;
-  return html`<tr data-seq="${String(event.seq)}">
-    <td>${String(event.seq)}</td>
-    <td>${timeText(event.time)}</td>
-    <td><code>${event.code}</code></td>
-    <td>${event.actor}</td>
-    <td>${event.target ?? ''}</td>
-    <td>${event.reason ?? ''}</td>
-    <td class="muted">${data === '{}' ? '' : preview}</td>
-  </tr>`;
+function eventTable(rows: SafeHtml[]): SafeHtml {
+  return html`<table id="audit-events">
+    <thead>
+      <tr>
+        <th>Time (UTC)</th>
+        <th>Event</th>
+        <th>Who</th>
+        <th>Resource</th>
+        <th>Details</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${
+        rows.length
+          ? rows
+          : html`<tr>
+              <td colspan="5" class="muted">No events.</td>
+            </tr>`
+      }
+    </tbody>
+  </table>`;
+}
+
+async function auditPage(deps: AuditPageDeps, req: Request, res: Response) {
+  const user = auditorOf(deps, req, res);
+  if (!user) return;
+  const fields = auditPageFields(req);
+  const filterDeps: AuditPageFilterDeps = {
+    users: deps.portal.store.users,
+    resources: deps.portal.resources,
+  };
+  let problem: JitgateError | undefined;
+  let rows: SafeHtml[] = [];
+  let older = html``;
+  let newest = html``;
+  try {
+    const filter = await auditPageFilter(filterDeps, req.query, PAGE_SIZE);
+    const events = await deps.audit.list(filter);
+    const ctx = { who: people(deps.portal), resources: deps.portal.resources };
+    rows = await Promise.all(events.map((event) => eventRow(ctx, event)));
+    const oldest = events.at(-1);
+    if (oldest && events.length === PAGE_SIZE) {
+      const href = linkWith('/audit', fields, { beforeSeq: String(oldest.seq) });
+      older = html`<a id="older" href="${href}">Older events</a>`;
+    }
+    if (filter.beforeSeq !== undefined)
+      newest = html`<a href="${linkWith('/audit', fields, {})}">Newest</a>`;
+  } catch (error) {
+    // A filter that cannot be read is the asker's mistake: 400, the form kept as typed.
+    if (!(error instanceof JitgateError) || error.status !== 400) throw error;
+    problem = error;
+  }
+  const verified = req.query.verify === '1' ? await deps.audit.verify() : undefined;
+  const body = html`<h1>Audit log</h1>
+    <p class="muted">
+      Every event is chained to the previous one by its hash, newest first. Times are UTC.
+    </p>
+    ${verifyLine(verified)} ${filterForm(deps, fields)}
+    ${
+      problem
+        ? html`<p class="error" id="audit-problem" role="alert">
+            ${problem.message} <span class="muted">(${problem.code})</span>
+          </p>`
+        : eventTable(rows)
+    }
+    <p>${newest} ${older}</p>`;
+  const viewer = await viewerOf(deps.portal, req, user);
+  sendPortalPage(res, viewer, '/audit', 'Audit log', body, {
+    wide: true,
+    status: problem ? 400 : 200,
+  });
+}
+
+/** A request's link: the grant it became, else its person's events on its resource that day. */
+async function requestLink(deps: AuditPageDeps, req: Request, res: Response) {
+  if (!auditorOf(deps, req, res)) return;
+  const id = req.params.id;
+  const request =
+    typeof id === 'string' && REQUEST_ID.test(id) ? await deps.requests.get(id) : undefined;
+  if (!request) throw notFound('unknown_request', 'no such request');
+  if (request.grantId) return res.redirect(302, `/grants/${request.grantId}/trail`);
+  const day = new Date(request.createdAt).toISOString().slice(0, 10);
+  const query = new URLSearchParams({
+    person: request.userId,
+    resource: request.resourceId,
+    from: day,
+  });
+  res.redirect(302, `/audit?${query.toString()}`);
 }
 
 export function auditPageRoutes(deps: AuditPageDeps): express.Router {
-  const router = express.Router();
-
-  router.get('/audit', async (req, res) => {
-    const user = req.session.user;
-    if (!user) return res.redirect(`/auth/login?rd=${encodeURIComponent(req.originalUrl)}`);
-    if (!deps.authorization.mayReadAuditLog(user))
-      throw forbidden('auditor_required', 'the audit log is open to auditors only');
-
-    const fields = filterText(req);
-    let filter: AuditFilter | undefined;
-    let problem = '';
-    try {
-      filter = auditFilterFromQuery(req.query, PAGE_SIZE, PAGE_SIZE);
-    } catch (error) {
-      if (!(error instanceof JitgateError)) throw error;
-      problem = error.message;
-    }
-    const events = filter ? await deps.audit.list({ ...filter, order: 'desc' }) : [];
-    const verified = req.query.verify === '1' ? await deps.audit.verify() : undefined;
-    const oldest = events.at(-1);
-    const paging = [
-      filter?.beforeSeq !== undefined ? html`<a href="${linkWith(fields, {})}">Newest</a>` : '',
-      oldest && events.length === PAGE_SIZE
-        ? html`<a id="older" href="${linkWith(fields, { beforeSeq: String(oldest.seq) })}"
-            >Older events</a
-          >`
-        : '',
-    ];
-    const rows = events.map(eventRow);
-    const body = html`<h1>Audit log</h1>
-      <p class="muted">Every event is chained to the previous one by its hash. Times are UTC.</p>
-      ${verifyLine(verified)} ${filterForm(fields)}
-      ${problem ? html`<p class="error">${problem}</p>` : ''}
-      <table id="audit-events">
-        <thead>
-          <tr>
-            <th>Seq</th>
-            <th>Time</th>
-            <th>Code</th>
-            <th>Actor</th>
-            <th>Target</th>
-            <th>Reason</th>
-            <th>Data</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            rows.length
-              ? rows
-              : html`<tr>
-                  <td colspan="7" class="muted">No events.</td>
-                </tr>`
-          }
-        </tbody>
-      </table>
-      <p>${paging}</p>
-      <p><a href="/">Back to my access</a></p>`;
-    res.type('html').send(page('Audit log', body));
-  });
-
-  return router;
+  return express
+    .Router()
+    .get('/audit', (req, res) => auditPage(deps, req, res))
+    .get('/audit/requests/:id', (req, res) => requestLink(deps, req, res));
 }

@@ -5,6 +5,9 @@
  */
 import type { Request } from 'express';
 import type { Authorization } from '../access/authorization.js';
+import type { AccessReports } from '../access/access-report.js';
+import type { StandingScan } from '../credentials/standing-scan.js';
+import type { BreakGlassService } from '../access/break-glass-service.js';
 import type { GrantEnding } from '../access/grant-ending.js';
 import type { GrantService } from '../access/grant-service.js';
 import type { RequestQueries } from '../access/request-queries.js';
@@ -48,6 +51,12 @@ export interface PortalDeps {
   assurance(req: Request): Assurance;
   /** The Security page: my factors, the kinds I can add, my step-up's freshness. */
   mfa: { service: MfaService; stepUps: StepUps; kinds: readonly FactorKind[] };
+  /** Emergency self-grants and their reviews (break-glass-page.ts). */
+  breakGlass: BreakGlassService;
+  /** Access reviews for auditors (access-report-page.ts). */
+  reports: Pick<AccessReports, 'build'>;
+  /** Standing privilege found on the targets by the last scan (credentials/standing-scan.ts). */
+  standing: Pick<StandingScan, 'findings'>;
   now: () => number;
 }
 

@@ -3,7 +3,7 @@
  * said; approvers also see the recent decisions on requests they could have decided.
  */
 import express from 'express';
-import { grantStateName } from '../access/access-state.js';
+import { grantState } from '../access/access-state.js';
 import type { AccessRequest } from '../access/request-record.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { html, type SafeHtml } from '../shared/html.js';
@@ -67,7 +67,9 @@ async function grantRows(deps: PortalDeps, who: People, grants: readonly GrantRe
   const now = deps.now();
   const rows = await Promise.all(
     grants.map(async (grant) => {
-      const state = grantStateName(grant, now);
+      // People read how it ended: released by its holder, revoked by someone else, expired.
+      const life = grantState(grant, now);
+      const state = life.state === 'ended' ? life.end : life.state;
       const ended = (await endedEarly(grant, now, who)) ?? html``;
       return html`<tr data-grant="${grant.id}" data-state="${state}">
         <td>${resourceName(deps, grant.resourceId)}</td>

@@ -9,18 +9,8 @@ import { html, page, PORTAL_CSP, SafeHtml } from '../shared/html.js';
 import { scriptUrl } from './assets.js';
 import { csrfToken } from '../identity/csrf.js';
 import type { PortalDeps } from './deps.js';
+import { PORTAL_STYLE } from './portal-style.js';
 import { takeFlash, type Flash } from './session.js';
-
-const STYLE = `nav.portal{display:flex;gap:1rem;flex-wrap:wrap;align-items:center;margin-bottom:1.5rem;
-border-bottom:1px solid #e3e6ea;padding-bottom:.5rem}nav.portal a{text-decoration:none}
-nav.portal a[aria-current=page]{font-weight:600}nav.portal .me{margin-left:auto}
-.badge{background:#b00020;color:#fff;border-radius:1rem;padding:0 .45rem;font-size:.8rem}
-.flash{padding:.6rem 1rem;border-radius:8px;margin-bottom:1rem}.flash.ok{background:#e6f4ea}
-.flash.error{background:#fde7e9;color:#8a0018}main{max-width:60rem}
-form.inline{display:inline}form.stack label{display:block;margin:.3rem 0}
-button.secondary{background:#667}button.danger{background:#b00020}
-.state-active{color:#0a7d32;font-weight:600}.state-pending{color:#8a5a00;font-weight:600}
-.state-denied{color:#b00020;font-weight:600}td{vertical-align:top}`;
 
 /** Who is looking, and what the frame shows them. */
 export interface Viewer {
@@ -45,11 +35,23 @@ export async function viewerOf(deps: PortalDeps, req: Request, user: SessionUser
   return viewer;
 }
 
-type Section = '/' | '/approvals' | '/history' | '/mfa' | '/sessions' | '';
+type Section =
+  | '/'
+  | '/approvals'
+  | '/history'
+  | '/audit'
+  | '/trail'
+  | '/sessions'
+  | '/reports/access'
+  | '/mfa'
+  | '';
 
 function nav(viewer: Viewer, current: Section): SafeHtml {
-  const link = (href: Section, label: string | SafeHtml) =>
-    html`<a href="${href}" ${href === current ? html`aria-current="page"` : html``}>${label}</a>`;
+  const link = (href: Section, label: string | SafeHtml) => {
+    const attributes =
+      href === current ? html`href="${href}" aria-current="page"` : html`href="${href}"`;
+    return html`<a ${attributes}>${label}</a>`;
+  };
   const badge =
     viewer.waiting === undefined || viewer.waiting === 0
       ? html``
@@ -58,7 +60,15 @@ function nav(viewer: Viewer, current: Section): SafeHtml {
     ${link('/', 'My access')}
     ${viewer.waiting === undefined ? html`` : link('/approvals', html`Approvals${badge}`)}
     ${link('/history', 'History')}
-    ${viewer.auditor ? html`<a href="/audit">Audit</a> <a href="/trail">Trails</a>` : html``}
+    ${
+      viewer.auditor
+        ? [
+            link('/audit', 'Audit'),
+            link('/trail', 'Trails'),
+            link('/reports/access', 'Access review'),
+          ]
+        : html``
+    }
     ${viewer.auditor ? link('/sessions', 'Sessions') : html``} ${link('/mfa', 'Security')}
     <span class="me muted">${viewer.user.username}</span>
     <a href="/auth/logout">Sign out</a>
@@ -92,14 +102,19 @@ export function sendPortalPage(
    * Pages with their own scripts and styles (terminal, playback) bring them and their CSP, and
    * go without the live-update script, whose refresh would replace the page under them.
    */
-  extra: { head?: SafeHtml; csp?: string } = {},
+  extra: { head?: SafeHtml; csp?: string; status?: number; wide?: boolean } = {},
 ): void {
-  // STYLE is a constant of this file, so it is trusted as is.
+  // PORTAL_STYLE is a constant of ours, so it is trusted as is.
   const live = extra.head ? html`` : html`<script src="${scriptUrl()}" defer></script>`;
-  const head = html`${new SafeHtml(`<style>${STYLE}</style>`)} ${live}${extra.head ?? html``}`;
+  const head = html`${new SafeHtml(`<style>${PORTAL_STYLE}</style>`)} ${live}${extra.head ?? html``}`;
+  // Tables with many columns (audit, trails) get a wider card; it still fits a 1,280-px window.
+  const mainClass = extra.wide ? 'wide' : '';
   res
+    .status(extra.status ?? 200)
     .setHeader('content-security-policy', extra.csp ?? PORTAL_CSP)
     .setHeader('cache-control', 'no-store')
     .type('html')
-    .send(page(title, html`${nav(viewer, current)}${flashBox(viewer.flash)}${body}`, head));
+    .send(
+      page(title, html`${nav(viewer, current)}${flashBox(viewer.flash)}${body}`, head, mainClass),
+    );
 }

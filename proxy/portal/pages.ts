@@ -7,6 +7,8 @@ import express from 'express';
 import { actionRoutes } from './actions.js';
 import { approvalsRoutes } from './approvals-page.js';
 import { assetRoutes } from './assets.js';
+import { accessReportPageRoutes } from './access-report-page.js';
+import { breakGlassPageRoutes } from './break-glass-page.js';
 import type { PortalDeps } from './deps.js';
 import { historyRoutes } from './history-page.js';
 import { myAccessRoutes } from './my-access-page.js';
@@ -22,7 +24,7 @@ export function portalRoutes(deps: PortalDeps): express.Router {
     .Router()
     .use(assetRoutes())
     .use(myAccessRoutes(deps))
-    .use(approvalsRoutes(deps))
+    .use(approvalsRoutes(deps), breakGlassPageRoutes(deps), accessReportPageRoutes(deps))
     .use(historyRoutes(deps))
     .use(trailPageRoutes(deps))
     .use(securityRoutes(deps), resumeRoutes(deps))

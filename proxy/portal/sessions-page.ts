@@ -171,7 +171,7 @@ export function sessionPageRoutes(portal: PortalDeps, deps: SessionPagesDeps): e
         code: 'recording.exported',
         actor: who.user.id,
         target: found.resourceId,
-        data: { session: found.id, sha256: found.checksum, via: 'portal' },
+        data: { session: found.id, user: found.userId, sha256: found.checksum, via: 'portal' },
       });
       res.setHeader('content-disposition', `attachment; filename="${found.id}.cast"`);
     }

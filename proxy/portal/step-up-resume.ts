@@ -14,7 +14,7 @@ import { signedInUser } from '../identity/signed-in.js';
 
 /** Only the portal's own step-up-guarded forms are sent again. */
 const RESUMABLE =
-  /^\/(?:requests|requests\/req_[A-Za-z0-9_-]{8,64}\/(?:approve|deny)|mfa\/factors\/mfa_[A-Za-z0-9_-]{8,64}\/remove)$/;
+  /^\/(?:requests|break-glass|requests\/req_[A-Za-z0-9_-]{8,64}\/(?:approve|deny)|mfa\/factors\/mfa_[A-Za-z0-9_-]{8,64}\/remove)$/;
 /** A form older than this is stale: the person may have changed their mind. */
 export const RESUME_MS = 5 * 60_000;
 const MAX_FIELDS = 16;

@@ -54,7 +54,7 @@ function filterForm(action: string, fields: Record<string, string>): SafeHtml {
     (m) =>
       html`<option value="${m}" ${fields.method === m ? html`selected` : html``}>${m}</option>`,
   );
-  return html`<form method="get" action="${action}" id="trail-filter">
+  return html`<form method="get" action="${action}" id="trail-filter" class="filters">
     <label
       >Status <input name="status" value="${fields.status}" size="4" placeholder="4xx"
     /></label>
@@ -83,7 +83,8 @@ async function grantPage(deps: TrailPagesDeps, req: Request, res: Response, user
     limit = page.limit;
     rows = await deps.store.trail.byGrant(grant.id, trailFilterFromText(fields), page);
   } catch (error) {
-    if (!(error instanceof JitgateError)) throw error;
+    // A filter that cannot be read is the asker's mistake: 400, the form kept as typed.
+    if (!(error instanceof JitgateError) || error.status !== 400) throw error;
     problem = error.message;
   }
   const total = await deps.store.trail.count({ grantId: grant.id });
@@ -111,7 +112,11 @@ async function grantPage(deps: TrailPagesDeps, req: Request, res: Response, user
       ${filterForm(base, fields)} ${problem ? html`<p class="error">${problem}</p>` : html``}
       ${await trailTable(rows)} ${more}
     </section>`;
-  sendPortalPage(res, await viewerOf(deps.portal, req, user), '', `Trail of ${grant.id}`, body);
+  const viewer = await viewerOf(deps.portal, req, user);
+  sendPortalPage(res, viewer, '', `Trail of ${grant.id}`, body, {
+    wide: true,
+    status: problem ? 400 : 200,
+  });
 }
 
 export function trailPageRoutes(

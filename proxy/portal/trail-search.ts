@@ -28,7 +28,7 @@ function searchForm(deps: TrailPagesDeps, fields: Record<string, string>): SafeH
     html`<label
       >${label} <input name="${name}" type="${type}" value="${fields[name]}" size="${size}"
     /></label>`;
-  return html`<form method="get" action="/trail" id="trail-search">
+  return html`<form method="get" action="/trail" id="trail-search" class="filters">
     ${input('person', 'Person', 14)}
     <label
       >Resource
@@ -62,7 +62,8 @@ export async function trailSearchPage(
       page,
     );
   } catch (error) {
-    if (!(error instanceof JitgateError)) throw error;
+    // A filter that cannot be read is the asker's mistake: 400, the form kept as typed.
+    if (!(error instanceof JitgateError) || error.status !== 400) throw error;
     problem = error.message;
   }
   const who = people(deps.portal);
@@ -81,5 +82,9 @@ export async function trailSearchPage(
     </p>
     ${searchForm(deps, fields)} ${problem ? html`<p class="error">${problem}</p>` : html``}
     ${await trailTable(rows, { withGrant: who })} ${older}`;
-  sendPortalPage(res, await viewerOf(deps.portal, req, user), '', 'Web session trails', body);
+  const viewer = await viewerOf(deps.portal, req, user);
+  sendPortalPage(res, viewer, '/trail', 'Web session trails', body, {
+    wide: true,
+    status: problem ? 400 : 200,
+  });
 }

@@ -61,7 +61,9 @@ export async function trailTable(
         data-status="${String(r.status)}"
         data-ended="${r.ended}"
       >
-        <td><time datetime="${new Date(r.time).toISOString()}">${preciseTime(r.time)}</time></td>
+        <td class="nowrap">
+          <time datetime="${new Date(r.time).toISOString()}">${preciseTime(r.time)}</time>
+        </td>
         ${
           who
             ? html`<td>${await who.name(r.userId)}</td>
@@ -69,20 +71,21 @@ export async function trailTable(
                 <td><a href="/grants/${r.grantId}/trail">${r.grantId}</a></td>`
             : html``
         }
-        <td><code>${r.method}</code></td>
+        <td class="nowrap"><code>${r.method}</code></td>
         <td class="trail-path"><span class="target">${target}</span>${ws} ${bodyCell(r)}</td>
         <td class="${statusClass(r)}">
-          ${r.status === 0 ? '—' : String(r.status)}
+          <span class="nowrap">${r.status === 0 ? '—' : String(r.status)}</span>
           ${r.ended === 'complete' ? html`` : html`<br /><small>${END_TEXT[r.ended]}</small>`}
         </td>
-        <td>${sizeText(r.bytesIn)} / ${sizeText(r.bytesOut)}</td>
-        <td>${r.durationMs.toFixed(1)} ms</td>
+        <td class="nowrap">${sizeText(r.bytesIn)} / ${sizeText(r.bytesOut)}</td>
+        <td class="nowrap">${r.durationMs.toFixed(1)} ms</td>
         <td class="muted" title="${r.userAgent}">${r.clientAddress}</td>
       </tr>`;
     }),
   );
-  // Wide rows scroll inside the page; the user agent is the client cell's tooltip.
-  return html`<div style="overflow-x:auto;font-size:.9em">
+  // Every column stays in view: long paths and ids wrap (portal CSS) rather than push the
+  // right-hand columns behind a scroll. The user agent is the client cell's tooltip.
+  return html`<div class="trail-table">
     <table id="trail">
       <thead>
         <tr>

@@ -6,10 +6,14 @@
 import { clientCredentialsToken, type ClientCredentials } from './client-credentials.js';
 import { JitgateApiError, JitgateUnreachable } from './errors.js';
 import type {
+  AccessReportInfo,
+  AccessReportQuery,
+  BreakGlassInfo,
   CreatedRequest,
   Credential,
   GrantInfo,
   Me,
+  NewBreakGlass,
   NewRequest,
   RequestInfo,
   ResourceInfo,
@@ -31,6 +35,12 @@ export interface WaitOptions {
 }
 
 const seg = encodeURIComponent;
+
+const reportParams = (query: AccessReportQuery, format: 'json' | 'csv') =>
+  new URLSearchParams({
+    ...Object.fromEntries(Object.entries(query).filter(([, v]) => typeof v === 'string')),
+    format,
+  }).toString();
 
 export class JitgateClient {
   readonly url: string;
@@ -82,6 +92,35 @@ export class JitgateClient {
       })
     ).grant;
 
+  /** Emergency access at once, no approver (a policy's breakGlass; needs a fresh step-up). */
+  breakGlass = (input: NewBreakGlass) =>
+    this.call<{ grant: GrantInfo; breakGlass: BreakGlassInfo }>('POST', '/break-glass', input);
+
+  /** Break-glass grants waiting for my review. */
+  breakGlassReviews = async () =>
+    (await this.call<{ reviews: BreakGlassInfo[] }>('GET', '/break-glass/reviews')).reviews;
+
+  reviewBreakGlass = async (
+    grantId: string,
+    verdict: 'justified' | 'not_justified',
+    comment: string,
+  ) =>
+    (
+      await this.call<{ breakGlass: BreakGlassInfo }>(
+        'POST',
+        `/break-glass/${seg(grantId)}/review`,
+        { verdict, comment },
+      )
+    ).breakGlass;
+
+  /** An access review (auditors): every grant of the period, with what was done under it. */
+  accessReport = (query: AccessReportQuery) =>
+    this.call<AccessReportInfo>('GET', `/reports/access?${reportParams(query, 'json')}`);
+
+  /** The same review as CSV, for a spreadsheet. */
+  accessReportCsv = async (query: AccessReportQuery) =>
+    (await this.send('GET', `/reports/access?${reportParams(query, 'csv')}`, 'text/csv')).text();
+
   /** Revokes the `jgt_` token this client calls with (logout). */
   revokeCurrentToken = () => this.call<{ revoked: string }>('DELETE', '/tokens/current');
 
@@ -126,6 +165,17 @@ export class JitgateClient {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, 'application/json', body);
+    return (await response.json().catch(() => ({}))) as T;
+  }
+
+  /** Sends a call; a refusal throws JitgateApiError with the server's code and message. */
+  private async send(
+    method: string,
+    path: string,
+    accept: string,
+    body?: unknown,
+  ): Promise<Response> {
     const token =
       typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
     const url = `${this.url}/api/v1${path}`;
@@ -134,7 +184,7 @@ export class JitgateClient {
       response = await fetch(url, {
         method,
         headers: {
-          accept: 'application/json',
+          accept,
           ...(token ? { authorization: `Bearer ${token}` } : {}),
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
@@ -144,18 +194,16 @@ export class JitgateClient {
     } catch (error) {
       throw new JitgateUnreachable(this.url, { cause: error });
     }
+    if (response.ok) return response;
     const json = (await response.json().catch(() => ({}))) as {
       error?: { code?: string; message?: string; reasons?: string[] };
     };
-    if (!response.ok) {
-      const error = json.error ?? {};
-      throw new JitgateApiError(
-        response.status,
-        error.code ?? `http_${response.status}`,
-        error.message ?? `HTTP ${response.status}`,
-        error.reasons ?? [],
-      );
-    }
-    return json as T;
+    const error = json.error ?? {};
+    throw new JitgateApiError(
+      response.status,
+      error.code ?? `http_${response.status}`,
+      error.message ?? `HTTP ${response.status}`,
+      error.reasons ?? [],
+    );
   }
 }

@@ -3,8 +3,9 @@
  * request and grant services, and the clocks that drive them (grant expiry sweep, unanswered
  * request expiry). start.ts builds it once; nothing else constructs these services.
  */
+import { AccessReports } from '../access/access-report.js';
 import { Authorization } from '../access/authorization.js';
-import { AccessEvents } from '../access/events.js';
+import type { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
 import { GrantEnding } from '../access/grant-ending.js';
 import { PendingRevocations } from '../access/pending-revocations.js';
@@ -17,6 +18,7 @@ import type { Config } from '../config/schema.js';
 import type { LiveConnections } from '../gateway/live-connections.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
+import { wireBreakGlass, type BreakGlassWiring } from './break-glass-wiring.js';
 import { wireCredentials, type CredentialWiring } from './credential-wiring.js';
 import { revocationAlert } from '../notify/webhook-message.js';
 import { wireWebhooks } from './webhook-wiring.js';
@@ -29,6 +31,8 @@ export interface AccessWiringDeps {
   portalOrigin: string;
   store: Store;
   book: GrantBook;
+  /** The event bus (start.ts makes it first: the replica sync feeds it too). */
+  events: AccessEvents;
   live: LiveConnections;
   log: Logger;
   now: () => number;
@@ -50,6 +54,10 @@ export interface AccessWiring {
   tokens: TokenService;
   /** Machine callers, minted credentials, their reaper (credential-wiring.ts). */
   minted: CredentialWiring;
+  /** Access reviews for auditors: grants of a period and what was done under them. */
+  reports: AccessReports;
+  /** Emergency self-grants and their post-hoc reviews (break-glass-wiring.ts). */
+  breakGlass: BreakGlassWiring;
   stop(): Promise<void>;
 }
 
@@ -74,7 +82,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
       source: deps.configSource,
     },
   });
-  const events = new AccessEvents((error) => log.error('access event listener failed', { error }));
+  const { events } = deps;
   const authorization = new Authorization({
     adminGroups: config.admins.groups,
     auditorGroups: config.auditors.groups,
@@ -115,6 +123,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     revocations,
     now,
     resourceExists: (id) => config.resources.some((r) => r.id === id),
+    policies: config.policies,
   });
   const requests = new RequestService(services);
   const grantEnding = new GrantEnding(services);
@@ -122,42 +131,35 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
   const tokens = new TokenService({ store, audit, now });
 
   /**
-   * Records every expiry not yet recorded: ones the sweep just found, and at start-up ones that
-   * passed while jitgate was down (their real end time is in `endsAt`). The store hands each
-   * expiry to one caller only, so a restart or a second replica never records one twice.
+   * Grants that ended while jitgate was down (the book never held them; their real end time is
+   * in `endsAt`): the same expiry claim as a live expiry's (GrantRepository.claimExpired is
+   * claimExpiry for all of them at once), so a restart or a second replica never records one
+   * twice. The claimer records and announces them.
    */
-  const recordExpiries = async (atStartUp: boolean) => {
-    for (const grant of await store.grants.claimExpired(now())) {
-      if (atStartUp) events.emit({ type: 'grant.ended', grant, end: 'expired' });
-      await audit
-        .record({
+  const recordMissedExpiries = async () => {
+    const claimed = await store.atomic(async () => {
+      const ended = await store.grants.claimExpired(now());
+      for (const grant of ended)
+        await audit.append({
           code: 'grant.expired',
           actor: 'system',
           target: grant.resourceId,
-          data: {
-            grant: grant.id,
-            user: grant.userId,
-            endsAt: grant.endsAt,
-            ...(atStartUp ? { recordedLate: true } : {}),
-          },
-        })
-        // Access has ended either way; a lost record is an operator's problem, said loudly.
-        .catch((error: unknown) =>
-          log.error('grant expiry not audited', { grant: grant.id, error }),
-        );
-    }
+          data: { grant: grant.id, user: grant.userId, endsAt: grant.endsAt, recordedLate: true },
+        });
+      return ended;
+    });
+    claimed.forEach((grant) => events.emit({ type: 'grant.ended', grant, end: 'expired' }));
   };
 
   /**
-   * Records every scheduled start not yet recorded, as of `at`: ones the sweep just found, and
-   * at start-up ones that came while jitgate was down. Like expiries, the store hands each start
-   * to one caller only; the announcement (the event) is each replica's own, for its listeners.
+   * Claims and records every scheduled start not yet recorded, as of `at` (the store hands each
+   * start to one caller of one replica only); resolves the grants this call claimed.
    */
-  const recordStarts = async (atStartUp: boolean, at: number) => {
-    for (const grant of await store.grants.claimStarted(at)) {
-      if (atStartUp) events.emit({ type: 'grant.started', grant });
-      await audit
-        .record({
+  const claimStarts = (at: number, late: boolean) =>
+    store.atomic(async () => {
+      const started = await store.grants.claimStarted(at);
+      for (const grant of started)
+        await audit.append({
           code: 'grant.started',
           actor: 'system',
           target: grant.resourceId,
@@ -166,21 +168,33 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
             user: grant.userId,
             startsAt: grant.startsAt,
             endsAt: grant.endsAt,
-            ...(atStartUp ? { recordedLate: true } : {}),
+            ...(late ? { recordedLate: true } : {}),
           },
-        })
-        .catch((error: unknown) =>
-          log.error('grant start not audited', { grant: grant.id, error }),
-        );
-    }
-  };
+        });
+      return started;
+    });
 
+  // Every replica's book sees a scheduled grant start; the replica that claims the start records
+  // it and does the once-only work (webhooks, credentials), the others tell only their own event
+  // streams. One sweep tells of several starts and the first claim takes them all, so claims run
+  // one after another and remember what they took until its own start is told.
+  const claimedStarts = new Set<string>();
+  let starting = Promise.resolve();
   book.onStart((grant) => {
     log.info('grant started', { grant: grant.id });
-    events.emit({ type: 'grant.started', grant });
-    void recordStarts(false, now()).catch((error: unknown) =>
-      log.error('grant starts not recorded', { error }),
-    );
+    starting = starting
+      .then(async () => {
+        if (!claimedStarts.has(grant.id))
+          (await claimStarts(now(), false)).forEach((g) => claimedStarts.add(g.id));
+        const claimed = claimedStarts.delete(grant.id);
+        events.emit({
+          type: 'grant.started',
+          grant,
+          ...(claimed ? {} : { remote: true as const }),
+        });
+      })
+      // Access has started either way; a lost record is an operator's problem, said loudly.
+      .catch((error: unknown) => log.error('grant start not audited', { grant: grant.id, error }));
   });
 
   book.onEnd((grant, reason) => {
@@ -188,10 +202,30 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     log.info('grant ended', { grant: grant.id, reason, closedConnections: closed });
     // Revokes and releases are audited and announced where they happen; expiry happens here.
     if (reason !== 'expired') return;
-    events.emit({ type: 'grant.ended', grant, end: 'expired' });
-    void recordExpiries(false).catch((error: unknown) =>
-      log.error('grant expiries not recorded', { error }),
-    );
+    // Every replica sees the grant end; the one that claims it records it and does the once-only
+    // work (webhooks, credentials). The others tell only their own event streams.
+    store
+      .atomic(async () => {
+        if (!(await store.grants.claimExpiry(grant.id, Math.max(now(), grant.endsAt))))
+          return false;
+        await audit.append({
+          code: 'grant.expired',
+          actor: 'system',
+          target: grant.resourceId,
+          data: { grant: grant.id, user: grant.userId, endsAt: grant.endsAt },
+        });
+        return true;
+      })
+      .then((claimed) =>
+        events.emit({
+          type: 'grant.ended',
+          grant,
+          end: 'expired',
+          ...(claimed ? {} : { remote: true as const }),
+        }),
+      )
+      // Access has ended either way; a lost record is an operator's problem, said loudly.
+      .catch((error: unknown) => log.error('grant expiry not audited', { grant: grant.id, error }));
   });
   const minted = await wireCredentials({
     config,
@@ -209,8 +243,10 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
   // The book announces scheduled starts after its first sweep; the ones before it are these.
   const loadedAt = now();
   book.sweep(loadedAt);
-  await recordStarts(true, loadedAt);
-  await recordExpiries(true);
+  (await claimStarts(loadedAt, true)).forEach((grant) =>
+    events.emit({ type: 'grant.started', grant }),
+  );
+  await recordMissedExpiries();
   const expireRequests = () =>
     requests
       .expireOverdue()
@@ -221,6 +257,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     void revocations
       .flush()
       .catch((error: unknown) => log.error('pending grant ends not written', { error }));
+  const breakGlass = await wireBreakGlass({ ...services, log });
   const timers = [
     setInterval(() => book.sweep(now()), GRANT_SWEEP_MS),
     setInterval(() => void expireRequests(), REQUEST_EXPIRY_MS),
@@ -241,8 +278,11 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     queries,
     tokens,
     minted,
+    breakGlass,
+    reports: new AccessReports({ store, now }),
     stop: async () => {
       timers.forEach(clearInterval);
+      breakGlass.stop();
       void webhooks.stop();
       await minted.stop();
     },

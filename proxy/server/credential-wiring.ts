@@ -6,7 +6,7 @@
 import type express from 'express';
 import type { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
-import { cliLoginRoutes } from '../api/cli-login-routes.js';
+import { cliLoginRoutes, type CliLoginDeps } from '../api/cli-login-routes.js';
 import { credentialRoutes } from '../api/credential-routes.js';
 import { kubeReviewRoutes } from '../api/kube-review-routes.js';
 import { sshCertRoutes } from '../api/ssh-cert-routes.js';
@@ -14,6 +14,8 @@ import { createMachineAuth, type MachineAuth } from '../api/machine-auth.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import { createAdminPools } from '../credentials/admin-pools.js';
+import { StandingScan } from '../credentials/standing-scan.js';
+import { Metrics } from '../shared/metrics.js';
 import { CredentialService } from '../credentials/credential-service.js';
 import { createKubeTokens, type KubeTokens } from '../credentials/kube-token.js';
 import { PostgresRoles } from '../credentials/postgres-roles.js';
@@ -29,7 +31,7 @@ export interface CredentialWiringDeps {
   store: Store;
   audit: AuditLog;
   events: AccessEvents;
-  book: Pick<GrantBook, 'get'>;
+  book: Pick<GrantBook, 'liveById'>;
   tokens: TokenService;
   /** The `iss` of the Kubernetes bearers jitgate signs. */
   issuer: string;
@@ -37,17 +39,23 @@ export interface CredentialWiringDeps {
   now: () => number;
 }
 
+/** Standing roles change rarely; a scan reads one catalog per PostgreSQL resource. */
+const STANDING_SCAN_EVERY_MS = 10 * 60_000;
+
 export interface CredentialWiring {
   credentials: CredentialService;
   machines: MachineAuth | undefined;
   kube: KubeTokens;
   reaper: Reaper;
+  /** Standing privilege on the targets (roles jitgate did not create), scanned on a timer. */
+  standing: StandingScan;
+  renderMetrics(): string;
   /** Under /api/v1 for signed-in callers: a grant's credentials, SSH certificates. */
   apiRoutes: express.Router[];
   /** Under /api/v1, before people's authentication: the Kubernetes webhook (its own) and keys. */
   kubeRoutes: express.Router;
-  /** /cli/authorize and /cli/token: `jitgate login` for people. */
-  cliRoutes: express.Router;
+  /** /cli/authorize and /cli/token: `jitgate login` for people, with the step-ups it may carry. */
+  cliRoutes(stepUps: CliLoginDeps['stepUps']): express.Router;
   stop(): Promise<void>;
 }
 
@@ -74,6 +82,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     now,
   });
   const off = deps.events.on((event) => {
+    if (event.remote) return;
     if (event.type === 'grant.started') credentials.grantStarted(event.grant);
     if (event.type === 'grant.ended')
       credentials.grantEnded(event.grant, event.end).catch((error: unknown) => {
@@ -82,11 +91,30 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
       });
   });
   const reap = () =>
-    void reaper.run().catch((error: unknown) => log.error('reaper failed', { error }));
+    void store
+      .exclusive('reaper', () => reaper.run())
+      .catch((error: unknown) => log.error('reaper failed', { error }));
   // At start-up, not awaited: a database that is down must not keep the proxy from starting.
   reap();
   const timer = setInterval(reap, REAP_EVERY_MS);
   timer.unref();
+  const standing = new StandingScan({
+    resources: config.resources.filter((r) => r.kind === 'postgres'),
+    pools,
+    log,
+  });
+  const scan = () =>
+    void standing.scan().catch((error: unknown) => log.error('standing scan failed', { error }));
+  // Like the reaper: at start-up without waiting, then now and then; the API scans on demand.
+  scan();
+  const scanTimer = setInterval(scan, STANDING_SCAN_EVERY_MS);
+  scanTimer.unref();
+  const metrics = new Metrics();
+  metrics.gauge(
+    'jitgate_standing_privileges',
+    'Login roles on PostgreSQL targets that admit without jitgate (last scan).',
+    () => standing.findings.filter((f) => f.kind !== 'scan_failed').length,
+  );
 
   let ca: Promise<SshCertificateAuthority> | undefined;
   const openCa = () =>
@@ -109,6 +137,8 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     machines,
     kube,
     reaper,
+    standing,
+    renderMetrics: () => metrics.render(),
     apiRoutes: [
       credentialRoutes({ credentials, grants: store.grants }),
       // The same CA keys the terminals use (they live in the store's settings), opened on demand.
@@ -122,10 +152,12 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
       }),
     ],
     kubeRoutes: kubeReviewRoutes({ kube, book: deps.book, resources: config.resources, now }),
-    cliRoutes: cliLoginRoutes({ tokens: deps.tokens, codes: store.oneTimeCodes, now }),
+    cliRoutes: (stepUps: CliLoginDeps['stepUps']) =>
+      cliLoginRoutes({ tokens: deps.tokens, stepUps, codes: store.oneTimeCodes, now }),
     async stop() {
       off();
       clearInterval(timer);
+      clearInterval(scanTimer);
       await credentials.close();
     },
   };

@@ -20,7 +20,7 @@ import type { Store } from '../store/types.js';
 export interface ExtensionWiringDeps {
   config: Config;
   secret: string;
-  book: Pick<GrantBook, 'get'>;
+  book: Pick<GrantBook, 'liveById'>;
   store: Pick<Store, 'tokens' | 'oneTimeCodes'>;
   tokens: TokenService;
   audit: Pick<AuditLog, 'record'>;

@@ -105,7 +105,7 @@ export async function wireGateway(deps: GatewayWiringDeps) {
     request(req, res) {
       const route = routes.get(hostnameOf(req.headers.host));
       if (!route) return void app(req, res);
-      gateway.handleRequest(route, req, res).catch((error: unknown) => {
+      const failed = (error: unknown) => {
         const requestId = nextRequestId();
         log.error('gateway failed', { requestId, resource: route.resource.id, error });
         if (res.headersSent) return res.destroy();
@@ -114,7 +114,13 @@ export async function wireGateway(deps: GatewayWiringDeps) {
           'x-request-id': requestId,
         });
         res.end();
-      });
+      };
+      // Most requests are handled within this call; only one that waited returns a promise.
+      try {
+        gateway.handleRequest(route, req, res)?.catch(failed);
+      } catch (error) {
+        failed(error);
+      }
     },
     upgrade(req, socket, head) {
       const route = routes.get(hostnameOf(req.headers.host));

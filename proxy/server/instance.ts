@@ -24,7 +24,7 @@ const BEAT_EVERY_MS = 1000;
 const ID = /^ins_[A-Za-z0-9_-]{8,64}$/;
 
 export interface InstanceDeps {
-  store: Pick<Store, 'atomic' | 'instances'>;
+  store: Pick<Store, 'instances'>;
   stateDir: string;
   log: Logger;
   now: () => number;
@@ -99,7 +99,8 @@ export class Instance {
     const at = now();
     let error: Error | undefined;
     try {
-      await store.atomic(() => store.instances.beat(this.id, at));
+      // Its own transaction (never inside atomic(): SQLite writes it on its write thread).
+      await store.instances.beat(this.id, at);
     } catch (failure) {
       error = failure instanceof Error ? failure : new Error(String(failure));
     }

@@ -67,12 +67,39 @@ export function createGatewayMetrics(sources: {
     'Trail rows written to the store.',
     () => trail.stats().written,
   );
+  /** Each resource's series, taken once (resources come from the config: a bounded set). */
+  interface ResourceSeries {
+    decisions: Map<Decision, (by?: number) => void>;
+    latency: (seconds: number) => void;
+    errors: (by?: number) => void;
+  }
+  const byResource = new Map<string, ResourceSeries>();
+  const seriesOf = (resource: string): ResourceSeries => {
+    let series = byResource.get(resource);
+    if (!series) {
+      series = {
+        decisions: new Map(),
+        latency: latency.series({ resource }),
+        errors: upstreamErrors.series({ resource }),
+      };
+      byResource.set(resource, series);
+    }
+    return series;
+  };
   return {
-    decision: (route: AppRoute, decision: Decision) =>
-      requests({ resource: route.resource.id, decision }),
+    decision: (route: AppRoute, decision: Decision) => {
+      const { decisions } = seriesOf(route.resource.id);
+      let add = decisions.get(decision);
+      if (!add) {
+        add = requests.series({ resource: route.resource.id, decision });
+        decisions.set(decision, add);
+      }
+      add();
+    },
     upstream: (route: AppRoute, seconds: number, failed: boolean) => {
-      latency({ resource: route.resource.id }, seconds);
-      if (failed) upstreamErrors({ resource: route.resource.id });
+      const series = seriesOf(route.resource.id);
+      series.latency(seconds);
+      if (failed) series.errors();
     },
     render: () => metrics.render(),
   };

@@ -6,7 +6,7 @@
  * another question: a full disk is no reason to restart the process.
  */
 export interface NotReady {
-  code: 'starting' | 'shutting_down' | 'store_unwritable';
+  code: 'starting' | 'shutting_down' | 'store_unwritable' | 'grant_book_stale';
   message: string;
 }
 
@@ -14,6 +14,8 @@ export interface ReadinessDeps {
   /** Why the store cannot be written (a real write, at most a second old), or undefined. */
   writeProbe(): Promise<Error | undefined>;
   stopping(): boolean;
+  /** Whether this replica's grant book is known current (the store's change feed). */
+  current(): boolean;
 }
 
 export const STARTING: NotReady = { code: 'starting', message: 'jitgate is starting' };
@@ -24,6 +26,11 @@ export function readinessCheck(deps: ReadinessDeps): () => Promise<NotReady[]> {
     const reasons: NotReady[] = [];
     if (deps.stopping())
       reasons.push({ code: 'shutting_down', message: 'jitgate is shutting down' });
+    if (!deps.current())
+      reasons.push({
+        code: 'grant_book_stale',
+        message: 'this replica lost its change feed and is reloading (it admits nobody meanwhile)',
+      });
     if (await deps.writeProbe())
       reasons.push({
         code: 'store_unwritable',

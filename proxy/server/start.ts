@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RequestHandler } from 'express';
-import type { AccessEvents } from '../access/events.js';
+import { AccessEvents } from '../access/events.js';
 import { GrantBook } from '../access/grant-book.js';
 import type { GrantEnding } from '../access/grant-ending.js';
 import type { GrantService } from '../access/grant-service.js';
@@ -16,6 +16,7 @@ import { sessionCredential } from '../api/authenticate.js';
 import { EventStreams } from '../api/event-stream.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
+import { configWarnings } from '../config/startup-warnings.js';
 import { LiveConnections } from '../gateway/live-connections.js';
 import { LoginTransactions } from '../identity/login-transactions.js';
 import { SessionCache } from '../identity/session-cache.js';
@@ -29,6 +30,7 @@ import type { Store } from '../store/types.js';
 import type { CastFiles } from '../../recorder/asciicast/index.js';
 import { createTrailService, type TrailService } from '../trail/trail-service.js';
 import { wireAccess } from './access-wiring.js';
+import type { BreakGlassWiring } from './break-glass-wiring.js';
 import { recoverAfterCrash } from './crash-recovery.js';
 import { createExpressApp, createSessionMiddleware } from './express-app.js';
 import { wireExtension } from './extension-wiring.js';
@@ -42,6 +44,7 @@ import { wireMfa } from './mfa-wiring.js';
 import { wireTerminals, type TerminalWiring } from './terminal-wiring.js';
 import { publicRoutes } from './public-routes.js';
 import { readinessCheck } from './readiness.js';
+import { wireReplicaSync } from './replica-wiring.js';
 import { webRoutes } from './web-routes.js';
 
 /** How often terminal sessions check that the sign-in they were opened with still holds. */
@@ -79,6 +82,8 @@ export interface RunningJitgate {
   trail: Pick<TrailService, 'flush' | 'retention'>;
   /** The SSH user CA, recordings and terminal sessions. */
   terminals: Pick<TerminalWiring, 'ca' | 'storage' | 'service'>;
+  /** Break-glass grants; `sweep()` flags overdue reviews now. */
+  breakGlass: Pick<BreakGlassWiring, 'service' | 'sweep'>;
   close(): Promise<void>;
 }
 
@@ -86,6 +91,8 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   const { config } = options;
   const log = options.log ?? createLogger({ level: config.logging.level });
   const now = options.now ?? Date.now;
+  // Valid but likely wrong (a group nothing can give, plain HTTP on the network): say so, start.
+  for (const warning of configWarnings(config)) log.warn(`configuration: ${warning}`);
   const stateDir = resolve(config.state.dir);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
 
@@ -107,9 +114,19 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     'session_secret_v1',
     randomBytes(32).toString('base64url'),
   );
-  const book = new GrantBook();
+  // LISTEN before anything is loaded: no change committed after the loads below goes unheard.
+  await rawStore.changes.start();
+  const book = new GrantBook(() => rawStore.changes.isCurrent());
   const live = new LiveConnections();
+  const events = new AccessEvents((error) => log.error('access event listener failed', { error }));
+  const lifetime = {
+    maxAgeMs: config.session.maxAge,
+    idleTimeoutMs: config.session.idleTimeout,
+    now,
+  };
+  const sessions = new SessionCache(rawStore.sessions, lifetime);
   const access = await wireAccess({
+    events,
     config,
     configSource: options.configSource ?? 'inline',
     portalOrigin,
@@ -121,13 +138,9 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   });
   // From here on, grants are read with the ends the store has not taken yet applied.
   const { store } = access;
+  // Subscribed, then reloaded once: nothing committed since the loads above goes unheard.
+  const stopReplicaSync = await wireReplicaSync({ store, book, sessions, events, log, now });
   const mfa = wireMfa({ config, stateDir, store, audit: access.audit, log, now, portalOrigin });
-  const lifetime = {
-    maxAgeMs: config.session.maxAge,
-    idleTimeoutMs: config.session.idleTimeout,
-    now,
-  };
-  const sessions = new SessionCache(store.sessions, lifetime);
   const purger = setInterval(() => {
     void store.sessions.purgeExpired(now()).catch(() => 0);
     void store.saml.purgeExpired(now()).catch(() => 0);
@@ -277,8 +290,14 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       readiness: readinessCheck({
         writeProbe: () => instance.writeProbe(),
         stopping: () => stopping,
+        current: () => store.changes.isCurrent(),
       }),
-      metrics: gateway.metrics,
+      metrics: {
+        render: () =>
+          gateway.metrics.render() +
+          access.breakGlass.renderMetrics() +
+          access.minted.renderMetrics(),
+      },
       signer: gateway.signer,
     }),
     sessionRoutes: webRoutes({
@@ -348,11 +367,13 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     audit: access.audit,
     trail,
     terminals,
+    breakGlass: access.breakGlass,
     async close() {
       // Load balancers hear it first (/readyz), then open sessions say goodbye and their
       // recordings are sealed.
       stopping = true;
       await terminals.close();
+      stopReplicaSync();
       await access.stop();
       clearInterval(purger);
       clearInterval(terminalSignInCheck);

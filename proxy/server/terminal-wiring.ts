@@ -69,6 +69,17 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
     trustedKeys: [createPublicKey(signingKey)],
     files: deps.recordingFiles,
     now,
+    // Sealed recordings also go to the store: every replica plays back what any one recorded.
+    archive: {
+      put: async (id, cast, signature) =>
+        void (await store.recordings.put({ id, cast, signature, storedAt: now() })),
+      get: (id) => store.recordings.get(id),
+    },
+    onArchiveError: (id, error) =>
+      log.error('recording kept on this replica only: the store refused it', {
+        recording: id,
+        error: error as Error,
+      }),
   });
   const revocationList = new RevocationList({
     certificates: store.sshCertificates,

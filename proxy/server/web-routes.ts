@@ -7,6 +7,7 @@ import type { UserRecord } from '../store/types.js';
 import type { PersonSignedOut } from './person-sign-out.js';
 import express from 'express';
 import { auditApiRoutes } from '../api/audit-routes.js';
+import { reportApiRoutes } from '../api/report-routes.js';
 import { trailApiRoutes } from '../api/trail-routes.js';
 import { authenticate, csrfGuard } from '../api/authenticate.js';
 import type { EventStreams } from '../api/event-stream.js';
@@ -73,6 +74,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     grants: access.grants,
     revocations: access.revocations,
     tokens: access.tokens,
+    breakGlass: access.breakGlass.service,
     streams: deps.streams,
     users: store.users,
     resources: config.resources,
@@ -98,6 +100,9 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     appOrigin: deps.appOrigin,
     assurance,
     mfa: { service: mfa.service, stepUps: mfa.stepUps, kinds: mfa.kinds },
+    breakGlass: access.breakGlass.service,
+    reports: access.reports,
+    standing: access.minted.standing,
     now,
   };
   const extension = deps.extension.routes({
@@ -133,14 +138,23 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
       csrfGuard(deps.portalOrigin),
       auditApiRoutes({ audit: access.audit, authorization }),
       trailApiRoutes({ store, audit: access.audit, authorization, originOf, now }),
+      reportApiRoutes({
+        reports: access.reports,
+        standing: access.minted.standing,
+        audit: access.audit,
+        authorization,
+        users: store.users,
+        resourceIds: config.resources.map((r) => r.id),
+        now,
+      }),
       access.minted.apiRoutes,
       deps.terminals.apiRoutes,
       extension.api,
       api,
     ),
-    access.minted.cliRoutes,
+    access.minted.cliRoutes(mfa.stepUps),
     extension.portal,
-    auditPageRoutes({ audit: access.audit, authorization }),
+    auditPageRoutes({ portal, audit: access.audit, requests: store.requests }),
     portalRoutes(portal),
     deps.terminals.publicRoutes,
     ...deps.terminals.pages(portal),

@@ -14,6 +14,8 @@ function mentioned(event: AccessEvent): string[] {
   if (event.type === 'request.created' || event.type === 'request.updated') {
     return [event.request.userId, event.request.decidedBy ?? ''].filter(Boolean);
   }
+  if (event.type === 'break_glass')
+    return [event.record.userId, event.record.review?.reviewerId ?? ''].filter(Boolean);
   return [event.grant.userId];
 }
 
@@ -60,6 +62,7 @@ export function wireWebhooks(deps: {
     if (message) await outbox.enqueue(message);
   };
   const unsubscribe = deps.events.on((event) => {
+    if (event.remote) return;
     enqueue(event).catch((error: unknown) =>
       deps.log.error('webhook not queued', { error: error as Error }),
     );

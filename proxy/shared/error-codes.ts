@@ -60,6 +60,9 @@ export const ERROR_CODES = {
   rate_limited: {
     429: 'sign-in starts or failures from this client address passed their limit; `Retry-After` and `retryAfter` say when to try again',
   },
+  grant_book_stale: {
+    503: 'this replica lost its PostgreSQL change feed for more than 1 s and cannot know whether a grant was revoked elsewhere; it admits nobody until it has reconnected and reloaded (docs/deployment.md)',
+  },
   busy: {
     503: 'too many handoff, CLI or extension sign-in codes outstanding at once; try again shortly',
   },
@@ -143,13 +146,37 @@ export const ERROR_CODES = {
   },
   too_many_streams: { 429: 'more than 10 open event streams for one person' },
 
+  // Break-glass: emergency self-grants and their post-hoc reviews (docs/access-reviews.md).
+  incident_required: {
+    400: "break-glass without an incident reference (the message gives the policy's pattern)",
+  },
+  incident_invalid: {
+    400: "the incident reference does not match the policy's `breakGlass.incidentPattern`",
+  },
+  reason_required: {
+    400: 'break-glass without a reason, or with one too long (the message says the limit)',
+  },
+  break_glass_too_long: {
+    400: "break-glass longer than the policy's `breakGlass.maxDuration` (the message says the cap)",
+  },
+  break_glass_not_allowed: {
+    403: "no policy's `breakGlass` names you (and your identity kind) for this resource",
+  },
+  not_a_reviewer: {
+    403: 'reviewing a break-glass grant: your own, or you do not approve for its policy',
+  },
+  already_reviewed: { 409: 'the break-glass grant was reviewed already' },
+
   // Grants and reaching resources.
   invalid_grant_id: { 400: 'not of the form `grt_…`' },
   unknown_grant: {
     404: 'no such grant (or, for release and credentials, not your live grant of that kind of resource)',
   },
+  grant_outside_policy: {
+    409: 'admin grant: no policy covers the user for the resource, or not for this long; send `"force": true` to grant anyway',
+  },
   grant_not_live: {
-    409: 'the grant has already ended (or, for credentials, is not active now)',
+    409: 'the grant has already ended: the message says how and when, and nothing changes (for credentials: it is not active now)',
   },
   no_grant: {
     403: 'logged in, but no live grant for this resource (body has `resource`, `requestUrl`)',
@@ -162,6 +189,9 @@ export const ERROR_CODES = {
   },
   credential_refused: {
     403: 'app host: a session credential that is forged, expired, for another origin, or cross-site',
+  },
+  credential_cross_origin: {
+    403: 'app host: a session credential on a request another origin started (`Sec-Fetch-Site` not same-origin, or a foreign `Origin`)',
   },
   no_form_login: { 404: '`form-credential` for a resource without `formLogin`' },
   invalid_connect_request: {
@@ -189,7 +219,7 @@ export const ERROR_CODES = {
     503: 'a postgres resource where PUBLIC may connect to other databases, create temporary tables or create in schema public: no role is minted until that is revoked (or `allowPublicPrivileges`)',
   },
   credential_failed: {
-    503: 'the database refused to create, re-key or drop the role (SQLSTATE in the message)',
+    503: 'the database refused to create, re-key or drop the role (SQLSTATE in the log)',
   },
 
   // Terminals, recordings, auditors.

@@ -15,17 +15,25 @@ export type StatusAndCode<C extends ErrorCode = ErrorCode> = {
 export class JitgateError extends Error {
   readonly status: StatusOf<ErrorCode>;
   readonly code: ErrorCode;
-  /** Whether the message may be shown to the client (server faults stay generic). */
+  /**
+   * Whether the message may be shown to the client. Server faults stay generic unless the
+   * message was written for the client (`expose: true`): a cause it can act on or pass to an
+   * operator, such as a setting that is missing, never a secret or an internal detail.
+   */
   readonly expose: boolean;
 
   constructor(
-    ...[status, code, message, options]: [...StatusAndCode, string, { cause?: unknown }?]
+    ...[status, code, message, options]: [
+      ...StatusAndCode,
+      string,
+      { cause?: unknown; expose?: boolean }?,
+    ]
   ) {
     super(message, options);
     this.name = 'JitgateError';
     this.status = status;
     this.code = code;
-    this.expose = status < 500;
+    this.expose = options?.expose ?? status < 500;
   }
 
   toJSON(): { error: { code: ErrorCode; message: string } } {
@@ -52,21 +60,21 @@ export class RateLimited extends JitgateError {
 }
 
 /**
- * A code the table lists with `status`, as the pair JitgateError takes. CodeWithStatus already
- * holds the two together; the compiler cannot check it again by spreading a union of more than
- * 25 codes over the table's pairs, so it is told here, once.
+ * `code` goes with `status` by the parameter's type; TypeScript cannot see that a union of codes
+ * fits the constructor's union of (status, code) pairs once a status has over 25 codes (it
+ * compares unions member by member only up to 25), so the pair is asserted here, once.
  */
-const pairOf = <S extends number>(status: S, code: CodeWithStatus<S>) =>
-  [status, code] as StatusAndCode;
+const withStatus = <S extends number>(status: S, code: CodeWithStatus<S>, message: string) =>
+  new JitgateError(...([status, code, message] as unknown as [...StatusAndCode, string]));
 
 export const badRequest = (code: CodeWithStatus<400>, message: string) =>
-  new JitgateError(...pairOf(400, code), message);
+  withStatus(400, code, message);
 export const unauthorized = (code: CodeWithStatus<401>, message: string) =>
-  new JitgateError(...pairOf(401, code), message);
+  withStatus(401, code, message);
 export const forbidden = (code: CodeWithStatus<403>, message: string) =>
-  new JitgateError(...pairOf(403, code), message);
+  withStatus(403, code, message);
 export const notFound = (code: CodeWithStatus<404>, message: string) =>
-  new JitgateError(...pairOf(404, code), message);
+  withStatus(404, code, message);
 
 /** Wraps anything thrown into a JitgateError without losing the cause. */
 export function toJitgateError(error: unknown): JitgateError {

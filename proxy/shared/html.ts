@@ -34,18 +34,27 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
   return new SafeHtml(out);
 }
 
+/** A long word (a URL, an id) breaks rather than push the card wider than the window. */
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
-main{max-width:44rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}
+main{max-width:44rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002;
+overflow-wrap:break-word}
 h1{font-size:1.4rem;margin-top:0}a.button,button{display:inline-block;background:#2456d3;color:#fff;border:0;
 border-radius:8px;padding:.5rem 1rem;text-decoration:none;font:inherit;cursor:pointer}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e3e6ea}
 .muted{color:#667}.error{color:#b00020}code{background:#eef;padding:0 .2rem;border-radius:4px}`;
 
-export function page(title: string, body: SafeHtml, head: SafeHtml = new SafeHtml('')): string {
+/** `mainClass` is a class of ours for the card (e.g. "wide"), never text from a request. */
+export function page(
+  title: string,
+  body: SafeHtml,
+  head: SafeHtml = new SafeHtml(''),
+  mainClass = '',
+): string {
+  const main = mainClass ? `<main class="${escapeHtml(mainClass)}">` : '<main>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${escapeHtml(title)} · jitgate</title><style>${STYLE}</style>${head.html}</head>
-<body><main>${body.html}</main></body></html>`;
+<body>${main}${body.html}</main></body></html>`;
 }
 
 /**

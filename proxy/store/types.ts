@@ -1,7 +1,9 @@
 import type { DeliveryRepository } from '../notify/delivery-record.js';
 import type { RequestRepository } from '../access/request-record.js';
 import type { TokenRepository } from '../identity/token-record.js';
+import type { BreakGlassRepository } from '../access/break-glass-record.js';
 import type { AuditRepository } from '../audit/types.js';
+import type { ChangeFeed } from './change-feed.js';
 import type { CredentialRoleRepository } from '../credentials/role-record.js';
 import type { MfaRepository } from '../identity/mfa/factor-record.js';
 import type { SamlRepository } from '../identity/saml-record.js';
@@ -41,6 +43,8 @@ export interface GrantRecord {
   createdAt: number;
   revokedAt: number | null;
   revokedBy: string | null;
+  /** A self-granted emergency grant (break-glass): present only when true. */
+  breakGlass?: true;
 }
 
 export interface SessionRow {
@@ -57,6 +61,16 @@ export interface UserRepository {
   findByName(name: string): Promise<UserRecord[]>;
 }
 
+/** Grants that were open at some moment of [from, to), of one resource and/or one person. */
+export interface GrantPeriodFilter {
+  from: number;
+  to: number;
+  resourceId?: string;
+  userId?: string;
+  /** At most this many, earliest start first. */
+  limit: number;
+}
+
 export interface GrantRepository {
   insert(grant: GrantRecord): Promise<void>;
   get(id: string): Promise<GrantRecord | undefined>;
@@ -64,11 +78,17 @@ export interface GrantRepository {
   revoke(id: string, by: string, at: number): Promise<GrantRecord | undefined>;
   /** Grants not revoked whose end is after `now` (including ones scheduled to start later). */
   listLive(now: number): Promise<GrantRecord[]>;
+  /**
+   * Claims the recording of a grant's expiry: true for the one caller (of any replica) that
+   * finds the grant ended by time at `at`, not revoked, and not yet claimed; false for all others.
+   */
+  claimExpiry(id: string, at: number): Promise<boolean>;
   listForUser(userId: string): Promise<GrantRecord[]>;
   /**
-   * Grants whose end has come by `now` (not revoked) and whose expiry nobody has recorded yet:
-   * marks them recorded and returns them. One UPDATE … RETURNING, so each expiry is claimed
-   * once, by one replica, whether it ended while jitgate ran or while it was down.
+   * The same claim as `claimExpiry`, for every grant whose end has come by `now` (not revoked)
+   * and whose expiry nobody has recorded yet: marks them recorded and returns them. One
+   * UPDATE … RETURNING, so each expiry is claimed once, by one replica; start-up uses it for the
+   * grants that ended while jitgate was down (the grant book never held them).
    */
   claimExpired(now: number): Promise<GrantRecord[]>;
   /**
@@ -77,6 +97,11 @@ export interface GrantRepository {
    * in start order. One UPDATE … RETURNING, so each start is announced once, by one replica.
    */
   claimStarted(now: number): Promise<GrantRecord[]>;
+  /**
+   * Grants that started before `to` and ended (by expiry, release or revoke) after `from`,
+   * ordered by start then id: what an access review of the period covers.
+   */
+  listInPeriod(filter: GrantPeriodFilter): Promise<GrantRecord[]>;
 }
 
 /**
@@ -161,7 +186,9 @@ export interface SettingRepository {
 export interface InstanceRepository {
   /**
    * Records that `id` is alive at `at` (adding it the first time). A real write, one row, in
-   * its own transaction: readiness relies on it failing when the store cannot be written.
+   * its own transaction: readiness relies on it failing when the store cannot be written. Never
+   * call it inside `atomic()` (SQLite writes it on a connection of its own, which would wait for
+   * that transaction to end).
    */
   beat(id: string, at: number): Promise<void>;
   /** When `id` last beat; undefined for an id never seen or forgotten. */
@@ -170,13 +197,37 @@ export interface InstanceRepository {
   forget(id: string): Promise<void>;
 }
 
+/**
+ * A sealed terminal recording (the asciicast file and its signed sidecar, as JSON text), kept
+ * where every replica can play it back and verify it, whichever one recorded the session.
+ */
+export interface StoredRecording {
+  id: string;
+  cast: Buffer;
+  signature: string;
+  storedAt: number;
+}
+
+export interface RecordingRepository {
+  /**
+   * Keeps a sealed recording. A recording is never rewritten: a second put of the same id keeps
+   * the first and resolves false (a crash between sealing and storing makes a replay harmless).
+   */
+  put(recording: StoredRecording): Promise<boolean>;
+  get(id: string): Promise<StoredRecording | undefined>;
+}
+
 /** A process that stopped, and its last heartbeat (undefined: it never beat). */
 export interface StoppedInstance {
   id: string;
   aliveAt: number | undefined;
 }
 
+export type ExclusiveJob = 'retention' | 'reaper';
+
 export interface Store {
+  /** Writes of other replicas, as they commit (change-feed.ts); started by the server. */
+  readonly changes: ChangeFeed;
   readonly users: UserRepository;
   readonly grants: GrantRepository;
   readonly sessions: SessionRepository;
@@ -188,8 +239,10 @@ export interface Store {
   readonly mfa: MfaRepository;
   /** The web session trail (per-request rows under grants). */
   readonly trail: TrailRepository;
-  /** Terminal sessions (their recordings are files under <state>/recordings). */
+  /** Terminal sessions (recorded under <state>/recordings, sealed ones also in `recordings`). */
   readonly terminalSessions: TerminalSessionRepository;
+  /** Sealed terminal recordings, readable from every replica. */
+  readonly recordings: RecordingRepository;
   /** Database roles minted for grants (the reaper's ledger). */
   readonly credentialRoles: CredentialRoleRepository;
   /** Running processes and their heartbeats. */
@@ -200,6 +253,8 @@ export interface Store {
   readonly saml: SamlRepository;
   /** Codes, challenges and refresh tokens that are redeemed once, across replicas. */
   readonly oneTimeCodes: OneTimeCodeRepository;
+  /** Break-glass grants' incidents and post-hoc reviews. */
+  readonly breakGlass: BreakGlassRepository;
   /**
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,
@@ -212,6 +267,12 @@ export interface Store {
    * a rollback that fails is logged beside the cause, not thrown in its place.
    */
   atomic<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` unless another replica is running the job of the same name (a PostgreSQL
+   * advisory lock held for the run; freed if that replica dies). Resolves false when skipped.
+   * For jobs that must run once across replicas: trail retention, the credential reaper.
+   */
+  exclusive(job: ExclusiveJob, work: () => Promise<unknown>): Promise<boolean>;
   /** Throws when the backend cannot answer (the caller answers 503). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { SshResourceConfig } from '../config/schema.js';
 import type { SessionUser } from '../identity/session-user.js';
 import type { GrantRecord, Store } from '../store/types.js';
+import { mintedCertificateData } from './cert-audit.js';
 import type { SessionEnd, TerminalSessionRecord } from './session-record.js';
 import type { UserCertificate } from './ssh-cert.js';
 
@@ -26,7 +27,11 @@ export interface SessionStart {
   instance: string;
 }
 
-export type SessionRef = Pick<TerminalSessionRecord, 'id' | 'grantId' | 'resourceId' | 'login'>;
+/** `userId`: whose session it was (the actor may be an auditor who ended it, or the system). */
+export type SessionRef = Pick<
+  TerminalSessionRecord,
+  'id' | 'userId' | 'grantId' | 'resourceId' | 'login'
+>;
 
 interface Deps {
   store: Store;
@@ -68,16 +73,7 @@ export async function recordStart({ store, audit }: Deps, start: SessionStart): 
       code: 'credential.minted',
       actor: start.user.id,
       target: start.resource.id,
-      data: {
-        ...base,
-        kind: 'ssh-user-certificate',
-        serial: cert.serial.toString(),
-        keyId: cert.keyId,
-        principals: [...cert.principals],
-        validBefore: new Date(cert.validBefore).toISOString(),
-        key: cert.keyFingerprint,
-        ca: cert.caFingerprint,
-      },
+      data: mintedCertificateData(cert, base),
     });
     await audit.append({
       code: 'session.started',
@@ -104,6 +100,7 @@ export async function recordEnd(
       reason: end.endReason,
       data: {
         session: ref.id,
+        user: ref.userId,
         grant: ref.grantId,
         login: ref.login,
         recording: end.recordingState,

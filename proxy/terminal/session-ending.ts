@@ -127,6 +127,7 @@ export class SessionEnding {
     const { start } = live;
     const ref = {
       id: start.id,
+      userId: start.user.id,
       grantId: start.grant.id,
       resourceId: start.resource.id,
       login: start.login,

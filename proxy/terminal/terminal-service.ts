@@ -16,6 +16,7 @@ import { JitgateError, badRequest, forbidden, notFound } from '../shared/errors.
 import type { Logger } from '../shared/logger.js';
 import type { GrantRecord, Store } from '../store/types.js';
 import { newRecordingId, type RecordingStorage } from '../../recorder/asciicast/index.js';
+import { certificateKeyId } from './cert-audit.js';
 import { SessionEnding } from './session-ending.js';
 import { SessionRecording } from './session-recording.js';
 import { launchSsh, type SshProcess } from './ssh-client.js';
@@ -65,7 +66,8 @@ export class TerminalService {
   constructor(private readonly deps: TerminalServiceDeps) {
     this.ending = new SessionEnding(deps);
     deps.book.onEnd((grant, reason) => {
-      const message = `Your access to ${grant.resourceId} was ${reason === 'expired' ? 'over: the grant expired' : 'revoked'}. The session has ended.`;
+      const how = reason === 'expired' ? 'over: the grant expired' : reason;
+      const message = `Your access to ${grant.resourceId} was ${how}. The session has ended.`;
       this.ending.endGrant(grant.id, reason, message);
     });
   }
@@ -115,7 +117,7 @@ export class TerminalService {
       const certificate = this.deps.ca.mint({
         publicKey: key.publicKey,
         principal: login,
-        keyId: `${user.username}/${grant.id}`,
+        keyId: certificateKeyId(user.id, grant.id),
         now,
         validBefore: Math.min(grant.endsAt, now + RELAY_CERTIFICATE_MS),
         sourceAddresses: this.deps.config.terminal.relaySourceAddresses,

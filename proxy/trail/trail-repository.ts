@@ -67,6 +67,8 @@ export interface TrailRepository {
   /**
    * Writes every record in one transaction: all or none, in order. A record with `open` replaces
    * the row with the same key, if there is one (its end after its start); else it is a new row.
+   * It is its own transaction: never call it inside `atomic()` (SQLite writes trail batches on a
+   * connection of their own, which would wait for that transaction to end).
    */
   insertMany(records: readonly TrailWrite[]): Promise<void>;
   /**

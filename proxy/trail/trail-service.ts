@@ -7,10 +7,12 @@
  */
 import { TrailWriter } from '../../recorder/trail/index.js';
 import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/types.js';
 import { runRetention, type RetentionDeps, type RetentionResult } from './retention.js';
 import type { TrailWrite } from './trail-repository.js';
 
 export interface TrailServiceDeps extends RetentionDeps {
+  store: RetentionDeps['store'] & Pick<Store, 'exclusive'>;
   log: Logger;
 }
 
@@ -30,7 +32,9 @@ const weigh = (r: TrailWrite) =>
 export function createTrailService(deps: TrailServiceDeps) {
   const { store, log } = deps;
   const writer = new TrailWriter<TrailWrite>({
-    sink: (batch) => store.atomic(() => store.trail.insertMany(batch)),
+    // One transaction per batch, its own: never inside atomic(), whose open transaction a
+    // writer on another connection (SQLite's trail thread) would have to wait out.
+    sink: (batch) => store.trail.insertMany(batch),
     maxBatch: MAX_BATCH,
     flushMs: FLUSH_MS,
     capacity: CAPACITY,
@@ -53,9 +57,10 @@ export function createTrailService(deps: TrailServiceDeps) {
   };
   const scheduled = () => {
     if (stopped) return;
-    retention().catch((error: unknown) =>
-      log.error('trail retention failed', { error: error as Error }),
-    );
+    // With several replicas, one of them runs it.
+    deps.store
+      .exclusive('retention', retention)
+      .catch((error: unknown) => log.error('trail retention failed', { error: error as Error }));
   };
 
   return {

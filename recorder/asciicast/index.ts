@@ -23,6 +23,7 @@ export {
   isRecordingId,
   newRecordingId,
   RecordingStorage,
+  type RecordingArchive,
   type StartedRecording,
   type WriterTuning,
 } from './storage.js';

@@ -2,7 +2,9 @@
  * Recordings on disk: `<dir>/<id>.cast`, its sidecar `<id>.cast.sig.json`, and while it is being
  * written an `<id>.cast.open` marker. Ids are made here and checked on every lookup, so no path
  * from outside ever reaches the file system. A marker left behind by a crash is how recovery
- * (recovery.ts) finds the recordings to close.
+ * (recovery.ts) finds the recordings to close. With an archive (the store, shared by replicas),
+ * each sealed recording is also put there, and a recording this disk does not hold is read from
+ * it: every replica plays back and verifies what any replica recorded.
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -20,6 +22,13 @@ export const isRecordingId = (id: string) => ID.test(id);
 /** A fresh id: 128 random bits, never derived from anything a client sent. */
 export const newRecordingId = () => `ts_${randomBytes(16).toString('base64url')}`;
 
+/** Where sealed recordings are kept for every replica (the proxy hands in its store). */
+export interface RecordingArchive {
+  /** Keeps a sealed recording; a second put of the same id keeps the first. */
+  put(id: string, cast: Buffer, signature: string): Promise<void>;
+  get(id: string): Promise<{ cast: Buffer; signature: string } | undefined>;
+}
+
 export type WriterTuning = Pick<CastWriterOptions, 'flushMs' | 'highWaterMark' | 'limit'>;
 
 export interface RecordingStorageOptions {
@@ -31,6 +40,12 @@ export interface RecordingStorageOptions {
   files?: CastFiles;
   now: () => number;
   tuning?: WriterTuning;
+  archive?: RecordingArchive;
+  /**
+   * A sealed recording the archive refused (e.g. the store is down): it stays on this disk,
+   * readable here only, and sealing is not failed for it.
+   */
+  onArchiveError?: (id: string, error: unknown) => void;
 }
 
 export interface StartedRecording {
@@ -110,21 +125,41 @@ export class RecordingStorage {
       privateKey: this.options.signingKey,
       now: this.options.now(),
     });
-    await writeFile(`${path}.sig.json.tmp`, JSON.stringify(signature, null, 2) + '\n', {
-      mode: 0o600,
-    });
+    const sidecar = JSON.stringify(signature, null, 2) + '\n';
+    await writeFile(`${path}.sig.json.tmp`, sidecar, { mode: 0o600 });
     await rename(`${path}.sig.json.tmp`, `${path}.sig.json`);
     await rm(`${path}.open`, { force: true });
+    await this.archive(id, sidecar);
     return signature;
   }
 
+  /** Puts a sealed recording in the archive; a refusal is reported, never thrown. */
+  private async archive(id: string, sidecar: string): Promise<void> {
+    const { archive, onArchiveError } = this.options;
+    if (!archive) return;
+    try {
+      await archive.put(id, await readFile(this.pathOf(id)), sidecar);
+    } catch (error) {
+      onArchiveError?.(id, error);
+    }
+  }
+
   async signature(id: string): Promise<CastSignature | undefined> {
-    const text = await readFile(`${this.pathOf(id)}.sig.json`, 'utf8').catch(() => undefined);
+    const text =
+      (await readFile(`${this.pathOf(id)}.sig.json`, 'utf8').catch(() => undefined)) ??
+      (await this.options.archive?.get(id))?.signature;
     return text === undefined ? undefined : parseSignature(text);
   }
 
-  read(id: string): Promise<Buffer> {
-    return readFile(this.pathOf(id));
+  /** The recording's bytes: from this disk, else from the archive (recorded by another replica). */
+  async read(id: string): Promise<Buffer> {
+    try {
+      return await readFile(this.pathOf(id));
+    } catch (error) {
+      const archived = isMissing(error) ? await this.options.archive?.get(id) : undefined;
+      if (!archived) throw error;
+      return archived.cast;
+    }
   }
 
   async verify(id: string) {
@@ -134,3 +169,6 @@ export class RecordingStorage {
     return verifyRecording(await this.read(id), sidecar, this.trustedKeys);
   }
 }
+
+const isMissing = (error: unknown) =>
+  error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT';

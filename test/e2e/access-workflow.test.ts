@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
+import { requestInPortal } from '../support/browser-request.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
 import { after, before, it } from '../support/e2e-test.js';
@@ -62,10 +63,7 @@ void describe('access workflow in Chromium: request, live approval, expiry', () 
    * refresh also shows the row pending, while the browser's navigation is still on its way.
    */
   async function request(page: Page, reason: string, duration: string) {
-    const row = payrollRow(page);
-    await row.getByLabel('Reason').fill(reason);
-    await row.locator('select[name="duration"]').selectOption(duration);
-    await row.getByRole('button', { name: 'Request access' }).click();
+    await requestInPortal(page, 'payroll', { reason, duration });
     await page.locator('#flash', { hasText: `Requested Payroll for ${duration}` }).waitFor();
     await payrollRow(page, 'pending').waitFor();
   }

@@ -3,9 +3,10 @@
  * extension to jitgate (connect page, PKCE code, token); she requests payroll from the popup;
  * bob approves in the portal and her popup shows the grant within a second; Open lands her in
  * payroll with no login redirect and no app cookie, carried by the session credential header;
- * a page on another origin that posts to payroll does not carry it; the per-grant login is
- * filled on payroll's own login page and refused on a look-alike origin; after release the
- * header rule is gone, payroll refuses her and its 403 page offers "Request access" in place.
+ * a page on another origin, or on payroll's host at another port, that posts to payroll does
+ * not carry it, and a frame of the latter inside payroll's tab is refused by the gateway; the
+ * per-grant login is filled on payroll's own login page and refused on a look-alike origin;
+ * after release the header rule is gone, payroll refuses her and its 403 page offers "Request access" in place.
  */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
@@ -97,15 +98,16 @@ void describe('the browser extension in Chromium', () => {
   });
 
   void it('Open lands her in payroll with no login redirect, carried by the header', async () => {
-    await waitFor(async () => (await chromium.sessionRules()).length === 1);
-    const [rule] = await chromium.sessionRules();
-    assert.deepEqual(rule?.condition.initiatorDomains, ['payroll.localhost']);
-    assert.equal(rule?.condition.urlFilter, `|${demo.payrollOrigin}/`);
-
     const opened = chromium.context.waitForEvent('page');
     await payroll('active').getByRole('button', { name: 'Open' }).click();
     app = await opened;
     await app.locator('#sub').waitFor();
+    // One rule, for exactly payroll's origin, in the one tab at that origin (the app's).
+    const [rule, ...more] = await chromium.sessionRules();
+    assert.deepEqual(more, []);
+    assert.deepEqual(rule?.condition.initiatorDomains, ['payroll.localhost']);
+    assert.equal(rule?.condition.urlFilter, `|${demo.payrollOrigin}/`);
+    assert.equal((rule?.condition.tabIds as number[] | undefined)?.length, 1);
     assert.equal(await app.locator('#sub').textContent(), 'demo:alice');
     assert.deepEqual(loginRedirects, [], 'no login redirect on the way');
     const cookies = await chromium.context.cookies(demo.payrollOrigin);
@@ -156,6 +158,45 @@ void describe('the browser extension in Chromium', () => {
     await lookalike.close();
   });
 
+  void it('a page on payroll’s host at another port posts to payroll without the credential', async () => {
+    const lookalike = await chromium.context.newPage();
+    const target = `${demo.payrollOrigin}/echo`;
+    await lookalike.goto(
+      `http://payroll.localhost:${attacker.port}/post?target=${encodeURIComponent(target)}`,
+    );
+    await lookalike.waitForURL(target);
+    // Nothing carried and no cookie: 401. A carried credential would have been refused (403).
+    assert.match((await lookalike.locator('body').textContent()) ?? '', /"code":"unauthenticated"/);
+    await lookalike.close();
+  });
+
+  void it('a frame of another origin inside payroll’s tab: the gateway refuses the credential', async () => {
+    // Declarative rules cannot tell a tab's frames apart: the frame's post carries the
+    // credential, and the gateway's exact-origin check is what refuses it.
+    const target = `${demo.payrollOrigin}/echo`;
+    await app.evaluate(
+      (src) => {
+        const { document } = globalThis as unknown as {
+          document: {
+            createElement(tag: 'iframe'): { src: string; id: string };
+            body: { append(node: unknown): void };
+          };
+        };
+        const frame = document.createElement('iframe');
+        frame.id = 'lookalike';
+        frame.src = src;
+        document.body.append(frame);
+      },
+      `http://payroll.localhost:${attacker.port}/post?target=${encodeURIComponent(target)}`,
+    );
+    const framed = app.frameLocator('#lookalike').locator('body', { hasText: '"code"' });
+    assert.match((await framed.textContent()) ?? '', /"code":"credential_cross_origin"/);
+    // payroll's own pages in that tab keep working.
+    await navigateInPage(app, '/');
+    await app.locator('#sub').waitFor();
+    assert.equal(await app.locator('#sub').textContent(), 'demo:alice');
+  });
+
   void it('after release the rule is gone, payroll refuses her, its 403 page offers access', async () => {
     await payroll('active').getByRole('button', { name: 'Release' }).click();
     await payroll('none').waitFor();
@@ -165,14 +206,6 @@ void describe('the browser extension in Chromium', () => {
     await app.locator('#jitgate-extension-panel').waitFor();
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A navigation the page itself starts (its own origin is the initiator), like a link click. */
 async function navigateInPage(page: Page, path: string) {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
+import { requestInPortal } from '../support/browser-request.js';
 import { stepUpInBrowser } from '../support/browser-mfa.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
@@ -79,9 +80,7 @@ void describe('MFA in Chromium: enrollment, and approval blocked until step-up',
 
   void it('bob’s approval waits for his step-up, then goes through', async () => {
     await alice.getByRole('link', { name: 'My access' }).click();
-    const row = alice.locator('tr[data-resource="payroll"]');
-    await row.getByLabel('Reason').fill('payroll run');
-    await row.getByRole('button', { name: 'Request access' }).click();
+    await requestInPortal(alice, 'payroll', { reason: 'payroll run' });
     // The page the form leads to: the old page's live refresh shows the row pending too.
     await alice.locator('#flash', { hasText: 'Requested Payroll' }).waitFor();
     await alice.locator('tr[data-resource="payroll"][data-state="pending"]').waitFor();

@@ -2,7 +2,9 @@
  * Terminals end to end in Chromium: alice opens the web terminal on prod-shell (granted) and runs
  * a command in xterm.js; carol (auditor) watches it live, then replays the recording with
  * asciinema-player and finds the command by search; a page of another origin cannot open the
- * terminal WebSocket with alice's cookie. One Chromium; every wait is bounded.
+ * terminal WebSocket with alice's cookie. The terminal, the live view, the Sessions list and the
+ * playback page each fit a 1,280-px window (the other pages: test/e2e/page-fit.test.ts). One
+ * Chromium; every wait is bounded.
  */
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
@@ -13,9 +15,11 @@ import { launchChromium, type TestChromium } from '../support/browser.js';
 import { runCli } from '../support/cli.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
 import { after, before, it } from '../support/e2e-test.js';
+import { assertFits, FIT_WIDTH } from '../support/page-fit.js';
 import { endedRow } from '../support/terminal.js';
 
 const WAIT = { timeout: 10_000 };
+const WINDOW = { width: FIT_WIDTH, height: 900 };
 
 void describe('terminals in Chromium', () => {
   let demo: TestDemo;
@@ -31,6 +35,7 @@ void describe('terminals in Chromium', () => {
     demo = await startTestDemo();
     browser = await launchChromium();
     alice = await browser.context.newPage();
+    await alice.setViewportSize(WINDOW);
     adminArgs = ['--url', `http://127.0.0.1:${demo.port}`, '--state-dir', demo.stateDir];
   });
   after(async () => {
@@ -55,20 +60,24 @@ void describe('terminals in Chromium', () => {
     await type(alice, `echo jitgate-e2e-$((${n}+1))`);
     await alice.locator('.xterm-rows', { hasText: marker }).waitFor(WAIT);
     assert.match((await alice.locator('#terminal-status').textContent()) ?? '', /recorded/);
+    await assertFits(alice, 'the web terminal');
   });
 
   void it('carol watches the session live', async () => {
     carol = await browser.context.newPage();
+    await carol.setViewportSize(WINDOW);
     // One browser profile: carol's cookie replaces alice's; alice's open terminal is unaffected.
     await browser.context.clearCookies();
     await signInInBrowser(carol, demo.url, 'carol');
     await carol.goto(`${demo.url}/sessions`);
+    await assertFits(carol, 'the Sessions list');
     await carol.getByRole('link', { name: 'Watch' }).first().click();
     sessionUrl = carol.url();
     await carol.locator('#terminal[data-state="ready"]').waitFor(WAIT);
     await carol.locator('.xterm-rows', { hasText: marker }).waitFor(WAIT);
     await type(alice, `echo watched-$((${n}+2))`);
     await carol.locator('.xterm-rows', { hasText: `watched-${n + 2}` }).waitFor(WAIT);
+    await assertFits(carol, 'the live view');
     if (process.env.JITGATE_SCREENSHOTS) {
       await alice.screenshot({
         path: `${process.env.JITGATE_SCREENSHOTS}/terminal.png`,
@@ -100,6 +109,7 @@ void describe('terminals in Chromium', () => {
     await jump.waitFor(WAIT);
     await jump.click();
     await carol.locator('#player-status', { hasText: 'Jumped to' }).waitFor(WAIT);
+    await assertFits(carol, 'the playback page');
     if (shots) await carol.screenshot({ path: `${shots}/playback.png`, fullPage: true });
     const time = Number(await carol.locator('#player-status').getAttribute('data-time'));
     assert.ok(time >= 0);

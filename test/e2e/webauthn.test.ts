@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
+import { assertFits, FIT_WIDTH } from '../support/page-fit.js';
+import { requestInPortal } from '../support/browser-request.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
 import { after, before, it } from '../support/e2e-test.js';
@@ -90,9 +92,7 @@ void describe('WebAuthn in Chromium: register a passkey, step up and sign in wit
 
   void it('bob’s approval waits for a step-up, which his passkey gives', async () => {
     await signInInBrowser(alice, demo.url, 'alice');
-    const row = alice.locator('tr[data-resource="payroll"]');
-    await row.getByLabel('Reason').fill('payroll run');
-    await row.getByRole('button', { name: 'Request access' }).click();
+    await requestInPortal(alice, 'payroll', { reason: 'payroll run' });
     // The page the form leads to: the old page's live refresh shows the row pending too.
     await alice.locator('#flash', { hasText: 'Requested Payroll' }).waitFor();
     await alice.locator('tr[data-resource="payroll"][data-state="pending"]').waitFor();
@@ -107,7 +107,11 @@ void describe('WebAuthn in Chromium: register a passkey, step up and sign in wit
     assert.deepEqual(await demo.jitgate.audit.list({ code: 'request.approved', limit: 5 }), []);
 
     await bob.getByRole('button', { name: 'Use a passkey or security key' }).click();
-    await bob.getByRole('button', { name: 'Use passkey' }).click();
+    const usePasskey = bob.getByRole('button', { name: 'Use passkey' });
+    await usePasskey.waitFor();
+    await bob.setViewportSize({ width: FIT_WIDTH, height: 900 });
+    await assertFits(bob, 'the passkey step-up page');
+    await usePasskey.click();
     await bob.locator('#flash', { hasText: 'Approved: alice has Payroll' }).waitFor();
     assert.equal(new URL(bob.url()).pathname, '/approvals');
     await alice.locator('tr[data-resource="payroll"][data-state="active"]').waitFor();

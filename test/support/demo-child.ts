@@ -5,5 +5,5 @@ import { silentLogger } from '../../proxy/shared/logger.js';
 
 const stateDir = process.env.JITGATE_STATE_DIR;
 if (!stateDir) throw new Error('JITGATE_STATE_DIR is required');
-const demo = await startDemo({ port: 0, stateDir, log: silentLogger });
+const demo = await startDemo({ port: 0, stateDir, log: silentLogger, postgres: false });
 process.stdout.write(JSON.stringify({ url: demo.url, port: demo.port }) + '\n');

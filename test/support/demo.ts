@@ -28,11 +28,19 @@ export async function startTestDemo(
     | 'stateDir'
     | 'rateLimits'
     | 'payrollUrl'
+    | 'postgres'
   > = {},
 ): Promise<TestDemo> {
   const owned = options.stateDir === undefined;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'jitgate-test-'));
-  const demo = await startDemo({ port: 0, log: silentLogger, ...options, stateDir });
+  // No private PostgreSQL unless a test asks: most never touch orders-db.
+  const demo = await startDemo({
+    port: 0,
+    log: silentLogger,
+    postgres: false,
+    ...options,
+    stateDir,
+  });
   return {
     ...demo,
     async login(username, password = 'demo') {

@@ -8,6 +8,7 @@ const demo = await startDemo({
   port: 0,
   stateDir: process.env.JITGATE_STATE_DIR ?? '.jitgate-child',
   log: silentLogger,
+  postgres: false, // JITGATE_DEMO_PG_URL names the test's own
 });
 // Marked: other output (a library's notice) may come first.
 process.stdout.write(

@@ -14,6 +14,8 @@ const USERS = [
   user('bob', ['staff', 'approvers']),
   user('carl', ['staff']),
   user('otto', ['staff', 'approvers'], ['pwd', 'otp']),
+  // An auditor: reads access reviews (test/integration/access/access-report.test.ts).
+  user('audrey', ['auditors']),
 ];
 
 export interface MfaProxy {
@@ -48,9 +50,17 @@ export async function startMfaProxy(): Promise<MfaProxy> {
           resources: ['payroll', 'wiki', 'crm'],
           subjects: { groups: ['staff'] },
           approval: { groups: ['approvers'] },
+          // alice may break the glass on payroll (test/integration/access/break-glass.test.ts).
+          breakGlass: {
+            users: ['alice'],
+            incidentPattern: '^INC-[0-9]+$',
+            maxDuration: '15m',
+            reviewWithin: '5m',
+          },
         },
       ],
       mfa: { maxFailures: 3, lockout: '15m' },
+      auditors: { groups: ['auditors'] },
     },
   });
   const authenticators = new Map<string, TestAuthenticator>();

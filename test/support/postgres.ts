@@ -1,25 +1,19 @@
 /**
  * A real PostgreSQL for tests: the server named by JITGATE_TEST_PG_URL (a superuser URL; each
- * test run gets its own database), or a private cluster started here with initdb on a random
- * loopback port in a temporary folder. initdb refuses to run as root, so as root the cluster
- * runs as the `postgres` OS user (Debian's package creates it) or `nobody`. Nothing is skipped:
- * if PostgreSQL cannot be started, this throws and says why.
+ * test run gets its own database), or a private cluster on a random loopback port in a temporary
+ * folder (proxy/demo/postgres-cluster.ts, the same one the demo starts behind orders-db). Nothing
+ * is skipped: if PostgreSQL cannot be started, this throws and says why.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import {
+  PostgresNotInstalled,
+  postgresBinDir as installedBinDir,
+  startPostgresCluster,
+} from '../../proxy/demo/postgres-cluster.js';
 
 export interface TestPostgres {
   /** Superuser URL of the test database. */
@@ -36,117 +30,40 @@ export interface TestPostgres {
   createDatabase(): Promise<string>;
   /** A client connected as `user` (the test closes it). */
   connectAs(user: string, password: string): Promise<pg.Client>;
+  /**
+   * Stops the server (every connection drops) and resolves a function that starts it again on
+   * the same port and data. Only for the private cluster: a server named by JITGATE_TEST_PG_URL
+   * is not ours to stop.
+   */
+  stopServer(): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
 
-const ADMIN = 'jitgate_admin';
-
-/** The folder holding initdb/pg_ctl: Debian keeps them off PATH, per major version. */
+/** The folder holding initdb/psql; throws (with what to install) when there is none. */
 export function postgresBinDir(): string {
-  const debian = '/usr/lib/postgresql';
-  if (existsSync(debian)) {
-    const versions = readdirSync(debian)
-      .filter((v) => existsSync(join(debian, v, 'bin', 'initdb')))
-      .sort((a, b) => Number(b) - Number(a));
-    if (versions[0]) return join(debian, versions[0], 'bin');
-  }
-  const found = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
-  if (found) return found.replace(/\/initdb$/, '');
+  const bin = installedBinDir();
+  if (bin) return bin;
   throw new Error(
-    'PostgreSQL is not installed: no initdb in /usr/lib/postgresql/*/bin or on PATH ' +
-      '(apt-get install postgresql, or set JITGATE_TEST_PG_URL)',
+    `${new PostgresNotInstalled().message} (apt-get install postgresql, or set JITGATE_TEST_PG_URL)`,
   );
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+interface Cluster {
+  url: string;
+  stop(): Promise<void>;
+  stopServer?(): Promise<() => Promise<void>>;
 }
 
-/** The OS user to run the cluster as, and the command prefix that switches to it. */
-function runAs(): { prefix: string[]; uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  for (const user of ['postgres', 'nobody']) {
-    const uid = spawnSync('id', ['-u', user], { encoding: 'utf8' });
-    const gid = spawnSync('id', ['-g', user], { encoding: 'utf8' });
-    if (uid.status === 0 && gid.status === 0)
-      return {
-        prefix: ['runuser', '-u', user, '--'],
-        uid: Number(uid.stdout),
-        gid: Number(gid.stdout),
-      };
-  }
-  throw new Error('running as root, and neither a postgres nor a nobody user exists for initdb');
-}
-
-function run(command: string[], what: string) {
-  const [file = '', ...args] = command;
-  const result = spawnSync(file, args, { encoding: 'utf8', timeout: 60_000 });
-  if (result.status !== 0)
-    throw new Error(`${what} failed (${result.status}): ${result.stderr || result.stdout}`);
-}
-
-async function startCluster(): Promise<{ url: string; stop(): void }> {
-  const bin = postgresBinDir();
-  const user = runAs();
-  const dir = mkdtempSync(join(tmpdir(), 'jitgate-pg-'));
-  const data = join(dir, 'data');
-  const pwfile = join(dir, 'pw');
-  const password = `pw${Math.random().toString(36).slice(2)}`;
-  writeFileSync(pwfile, password + '\n', { mode: 0o600 });
-  if (user) {
-    chownSync(dir, user.uid, user.gid);
-    chownSync(pwfile, user.uid, user.gid);
-  }
-  chmodSync(dir, 0o700);
-  const as = user?.prefix ?? [];
-  const port = await freePort();
-  // Passwords on TCP (scram), so the tests prove the minted role's password and VALID UNTIL.
-  run(
-    [
-      ...as,
-      join(bin, 'initdb'),
-      '-D',
-      data,
-      '-U',
-      ADMIN,
-      `--pwfile=${pwfile}`,
-      '--auth-local=trust',
-      '--auth-host=scram-sha-256',
-      '--no-sync',
-      '-E',
-      'UTF8',
-      '--locale=C',
-    ],
-    'initdb',
-  );
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
-  run(
-    [...as, join(bin, 'pg_ctl'), '-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start'],
-    'pg_ctl start',
-  );
-  const stop = () => {
-    const [file = '', ...args] = [
-      ...as,
-      join(bin, 'pg_ctl'),
-      '-D',
-      data,
-      '-m',
-      'immediate',
-      'stop',
-    ];
-    spawnSync(file, args, { timeout: 30_000 });
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { url: `postgresql://${ADMIN}:${password}@127.0.0.1:${port}/postgres`, stop };
+async function startCluster(): Promise<Cluster> {
+  postgresBinDir(); // says what to install before anything else fails
+  return startPostgresCluster();
 }
 
 export async function startTestPostgres(): Promise<TestPostgres> {
   const given = process.env.JITGATE_TEST_PG_URL;
-  const cluster = given ? { url: given, stop: () => undefined } : await startCluster();
+  const cluster: Cluster = given
+    ? { url: given, stop: async () => undefined }
+    : await startCluster();
   const database = `jg_test_${Math.random().toString(36).slice(2, 10)}`;
   const root = new pg.Client({ connectionString: cluster.url });
   await root.connect();
@@ -156,6 +73,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   base.pathname = `/${database}`;
   const adminUrl = base.href;
   const admin = new pg.Pool({ connectionString: adminUrl, max: 2 });
+  admin.on('error', () => undefined); // idle clients die when a test restarts the server
   const created: string[] = [];
   return {
     adminUrl,
@@ -188,6 +106,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       await client.connect();
       return client;
     },
+    async stopServer() {
+      if (!cluster.stopServer)
+        throw new Error('JITGATE_TEST_PG_URL names a server these tests may not stop');
+      return cluster.stopServer();
+    },
     async stop() {
       await admin.end();
       if (given) {
@@ -198,7 +121,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
         for (const name of created) await cleanup.query(`DROP ROLE IF EXISTS ${name}`);
         await cleanup.end();
       }
-      cluster.stop();
+      await cluster.stop();
     },
   };
 }

@@ -121,6 +121,35 @@ export function trailContract(name: string, open: () => Promise<Store>): void {
         assert.equal(await store.trail.count({}), 0);
       }));
 
+    void test('a batch is its own transaction: one written while atomic() is open outlives its rollback', () =>
+      withStore(async (store) => {
+        // The trail writer's timer fires whenever it is due, also while some store transaction
+        // is open: its batch must neither join that transaction (and vanish with its rollback)
+        // nor be lost waiting for it.
+        let opened = () => {};
+        const isOpen = new Promise<void>((resolve) => (opened = resolve));
+        let release = () => {};
+        const held = new Promise<void>((resolve) => (release = resolve));
+        const rolledBack = store.atomic(async () => {
+          await store.users.upsert(userOf('corp:alice'));
+          opened();
+          await held;
+          throw new Error('rolled back on purpose');
+        });
+        await isOpen;
+        const batch = store.trail.insertMany([trailRow({ path: '/during' })]);
+        await new Promise((resolve) => setImmediate(resolve));
+        release();
+        await assert.rejects(rolledBack, /rolled back on purpose/);
+        await batch;
+        assert.equal(await store.users.get('corp:alice'), undefined);
+        const rows = await store.trail.search({}, { limit: 10 });
+        assert.deepEqual(
+          rows.map((r) => r.path),
+          ['/during'],
+        );
+      }));
+
     void test('grant timeline filters: status class, method, path substring; cursor paging', () =>
       withStore(async (store) => {
         await store.trail.insertMany([

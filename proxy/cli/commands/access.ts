@@ -7,6 +7,7 @@ import { CliError } from '../exit-codes.js';
 import { obtainGrant } from '../grant-flow.js';
 import { printJson, printTable, timeLeft } from '../output.js';
 import { clientFor } from '../session.js';
+import { BREAK_GLASS_USAGE, breakGlassRequest } from './break-glass.js';
 
 const say = (line: string) => process.stderr.write(line + '\n');
 
@@ -33,8 +34,8 @@ export async function resources(args: string[]) {
 }
 
 export async function request(args: string[]) {
-  const usage =
-    'jitgate request RESOURCE --for 30m --reason TEXT [--ticket T] [--wait] [--json] [--url URL]';
+  const usage = `jitgate request RESOURCE --for 30m --reason TEXT [--ticket T] [--wait] [--json] [--url URL]
+   or: ${BREAK_GLASS_USAGE}`;
   const parsed = parseCommand(
     args,
     {
@@ -42,11 +43,16 @@ export async function request(args: string[]) {
       reason: { type: 'string' },
       ticket: { type: 'string' },
       wait: { type: 'boolean' },
+      'break-glass': { type: 'boolean' },
+      incident: { type: 'string' },
     },
     usage,
   );
   const [resource = ''] = positionalsOf(parsed, ['RESOURCE'], usage);
   const { values } = parsed;
+  if (values['break-glass']) return breakGlassRequest(resource, values);
+  if (values.incident !== undefined)
+    throw new CliError(`--incident goes with --break-glass\nusage: ${usage}`);
   const client = clientFor(values.url);
   const wish = {
     resource,
@@ -141,9 +147,10 @@ export async function grants(args: string[]) {
       g.resource,
       g.state,
       g.live ? timeLeft(g.endsAt) : g.endsAt,
+      g.breakGlass ? 'BREAK-GLASS' : '',
       g.reason ?? '',
     ]),
-    ['GRANT', 'RESOURCE', 'STATE', 'ENDS', 'REASON'],
+    ['GRANT', 'RESOURCE', 'STATE', 'ENDS', 'KIND', 'REASON'],
     values.all ? 'no grants' : 'no live grants (--all shows ended ones)',
   );
 }

@@ -5,12 +5,11 @@
  */
 import { adminCall, type AdminTarget } from '../admin-client.js';
 import { durationArg, parseCommand, positionalsOf, proxyUrl } from '../args.js';
-import { CliError } from '../exit-codes.js';
 import { printJson } from '../output.js';
 import { clientFor, hasCredential } from '../session.js';
 
 const GRANT_USAGE =
-  'jitgate grant USER RESOURCE --for 30m [--reason TEXT] [--state-dir DIR] [--url URL]';
+  'jitgate grant USER RESOURCE --for 30m [--reason TEXT] [--force] [--state-dir DIR] [--url URL]';
 const END_SESSIONS_USAGE = 'jitgate end-sessions USER [--state-dir DIR] [--json] [--url URL]';
 const REVOKE_USAGE =
   'jitgate revoke GRANT_ID [--reason TEXT] [--state-dir DIR] [--json] [--url URL]';
@@ -28,21 +27,28 @@ function adminTarget(values: {
 export async function grant(args: string[]) {
   const parsed = parseCommand(
     args,
-    { for: { type: 'string' }, reason: { type: 'string' }, 'state-dir': { type: 'string' } },
+    {
+      for: { type: 'string' },
+      reason: { type: 'string' },
+      force: { type: 'boolean' },
+      'state-dir': { type: 'string' },
+    },
     GRANT_USAGE,
   );
   const [user = '', resource = ''] = positionalsOf(parsed, ['USER', 'RESOURCE'], GRANT_USAGE);
   const { values } = parsed;
-  if (values.for === undefined) throw new CliError(`usage: ${GRANT_USAGE}`);
   const json = await adminCall(adminTarget(values), '/api/v1/admin/grants', {
     user,
     resource,
     duration: durationArg(values.for, '--for'),
     ...(values.reason ? { reason: values.reason } : {}),
+    // Without it, jitgate refuses a grant no policy would give (grant_outside_policy).
+    ...(values.force ? { force: true } : {}),
   });
   const created = json.grant as { id: string; endsAt: string };
   if (values.json) return printJson(json.grant);
-  console.error(`granted ${user} access to ${resource} until ${created.endsAt}`);
+  const forced = values.force ? ' (--force: if outside policy, the audit log says so)' : '';
+  console.error(`granted ${user} access to ${resource} until ${created.endsAt}${forced}`);
   console.log(created.id);
 }
 

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { JitgateClient } from '../../sdk/jitgate-client.js';
 import type { GrantInfo } from '../../sdk/types.js';
-import { parseCommand, positionalsOf } from '../args.js';
+import { durationArg, parseCommand, positionalsOf } from '../args.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { liveGrant, obtainGrant } from '../grant-flow.js';
 import { printJson } from '../output.js';
@@ -41,7 +41,7 @@ async function grantFor(
   }
   const { grant } = await obtainGrant(client, {
     resource,
-    duration: values.for,
+    duration: durationArg(values.for, '--for'),
     reason: values.reason,
     ticket: values.ticket,
     wait: values.wait ?? false,

@@ -102,13 +102,14 @@ export async function exec(args: string[]): Promise<number> {
   if (!resource || parsed.positionals.length !== 1)
     throw new CliError(`expected RESOURCE\nusage: ${USAGE}`);
   const { values } = parsed;
+  const duration = durationArg(values.for, '--for');
   const client = clientFor(values.url);
   const known = (await client.resources()).find((r) => r.id === resource);
   if (!known)
     throw new CliError(`no resource "${resource}" (see: jitgate resources)`, EXIT.refused);
   const { grant, reused } = await obtainGrant(client, {
     resource,
-    duration: durationArg(values.for, '--for'),
+    duration,
     reason: values.reason,
     ticket: values.ticket,
     wait: true,

@@ -14,7 +14,7 @@ import { printJson } from '../output.js';
 import { clientFor, machineFromEnv } from '../session.js';
 import { JitgateClient } from '../../sdk/jitgate-client.js';
 
-const USAGE = 'jitgate login [--no-browser] [--json] [--url URL]';
+const USAGE = 'jitgate login [--step-up] [--no-browser] [--json] [--url URL]';
 const WAIT_MS = 5 * 60_000;
 
 function openBrowser(url: string) {
@@ -64,7 +64,11 @@ async function receiveCode(state: string, onListening: (redirectUri: string) => 
 }
 
 export async function login(args: string[]) {
-  const { values } = parseCommand(args, { 'no-browser': { type: 'boolean' } }, USAGE);
+  const { values } = parseCommand(
+    args,
+    { 'no-browser': { type: 'boolean' }, 'step-up': { type: 'boolean' } },
+    USAGE,
+  );
   const url = proxyUrl(values.url);
   if (machineFromEnv()) {
     const me = await clientFor(url).me();
@@ -83,8 +87,11 @@ export async function login(args: string[]) {
       state,
       code_challenge: challenge,
       code_challenge_method: 'S256',
+      // The portal asks for a fresh second factor first; the token then carries that step-up.
+      ...(values['step-up'] ? { step_up: '1' } : {}),
     }).toString();
-    console.error(`Open this page to sign in (waiting up to 5 minutes):\n  ${authorize.href}`);
+    const what = values['step-up'] ? 'sign in with an MFA step-up' : 'sign in';
+    console.error(`Open this page to ${what} (waiting up to 5 minutes):\n  ${authorize.href}`);
     if (!values['no-browser']) openBrowser(authorize.href);
   });
   let response: Response;

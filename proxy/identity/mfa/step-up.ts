@@ -34,18 +34,31 @@ export class StepUps {
 
   /** Fresh: a step-up by the session's own user, not older than the freshness window. */
   isFresh(req: Request): boolean {
+    const at = this.sessionStepUpAt(req);
+    return at !== undefined && this.freshSince(at);
+  }
+
+  /** When the session's own user last stepped up, if they did. */
+  sessionStepUpAt(req: Request): number | undefined {
     const user = req.session?.user;
     const mfa = req.session?.mfa;
-    if (!user || !mfa || mfa.userId !== user.id) return false;
-    const age = this.now() - mfa.at;
+    return user && mfa && mfa.userId === user.id ? mfa.at : undefined;
+  }
+
+  private freshSince(at: number): boolean {
+    const age = this.now() - at;
     return age >= 0 && age < this.freshnessMs;
   }
 
-  /** What the access domain hears: only a cookie session can carry a step-up, never a token. */
+  /** What the access domain hears: a session's step-up, or the one a CLI token was issued after. */
   assuranceOf(req: Request): Assurance {
     // Any bearer (a jgt_ token, a machine's IdP token): a cookie riding along proves nothing.
-    const byToken = req.caller !== undefined && req.caller.how !== 'session';
-    return { mfaFresh: !byToken && this.isFresh(req) };
+    // A jgt_ token is fresh only from the step-up it was issued after (jitgate login --step-up),
+    // for the same window as a session's.
+    const caller = req.caller;
+    if (caller === undefined || caller.how === 'session') return { mfaFresh: this.isFresh(req) };
+    const stepUpAt = caller.how === 'token' ? caller.token?.stepUpAt : undefined;
+    return { mfaFresh: stepUpAt !== undefined && this.freshSince(stepUpAt) };
   }
 
   /** The person MFA pages act for; undefined when nobody is signed in or waiting. */

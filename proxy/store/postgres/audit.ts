@@ -7,6 +7,13 @@ import { Where } from './params.js';
 import { int, optionalText, text } from './rows.js';
 
 /**
+ * `data.user` of an event. data_json is TEXT, the exact text that was hashed, and may hold a NUL
+ * that JSON.stringify wrote as \u0000, which PostgreSQL's JSON types refuse: that escape is read
+ * as U+FFFD first (six characters for six, so the text stays valid JSON).
+ */
+const DATA_USER = String.raw`(replace(data_json, '\u0000', '\ufffd')::jsonb ->> 'user')`;
+
+/**
  * Rows are read back as stored, without validation: verify must see exactly what is in the
  * table, tampering included, and judge it by the hash.
  */
@@ -62,6 +69,7 @@ export function createAuditRepository(db: PgDatabase): AuditRepository {
       const where = new Where()
         .add('code = ?', f.code)
         .add('actor = ?', f.actor)
+        .add(`(actor = ? OR ${DATA_USER} = ?)`, f.person, f.person)
         .add('target = ?', f.target)
         .add('time >= ?', f.from)
         .add('time < ?', f.to)

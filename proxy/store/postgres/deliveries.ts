@@ -46,6 +46,19 @@ export function createDeliveryRepository(db: PgDatabase): DeliveryRepository {
           [now, Math.max(1, Math.min(limit, 500))],
         )
       ).map(toDelivery),
+    claimDue: async (now, limit, leaseUntil) =>
+      (
+        await db.all(
+          `UPDATE webhook_deliveries SET next_attempt_at = $3 WHERE id IN (
+             SELECT id FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL
+               AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2
+               FOR UPDATE SKIP LOCKED)
+           RETURNING *`,
+          [now, Math.max(1, Math.min(limit, 500)), leaseUntil],
+        )
+      )
+        .map(toDelivery)
+        .sort((x, y) => x.createdAt - y.createdAt || x.id.localeCompare(y.id)),
     update: async (d) => {
       await db.run(
         `UPDATE webhook_deliveries SET attempts = $2, next_attempt_at = $3, delivered_at = $4,

@@ -16,4 +16,7 @@ export const LOCKS = {
    * "read the last event, append the next" from forking and read-then-write work exact.
    */
   atomic: [LOCK_SPACE, 2],
+  /** Held (session lock) while one replica runs a job that must run once (Store.exclusive). */
+  retention: [LOCK_SPACE, 3],
+  reaper: [LOCK_SPACE, 4],
 } as const satisfies Record<string, LockKey>;

@@ -19,8 +19,10 @@ import { CREDENTIALS } from './migrations/009-credentials.js';
 import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 import { SAML } from './migrations/012-saml.js';
-import { SIGNIN } from './migrations/013-signin.js';
-import { SESSION_ENDS } from './migrations/014-session-ends.js';
+import { BREAK_GLASS } from './migrations/013-break-glass.js';
+import { REPLICAS } from './migrations/014-replicas.js';
+import { SIGNIN } from './migrations/015-signin.js';
+import { SESSION_ENDS } from './migrations/016-session-ends.js';
 
 interface Migration {
   name: string;
@@ -41,6 +43,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'instances', sql: INSTANCES },
   { name: 'ssh-certificates', sql: SSH_CERTIFICATES },
   { name: 'saml', sql: SAML },
+  { name: 'break-glass', sql: BREAK_GLASS },
+  { name: 'replicas', sql: REPLICAS },
   { name: 'signin', sql: SIGNIN },
   { name: 'session-ends', sql: SESSION_ENDS },
 ];

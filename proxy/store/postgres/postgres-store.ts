@@ -14,12 +14,16 @@ import { openPgDatabase, type PgDatabase } from './database.js';
 import { createDeliveryRepository } from './deliveries.js';
 import { createGrantRepository } from './grants.js';
 import { createInstanceRepository } from './instances.js';
+import { createRecordingRepository } from './recordings.js';
 import { LOCKS } from './lock-keys.js';
 import { migrate } from './migrations.js';
+import { PgChangeFeed } from './change-feed.js';
+import { announcer } from './notify.js';
 import { createMfaRepository } from './mfa.js';
 import { createOneTimeCodeRepository } from './one-time-codes.js';
 import { createRequestRepository } from './requests.js';
 import { createSamlRepository } from './saml.js';
+import { createBreakGlassRepository } from './break-glass.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingRepository } from './settings.js';
 import { createSshCertificateRepository } from './ssh-certificates.js';
@@ -67,14 +71,26 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   }
   const queue = new Mutex();
+  const changes = new PgChangeFeed({
+    connect: () => db.dedicated(),
+    onState: (state, error) =>
+      state === 'lost'
+        ? options.log?.error('change feed lost; reconnecting (admissions refused while stale)', {
+            error,
+          })
+        : options.log?.info('change feed restored'),
+  });
+  const announce = announcer(changes.origin);
   return {
     db,
+    changes,
     users: createUserRepository(db),
-    grants: createGrantRepository(db),
-    sessions: createSessionRepository(db),
+    grants: createGrantRepository(db, announce),
+    sessions: createSessionRepository(db, announce),
     settings: createSettingRepository(db),
     audit: createAuditRepository(db),
-    requests: createRequestRepository(db),
+    requests: createRequestRepository(db, announce),
+    breakGlass: createBreakGlassRepository(db),
     tokens: createTokenRepository(db),
     deliveries: createDeliveryRepository(db),
     mfa: createMfaRepository(db),
@@ -82,6 +98,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     terminalSessions: createTerminalSessionRepository(db),
     credentialRoles: createCredentialRoleRepository(db),
     instances: createInstanceRepository(db),
+    recordings: createRecordingRepository(db),
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
     oneTimeCodes: createOneTimeCodeRepository(db),
@@ -90,9 +107,31 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       db.inTransaction()
         ? db.transaction(work)
         : queue.run(() => db.transaction(work, LOCKS.atomic)),
+    exclusive: async (job, work) => {
+      const session = await db.session();
+      let broken = false;
+      try {
+        const got = await session.query('SELECT pg_try_advisory_lock($1, $2) AS got', LOCKS[job]);
+        if (got.rows[0]?.got !== true) return false;
+        try {
+          await work();
+        } finally {
+          // Should the unlock fail, closing the connection frees the lock all the same.
+          await session.query('SELECT pg_advisory_unlock($1, $2)', LOCKS[job]).catch(() => {
+            broken = true;
+          });
+        }
+        return true;
+      } finally {
+        session.release(broken);
+      }
+    },
     ping: async () => {
       await db.query('SELECT 1');
     },
-    close: () => db.close(),
+    close: async () => {
+      await changes.close();
+      await db.close();
+    },
   };
 }

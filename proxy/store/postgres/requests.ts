@@ -3,6 +3,7 @@ import type { AccessRequest, RequestRepository } from '../../access/request-reco
 import type { Approval, RequestState } from '../../access/types.js';
 import type { PgRow, PgValue } from '../../shared/pg-driver.js';
 import type { PgDatabase } from './database.js';
+import { announced, type Announce } from './notify.js';
 import { Where } from './params.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 
@@ -56,10 +57,10 @@ const values = (r: AccessRequest): PgValue[] => [
 
 const INSERT = `INSERT INTO access_requests (${COLUMNS.join(', ')}, id)
   VALUES (${[...COLUMNS, 'id'].map((_, i) => `$${i + 1}`).join(', ')})
-  ON CONFLICT (user_id, resource_id) WHERE state = 'pending' DO NOTHING`;
+  ON CONFLICT (user_id, resource_id) WHERE state = 'pending' DO NOTHING RETURNING id`;
 
 const UPDATE = `UPDATE access_requests SET ${COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(', ')}
-  WHERE id = $${COLUMNS.length + 1} AND state = $${COLUMNS.length + 2}`;
+  WHERE id = $${COLUMNS.length + 1} AND state = $${COLUMNS.length + 2} RETURNING id`;
 
 const toRequest = (row: PgRow, approvals: Approval[]): AccessRequest => ({
   id: text(row, 'id'),
@@ -82,7 +83,9 @@ const toRequest = (row: PgRow, approvals: Approval[]): AccessRequest => ({
   approvals,
 });
 
-export function createRequestRepository(db: PgDatabase): RequestRepository {
+export function createRequestRepository(db: PgDatabase, announce: Announce): RequestRepository {
+  // Other replicas tell their event streams (requests and approvals reach every SSE client).
+  const change = (id: string) => announce({ kind: 'request', id });
   /** Requests with their approvals, read in one more statement for all of them. */
   const withApprovals = async (rows: PgRow[]): Promise<AccessRequest[]> => {
     if (rows.length === 0) return [];
@@ -103,14 +106,25 @@ export function createRequestRepository(db: PgDatabase): RequestRepository {
   return {
     // ON CONFLICT DO NOTHING, not a caught error: inside a transaction a failed statement would
     // abort the whole transaction, and "already pending" is an answer, not a failure.
-    insert: async (r) => (await db.run(INSERT, [...values(r), r.id])) === 1,
+    insert: async (r) =>
+      (await db.run(announced(INSERT, COLUMNS.length + 2), [...values(r), r.id, change(r.id)])) ===
+      1,
     get: (id) => one('SELECT * FROM access_requests WHERE id = $1', [id]),
-    update: async (r, expected) => (await db.run(UPDATE, [...values(r), r.id, expected])) === 1,
+    update: async (r, expected) =>
+      (await db.run(announced(UPDATE, COLUMNS.length + 3), [
+        ...values(r),
+        r.id,
+        expected,
+        change(r.id),
+      ])) === 1,
     addApproval: async (requestId, a) => {
       await db.run(
-        `INSERT INTO request_approvals (request_id, approver_id, decision, comment, duration_ms, at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [requestId, a.approverId, a.decision, a.comment, a.durationMs, a.at],
+        announced(
+          `INSERT INTO request_approvals (request_id, approver_id, decision, comment,
+             duration_ms, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING request_id`,
+          7,
+        ),
+        [requestId, a.approverId, a.decision, a.comment, a.durationMs, a.at, change(requestId)],
       );
     },
     list: async (filter) => {

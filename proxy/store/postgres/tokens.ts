@@ -5,6 +5,8 @@ import type { PgRow } from '../../shared/pg-driver.js';
 import type { PgDatabase } from './database.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 
+const stepUp = (at: number | null) => (at === null ? {} : { stepUpAt: at });
+
 function toToken(row: PgRow): TokenRecord {
   return {
     id: text(row, 'id'),
@@ -16,6 +18,7 @@ function toToken(row: PgRow): TokenRecord {
     expiresAt: int(row, 'expires_at'),
     revokedAt: optionalInt(row, 'revoked_at'),
     lastUsedAt: optionalInt(row, 'last_used_at'),
+    ...stepUp(optionalInt(row, 'step_up_at')),
   };
 }
 
@@ -24,7 +27,7 @@ export function createTokenRepository(db: PgDatabase): TokenRepository {
     insert: async (t) => {
       await db.run(
         `INSERT INTO api_tokens (id, user_id, token_hash, label, user_json, created_at, expires_at,
-           revoked_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+           revoked_at, last_used_at, step_up_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [
           t.id,
           t.userId,
@@ -35,6 +38,7 @@ export function createTokenRepository(db: PgDatabase): TokenRepository {
           t.expiresAt,
           t.revokedAt,
           t.lastUsedAt,
+          t.stepUpAt ?? null,
         ],
       );
     },

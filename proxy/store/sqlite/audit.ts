@@ -62,6 +62,10 @@ export function createAuditRepository(db: SqliteDatabase): AuditRepository {
       };
       add('code = ?', f.code);
       add('actor = ?', f.actor);
+      if (f.person !== undefined) {
+        where.push(`(actor = ? OR json_extract(data_json, '$.user') = ?)`);
+        params.push(f.person, f.person);
+      }
       add('target = ?', f.target);
       add('time >= ?', f.from);
       add('time < ?', f.to);

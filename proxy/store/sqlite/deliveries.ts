@@ -44,6 +44,18 @@ export function createDeliveryRepository(db: SqliteDatabase): DeliveryRepository
           [now, Math.max(1, Math.min(limit, 500))],
         )
         .map(toDelivery),
+    // One writer: the UPDATE alone makes the claim exclusive.
+    claimDue: async (now, limit, leaseUntil) =>
+      db
+        .all(
+          `UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id IN (
+             SELECT id FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL
+               AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)
+           RETURNING *`,
+          [leaseUntil, now, Math.max(1, Math.min(limit, 500))],
+        )
+        .map(toDelivery)
+        .sort((x, y) => x.createdAt - y.createdAt || x.id.localeCompare(y.id)),
     update: async (d) => {
       db.run(
         `UPDATE webhook_deliveries SET attempts = ?, next_attempt_at = ?, delivered_at = ?, failed_at = ?,

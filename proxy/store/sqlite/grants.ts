@@ -16,6 +16,7 @@ export function toGrant(row: SqlRow): GrantRecord {
     createdAt: int(row, 'created_at'),
     revokedAt: optionalInt(row, 'revoked_at'),
     revokedBy: optionalText(row, 'revoked_by'),
+    ...(int(row, 'break_glass') === 1 ? { breakGlass: true as const } : {}),
   };
 }
 
@@ -28,8 +29,8 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
     insert: async (g) => {
       db.run(
         `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
-           created_at, revoked_at, revoked_by, start_recorded_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           created_at, revoked_at, revoked_by, break_glass, start_recorded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           g.id,
           g.userId,
@@ -41,6 +42,7 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
           g.createdAt,
           g.revokedAt,
           g.revokedBy,
+          g.breakGlass ? 1 : 0,
           startRecordedAt(g),
         ],
       );
@@ -54,6 +56,12 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
         );
         return grantById(id);
       }),
+    claimExpiry: async (id, at) =>
+      db.run(
+        `UPDATE grants SET expiry_recorded_at = ? WHERE id = ? AND expiry_recorded_at IS NULL
+           AND revoked_at IS NULL AND ends_at <= ?`,
+        [at, id, at],
+      ).changes === 1,
     listLive: async (now) =>
       db
         .all('SELECT * FROM grants WHERE revoked_at IS NULL AND ends_at > ? ORDER BY starts_at', [
@@ -84,5 +92,22 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
         )
         .map(toGrant)
         .sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id)),
+    listInPeriod: async (f) =>
+      db
+        .all(
+          `SELECT * FROM grants WHERE starts_at < ? AND MIN(COALESCE(revoked_at, ends_at), ends_at) > ?
+             AND (? IS NULL OR resource_id = ?) AND (? IS NULL OR user_id = ?)
+             ORDER BY starts_at, id LIMIT ?`,
+          [
+            f.to,
+            f.from,
+            f.resourceId ?? null,
+            f.resourceId ?? null,
+            f.userId ?? null,
+            f.userId ?? null,
+            f.limit,
+          ],
+        )
+        .map(toGrant),
   };
 }

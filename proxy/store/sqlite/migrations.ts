@@ -15,8 +15,10 @@ import { CREDENTIALS } from './migrations/009-credentials.js';
 import { INSTANCES } from './migrations/010-instances.js';
 import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 import { SAML } from './migrations/012-saml.js';
-import { SIGNIN } from './migrations/013-signin.js';
-import { SESSION_ENDS } from './migrations/014-session-ends.js';
+import { BREAK_GLASS } from './migrations/013-break-glass.js';
+import { REPLICAS } from './migrations/014-replicas.js';
+import { SIGNIN } from './migrations/015-signin.js';
+import { SESSION_ENDS } from './migrations/016-session-ends.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -35,6 +37,8 @@ const MIGRATIONS: readonly string[] = [
   INSTANCES,
   SSH_CERTIFICATES,
   SAML,
+  BREAK_GLASS,
+  REPLICAS,
   SIGNIN,
   SESSION_ENDS,
 ];

@@ -4,6 +4,8 @@ import type { SessionUser } from '../../identity/session-user.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 import type { SqlRow, SqliteDatabase } from './database.js';
 
+const stepUp = (at: number | null) => (at === null ? {} : { stepUpAt: at });
+
 function toToken(row: SqlRow): TokenRecord {
   return {
     id: text(row, 'id'),
@@ -15,6 +17,7 @@ function toToken(row: SqlRow): TokenRecord {
     expiresAt: int(row, 'expires_at'),
     revokedAt: optionalInt(row, 'revoked_at'),
     lastUsedAt: optionalInt(row, 'last_used_at'),
+    ...stepUp(optionalInt(row, 'step_up_at')),
   };
 }
 
@@ -23,7 +26,7 @@ export function createTokenRepository(db: SqliteDatabase): TokenRepository {
     insert: async (t) => {
       db.run(
         `INSERT INTO api_tokens (id, user_id, token_hash, label, user_json, created_at, expires_at,
-           revoked_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           revoked_at, last_used_at, step_up_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           t.id,
           t.userId,
@@ -34,6 +37,7 @@ export function createTokenRepository(db: SqliteDatabase): TokenRepository {
           t.expiresAt,
           t.revokedAt,
           t.lastUsedAt,
+          t.stepUpAt ?? null,
         ],
       );
     },

@@ -129,7 +129,7 @@ void describe('restart', () => {
     const pendingId = (pending.json.request as { id: string }).id;
 
     await demo.close();
-    demo = await startDemo({ port: 0, stateDir, log: silentLogger });
+    demo = await startDemo({ port: 0, stateDir, log: silentLogger, postgres: false });
 
     // Same sessions (the store and the session secret survive), new port.
     const mine = await api(alice, 'GET', '/api/v1/requests?scope=mine');

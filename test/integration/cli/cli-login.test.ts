@@ -10,46 +10,36 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { demoBanner } from '../../../proxy/demo/banner.js';
 import { runCli } from '../../support/cli.js';
+import { formFields, startCliLogin } from '../../support/cli-login.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, type TestBrowser } from '../../support/http-client.js';
 
-/** Every hidden field of the page's form, plus the button pressed. */
-function formFields(body: string, decision: string): Record<string, string> {
-  const fields: Record<string, string> = { decision };
-  for (const match of body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
-    fields[match[1] ?? ''] = (match[2] ?? '').replaceAll('&amp;', '&').replaceAll('&#39;', "'");
-  }
-  return fields;
-}
-
-interface LoginRun {
-  done: Promise<{ code: number | null; stderr: string }>;
-  authorizeUrl: Promise<string>;
-}
-
-function startCliLogin(portal: string, configHome: string): LoginRun {
-  const child = spawn(
-    process.execPath,
-    ['bin/jitgate.mjs', 'login', '--no-browser', '--url', portal],
-    {
+/** The CLI with the saved credentials of `configHome`, `input` typed once the remote answers. */
+function typedInto(
+  args: string[],
+  configHome: string,
+  input: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/jitgate.mjs', ...args], {
       env: { ...process.env, JITGATE_FROM_SOURCE: '1', XDG_CONFIG_HOME: configHome },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  const authorizeUrl = new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const url = /(http\S+\/cli\/authorize\?\S+)/.exec(stderr)?.[1];
-      if (url) resolve(url);
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
-    child.on('close', () => reject(new Error(`the CLI ended before printing a URL: ${stderr}`)));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      if (input) {
+        child.stdin.write(input);
+        input = '';
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-  const done = new Promise<{ code: number | null; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stderr })),
-  );
-  return { done, authorizeUrl };
 }
 
 void describe('jitgate login (people)', () => {
@@ -87,6 +77,47 @@ void describe('jitgate login (people)', () => {
     assert.equal(listing.code, 0, listing.stderr);
     const ids = (JSON.parse(listing.stdout) as { id: string }[]).map((r) => r.id);
     assert.ok(ids.includes('payroll'), ids.join(','));
+  });
+
+  // The banner's people path, word for word: `npx jitgate login …` then `npx jitgate ssh
+  // prod-shell …`. The one addition is --no-browser: there is no browser here to open, so the
+  // test's signed-in browser follows the printed link instead (the same consent page).
+  void it('the path the demo banner prints: login, then ssh prod-shell with the saved token', async () => {
+    if (!demo.sshTarget) assert.fail('the demo runs its sshd (openssh-server must be installed)');
+    const home = mkdtempSync(join(tmpdir(), 'jitgate-cli-home-'));
+    try {
+      const printed = /npx jitgate login(.*?) then npx jitgate ssh (.*?)\)/.exec(demoBanner(demo));
+      assert.ok(printed, 'the banner prints the login and ssh commands');
+      const words = (text: string) => text.trim().split(/\s+/).filter(Boolean);
+      const run = startCliLogin(demo.url, home, words(printed[1] ?? ''));
+      const consent = await alice.navigate(await run.authorizeUrl);
+      await alice.postForm(formAction(consent), formFields(consent.body, 'allow'));
+      const signedIn = await run.done;
+      assert.equal(signedIn.code, 0, signedIn.stderr);
+
+      await demo.jitgate.grants.grant({
+        user: 'alice',
+        resource: 'prod-shell',
+        durationMs: 30 * 60_000,
+        actor: 'test',
+      });
+      const ssh = await typedInto(
+        ['ssh', ...words(printed[2] ?? '')],
+        home,
+        'echo path-$((40+2))\rexit\r',
+      );
+      assert.equal(ssh.code, 0, ssh.stderr);
+      assert.match(ssh.stdout, /path-42/);
+      assert.match(ssh.stderr, /prod-shell as deploy, recorded/);
+
+      // `jitgate logout` (docs/cli.md) ends the saved token: the next command is signed out.
+      const out = await runCli(['logout', '--url', demo.url], { XDG_CONFIG_HOME: home });
+      assert.equal(out.code, 0, out.stderr);
+      const after = await runCli(['resources', '--url', demo.url], { XDG_CONFIG_HOME: home });
+      assert.equal(after.code, 5, after.stderr);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   void it('stays signed out when the person denies', async () => {

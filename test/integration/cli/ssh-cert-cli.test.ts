@@ -151,9 +151,30 @@ void describe('jitgate ssh-cert', () => {
       resource: 'prod-shell',
       durationMs: 3_600_000,
       actor: 'test',
+      force: true, // no demo policy gives machines prod-shell: an admin grant outside policy
     });
     const { key, cert } = await certificateFor('keys');
     assert.equal(statSync(key).mode & 0o777, 0o600, 'the private key is private');
+    // Audited like the relay's certificates: the same kind and fields, key id <user id>/<grant>.
+    const minted = (await m.demo.jitgate.audit.list({ code: 'credential.minted', limit: 50 })).find(
+      (event) => event.data.grant === grant.id,
+    );
+    assert.equal(minted?.data.kind, 'ssh-certificate');
+    assert.equal(minted?.data.keyId, `${grant.userId}/${grant.id}`);
+    assert.deepEqual(
+      Object.keys(minted?.data ?? {}).sort(),
+      [
+        'kind',
+        'grant',
+        'login',
+        'serial',
+        'keyId',
+        'principals',
+        'validBefore',
+        'key',
+        'ca',
+      ].sort(),
+    );
     const accepted = await ssh(key, cert);
     assert.equal(accepted.code, 0);
     assert.equal(accepted.stdout.trim(), 'jitgate-ok');
@@ -177,6 +198,7 @@ void describe('jitgate ssh-cert', () => {
       resource: 'prod-shell',
       durationMs: 5_000,
       actor: 'test',
+      force: true, // as above: no demo policy gives machines prod-shell
     });
     const ended = grantEnded(grant.id);
     const { key, cert } = await certificateOverApi(grant.id, 'expiring');

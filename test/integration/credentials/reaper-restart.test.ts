@@ -96,7 +96,7 @@ void describe('the reaper', () => {
     assert.equal(await standing(credential.user), true, 'the killed jitgate left the role');
 
     process.env.JITGATE_DEMO_PG_URL = pg.adminUrl;
-    restarted = await startDemo({ port: 0, stateDir, log: silentLogger });
+    restarted = await startDemo({ port: 0, stateDir, log: silentLogger, postgres: false });
     await eventually(async () => !(await standing(credential.user)), 'the reaper dropped the role');
     const events = await restarted.jitgate.audit.list({ limit: 1000, code: 'credential.dropped' });
     const dropped = events.find((e) => JSON.stringify(e.data).includes(credential.user));

@@ -93,8 +93,30 @@ void describe('session and form credentials', () => {
         ...(site ? { 'sec-fetch-site': site } : {}),
       });
       assert.equal(refused.status, 403, String(site));
-      assert.equal(refused.headers['x-jitgate-error'], 'credential_refused');
+      assert.equal(refused.headers['x-jitgate-error'], 'credential_cross_origin');
     }
+    // Defence in depth: an Origin that is not exactly the app's (the same host on another port
+    // or scheme, an opaque "null") refuses it even when Sec-Fetch-Site says same-origin.
+    const samePort = new URL(demo.payrollOrigin).port;
+    for (const origin of [
+      `http://payroll.localhost:${Number(samePort) + 1}`,
+      `https://payroll.localhost:${samePort}`,
+      'null',
+    ]) {
+      const refused = await payroll('/headers', {
+        ...carried,
+        'sec-fetch-site': 'same-origin',
+        origin,
+      });
+      assert.equal(refused.status, 403, origin);
+      assert.equal(refused.headers['x-jitgate-error'], 'credential_cross_origin');
+    }
+    const own = await payroll('/headers', {
+      ...carried,
+      'sec-fetch-site': 'same-origin',
+      origin: demo.payrollOrigin,
+    });
+    assert.equal(own.status, 200);
     const forged = credential.value.slice(0, -4) + 'AAAA';
     const bad = await payroll('/headers', {
       [credential.header]: forged,

@@ -143,6 +143,17 @@ void describe('the resource page and the live script', () => {
     assert.match(page.body, /Your request is waiting for an approver/);
   });
 
+  void it('My access has one request form, offering what she may ask for now', async () => {
+    const home = await alice.navigate(`${demo.url}/?resource=orders-db`);
+    assert.equal([...home.body.matchAll(/<form[^>]*action="\/requests"/g)].length, 1);
+    const form = /<form[^>]*id="request-form"[\s\S]*?<\/form>/.exec(home.body)?.[0] ?? '';
+    for (const field of ['resource', 'duration', 'startAt', 'reason'])
+      assert.match(form, new RegExp(`name="${field}"`), field);
+    assert.match(form, /<option value="orders-db" selected>/);
+    assert.doesNotMatch(form, /<option value="payroll"/, 'her payroll request is pending');
+    assert.match(home.body, /href="\/\?resource=orders-db#request-access"/);
+  });
+
   void it('sends people who are not signed in from Approvals and History to the login', async () => {
     for (const path of ['/approvals', '/history']) {
       const reply = await alice.request(`${demo.url}${path}`, { headers: { cookie: '' } });

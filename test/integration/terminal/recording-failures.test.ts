@@ -151,7 +151,7 @@ void describe('a crash mid-session', () => {
       );
       assert.deepEqual(leftovers, [], 'no key or certificate of the session survives a SIGKILL');
 
-      const restarted = await startDemo({ port: 0, stateDir, log: silentLogger });
+      const restarted = await startDemo({ port: 0, stateDir, log: silentLogger, postgres: false });
       try {
         const row = await restarted.jitgate.store.terminalSessions.get(id);
         assert.equal(row?.state, 'ended');

@@ -14,6 +14,19 @@ import { endedRow, Refused, TerminalClient, terminalUrl } from '../../support/te
 import { csrfOf } from '../../support/portal.js';
 import { call, portalCookie } from '../access/api-client.js';
 
+/** What every credential.minted event of an SSH certificate says, relay or direct. */
+const CERT_AUDIT_FIELDS = [
+  'kind',
+  'grant',
+  'login',
+  'serial',
+  'keyId',
+  'principals',
+  'validBefore',
+  'key',
+  'ca',
+];
+
 let demo: TestDemo;
 let alice: TestBrowser;
 let carol: TestBrowser;
@@ -110,6 +123,17 @@ void describe('web terminal', () => {
     assert.equal(row.checksum, verified.ok ? verified.sha256 : '');
     const [ended] = await demo.jitgate.audit.list({ code: 'session.ended', limit: 10 });
     assert.equal(ended?.data.sha256, row.checksum);
+    // The relay's certificate is audited like a direct one (jitgate ssh-cert): the same kind and
+    // fields, and the same key id, <user id>/<grant id>.
+    const minted = (await demo.jitgate.audit.list({ code: 'credential.minted', limit: 50 })).find(
+      (event) => event.data.session === id,
+    );
+    assert.equal(minted?.data.kind, 'ssh-certificate');
+    assert.equal(minted?.data.keyId, `${row.userId}/${row.grantId}`);
+    assert.deepEqual(
+      Object.keys(minted?.data ?? {}).sort(),
+      [...CERT_AUDIT_FIELDS, 'session'].sort(),
+    );
 
     // One flipped byte: the checksum no longer matches.
     const content = readFileSync(path);

@@ -107,6 +107,15 @@ void describe('auditors and the trail', () => {
     assert.doesNotMatch(search.body, /first=1/);
   });
 
+  it('answers a portal filter it cannot read with 400 and the reason, the form kept', async () => {
+    for (const path of [`/grants/${grant.id}/trail?status=abc`, '/trail?status=abc']) {
+      const page = await (browsers.carol as TestBrowser).request(`${demo.url}${path}`);
+      assert.equal(page.status, 400, path);
+      assert.match(page.body, /status must be a status such as 404/, path);
+      assert.match(page.body, /name="status"[^>]*value="abc"/, path);
+    }
+  });
+
   it('the API answers auditors with a session or a bearer token, exports audited', async () => {
     const token = await tokenOf('carol');
     const timeline = await bearerCall(token, demo.url, 'GET', `/api/v1/grants/${grant.id}/trail`);

@@ -76,6 +76,36 @@ export function auditContract(c: ContractContext): void {
       assert.deepEqual(await c.store().audit.list({ actor: c.unique('nobody'), limit: 10 }), []);
     });
 
+    void test('list by person: what they did (actor) and what was done about them (data.user)', async () => {
+      const alice = c.unique('alice');
+      const bob = c.unique('bob');
+      const appended: AuditEvent[] = [];
+      const inputs = [
+        { code: 'request.created', actor: alice, data: {} },
+        { code: 'request.approved', actor: bob, data: { user: alice } },
+        { code: 'grant.started', actor: bob, data: { user: alice, grant: 'g' } },
+        { code: 'request.created', actor: bob, data: {} },
+        // Another key naming alice is not "about" her; a nested user is not either.
+        { code: 'token.issued', actor: bob, data: { label: alice, nested: { user: alice } } },
+        // Text people typed may hold anything, a NUL too: the filter still reads the event.
+        { code: 'token.issued', actor: bob, data: { label: 'a\u0000b' } },
+      ] as const;
+      for (const input of inputs) {
+        const event = await nextEvent(input);
+        await c.store().audit.insert(event);
+        appended.push(event);
+      }
+      const [created, approved, started] = appended as [AuditEvent, AuditEvent, AuditEvent];
+      const list = (filter: object) => c.store().audit.list({ limit: 10, ...filter });
+      assert.deepEqual(await list({ person: alice }), [created, approved, started]);
+      assert.deepEqual(await list({ person: alice, order: 'desc' }), [started, approved, created]);
+      assert.deepEqual(await list({ person: alice, code: 'grant.started' }), [started]);
+      assert.deepEqual(await list({ person: alice, actor: bob }), [approved, started]);
+      assert.equal((await list({ person: bob })).length, 5);
+      assert.ok((await list({ person: bob })).every((e) => e.actor === bob));
+      assert.deepEqual(await list({ person: c.unique('nobody') }), []);
+    });
+
     void test('scan pages through the chain in seq order', async () => {
       const first = await nextEvent();
       await c.store().audit.insert(first);

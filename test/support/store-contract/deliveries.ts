@@ -60,5 +60,28 @@ export function deliveryContract(c: ContractContext): void {
       for (const d of [early, onTime])
         await c.store().deliveries.update({ ...d, deliveredAt: now });
     });
+
+    void test('claimDue: each due delivery goes to one claimer, leased until the given time', async () => {
+      const now = 3_000;
+      const lease = 90_000;
+      const mine = Array.from({ length: 12 }, (_, i) => delivery({ nextAttemptAt: 2_500 + i }));
+      for (const d of mine) await c.store().deliveries.insert(d);
+      const ours = new Set(mine.map((d) => d.id));
+      // Two claimers at once (the second replica where the backend has one).
+      const other = c.replica() ?? c.store();
+      const [x, y] = await Promise.all([
+        c.store().deliveries.claimDue(now, 500, lease),
+        other.deliveries.claimDue(now, 500, lease),
+      ]);
+      const claimed = [...x, ...y].filter((d) => ours.has(d.id));
+      assert.equal(claimed.length, mine.length, 'every delivery was claimed');
+      assert.equal(new Set(claimed.map((d) => d.id)).size, mine.length, 'and none twice');
+      assert.ok(claimed.every((d) => d.nextAttemptAt === lease));
+      const again = await c.store().deliveries.claimDue(now, 500, lease);
+      assert.equal(again.filter((d) => ours.has(d.id)).length, 0, 'a leased delivery is not due');
+      const afterLease = await c.store().deliveries.claimDue(lease, 500, lease + 1);
+      assert.equal(afterLease.filter((d) => ours.has(d.id)).length, mine.length);
+      for (const d of mine) await c.store().deliveries.update({ ...d, deliveredAt: now });
+    });
   });
 }

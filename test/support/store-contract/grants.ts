@@ -169,5 +169,60 @@ export function grantContract(c: ContractContext): void {
       const ids = [...a, ...b].map((g) => g.id).sort();
       assert.deepEqual(ids, grants.map((g) => g.id).sort());
     });
+
+    void test('listInPeriod: grants open at some moment of the period, by resource or person', async () => {
+      const alice = await c.storedUser();
+      const bob = await c.storedUser();
+      const resourceId = c.unique('res');
+      const grant = (userId: string, startsAt: number, endsAt: number, revokedAt?: number) =>
+        c.newGrant(userId, {
+          resourceId,
+          startsAt,
+          endsAt,
+          ...(revokedAt !== undefined ? { revokedAt, revokedBy: 'bob' } : {}),
+        });
+      const from = T0 + 10 * MIN;
+      const to = T0 + 20 * MIN;
+      const before = grant(alice.id, T0 - 30 * MIN, T0 + 5 * MIN);
+      const endsAtFrom = grant(alice.id, T0, from);
+      const runsInto = grant(alice.id, T0, T0 + 15 * MIN);
+      const inside = grant(bob.id, T0 + 12 * MIN, T0 + 14 * MIN);
+      const revokedBefore = grant(alice.id, T0, T0 + 60 * MIN, T0 + 5 * MIN);
+      const revokedDuring = grant(bob.id, T0 + MIN, T0 + 60 * MIN, T0 + 11 * MIN);
+      const startsAtTo = grant(alice.id, to, to + MIN);
+      const elsewhere = c.newGrant(alice.id, { resourceId: c.unique('res'), startsAt: from });
+      const all = [before, endsAtFrom, runsInto, inside, revokedBefore, revokedDuring, startsAtTo];
+      for (const g of [...all, elsewhere]) await c.store().grants.insert(g);
+      const ids = async (filter: { resourceId?: string; userId?: string; limit?: number }) =>
+        (await c.store().grants.listInPeriod({ from, to, limit: 100, ...filter })).map((g) => g.id);
+      assert.deepEqual(await ids({ resourceId }), [runsInto.id, revokedDuring.id, inside.id]);
+      assert.deepEqual(await ids({ resourceId, userId: alice.id }), [runsInto.id]);
+      assert.deepEqual(await ids({ userId: bob.id }), [revokedDuring.id, inside.id]);
+      assert.deepEqual(await ids({ resourceId, limit: 1 }), [runsInto.id]);
+    });
+
+    void test('claimExpiry: one claimer of an ended grant wins, across replicas; none before its end or after a revoke', async () => {
+      const grant = await c.storedGrant({ startsAt: T0, endsAt: T0 + MIN });
+      assert.equal(
+        await c.store().grants.claimExpiry(grant.id, T0 + MIN - 1),
+        false,
+        'not ended yet',
+      );
+      const other = c.replica() ?? c.store();
+      const claims = await Promise.all([
+        c.store().grants.claimExpiry(grant.id, T0 + MIN),
+        other.grants.claimExpiry(grant.id, T0 + MIN),
+        c.store().grants.claimExpiry(grant.id, T0 + MIN + 1),
+      ]);
+      assert.deepEqual(claims.filter(Boolean).length, 1, 'exactly one claim');
+      const revoked = await c.storedGrant({ startsAt: T0, endsAt: T0 + MIN });
+      await c.store().grants.revoke(revoked.id, 'admin', T0 + 1);
+      assert.equal(
+        await c.store().grants.claimExpiry(revoked.id, T0 + MIN),
+        false,
+        'revoked, not expired',
+      );
+      assert.equal(await c.store().grants.claimExpiry(c.unique('grt'), T0 + MIN), false);
+    });
   });
 }

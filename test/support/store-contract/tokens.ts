@@ -43,6 +43,13 @@ export function tokenContract(c: ContractContext): void {
       assert.deepEqual(await c.store().tokens.get(unlabelled.id), unlabelled);
     });
 
+    void test('a token issued after a step-up keeps when; others have none', async () => {
+      const stepped = await stored({ stepUpAt: T0 - MIN });
+      assert.deepEqual(await c.store().tokens.get(stepped.id), stepped);
+      const plain = await stored();
+      assert.equal('stepUpAt' in ((await c.store().tokens.get(plain.id)) ?? {}), false);
+    });
+
     void test('unknown ids and hashes are undefined', async () => {
       assert.equal(await c.store().tokens.get(c.unique('tok')), undefined);
       assert.equal(await c.store().tokens.findByHash(randomBytes(32).toString('hex')), undefined);

@@ -68,7 +68,7 @@ void describe('a grant’s state', () => {
     ['scheduled', grant({ startsAt: T0 + MIN }), T0, { state: 'scheduled' }, 'scheduled'],
     ['active at its start', grant(), T0, { state: 'active' }, 'active'],
     ['expired at its end', grant(), T0 + HOUR, { state: 'ended', end: 'expired' }, 'expired'],
-    ['released by its holder', revokedBy(alice.id), T0 + 2 * MIN, ended('released'), 'revoked'],
+    ['released by its holder', revokedBy(alice.id), T0 + 2 * MIN, ended('released'), 'released'],
     ['revoked by someone else', revokedBy('corp:bob'), T0 + 2 * MIN, ended('revoked'), 'revoked'],
     ['revoked by the admin CLI', revokedBy('admin-cli'), T0, ended('revoked'), 'revoked'],
     [

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GrantBook, isLive, type GrantEndReason } from '../../../proxy/access/grant-book.js';
+import { JitgateError } from '../../../proxy/shared/errors.js';
 import type { GrantRecord } from '../../../proxy/store/types.js';
 
 const T0 = 1_700_000_000_000;
@@ -129,6 +130,14 @@ void describe('GrantBook.put', () => {
     assert.deepEqual(ended, [[g.id, 'revoked']]);
   });
 
+  void test('a grant its holder ended is announced as released, not revoked', () => {
+    const { book, ended } = recordingBook();
+    const g = grant();
+    book.put(g);
+    book.put({ ...g, revokedAt: T0 + MIN, revokedBy: g.userId });
+    assert.deepEqual(ended, [[g.id, 'released']]);
+  });
+
   void test('a revoked grant the book never held is not added and not announced', () => {
     const { book, ended } = recordingBook();
     book.put(grant({ revokedAt: T0, revokedBy: 'bob' }));
@@ -189,5 +198,37 @@ void describe('GrantBook.sweep', () => {
     off();
     book.sweep(T0 + 2 * MIN);
     assert.deepEqual(heard, [a.id]);
+  });
+});
+
+void describe('GrantBook kept by a replica', () => {
+  test('while the book may be stale every admission throws 503 grant_book_stale', () => {
+    let current = true;
+    const book = new GrantBook(() => current);
+    const g = grant();
+    book.put(g);
+    assert.equal(book.liveGrant(g.userId, g.resourceId, T0 + MIN)?.id, g.id);
+    current = false;
+    const stale = (error: unknown) =>
+      error instanceof JitgateError && error.status === 503 && error.code === 'grant_book_stale';
+    assert.throws(() => book.liveGrant(g.userId, g.resourceId, T0 + MIN), stale);
+    assert.throws(() => book.liveById(g.id, T0 + MIN), stale);
+    current = true;
+    assert.equal(book.liveById(g.id, T0 + MIN)?.id, g.id);
+  });
+
+  test('replaceAll ends (as revoked) what the store no longer holds live, leaves run-out ones to the sweep', () => {
+    const { book, ended } = recordingBook();
+    const kept = grant();
+    const revokedElsewhere = grant();
+    const runOut = grant({ endsAt: T0 + MIN });
+    const added = grant();
+    [kept, revokedElsewhere, runOut].forEach((g) => book.put(g));
+    book.replaceAll([kept, added], T0 + 2 * MIN);
+    assert.deepEqual(ended, [[revokedElsewhere.id, 'revoked']]);
+    assert.equal(book.get(added.id)?.id, added.id);
+    assert.equal(book.get(revokedElsewhere.id), undefined);
+    assert.equal(book.sweep(T0 + 2 * MIN), 1, 'the run-out grant is the sweep’s');
+    assert.deepEqual(ended.at(-1), [runOut.id, 'expired']);
   });
 });

@@ -11,7 +11,15 @@ import { GrantService } from '../../../proxy/access/grant-service.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../proxy/store/types.js';
+import { policy } from '../../../proxy/config/policy-schema.js';
 
+/** alice (staff) may have payroll under policy, so these grants need no --force. */
+const STAFF = policy.parse({
+  id: 'staff',
+  resources: ['payroll'],
+  subjects: { groups: ['staff'] },
+  approval: { groups: ['approvers'] },
+});
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 
@@ -49,6 +57,7 @@ beforeEach(async () => {
     revocations: new PendingRevocations({ store, audit, log: silentLogger, now: () => now }),
     now: () => now,
     resourceExists: (id) => id === 'payroll',
+    policies: [STAFF],
   });
 });
 afterEach(() => store.close());
@@ -70,7 +79,7 @@ void describe('GrantService trail', () => {
     const grant = await grantAlice();
     now = T0 + MIN;
     const revoked = await service.revoke(grant.id, 'admin-cli');
-    await service.revoke(grant.id, 'admin-cli');
+    await assert.rejects(service.revoke(grant.id, 'admin-cli'), /has already ended/);
     const events = await audit.list({ code: 'grant.revoked', limit: 10 });
     assert.equal(events.length, 1);
     assert.equal(events[0]?.data.grant, grant.id);
@@ -92,6 +101,7 @@ void describe('GrantService trail', () => {
       }),
       now: () => now,
       resourceExists: () => true,
+      policies: [STAFF],
     });
     await assert.rejects(
       failing.grant({ user: 'alice', resource: 'payroll', durationMs: MIN, actor: 'admin-cli' }),

@@ -11,6 +11,7 @@ import {
 } from '../../../proxy/access/grant-service.js';
 import { PendingRevocations } from '../../../proxy/access/pending-revocations.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
+import { policy } from '../../../proxy/config/policy-schema.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
@@ -37,6 +38,16 @@ const user = (
 });
 
 const alice = user('corp', 'a-1', 'alice', 'alice@example.com');
+
+/** Staff may have payroll (and orders) for up to the admin maximum; vendors nothing. */
+const STAFF_POLICY = {
+  id: 'staff',
+  resources: ['payroll', 'orders'],
+  subjects: { groups: ['staff'], kinds: ['person'] },
+  maxDuration: '7d',
+  approval: { groups: ['approvers'] },
+};
+const STAFF_PAYROLL = policy.parse(STAFF_POLICY);
 const bobCorp = user('corp', 'b-1', 'bob', 'bob@example.com');
 const bobVendor = user('vendors', 'b-2', 'bob', 'bob@vendor.example');
 
@@ -72,6 +83,7 @@ beforeEach(async () => {
     revocations: new PendingRevocations({ store, audit, log: silentLogger, now: () => now }),
     now: () => now,
     resourceExists: (id) => id === 'payroll' || id === 'orders',
+    policies: [STAFF_PAYROLL],
   });
 });
 afterEach(() => store.close());
@@ -185,13 +197,22 @@ void describe('GrantService.revoke', () => {
     assert.deepEqual(ended, [[grant.id, 'revoked']]);
   });
 
-  void test('revoking twice is idempotent: first revoker and time kept, one event', async () => {
+  void test('revoking twice changes nothing and says who ended it and when', async () => {
     const grant = await service.grant(input());
     now = T0 + 5 * MIN;
     const first = await service.revoke(grant.id, 'bob');
     now = T0 + 9 * MIN;
-    const second = await service.revoke(grant.id, 'carol');
-    assert.deepEqual(second, first);
+    await assert.rejects(service.revoke(grant.id, 'carol'), (error: unknown) => {
+      assert.ok(error instanceof JitgateError);
+      assert.equal(error.status, 409);
+      assert.equal(error.code, 'grant_not_live');
+      assert.equal(
+        error.message,
+        `${grant.id} has already ended: revoked by bob at ${new Date(T0 + 5 * MIN).toISOString()}; nothing to revoke`,
+      );
+      return true;
+    });
+    assert.deepEqual(await store.grants.get(grant.id), first);
     assert.deepEqual(ended, [[grant.id, 'revoked']]);
   });
 
@@ -199,12 +220,21 @@ void describe('GrantService.revoke', () => {
     await rejectsWith(service.revoke('grt_missing', 'bob'), 404, 'unknown_grant');
   });
 
-  void test('revoking an expired grant records it without announcing a second end', async () => {
+  void test('revoking an expired grant says it expired, and History keeps it expired', async () => {
     const grant = await service.grant(input({ durationMs: MIN }));
     now = T0 + 2 * MIN;
     book.sweep(now);
-    const revoked = await service.revoke(grant.id, 'bob');
-    assert.equal(revoked.revokedAt, now);
+    await assert.rejects(service.revoke(grant.id, 'bob'), (error: unknown) => {
+      assert.ok(error instanceof JitgateError);
+      assert.equal(error.status, 409);
+      assert.equal(error.code, 'grant_not_live');
+      assert.equal(
+        error.message,
+        `${grant.id} has already ended: it expired at ${new Date(T0 + MIN).toISOString()}; nothing to revoke`,
+      );
+      return true;
+    });
+    assert.equal((await store.grants.get(grant.id))?.revokedAt, null);
     assert.deepEqual(ended, [[grant.id, 'expired']]);
   });
 });
@@ -254,5 +284,59 @@ void describe('GrantService.load and listForUser', () => {
     const listed = await service.listForUser(alice.id);
     assert.deepEqual(listed.map((g) => g.id).sort(), [a.id, b.id].sort());
     assert.equal(listed.find((g) => g.id === a.id)?.revokedBy, 'bob');
+  });
+});
+
+void describe('GrantService.grant outside policy', () => {
+  const cap = (maxDuration: string) => policy.parse({ ...STAFF_POLICY, maxDuration });
+  const serviceWith = (policies: ReturnType<typeof cap>[]) => {
+    const audit = new AuditLog(store.audit, store, () => now);
+    return new GrantService({
+      store,
+      book,
+      audit,
+      events: new AccessEvents(),
+      revocations: new PendingRevocations({ store, audit, log: silentLogger, now: () => now }),
+      now: () => now,
+      resourceExists: (id) => id === 'payroll' || id === 'orders',
+      policies,
+    });
+  };
+
+  void test('longer than every covering policy allows: refused unless forced, and said why', async () => {
+    const capped = serviceWith([cap('1h')]);
+    await assert.rejects(capped.grant(input({ durationMs: 2 * 60 * MIN })), (error: unknown) => {
+      assert.ok(error instanceof JitgateError);
+      assert.equal(error.status, 409);
+      assert.equal(error.code, 'grant_outside_policy');
+      assert.equal(
+        error.message,
+        'alice may have payroll for at most 1h under policy; pass --force to grant 2h anyway',
+      );
+      return true;
+    });
+    assert.equal(book.size, 0);
+    const forced = await capped.grant(input({ durationMs: 2 * 60 * MIN, force: true }));
+    const [event] = await store.audit.list({ limit: 10, code: 'grant.started' });
+    assert.equal(event?.data.outsidePolicy, 'longer than the policy cap (1h)');
+    assert.equal(book.liveGrant(alice.id, 'payroll', T0 + MIN), forced);
+    assert.ok(await capped.grant(input({ durationMs: 60 * MIN })), 'within the cap: no force');
+  });
+
+  void test('someone no policy covers: refused unless forced', async () => {
+    const ordersOnly = policy.parse({ ...STAFF_POLICY, resources: ['orders'] });
+    const service = serviceWith([ordersOnly]);
+    await assert.rejects(service.grant(input()), (error: unknown) => {
+      assert.ok(error instanceof JitgateError);
+      assert.equal(error.code, 'grant_outside_policy');
+      assert.equal(
+        error.message,
+        'no policy lets alice request payroll; pass --force to grant it anyway',
+      );
+      return true;
+    });
+    await service.grant(input({ force: true }));
+    const [event] = await store.audit.list({ limit: 10, code: 'grant.started' });
+    assert.equal(event?.data.outsidePolicy, 'no policy covers the user');
   });
 });

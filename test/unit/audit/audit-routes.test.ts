@@ -1,5 +1,6 @@
-// The auditor's page and API routes on a small Express app whose "session" is set by a test
-// header: who may read, what the filters and cursors return, and that exporting is audited.
+// The auditor's API routes on a small Express app whose "session" is set by a test header: who
+// may read, what the filters and cursors return, and that exporting is audited. The portal's
+// Audit page is tested against the demo (test/integration/portal/audit-page.test.ts).
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -10,7 +11,6 @@ import { auditApiRoutes } from '../../../proxy/api/audit-routes.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
 import type { AuditEvent } from '../../../proxy/audit/types.js';
 import type { SessionUser } from '../../../proxy/identity/session-user.js';
-import { auditPageRoutes } from '../../../proxy/portal/audit-page.js';
 import { errorHandler } from '../../../proxy/server/error-handler.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
@@ -60,7 +60,6 @@ before(async () => {
   });
   const deps = { audit, authorization };
   app.use('/api/v1', auditApiRoutes(deps));
-  app.use(auditPageRoutes(deps));
   app.use(errorHandler(silentLogger));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -74,10 +73,6 @@ const get = (path: string, who?: string, accept = 'application/json') =>
     redirect: 'manual',
     headers: { accept, ...(who ? { 'x-test-user': who } : {}) },
   });
-const page = async (path: string, who = 'carol') => {
-  const response = await get(path, who, 'text/html');
-  return { status: response.status, body: await response.text() };
-};
 
 describe('GET /api/v1/audit', () => {
   test('is for signed-in auditors only', async () => {
@@ -130,42 +125,5 @@ describe('GET /api/v1/audit', () => {
       [['audit.exported', { filter: { actor: 'corp:carol' }, via: 'api' }]],
     );
     assert.equal((await audit.verify()).ok, true);
-  });
-});
-
-describe('GET /audit', () => {
-  test('sends the signed-out to login and refuses non-auditors with a 403 page', async () => {
-    const signedOut = await get('/audit', undefined, 'text/html');
-    assert.equal(signedOut.status, 302);
-    assert.match(signedOut.headers.get('location') ?? '', /^\/auth\/login\?rd=%2Faudit/);
-    const refused = await page('/audit', 'alice');
-    assert.equal(refused.status, 403);
-    assert.match(refused.body, /open to auditors only/);
-  });
-
-  test('shows the newest events first, escaped, with a link to older ones', async () => {
-    const { status, body } = await page('/audit');
-    assert.equal(status, 200);
-    const seqs = [...body.matchAll(/data-seq="(\d+)"/g)].map((m) => Number(m[1]));
-    assert.equal(seqs.length, 50);
-    assert.ok(seqs[0]! > seqs[49]!, 'newest first');
-    const older = /id="older" href="([^"]+)"/.exec(body)?.[1] ?? '';
-    const next = await page(older.replaceAll('&amp;', '&'));
-    const rest = [...next.body.matchAll(/data-seq="(\d+)"/g)].map((m) => Number(m[1]));
-    assert.ok(rest.includes(7) && Math.max(...rest) < seqs[49]!);
-    assert.ok(next.body.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
-    assert.ok(!next.body.includes('<script>alert'));
-  });
-
-  test('filters keep their values and verify shows the chain result', async () => {
-    const { body } = await page('/audit?code=grant.started&actor=corp:bob&verify=1');
-    const seqs = [...body.matchAll(/data-seq="(\d+)"/g)].map((m) => Number(m[1]));
-    assert.deepEqual(seqs, [60, 54, 48, 42, 36, 30, 24, 18, 12, 6]);
-    assert.match(body, /value="corp:bob"/);
-    assert.match(body, /<option value="grant.started" selected>/);
-    assert.match(body, /Chain intact: \d+ events, head <code>[0-9a-f]{64}<\/code>/);
-    const bad = await page('/audit?from=soon');
-    assert.equal(bad.status, 200);
-    assert.match(bad.body, /class="error">from must be a date/);
   });
 });

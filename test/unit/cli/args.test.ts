@@ -82,4 +82,12 @@ void describe('cli args', () => {
     const other = new JitgateApiError(403, 'not_an_approver', 'refused', ['not in approvers']);
     assert.equal(cliErrorOf(other)?.message, 'refused: not in approvers (not_an_approver)');
   });
+
+  void it('never says a bare "internal error": where the cause is, and who can read it', () => {
+    const error = new JitgateApiError(500, 'internal_error', 'internal error');
+    assert.equal(
+      cliErrorOf(error)?.message,
+      'jitgate failed on the server (internal_error): the cause is in its log; ask its operator',
+    );
+  });
 });

@@ -93,6 +93,7 @@ auditors:
       clientSecrets: { demo: 's', vendors: 'v' },
       payrollUrl: 'http://127.0.0.1:1',
       kubeReviewerToken: 'r'.repeat(32),
+      ordersDb: { adminUrl: { env: 'JITGATE_DEMO_PG_URL' }, database: 'orders' },
     };
     const config = validateConfig(demoConfig(base), {});
     const [staff, vendor] = config.policies;

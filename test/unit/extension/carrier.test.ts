@@ -41,6 +41,7 @@ void describe('carrying grants into apps', () => {
   beforeEach(() => {
     browser = new FakeBrowser();
     browser.granted.add('http://payroll.localhost/*');
+    browser.tabList = [{ id: 4, url: `${APP}/` }];
     minted = [];
     answerOrigin = APP;
     now = NOW;
@@ -105,6 +106,31 @@ void describe('carrying grants into apps', () => {
     await carrier.drop('grt_aaaaaaaaaaaa');
     assert.deepEqual(browser.rulesInBrowser, []);
     assert.deepEqual(await new Store(browser).carried(), {});
+  });
+
+  it('scopes the rule to the app’s tabs, and follows them as they come, move and go', async () => {
+    await carrier.reconcile([view()]);
+    assert.deepEqual(browser.rulesInBrowser[0]?.condition.tabIds, [4]);
+    browser.tabList.push(
+      { id: 5, url: 'http://payroll.localhost:9090/' },
+      { id: 6, url: `${APP}/x` },
+    );
+    await carrier.retarget();
+    assert.deepEqual(browser.rulesInBrowser[0]?.condition.tabIds, [4, 6]);
+    // The app's tab navigates to the same host on another port, the other one closes.
+    browser.tabList = [{ id: 4, url: 'http://payroll.localhost:9090/' }];
+    await carrier.retarget();
+    assert.equal(browser.rulesInBrowser.length, 0, 'no app tab, no rule');
+    browser.tabList = [{ id: 8, url: '', pendingUrl: `${APP}/.jitgate/open` }];
+    await carrier.retarget();
+    assert.deepEqual(browser.rulesInBrowser[0]?.condition.tabIds, [8]);
+    assert.deepEqual(minted, ['grt_aaaaaaaaaaaa'], 'the held credential is reused');
+  });
+
+  it('never brings a dropped grant back when a tab change races the drop', async () => {
+    await carrier.reconcile([view()]);
+    await Promise.all([carrier.retarget(), carrier.drop('grt_aaaaaaaaaaaa'), carrier.retarget()]);
+    assert.deepEqual(browser.rulesInBrowser, []);
   });
 
   it('registers the app content script on reachable app origins only', async () => {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MessageSender } from '../../../extension/shared/browser.js';
 import {
+  appTabIds,
   exactOrigin,
   isAppTopFrame,
   isCallbackPage,
@@ -170,5 +171,24 @@ void describe('carrying a session credential', () => {
       mayCarryCredential(credential, { origin: null, endsAt: grant.endsAt }, now),
       false,
     );
+  });
+});
+
+void describe('app tabs', () => {
+  it('are the tabs whose document is at exactly the app origin, and fresh tabs loading it', () => {
+    const tabs = [
+      { id: 1, url: `${APP}/reports` },
+      { id: 2, url: 'http://payroll.localhost:9090/' },
+      { id: 3, url: 'https://payroll.localhost:8080/' },
+      { id: 4, url: 'http://payroll.localhost.evil.localhost:8080/' },
+      { id: 5 }, // an address we may not see
+      { id: 6, url: '', pendingUrl: `${APP}/.jitgate/open` },
+      { id: 7, url: 'http://payroll.localhost:9090/', pendingUrl: `${APP}/` },
+      { id: 8, pendingUrl: `${APP}/` },
+      { id: -1, url: `${APP}/` },
+      { id: 9, url: `${APP}/`.toUpperCase() },
+    ];
+    assert.deepEqual(appTabIds(tabs, APP), [1, 6, 9]);
+    assert.deepEqual(appTabIds(tabs, 'javascript:alert(1)'), []);
   });
 });

@@ -4,6 +4,7 @@ import type {
   BrowserApi,
   HeaderRule,
   StorageArea,
+  TabView,
 } from '../../../extension/shared/browser.js';
 
 class FakeArea implements StorageArea {
@@ -65,6 +66,12 @@ export class FakeBrowser implements BrowserApi {
     contains: async (origins: string[]) => origins.every((o) => this.granted.has(o)),
     request: async (origins: string[]) => origins.every((o) => this.granted.has(o)),
     onAdded() {},
+  };
+  /** The browser's tabs, as the worker may see them. */
+  tabList: TabView[] = [];
+  tabs = {
+    list: async () => structuredClone(this.tabList),
+    onChanged() {},
   };
   openTab = async (url: string) => void this.opened.push(url);
   notify = async () => undefined;

@@ -15,8 +15,8 @@ const credential = {
 };
 
 void describe('header rules', () => {
-  it('sets the header on exactly the app origin, for requests the app itself starts', () => {
-    assert.deepEqual(buildHeaderRule(3, credential), {
+  it('sets the header on exactly the app origin, for requests the app’s tabs start', () => {
+    assert.deepEqual(buildHeaderRule(3, credential, [7, 12]), {
       id: 3,
       priority: 1,
       action: {
@@ -27,6 +27,7 @@ void describe('header rules', () => {
         urlFilter: '|http://payroll.localhost:8080/',
         requestDomains: ['payroll.localhost'],
         initiatorDomains: ['payroll.localhost'],
+        tabIds: [7, 12],
         resourceTypes: CARRIED_TYPES,
       },
     });
@@ -42,9 +43,13 @@ void describe('header rules', () => {
       { ...credential, value: 'short' },
       { ...credential, value: `${credential.value}\nInjected: yes` },
     ];
-    for (const c of bad) assert.equal(buildHeaderRule(1, c), undefined, JSON.stringify(c));
+    for (const c of bad) assert.equal(buildHeaderRule(1, c, [7]), undefined, JSON.stringify(c));
     for (const id of [0, -1, 1.5, 2 ** 31])
-      assert.equal(buildHeaderRule(id, credential), undefined);
+      assert.equal(buildHeaderRule(id, credential, [7]), undefined);
+    // No app tab is no rule (an empty tabIds is not "nowhere" to the browser); -1 is the id of
+    // requests outside any tab (service workers), never an app tab.
+    for (const tabs of [[], [-1], [7, 1.5]])
+      assert.equal(buildHeaderRule(1, credential, tabs), undefined, JSON.stringify(tabs));
   });
 
   it('takes the smallest free rule id', () => {

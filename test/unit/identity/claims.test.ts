@@ -6,6 +6,7 @@ import type { OidcIdentityProviderConfig } from '../../../proxy/config/schema.js
 import {
   MAX_KEPT_CLAIMS,
   mapGroups,
+  missingGroupsClaim,
   policyClaims,
   userFromClaims,
 } from '../../../proxy/identity/claims.js';
@@ -210,5 +211,37 @@ void describe('policyClaims', () => {
     assert.equal(kept.c31, 'v31');
     assert.equal(kept.c32, undefined, 'c32 comes after 32 others by name');
     assert.equal(kept.edge, undefined);
+  });
+});
+
+void describe('missingGroupsClaim', () => {
+  const google = idpWith({ issuer: 'https://accounts.google.com', groupMap: { eng: ['staff'] } });
+
+  void test('a token without the groups claim, while groups are mapped, says what to fix', () => {
+    assert.equal(
+      missingGroupsClaim(google, { sub: 's', email: 'a@example.com', hd: 'example.com' }),
+      'the ID token from "corp" has no "groups" claim, so this person gets no groups and no ' +
+        'policy, approver, admin or auditor group can match them: make the IdP send the claim ' +
+        '(often a "groups" scope or a groups mapper), set groupsClaim to the claim it does send, ' +
+        'or, for an IdP that has no groups (Google Workspace), match people by subjects.users or ' +
+        'subjects.claims (docs/identity-providers.md)',
+    );
+  });
+
+  void test('passUnmappedGroups counts as mapping groups too', () => {
+    assert.match(missingGroupsClaim(passing, { sub: 's' }) ?? '', /no "groups" claim/);
+  });
+
+  void test('names the configured claim', () => {
+    const roles = idpWith({ groupsClaim: 'roles', passUnmappedGroups: true });
+    assert.match(missingGroupsClaim(roles, { sub: 's', groups: ['x'] }) ?? '', /no "roles" claim/);
+  });
+
+  void test('an empty groups claim is a person in no group, not a missing claim', () => {
+    assert.equal(missingGroupsClaim(google, { sub: 's', groups: [] }), undefined);
+  });
+
+  void test('an IdP that maps no groups expects none', () => {
+    assert.equal(missingGroupsClaim(idpWith(), { sub: 's' }), undefined);
   });
 });

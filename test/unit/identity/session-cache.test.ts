@@ -125,6 +125,15 @@ void describe('SessionCache.lookup', () => {
     assert.equal(cache.size, 1);
   });
 
+  void test('a fresh entry answers at once, not as a promise (the hot path waits for nothing)', async () => {
+    const { cache, put } = setup();
+    await put('s1', alice);
+    const first = cache.lookup('s1');
+    assert.ok(first instanceof Promise, 'the first lookup reads the store');
+    assert.deepEqual(await first, alice);
+    assert.deepEqual(cache.lookup('s1'), alice);
+  });
+
   void test('re-reads the store after the refresh interval', async () => {
     const { sessions, cache, put, advance } = setup();
     await put('s1', alice);
@@ -175,7 +184,7 @@ void describe('SessionCache.lookup', () => {
     const { sessions, cache, put } = setup();
     await put('s1', alice);
     sessions.failGet = true;
-    await assert.rejects(cache.lookup('s1'), /store down/);
+    await assert.rejects(async () => cache.lookup('s1'), /store down/);
     sessions.failGet = false;
     assert.deepEqual(await cache.lookup('s1'), alice);
   });
@@ -186,7 +195,7 @@ void describe('SessionCache.lookup', () => {
     await cache.lookup('s1');
     advance(15 * SEC + 1);
     sessions.failGet = true;
-    await assert.rejects(cache.lookup('s1'), /store down/);
+    await assert.rejects(async () => cache.lookup('s1'), /store down/);
   });
 
   void test('the cache stays within maxEntries', async () => {

@@ -123,6 +123,25 @@ void describe('Metrics.render', () => {
     assert.match(text, /^h_seconds_count\{resource="a"\} 1$/m);
   });
 
+  void test('a series taken once adds to the same line as calls with the same labels', () => {
+    const metrics = new Metrics();
+    const requests = metrics.counter('r_total', 'R.');
+    const allowed = requests.series({ resource: 'payroll', decision: 'allowed' });
+    allowed();
+    allowed(2);
+    requests({ resource: 'payroll', decision: 'allowed' });
+    const latency = metrics.histogram('h_seconds', 'H.');
+    const payroll = latency.series({ resource: 'payroll' });
+    payroll(0.003);
+    latency({ resource: 'payroll' }, 0.2);
+    const text = metrics.render();
+    assert.match(text, /^r_total\{resource="payroll",decision="allowed"\} 4$/m);
+    assert.equal(text.match(/^r_total/gm)?.length, 1);
+    assert.match(text, /^h_seconds_bucket\{resource="payroll",le="0\.005"\} 1$/m);
+    assert.match(text, /^h_seconds_bucket\{resource="payroll",le="0\.25"\} 2$/m);
+    assert.match(text, /^h_seconds_count\{resource="payroll"\} 2$/m);
+  });
+
   void test('every line is a comment or "name{labels} value"', () => {
     const metrics = new Metrics();
     metrics.counter('a_total', 'A.')({ x: 'y' });

@@ -1,8 +1,8 @@
 /**
  * One-time codes, challenges and refresh tokens (OneTimeCodeRepository): kept in the store so
  * they survive a restart and redeem once across replicas. Only a hash of each secret is kept.
- * Grants get the time their expiry was recorded (GrantRepository.claimExpired), so expiries
- * missed while jitgate was down are recorded at start-up, and each only once.
+ * Expiries missed while jitgate was down are recorded at start-up (GrantRepository.claimExpired,
+ * the same claim column as 014's claimExpiry), each only once; this indexes the unclaimed ones.
  */
 export const SIGNIN = `
   CREATE TABLE one_time_codes (
@@ -10,14 +10,13 @@ export const SIGNIN = `
     code_hash TEXT NOT NULL,
     user_id TEXT,
     payload TEXT NOT NULL,
-    expires_at BIGINT NOT NULL,
+    expires_at INTEGER NOT NULL,
     PRIMARY KEY (kind, code_hash)
   );
   CREATE INDEX one_time_codes_expiry ON one_time_codes (expires_at);
   CREATE INDEX one_time_codes_user ON one_time_codes (user_id) WHERE user_id IS NOT NULL;
-  ALTER TABLE grants ADD COLUMN expiry_recorded_at BIGINT;
   CREATE INDEX grants_unrecorded_end ON grants (ends_at)
     WHERE revoked_at IS NULL AND expiry_recorded_at IS NULL;
   -- Grants that ended before this version were announced by the one that ran them.
-  UPDATE grants SET expiry_recorded_at = ends_at WHERE ends_at <= (extract(epoch FROM now()) * 1000)::BIGINT;
+  UPDATE grants SET expiry_recorded_at = ends_at WHERE ends_at <= CAST(strftime('%s', 'now') AS INTEGER) * 1000;
 `;

@@ -1,0 +1,91 @@
+/**
+ * Keeps this replica's memory current with the writes of the others (the store's change feed):
+ * a grant started, revoked or released elsewhere is reloaded into the grant book (which cuts the
+ * connections under a grant that ended), a session ended elsewhere leaves the session cache, and
+ * requests and grants reach this replica's event streams. After a reconnect the feed may have
+ * missed changes, so everything is reloaded. On SQLite the feed never calls (one process).
+ */
+import type { AccessEvents } from '../access/events.js';
+import type { GrantBook } from '../access/grant-book.js';
+import type { SessionCache } from '../identity/session-cache.js';
+import type { Logger } from '../shared/logger.js';
+import type { StoreChange } from '../store/change-feed.js';
+import { startRecordedAt } from '../store/grant-start.js';
+import type { Store } from '../store/types.js';
+
+export interface ReplicaSyncDeps {
+  store: Pick<Store, 'changes' | 'grants' | 'requests'>;
+  book: GrantBook;
+  sessions: Pick<SessionCache, 'invalidateDigest' | 'clear'>;
+  events: AccessEvents;
+  log: Logger;
+  now: () => number;
+}
+
+/**
+ * Subscribes to the change feed, then reloads once (what was loaded before the subscription may
+ * have changed since); resolves the unsubscribe.
+ */
+export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void> {
+  const { store, book, events, now } = deps;
+  // Changes to one thing are applied in the order they arrived: a reload answered late must not
+  // put back a grant that a later change already removed.
+  const queues = new Map<string, Promise<void>>();
+
+  async function applyGrant(id: string) {
+    const grant = await store.grants.get(id);
+    if (!grant) return;
+    const held = book.get(id) !== undefined;
+    if (grant.revokedAt === null && grant.endsAt <= now()) return;
+    book.put(grant);
+    if (grant.revokedAt !== null) {
+      if (!held) return;
+      const end = grant.revokedBy === grant.userId ? 'released' : 'revoked';
+      events.emit({ type: 'grant.ended', grant, end, remote: true });
+    } else if (!held && startRecordedAt(grant) !== null) {
+      // A grant scheduled for later is told when it starts, by every replica's book.
+      events.emit({ type: 'grant.started', grant, remote: true });
+    }
+  }
+
+  async function applyRequest(id: string) {
+    const request = await store.requests.get(id);
+    if (!request) return;
+    const fresh = request.state === 'pending' && request.approvals.length === 0;
+    events.emit({ type: fresh ? 'request.created' : 'request.updated', request, remote: true });
+  }
+
+  function apply(change: StoreChange): Promise<void> {
+    if (change.kind === 'session') {
+      deps.sessions.invalidateDigest(change.digest);
+      return Promise.resolve();
+    }
+    return change.kind === 'grant' ? applyGrant(change.id) : applyRequest(change.id);
+  }
+
+  const subscriber = {
+    changed(change: StoreChange) {
+      const key = change.kind === 'session' ? `s:${change.digest}` : `${change.kind}:${change.id}`;
+      const next = (queues.get(key) ?? Promise.resolve())
+        .then(() => apply(change))
+        .catch((error: unknown) => {
+          // Unapplied, the memory may be stale: the feed starts over and reloads everything.
+          deps.log.error('change from another replica not applied', { error });
+          store.changes.restart();
+        })
+        .finally(() => {
+          if (queues.get(key) === next) queues.delete(key);
+        });
+      queues.set(key, next);
+    },
+    async resync() {
+      const live = await store.grants.listLive(now());
+      book.replaceAll(live, now());
+      deps.sessions.clear();
+      deps.log.info('replica resynchronised with the store', { liveGrants: book.size });
+    },
+  };
+  const unsubscribe = store.changes.subscribe(subscriber);
+  await subscriber.resync();
+  return unsubscribe;
+}

@@ -1,0 +1,96 @@
+/**
+ * How replicas hear of each other's writes. A repository that changes something a replica keeps
+ * in memory (a grant, a session, a request) announces it in the same transaction as the write;
+ * every other replica hears it once the transaction commits and reloads that one thing from the
+ * store. On PostgreSQL the announcement is a NOTIFY and each replica holds one LISTEN connection
+ * (postgres/change-feed.ts); on SQLite there is one process, which applies its own changes where
+ * it makes them, so the feed is in-process and never behind (InProcessChangeFeed below).
+ *
+ * A replica applies its own changes directly (synchronously, after the commit), so subscribers
+ * hear only the changes of other replicas. Payloads carry ids, never secrets: a session is named
+ * by a digest of its id.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+export type StoreChange =
+  | { kind: 'grant'; id: string }
+  | { kind: 'session'; digest: string }
+  | { kind: 'request'; id: string };
+
+export interface ChangeSubscriber {
+  /** Another replica committed `change`: reload it. Must not throw (errors are its own to log). */
+  changed(change: StoreChange): void;
+  /**
+   * Changes may have been missed (the feed reconnected): reload everything kept in memory.
+   * A rejection keeps the replica behind, and the feed tries again.
+   */
+  resync(): Promise<void>;
+}
+
+export interface ChangeFeed {
+  /** This replica's name in the announcements it makes (random per process). */
+  readonly origin: string;
+  /** Starts hearing changes; resolves once this replica hears every later commit. */
+  start(): Promise<void>;
+  subscribe(subscriber: ChangeSubscriber): () => void;
+  /**
+   * Whether this replica has heard every change committed more than the feed's bound ago. When
+   * false, what it keeps in memory may be stale and it must not admit anyone on it.
+   */
+  isCurrent(): boolean;
+  /** A change could not be applied: start over (reload everything) as after a lost connection. */
+  restart(): void;
+  close(): Promise<void>;
+}
+
+/** How long a replica may go unsure of its feed before it refuses traffic (docs/deployment.md). */
+export const FEED_STALE_AFTER_MS = 1_000;
+
+export const newOrigin = () => randomBytes(9).toString('base64url');
+
+/** A session is announced by this digest of its id: the id itself is a credential. */
+export const sessionDigest = (sid: string) =>
+  createHash('sha256').update(sid).digest('base64url').slice(0, 22);
+
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function encodeChange(origin: string, change: StoreChange): string {
+  const id = change.kind === 'session' ? change.digest : change.id;
+  return `${origin} ${change.kind} ${id}`;
+}
+
+/** Parses an announcement; undefined for anything malformed (it is dropped, never trusted). */
+export function decodeChange(payload: string): { origin: string; change: StoreChange } | undefined {
+  const [origin, kind, id, ...rest] = payload.split(' ');
+  if (rest.length > 0 || origin === undefined || id === undefined) return undefined;
+  if (!ID.test(origin) || !ID.test(id)) return undefined;
+  if (kind === 'grant' || kind === 'request') return { origin, change: { kind, id } };
+  if (kind === 'session') return { origin, change: { kind, digest: id } };
+  return undefined;
+}
+
+/** One process (SQLite): every change is local and already applied, so nothing is ever missed. */
+export class InProcessChangeFeed implements ChangeFeed {
+  readonly origin = newOrigin();
+  private readonly subscribers = new Set<ChangeSubscriber>();
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  subscribe(subscriber: ChangeSubscriber): () => void {
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  isCurrent(): boolean {
+    return true;
+  }
+
+  restart(): void {}
+
+  close(): Promise<void> {
+    this.subscribers.clear();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,276 @@
+// Two replicas' memories on one real PostgreSQL, kept current by the change feed (LISTEN/NOTIFY):
+// each "replica" is its own store (pool + LISTEN connection), grant book, session cache and
+// event bus, wired as start.ts wires them. A grant started or revoked on A reaches B's book (and
+// B's listeners cut what ran under it); a session destroyed on A leaves B's cache; a request made
+// on A reaches B's event streams; a missed announcement is caught by the reload after a
+// reconnect; with PostgreSQL down, B refuses to admit (503 grant_book_stale) and comes back after.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { AccessEvents, type AccessEvent } from '../../../proxy/access/events.js';
+import { GrantBook, type GrantEndReason } from '../../../proxy/access/grant-book.js';
+import { GrantService } from '../../../proxy/access/grant-service.js';
+import { PendingRevocations } from '../../../proxy/access/pending-revocations.js';
+import { AuditLog } from '../../../proxy/audit/audit-log.js';
+import { SessionCache } from '../../../proxy/identity/session-cache.js';
+import { wireReplicaSync } from '../../../proxy/server/replica-wiring.js';
+import { JitgateError } from '../../../proxy/shared/errors.js';
+import { silentLogger } from '../../../proxy/shared/logger.js';
+import {
+  openPostgresStore,
+  type PostgresStore,
+} from '../../../proxy/store/postgres/postgres-store.js';
+import { sessionDigest, type StoreChange } from '../../../proxy/store/change-feed.js';
+import { startTestPostgres, type TestPostgres } from '../../support/postgres.js';
+
+interface Replica {
+  store: PostgresStore;
+  book: GrantBook;
+  sessions: SessionCache;
+  events: AccessEvents;
+  grants: GrantService;
+  ended: { id: string; reason: GrantEndReason }[];
+  /** Resolves with the next change this replica hears from the other (after it was applied). */
+  nextChange(): Promise<StoreChange>;
+  /** Resolves with the next event of `type` on this replica's bus. */
+  nextEvent(type: AccessEvent['type']): Promise<AccessEvent>;
+  close(): Promise<void>;
+}
+
+const now = () => Date.now();
+let pg: TestPostgres;
+let url: string;
+let a: Replica;
+let b: Replica;
+
+async function replica(name: string): Promise<Replica> {
+  const store = await openPostgresStore({ url, applicationName: name });
+  await store.changes.start();
+  const book = new GrantBook(() => store.changes.isCurrent());
+  const sessions = new SessionCache(store.sessions, {
+    maxAgeMs: 3_600_000,
+    idleTimeoutMs: 3_600_000,
+    now,
+  });
+  const events = new AccessEvents();
+  const ended: Replica['ended'] = [];
+  book.onEnd((grant, reason) => ended.push({ id: grant.id, reason }));
+  const stop = await wireReplicaSync({ store, book, sessions, events, log: silentLogger, now });
+  const audit = new AuditLog(store.audit, store, now);
+  const revocations = new PendingRevocations({ store, audit, log: silentLogger, now });
+  const grants = new GrantService({
+    policies: [],
+    store,
+    book,
+    audit,
+    events,
+    revocations,
+    now,
+    resourceExists: () => true,
+  });
+  await grants.load();
+  return {
+    store,
+    book,
+    sessions,
+    events,
+    grants,
+    ended,
+    nextChange: () =>
+      new Promise((resolve) => {
+        // Subscribed after the replica's own sync: it hears the change once that applied it
+        // (a grant reload is async: the test waits for the book's listeners instead).
+        const off = store.changes.subscribe({
+          changed: (change) => {
+            off();
+            resolve(change);
+          },
+          resync: () => Promise.resolve(),
+        });
+      }),
+    nextEvent: (type) =>
+      new Promise((resolve) => {
+        const off = events.on((event) => {
+          if (event.type !== type) return;
+          off();
+          resolve(event);
+        });
+      }),
+    async close() {
+      stop();
+      await store.close();
+    },
+  };
+}
+
+const waitFor = async (condition: () => boolean) => {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+};
+
+before(async () => {
+  pg = await startTestPostgres();
+  url = await pg.createDatabase();
+  a = await replica('replica-a');
+  b = await replica('replica-b');
+  await a.store.users.upsert({
+    id: 'demo:alice',
+    idp: 'demo',
+    subject: 'alice',
+    username: 'alice',
+    email: null,
+    name: null,
+    groups: [],
+    kind: 'person',
+    lastLoginAt: now(),
+  });
+});
+after(async () => {
+  await a?.close();
+  await b?.close();
+  await pg?.stop();
+});
+
+void describe('the change feed between two replicas', () => {
+  it('a grant started on A is live in B’s book, and its revoke on A ends it on B', async () => {
+    const started = b.nextEvent('grant.started');
+    const grant = await a.grants.grant({
+      user: 'alice',
+      resource: 'payroll',
+      durationMs: 600_000,
+      actor: 'admin',
+    });
+    const heard = await started;
+    assert.equal(heard.remote, true, 'B tells its event streams, marked as heard from another');
+    assert.equal(b.book.liveGrant('demo:alice', 'payroll', now())?.id, grant.id);
+
+    const ended = b.nextEvent('grant.ended');
+    await a.grants.revoke(grant.id, 'admin');
+    const event = await ended;
+    assert.equal(event.type === 'grant.ended' && event.end, 'revoked');
+    assert.deepEqual(
+      b.ended.at(-1),
+      { id: grant.id, reason: 'revoked' },
+      'B cut what ran under it',
+    );
+    assert.equal(b.book.liveGrant('demo:alice', 'payroll', now()), undefined);
+  });
+
+  it('a session destroyed on A leaves B’s cache at once, not after its refresh', async () => {
+    const sid = 'sid-of-a-logout';
+    const data = JSON.stringify({
+      cookie: {},
+      user: { id: 'demo:alice', username: 'alice', groups: [], loginAt: now() },
+    });
+    await a.store.sessions.create({ id: sid, data, expiresAt: now() + 3_600_000 });
+    assert.ok(await b.sessions.lookup(sid), 'B has the session cached');
+    assert.equal(b.sessions.size, 1);
+    const heard = b.nextChange();
+    await a.store.sessions.destroy(sid);
+    assert.equal((await heard).kind, 'session');
+    assert.equal(b.sessions.size, 0, 'B dropped it');
+    assert.equal(await b.sessions.lookup(sid), undefined);
+  });
+
+  it('every session of a person ended on A at once leaves B’s cache, each by its digest', async () => {
+    const data = JSON.stringify({
+      cookie: {},
+      user: { id: 'demo:alice', username: 'alice', groups: [], loginAt: now() },
+    });
+    const sids = ['sid-one-of-alice', 'sid-two-of-alice'];
+    for (const id of sids)
+      await a.store.sessions.create({ id, data, expiresAt: now() + 3_600_000 });
+    for (const sid of sids) assert.ok(await b.sessions.lookup(sid), 'B has the session cached');
+    assert.equal(b.sessions.size, 2);
+    const digests: string[] = [];
+    const heard = new Promise<void>((resolve) => {
+      const off = b.store.changes.subscribe({
+        changed: (change) => {
+          if (change.kind === 'session') digests.push(change.digest);
+          if (digests.length < sids.length) return;
+          off();
+          resolve();
+        },
+        resync: () => Promise.resolve(),
+      });
+    });
+    assert.deepEqual((await a.store.sessions.destroyByUser('demo:alice')).sort(), [...sids].sort());
+    await heard;
+    assert.deepEqual(digests.sort(), sids.map(sessionDigest).sort(), 'named as B names them');
+    assert.equal(b.sessions.size, 0, 'B dropped both');
+    for (const sid of sids) assert.equal(await b.sessions.lookup(sid), undefined);
+  });
+
+  it('a request made on A reaches B’s event bus', async () => {
+    const created = b.nextEvent('request.created');
+    const id = 'req_from_a';
+    await a.store.requests.insert({
+      id,
+      userId: 'demo:alice',
+      resourceId: 'payroll',
+      durationMs: 600_000,
+      reason: 'month end',
+      ticket: null,
+      startAt: null,
+      state: 'pending',
+      policyId: null,
+      approvalsRequired: 1,
+      policyReasons: [],
+      createdAt: now(),
+      expiresAt: now() + 600_000,
+      decidedAt: null,
+      decidedBy: null,
+      comment: null,
+      grantId: null,
+      approvals: [],
+    });
+    const event = await created;
+    assert.equal(event.type === 'request.created' && event.request.id, id);
+    assert.equal(event.remote, true);
+  });
+
+  it('a change B never heard of is caught by the reload after its feed reconnects', async () => {
+    const grant = await a.grants.grant({
+      user: 'alice',
+      resource: 'wiki',
+      durationMs: 600_000,
+      actor: 'admin',
+    });
+    await waitFor(() => b.book.get(grant.id) !== undefined);
+    // Revoked behind the feed's back (no NOTIFY), then B's connections (its LISTEN too) are cut.
+    await b.store.db.run('UPDATE grants SET revoked_at = $1, revoked_by = $2 WHERE id = $3', [
+      now(),
+      'dba',
+      grant.id,
+    ]);
+    await a.store.db.run(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'replica-b'",
+    );
+    await waitFor(() => b.ended.some((e) => e.id === grant.id));
+    assert.deepEqual(b.ended.at(-1), { id: grant.id, reason: 'revoked' });
+    assert.equal(b.store.changes.isCurrent(), true);
+  });
+
+  it('with PostgreSQL down B admits nobody (503 grant_book_stale), and serves again after', async () => {
+    const grant = await a.grants.grant({
+      user: 'alice',
+      resource: 'docs',
+      durationMs: 600_000,
+      actor: 'admin',
+    });
+    await waitFor(() => b.book.get(grant.id) !== undefined);
+    const start = await pg.stopServer();
+    await waitFor(() => !b.store.changes.isCurrent());
+    assert.throws(
+      () => b.book.liveGrant('demo:alice', 'docs', now()),
+      (error: unknown) =>
+        error instanceof JitgateError && error.status === 503 && error.code === 'grant_book_stale',
+    );
+    await start();
+    await waitFor(() => b.store.changes.isCurrent());
+    assert.equal(b.book.liveGrant('demo:alice', 'docs', now())?.id, grant.id);
+    // And the feed works again: a revoke on A reaches B.
+    const ended = b.nextEvent('grant.ended');
+    await a.grants.revoke(grant.id, 'admin');
+    await ended;
+    assert.equal(b.book.liveGrant('demo:alice', 'docs', now()), undefined);
+  });
+});

@@ -1,0 +1,252 @@
+/**
+ * Several real jitgate processes on one real PostgreSQL, as a load balancer puts them side by
+ * side: one public URL (`url`, a TCP switch the test points at a replica with `to`), the OIDC
+ * IdP and the app upstream (an HTTP + WebSocket echo) in the test process, a webhook receiver,
+ * and each replica a child process (support/replica-child.ts) with its own state folder (its own
+ * instance id) and the same admin token. `kill` sends SIGKILL to a replica's process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttp, type Server } from 'node:http';
+import { connect, createServer as createTcp, type Server as TcpServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import express from 'express';
+import pgClient from 'pg';
+import { WebSocketServer } from 'ws';
+import { ADMIN_TOKEN_FILE } from '../../proxy/api/admin-token.js';
+import type { ConfigInput } from '../../proxy/config/schema.js';
+import { createDemoIdp } from '../../proxy/demo/idp.js';
+import { formAction, TestBrowser } from './http-client.js';
+import { startTestPostgres, type TestPostgres } from './postgres.js';
+import { testUser } from './test-proxy.js';
+
+export interface Replica {
+  name: string;
+  port: number;
+  process: ChildProcess;
+}
+
+export interface WebhookCall {
+  body: Record<string, unknown>;
+}
+
+export interface ReplicaCluster {
+  /** The public URL every replica is configured with (the switch). */
+  url: string;
+  /** The app host behind the gateway (`echo`), through the switch. */
+  appOrigin: string;
+  adminToken: string;
+  pg: TestPostgres;
+  /** The database the replicas share. */
+  storeUrl: string;
+  /** Runs SQL on the replicas' database (the test's own connection). */
+  query(sql: string, params?: unknown[]): Promise<pgClient.QueryResultRow[]>;
+  replicas: Map<string, Replica>;
+  /** What the webhook receiver was sent, in order. */
+  webhooks: WebhookCall[];
+  /** Points new connections to the public URL at replica `name` (open ones stay where they are). */
+  to(name: string): void;
+  start(name: string): Promise<Replica>;
+  kill(name: string): void;
+  /** Signs `username` in: the login starts at replica `from` and the IdP returns to `finish`. */
+  login(username: string, from: string, finish: string): Promise<TestBrowser>;
+  stop(): Promise<void>;
+}
+
+const STORE_URL_ENV = 'JITGATE_TEST_REPLICA_STORE_URL';
+const CLIENT_SECRET = 'replica-test-client-secret';
+const USERS = [
+  testUser('alice', ['staff']),
+  // Approvers decide with a fresh step-up: the IdP vouches for Bob's (amr), as config trusts it.
+  testUser('bob', ['staff', 'approvers'], ['pwd', 'mfa']),
+  testUser('root', ['admins']),
+];
+
+async function listening(server: Server | TcpServer): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** The app behind the gateway: answers who it was told the person is, and echoes WebSockets. */
+async function startEcho(): Promise<{ url: string; server: Server }> {
+  const server = createHttp((req, res) => {
+    res.setHeader('content-type', 'text/plain');
+    res.end(`echo for ${String(req.headers['x-echo-user'] ?? '?')}`);
+  });
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (ws) =>
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })),
+  );
+  return { url: `http://127.0.0.1:${await listening(server)}`, server };
+}
+
+/** A TCP switch: each new connection goes to the replica the test chose last. */
+async function startSwitch(port: () => number): Promise<{ port: number; server: TcpServer }> {
+  const server = createTcp((client) => {
+    const upstream = connect(port(), '127.0.0.1');
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  return { port: await listening(server), server };
+}
+
+export async function startReplicaCluster(names: string[]): Promise<ReplicaCluster> {
+  const pg = await startTestPostgres();
+  const storeUrl = await pg.createDatabase();
+  const echo = await startEcho();
+  const webhooks: WebhookCall[] = [];
+  const receiver = createHttp((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      webhooks.push({ body: JSON.parse(Buffer.concat(chunks).toString()) as WebhookCall['body'] });
+      res.end('ok');
+    });
+  });
+  const receiverUrl = `http://127.0.0.1:${await listening(receiver)}/hook`;
+  const replicas = new Map<string, Replica>();
+  let current = '';
+  const front = await startSwitch(() => replicas.get(current)?.port ?? 1);
+  const url = `http://localhost:${front.port}`;
+
+  const idpApp = express();
+  const idpServer = createHttp(idpApp);
+  const idpOrigin = `http://localhost:${await listening(idpServer)}`;
+  const idp = await createDemoIdp({
+    issuer: `${idpOrigin}/idp`,
+    users: USERS,
+    clients: [
+      { clientId: 'jitgate', clientSecret: CLIENT_SECRET, redirectUris: [`${url}/auth/callback`] },
+    ],
+    cookieKeys: ['replica-test-cookie-key'],
+  });
+  idpApp.use('/idp', idp.handler);
+
+  const adminToken = `jga_${'r'.repeat(43)}`;
+  const stateDirs: string[] = [];
+  const config = (stateDir: string): ConfigInput => ({
+    server: { host: '127.0.0.1', port: front.port, publicUrl: url },
+    state: { dir: stateDir },
+    storage: { driver: 'postgres', postgres: { urlEnv: STORE_URL_ENV } },
+    identityProviders: [
+      {
+        id: 'corp',
+        issuer: `${idpOrigin}/idp`,
+        clientId: 'jitgate',
+        clientSecret: CLIENT_SECRET,
+        scopes: ['openid', 'email', 'profile', 'groups'],
+        passUnmappedGroups: true,
+        allowInsecureRequests: true,
+        trustMfaFromIdp: true,
+      },
+    ],
+    resources: [
+      {
+        id: 'echo',
+        kind: 'web',
+        name: 'Echo',
+        host: 'echo.localhost',
+        upstream: echo.url,
+        headers: { 'X-Echo-User': '{username}' },
+      },
+    ],
+    policies: [
+      {
+        id: 'staff-echo',
+        resources: ['echo'],
+        subjects: { groups: ['staff'], kinds: ['person'] },
+        maxDuration: '8h',
+        approval: { groups: ['approvers'], count: 1 },
+      },
+    ],
+    admins: { groups: ['admins'] },
+    notifications: {
+      webhooks: [{ id: 'receiver', url: receiverUrl, secret: 'replica-test-webhook-secret' }],
+    },
+    mfa: { atLogin: false },
+  });
+
+  const db = new pgClient.Pool({ connectionString: storeUrl, max: 2 });
+  // An idle connection dropped while a test stops PostgreSQL: the next query opens a new one.
+  db.on('error', () => undefined);
+  const cluster: ReplicaCluster = {
+    url,
+    storeUrl,
+    query: async (sql, params = []) => (await db.query<pgClient.QueryResultRow>(sql, params)).rows,
+    appOrigin: `http://echo.localhost:${front.port}`,
+    adminToken,
+    pg,
+    replicas,
+    webhooks,
+    to(name) {
+      if (!replicas.has(name)) throw new Error(`no replica ${name}`);
+      current = name;
+    },
+    async start(name) {
+      const stateDir = mkdtempSync(join(tmpdir(), `jitgate-replica-${name}-`));
+      stateDirs.push(stateDir);
+      writeFileSync(join(stateDir, ADMIN_TOKEN_FILE), adminToken + '\n', { mode: 0o600 });
+      // Its own process group, so SIGKILL takes the replica and anything it started at once.
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/replica-child.ts'], {
+        env: {
+          ...process.env,
+          JITGATE_REPLICA_CONFIG: JSON.stringify(config(stateDir)),
+          [STORE_URL_ENV]: storeUrl,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+        detached: true,
+      });
+      const lines = createInterface({ input: child.stdout });
+      const [line] = (await Promise.race([
+        once(lines, 'line'),
+        once(child, 'exit').then(() => {
+          throw new Error(`replica ${name} exited before it listened`);
+        }),
+      ])) as [string];
+      const replica = { name, port: (JSON.parse(line) as { port: number }).port, process: child };
+      replicas.set(name, replica);
+      if (!current) current = name;
+      return replica;
+    },
+    kill(name) {
+      const replica = replicas.get(name);
+      if (replica?.process.exitCode === null && replica.process.signalCode === null)
+        process.kill(-(replica.process.pid ?? 0), 'SIGKILL');
+    },
+    async login(username, from, finish) {
+      const browser = new TestBrowser();
+      cluster.to(from);
+      const form = await browser.navigate(`${url}/auth/login?idp=corp`);
+      cluster.to(finish);
+      const landed = await browser.postForm(formAction(form), { username, password: 'demo' });
+      if (landed.status !== 200) throw new Error(`login of ${username} ended in ${landed.status}`);
+      return browser;
+    },
+    async stop() {
+      for (const replica of replicas.values()) {
+        if (replica.process.exitCode !== null || replica.process.signalCode !== null) continue;
+        const exited = once(replica.process, 'exit');
+        process.kill(replica.process.pid ?? 0, 'SIGTERM');
+        await exited;
+      }
+      for (const server of [front.server, echo.server, receiver, idpServer]) {
+        server.close();
+        (server as Server).closeAllConnections?.();
+      }
+      await db.end();
+      await pg.stop();
+      for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  for (const name of names) await cluster.start(name);
+  return cluster;
+}
