@@ -2,10 +2,10 @@
  * nginx as the reference proxy: one worker, a kept-alive upstream pool, everything (config, pid,
  * error log, temp paths) in a temp folder, run in the foreground as our child.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nginxTempPaths } from '../proxy/demo/replicas/nginx.js';
 import { startChild } from './children.js';
 import { findExecutable } from './load.js';
 import { accepts, freePort } from './ports.js';
@@ -17,16 +17,6 @@ export interface RunningNginx {
   port: number;
   masterPid: number;
   workerPids: number[];
-}
-
-/** Temp-path directives for the modules this nginx was built with (`nginx -V` lists them). */
-function tempPaths(binary: string, dir: string): string {
-  const built = spawnSync(binary, ['-V'], { encoding: 'utf8' });
-  const flags = `${built.stdout}${built.stderr}`;
-  return ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
-    .filter((m) => m === 'client_body' || !flags.includes(`--without-http_${m}_module`))
-    .map((m) => `  ${m}_temp_path ${join(dir, m)};`)
-    .join('\n');
 }
 
 export function nginxConfig(dir: string, port: number, upstreamPort: number, temp: string) {
@@ -65,7 +55,7 @@ export async function startNginx(
   chmodSync(dir, 0o755); // workers run as an unprivileged user when we are root
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
-  writeFileSync(conf, nginxConfig(dir, port, upstreamPort, tempPaths(binary, dir)));
+  writeFileSync(conf, nginxConfig(dir, port, upstreamPort, nginxTempPaths(binary, dir)));
   const args = ['-p', dir, '-c', conf, '-e', join(dir, 'error.log'), '-g', 'daemon off;'];
   const master = startChild(binary, args);
   let stderr = '';

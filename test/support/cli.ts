@@ -8,8 +8,17 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCaptured(process.execPath, ['bin/jitgate.mjs', ...args], env);
+}
+
+/** Runs `file` with `args` (jitgate from source in its environment), its output captured. */
+export function runCaptured(
+  file: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/jitgate.mjs', ...args], {
+    const child = spawn(file, args, {
       env: { ...process.env, JITGATE_FROM_SOURCE: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

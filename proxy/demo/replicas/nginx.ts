@@ -36,7 +36,7 @@ export interface NginxPlan {
 }
 
 /** Temp-path directives for the modules this nginx has (`nginx -V` lists what is left out). */
-function tempPaths(binary: string, dir: string): string {
+export function nginxTempPaths(binary: string, dir: string): string {
   const built = spawnSync(binary, ['-V'], { encoding: 'utf8' });
   const flags = `${built.stdout}${built.stderr}`;
   return ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
@@ -130,7 +130,7 @@ export function startNginx(binary: string, plan: NginxPlan): DemoNginx {
   const dir = mkdtempSync(join(tmpdir(), 'jitgate-demo-nginx-'));
   chmodSync(dir, 0o755); // workers run as an unprivileged user when we are root
   const conf = join(dir, 'nginx.conf');
-  writeFileSync(conf, nginxConfig(plan, dir, tempPaths(binary, dir)));
+  writeFileSync(conf, nginxConfig(plan, dir, nginxTempPaths(binary, dir)));
   const args = ['-p', dir, '-c', conf, '-e', join(dir, 'error.log'), '-g', 'daemon off;'];
   const child = spawn(binary, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   return {

@@ -2,26 +2,15 @@
 // postgres resource whose admin URL is not configured says which setting is missing, on one
 // line, and exits 3 (jitgate cannot serve it right now), as docs/cli.md says.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runCaptured } from '../../support/cli.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/jitgate.mjs', import.meta.url));
 
 function cli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, JITGATE_FROM_SOURCE: '1', XDG_CONFIG_HOME: '/nonexistent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCaptured(process.execPath, [BIN, ...args], { XDG_CONFIG_HOME: '/nonexistent', ...env });
 }
 
 let demo: TestDemo;

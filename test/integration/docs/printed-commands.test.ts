@@ -3,12 +3,12 @@
 // not run here. The commands are read from the files (fenced shell blocks and inline code), so a
 // command added to the docs without a test fails this one.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { demoBanner } from '../../../proxy/demo/banner.js';
+import { runCaptured, type CliResult } from '../../support/cli.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 
 /** A printed command: where, and its text (backslash continuations joined). */
@@ -120,6 +120,26 @@ const ELSEWHERE: Record<string, { test: string; why: string }> = {
     test: 'test/integration/cli/cli-login.test.ts',
     why: 'a signed-in person (after login)',
   },
+  request: {
+    test: 'test/integration/access/break-glass.test.ts',
+    why: 'a signed-in person with a fresh step-up (`login --step-up`), for break-glass',
+  },
+  grants: {
+    test: 'test/integration/access/break-glass.test.ts',
+    why: 'a signed-in person (after login)',
+  },
+  reviews: {
+    test: 'test/integration/access/break-glass.test.ts',
+    why: 'an approver signed in, and a break-glass grant to review',
+  },
+  review: {
+    test: 'test/integration/access/break-glass.test.ts',
+    why: 'an approver signed in, and a break-glass grant (`GRANT_ID`) to review',
+  },
+  report: {
+    test: 'test/integration/access/access-report.test.ts',
+    why: 'a signed-in auditor, and grants in the period to report on',
+  },
 };
 
 let demo: TestDemo;
@@ -137,21 +157,9 @@ after(async () => {
 });
 
 /** Runs a printed command line in sh, `jitgate` being this checkout's CLI. */
-function sh(line: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function sh(line: string): Promise<CliResult> {
   const command = line.replace(/(?:npx )?jitgate /g, `"${process.execPath}" bin/jitgate.mjs `);
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], {
-      env: { ...process.env, JITGATE_FROM_SOURCE: '1', XDG_CONFIG_HOME: work },
-      cwd: process.cwd(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCaptured('sh', ['-c', command], { XDG_CONFIG_HOME: work });
 }
 
 /**

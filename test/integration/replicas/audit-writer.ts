@@ -31,7 +31,13 @@ const grants = new GrantService({
 const count = Number(process.env.JITGATE_GRANTS ?? '0');
 await Promise.all(
   Array.from({ length: count }, (_, i) =>
-    grants.grant({ user: 'alice', resource: `app-${i % 7}`, durationMs: 60_000, actor: 'admin' }),
+    grants.grant({
+      user: 'alice',
+      resource: `app-${i % 7}`,
+      durationMs: 60_000,
+      actor: 'admin',
+      force: true,
+    }),
   ),
 );
 await store.close();

@@ -133,6 +133,7 @@ void describe('the change feed between two replicas', () => {
   it('a grant started on A is live in B’s book, and its revoke on A ends it on B', async () => {
     const started = b.nextEvent('grant.started');
     const grant = await a.grants.grant({
+      force: true, // no policies in this wiring: an admin grant outside them
       user: 'alice',
       resource: 'payroll',
       durationMs: 600_000,
@@ -229,6 +230,7 @@ void describe('the change feed between two replicas', () => {
 
   it('a change B never heard of is caught by the reload after its feed reconnects', async () => {
     const grant = await a.grants.grant({
+      force: true, // no policies in this wiring: an admin grant outside them
       user: 'alice',
       resource: 'wiki',
       durationMs: 600_000,
@@ -251,6 +253,7 @@ void describe('the change feed between two replicas', () => {
 
   it('with PostgreSQL down B admits nobody (503 grant_book_stale), and serves again after', async () => {
     const grant = await a.grants.grant({
+      force: true, // no policies in this wiring: an admin grant outside them
       user: 'alice',
       resource: 'docs',
       durationMs: 600_000,
