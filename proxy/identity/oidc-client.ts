@@ -45,8 +45,9 @@ export function createOidcRelyingParty(settings: OidcProviderSettings): OidcRely
     new JitgateError(
       502,
       'idp_unavailable',
-      `identity provider "${settings.id}" (${settings.issuer}) is unreachable`,
-      { cause, expose: true },
+      // The client reads the IdP's id; its address is in the cause, for the log line only.
+      `identity provider "${settings.id}" is unreachable`,
+      { cause: new Error(`contacting ${settings.issuer} failed`, { cause }), expose: true },
     );
 
   const discover = (): Promise<oidc.Configuration> => {
