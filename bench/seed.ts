@@ -54,7 +54,7 @@ export async function seedPeople(stateDir: string, request: SeedRequest): Promis
           cookie: { originalMaxAge: null, expires: null, httpOnly: true, path: '/' },
           user: sessionUserOf(user, now),
         };
-        await store.sessions.set({
+        await store.sessions.create({
           id: sid,
           data: JSON.stringify(data),
           expiresAt: now + 43_200_000,

@@ -93,6 +93,11 @@ export class Authorization {
     return this.isAdmin(actor) || this.isApproverOf(actor, grantPolicy);
   }
 
+  /** Ending every sign-in of a person (theirs or anyone's) is an admin's. */
+  mayEndSessionsOf(who: Member): boolean {
+    return this.isAdmin(who);
+  }
+
   /**
    * Policies that let `who` grant themselves emergency access to `resourceId`, in config order:
    * those whose `breakGlass` names them (and their kind: never vendors or machines unless listed).

@@ -1,7 +1,8 @@
 /**
  * The in-memory index of live grants that every proxied request is checked against. Pure: the
  * caller passes the time. Listeners hear when a grant ends (release, revoke or expiry) so open
- * connections under it can be cut.
+ * connections under it can be cut, and when a grant scheduled for later starts (a grant that
+ * starts when it is made is announced by whoever made it).
  *
  * With several replicas the book is a copy kept current by the store's change feed. While the
  * copy may be stale (`isCurrent` says no), every admission throws 503 grant_book_stale: nobody
@@ -13,6 +14,7 @@ import type { GrantRecord } from '../store/types.js';
 /** How a grant ended: its holder released it, someone revoked it, or it ran out. */
 export type GrantEndReason = 'released' | 'revoked' | 'expired';
 export type GrantEndListener = (grant: GrantRecord, reason: GrantEndReason) => void;
+export type GrantStartListener = (grant: GrantRecord) => void;
 
 const key = (userId: string, resourceId: string) => `${userId}\0${resourceId}`;
 
@@ -29,6 +31,9 @@ export class GrantBook {
   private readonly byId = new Map<string, GrantRecord>();
   private readonly byUserResource = new Map<string, GrantRecord[]>();
   private readonly listeners = new Set<GrantEndListener>();
+  private readonly startListeners = new Set<GrantStartListener>();
+  /** The time of the last sweep: the next one announces the scheduled starts after it. */
+  private sweptAt: number | undefined;
 
   /** `isCurrent`: whether this copy is known to be current (the change feed's word). */
   constructor(private readonly isCurrent: () => boolean = () => true) {}
@@ -96,8 +101,21 @@ export class GrantBook {
     return this.byId.get(id);
   }
 
-  /** Drops grants whose end has passed and tells listeners; returns how many ended. */
+  /**
+   * Tells start listeners of the scheduled grants whose start came since the last sweep (the
+   * first sweep only sets the mark: starts before it are the caller's to record), then drops
+   * grants whose end has passed and tells end listeners; returns how many ended.
+   */
   sweep(now: number): number {
+    const since = this.sweptAt;
+    this.sweptAt = now;
+    if (since !== undefined) {
+      const started = [...this.byId.values()].filter(
+        (g) => g.startsAt > g.createdAt && g.startsAt > since && g.startsAt <= now,
+      );
+      for (const grant of started.sort((a, b) => a.startsAt - b.startsAt))
+        for (const listener of this.startListeners) listener(grant);
+    }
     let ended = 0;
     for (const grant of this.byId.values()) {
       if (grant.endsAt <= now) {
@@ -112,6 +130,11 @@ export class GrantBook {
   onEnd(listener: GrantEndListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onStart(listener: GrantStartListener): () => void {
+    this.startListeners.add(listener);
+    return () => this.startListeners.delete(listener);
   }
 
   get size(): number {

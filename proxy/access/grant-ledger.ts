@@ -41,12 +41,18 @@ export interface NewGrant extends Pick<
   outsidePolicy?: string;
 }
 
+/** Made to start later than it was made: its start is announced when it comes, not now. */
+export const isScheduled = (grant: GrantRecord) => grant.startsAt > grant.createdAt;
+
 export const newGrantId = () => `grt_${randomBytes(12).toString('base64url')}`;
 
 export class GrantLedger {
   constructor(private readonly deps: GrantLedgerDeps) {}
 
-  /** Inside a transaction: the grant and its `grant.started` event. */
+  /**
+   * Inside a transaction: the grant and its `grant.started` event, or `grant.scheduled` when it
+   * starts later (its start is recorded and announced then: access-wiring.ts).
+   */
   async insert(spec: NewGrant): Promise<GrantRecord> {
     const { request, outsidePolicy, ...fields } = spec;
     const grant: GrantRecord = {
@@ -58,7 +64,7 @@ export class GrantLedger {
     };
     await this.deps.store.grants.insert(grant);
     await this.deps.audit.append({
-      code: 'grant.started',
+      code: isScheduled(grant) ? 'grant.scheduled' : 'grant.started',
       actor: grant.createdBy,
       target: grant.resourceId,
       reason: grant.reason,
@@ -77,12 +83,13 @@ export class GrantLedger {
 
   /**
    * After the commit: the book admits the holder first, so whoever hears of the grant can use it;
-   * then listeners hear the caller's own events of the same change, and `grant.started`.
+   * then listeners hear the caller's own events of the same change, and `grant.started` when
+   * the grant starts now (a scheduled one is announced by the book when its start comes).
    */
   published(grant: GrantRecord, ...alongside: AccessEvent[]): void {
     this.deps.book.put(grant);
     alongside.forEach((event) => this.deps.events.emit(event));
-    this.deps.events.emit({ type: 'grant.started', grant });
+    if (!isScheduled(grant)) this.deps.events.emit({ type: 'grant.started', grant });
   }
 
   async start(spec: NewGrant): Promise<GrantRecord> {

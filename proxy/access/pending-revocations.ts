@@ -194,6 +194,12 @@ export class PendingRevocations {
       listInPeriod: async (filter) => (await raw.listInPeriod(filter)).map((g) => this.apply(g)),
       // A grant ended here (its end still waiting for the store) did not expire.
       claimExpiry: async (id, at) => !this.waiting.has(id) && raw.claimExpiry(id, at),
+      // A grant whose end is waiting to be recorded was revoked, not expired: its record comes.
+      claimExpired: async (now) =>
+        (await raw.claimExpired(now)).filter((g) => !this.waiting.has(g.id)),
+      // A grant ended before its start (its end waiting to be recorded) never started.
+      claimStarted: async (now) =>
+        (await raw.claimStarted(now)).filter((g) => !this.waiting.has(g.id)),
     };
     return new Proxy(store, {
       get(target, property) {

@@ -1,6 +1,6 @@
 /**
- * The local admin CLI's routes (`jitgate grant` / `jitgate revoke`), authenticated by the admin
- * token in the state folder rather than by a person.
+ * The local admin CLI's routes (`jitgate grant` / `jitgate revoke` / `jitgate end-sessions`),
+ * authenticated by the admin token in the state folder rather than by a person.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -11,13 +11,21 @@ import { badRequest, unauthorized } from '../shared/errors.js';
 import { parseBody, parseId } from './body.js';
 import { sendEnded } from './grant-routes.js';
 import { grantJson } from './json.js';
+import type { UserRecord } from '../store/types.js';
 
 export interface AdminRoutesDeps {
   grants: GrantService;
   revocations: Pick<PendingRevocations, 'isPending'>;
   isAdminToken(token: string): boolean;
+  /** Ends every sign-in of a person (server/person-sign-out.ts); resolves what it ended. */
+  endPersonSessions(
+    user: UserRecord,
+    actor: string,
+  ): Promise<{ sessions: number; tokens: number; codes: number }>;
   now: () => number;
 }
+
+const emptyBody = z.object({}).strict();
 
 const grantBody = z
   .object({
@@ -54,6 +62,13 @@ export function adminRoutes(deps: AdminRoutesDeps): express.Router {
     const id = parseId('grt', req.params.id, 'invalid_grant_id');
     const grant = await deps.grants.revoke(id, 'admin-cli');
     sendEnded(res, grant, deps);
+  });
+
+  router.post('/admin/users/:user/end-sessions', requireAdmin, async (req, res) => {
+    parseBody(emptyBody, req.body);
+    const user = await deps.grants.resolveUser(String(req.params.user));
+    const ended = await deps.endPersonSessions(user, 'admin-cli');
+    res.json({ user: user.id, ended });
   });
 
   return router;

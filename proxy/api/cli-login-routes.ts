@@ -3,14 +3,14 @@
  * native apps). The CLI opens /cli/authorize with a loopback redirect and a PKCE challenge; the
  * signed-in person confirms on a page with a CSRF token; the CLI gets a one-time code at its
  * loopback and trades it, with the PKCE verifier, at POST /cli/token for a `jgt_` bearer token.
- * Codes live one minute in memory and are redeemed once.
+ * Codes live one minute in the store (hashed) and are redeemed once, on any replica.
  *
  * `jitgate login --step-up` asks with `step_up=1`: the person passes a fresh MFA step-up first
  * (the portal's own /mfa/verify, then back here), and the token carries when, so it counts as
  * fresh for `mfa.stepUpFreshness` from then: break-glass and other step-up actions work from the
  * CLI without ever skipping the second factor.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import express from 'express';
 import { z } from 'zod';
 import type { StepUps } from '../identity/mfa/step-up.js';
@@ -18,6 +18,8 @@ import type { SessionUser } from '../identity/session-user.js';
 import { csrfField, csrfToken, requireCsrf } from '../identity/csrf.js';
 import { signedInUser } from '../identity/signed-in.js';
 import { badRequest } from '../shared/errors.js';
+import { OneTimeCodes } from '../shared/one-time-codes.js';
+import type { OneTimeCodeRepository } from '../store/types.js';
 import { html, page } from '../shared/html.js';
 import { parseBody } from './body.js';
 import type { TokenService } from './token-service.js';
@@ -25,6 +27,8 @@ import type { TokenService } from './token-service.js';
 export interface CliLoginDeps {
   tokens: Pick<TokenService, 'issue'>;
   stepUps: Pick<StepUps, 'isFresh' | 'sessionStepUpAt' | 'freshnessMs'>;
+  /** Where the one-time codes are kept. */
+  codes: OneTimeCodeRepository;
   now: () => number;
 }
 
@@ -60,7 +64,6 @@ interface PendingCode {
   user: SessionUser;
   challenge: string;
   redirectUri: string;
-  expiresAt: number;
   /** The step-up the person passed for this login (step_up=1), carried into the token. */
   stepUpAt?: number;
 }
@@ -89,14 +92,28 @@ function unpacked(query: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(new URLSearchParams(Buffer.from(packed, 'base64url').toString()));
 }
 
+const isPendingCode = (value: unknown): value is PendingCode => {
+  const p = value as Partial<PendingCode> | null;
+  return (
+    typeof p?.challenge === 'string' &&
+    typeof p.redirectUri === 'string' &&
+    typeof p.user?.id === 'string' &&
+    (p.stepUpAt === undefined || typeof p.stepUpAt === 'number')
+  );
+};
+
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
 export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
   const router = express.Router();
-  const codes = new Map<string, PendingCode>();
-  const sweep = (now: number) => {
-    for (const [code, pending] of codes) if (pending.expiresAt <= now) codes.delete(code);
-  };
+  const codes = new OneTimeCodes<PendingCode>({
+    repo: deps.codes,
+    kind: 'cli-login',
+    ttlMs: CODE_TTL_MS,
+    now: deps.now,
+    max: MAX_CODES,
+    parse: (value) => (isPendingCode(value) ? value : undefined),
+  });
 
   router.get('/cli/authorize', (req, res) => {
     const user = signedInUser(req, res);
@@ -142,7 +159,7 @@ export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
       );
   });
 
-  router.post('/cli/authorize', requireCsrf, (req, res) => {
+  router.post('/cli/authorize', requireCsrf, async (req, res) => {
     const user = signedInUser(req, res);
     if (!user) return;
     const body = decisionBody.safeParse(req.body);
@@ -157,28 +174,24 @@ export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
     const stepUpAt = body.data.step_up ? deps.stepUps.sessionStepUpAt(req) : undefined;
     if (body.data.step_up && (stepUpAt === undefined || !deps.stepUps.isFresh(req)))
       return res.redirect(303, `/mfa/verify?rd=${encodeURIComponent(authorizeAgain(body.data))}`);
-    const now = deps.now();
-    if (codes.size >= MAX_CODES) sweep(now);
-    if (codes.size >= MAX_CODES) throw badRequest('busy', 'too many logins under way');
-    const code = randomBytes(24).toString('base64url');
-    codes.set(code, {
-      user,
-      challenge: body.data.code_challenge,
-      redirectUri: body.data.redirect_uri,
-      expiresAt: now + CODE_TTL_MS,
-      ...(stepUpAt !== undefined ? { stepUpAt } : {}),
-    });
+    const code = await codes.issue(
+      {
+        user,
+        challenge: body.data.code_challenge,
+        redirectUri: body.data.redirect_uri,
+        ...(stepUpAt !== undefined ? { stepUpAt } : {}),
+      },
+      user.id,
+    );
     back.searchParams.set('code', code);
     res.redirect(303, back.href);
   });
 
   router.post('/cli/token', async (req, res) => {
     const body = parseBody(tokenBody, req.body);
-    const pending = codes.get(body.code);
-    codes.delete(body.code); // once, whatever happens next
+    const pending = await codes.redeem(body.code); // once, whatever happens next
     const valid =
       pending !== undefined &&
-      pending.expiresAt > deps.now() &&
       pending.redirectUri === body.redirect_uri &&
       s256(body.code_verifier) === pending.challenge;
     if (!valid || !pending)

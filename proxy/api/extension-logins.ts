@@ -4,12 +4,16 @@
  * callback page gets a one-time code (60 s, bound to its PKCE challenge and redirect URI) and
  * trades it for a `jgt_` token of one hour plus a refresh token. Refreshing rotates the refresh
  * token and revokes the previous access token; refresh ends with the login's absolute lifetime
- * (`session.maxAge` from the IdP login). Codes and refresh tokens live in memory only (hashed):
- * after a restart the extension asks the person to connect again.
+ * (`session.maxAge` from the IdP login), and with a sign-out: a refresh token whose access token
+ * was revoked (sign-out, logout, an admin ending the person's sessions) is refused. Codes and
+ * refresh tokens live in the store (hashed): they survive a restart and redeem once, on any
+ * replica.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { SessionUser } from '../identity/session-user.js';
 import { badRequest } from '../shared/errors.js';
+import { OneTimeCodes } from '../shared/one-time-codes.js';
+import type { OneTimeCodeRepository } from '../store/types.js';
 import type { TokenRecord } from '../identity/token-record.js';
 import type { TokenService } from './token-service.js';
 
@@ -18,22 +22,32 @@ const CODE_TTL_MS = 60_000;
 const MAX_PENDING = 1000;
 const MAX_REFRESH = 20_000;
 
-const sha256 = (text: string, encoding: 'hex' | 'base64url' = 'hex') =>
-  createHash('sha256').update(text).digest(encoding);
+const s256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 interface Pending {
   user: SessionUser;
   challenge: string;
   redirectUri: string;
-  expiresAt: number;
 }
 
 interface Refreshable {
   user: SessionUser;
   redirectUri: string;
-  expiresAt: number;
+  /** The end of the login's lifetime: no refresh after it. */
+  lifetimeEnd: number;
   tokenId: string;
 }
+
+const hasUser = (value: unknown): value is { user: SessionUser; redirectUri: string } => {
+  const v = value as { user?: Partial<SessionUser>; redirectUri?: unknown } | null;
+  return typeof v?.user?.id === 'string' && typeof v.redirectUri === 'string';
+};
+const isPending = (value: unknown): value is Pending =>
+  hasUser(value) && typeof (value as Partial<Pending>).challenge === 'string';
+const isRefreshable = (value: unknown): value is Refreshable =>
+  hasUser(value) &&
+  typeof (value as Partial<Refreshable>).tokenId === 'string' &&
+  typeof (value as Partial<Refreshable>).lifetimeEnd === 'number';
 
 export interface Issued {
   token: string;
@@ -46,6 +60,8 @@ export interface Issued {
 export interface ExtensionLoginsDeps {
   tokens: Pick<TokenService, 'issue' | 'revoke'>;
   tokenRecord(id: string): Promise<TokenRecord | undefined>;
+  /** Where codes and refresh tokens are kept. */
+  codes: OneTimeCodeRepository;
   /** `session.maxAge`: refreshing stops this long after the person's IdP login. */
   maxLifetimeMs: number;
   now: () => number;
@@ -55,48 +71,51 @@ const invalidGrant = () =>
   badRequest('invalid_grant', 'the code or refresh token is unknown, used or expired');
 
 export class ExtensionLogins {
-  private readonly codes = new Map<string, Pending>();
-  private readonly refreshes = new Map<string, Refreshable>();
+  private readonly codes: OneTimeCodes<Pending>;
+  private readonly refreshes: OneTimeCodes<Refreshable>;
 
-  constructor(private readonly deps: ExtensionLoginsDeps) {}
+  constructor(private readonly deps: ExtensionLoginsDeps) {
+    const common = { repo: deps.codes, now: deps.now };
+    this.codes = new OneTimeCodes({
+      ...common,
+      kind: 'extension-login',
+      ttlMs: CODE_TTL_MS,
+      max: MAX_PENDING,
+      parse: (value) => (isPending(value) ? value : undefined),
+    });
+    this.refreshes = new OneTimeCodes({
+      ...common,
+      kind: 'extension-refresh',
+      ttlMs: deps.maxLifetimeMs,
+      max: MAX_REFRESH,
+      parse: (value) => (isRefreshable(value) ? value : undefined),
+    });
+  }
 
   /** A one-time code for the person who confirmed on the connect page. */
-  issueCode(user: SessionUser, challenge: string, redirectUri: string): string {
-    const now = this.deps.now();
-    this.sweep(now);
-    if (this.codes.size >= MAX_PENDING) throw badRequest('busy', 'too many connections under way');
-    const code = randomBytes(24).toString('base64url');
-    this.codes.set(sha256(code), { user, challenge, redirectUri, expiresAt: now + CODE_TTL_MS });
-    return code;
+  issueCode(user: SessionUser, challenge: string, redirectUri: string): Promise<string> {
+    return this.codes.issue({ user, challenge, redirectUri }, user.id);
   }
 
   async redeem(code: string, verifier: string, redirectUri: string): Promise<Issued> {
-    const key = sha256(code);
-    const pending = this.codes.get(key);
-    this.codes.delete(key); // once, whatever happens next
+    const pending = await this.codes.redeem(code); // once, whatever happens next
     const valid =
       pending !== undefined &&
-      pending.expiresAt > this.deps.now() &&
       pending.redirectUri === redirectUri &&
-      sha256(verifier, 'base64url') === pending.challenge;
+      s256(verifier) === pending.challenge;
     if (!valid || !pending) throw invalidGrant();
     const lifetimeEnd = pending.user.loginAt + this.deps.maxLifetimeMs;
     return this.issue(pending.user, redirectUri, lifetimeEnd);
   }
 
   async refresh(refreshToken: string): Promise<Issued> {
-    const key = sha256(refreshToken);
-    const held = this.refreshes.get(key);
-    this.refreshes.delete(key); // rotated: a refresh token works once
-    if (!held || held.expiresAt <= this.deps.now()) throw invalidGrant();
-    await this.revokeToken(held.tokenId, held.user.id);
-    return this.issue(held.user, held.redirectUri, held.expiresAt);
-  }
-
-  /** Sign-out: the refresh tokens that lead to `tokenId` stop working. */
-  forget(tokenId: string): void {
-    for (const [key, held] of this.refreshes)
-      if (held.tokenId === tokenId) this.refreshes.delete(key);
+    const held = await this.refreshes.redeem(refreshToken); // rotated: it works once
+    if (!held) throw invalidGrant();
+    // Revoked means signed out (or ended by a logout or an admin): nothing to renew.
+    const record = await this.deps.tokenRecord(held.tokenId);
+    if (!record || record.revokedAt !== null) throw invalidGrant();
+    await this.deps.tokens.revoke(record, held.user.id);
+    return this.issue(held.user, held.redirectUri, held.lifetimeEnd);
   }
 
   private async issue(
@@ -106,16 +125,15 @@ export class ExtensionLogins {
   ): Promise<Issued> {
     const now = this.deps.now();
     if (lifetimeEnd <= now) throw invalidGrant();
-    if (this.refreshes.size >= MAX_REFRESH) this.sweep(now);
     const ttl = Math.min(EXTENSION_TOKEN_TTL_MS, lifetimeEnd - now);
     const { token, record } = await this.deps.tokens.issue(user, 'jitgate extension', ttl);
     const refreshToken = `jgr_${randomBytes(32).toString('base64url')}`;
-    this.refreshes.set(sha256(refreshToken), {
-      user,
-      redirectUri,
-      expiresAt: lifetimeEnd,
-      tokenId: record.id,
-    });
+    await this.refreshes.put(
+      refreshToken,
+      { user, redirectUri, lifetimeEnd, tokenId: record.id },
+      user.id,
+      lifetimeEnd - now,
+    );
     return {
       token,
       tokenId: record.id,
@@ -123,15 +141,5 @@ export class ExtensionLogins {
       refreshToken,
       refreshExpiresAt: lifetimeEnd,
     };
-  }
-
-  private async revokeToken(id: string, actor: string) {
-    const record = await this.deps.tokenRecord(id);
-    if (record && record.revokedAt === null) await this.deps.tokens.revoke(record, actor);
-  }
-
-  private sweep(now: number) {
-    for (const [k, p] of this.codes) if (p.expiresAt <= now) this.codes.delete(k);
-    for (const [k, r] of this.refreshes) if (r.expiresAt <= now) this.refreshes.delete(k);
   }
 }

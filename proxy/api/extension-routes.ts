@@ -102,7 +102,7 @@ export function extensionConnectRoutes(deps: ExtensionRoutesDeps): express.Route
       );
   });
 
-  router.post('/extension/connect', requireCsrf, (req, res) => {
+  router.post('/extension/connect', requireCsrf, async (req, res) => {
     const user = signedInUser(req, res);
     if (!user) return;
     const body = decisionBody.safeParse(req.body);
@@ -113,7 +113,7 @@ export function extensionConnectRoutes(deps: ExtensionRoutesDeps): express.Route
     else
       back.searchParams.set(
         'code',
-        deps.logins.issueCode(user, body.data.code_challenge, body.data.redirect_uri),
+        await deps.logins.issueCode(user, body.data.code_challenge, body.data.redirect_uri),
       );
     res.redirect(303, back.href);
   });
@@ -138,7 +138,6 @@ export function extensionApiRoutes(deps: ExtensionRoutesDeps): express.Router {
     const caller = requireCaller(req);
     parseBody(emptyBody, req.body);
     if (!caller.token) throw forbidden('token_required', 'sign out with the extension’s token');
-    deps.logins.forget(caller.token.id);
     await deps.tokens.revoke(caller.token, caller.user.id);
     deps.endCredential(caller.credential);
     res.json({ revoked: caller.token.id });

@@ -59,7 +59,9 @@ export function grantCredentialRoutes(deps: GrantCredentialRoutesDeps): express.
   router.post('/grants/:id/session-credential', async (req, res) => {
     const { user, grant, origin } = held(req);
     parseBody(emptyBody, req.body);
-    const minted = deps.grantCredentials.mint(user, grant, origin, deps.now());
+    // Bound to the caller's sign-in: when it ends (logout, revoked token), so does this.
+    const { credential } = requireCaller(req);
+    const minted = deps.grantCredentials.mint(user, grant, origin, deps.now(), credential);
     await deps.audit.record({
       code: 'credential.minted',
       actor: user.id,

@@ -8,7 +8,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { GrantService } from '../access/grant-service.js';
 import { StepUpRequired } from '../access/step-up.js';
 import { JitgateError } from '../shared/errors.js';
-import { adminRoutes } from './admin-routes.js';
+import { adminRoutes, type AdminRoutesDeps } from './admin-routes.js';
+import { userSessionRoutes, type UserSessionRoutesDeps } from './user-session-routes.js';
 import { breakGlassRoutes, type BreakGlassRoutesDeps } from './break-glass-routes.js';
 import { requireCaller } from './authenticate.js';
 import type { EventStreams } from './event-stream.js';
@@ -24,6 +25,9 @@ export interface ApiDeps
   grants: GrantService;
   streams: EventStreams;
   isAdminToken(token: string): boolean;
+  /** An admin's "end all sessions of this person". */
+  endPersonSessions: AdminRoutesDeps['endPersonSessions'];
+  authorization: UserSessionRoutesDeps['authorization'];
 }
 
 /** Where a person steps up for an action: the portal page, then back where the action is. */
@@ -48,6 +52,7 @@ export function apiRoutes(deps: ApiDeps): express.Router {
   });
   router.get('/events', deps.streams.handle);
   router.use(requestRoutes(deps), grantRoutes(deps), tokenRoutes(deps), adminRoutes(deps));
+  router.use(userSessionRoutes(deps));
   router.use(breakGlassRoutes(deps));
 
   router.use((_req, _res, next) => next(new JitgateError(404, 'not_found', 'no such API route')));

@@ -8,6 +8,8 @@ export const AUDIT_CODES = {
   'auth.login': 'A person or machine signed in through an identity provider.',
   'auth.login_failed': 'A sign-in was refused (bad state, IdP error, unknown or disabled user).',
   'auth.logout': 'A session was ended by its owner.',
+  'auth.rate_limited':
+    'A client reached a sign-in rate limit (starts or failures); until its window ends it gets 429 and its attempts are not audited one by one.',
   'mfa.enrolled': 'A second factor (TOTP or WebAuthn) was added to an account.',
   'mfa.removed': 'A second factor was removed from an account.',
   'mfa.succeeded': 'An MFA step-up was passed.',
@@ -20,8 +22,12 @@ export const AUDIT_CODES = {
   'request.denied': 'An approver or policy denied a request.',
   'request.expired': 'A pending request was not answered in time.',
   'request.cancelled': 'The requester withdrew a pending request.',
-  'grant.started': 'A grant became active (at approval or at its scheduled start).',
-  'grant.expired': 'A grant reached its end time.',
+  'grant.scheduled':
+    'A grant was made to start later (data.startsAt); its grant.started follows when it starts.',
+  'grant.started':
+    'A grant became active: when it was made, or at its scheduled start (actor system); one that started while jitgate was down is recorded at the next start, with recordedLate: true.',
+  'grant.expired':
+    'A grant reached its end time (data.endsAt); one that ended while jitgate was down is recorded at the next start, with recordedLate: true.',
   'grant.released': 'The grant holder ended a grant early.',
   'grant.revoked': 'An approver or admin ended a grant.',
   'grant.break_glass':
@@ -32,6 +38,8 @@ export const AUDIT_CODES = {
   'break_glass.review_overdue': 'A break-glass grant was not reviewed in time.',
   'token.issued': 'A bearer token was issued to a signed-in user (CLI, extension).',
   'token.revoked': 'A bearer token was revoked.',
+  'auth.sessions_ended':
+    'An admin ended every sign-in of a person at once: portal sessions, bearer tokens, pending sign-in codes (data: counts).',
   'session.started': 'A recorded session (web or terminal) under a grant started.',
   'session.ended': 'A recorded session ended.',
   'credential.minted': 'A short-lived credential (SSH certificate, database role) was created.',

@@ -1,7 +1,8 @@
 /**
  * Where `jitgate login` keeps a person's bearer token: $XDG_CONFIG_HOME/jitgate/credentials.json
- * (default ~/.config), mode 0600 in a 0700 folder, one entry per proxy URL. The token is never
- * printed; `jitgate logout` removes it.
+ * (default ~/.config), mode 0600 in a 0700 folder, one entry per proxy URL. The loopback names
+ * of one port (localhost, 127.0.0.1, [::1]) are one proxy: a login under one is found under the
+ * others. The token is never printed; `jitgate logout` removes it.
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -15,6 +16,15 @@ export interface StoredLogin {
 }
 
 type Logins = Record<string, StoredLogin>;
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The entry a proxy URL is kept under. */
+export function loginKey(url: string): string {
+  const parsed = new URL(url);
+  if (LOOPBACK.has(parsed.hostname)) parsed.hostname = 'localhost';
+  return parsed.origin;
+}
 
 export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');
@@ -40,7 +50,7 @@ export function loadLogin(
   url: string,
   env: NodeJS.ProcessEnv = process.env,
 ): StoredLogin | undefined {
-  const login = readAll(credentialsPath(env))[url];
+  const login = readAll(credentialsPath(env))[loginKey(url)];
   if (!login || typeof login.token !== 'string') return undefined;
   return Date.parse(login.expiresAt) > Date.now() ? login : undefined;
 }
@@ -51,8 +61,8 @@ export function saveLogin(url: string, login: StoredLogin | undefined, env = pro
   const dir = join(path, '..');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const all = readAll(path);
-  if (login) all[url] = login;
-  else delete all[url];
+  if (login) all[loginKey(url)] = login;
+  else delete all[loginKey(url)];
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
   chmodSync(temp, 0o600);

@@ -10,7 +10,7 @@ import { RECORDINGS_USAGE, recordingsCommand } from './recordings-command.js';
 import { SSH_USAGE, sshCommand } from './ssh-command.js';
 import * as access from './commands/access.js';
 import { review, reviews } from './commands/break-glass.js';
-import { grant, revoke } from './commands/admin.js';
+import { endSessions, grant, revoke } from './commands/admin.js';
 import { kubectlCredential, sshCert } from './commands/credentials.js';
 import { exec } from './commands/exec.js';
 import { reap } from './commands/reap.js';
@@ -36,6 +36,7 @@ const USAGE = `usage: jitgate COMMAND [options]     (docs/cli.md)
   release GRANT_ID                      end my grant now
   revoke GRANT_ID [--reason TEXT]       end someone's grant (approver or admin; --state-dir: admin token)
   grant USER RESOURCE --for 30m [--reason TEXT] [--state-dir DIR]   admin: grant at once
+  end-sessions USER [--state-dir DIR]   admin: end every sign-in of USER (sessions, tokens, terminals)
   exec RESOURCE --for 10m --reason TEXT [--login L] -- CMD [ARG…]   run CMD with the credential
   ssh-cert RESOURCE --login L --out DIR write an SSH key + certificate valid for the grant
   kubectl-credential RESOURCE           print an ExecCredential for kubectl
@@ -66,6 +67,7 @@ const COMMANDS: Record<string, Command> = {
   report,
   revoke,
   grant,
+  'end-sessions': endSessions,
   'ssh-cert': sshCert,
   'kubectl-credential': kubectlCredential,
   reap,

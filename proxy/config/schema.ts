@@ -218,6 +218,34 @@ const mfa = z
   })
   .strict();
 
+/** One per-client limit: at most `max` events in each `window`. */
+const rateLimit = (max: number, window: string, what: string) =>
+  z
+    .object({
+      max: z
+        .number()
+        .int()
+        .min(1)
+        .max(1_000_000)
+        .default(max)
+        .describe(`${what} allowed per client address in one window.`),
+      window: duration.prefault(window).describe('Length of the window (fixed, per client).'),
+    })
+    .strict();
+
+const rateLimits = z
+  .object({
+    signInStarts: rateLimit(120, '1m', 'Sign-in starts (/auth/login on to an IdP)')
+      .prefault({})
+      .describe('Past it: 429 rate_limited with Retry-After. Per replica.'),
+    signInFailures: rateLimit(60, '10m', 'Refused sign-ins (/auth/callback)')
+      .prefault({})
+      .describe(
+        'Past it: starts and callbacks get 429 rate_limited, and failures are no longer audited one by one. Per replica.',
+      ),
+  })
+  .strict();
+
 const logging = z
   .object({
     level: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Log level.'),
@@ -270,6 +298,11 @@ export const configSchema = z
     terminal: terminalSchema
       .prefault({})
       .describe('Terminal sessions: the SSH user CA and the ssh client.'),
+    rateLimits: rateLimits
+      .prefault({})
+      .describe(
+        'What clients without a session may cost, counted per client address (with server.trustProxy: the last X-Forwarded-For address; IPv6 per /64) in each replica.',
+      ),
     logging: logging.prefault({}).describe('Log output.'),
   })
   .strict();

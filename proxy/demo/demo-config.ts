@@ -97,6 +97,8 @@ export interface DemoConfigInput {
   storage?: ConfigInput['storage'];
   /** The bearer demo-cluster's API server would send to the TokenReview webhook. */
   kubeReviewerToken: string;
+  /** Sign-in limits other than the defaults (tests of the limits themselves). */
+  rateLimits?: ConfigInput['rateLimits'];
   /** Where orders-db's admin URL comes from (orders-db.ts). */
   ordersDb: OrdersDbSource;
 }
@@ -107,6 +109,7 @@ export function demoConfig(input: DemoConfigInput): ConfigInput {
     server: { host: '127.0.0.1', port: input.port, publicUrl: origin },
     state: { dir: input.stateDir },
     ...(input.storage ? { storage: input.storage } : {}),
+    ...(input.rateLimits ? { rateLimits: input.rateLimits } : {}),
     identityProviders: [
       ...(Object.keys(DEMO_IDPS) as DemoIdpId[]).map((id) => ({
         id,

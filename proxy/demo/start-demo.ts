@@ -12,7 +12,14 @@ import type { ConfigInput } from '../config/schema.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { alsoListen, createHttpServer, listen } from '../server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../server/start.js';
-import { DEMO_IDPS, DEMO_SAML_IDP, DEMO_USERS, demoConfig, type DemoIdpId } from './demo-config.js';
+import {
+  DEMO_IDPS,
+  DEMO_SAML_IDP,
+  DEMO_USERS,
+  demoConfig,
+  type DemoConfigInput,
+  type DemoIdpId,
+} from './demo-config.js';
 import { samlSpUrls } from '../identity/saml-login.js';
 import { createDemoSamlIdp } from './saml-idp.js';
 import { DEMO_API_RESOURCE, DEMO_MACHINE_CLIENTS } from './demo-machines.js';
@@ -39,6 +46,8 @@ export interface DemoOptions {
   env?: NodeJS.ProcessEnv;
   /** Changes the demo's config before it is validated (tests add a webhook receiver). */
   configure?: (config: ConfigInput) => ConfigInput;
+  /** Sign-in limits other than the defaults (tests of the limits themselves). */
+  rateLimits?: DemoConfigInput['rateLimits'];
   /**
    * Start a private PostgreSQL behind orders-db when JITGATE_DEMO_PG_URL names none (default
    * true, as `npm start` does; tests that never touch orders-db pass false to save the initdb).
@@ -101,6 +110,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       ordersDb,
       ...(options.storage ? { storage: options.storage } : {}),
       kubeReviewerToken,
+      rateLimits: options.rateLimits,
     });
     const config = validateConfig(
       options.configure ? options.configure(input) : input,

@@ -1,8 +1,10 @@
 /**
  * The hot path for app traffic, in front of Express. Each request runs these steps in order:
  *   1. route         — which resource, by Host
- *   2. handoff       — /.jitgate/auth turns a one-time portal code into the app cookie;
- *                      /.jitgate/open is the extension's way in (grant-credentials.ts)
+ *   2. handoff       — /.jitgate/auth turns a one-time portal code into the app cookie, for
+ *                      the browser that started it (handoff-endpoints.ts); /.jitgate/start
+ *                      starts one; /.jitgate/open is the extension's way in
+ *                      (grant-credentials.ts)
  *   3. authenticate  — a grant's session credential header, else app cookie → portal session
  *   4. authorize     — a live grant for this person and resource (in-memory grant book)
  *   5. headers       — strip, then inject (identity assertion + configured headers)
@@ -13,7 +15,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GrantBook } from '../access/grant-book.js';
-import type { AppHandoff } from '../identity/app-handoff.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { SessionUser } from '../identity/session-user.js';
 import type { StatusOf } from '../shared/error-codes.js';
@@ -29,9 +30,9 @@ import type { AppSessionReader } from './app-session.js';
 import { bytesOut, newExchangeBytes } from './exchange-bytes.js';
 import { forward } from './forward.js';
 import { renderHeaderTemplates } from './header-templates.js';
+import { HANDOFF_PATH, START_PATH, type HandoffEndpoints } from './handoff-endpoints.js';
 import type { LiveConnections } from './live-connections.js';
 import {
-  redirect,
   sendJsonError,
   sendNoGrant,
   sendOpenPage,
@@ -54,10 +55,10 @@ export type Decision =
 
 export interface GatewayDeps {
   portalOrigin: string;
-  appCookie: { name: string; secure: boolean; sign(sid: string, host: string): string };
   appSessions: AppSessionReader;
   sessions: SessionCache;
-  handoff: AppHandoff;
+  /** The portal → app handoff: its start, its redemption, the login URL of a 401. */
+  handoff: HandoffEndpoints;
   grants: GrantBook;
   /** Session credentials the extension carries (absent: only the app cookie admits). */
   credentials?: Pick<GrantCredentials, 'admit'>;
@@ -91,20 +92,19 @@ export type Refusal = {
   };
 }[Exclude<Decision, 'allowed'>];
 
-const HANDOFF_PATH = '/.jitgate/auth';
 /** Where the extension opens an app: the app's own page then navigates, as the app's request. */
 const OPEN_PATH = '/.jitgate/open';
 
 export function createAppGateway(deps: GatewayDeps) {
-  /** The store could not say whose the session is: fail closed, with a log line to find. */
-  function storeDown(route: AppRoute, error: unknown): Refusal {
+  /** The store could not say who this is: fail closed, with the id of the log line that says why. */
+  function unavailable(route: AppRoute, error: unknown, message: string): Refusal {
     const requestId = nextRequestId();
     deps.log.error('session store unavailable', {
       requestId,
       resource: route.resource.id,
       error: error as Error,
     });
-    return { decision: 'unavailable', status: 503, message: 'cannot check the session', requestId };
+    return { decision: 'unavailable', status: 503, message, requestId };
   }
 
   function grantFor(route: AppRoute, user: SessionUser | undefined): Admitted | Refusal {
@@ -141,20 +141,30 @@ export function createAppGateway(deps: GatewayDeps) {
     route: AppRoute,
     req: IncomingMessage,
   ): Admitted | Refusal | Promise<Admitted | Refusal> {
-    const byCredential = deps.credentials?.admit(route, req, deps.now());
-    if (byCredential) return byCredential;
+    let byCredential: ReturnType<GrantCredentials['admit']>;
+    try {
+      byCredential = deps.credentials?.admit(route, req, deps.now());
+    } catch (error) {
+      return unavailable(route, error, 'cannot check the session credential');
+    }
+    // A stale book is the book's answer (staleBook); anything else kept it from being checked.
+    if (byCredential)
+      return byCredential.catch((error: unknown) => {
+        if (error instanceof JitgateError && error.code === 'grant_book_stale') throw error;
+        return unavailable(route, error, 'cannot check the session credential');
+      });
     const sid = deps.appSessions.sessionId(req, route.host);
     if (!sid) return grantFor(route, undefined);
     let user: ReturnType<SessionCache['lookup']>;
     try {
       user = deps.sessions.lookup(sid);
     } catch (error) {
-      return storeDown(route, error);
+      return unavailable(route, error, 'cannot check the session');
     }
     if (user instanceof Promise)
       return user.then(
         (found) => grantFor(route, found),
-        (error: unknown) => storeDown(route, error),
+        (error: unknown) => unavailable(route, error, 'cannot check the session'),
       );
     return grantFor(route, user);
   }
@@ -195,10 +205,6 @@ export function createAppGateway(deps: GatewayDeps) {
     });
   }
 
-  function loginUrl(route: AppRoute, req: IncomingMessage) {
-    return `${deps.portalOrigin}/auth/app?rd=${encodeURIComponent(route.origin + (req.url ?? '/'))}`;
-  }
-
   function refuse(route: AppRoute, req: IncomingMessage, res: ServerResponse, refusal: Refusal) {
     deps.onDecision(route, refusal.decision);
     if (refusal.decision === 'unavailable')
@@ -211,35 +217,13 @@ export function createAppGateway(deps: GatewayDeps) {
     if (refusal.decision === 'credential_refused' || refusal.decision === 'credential_cross_origin')
       return sendJsonError(res, refusal.status, refusal.decision, refusal.message);
     if (refusal.decision === 'unauthenticated') {
-      if (isNavigation(req)) return redirect(res, loginUrl(route, req));
+      if (isNavigation(req)) return deps.handoff.start(route, req, res, req.url ?? '/');
       return sendJsonError(res, 401, 'unauthenticated', refusal.message, {
-        loginUrl: loginUrl(route, req),
+        loginUrl: deps.handoff.loginUrl(route, req),
       });
     }
     const requestUrl = `${deps.portalOrigin}/resources/${route.resource.id}`;
     return sendNoGrant(req, res, route.label, requestUrl);
-  }
-
-  /** Step 2: the end of the portal → app handoff. */
-  function redeemHandoff(route: AppRoute, req: IncomingMessage, res: ServerResponse) {
-    const code = new URL(req.url ?? '/', route.origin).searchParams.get('code') ?? '';
-    const handoff = deps.handoff.redeem(code, route.origin);
-    if (!handoff)
-      return redirect(
-        res,
-        `${deps.portalOrigin}/auth/app?rd=${encodeURIComponent(route.origin + '/')}`,
-      );
-    const cookie = [
-      `${deps.appCookie.name}=${deps.appCookie.sign(handoff.sid, route.host)}`,
-      'Path=/',
-      'HttpOnly',
-      'SameSite=Lax',
-      ...(deps.appCookie.secure ? ['Secure'] : []),
-    ].join('; ');
-    res.setHeader('set-cookie', cookie);
-    const path =
-      handoff.path.startsWith('/') && !handoff.path.startsWith('//') ? handoff.path : '/';
-    redirect(res, path);
   }
 
   /**
@@ -257,7 +241,9 @@ export function createAppGateway(deps: GatewayDeps) {
       return sendJsonError(res, 400, 'bad_request', 'request target must be a path');
     }
     if (url === HANDOFF_PATH || url.startsWith(HANDOFF_PATH + '?'))
-      return redeemHandoff(route, req, res);
+      return deps.handoff.redeem(route, req, res);
+    if (url === START_PATH || url.startsWith(START_PATH + '?'))
+      return deps.handoff.startFromLink(route, req, res);
     if (url === OPEN_PATH) return sendOpenPage(res, route.label);
     const admitted = admission(route, req);
     if (admitted instanceof Promise)
@@ -315,7 +301,7 @@ export function createAppGateway(deps: GatewayDeps) {
   /** Counts a decision made outside handleRequest (WebSocket upgrades). */
   const decided = (route: AppRoute, decision: Decision) => deps.onDecision(route, decision);
 
-  return { admit, headersFor, refuse, decided, handleRequest, loginUrl };
+  return { admit, headersFor, refuse, decided, handleRequest };
 }
 
 export type AppGateway = ReturnType<typeof createAppGateway>;

@@ -19,6 +19,7 @@ const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
@@ -126,6 +127,13 @@ export function createAppUpgrade(
         // Open for as long as it lasts: its row is written now, so a crash cannot lose it.
         socketTrail.opened(trail.now());
       },
+      onUpstreamFailed: (client) =>
+        refuseUpgrade(
+          client,
+          502,
+          'upstream_unavailable',
+          `${route.label.name} is not answering right now. jitgate is fine; try again shortly.`,
+        ),
       onClose: (error) => {
         untrack();
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;

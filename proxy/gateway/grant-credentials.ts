@@ -2,14 +2,17 @@
  * Session credentials: the second way into an app, beside the app cookie. The extension asks the
  * API for one per live grant and adds it as a header to requests that go to that app's exact
  * origin and that the app itself started (declarativeNetRequest session rules). It names the
- * grant, the person, the app's origin and a short end (at most 15 minutes, never past the
- * grant); the gateway checks all of that and the grant in the in-memory book on every request.
+ * grant, the person, the app's origin, a short end (at most 15 minutes, never past the grant)
+ * and, sealed so its holder cannot read it, the sign-in it was minted under (a portal session or
+ * a bearer token); the gateway checks all of that, the grant in the in-memory book, and that
+ * the sign-in still holds, on every request: a logout ends the credentials minted under it.
  * Browsers send `Sec-Fetch-Site`, which pages cannot forge: only `same-origin` requests may
  * carry a credential, so a copy attached to a sibling or foreign site's request is refused.
  */
 import type { IncomingMessage } from 'node:http';
 import type { GrantBook } from '../access/grant-book.js';
 import type { SessionUser } from '../identity/session-user.js';
+import { openText, sealText } from '../shared/sealed-text.js';
 import { openClaims, purposeKey, sealClaims } from '../shared/signed-claims.js';
 import type { GrantRecord } from '../store/types.js';
 import type { AppRoute } from './app-routes.js';
@@ -25,6 +28,8 @@ interface Claims {
   origin: string;
   expiresAt: number;
   user: SessionUser;
+  /** The sign-in it was minted under (api/authenticate.ts's Caller.credential), sealed. */
+  via: string;
 }
 
 export type CredentialAdmission =
@@ -43,27 +48,36 @@ function isClaims(value: unknown): value is Claims {
     typeof c.grant === 'string' &&
     typeof c.origin === 'string' &&
     typeof c.expiresAt === 'number' &&
+    typeof c.via === 'string' &&
     typeof c.user === 'object' &&
     c.user !== null &&
     typeof c.user.id === 'string'
   );
 }
 
-export function createGrantCredentials(deps: {
+export interface GrantCredentialsDeps {
   secret: string;
   book: Pick<GrantBook, 'liveById'>;
-}) {
+  /** Whether the sign-in a credential was minted under still holds (rejects: cannot tell). */
+  holds(credential: string, userId: string): Promise<boolean>;
+}
+
+export function createGrantCredentials(deps: GrantCredentialsDeps) {
   const key = purposeKey(deps.secret, 'grant-credential');
+  const viaKey = purposeKey(deps.secret, 'grant-credential-via');
 
   /** The grant `id` when it is live now; ended, scheduled or unknown grants are undefined. */
   function liveGrant(id: string, now: number): GrantRecord | undefined {
     return deps.book.liveById(id, now);
   }
 
-  /** A credential for `grant` at `origin`; the caller checked that `user` holds the grant. */
-  function mint(user: SessionUser, grant: GrantRecord, origin: string, now: number) {
+  /**
+   * A credential for `grant` at `origin`, minted under the sign-in `via` (the API caller's
+   * credential); the caller checked that `user` holds the grant.
+   */
+  function mint(user: SessionUser, grant: GrantRecord, origin: string, now: number, via: string) {
     const expiresAt = Math.min(grant.endsAt, now + SESSION_CREDENTIAL_MAX_MS);
-    const claims: Claims = { grant: grant.id, origin, expiresAt, user };
+    const claims: Claims = { grant: grant.id, origin, expiresAt, user, via: sealText(viaKey, via) };
     return { header: GRANT_CREDENTIAL_HEADER, value: sealClaims(key, PREFIX, claims), expiresAt };
   }
 
@@ -76,9 +90,19 @@ export function createGrantCredentials(deps: {
     route: AppRoute,
     req: IncomingMessage,
     now: number,
-  ): CredentialAdmission | undefined {
+  ): Promise<CredentialAdmission> | undefined {
     const presented = req.headers[HEADER_KEY];
+    // At once, without a promise: the hot path of a request with no credential.
     if (presented === undefined) return undefined;
+    return judge(route, req, presented, now);
+  }
+
+  async function judge(
+    route: AppRoute,
+    req: IncomingMessage,
+    presented: string | string[],
+    now: number,
+  ): Promise<CredentialAdmission> {
     const refuse = (message: string): CredentialAdmission => ({
       decision: 'credential_refused',
       status: 403,
@@ -106,6 +130,9 @@ export function createGrantCredentials(deps: {
     const grant = liveGrant(claims.grant, now);
     if (!grant || grant.userId !== claims.user.id || grant.resourceId !== route.resource.id)
       return { decision: 'no_grant', status: 403, message: 'the grant of this credential ended' };
+    const via = openText(viaKey, claims.via);
+    if (via === undefined || !(await deps.holds(via, claims.user.id)))
+      return refuse('the sign-in this session credential was made under has ended');
     return { user: claims.user, grant };
   }
 

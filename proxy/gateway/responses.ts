@@ -97,6 +97,27 @@ export function sendOpenPage(res: ServerResponse, resource: ResourceLabel) {
   send(res, 200, 'open', 'text/html; charset=utf-8', page(`Opening ${resource.name}`, body, head));
 }
 
+/**
+ * 400: a handoff code that is unknown, used, expired, for another app, or (the point of the
+ * binding) started in another browser. Nothing is set; "Continue" starts a handoff of this
+ * browser's own, which signs it in as whoever this browser is signed in as at the portal.
+ */
+export function sendHandoffRefused(
+  req: IncomingMessage,
+  res: ServerResponse,
+  resource: ResourceLabel,
+  startUrl: string,
+) {
+  const message =
+    'This sign-in link is not valid here: it was used, it expired, or it was started in another browser.';
+  if (!isNavigation(req))
+    return sendJsonError(res, 400, 'handoff_refused', message, { loginUrl: startUrl });
+  const body = html`<h1>Sign-in link refused</h1>
+    <p>${message} Nothing was changed.</p>
+    <p><a class="button" href="${startUrl}">Continue to ${resource.name}</a></p>`;
+  send(res, 400, 'handoff_refused', 'text/html; charset=utf-8', page('Link refused', body));
+}
+
 export function sendUpstreamDown(
   req: IncomingMessage,
   res: ServerResponse,

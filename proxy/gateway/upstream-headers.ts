@@ -75,7 +75,9 @@ export function buildHeaderRules(options: {
       ...options.extraStrip,
     ].map(canonicalHeaderName),
   );
-  return { strip, cookiePrefixes: [options.cookieName, 'jitgate'], trustProxy: options.trustProxy };
+  // `__Host-<cookieName>`: the handoff's binding cookie on https (app-routes.ts).
+  const cookiePrefixes = [options.cookieName, `__Host-${options.cookieName}`, 'jitgate'];
+  return { strip, cookiePrefixes, trustProxy: options.trustProxy };
 }
 
 function withoutOwnCookies(value: string, prefixes: readonly string[]): string {

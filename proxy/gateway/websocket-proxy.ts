@@ -2,7 +2,9 @@
  * The only importer of http-proxy, used for WebSocket upgrades. http-proxy 1.18.1 is
  * unmaintained; this wrapper covers its known failure modes: an error on the client socket before
  * the upgrade (unhandled → process crash), no connect timeout to the upstream, upstream response
- * headers passed back unfiltered, and no way to cut a live tunnel from outside.
+ * headers passed back unfiltered, no way to cut a live tunnel from outside, and an upstream that
+ * fails before it answers (reset, closed, not HTTP, no connect) leaving the client with a dropped
+ * connection instead of an HTTP answer.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -17,6 +19,11 @@ export interface TunnelOptions {
   filterResponseHeaders(headers: Record<string, string | string[] | undefined>): void;
   /** The upstream answered: 101 with its socket (the tunnel opens), or a refusal's status. */
   onUpstreamAnswer?(status: number, upstream?: Socket): void;
+  /**
+   * The upstream failed before answering anything (reset, closed, not HTTP, connect timeout);
+   * the client still waits for an HTTP answer on `client`: give it one (then the socket ends).
+   */
+  onUpstreamFailed(client: Duplex, error: Error): void;
   /** Called once when the tunnel (or the attempt) is over. */
   onClose(error?: Error): void;
 }
@@ -37,6 +44,8 @@ function closeFrame(reason: string): Buffer {
 export function createWebSocketProxy() {
   const proxy = httpProxy.createProxyServer({ ws: true, xfwd: false, changeOrigin: false });
   const pending = new WeakMap<IncomingMessage, (upstream: Socket) => void>();
+  /** Requests whose upstream answered (any status): from then on its bytes are the answer. */
+  const answered = new WeakSet<IncomingMessage>();
 
   proxy.on('proxyReqWs', (proxyReq, req) => {
     const options = tunnelOptions.get(req);
@@ -45,10 +54,12 @@ export function createWebSocketProxy() {
     );
     // Registered before http-proxy's own listeners run, so headers are filtered first.
     proxyReq.on('response', (res) => {
+      answered.add(req);
       options?.filterResponseHeaders(res.headers);
       options?.onUpstreamAnswer?.(res.statusCode ?? 0);
     });
     proxyReq.on('upgrade', (res, upstream) => {
+      answered.add(req);
       proxyReq.setTimeout(0);
       options?.filterResponseHeaders(res.headers);
       // Before http-proxy pipes the sockets: listeners added now see every byte (see app-upgrade).
@@ -57,8 +68,15 @@ export function createWebSocketProxy() {
     });
   });
   proxy.on('error', (error, req, socket) => {
-    tunnelOptions.get(req)?.onClose(error);
-    if (socket && 'destroy' in socket) (socket as Duplex).destroy();
+    const options = tunnelOptions.get(req);
+    const client = socket && 'destroy' in socket ? (socket as Duplex) : undefined;
+    options?.onClose(error);
+    if (!client) return;
+    // Nothing of the upstream's reached the client yet: it gets an answer, not a dropped line.
+    if (options && !answered.has(req) && client.writable) {
+      options.onUpstreamFailed(client, error);
+      setTimeout(() => client.destroy(), 1000).unref();
+    } else client.destroy();
   });
 
   const tunnelOptions = new WeakMap<IncomingMessage, TunnelOptions>();

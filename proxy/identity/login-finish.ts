@@ -11,14 +11,17 @@ import { JitgateError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { UserRecord, UserRepository } from '../store/types.js';
 import type { AfterLogin } from './mfa/login-gate.js';
+import type { SignInLimits } from './sign-in-limits.js';
 import '../shared/request-id.js';
 import './session-types.js';
 import { sessionUserOf } from './session-user.js';
 
 export interface LoginFinishDeps {
   users: UserRepository;
-  /** Logins and failed logins are audited; a login that cannot be audited fails. */
+  /** Logins are audited; a login that cannot be audited fails. */
   audit: Pick<AuditLog, 'record'>;
+  /** Per-client limits on sign-in starts and failures; refusals are counted and audited there. */
+  limits: Pick<SignInLimits, 'start' | 'beforeCallback' | 'failed'>;
   now: () => number;
   log: Logger;
   onLogin?(user: UserRecord): void;
@@ -34,12 +37,13 @@ export const promisify = (fn: (cb: (err?: unknown) => void) => void) =>
   );
 
 /**
- * Records a refused login with its reason (the error's code), then rethrows the refusal. If even
- * the record fails, the refusal still stands (the login fails either way) and the log says the
- * audit was lost.
+ * Counts a refused login against the client and records it with its reason (the error's code)
+ * while the client is within its limit (sign-in-limits.ts), then rethrows the refusal. If even
+ * the record fails, the refusal still stands (the login fails either way). Every protocol's
+ * refusals come here, so an OIDC and a SAML failure use up the same allowance.
  */
 export async function refuseLogin(
-  deps: Pick<LoginFinishDeps, 'audit' | 'log'>,
+  deps: Pick<LoginFinishDeps, 'limits'>,
   req: Request,
   idp: string | null,
   error: unknown,
@@ -47,11 +51,7 @@ export async function refuseLogin(
   // The audited reason is always one of the documented table; any other fault is jitgate's own.
   const code = error instanceof JitgateError ? error.code : 'internal_error';
   const reason: LoginFailureReason = isLoginFailureReason(code) ? code : 'internal_error';
-  await deps.audit
-    .record({ code: 'auth.login_failed', actor: 'anonymous', target: idp, reason })
-    .catch((auditError: unknown) =>
-      deps.log.error('login failure not audited', { requestId: req.id, error: auditError }),
-    );
+  await deps.limits.failed(req, idp, reason);
   throw error;
 }
 

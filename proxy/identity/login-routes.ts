@@ -1,25 +1,26 @@
 /**
  * The login: /auth/login sends the person to their IdP (OIDC, or SAML through saml-login.ts),
  * /auth/callback verifies the OIDC answer (state, nonce, issuer, PKCE) and starts a fresh
- * session, /auth/logout ends it, /auth/app carries a logged-in session to an app host. A callback
- * is redeemed once: its transaction is deleted before the code is exchanged, so a replay finds
- * nothing.
+ * session, /auth/logout ends it, /auth/app carries a logged-in session to an app host. Until the
+ * callback, an OIDC login transaction lives in a cookie of the browser (login-transactions.ts),
+ * not on the server; starts are counted per client here for every protocol, failures where every
+ * refusal is recorded (login-finish.ts), both through sign-in-limits.ts.
  */
 import express, { type Request, type Response } from 'express';
 import type { UserRecord } from '../store/types.js';
 import type { OidcIdentityProviderConfig, SamlIdentityProviderConfig } from '../config/schema.js';
 import { JitgateError, badRequest } from '../shared/errors.js';
 import { html, page } from '../shared/html.js';
-import type { AppHandoff } from './app-handoff.js';
+import { isBindingChallenge, type AppHandoff } from './app-handoff.js';
 import { missingGroupsClaim, userFromClaims } from './claims.js';
 import { finishLogin, promisify, refuseLogin, type LoginFinishDeps } from './login-finish.js';
+import type { LoginTransactions } from './login-transactions.js';
 import type { OidcRelyingParty } from './oidc-client.js';
+import { csrfField, csrfToken, requireCsrf } from './csrf.js';
 import { checkRedirect, safeRedirect, type RedirectPolicy } from './redirect.js';
 import '../shared/request-id.js';
 import './session-types.js';
-
-const LOGIN_TTL_MS = 10 * 60_000;
-const MAX_OPEN_LOGINS = 5;
+import './mfa/mfa-session.js';
 
 export interface OidcLoginProvider {
   config: OidcIdentityProviderConfig;
@@ -40,6 +41,8 @@ export interface LoginRoutesDeps extends LoginFinishDeps {
   portalOrigin: string;
   redirects: RedirectPolicy;
   handoff: AppHandoff;
+  /** Open OIDC logins, kept in the browser between /auth/login and /auth/callback. */
+  transactions: LoginTransactions;
 }
 
 const queryString = (req: Request, name: string): string | undefined => {
@@ -77,23 +80,19 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     if (idpId === undefined) return chooser(res, returnTo);
     const provider = deps.providers.get(idpId);
     if (!provider) throw badRequest('unknown_idp', 'unknown identity provider');
+    // Counted before any protocol does work: an OIDC and a SAML start cost the same allowance.
+    await deps.limits.start(req);
     if (!('rp' in provider)) return provider.start(req, res, returnTo);
     const { url, checks } = await provider.rp.start(callbackUrl);
-    const open = Object.entries(req.session.logins ?? {})
-      .filter(([, tx]) => deps.now() - tx.startedAt < LOGIN_TTL_MS)
-      .slice(-(MAX_OPEN_LOGINS - 1));
-    req.session.logins = Object.fromEntries([
-      ...open,
-      [checks.state, { idp: idpId, checks, returnTo, startedAt: deps.now() }],
-    ]);
-    await promisify((cb) => req.session.save(cb));
+    deps.transactions.start(req, res, { idp: idpId, checks, returnTo, startedAt: deps.now() });
     res.redirect(302, url);
   });
 
   router.get('/auth/callback', async (req, res) => {
-    const state = queryString(req, 'state');
-    const tx = state ? req.session.logins?.[state] : undefined;
-    if (!state || !tx || deps.now() - tx.startedAt >= LOGIN_TTL_MS) {
+    deps.limits.beforeCallback(req);
+    // Cleared from the browser whatever happens next: a callback is tried once.
+    const tx = deps.transactions.take(req, res, queryString(req, 'state'));
+    if (!tx) {
       return refuseLogin(
         deps,
         req,
@@ -101,8 +100,6 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
         badRequest('login_expired', 'this login is unknown, used or expired; please sign in again'),
       );
     }
-    delete req.session.logins?.[state];
-    await promisify((cb) => req.session.save(cb));
     const provider = deps.providers.get(tx.idp);
     if (!provider || !('rp' in provider)) {
       throw badRequest('unknown_idp', 'unknown identity provider');
@@ -130,13 +127,23 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     res.redirect(302, next);
   });
 
-  router.get('/auth/logout', (_req, res) => {
-    const body = html`<h1>Sign out</h1>
-      <form method="post" action="/auth/logout"><button type="submit">Sign out</button></form>`;
+  router.get('/auth/logout', (req, res) => {
+    // Only someone signed in (or half-way, at MFA) gets the form: its CSRF token lives in their
+    // session, and a visitor without one must not get a session just for this page.
+    const signedIn = req.session.user !== undefined || req.session.mfaLogin !== undefined;
+    const body = signedIn
+      ? html`<h1>Sign out</h1>
+          <form method="post" action="/auth/logout">
+            ${csrfField(csrfToken(req))}<button type="submit">Sign out</button>
+          </form>`
+      : html`<h1>Signed out</h1>
+          <p>You are not signed in. <a href="/">Back to jitgate</a></p>`;
     res.type('html').send(page('Sign out', body));
   });
 
-  router.post('/auth/logout', async (req, res) => {
+  // The CSRF token: a page on any app host is same-site with the portal (its cookie rides
+  // along under SameSite=Lax), but it cannot read the token.
+  router.post('/auth/logout', requireCsrf, async (req, res) => {
     const user = req.session.user;
     // The session ends first: nobody stays signed in because the audit log could not be written.
     await promisify((cb) => req.session.destroy(cb));
@@ -147,14 +154,18 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     res.redirect(303, '/');
   });
 
-  router.get('/auth/app', (req, res) => {
+  router.get('/auth/app', async (req, res) => {
     const target = checkRedirect(queryString(req, 'rd'), deps.redirects);
     const url = target && /^https?:/.test(target) ? new URL(target) : undefined;
     if (!url) throw badRequest('invalid_redirect', 'rd must be the URL of an app jitgate fronts');
-    if (!req.session.user) {
-      return res.redirect(302, `/auth/login?rd=${encodeURIComponent(req.originalUrl)}`);
-    }
-    const code = deps.handoff.issue(req.sessionID, url.origin, url.pathname + url.search);
+    const path = url.pathname + url.search;
+    // No binding yet (a link from the portal): the app host gives the browser one first.
+    const binding = queryString(req, 'bind');
+    if (!isBindingChallenge(binding))
+      return res.redirect(302, `${url.origin}/.jitgate/start?rd=${encodeURIComponent(path)}`);
+    const user = req.session.user;
+    if (!user) return res.redirect(302, `/auth/login?rd=${encodeURIComponent(req.originalUrl)}`);
+    const code = await deps.handoff.issue(req.sessionID, user.id, url.origin, path, binding);
     res.redirect(302, `${url.origin}/.jitgate/auth?code=${encodeURIComponent(code)}`);
   });
 

@@ -84,7 +84,7 @@ export class SessionCache {
     entry.touchedAt = now;
     entry.expiresAt = sessionExpiry(entry.data, this.options);
     // A failed touch only shortens the session; the next request retries.
-    this.sessions.touch(sid, entry.expiresAt).catch(() => {
+    this.sessions.touch(sid, entry.expiresAt, now).catch(() => {
       entry.touchedAt = 0;
     });
   }

@@ -1,4 +1,4 @@
-/** What jitgate keeps in an express-session. */
+/** What jitgate keeps in an express-session, and a login transaction (kept in a cookie). */
 import type { LoginChecks } from './oidc-client.js';
 import type { SessionUser } from './session-user.js';
 
@@ -12,8 +12,6 @@ export interface LoginTransaction {
 declare module 'express-session' {
   interface SessionData {
     user?: SessionUser;
-    /** Open logins by OIDC state; several tabs may log in at once. */
-    logins?: Record<string, LoginTransaction>;
     /** Synchronizer token every form of jitgate's pages carries as `_csrf` (csrf.ts). */
     csrf?: string;
   }

@@ -28,5 +28,7 @@ export interface TokenRepository {
   findByHash(tokenHash: string): Promise<TokenRecord | undefined>;
   /** Marks a token revoked once; resolves whether this call revoked it. */
   revoke(id: string, at: number): Promise<boolean>;
+  /** Revokes every unrevoked token of a person at once; returns the ids it revoked. */
+  revokeForUser(userId: string, at: number): Promise<string[]>;
   touch(id: string, at: number): Promise<void>;
 }

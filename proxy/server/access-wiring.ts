@@ -130,6 +130,73 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
   const queries = new RequestQueries(services);
   const tokens = new TokenService({ store, audit, now });
 
+  /**
+   * Grants that ended while jitgate was down (the book never held them; their real end time is
+   * in `endsAt`): the same expiry claim as a live expiry's (GrantRepository.claimExpired is
+   * claimExpiry for all of them at once), so a restart or a second replica never records one
+   * twice. The claimer records and announces them.
+   */
+  const recordMissedExpiries = async () => {
+    const claimed = await store.atomic(async () => {
+      const ended = await store.grants.claimExpired(now());
+      for (const grant of ended)
+        await audit.append({
+          code: 'grant.expired',
+          actor: 'system',
+          target: grant.resourceId,
+          data: { grant: grant.id, user: grant.userId, endsAt: grant.endsAt, recordedLate: true },
+        });
+      return ended;
+    });
+    claimed.forEach((grant) => events.emit({ type: 'grant.ended', grant, end: 'expired' }));
+  };
+
+  /**
+   * Claims and records every scheduled start not yet recorded, as of `at` (the store hands each
+   * start to one caller of one replica only); resolves the grants this call claimed.
+   */
+  const claimStarts = (at: number, late: boolean) =>
+    store.atomic(async () => {
+      const started = await store.grants.claimStarted(at);
+      for (const grant of started)
+        await audit.append({
+          code: 'grant.started',
+          actor: 'system',
+          target: grant.resourceId,
+          data: {
+            grant: grant.id,
+            user: grant.userId,
+            startsAt: grant.startsAt,
+            endsAt: grant.endsAt,
+            ...(late ? { recordedLate: true } : {}),
+          },
+        });
+      return started;
+    });
+
+  // Every replica's book sees a scheduled grant start; the replica that claims the start records
+  // it and does the once-only work (webhooks, credentials), the others tell only their own event
+  // streams. One sweep tells of several starts and the first claim takes them all, so claims run
+  // one after another and remember what they took until its own start is told.
+  const claimedStarts = new Set<string>();
+  let starting = Promise.resolve();
+  book.onStart((grant) => {
+    log.info('grant started', { grant: grant.id });
+    starting = starting
+      .then(async () => {
+        if (!claimedStarts.has(grant.id))
+          (await claimStarts(now(), false)).forEach((g) => claimedStarts.add(g.id));
+        const claimed = claimedStarts.delete(grant.id);
+        events.emit({
+          type: 'grant.started',
+          grant,
+          ...(claimed ? {} : { remote: true as const }),
+        });
+      })
+      // Access has started either way; a lost record is an operator's problem, said loudly.
+      .catch((error: unknown) => log.error('grant start not audited', { grant: grant.id, error }));
+  });
+
   book.onEnd((grant, reason) => {
     const closed = live.closeGrant(grant.id);
     log.info('grant ended', { grant: grant.id, reason, closedConnections: closed });
@@ -173,6 +240,13 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
   });
   // Live grants (and pending requests, read on demand) survive a restart: they are in the store.
   await grants.load();
+  // The book announces scheduled starts after its first sweep; the ones before it are these.
+  const loadedAt = now();
+  book.sweep(loadedAt);
+  (await claimStarts(loadedAt, true)).forEach((grant) =>
+    events.emit({ type: 'grant.started', grant }),
+  );
+  await recordMissedExpiries();
   const expireRequests = () =>
     requests
       .expireOverdue()

@@ -153,7 +153,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     ],
     kubeRoutes: kubeReviewRoutes({ kube, book: deps.book, resources: config.resources, now }),
     cliRoutes: (stepUps: CliLoginDeps['stepUps']) =>
-      cliLoginRoutes({ tokens: deps.tokens, stepUps, now }),
+      cliLoginRoutes({ tokens: deps.tokens, stepUps, codes: store.oneTimeCodes, now }),
     async stop() {
       off();
       clearInterval(timer);

@@ -1,6 +1,6 @@
 /** The one Express error handler: clients get a code and a message, logs get the cause. */
 import type { NextFunction, Request, Response } from 'express';
-import { JitgateError, toJitgateError } from '../shared/errors.js';
+import { JitgateError, RateLimited, toJitgateError } from '../shared/errors.js';
 import { html, page } from '../shared/html.js';
 import type { Logger } from '../shared/logger.js';
 
@@ -44,6 +44,7 @@ export function errorHandler(log: Logger) {
     res.status(failure.status).setHeader('x-jitgate-error', failure.code);
     // Pages for browser navigations: GETs, and the form posts a route marks (SAML's ACS).
     const navigation = req.method === 'GET' || res.locals.errorPage === true;
+    if (failure instanceof RateLimited) res.setHeader('retry-after', String(failure.retryAfterS));
     const wantsHtml =
       navigation && !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
     if (!wantsHtml) return res.json(failure.toJSON());

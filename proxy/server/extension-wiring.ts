@@ -14,15 +14,18 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Config, ResourceConfig } from '../config/schema.js';
 import { createFormCredentials } from '../credentials/form-credentials.js';
 import { createGrantCredentials, type GrantCredentials } from '../gateway/grant-credentials.js';
+import type { CredentialHolds } from './credential-holds.js';
 import type { Store } from '../store/types.js';
 
 export interface ExtensionWiringDeps {
   config: Config;
   secret: string;
   book: Pick<GrantBook, 'liveById'>;
-  store: Pick<Store, 'tokens'>;
+  store: Pick<Store, 'tokens' | 'oneTimeCodes'>;
   tokens: TokenService;
   audit: Pick<AuditLog, 'record'>;
+  /** Whether the sign-in a session credential was minted under still holds. */
+  credentialHolds: Pick<CredentialHolds, 'holds'>;
   now: () => number;
 }
 
@@ -42,11 +45,16 @@ export interface ExtensionWiring {
 }
 
 export function wireExtension(deps: ExtensionWiringDeps): ExtensionWiring {
-  const grantCredentials = createGrantCredentials({ secret: deps.secret, book: deps.book });
+  const grantCredentials = createGrantCredentials({
+    secret: deps.secret,
+    book: deps.book,
+    holds: (credential, userId) => deps.credentialHolds.holds(credential, userId),
+  });
   const formCredentials = createFormCredentials({ secret: deps.secret, book: deps.book });
   const logins = new ExtensionLogins({
     tokens: deps.tokens,
     tokenRecord: (id) => deps.store.tokens.get(id),
+    codes: deps.store.oneTimeCodes,
     maxLifetimeMs: deps.config.session.maxAge,
     now: deps.now,
   });

@@ -11,6 +11,8 @@ import { createAppGateway } from '../gateway/app-gateway.js';
 import { appOrigin, buildRoutes, hostnameOf } from '../gateway/app-routes.js';
 import { AppSessionReader } from '../gateway/app-session.js';
 import { createAppUpgrade, refuseUpgrade } from '../gateway/app-upgrade.js';
+import { bindingCookieName } from '../gateway/app-routes.js';
+import { createHandoffEndpoints } from '../gateway/handoff-endpoints.js';
 import { createAssertionSigner } from '../gateway/assertion.js';
 import type { GrantCredentials } from '../gateway/grant-credentials.js';
 import type { LiveConnections } from '../gateway/live-connections.js';
@@ -52,7 +54,7 @@ export async function wireGateway(deps: GatewayWiringDeps) {
   const { config, portalOrigin, secret, log } = deps;
   const routes = buildRoutes(config, portalOrigin);
   const appOrigins = new Set([...routes.values()].map((r) => r.origin));
-  const handoff = new AppHandoff(deps.now);
+  const handoff = new AppHandoff(deps.store.oneTimeCodes, deps.now);
   const signer = await createAssertionSigner({
     settings: deps.store.settings,
     issuer: portalOrigin,
@@ -69,16 +71,21 @@ export async function wireGateway(deps: GatewayWiringDeps) {
   // Long exchanges get their trail row while still open (a crash then loses at most ~2 s).
   const sweeper = setInterval(() => trailTap.sweep(deps.now()), LONG_EXCHANGE_MS).unref();
   const appCookieName = `${config.session.cookieName}_app`;
-  const gateway = createAppGateway({
+  const handoffEndpoints = createHandoffEndpoints({
     portalOrigin,
+    handoff,
     appCookie: {
       name: appCookieName,
       secure: deps.secure,
       sign: (sid, host) => signAppCookie(sid, host, secret),
     },
+    bindingCookie: bindingCookieName(config.session.cookieName, deps.secure),
+  });
+  const gateway = createAppGateway({
+    portalOrigin,
     appSessions: new AppSessionReader(appCookieName, () => [secret]),
     sessions: deps.sessions,
-    handoff,
+    handoff: handoffEndpoints,
     grants: deps.book,
     credentials: deps.grantCredentials,
     signer,

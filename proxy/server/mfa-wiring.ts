@@ -44,7 +44,8 @@ export interface MfaWiring {
   /** The factor kinds people can add; WebAuthn appends its own. */
   kinds: FactorKind[];
   afterLogin: AfterLogin;
-  routes(redirects: RedirectPolicy): express.Router;
+  /** `formTargets`: the app origins a sign-in form's answer may lead on to. */
+  routes(redirects: RedirectPolicy, formTargets: readonly string[]): express.Router;
 }
 
 export function wireMfa(deps: MfaWiringDeps): MfaWiring {
@@ -68,7 +69,11 @@ export function wireMfa(deps: MfaWiringDeps): MfaWiring {
   const service = new MfaService(serviceDeps);
   const enrollments = new TotpEnrollments(serviceDeps);
   const stepUps = new StepUps(config.mfa.stepUpFreshness, now);
-  const webauthn = new WebAuthnFactors({ ...serviceDeps, portalOrigin: deps.portalOrigin });
+  const webauthn = new WebAuthnFactors({
+    ...serviceDeps,
+    portalOrigin: deps.portalOrigin,
+    challenges: deps.store.oneTimeCodes,
+  });
   const kinds: FactorKind[] = [totpKind, webauthnKind];
   return {
     service,
@@ -77,10 +82,10 @@ export function wireMfa(deps: MfaWiringDeps): MfaWiring {
     webauthn,
     kinds,
     afterLogin: loginGate({ atLogin: config.mfa.atLogin, audit: deps.audit, now }),
-    routes: (redirects) =>
+    routes: (redirects, formTargets) =>
       express
         .Router()
-        .use(verifyRoutes({ service, stepUps, kinds, redirects, log }))
+        .use(verifyRoutes({ service, stepUps, kinds, redirects, formTargets, log }))
         .use(enrollRoutes({ service, enrollments, stepUps, redirects, log }))
         .use(webauthnAssetRoutes())
         .use(

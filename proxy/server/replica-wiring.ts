@@ -10,6 +10,7 @@ import type { GrantBook } from '../access/grant-book.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { Logger } from '../shared/logger.js';
 import type { StoreChange } from '../store/change-feed.js';
+import { startRecordedAt } from '../store/grant-start.js';
 import type { Store } from '../store/types.js';
 
 export interface ReplicaSyncDeps {
@@ -41,7 +42,8 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
       if (!held) return;
       const end = grant.revokedBy === grant.userId ? 'released' : 'revoked';
       events.emit({ type: 'grant.ended', grant, end, remote: true });
-    } else if (!held) {
+    } else if (!held && startRecordedAt(grant) !== null) {
+      // A grant scheduled for later is told when it starts, by every replica's book.
       events.emit({ type: 'grant.started', grant, remote: true });
     }
   }

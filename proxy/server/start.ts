@@ -18,9 +18,12 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import { configWarnings } from '../config/startup-warnings.js';
 import { LiveConnections } from '../gateway/live-connections.js';
+import { LoginTransactions } from '../identity/login-transactions.js';
 import { SessionCache } from '../identity/session-cache.js';
 import { JitgateSessionStore } from '../identity/session-store.js';
 import { sessionUserFromJson } from '../identity/session-user.js';
+import { SignInLimits } from '../identity/sign-in-limits.js';
+import { clientKey } from '../shared/client-address.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
@@ -34,6 +37,8 @@ import { wireExtension } from './extension-wiring.js';
 import { wireGateway } from './gateway-wiring.js';
 import { createHttpServer, listen, type HttpServer } from './http-server.js';
 import { Instance } from './instance.js';
+import { createCredentialHolds } from './credential-holds.js';
+import { endPersonSessions } from './person-sign-out.js';
 import { wireLogins } from './login-wiring.js';
 import { wireMfa } from './mfa-wiring.js';
 import { wireTerminals, type TerminalWiring } from './terminal-wiring.js';
@@ -41,6 +46,14 @@ import { publicRoutes } from './public-routes.js';
 import { readinessCheck } from './readiness.js';
 import { wireReplicaSync } from './replica-wiring.js';
 import { webRoutes } from './web-routes.js';
+
+/** How often terminal sessions check that the sign-in they were opened with still holds. */
+const TERMINAL_SIGN_IN_CHECK_MS = 5_000;
+
+const rateLimitOf = (limit: { max: number; window: number }) => ({
+  max: limit.max,
+  windowMs: limit.window,
+});
 
 export interface StartOptions {
   config: Config;
@@ -131,6 +144,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   const purger = setInterval(() => {
     void store.sessions.purgeExpired(now()).catch(() => 0);
     void store.saml.purgeExpired(now()).catch(() => 0);
+    void store.oneTimeCodes.purgeExpired(now()).catch(() => 0);
   }, 10 * 60_000);
 
   const secure =
@@ -143,6 +157,11 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     now,
     log,
   });
+  const credentialHolds = createCredentialHolds({
+    sessions,
+    tokenLive: (id) => access.tokens.stillLive(id),
+    now,
+  });
   const extension = wireExtension({
     config,
     secret,
@@ -150,6 +169,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     store,
     tokens: access.tokens,
     audit: access.audit,
+    credentialHolds,
     now,
   });
   const gateway = await wireGateway({
@@ -173,13 +193,30 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     portalOrigin,
     isAppOrigin: (origin: string) => gateway.appOrigins.has(origin),
   };
+  // One set of per-client sign-in limits for every protocol: starts at /auth/login, refusals
+  // wherever a login is refused (login-finish.ts), OIDC and SAML alike.
+  const signInLimits = new SignInLimits({
+    starts: rateLimitOf(config.rateLimits.signInStarts),
+    failures: rateLimitOf(config.rateLimits.signInFailures),
+    clientOf: (req) => clientKey(req, config.server.trustProxy),
+    audit: access.audit,
+    log,
+    now,
+  });
   const logins = await wireLogins({
     config,
     portalOrigin,
     store,
     secure,
     redirects,
-    finish: { users: store.users, audit: access.audit, now, log, afterLogin: mfa.afterLogin },
+    finish: {
+      users: store.users,
+      audit: access.audit,
+      limits: signInLimits,
+      now,
+      log,
+      afterLogin: mfa.afterLogin,
+    },
   });
   const isAdminToken = ensureAdminToken(stateDir);
   const streams = new EventStreams({
@@ -189,9 +226,20 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     now,
     log,
   });
+  /**
+   * A sign-in ended (a logout, a revoked token, an admin ending a person's sessions): whatever
+   * was opened or minted under it on this replica ends now: event streams, terminal sessions,
+   * session credentials. Other replicas notice within their checks (streams, terminals) and
+   * their caches' refresh (credentials).
+   */
+  const endCredential = (credential: string) => {
+    streams.endCredential(credential);
+    credentialHolds.forget(credential);
+    terminals.service.ending.endCredential(credential);
+  };
   const sessionStore = new JitgateSessionStore(store.sessions, lifetime, (sid) => {
     sessions.invalidate(sid);
-    streams.endCredential(sessionCredential(sid));
+    endCredential(sessionCredential(sid));
   });
   const sessionMiddleware = createSessionMiddleware({
     cookieName: config.session.cookieName,
@@ -217,6 +265,15 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     instance: instance.id,
     recordingFiles: options.recordingFiles,
   });
+  // Logouts on other replicas reach the terminal sessions running here.
+  const terminalSignInCheck = setInterval(
+    () =>
+      void terminals.service.ending
+        .checkCredentials((credential, userId) => credentialHolds.holds(credential, userId))
+        .catch((error: unknown) => log.error('terminal sign-in check failed', { error })),
+    TERMINAL_SIGN_IN_CHECK_MS,
+  );
+  terminalSignInCheck.unref();
   await recoverAfterCrash({
     previous: instance.previous,
     trail: store.trail,
@@ -251,11 +308,34 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       mfa,
       terminals,
       streams,
+      endCredential,
       logins,
       redirects,
+      appOrigins: gateway.appOrigins,
       handoff: gateway.handoff,
+      signIn: {
+        transactions: new LoginTransactions({
+          secret,
+          cookieName: config.session.cookieName,
+          secure,
+          now,
+        }),
+        limits: signInLimits,
+      },
       extension,
       isAdminToken,
+      endPersonSessions: (user, actor) =>
+        endPersonSessions(
+          {
+            store,
+            audit: access.audit,
+            invalidateSession: (sid) => sessions.invalidate(sid),
+            endCredential,
+            now,
+          },
+          user,
+          actor,
+        ),
       appOrigin: gateway.appOrigin,
       // Streams ask the store, not the session cache: asking must not keep an idle session alive.
       sessionUser: async (sid) => {
@@ -296,6 +376,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       stopReplicaSync();
       await access.stop();
       clearInterval(purger);
+      clearInterval(terminalSignInCheck);
       streams.close();
       await new Promise<void>((done) => {
         httpServer.server.close(() => done());

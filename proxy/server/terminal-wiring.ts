@@ -3,6 +3,7 @@
  * sealing key, the session service (crash-recovery.ts ends what a crash left open), the WebSocket endpoints of the
  * portal host, and the pages and API routes for people and auditors. start.ts builds it once.
  */
+import { sessionCredential, tokenCredential } from '../api/authenticate.js';
 import { createPublicKey } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
@@ -115,12 +116,23 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
       const bearer = BEARER.exec(header)?.[1];
       if (!bearer || bearer.startsWith('jga_')) return undefined;
       const token = await deps.tokens.verify(bearer);
-      return token ? { user: token.user, how: 'token', assurance: { mfaFresh: false } } : undefined;
+      if (!token) return undefined;
+      return {
+        user: token.user,
+        how: 'token',
+        credential: tokenCredential(token.id),
+        assurance: { mfaFresh: false },
+      };
     }
     await runSession(req);
     const user = (req as Request).session?.user;
     if (!user) return undefined;
-    return { user, how: 'session', assurance: deps.stepUps.assuranceOf(req as Request) };
+    return {
+      user,
+      how: 'session',
+      credential: sessionCredential((req as Request).sessionID),
+      assurance: deps.stepUps.assuranceOf(req as Request),
+    };
   };
 
   const upgrade = createTerminalUpgrade({

@@ -3,6 +3,8 @@
  * (caller first, then the CSRF check, then the audit API and the rest), the audit page, and the
  * portal pages.
  */
+import type { UserRecord } from '../store/types.js';
+import type { PersonSignedOut } from './person-sign-out.js';
 import express from 'express';
 import { auditApiRoutes } from '../api/audit-routes.js';
 import { reportApiRoutes } from '../api/report-routes.js';
@@ -13,8 +15,10 @@ import { apiRoutes } from '../api/routes.js';
 import type { Config, ResourceConfig } from '../config/schema.js';
 import type { AppHandoff } from '../identity/app-handoff.js';
 import { loginRoutes } from '../identity/login-routes.js';
+import type { LoginTransactions } from '../identity/login-transactions.js';
 import type { RedirectPolicy } from '../identity/redirect.js';
 import { samlRoutes } from '../identity/saml-routes.js';
+import type { SignInLimits } from '../identity/sign-in-limits.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { auditPageRoutes } from '../portal/audit-page.js';
 import { portalRoutes, type PortalDeps } from '../portal/pages.js';
@@ -22,6 +26,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import { resourceOrigin } from '../trail/export.js';
 import type { AccessWiring } from './access-wiring.js';
+import { canonicalPortalHost } from './canonical-host.js';
 import type { ExtensionWiring } from './extension-wiring.js';
 import type { LoginWiring } from './login-wiring.js';
 import type { MfaWiring } from './mfa-wiring.js';
@@ -35,11 +40,19 @@ export interface WebRoutesDeps {
   mfa: MfaWiring;
   terminals: Pick<TerminalWiring, 'apiRoutes' | 'pages' | 'publicRoutes'>;
   streams: EventStreams;
+  /** A sign-in ended: everything opened or minted under it ends (start.ts). */
+  endCredential: (credential: string) => void;
   logins: LoginWiring;
   redirects: RedirectPolicy;
+  /** Every app origin jitgate fronts: MFA pages may send their forms on to them. */
+  appOrigins: ReadonlySet<string>;
   handoff: AppHandoff;
+  /** Open logins in the browser, and the per-client sign-in limits. */
+  signIn: { transactions: LoginTransactions; limits: SignInLimits };
   extension: ExtensionWiring;
   isAdminToken: (token: string) => boolean;
+  /** An admin's "end all sessions of this person" (person-sign-out.ts). */
+  endPersonSessions: (user: UserRecord, actor: string) => Promise<PersonSignedOut>;
   appOrigin: (resource: ResourceConfig) => string | undefined;
   /** The user of a live portal session, read without extending it (for open streams). */
   sessionUser: (sid: string) => Promise<SessionUser | undefined>;
@@ -67,8 +80,10 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
     resources: config.resources,
     policies: config.policies,
     isAdminToken: deps.isAdminToken,
+    endPersonSessions: deps.endPersonSessions,
+    authorization,
     appOrigin: deps.appOrigin,
-    endCredential: (credential) => deps.streams.endCredential(credential),
+    endCredential: deps.endCredential,
     assurance,
     now,
   });
@@ -92,9 +107,10 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
   };
   const extension = deps.extension.routes({
     appOrigin: deps.appOrigin,
-    endCredential: (credential) => deps.streams.endCredential(credential),
+    endCredential: deps.endCredential,
   });
   return [
+    express.Router().use(canonicalPortalHost(deps.portalOrigin)),
     loginRoutes({
       providers: deps.logins.providers,
       portalOrigin: deps.portalOrigin,
@@ -102,12 +118,14 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
       users: store.users,
       audit: access.audit,
       handoff: deps.handoff,
+      transactions: deps.signIn.transactions,
+      limits: deps.signIn.limits,
       now,
       log: deps.log,
       afterLogin: mfa.afterLogin,
     }),
-    samlRoutes(deps.logins.saml, { audit: access.audit, log: deps.log }),
-    mfa.routes(redirects),
+    samlRoutes(deps.logins.saml, { limits: deps.signIn.limits }),
+    mfa.routes(redirects, [...deps.appOrigins]),
     // API servers authenticate with their cluster's reviewer token, not as people.
     express.Router().use('/api/v1', access.minted.kubeRoutes),
     express.Router().use(

@@ -29,6 +29,9 @@ export const ERROR_CODES = {
   },
   login_expired: { 400: "the callback's state is unknown, already used, or older than 10 minutes" },
   invalid_redirect: { 400: '`/auth/app` with an `rd` that is not an app jitgate fronts' },
+  handoff_refused: {
+    400: 'app host `/.jitgate/auth`: the code is unknown, used, expired, for another app, or was started in another browser (body has `loginUrl`)',
+  },
   login_failed: {
     401: 'the IdP refused, or the answer failed a check (nonce, issuer, PKCE, signature)',
   },
@@ -54,11 +57,14 @@ export const ERROR_CODES = {
   store_unavailable: {
     503: 'the store could not be read or written (unreachable, or past `storage.postgres.statementTimeout`); nothing is let through',
   },
+  rate_limited: {
+    429: 'sign-in starts or failures from this client address passed their limit; `Retry-After` and `retryAfter` say when to try again',
+  },
   grant_book_stale: {
     503: 'this replica lost its PostgreSQL change feed for more than 1 s and cannot know whether a grant was revoked elsewhere; it admits nobody until it has reconnected and reloaded (docs/deployment.md)',
   },
   busy: {
-    400: 'too many CLI sign-ins or extension connections under way at once; try again shortly',
+    503: 'too many handoff, CLI or extension sign-in codes outstanding at once; try again shortly',
   },
 
   // SAML sign-in: what the assertion consumer service (ACS) refuses.
@@ -178,7 +184,9 @@ export const ERROR_CODES = {
   foreign_origin: {
     403: "a WebSocket upgrade whose `Origin` is not the app's own (terminals: not the portal's)",
   },
-  upstream_unavailable: { 502: 'the app did not answer; jitgate itself is fine' },
+  upstream_unavailable: {
+    502: 'the app did not answer; jitgate itself is fine. Also for a WebSocket upgrade the app reset, closed or answered with something that is not HTTP',
+  },
   credential_refused: {
     403: 'app host: a session credential that is forged, expired, for another origin, or cross-site',
   },
@@ -221,6 +229,9 @@ export const ERROR_CODES = {
   login_not_allowed: { 403: 'a terminal login the resource does not list in `logins`' },
   recording_unavailable: {
     503: 'the resource (or policy, or a vendor) requires recording and the recording cannot start: no session',
+  },
+  admin_role_required: {
+    403: "ending another person's sessions is for members of the admin groups (or the admin token)",
   },
   auditor_required: {
     403: 'the audit log and web session trails are open to members of `auditors.groups` only (terminal sessions: auditors and admins)',

@@ -43,6 +43,22 @@ export class JitgateError extends Error {
   }
 }
 
+/** 429: a client went past a rate limit; the answer says when to try again (Retry-After). */
+export class RateLimited extends JitgateError {
+  constructor(
+    readonly retryAfterS: number,
+    message: string,
+  ) {
+    super(429, 'rate_limited', `${message}; try again in ${retryAfterS} s`);
+    this.name = 'RateLimited';
+  }
+
+  override toJSON() {
+    const json = super.toJSON();
+    return { error: { ...json.error, retryAfter: this.retryAfterS } };
+  }
+}
+
 /**
  * `code` goes with `status` by the parameter's type; TypeScript cannot see that a union of codes
  * fits the constructor's union of (status, code) pairs once a status has over 25 codes (it

@@ -67,3 +67,11 @@ export const PORTAL_CSP =
 /** CSP for pages jitgate renders itself: no scripts unless a page adds its own nonce. */
 export const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/**
+ * PAGE_CSP for a page whose form may lead on to other origins: browsers apply form-action to
+ * every redirect after the submission, so a sign-in form whose answer goes on to an app (through
+ * /auth/app) must name the app origins, or the browser stops at the first hop off the portal.
+ */
+export const pageCspWithFormTargets = (targets: readonly string[]): string =>
+  PAGE_CSP.replace("form-action 'self'", ["form-action 'self'", ...targets].join(' '));

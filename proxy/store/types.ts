@@ -85,17 +85,89 @@ export interface GrantRepository {
   claimExpiry(id: string, at: number): Promise<boolean>;
   listForUser(userId: string): Promise<GrantRecord[]>;
   /**
+   * The same claim as `claimExpiry`, for every grant whose end has come by `now` (not revoked)
+   * and whose expiry nobody has recorded yet: marks them recorded and returns them. One
+   * UPDATE … RETURNING, so each expiry is claimed once, by one replica; start-up uses it for the
+   * grants that ended while jitgate was down (the grant book never held them).
+   */
+  claimExpired(now: number): Promise<GrantRecord[]>;
+  /**
+   * Grants whose start has come by `now` (not revoked) and whose start nobody has recorded yet
+   * (those scheduled to start later than they were made): marks them recorded and returns them,
+   * in start order. One UPDATE … RETURNING, so each start is announced once, by one replica.
+   */
+  claimStarted(now: number): Promise<GrantRecord[]>;
+  /**
    * Grants that started before `to` and ended (by expiry, release or revoke) after `from`,
    * ordered by start then id: what an access review of the period covers.
    */
   listInPeriod(filter: GrantPeriodFilter): Promise<GrantRecord[]>;
 }
 
+/**
+ * Login sessions. A session that ended stays ended: rows are inserted only by the code that
+ * starts a session (`create`, with a new random id), and every later write (`update`, `touch`)
+ * is one conditional UPDATE of a row that still exists and has not expired. A request that
+ * loaded a session before a logout (or before a login or step-up gave it a new id) can
+ * therefore never write it back, whichever replica it runs on.
+ */
 export interface SessionRepository {
   get(id: string): Promise<SessionRow | undefined>;
-  set(row: SessionRow): Promise<void>;
+  /** Inserts a new session; never overwrites: false when the id exists. */
+  create(row: SessionRow): Promise<boolean>;
+  /** Writes a live session (exists, expires after `now`); false when it is gone. */
+  update(row: SessionRow, now: number): Promise<boolean>;
   destroy(id: string): Promise<void>;
-  touch(id: string, expiresAt: number): Promise<void>;
+  /**
+   * Ends every session of `userId` (the `user.id` in its JSON) in one DELETE … RETURNING: the
+   * ids of the sessions ended, so each replica's caches can drop them.
+   */
+  destroyByUser(userId: string): Promise<string[]>;
+  /** Moves the expiry of a live session (exists, expires after `now`); nothing otherwise. */
+  touch(id: string, expiresAt: number, now: number): Promise<void>;
+  purgeExpired(now: number): Promise<number>;
+}
+
+/** What a one-time code is for; each kind is its own namespace. */
+export type OneTimeCodeKind =
+  /** Carries a portal session to an app host (identity/app-handoff.ts). */
+  | 'app-handoff'
+  /** A passkey ceremony's challenge (identity/mfa/webauthn.ts). */
+  | 'webauthn-challenge'
+  /** `jitgate login`'s authorization code (api/cli-login-routes.ts). */
+  | 'cli-login'
+  /** The browser extension's authorization code (api/extension-logins.ts). */
+  | 'extension-login'
+  /** The browser extension's refresh token, rotated at each use. */
+  | 'extension-refresh';
+
+/**
+ * Something that may be used once, within a short time, on any replica: codes, challenges,
+ * refresh tokens. Only a hash of the secret is stored.
+ */
+export interface OneTimeCode {
+  kind: OneTimeCodeKind;
+  /** SHA-256 (base64url) of the code; the code itself is never stored. */
+  codeHash: string;
+  /** The person it is for, so that ending their sessions ends it too; null when nobody's yet. */
+  userId: string | null;
+  /** What the issuer needs back when it is redeemed, as JSON. */
+  payload: string;
+  expiresAt: number;
+}
+
+export interface OneTimeCodeRepository {
+  /** Stores a code; one of the same kind and hash is replaced (a new challenge replaces the old). */
+  put(code: OneTimeCode): Promise<void>;
+  /**
+   * Takes a code: deletes it, and returns it when it had not expired at `now`. One statement
+   * (DELETE … RETURNING), so of any number of callers, on any replica, at most one gets it.
+   */
+  redeem(kind: OneTimeCodeKind, codeHash: string, now: number): Promise<OneTimeCode | undefined>;
+  /** How many codes of a kind are outstanding at `now` (to bound them). */
+  countLive(kind: OneTimeCodeKind, now: number): Promise<number>;
+  /** Deletes every code of a person (their sessions were ended); returns how many. */
+  deleteForUser(userId: string): Promise<number>;
   purgeExpired(now: number): Promise<number>;
 }
 
@@ -179,6 +251,8 @@ export interface Store {
   readonly sshCertificates: SshCertificateRepository;
   /** SAML logins: AuthnRequests browsers started, assertions already used (both expire). */
   readonly saml: SamlRepository;
+  /** Codes, challenges and refresh tokens that are redeemed once, across replicas. */
+  readonly oneTimeCodes: OneTimeCodeRepository;
   /** Break-glass grants' incidents and post-hoc reviews. */
   readonly breakGlass: BreakGlassRepository;
   /**

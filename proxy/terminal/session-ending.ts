@@ -20,6 +20,8 @@ interface Live {
   session: TerminalSession;
   ssh: SshProcess;
   start: SessionStart;
+  /** The sign-in it was opened with (a portal session or a token). */
+  credential: string;
   endedBy?: string;
 }
 
@@ -42,9 +44,14 @@ export class SessionEnding {
     return this.live.size;
   }
 
-  async started(session: TerminalSession, ssh: SshProcess, start: SessionStart): Promise<void> {
+  async started(
+    session: TerminalSession,
+    ssh: SshProcess,
+    credential: string,
+    start: SessionStart,
+  ): Promise<void> {
     await recordStart(this.deps, start);
-    this.live.set(start.id, { session, ssh, start });
+    this.live.set(start.id, { session, ssh, start, credential });
   }
 
   get(id: string): TerminalSession | undefined {
@@ -61,6 +68,26 @@ export class SessionEnding {
     for (const live of this.live.values())
       if (live.start.grant.id === grantId)
         void live.session.end(reason === 'expired' ? 'expired' : 'revoked', message);
+  }
+
+  /** The sign-in `credential` ended (logout, revoked token): its sessions on this replica end. */
+  endCredential(credential: string): void {
+    for (const live of this.live.values())
+      if (live.credential === credential)
+        void live.session.end('signed_out', 'You signed out of jitgate. The session has ended.');
+  }
+
+  /**
+   * Ends the sessions whose sign-in no longer holds: how a logout on another replica reaches the
+   * sessions running here. A sign-in that cannot be checked now is given the benefit until the
+   * next check (the store being down ends no session by itself).
+   */
+  async checkCredentials(holds: (credential: string, userId: string) => Promise<boolean>) {
+    for (const live of [...this.live.values()]) {
+      const valid = await holds(live.credential, live.start.user.id).catch(() => true);
+      if (!valid)
+        void live.session.end('signed_out', 'You signed out of jitgate. The session has ended.');
+    }
   }
 
   recordingFailed(id: string, required: boolean, error: Error): void {

@@ -12,6 +12,7 @@ export type EndReason =
   | 'expired'
   | 'idle'
   | 'terminated'
+  | 'signed_out'
   | 'recording_failed'
   | 'shutdown';
 

@@ -55,6 +55,8 @@ export interface OpenRequest {
   cols: number;
   rows: number;
   via: 'web' | 'cli';
+  /** The sign-in it is opened with; the session ends with it (SessionEnding.endCredential). */
+  credential: string;
   assurance: Assurance;
 }
 
@@ -144,7 +146,7 @@ export class TerminalService {
         now: this.deps.now,
         onEnded: (ended, summary) => this.ending.ended(ended, summary),
       });
-      await this.ending.started(session, ssh, {
+      await this.ending.started(session, ssh, request.credential, {
         id,
         user,
         resource,

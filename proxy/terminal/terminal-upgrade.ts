@@ -20,6 +20,8 @@ import type { TerminalService } from './terminal-service.js';
 export interface UpgradeCaller {
   user: SessionUser;
   how: 'session' | 'token';
+  /** The sign-in it came with (a portal session or a token): when that ends, so does the session. */
+  credential: string;
   assurance: Assurance;
 }
 
@@ -93,6 +95,7 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
       cols: size(query.get('cols'), 80),
       rows: size(query.get('rows'), 24),
       via: who.how === 'token' ? 'cli' : 'web',
+      credential: who.credential,
       assurance: who.assurance,
     });
     if (socket.destroyed) return void session.end('client_closed', 'The terminal went away.');

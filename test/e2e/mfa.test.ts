@@ -93,7 +93,7 @@ void describe('MFA in Chromium: enrollment, and approval blocked until step-up',
     assert.ok(stored);
     const data = JSON.parse(stored.data) as { mfa: { at: number } };
     data.mfa.at -= 20 * 60_000;
-    await demo.jitgate.store.sessions.set({ ...stored, data: JSON.stringify(data) });
+    await demo.jitgate.store.sessions.update({ ...stored, data: JSON.stringify(data) }, Date.now());
 
     await bob.getByRole('link', { name: /^Approvals/ }).click();
     const item = bob.locator('.queue-item', { hasText: 'alice@demo.jitgate.test' });

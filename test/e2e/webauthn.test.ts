@@ -61,7 +61,7 @@ void describe('WebAuthn in Chromium: register a passkey, step up and sign in wit
     assert.ok(stored);
     const data = JSON.parse(stored.data) as { mfa: { at: number } };
     data.mfa.at -= 20 * 60_000;
-    await demo.jitgate.store.sessions.set({ ...stored, data: JSON.stringify(data) });
+    await demo.jitgate.store.sessions.update({ ...stored, data: JSON.stringify(data) }, Date.now());
   }
 
   void it('bob registers a named passkey on the Security page', async () => {

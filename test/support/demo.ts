@@ -20,7 +20,15 @@ export interface TestDemo extends RunningDemo {
 export async function startTestDemo(
   options: Pick<
     DemoOptions,
-    'recordingFiles' | 'storage' | 'env' | 'configure' | 'log' | 'stateDir' | 'postgres'
+    | 'recordingFiles'
+    | 'storage'
+    | 'env'
+    | 'configure'
+    | 'log'
+    | 'stateDir'
+    | 'rateLimits'
+    | 'payrollUrl'
+    | 'postgres'
   > = {},
 ): Promise<TestDemo> {
   const owned = options.stateDir === undefined;

@@ -22,6 +22,7 @@ import { exclusiveContract } from './store-contract/exclusive.js';
 import { grantContract } from './store-contract/grants.js';
 import { instanceContract } from './store-contract/instances.js';
 import { mfaContract } from './store-contract/mfa.js';
+import { oneTimeCodeContract } from './store-contract/one-time-codes.js';
 import { recordingContract } from './store-contract/recordings.js';
 import { requestContract } from './store-contract/requests.js';
 import { samlContract } from './store-contract/saml.js';
@@ -77,6 +78,7 @@ export function storeContract(
     instanceContract(c);
     sshCertificateContract(c);
     samlContract(c);
+    oneTimeCodeContract(c);
     breakGlassContract(c);
     atomicContract(c);
   });

@@ -82,3 +82,58 @@ export function appWebSocket(
   });
   return { ws, outcome };
 }
+
+/** One raw HTTP/1.1 request for `burst`: method, full URL (its host is sent as Host), headers. */
+export interface BurstRequest {
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * Sends requests that are truly concurrent: every connection is open before any request is
+ * written, then all are written in the same turn, so the server reads them together and each
+ * request's awaits interleave with the others'. Returns each raw answer, in order.
+ */
+export async function burst(port: number, requests: readonly BurstRequest[]): Promise<string[]> {
+  const sockets = await Promise.all(
+    requests.map(async () => {
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      return socket;
+    }),
+  );
+  const answers = sockets.map((socket) => {
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => socket.destroy());
+    return once(socket, 'close').then(() => Buffer.concat(chunks).toString('latin1'));
+  });
+  requests.forEach((request, i) => {
+    const url = new URL(request.url);
+    const body = request.body ?? '';
+    const headers = {
+      host: url.host,
+      connection: 'close',
+      ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+      ...request.headers,
+    };
+    const head = Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    sockets[i]?.write(
+      `${request.method ?? 'GET'} ${url.pathname}${url.search} HTTP/1.1\r\n${head}\r\n${body}`,
+    );
+  });
+  return Promise.all(answers);
+}
+
+/** Every value of a header in a raw answer, in order. */
+export function headersOf(reply: string, name: string): string[] {
+  const head = reply.split('\r\n\r\n')[0] ?? '';
+  return head
+    .split('\r\n')
+    .filter((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+    .map((line) => line.slice(name.length + 1).trim());
+}

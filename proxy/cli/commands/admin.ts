@@ -1,5 +1,5 @@
 /**
- * `jitgate grant` (admin only) and `jitgate revoke`: with --state-dir, or with no login at hand,
+ * `jitgate grant` and `jitgate end-sessions` (admin only) and `jitgate revoke`: with --state-dir, or with no login at hand,
  * they use the admin token in the proxy's state folder as they always did; a signed-in approver
  * or admin revokes through the API as themselves.
  */
@@ -10,6 +10,7 @@ import { clientFor, hasCredential } from '../session.js';
 
 const GRANT_USAGE =
   'jitgate grant USER RESOURCE --for 30m [--reason TEXT] [--force] [--state-dir DIR] [--url URL]';
+const END_SESSIONS_USAGE = 'jitgate end-sessions USER [--state-dir DIR] [--json] [--url URL]';
 const REVOKE_USAGE =
   'jitgate revoke GRANT_ID [--reason TEXT] [--state-dir DIR] [--json] [--url URL]';
 
@@ -73,4 +74,18 @@ export async function revoke(args: string[]) {
   const revoked = await clientFor(values.url).revoke(id, values.reason);
   if (values.json) return printJson(revoked);
   console.error(`revoked ${id}`);
+}
+
+/** Ends every sign-in of a person at once (portal sessions, tokens, what runs under them). */
+export async function endSessions(args: string[]) {
+  const parsed = parseCommand(args, { 'state-dir': { type: 'string' } }, END_SESSIONS_USAGE);
+  const [user = ''] = positionalsOf(parsed, ['USER'], END_SESSIONS_USAGE);
+  const { values } = parsed;
+  const path = `/api/v1/admin/users/${encodeURIComponent(user)}/end-sessions`;
+  const json = await adminCall(adminTarget(values), path, {});
+  if (values.json) return printJson(json);
+  const ended = json.ended as { sessions: number; tokens: number; codes: number };
+  console.error(
+    `ended every sign-in of ${String(json.user)}: ${ended.sessions} portal session(s), ${ended.tokens} token(s)`,
+  );
 }

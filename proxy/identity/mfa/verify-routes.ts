@@ -6,6 +6,7 @@
 import express, { type Request, type Response } from 'express';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import type { JitgateError } from '../../shared/errors.js';
+import { pageCspWithFormTargets } from '../../shared/html.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RedirectPolicy } from '../redirect.js';
 import { MfaLockedOut } from './errors.js';
@@ -20,6 +21,8 @@ export interface VerifyRoutesDeps {
   stepUps: StepUps;
   kinds: readonly FactorKind[];
   redirects: RedirectPolicy;
+  /** The app origins: the step-up's answer may lead on to one (rd through /auth/app). */
+  formTargets: readonly string[];
   log: Logger;
 }
 
@@ -46,6 +49,7 @@ export function verifyRoutes(deps: VerifyRoutesDeps): express.Router {
       rd,
       lockedUntil,
     };
+    res.setHeader('content-security-policy', pageCspWithFormTargets(deps.formTargets));
     sendPage(res, verifyPage(refused ? { ...view, error: refused.message } : view), refused);
   }
 

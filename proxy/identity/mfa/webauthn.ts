@@ -18,6 +18,8 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { JitgateError } from '../../shared/errors.js';
+import { OneTimeCodes } from '../../shared/one-time-codes.js';
+import type { OneTimeCodeRepository } from '../../store/types.js';
 import { attempt, refusal, type CheckResult } from './attempts.js';
 import { notEnrolled, unknownFactor } from './errors.js';
 import type { MfaFactor } from './factor-record.js';
@@ -46,8 +48,11 @@ type Purpose = 'register' | 'authenticate';
 interface Pending {
   challenge: string;
   userId: string;
-  expiresAt: number;
 }
+
+const isPending = (value: unknown): value is Pending =>
+  typeof (value as Partial<Pending> | null)?.challenge === 'string' &&
+  typeof (value as Partial<Pending> | null)?.userId === 'string';
 
 /** How long a ceremony may take between its options and its answer. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -57,39 +62,39 @@ const MAX_NAME = 64;
 /**
  * Outstanding challenges, one per session and purpose (a new one replaces the old). Taking one
  * removes it before anything is verified, so an answer can be checked once only, and only by the
- * session and person it was issued to. Kept in process memory: a ceremony must end on the
- * jitgate instance that started it.
+ * session and person it was issued to. Kept in the store (under a hash of purpose and session
+ * id): a ceremony may end on another replica, or after a restart.
  */
 export class ChallengeBook {
-  private readonly pending = new Map<string, Pending>();
+  private readonly codes: OneTimeCodes<Pending>;
 
-  constructor(private readonly now: () => number) {}
+  constructor(repo: OneTimeCodeRepository, now: () => number) {
+    this.codes = new OneTimeCodes({
+      repo,
+      kind: 'webauthn-challenge',
+      ttlMs: CHALLENGE_TTL_MS,
+      now,
+      parse: (value) => (isPending(value) ? value : undefined),
+    });
+  }
 
-  issue(purpose: Purpose, sessionId: string, userId: string): string {
-    this.sweep();
+  async issue(purpose: Purpose, sessionId: string, userId: string): Promise<string> {
     const challenge = randomBytes(32).toString('base64url');
-    const expiresAt = this.now() + CHALLENGE_TTL_MS;
-    this.pending.set(`${purpose}\0${sessionId}`, { challenge, userId, expiresAt });
+    await this.codes.put(`${purpose}\0${sessionId}`, { challenge, userId }, userId);
     return challenge;
   }
 
-  take(purpose: Purpose, sessionId: string, userId: string): string | undefined {
-    const key = `${purpose}\0${sessionId}`;
-    const found = this.pending.get(key);
-    this.pending.delete(key);
-    if (!found || found.userId !== userId || found.expiresAt <= this.now()) return undefined;
-    return found.challenge;
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    for (const [key, entry] of this.pending) if (entry.expiresAt <= now) this.pending.delete(key);
+  async take(purpose: Purpose, sessionId: string, userId: string): Promise<string | undefined> {
+    const found = await this.codes.redeem(`${purpose}\0${sessionId}`);
+    return found?.userId === userId ? found.challenge : undefined;
   }
 }
 
 export interface WebAuthnDeps extends MfaServiceDeps {
   /** The portal's origin, e.g. https://access.example.com; the RP ID is its hostname. */
   portalOrigin: string;
+  /** Where outstanding challenges are kept. */
+  challenges: OneTimeCodeRepository;
 }
 
 const newFactorId = () => `mfa_${randomBytes(12).toString('base64url')}`;
@@ -113,7 +118,7 @@ export class WebAuthnFactors {
     const url = new URL(deps.portalOrigin);
     this.rpId = url.hostname;
     this.origin = url.origin;
-    this.challenges = new ChallengeBook(deps.now);
+    this.challenges = new ChallengeBook(deps.challenges, deps.now);
   }
 
   /** The person's confirmed WebAuthn factors with their opened credentials. */
@@ -139,7 +144,7 @@ export class WebAuthnFactors {
       userName: user.email ?? user.username,
       userDisplayName: user.username,
       userID: userHandle(user.id),
-      challenge: bytesOf(this.challenges.issue('register', sessionId, user.id)),
+      challenge: bytesOf(await this.challenges.issue('register', sessionId, user.id)),
       attestationType: 'none',
       excludeCredentials: existing.map(({ credential }) => ({
         id: credential.id,
@@ -160,7 +165,7 @@ export class WebAuthnFactors {
     name: string,
   ): Promise<{ factor: MfaFactor; recoveryCodes: string[] | null }> {
     const { store, audit, box } = this.deps;
-    const challenge = this.challenges.take('register', sessionId, userId);
+    const challenge = await this.challenges.take('register', sessionId, userId);
     const factorId = newFactorId();
     let recoveryCodes: string[] | null = null;
     const result = await attempt(this.deps, userId, 'webauthn', async (): Promise<CheckResult> => {
@@ -229,7 +234,7 @@ export class WebAuthnFactors {
     if (existing.length === 0) throw notEnrolled();
     return generateAuthenticationOptions({
       rpID: this.rpId,
-      challenge: bytesOf(this.challenges.issue('authenticate', sessionId, userId)),
+      challenge: bytesOf(await this.challenges.issue('authenticate', sessionId, userId)),
       allowCredentials: existing.map(({ credential }) => ({
         id: credential.id,
         ...(credential.transports ? { transports: credential.transports } : {}),
@@ -244,7 +249,7 @@ export class WebAuthnFactors {
    * forward. Returns the factor used.
    */
   async authenticate(sessionId: string, userId: string, response: unknown): Promise<string> {
-    const challenge = this.challenges.take('authenticate', sessionId, userId);
+    const challenge = await this.challenges.take('authenticate', sessionId, userId);
     const result = await attempt(this.deps, userId, 'webauthn', async (): Promise<CheckResult> => {
       if (challenge === undefined) return { ok: false, reason: 'challenge_missing' };
       if (!isObject(response) || typeof response.id !== 'string')

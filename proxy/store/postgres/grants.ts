@@ -3,6 +3,7 @@ import type { PgRow } from '../../shared/pg-driver.js';
 import type { GrantRecord, GrantRepository } from '../types.js';
 import type { PgDatabase } from './database.js';
 import { announced, type Announce } from './notify.js';
+import { startRecordedAt } from '../grant-start.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 
 function toGrant(row: PgRow): GrantRecord {
@@ -31,9 +32,9 @@ export function createGrantRepository(db: PgDatabase, announce: Announce): Grant
       await db.run(
         announced(
           `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
-             created_at, revoked_at, revoked_by, break_glass)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-          12,
+             created_at, revoked_at, revoked_by, break_glass, start_recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+          13,
         ),
         [
           g.id,
@@ -47,6 +48,7 @@ export function createGrantRepository(db: PgDatabase, announce: Announce): Grant
           g.revokedAt,
           g.revokedBy,
           g.breakGlass === true,
+          startRecordedAt(g),
           announce({ kind: 'grant', id: g.id }),
         ],
       );
@@ -83,6 +85,28 @@ export function createGrantRepository(db: PgDatabase, announce: Announce): Grant
           userId,
         ])
       ).map(toGrant),
+    claimExpired: async (now) =>
+      (
+        await db.all(
+          `UPDATE grants SET expiry_recorded_at = $1
+           WHERE revoked_at IS NULL AND ends_at <= $1 AND expiry_recorded_at IS NULL
+           RETURNING *`,
+          [now],
+        )
+      )
+        .map(toGrant)
+        .sort((a, b) => a.endsAt - b.endsAt || a.id.localeCompare(b.id)),
+    claimStarted: async (now) =>
+      (
+        await db.all(
+          `UPDATE grants SET start_recorded_at = $1
+           WHERE revoked_at IS NULL AND starts_at <= $1 AND start_recorded_at IS NULL
+           RETURNING *`,
+          [now],
+        )
+      )
+        .map(toGrant)
+        .sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id)),
     listInPeriod: async (f) =>
       (
         await db.all(

@@ -21,6 +21,8 @@ import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 import { SAML } from './migrations/012-saml.js';
 import { BREAK_GLASS } from './migrations/013-break-glass.js';
 import { REPLICAS } from './migrations/014-replicas.js';
+import { SIGNIN } from './migrations/015-signin.js';
+import { SESSION_ENDS } from './migrations/016-session-ends.js';
 
 interface Migration {
   name: string;
@@ -43,6 +45,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'saml', sql: SAML },
   { name: 'break-glass', sql: BREAK_GLASS },
   { name: 'replicas', sql: REPLICAS },
+  { name: 'signin', sql: SIGNIN },
+  { name: 'session-ends', sql: SESSION_ENDS },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

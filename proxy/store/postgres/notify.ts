@@ -23,3 +23,21 @@ export const announced = (write: string, payloadParam: number) =>
   `WITH written AS (${write}) SELECT written.*, pg_notify('${CHANGE_CHANNEL}', $${payloadParam}::text) AS notified FROM written`;
 
 export const withPayload = (params: PgValue[], payload: string): PgValue[] => [...params, payload];
+
+/**
+ * PostgreSQL's change-feed.ts `sessionDigest` of a text column: the same 22 characters (SHA-256,
+ * base64url), so a statement that writes several sessions announces each by its own digest.
+ */
+const sessionDigestOf = (column: string) =>
+  `substr(translate(encode(sha256(convert_to(${column}, 'UTF8')), 'base64'), '+/', '-_'), 1, 22)`;
+
+/**
+ * `write` (a write of sessions … RETURNING id) wrapped so each session written is announced by
+ * its digest; `$prefixParam` is the announcement without the digest (`sessionsPrefix`).
+ */
+export const announcedSessions = (write: string, prefixParam: number) =>
+  `WITH written AS (${write}) SELECT written.*, pg_notify('${CHANGE_CHANNEL}',
+     $${prefixParam}::text || ${sessionDigestOf('written.id')}) AS notified FROM written`;
+
+/** The start of every session announcement of this replica: the digest follows it. */
+export const sessionsPrefix = (announce: Announce) => announce({ kind: 'session', digest: '' });

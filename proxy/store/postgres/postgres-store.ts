@@ -20,6 +20,7 @@ import { migrate } from './migrations.js';
 import { PgChangeFeed } from './change-feed.js';
 import { announcer } from './notify.js';
 import { createMfaRepository } from './mfa.js';
+import { createOneTimeCodeRepository } from './one-time-codes.js';
 import { createRequestRepository } from './requests.js';
 import { createSamlRepository } from './saml.js';
 import { createBreakGlassRepository } from './break-glass.js';
@@ -100,6 +101,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     recordings: createRecordingRepository(db),
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
+    oneTimeCodes: createOneTimeCodeRepository(db),
     // Nested: a savepoint of the transaction in progress (queueing it would wait for itself).
     atomic: (work) =>
       db.inTransaction()

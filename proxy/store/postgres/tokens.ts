@@ -55,6 +55,13 @@ export function createTokenRepository(db: PgDatabase): TokenRepository {
         id,
         at,
       ])) === 1,
+    revokeForUser: async (userId, at) =>
+      (
+        await db.all(
+          'UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
+          [userId, at],
+        )
+      ).map((row) => text(row, 'id')),
     touch: async (id, at) => {
       await db.run('UPDATE api_tokens SET last_used_at = $2 WHERE id = $1', [id, at]);
     },

@@ -1,5 +1,6 @@
 /** SQLite implementation of GrantRepository. */
 import type { GrantRecord, GrantRepository } from '../types.js';
+import { startRecordedAt } from '../grant-start.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 import type { SqlRow, SqliteDatabase } from './database.js';
 
@@ -28,7 +29,8 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
     insert: async (g) => {
       db.run(
         `INSERT INTO grants (id, user_id, resource_id, starts_at, ends_at, reason, created_by,
-           created_at, revoked_at, revoked_by, break_glass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           created_at, revoked_at, revoked_by, break_glass, start_recorded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           g.id,
           g.userId,
@@ -41,6 +43,7 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
           g.revokedAt,
           g.revokedBy,
           g.breakGlass ? 1 : 0,
+          startRecordedAt(g),
         ],
       );
     },
@@ -69,6 +72,26 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
       db
         .all('SELECT * FROM grants WHERE user_id = ? ORDER BY created_at DESC', [userId])
         .map(toGrant),
+    claimExpired: async (now) =>
+      db
+        .all(
+          `UPDATE grants SET expiry_recorded_at = ?
+           WHERE revoked_at IS NULL AND ends_at <= ? AND expiry_recorded_at IS NULL
+           RETURNING *`,
+          [now, now],
+        )
+        .map(toGrant)
+        .sort((a, b) => a.endsAt - b.endsAt || a.id.localeCompare(b.id)),
+    claimStarted: async (now) =>
+      db
+        .all(
+          `UPDATE grants SET start_recorded_at = ?
+           WHERE revoked_at IS NULL AND starts_at <= ? AND start_recorded_at IS NULL
+           RETURNING *`,
+          [now, now],
+        )
+        .map(toGrant)
+        .sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id)),
     listInPeriod: async (f) =>
       db
         .all(

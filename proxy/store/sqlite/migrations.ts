@@ -17,6 +17,8 @@ import { SSH_CERTIFICATES } from './migrations/011-ssh-certificates.js';
 import { SAML } from './migrations/012-saml.js';
 import { BREAK_GLASS } from './migrations/013-break-glass.js';
 import { REPLICAS } from './migrations/014-replicas.js';
+import { SIGNIN } from './migrations/015-signin.js';
+import { SESSION_ENDS } from './migrations/016-session-ends.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -37,6 +39,8 @@ const MIGRATIONS: readonly string[] = [
   SAML,
   BREAK_GLASS,
   REPLICAS,
+  SIGNIN,
+  SESSION_ENDS,
 ];
 
 export function migrate(db: SqliteDatabase): number {

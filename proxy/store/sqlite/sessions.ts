@@ -1,5 +1,6 @@
 /** SQLite implementation of SessionRepository. */
 import type { SessionRepository, SessionRow } from '../types.js';
+import { sessionOwner } from '../session-owner.js';
 import { int, text } from './rows.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -11,19 +12,31 @@ export function createSessionRepository(db: SqliteDatabase): SessionRepository {
         ? { id: text(row, 'id'), data: text(row, 'data'), expiresAt: int(row, 'expires_at') }
         : undefined;
     },
-    set: async (s) => {
+    create: async (s) =>
       db.run(
-        `INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
-        [s.id, s.data, s.expiresAt],
-      );
-    },
+        `INSERT INTO sessions (id, data, expires_at, user_id) VALUES (?, ?, ?, ?)
+           ON CONFLICT (id) DO NOTHING`,
+        [s.id, s.data, s.expiresAt, sessionOwner(s.data)],
+      ).changes === 1,
+    update: async (s, now) =>
+      db.run(
+        'UPDATE sessions SET data = ?, expires_at = ?, user_id = ? WHERE id = ? AND expires_at > ?',
+        [s.data, s.expiresAt, sessionOwner(s.data), s.id, now],
+      ).changes === 1,
     destroy: async (id) => {
       db.run('DELETE FROM sessions WHERE id = ?', [id]);
     },
-    touch: async (id, expiresAt) => {
-      db.run('UPDATE sessions SET expires_at = ? WHERE id = ?', [expiresAt, id]);
+    touch: async (id, expiresAt, now) => {
+      db.run('UPDATE sessions SET expires_at = ? WHERE id = ? AND expires_at > ?', [
+        expiresAt,
+        id,
+        now,
+      ]);
     },
+    destroyByUser: async (userId) =>
+      db
+        .all('DELETE FROM sessions WHERE user_id = ? RETURNING id', [userId])
+        .map((row) => text(row, 'id')),
     purgeExpired: async (now) =>
       db.run('DELETE FROM sessions WHERE expires_at <= ?', [now]).changes,
   };

@@ -14,6 +14,7 @@ import { createInstanceRepository } from './instances.js';
 import { createRecordingRepository } from './recordings.js';
 import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
+import { createOneTimeCodeRepository } from './one-time-codes.js';
 import { createRequestRepository } from './requests.js';
 import { createSamlRepository } from './saml.js';
 import { createBreakGlassRepository } from './break-glass.js';
@@ -98,6 +99,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     recordings: createRecordingRepository(db),
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
+    oneTimeCodes: createOneTimeCodeRepository(db),
     atomic,
     // One process: its own jobs never overlap (each job runs one at a time where it is scheduled).
     exclusive: async (_job, work) => {

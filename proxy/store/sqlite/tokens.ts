@@ -52,6 +52,13 @@ export function createTokenRepository(db: SqliteDatabase): TokenRepository {
     revoke: async (id, at) =>
       db.run('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id])
         .changes === 1,
+    revokeForUser: async (userId, at) =>
+      db
+        .all(
+          'UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL RETURNING id',
+          [at, userId],
+        )
+        .map((row) => text(row, 'id')),
     touch: async (id, at) => {
       db.run('UPDATE api_tokens SET last_used_at = ? WHERE id = ?', [at, id]);
     },

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import type { TestBrowser } from '../../support/http-client.js';
+import { csrfOf } from '../../support/portal.js';
 import { bearerCall, call, EventStream, portalCookie, type ApiReply } from './api-client.js';
 
 let demo: TestDemo;
@@ -153,10 +154,11 @@ void describe('event streams', () => {
     const carolId = (me.json.user as { id: string }).id;
     const stream = await EventStream.open(demo.url, { cookie: portalCookie(carol) });
     assert.equal(stream.status, 200);
+    const signOut = await carol.request(`${demo.url}/auth/logout`);
     const logout = await carol.request(`${demo.url}/auth/logout`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: demo.url },
-      body: '',
+      body: new URLSearchParams({ _csrf: csrfOf(signOut) }).toString(),
     });
     assert.equal(logout.status, 303);
     await stream.closed(1000);

@@ -1,7 +1,8 @@
 /**
  * What the extension carries, against the real gateway: the session credential is minted for the
  * grantee only; the gateway admits it on same-origin requests to exactly that app and refuses it
- * cross-site, on another origin, forged, or once the grant ended; it never reaches the app. The
+ * cross-site, on another origin, forged, once the grant ended, or once the sign-in it was minted
+ * under ended (a portal logout, a revoked token); it never reaches the app. The
  * per-grant form login verifies only for its resource while the grant lives. `/.jitgate/open`
  * always leads to the app's home page.
  */
@@ -10,6 +11,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { GrantRecord } from '../../../proxy/store/types.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { rawRequest, type TestBrowser } from '../../support/http-client.js';
+import { csrfOf } from '../../support/portal.js';
 
 void describe('session and form credentials', () => {
   let demo: TestDemo;
@@ -140,6 +142,51 @@ void describe('session and form credentials', () => {
     });
     assert.equal(ended.status, 403);
     assert.equal(ended.headers['x-jitgate-error'], 'no_grant');
+  });
+
+  void it('ends with the portal session it was minted under: a logout ends it at once', async () => {
+    const grant = await grantAlice();
+    const browser = await demo.login('alice');
+    const minted = await browser.request(
+      `${demo.url}/api/v1/grants/${grant.id}/session-credential`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: demo.url, 'sec-fetch-mode': 'cors' },
+        body: '{}',
+      },
+    );
+    assert.equal(minted.status, 200, minted.body);
+    const credential = JSON.parse(minted.body) as { header: string; value: string };
+    const carried = { [credential.header]: credential.value, 'sec-fetch-site': 'same-origin' };
+    assert.equal((await payroll('/headers', carried)).status, 200);
+    const page = await browser.request(`${demo.url}/auth/logout`);
+    const out = await browser.request(`${demo.url}/auth/logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrfOf(page) }).toString(),
+    });
+    assert.equal(out.status, 303);
+    const after = await payroll('/headers', carried);
+    assert.equal(after.status, 403);
+    assert.equal(after.headers['x-jitgate-error'], 'credential_refused');
+  });
+
+  void it('ends with the token it was minted under: a revoked token ends it at once', async () => {
+    const grant = await grantAlice();
+    const token = await issueToken(await demo.login('alice'));
+    const reply = await api(`/grants/${grant.id}/session-credential`, token);
+    assert.equal(reply.status, 200, reply.body);
+    const credential = JSON.parse(reply.body) as { header: string; value: string };
+    const carried = { [credential.header]: credential.value, 'sec-fetch-site': 'same-origin' };
+    assert.equal((await payroll('/headers', carried)).status, 200);
+    const revoked = await rawRequest(`${demo.url}/api/v1/tokens/current`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.ok(revoked.status < 300, revoked.body);
+    const after = await payroll('/headers', carried);
+    assert.equal(after.status, 403);
+    assert.equal(after.headers['x-jitgate-error'], 'credential_refused');
   });
 
   void it('form login: verifies for its resource while the grant lives', async () => {

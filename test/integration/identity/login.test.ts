@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
-import { formAction, TestBrowser, type Reply } from '../../support/http-client.js';
+import { formAction, rawRequest, TestBrowser, type Reply } from '../../support/http-client.js';
+import { csrfOf } from '../../support/portal.js';
+import { LoginTransactions } from '../../../proxy/identity/login-transactions.js';
 import { completeMfa } from '../../support/mfa.js';
 import { sessionIdOf } from '../../support/wire.js';
 
@@ -21,26 +23,26 @@ after(() => demo.stop());
 
 interface StartedLogin {
   browser: TestBrowser;
-  /** The portal session cookie set by /auth/login, before anyone logged in. */
-  preLoginCookie: string;
+  /** The login transaction's cookie set by /auth/login (name and value). */
+  txCookie: [string, string];
   state: string;
   loginForm: Reply;
 }
 
 /** GET /auth/login (one hop), then on to the IdP's login form. */
-async function startLogin(query = '?idp=demo'): Promise<StartedLogin> {
-  const browser = new TestBrowser();
+async function startLogin(query = '?idp=demo', browser = new TestBrowser()): Promise<StartedLogin> {
   const toIdp = await browser.request(`${demo.url}/auth/login${query}`);
   assert.equal(toIdp.status, 302);
   const location = toIdp.headers.location ?? '';
   assert.ok(location.startsWith(`${demo.url}/idp/`), location);
-  const preLoginCookie = browser.jar.get('localhost', PORTAL_COOKIE);
-  assert.ok(preLoginCookie, 'a pre-login session holds the OIDC transaction');
   const state = new URL(location).searchParams.get('state');
   assert.ok(state);
+  const name = `${PORTAL_COOKIE}_login_${state}`;
+  const value = browser.jar.get('localhost', name);
+  assert.ok(value, 'the login transaction is a cookie of the browser');
   const loginForm = await browser.navigate(location);
   assert.equal(loginForm.status, 200);
-  return { browser, preLoginCookie, state, loginForm };
+  return { browser, txCookie: [name, value], state, loginForm };
 }
 
 /** Submits the IdP form and follows redirects by hand until the one back to /auth/callback. */
@@ -96,36 +98,53 @@ void describe('login through the IdP', () => {
     assert.equal(user.kind, 'person');
   });
 
-  void it('sets the portal cookie HttpOnly and SameSite, without Secure on plain http', async () => {
+  void it('sets its cookies HttpOnly and SameSite, without Secure on plain http', async () => {
     const browser = new TestBrowser();
-    const reply = await browser.request(`${demo.url}/auth/login?idp=demo`);
-    const line = (reply.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${PORTAL_COOKIE}=`));
-    assert.ok(line, 'a session cookie is set');
-    assert.match(line, /; HttpOnly/i);
-    assert.match(line, /; SameSite=Lax/i);
-    assert.doesNotMatch(line, /; Secure/i);
+    const start = await browser.request(`${demo.url}/auth/login?idp=demo`);
+    const cookies = start.headers['set-cookie'] ?? [];
+    assert.ok(!cookies.some((c) => c.startsWith(`${PORTAL_COOKIE}=`)), 'no session yet');
+    const tx = cookies.find((c) => c.startsWith(`${PORTAL_COOKIE}_login_`));
+    assert.ok(tx, 'the login transaction cookie');
+    assert.match(tx, /; Path=\/auth\//i);
+    assert.match(tx, /; Max-Age=600/i);
+
+    const login = await startLogin();
+    const back = await login.browser.request(await callbackUrlOf(login));
+    const session = (back.headers['set-cookie'] ?? []).find((c) =>
+      c.startsWith(`${PORTAL_COOKIE}=`),
+    );
+    assert.ok(session, 'the session cookie comes with the callback');
+    for (const line of [tx, session]) {
+      assert.match(line, /; HttpOnly/i);
+      assert.match(line, /; SameSite=Lax/i);
+      assert.doesNotMatch(line, /; Secure/i);
+    }
   });
 
-  void it('issues a new session id at login and kills the pre-login one (no fixation)', async () => {
-    const login = await startLogin();
-    const callback = await callbackUrlOf(login);
-    const atMfa = await login.browser.navigate(callback);
-    const done = await completeMfa(login.browser, atMfa, demo.authenticator('alice'));
+  void it('issues a new session id at login and kills one planted before it (no fixation)', async () => {
+    // The planted id: a real session of someone else's, half-way through their own login.
+    const attacker = await startLogin();
+    await attacker.browser.navigate(await callbackUrlOf(attacker, 'bob'));
+    const planted = attacker.browser.jar.get('localhost', PORTAL_COOKIE);
+    assert.ok(planted);
+    assert.ok(await demo.jitgate.store.sessions.get(sessionIdOf(planted)));
+
+    const victim = new TestBrowser();
+    victim.jar.set('localhost', PORTAL_COOKIE, planted);
+    const login = await startLogin('?idp=demo', victim);
+    const atMfa = await victim.navigate(await callbackUrlOf(login));
+    const done = await completeMfa(victim, atMfa, demo.authenticator('alice'));
     assert.equal(done.status, 200);
     assert.match(done.body, /My access/);
 
-    const loggedIn = login.browser.jar.get('localhost', PORTAL_COOKIE);
+    const loggedIn = victim.jar.get('localhost', PORTAL_COOKIE);
     assert.ok(loggedIn);
-    assert.notEqual(sessionIdOf(loggedIn), sessionIdOf(login.preLoginCookie));
-    assert.equal((await me(login.browser)).status, 200);
+    assert.notEqual(sessionIdOf(loggedIn), sessionIdOf(planted));
+    assert.equal((await me(victim)).status, 200);
 
-    // Whoever planted or copied the pre-login id has nothing: it is gone from the store too.
-    assert.equal(
-      await demo.jitgate.store.sessions.get(sessionIdOf(login.preLoginCookie)),
-      undefined,
-    );
-    const planted = await me(new TestBrowser(), login.preLoginCookie);
-    assertRefused(planted, 401, 'unauthenticated');
+    // Whoever planted or copied the old id has nothing: it is gone from the store too.
+    assert.equal(await demo.jitgate.store.sessions.get(sessionIdOf(planted)), undefined);
+    assertRefused(await me(new TestBrowser(), planted), 401, 'unauthenticated');
   });
 });
 
@@ -156,14 +175,16 @@ void describe('the callback refuses what it cannot verify', () => {
     assert.equal(first.headers.location, '/mfa/verify?rd=%2F');
     const loggedIn = login.browser.jar.get('localhost', PORTAL_COOKIE);
     assert.ok(loggedIn);
+    assert.equal(login.browser.jar.get('localhost', login.txCookie[0]), undefined, 'cleared');
 
-    // The same browser again, the pre-login cookie (as a thief of it would), and no cookie at all.
+    // The same browser again, a copy of the transaction cookie (as a thief of it would have),
+    // and no cookie at all: the first finds no transaction, the copy a spent IdP code.
     assertRefused(await login.browser.request(callback), 400, 'login_expired');
     const thief = new TestBrowser();
     const stolen = await thief.request(callback, {
-      headers: { cookie: `${PORTAL_COOKIE}=${login.preLoginCookie}` },
+      headers: { cookie: `${login.txCookie[0]}=${login.txCookie[1]}` },
     });
-    assertRefused(stolen, 400, 'login_expired');
+    assertRefused(stolen, 401, 'login_failed');
     assertRefused(await me(thief), 401, 'unauthenticated');
     const stranger = new TestBrowser();
     assertRefused(await stranger.request(callback), 400, 'login_expired');
@@ -175,18 +196,36 @@ void describe('the callback refuses what it cannot verify', () => {
     assert.equal((await me(login.browser)).status, 200);
   });
 
+  void it('refuses a login transaction cookie that was altered or moved to another state', async () => {
+    const login = await startLogin();
+    const callback = await callbackUrlOf(login);
+    const [name, value] = login.txCookie;
+    const other = await startLogin();
+    // Another login's (valid) transaction under this login's name, and a flipped byte.
+    const flipped = value.slice(0, 20) + (value[20] === 'A' ? 'B' : 'A') + value.slice(21);
+    for (const forged of [other.txCookie[1], flipped]) {
+      const reply = await new TestBrowser().request(callback, {
+        headers: { cookie: `${name}=${forged}` },
+      });
+      assertRefused(reply, 400, 'login_expired');
+    }
+  });
+
   void it('refuses an ID token whose nonce is not the one the login sent', async () => {
     const login = await startLogin();
-    const sid = sessionIdOf(login.preLoginCookie);
-    const row = await demo.jitgate.store.sessions.get(sid);
-    assert.ok(row, 'the pre-login session is stored');
-    const data = JSON.parse(row.data) as {
-      logins: Record<string, { checks: { nonce: string } }>;
-    };
-    const tx = data.logins[login.state];
-    assert.ok(tx, 'the login transaction is kept under its state');
+    const secret = await demo.jitgate.store.settings.get('session_secret_v1');
+    assert.ok(secret);
+    const transactions = new LoginTransactions({
+      secret,
+      cookieName: PORTAL_COOKIE,
+      secure: false,
+      now: Date.now,
+    });
+    const [name, value] = login.txCookie;
+    const tx = transactions.open(name, value);
+    assert.ok(tx, 'the cookie holds the login transaction');
     tx.checks.nonce = 'a-nonce-the-idp-never-saw';
-    await demo.jitgate.store.sessions.set({ ...row, data: JSON.stringify(data) });
+    login.browser.jar.set('localhost', name, transactions.seal(name, tx));
 
     const callback = await callbackUrlOf(login);
     const reply = await login.browser.request(callback);
@@ -235,7 +274,11 @@ void describe('logout', () => {
       const page = await browser.request(`${demo.url}/auth/logout`);
       assert.equal(page.status, 200);
       assert.equal((await me(browser)).status, 200);
-      const out = await browser.request(`${demo.url}/auth/logout`, { method: 'POST' });
+      const out = await browser.request(`${demo.url}/auth/logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrfOf(page) }).toString(),
+      });
       assert.equal(out.status, 303);
       assert.equal(out.headers.location, '/');
 
@@ -256,6 +299,42 @@ void describe('logout', () => {
     } finally {
       await demo.jitgate.grants.revoke(grant.id, 'test');
     }
+  });
+});
+
+void describe('logout is protected against cross-site forms', () => {
+  void it('a form posted from an app host (same site) signs nobody out', async () => {
+    const browser = await demo.login('alice');
+    const cookie = browser.jar.get('localhost', PORTAL_COOKIE) ?? '';
+    // What a page on payroll.localhost can make the browser send: the cookie rides along
+    // (SameSite=Lax: same site), but the page cannot read the portal's CSRF token.
+    for (const body of ['', '_csrf=guessed-token-value-that-is-not-the-sessions-own-abcdef']) {
+      const forged = await rawRequest(`${demo.url}/auth/logout`, {
+        method: 'POST',
+        headers: {
+          cookie: `${PORTAL_COOKIE}=${cookie}`,
+          origin: demo.payrollOrigin,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body,
+      });
+      assertRefused(forged, 403, 'csrf_refused');
+    }
+    assert.equal((await me(browser)).status, 200, 'still signed in');
+    const [logout] = await demo.jitgate.audit.list({
+      code: 'auth.logout',
+      actor: 'demo:alice',
+      limit: 1,
+    });
+    assert.equal(logout, undefined);
+  });
+
+  void it('the sign-out page of someone not signed in offers no form and creates no session', async () => {
+    const stranger = new TestBrowser();
+    const page = await stranger.request(`${demo.url}/auth/logout`);
+    assert.equal(page.status, 200);
+    assert.doesNotMatch(page.body, /<form/);
+    assert.equal(stranger.jar.get('localhost', PORTAL_COOKIE), undefined);
   });
 });
 
@@ -299,10 +378,20 @@ void describe('post-login redirects', () => {
       const reply = await browser.request(`${demo.url}/auth/app?rd=${encodeURIComponent(rd)}`);
       assertRefused(reply, 400, 'invalid_redirect');
     }
+    // Without a binding the app host gives the browser one first, then the code follows.
     const ok = await browser.request(
       `${demo.url}/auth/app?rd=${encodeURIComponent(`${demo.payrollOrigin}/headers?x=1`)}`,
     );
     assert.equal(ok.status, 302);
-    assert.ok(ok.headers.location?.startsWith(`${demo.payrollOrigin}/.jitgate/auth?code=`));
+    assert.equal(
+      ok.headers.location,
+      `${demo.payrollOrigin}/.jitgate/start?rd=${encodeURIComponent('/headers?x=1')}`,
+    );
+    const bound = await browser.request(ok.headers.location ?? '');
+    assert.equal(bound.status, 302);
+    assert.ok(browser.jar.get('payroll.localhost', 'jitgate_session_bind'), 'binding cookie');
+    const coded = await browser.request(bound.headers.location ?? '');
+    assert.equal(coded.status, 302);
+    assert.ok(coded.headers.location?.startsWith(`${demo.payrollOrigin}/.jitgate/auth?code=`));
   });
 });

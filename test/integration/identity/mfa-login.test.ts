@@ -75,7 +75,7 @@ void describe('MFA at login', () => {
     assert.ok(stored);
     const data = JSON.parse(stored.data) as { mfa: { at: number } };
     data.mfa.at -= 3_600_000;
-    await demo.jitgate.store.sessions.set({ ...stored, data: JSON.stringify(data) });
+    await demo.jitgate.store.sessions.update({ ...stored, data: JSON.stringify(data) }, Date.now());
     const remove = `${demo.url}/mfa/factors/${factor}/remove`;
     const verify = await browser.postForm(remove, { _csrf: csrfOf(page) });
     assert.equal(new URL(verify.url).pathname, '/mfa/verify');

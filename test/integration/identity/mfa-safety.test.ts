@@ -74,7 +74,7 @@ void describe('a factor of bob never counts for alice', () => {
     const bobMfa = (JSON.parse(bobRow.data) as { mfa?: { userId: string } }).mfa;
     assert.equal(bobMfa?.userId, 'corp:bob', 'bob’s session holds his fresh step-up');
     const forged = { ...(JSON.parse(ottoRow.data) as object), mfa: bobMfa };
-    await sessions.set({ ...ottoRow, data: JSON.stringify(forged) });
+    await sessions.update({ ...ottoRow, data: JSON.stringify(forged) }, Date.now());
     const reply = await approve(otto);
     assert.equal(reply.status, 403);
     assert.equal(reply.json.error?.code, 'mfa_required');

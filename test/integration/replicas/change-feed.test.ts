@@ -19,7 +19,7 @@ import {
   openPostgresStore,
   type PostgresStore,
 } from '../../../proxy/store/postgres/postgres-store.js';
-import type { StoreChange } from '../../../proxy/store/change-feed.js';
+import { sessionDigest, type StoreChange } from '../../../proxy/store/change-feed.js';
 import { startTestPostgres, type TestPostgres } from '../../support/postgres.js';
 
 interface Replica {
@@ -161,7 +161,7 @@ void describe('the change feed between two replicas', () => {
       cookie: {},
       user: { id: 'demo:alice', username: 'alice', groups: [], loginAt: now() },
     });
-    await a.store.sessions.set({ id: sid, data, expiresAt: now() + 3_600_000 });
+    await a.store.sessions.create({ id: sid, data, expiresAt: now() + 3_600_000 });
     assert.ok(await b.sessions.lookup(sid), 'B has the session cached');
     assert.equal(b.sessions.size, 1);
     const heard = b.nextChange();
@@ -169,6 +169,35 @@ void describe('the change feed between two replicas', () => {
     assert.equal((await heard).kind, 'session');
     assert.equal(b.sessions.size, 0, 'B dropped it');
     assert.equal(await b.sessions.lookup(sid), undefined);
+  });
+
+  it('every session of a person ended on A at once leaves B’s cache, each by its digest', async () => {
+    const data = JSON.stringify({
+      cookie: {},
+      user: { id: 'demo:alice', username: 'alice', groups: [], loginAt: now() },
+    });
+    const sids = ['sid-one-of-alice', 'sid-two-of-alice'];
+    for (const id of sids)
+      await a.store.sessions.create({ id, data, expiresAt: now() + 3_600_000 });
+    for (const sid of sids) assert.ok(await b.sessions.lookup(sid), 'B has the session cached');
+    assert.equal(b.sessions.size, 2);
+    const digests: string[] = [];
+    const heard = new Promise<void>((resolve) => {
+      const off = b.store.changes.subscribe({
+        changed: (change) => {
+          if (change.kind === 'session') digests.push(change.digest);
+          if (digests.length < sids.length) return;
+          off();
+          resolve();
+        },
+        resync: () => Promise.resolve(),
+      });
+    });
+    assert.deepEqual((await a.store.sessions.destroyByUser('demo:alice')).sort(), [...sids].sort());
+    await heard;
+    assert.deepEqual(digests.sort(), sids.map(sessionDigest).sort(), 'named as B names them');
+    assert.equal(b.sessions.size, 0, 'B dropped both');
+    for (const sid of sids) assert.equal(await b.sessions.lookup(sid), undefined);
   });
 
   it('a request made on A reaches B’s event bus', async () => {

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { rawRequest, type TestBrowser } from '../../support/http-client.js';
 import { runCli } from '../../support/cli.js';
+import { csrfOf } from '../../support/portal.js';
 import { startReplicaCluster, type ReplicaCluster } from '../../support/replicas.js';
 import { appWebSocket, waitFor } from '../../support/wire.js';
 import { bearerCall, call, EventStream, portalCookie } from '../access/api-client.js';
@@ -122,10 +123,12 @@ void describe('two jitgate processes on one PostgreSQL', () => {
     const portal = portalCookie(carol);
     const app = carol.jar.header('echo.localhost') ?? '';
     cluster.to('a');
+    // Signing out is a POST with the page's CSRF token (a GET only shows the button).
+    const signOut = await carol.request(`${cluster.url}/auth/logout`);
     const out = await carol.request(`${cluster.url}/auth/logout`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: cluster.url },
-      body: '',
+      body: new URLSearchParams({ _csrf: csrfOf(signOut) }).toString(),
     });
     assert.equal(out.status, 303);
     cluster.to('b');

@@ -1,7 +1,8 @@
 // A terminal session end to end on the wire, against the demo's real sshd: opened with a bearer
 // token (the CLI's way) or the portal cookie (the browser's way, same Origin only), recorded as
 // asciicast v2 that the asciinema CLI reads and that verifies; a flipped byte fails verification;
-// revoke ends the open session within a second; auditors watch live and terminate.
+// revoke ends the open session within a second; auditors watch live and terminate; a portal
+// logout ends the sessions opened with that sign-in (not the CLI token's).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +11,7 @@ import { asciinemaCat } from '../../support/asciinema.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import type { TestBrowser } from '../../support/http-client.js';
 import { endedRow, Refused, TerminalClient, terminalUrl } from '../../support/terminal.js';
+import { csrfOf } from '../../support/portal.js';
 import { call, portalCookie } from '../access/api-client.js';
 
 /** What every credential.minted event of an SSH certificate says, relay or direct. */
@@ -184,5 +186,29 @@ void describe('web terminal', () => {
     assert.equal((await watcher.ended(1_000)).reason, 'terminated');
     const row = await endedRow(() => demo.jitgate.store.terminalSessions.get(id));
     assert.equal(row.endReason, 'terminated');
+  });
+
+  it('a portal logout ends the sessions opened with that sign-in, not the CLI token’s', async () => {
+    await grantAlice();
+    const browser = await demo.login('alice');
+    const web = await open({ cookie: portalCookie(browser), origin: demo.url });
+    const cli = await asAlice();
+    for (const client of [web, cli])
+      await client.until(() => client.messages.some((m) => m.type === 'ready'), 'ready');
+    const page = await browser.request(`${demo.url}/auth/logout`);
+    const out = await browser.request(`${demo.url}/auth/logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrfOf(page) }).toString(),
+    });
+    assert.equal(out.status, 303);
+    const ended = await web.ended();
+    assert.equal(ended.reason, 'signed_out');
+    assert.match(String(ended.message), /signed out/);
+    await web.closed;
+    cli.send('echo cli-$((6*7))\r');
+    await cli.waitFor('cli-42');
+    cli.send('exit\r');
+    assert.equal((await cli.ended()).reason, 'exit');
   });
 });

@@ -93,6 +93,82 @@ export function grantContract(c: ContractContext): void {
       assert.equal(listed.find((g) => g.id === a2.id)?.revokedBy, 'bob');
       assert.deepEqual(await c.store().grants.listForUser(c.unique('nobody')), []);
     });
+    void test('claimExpired hands each ended, unrevoked grant out once, in end order', async () => {
+      // Ends near the epoch, so no other grant of a shared database has ended by then.
+      const user = await c.storedUser();
+      const later = c.newGrant(user.id, { startsAt: 0, endsAt: 2_000 });
+      const first = c.newGrant(user.id, { startsAt: 0, endsAt: 1_000 });
+      const revoked = c.newGrant(user.id, { startsAt: 0, endsAt: 1_500 });
+      const live = c.newGrant(user.id, { startsAt: 0, endsAt: 2_001 });
+      for (const g of [later, first, revoked, live]) await c.store().grants.insert(g);
+      await c.store().grants.revoke(revoked.id, 'bob', 1_200);
+      const claimed = await c.store().grants.claimExpired(2_000);
+      assert.deepEqual(
+        claimed.map((g) => g.id),
+        [first.id, later.id],
+      );
+      assert.deepEqual(claimed[0], first);
+      assert.deepEqual(await c.store().grants.claimExpired(2_000), []);
+      assert.deepEqual(
+        (await c.store().grants.claimExpired(2_001)).map((g) => g.id),
+        [live.id],
+      );
+    });
+
+    void test('of two replicas claiming together, each expiry goes to one', async () => {
+      const replica = c.replica();
+      if (!replica) return;
+      const user = await c.storedUser();
+      const grants = Array.from({ length: 6 }, (_, i) =>
+        c.newGrant(user.id, { startsAt: 0, endsAt: 3_000 + i }),
+      );
+      for (const g of grants) await c.store().grants.insert(g);
+      const [a, b] = await Promise.all([
+        c.store().grants.claimExpired(3_010),
+        replica.grants.claimExpired(3_010),
+      ]);
+      const ids = [...a, ...b].map((g) => g.id).sort();
+      assert.deepEqual(ids, grants.map((g) => g.id).sort());
+    });
+
+    void test('claimStarted hands out each scheduled start once, when it comes; made-live grants never', async () => {
+      // Starts near the epoch, so no other grant of a shared database starts by then.
+      const user = await c.storedUser();
+      const now = c.newGrant(user.id, { startsAt: 100, endsAt: 9_000, createdAt: 100 });
+      const later = c.newGrant(user.id, { startsAt: 2_000, endsAt: 9_000, createdAt: 100 });
+      const sooner = c.newGrant(user.id, { startsAt: 1_000, endsAt: 9_000, createdAt: 100 });
+      const revoked = c.newGrant(user.id, { startsAt: 1_500, endsAt: 9_000, createdAt: 100 });
+      const future = c.newGrant(user.id, { startsAt: 2_001, endsAt: 9_000, createdAt: 100 });
+      for (const g of [now, later, sooner, revoked, future]) await c.store().grants.insert(g);
+      await c.store().grants.revoke(revoked.id, 'bob', 1_200);
+      const claimed = await c.store().grants.claimStarted(2_000);
+      assert.deepEqual(
+        claimed.map((g) => g.id),
+        [sooner.id, later.id],
+      );
+      assert.deepEqual(claimed[0], sooner);
+      assert.deepEqual(await c.store().grants.claimStarted(2_000), []);
+      assert.deepEqual(
+        (await c.store().grants.claimStarted(2_001)).map((g) => g.id),
+        [future.id],
+      );
+    });
+
+    void test('of two replicas claiming starts together, each start goes to one', async () => {
+      const replica = c.replica();
+      if (!replica) return;
+      const user = await c.storedUser();
+      const grants = Array.from({ length: 6 }, (_, i) =>
+        c.newGrant(user.id, { startsAt: 3_000 + i, endsAt: 90_000, createdAt: 10 }),
+      );
+      for (const g of grants) await c.store().grants.insert(g);
+      const [a, b] = await Promise.all([
+        c.store().grants.claimStarted(3_010),
+        replica.grants.claimStarted(3_010),
+      ]);
+      const ids = [...a, ...b].map((g) => g.id).sort();
+      assert.deepEqual(ids, grants.map((g) => g.id).sort());
+    });
 
     void test('listInPeriod: grants open at some moment of the period, by resource or person', async () => {
       const alice = await c.storedUser();

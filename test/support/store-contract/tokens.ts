@@ -82,5 +82,19 @@ export function tokenContract(c: ContractContext): void {
     void test('a token must belong to a known user', async () => {
       await assert.rejects(stored({ userId: c.unique('corp:nobody') }));
     });
+
+    void test('revokeForUser revokes every unrevoked token of that person once, and only theirs', async () => {
+      const first = await stored();
+      const user = first.userId;
+      const second = await stored({ userId: user, user: { ...first.user } });
+      const revokedBefore = await stored({ userId: user, user: { ...first.user }, revokedAt: T0 });
+      const other = await stored();
+      const ids = await c.store().tokens.revokeForUser(user, T0 + MIN);
+      assert.deepEqual(ids.sort(), [first.id, second.id].sort());
+      assert.equal((await c.store().tokens.get(first.id))?.revokedAt, T0 + MIN);
+      assert.equal((await c.store().tokens.get(revokedBefore.id))?.revokedAt, T0);
+      assert.equal((await c.store().tokens.get(other.id))?.revokedAt, null);
+      assert.deepEqual(await c.store().tokens.revokeForUser(user, T0 + 2 * MIN), []);
+    });
   });
 }

@@ -95,6 +95,10 @@ void describe('valid configuration', () => {
         relaySourceAddresses: [],
         sshCommand: 'ssh',
       },
+      rateLimits: {
+        signInStarts: { max: 120, window: 60_000 },
+        signInFailures: { max: 60, window: 600_000 },
+      },
       logging: { level: 'info' },
     });
   });

@@ -1,9 +1,19 @@
-// One-time handoff codes from the portal to an app host: single use, one origin, short-lived.
+// One-time handoff codes from the portal to an app host: single use, one origin, short-lived,
+// bound to the browser that started the handoff (its verifier), kept in the store so another
+// replica (or the same one after a restart) redeems them.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { AppHandoff } from '../../../proxy/identity/app-handoff.js';
+import { after, describe, test } from 'node:test';
+import {
+  AppHandoff,
+  bindingChallenge,
+  isBindingChallenge,
+  newBindingVerifier,
+} from '../../../proxy/identity/app-handoff.js';
+import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 
 const ORIGIN = 'http://payroll.localhost:8080';
+const store = openSqliteStore(':memory:');
+after(() => store.close());
 
 /** A clock the test moves by hand. */
 function manualClock(start = 1_700_000_000_000) {
@@ -16,73 +26,96 @@ function manualClock(start = 1_700_000_000_000) {
   };
 }
 
+function setup(ttlMs?: number) {
+  const clock = manualClock();
+  const handoff = new AppHandoff(store.oneTimeCodes, clock.now, ttlMs);
+  const verifier = newBindingVerifier();
+  const issue = (sid = 'sid-1', path = '/', bound = verifier) =>
+    handoff.issue(sid, 'corp:alice', ORIGIN, path, bindingChallenge(bound));
+  return { clock, handoff, verifier, issue };
+}
+
 void describe('AppHandoff', () => {
-  void test('a code redeems once, for its origin, with the session and path', () => {
-    const clock = manualClock();
-    const handoff = new AppHandoff(clock.now);
-    const code = handoff.issue('sid-1', ORIGIN, '/reports?month=5');
+  void test('a code redeems once, for its origin and browser, with the session and path', async () => {
+    const { handoff, verifier, issue } = setup();
+    const code = await issue('sid-1', '/reports?month=5');
     assert.match(code, /^[A-Za-z0-9_-]{43}$/);
-    assert.deepEqual(handoff.redeem(code, ORIGIN), { sid: 'sid-1', path: '/reports?month=5' });
-    assert.equal(handoff.redeem(code, ORIGIN), undefined);
+    assert.deepEqual(await handoff.redeem(code, ORIGIN, verifier), {
+      sid: 'sid-1',
+      path: '/reports?month=5',
+    });
+    assert.equal(await handoff.redeem(code, ORIGIN, verifier), undefined);
   });
 
-  void test('codes are distinct and independent', () => {
-    const handoff = new AppHandoff(manualClock().now);
-    const a = handoff.issue('sid-a', ORIGIN, '/a');
-    const b = handoff.issue('sid-b', ORIGIN, '/b');
-    assert.notEqual(a, b);
-    assert.deepEqual(handoff.redeem(b, ORIGIN), { sid: 'sid-b', path: '/b' });
-    assert.deepEqual(handoff.redeem(a, ORIGIN), { sid: 'sid-a', path: '/a' });
+  void test('another browser (no verifier, or its own) gets nothing, and burns the code', async () => {
+    const { handoff, verifier, issue } = setup();
+    for (const other of [undefined, '', newBindingVerifier(), bindingChallenge(verifier)]) {
+      assert.equal(await handoff.redeem(await issue(), ORIGIN, other), undefined, String(other));
+    }
+    const code = await issue();
+    assert.equal(await handoff.redeem(code, ORIGIN, newBindingVerifier()), undefined);
+    assert.equal(await handoff.redeem(code, ORIGIN, verifier), undefined, 'spent');
   });
 
-  void test('another origin cannot redeem a code, and the attempt burns it', () => {
-    const handoff = new AppHandoff(manualClock().now);
-    const code = handoff.issue('sid-1', ORIGIN, '/');
+  void test('another origin cannot redeem a code, and the attempt burns it', async () => {
+    const { handoff, verifier, issue } = setup();
     for (const other of [
       'http://evil.localhost:8080',
       'https://payroll.localhost:8080',
       'http://payroll.localhost:9999',
     ]) {
-      assert.equal(handoff.redeem(handoff.issue('sid-1', ORIGIN, '/'), other), undefined, other);
+      assert.equal(await handoff.redeem(await issue(), other, verifier), undefined, other);
     }
-    assert.equal(handoff.redeem(code, 'http://evil.localhost:8080'), undefined);
-    assert.equal(handoff.redeem(code, ORIGIN), undefined);
+    const code = await issue();
+    assert.equal(await handoff.redeem(code, 'http://evil.localhost:8080', verifier), undefined);
+    assert.equal(await handoff.redeem(code, ORIGIN, verifier), undefined);
   });
 
-  void test('unknown codes redeem nothing', () => {
-    const handoff = new AppHandoff(manualClock().now);
-    assert.equal(handoff.redeem('', ORIGIN), undefined);
-    assert.equal(handoff.redeem('nope', ORIGIN), undefined);
-    assert.equal(handoff.redeem('__proto__', ORIGIN), undefined);
+  void test('codes are distinct and independent', async () => {
+    const { handoff, verifier, issue } = setup();
+    const a = await issue('sid-a', '/a');
+    const b = await issue('sid-b', '/b');
+    assert.notEqual(a, b);
+    assert.deepEqual(await handoff.redeem(b, ORIGIN, verifier), { sid: 'sid-b', path: '/b' });
+    assert.deepEqual(await handoff.redeem(a, ORIGIN, verifier), { sid: 'sid-a', path: '/a' });
   });
 
-  void test('a code expires after the ttl (one minute by default)', () => {
-    const clock = manualClock();
-    const handoff = new AppHandoff(clock.now);
-    const early = handoff.issue('sid-1', ORIGIN, '/');
-    const late = handoff.issue('sid-2', ORIGIN, '/');
+  void test('unknown codes redeem nothing', async () => {
+    const { handoff, verifier } = setup();
+    for (const code of ['', 'nope', '__proto__', 'x'.repeat(600)])
+      assert.equal(await handoff.redeem(code, ORIGIN, verifier), undefined);
+  });
+
+  void test('a code expires after the ttl (one minute by default)', async () => {
+    const { clock, handoff, verifier, issue } = setup();
+    const early = await issue('sid-1');
+    const late = await issue('sid-2');
     clock.advance(59_999);
-    assert.deepEqual(handoff.redeem(early, ORIGIN), { sid: 'sid-1', path: '/' });
+    assert.deepEqual(await handoff.redeem(early, ORIGIN, verifier), { sid: 'sid-1', path: '/' });
     clock.advance(1);
-    assert.equal(handoff.redeem(late, ORIGIN), undefined);
+    assert.equal(await handoff.redeem(late, ORIGIN, verifier), undefined);
   });
 
-  void test('a custom ttl is honoured', () => {
-    const clock = manualClock();
-    const handoff = new AppHandoff(clock.now, 5_000);
-    const code = handoff.issue('sid-1', ORIGIN, '/');
-    clock.advance(5_000);
-    assert.equal(handoff.redeem(code, ORIGIN), undefined);
+  void test('another replica (or the same after a restart) redeems it, once', async () => {
+    const { clock, verifier, issue } = setup();
+    const code = await issue('sid-9', '/x');
+    const elsewhere = new AppHandoff(store.oneTimeCodes, clock.now);
+    const answers = await Promise.all([
+      elsewhere.redeem(code, ORIGIN, verifier),
+      elsewhere.redeem(code, ORIGIN, verifier),
+    ]);
+    assert.deepEqual(
+      answers.filter((a) => a !== undefined),
+      [{ sid: 'sid-9', path: '/x' }],
+    );
   });
 
-  void test('expired codes are swept when new ones are issued', () => {
-    const clock = manualClock();
-    const handoff = new AppHandoff(clock.now, 1_000);
-    const stale = handoff.issue('sid-1', ORIGIN, '/');
-    clock.advance(1_000);
-    handoff.issue('sid-2', ORIGIN, '/');
-    // Moving the clock back cannot revive a swept code.
-    clock.advance(-1_000);
-    assert.equal(handoff.redeem(stale, ORIGIN), undefined);
+  void test('the challenge names the verifier without revealing it', () => {
+    const verifier = newBindingVerifier();
+    assert.ok(isBindingChallenge(bindingChallenge(verifier)));
+    assert.notEqual(bindingChallenge(verifier), verifier);
+    assert.notEqual(bindingChallenge(verifier), bindingChallenge(newBindingVerifier()));
+    for (const bad of [undefined, '', 'short', 'x'.repeat(44), 'a'.repeat(42) + '!'])
+      assert.equal(isBindingChallenge(bad), false);
   });
 });

@@ -75,6 +75,20 @@ const REFUSED: readonly string[] = [
   '\u0000//evil.com',
   '/\u0000/evil.com',
   '/\u007f/evil.com',
+  // Encoded slashes in the path (a decoding server reads them as "//").
+  '/%2f%2fevil.com/x?y=1',
+  '/a/%5c%5cevil.com',
+  // Nested return addresses that would be refused on their own.
+  '/auth/login?rd=%2F%2Fevil.com',
+  '/auth/login?rd=%2F%5Cevil.com',
+  '/auth/app?rd=https%3A%2F%2Fevil.com%2F',
+  '/auth/app?rd=%2F%255cevil.com',
+  '/auth/login?rd=%2Fauth%2Fapp%3Frd%3Dhttps%253A%252F%252Fevil.com',
+  '/x?a=1&rd=javascript%3Aalert(1)',
+  '/x?rd=%2Fok&rd=%2F%2Fevil.com',
+  // Nested deeper than any real flow goes.
+  '/a?rd=' +
+    encodeURIComponent('/b?rd=' + encodeURIComponent('/c?rd=' + encodeURIComponent('/d?rd=%2F'))),
   // Not a path, not an absolute URL.
   'evil.com',
   'evil.com/path',
@@ -109,6 +123,24 @@ const ACCEPTED: readonly (readonly [string, string])[] = [
   ['http://payroll.localhost:8080/a?b', 'http://payroll.localhost:8080/a?b'],
   ['http://payroll.localhost:8080', 'http://payroll.localhost:8080/'],
   ['http://payroll.localhost:8080//a', 'http://payroll.localhost:8080//a'],
+  // Return addresses that carry another one, encoded, as every app sign-in does.
+  [
+    '/auth/app?rd=http%3A%2F%2Fpayroll.localhost%3A8080%2Fheaders%3Fx%3D1',
+    '/auth/app?rd=http%3A%2F%2Fpayroll.localhost%3A8080%2Fheaders%3Fx%3D1',
+  ],
+  [
+    '/auth/login?rd=%2Fauth%2Fapp%3Frd%3Dhttp%253A%252F%252Fpayroll.localhost%253A8080%252F',
+    '/auth/login?rd=%2Fauth%2Fapp%3Frd%3Dhttp%253A%252F%252Fpayroll.localhost%253A8080%252F',
+  ],
+  [
+    '/cli/authorize?redirect_uri=http%3A%2F%2F127.0.0.1%3A4444%2Fcallback&state=abcdefgh',
+    '/cli/authorize?redirect_uri=http%3A%2F%2F127.0.0.1%3A4444%2Fcallback&state=abcdefgh',
+  ],
+  ['/auth/app?rd=%2Fresources%2Fpayroll', '/auth/app?rd=%2Fresources%2Fpayroll'],
+  [
+    'http://payroll.localhost:8080/search?q=%2F%2Fx%5Cy',
+    'http://payroll.localhost:8080/search?q=%2F%2Fx%5Cy',
+  ],
 ];
 
 void describe('checkRedirect refuses open-redirect payloads', () => {

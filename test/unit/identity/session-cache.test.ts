@@ -43,17 +43,28 @@ class FakeSessions implements SessionRepository {
     if (this.gate) await this.gate;
     return row ? { ...row } : undefined;
   }
-  async set(row: SessionRow): Promise<void> {
+  async create(row: SessionRow): Promise<boolean> {
+    if (this.rows.has(row.id)) return false;
     this.rows.set(row.id, { ...row });
+    return true;
+  }
+  async update(row: SessionRow, now: number): Promise<boolean> {
+    const current = this.rows.get(row.id);
+    if (!current || current.expiresAt <= now) return false;
+    this.rows.set(row.id, { ...row });
+    return true;
   }
   async destroy(id: string): Promise<void> {
     this.rows.delete(id);
   }
-  async touch(id: string, expiresAt: number): Promise<void> {
+  async destroyByUser(): Promise<string[]> {
+    return [];
+  }
+  async touch(id: string, expiresAt: number, now: number): Promise<void> {
     this.touches.push([id, expiresAt]);
     if (this.failTouch) throw new Error('store down');
     const row = this.rows.get(id);
-    if (row) row.expiresAt = expiresAt;
+    if (row && row.expiresAt > now) row.expiresAt = expiresAt;
   }
   async purgeExpired(now: number): Promise<number> {
     let n = 0;
@@ -89,8 +100,9 @@ function setup(options: Partial<SessionCacheOptions> = {}) {
     touchEveryMs: MIN,
     ...options,
   });
-  const put = (id: string, user: SessionUser | undefined, expiresAt = T0 + HOUR) =>
-    sessions.set({ id, data: sessionData(user), expiresAt });
+  const put = async (id: string, user: SessionUser | undefined, expiresAt = T0 + HOUR) => {
+    sessions.rows.set(id, { id, data: sessionData(user), expiresAt });
+  };
   return {
     sessions,
     cache,

@@ -49,7 +49,7 @@ void describe('sessionExpiry', () => {
   });
 
   void test('before login a session lives at most 15 minutes', () => {
-    const pending = JSON.stringify({ cookie: {}, logins: { state1: { idp: 'corp' } } });
+    const pending = JSON.stringify({ cookie: {}, mfaLogin: { startedAt: T0 } });
     assert.equal(sessionExpiry(pending, lifetime(T0)), T0 + 15 * MIN);
     const shortIdle: SessionLifetime = { maxAgeMs: HOUR, idleTimeoutMs: 5 * MIN, now: () => T0 };
     assert.equal(sessionExpiry(pending, shortIdle), T0 + 5 * MIN);

@@ -21,6 +21,7 @@ void describe('WebAuthnFactors', () => {
   let store: Store;
   let audit: AuditLog;
   let webauthn: WebAuthnFactors;
+  let serviceDeps: MfaServiceDeps;
   let now = 1_700_000_000_000;
   const alice = { id: 'demo:alice', username: 'alice', email: 'alice@example.test' };
   const bob = { id: 'demo:bob', username: 'bob', email: 'bob@example.test' };
@@ -53,7 +54,12 @@ void describe('WebAuthnFactors', () => {
       lockout: { maxFailures: 100, lockoutMs: 60_000 },
       now: () => now,
     };
-    webauthn = new WebAuthnFactors({ ...deps, portalOrigin: ORIGIN });
+    webauthn = new WebAuthnFactors({
+      ...deps,
+      portalOrigin: ORIGIN,
+      challenges: store.oneTimeCodes,
+    });
+    serviceDeps = deps;
   });
   after(() => store.close());
 
@@ -125,6 +131,20 @@ void describe('WebAuthnFactors', () => {
     const stale = await webauthn.authenticationOptions('sid-a', alice.id);
     now += CHALLENGE_TTL_MS;
     await assert.rejects(webauthn.authenticate('sid-a', alice.id, alicePasskey.assert(stale)), {
+      code: 'webauthn_refused',
+    });
+  });
+
+  void test('a ceremony begun on one replica ends on another (challenges live in the store)', async () => {
+    const elsewhere = new WebAuthnFactors({
+      ...serviceDeps,
+      portalOrigin: ORIGIN,
+      challenges: store.oneTimeCodes,
+    });
+    const options = await webauthn.authenticationOptions('sid-r', alice.id);
+    const answer = alicePasskey.assert(options);
+    assert.match(await elsewhere.authenticate('sid-r', alice.id, answer), /^mfa_/);
+    await assert.rejects(webauthn.authenticate('sid-r', alice.id, answer), {
       code: 'webauthn_refused',
     });
   });

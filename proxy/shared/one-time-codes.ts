@@ -1,0 +1,61 @@
+/**
+ * One kind of one-time code over the store's OneTimeCodeRepository: random codes (or a caller's
+ * key, for challenges kept per session), a payload checked on the way back, an expiry, a bound
+ * on how many may be outstanding, and redemption once, on whichever replica it arrives. Only
+ * the SHA-256 of a code is stored, so a copy of the database redeems nothing.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { OneTimeCodeKind, OneTimeCodeRepository } from '../store/types.js';
+import { JitgateError } from './errors.js';
+
+export interface OneTimeCodeOptions<T> {
+  repo: OneTimeCodeRepository;
+  kind: OneTimeCodeKind;
+  ttlMs: number;
+  /** Reads a stored payload back; anything it does not recognise is no code (undefined). */
+  parse: (value: unknown) => T | undefined;
+  now: () => number;
+  /** At most this many outstanding codes of the kind: more are refused with 503 `busy`. */
+  max?: number;
+}
+
+export const hashCode = (code: string): string =>
+  createHash('sha256').update(code).digest('base64url');
+
+export class OneTimeCodes<T> {
+  constructor(private readonly options: OneTimeCodeOptions<T>) {}
+
+  /** A new random code for `payload`, owned by `userId` (ending their sessions ends it). */
+  async issue(payload: T, userId: string | null, ttlMs = this.options.ttlMs): Promise<string> {
+    const { repo, kind, max, now } = this.options;
+    if (max !== undefined && (await repo.countLive(kind, now())) >= max)
+      throw new JitgateError(503, 'busy', 'too many sign-ins under way; try again shortly');
+    const code = randomBytes(32).toString('base64url');
+    await this.put(code, payload, userId, ttlMs);
+    return code;
+  }
+
+  /** Stores `payload` under a key the caller chose (it replaces what was under that key). */
+  async put(key: string, payload: T, userId: string | null, ttlMs = this.options.ttlMs) {
+    await this.options.repo.put({
+      kind: this.options.kind,
+      codeHash: hashCode(key),
+      userId,
+      payload: JSON.stringify(payload),
+      expiresAt: this.options.now() + ttlMs,
+    });
+  }
+
+  /** The payload of `code` if it is live; it is gone afterwards, whatever the answer. */
+  async redeem(code: string): Promise<T | undefined> {
+    if (code.length === 0 || code.length > 512) return undefined;
+    const { repo, kind, now } = this.options;
+    const found = await repo.redeem(kind, hashCode(code), now());
+    if (!found) return undefined;
+    try {
+      return this.options.parse(JSON.parse(found.payload));
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+// The extension's codes and refresh tokens live in the store: a code issued on one replica is
+// traded on another, a refresh token outlives a restart, each works once however many callers
+// race for it, and a signed-out (revoked) token's refresh token is refused.
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { ExtensionLogins } from '../../../proxy/api/extension-logins.js';
+import { TokenService } from '../../../proxy/api/token-service.js';
+import { AuditLog } from '../../../proxy/audit/audit-log.js';
+import type { SessionUser } from '../../../proxy/identity/session-user.js';
+import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../proxy/store/types.js';
+
+const NOW = 1_700_000_000_000;
+const REDIRECT = `chrome-extension://${'a'.repeat(32)}/callback.html`;
+const alice: SessionUser = {
+  id: 'corp:alice',
+  idp: 'corp',
+  username: 'alice',
+  email: null,
+  name: null,
+  groups: ['staff'],
+  kind: 'person',
+  loginAt: NOW,
+};
+
+void describe('ExtensionLogins over the store', () => {
+  let store: Store;
+  let tokens: TokenService;
+  /** A replica (or a restarted process): its own ExtensionLogins, the same store. */
+  const replica = () =>
+    new ExtensionLogins({
+      tokens,
+      tokenRecord: (id) => store.tokens.get(id),
+      codes: store.oneTimeCodes,
+      maxLifetimeMs: 12 * 3_600_000,
+      now: () => NOW,
+    });
+
+  before(async () => {
+    store = openSqliteStore(':memory:');
+    await store.users.upsert({
+      ...alice,
+      subject: 'alice',
+      lastLoginAt: NOW,
+    });
+    tokens = new TokenService({
+      store,
+      audit: new AuditLog(store.audit, store, () => NOW),
+      now: () => NOW,
+    });
+  });
+  after(() => store.close());
+
+  const verifier = () => randomBytes(32).toString('base64url');
+  const challengeOf = (v: string) => createHash('sha256').update(v).digest('base64url');
+
+  test('a code issued on one replica is traded on another, once', async () => {
+    const v = verifier();
+    const code = await replica().issueCode(alice, challengeOf(v), REDIRECT);
+    const issued = await replica().redeem(code, v, REDIRECT);
+    assert.match(issued.token, /^jgt_/);
+    await assert.rejects(replica().redeem(code, v, REDIRECT), { code: 'invalid_grant' });
+  });
+
+  test('a refresh token works after a restart, once, however many race for it', async () => {
+    const v = verifier();
+    const first = await replica().redeem(
+      await replica().issueCode(alice, challengeOf(v), REDIRECT),
+      v,
+      REDIRECT,
+    );
+    const racing = await Promise.allSettled(
+      Array.from({ length: 20 }, () => replica().refresh(first.refreshToken)),
+    );
+    assert.equal(racing.filter((r) => r.status === 'fulfilled').length, 1);
+    const old = await store.tokens.get(first.tokenId);
+    assert.notEqual(old?.revokedAt, null, 'rotation revoked the previous access token');
+  });
+
+  test('after sign-out (the token revoked) its refresh token is refused', async () => {
+    const v = verifier();
+    const issued = await replica().redeem(
+      await replica().issueCode(alice, challengeOf(v), REDIRECT),
+      v,
+      REDIRECT,
+    );
+    const record = await store.tokens.get(issued.tokenId);
+    assert.ok(record);
+    await tokens.revoke(record, alice.id);
+    await assert.rejects(replica().refresh(issued.refreshToken), { code: 'invalid_grant' });
+  });
+});
