@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttp, type Server } from 'node:http';
 import { connect, createServer as createTcp, type Server as TcpServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import express from 'express';
@@ -19,6 +19,7 @@ import { WebSocketServer } from 'ws';
 import { ADMIN_TOKEN_FILE } from '../../proxy/api/admin-token.js';
 import type { ConfigInput } from '../../proxy/config/schema.js';
 import { createDemoIdp } from '../../proxy/demo/idp.js';
+import { startSshTarget, type SshTarget } from '../../proxy/demo/ssh-target.js';
 import { formAction, TestBrowser } from './http-client.js';
 import { startTestPostgres, type TestPostgres } from './postgres.js';
 import { testUser } from './test-proxy.js';
@@ -36,6 +37,8 @@ export interface WebhookCall {
 export interface ReplicaCluster {
   /** The public URL every replica is configured with (the switch). */
   url: string;
+  /** The sshd behind the `shell` resource (login `deploy`), trusting the replicas' shared CA. */
+  sshTarget: SshTarget;
   /** The app host behind the gateway (`echo`), through the switch. */
   appOrigin: string;
   adminToken: string;
@@ -63,6 +66,7 @@ const USERS = [
   // Approvers decide with a fresh step-up: the IdP vouches for Bob's (amr), as config trusts it.
   testUser('bob', ['staff', 'approvers'], ['pwd', 'mfa']),
   testUser('root', ['admins']),
+  testUser('carol', ['auditors']),
 ];
 
 async function listening(server: Server | TcpServer): Promise<number> {
@@ -103,6 +107,10 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
   const pg = await startTestPostgres();
   const storeUrl = await pg.createDatabase();
   const echo = await startEcho();
+  const account = userInfo().username;
+  // The replicas' CA is trusted once the first replica made it (it lives in the shared store).
+  const sshTarget = await startSshTarget({ caKeys: [], principals: { [account]: ['deploy'] } });
+  if (!sshTarget) throw new Error('sshd is not installed (openssh-server; see .ci/run)');
   const webhooks: WebhookCall[] = [];
   const receiver = createHttp((req, res) => {
     const chunks: Buffer[] = [];
@@ -158,6 +166,17 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
         upstream: echo.url,
         headers: { 'X-Echo-User': '{username}' },
       },
+      {
+        id: 'shell',
+        kind: 'ssh',
+        name: 'Shell',
+        host: sshTarget.host,
+        port: sshTarget.port,
+        logins: ['deploy'],
+        ...(account === 'deploy' ? {} : { accounts: { deploy: account } }),
+        hostKey: sshTarget.hostKey,
+        recording: 'required',
+      },
     ],
     policies: [
       {
@@ -167,8 +186,16 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
         maxDuration: '8h',
         approval: { groups: ['approvers'], count: 1 },
       },
+      {
+        id: 'staff-shell',
+        resources: ['shell'],
+        subjects: { groups: ['staff'], kinds: ['person'] },
+        maxDuration: '8h',
+        approval: { groups: ['approvers'], count: 1 },
+      },
     ],
     admins: { groups: ['admins'] },
+    auditors: { groups: ['auditors'] },
     notifications: {
       webhooks: [{ id: 'receiver', url: receiverUrl, secret: 'replica-test-webhook-secret' }],
     },
@@ -183,6 +210,7 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
     storeUrl,
     query: async (sql, params = []) => (await db.query<pgClient.QueryResultRow>(sql, params)).rows,
     appOrigin: `http://echo.localhost:${front.port}`,
+    sshTarget,
     adminToken,
     pg,
     replicas,
@@ -238,6 +266,7 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
         process.kill(replica.process.pid ?? 0, 'SIGTERM');
         await exited;
       }
+      await sshTarget.close();
       for (const server of [front.server, echo.server, receiver, idpServer]) {
         server.close();
         (server as Server).closeAllConnections?.();
@@ -248,5 +277,9 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
     },
   };
   for (const name of names) await cluster.start(name);
+  if (names.length > 0) {
+    const ca = await fetch(`${url}/ssh/ca.pub`).then((r) => r.text());
+    sshTarget.trust(ca.split('\n').filter((line) => line.trim() !== ''));
+  }
   return cluster;
 }
