@@ -15,7 +15,9 @@ import { createHash, randomBytes } from 'node:crypto';
 export type StoreChange =
   | { kind: 'grant'; id: string }
   | { kind: 'session'; digest: string }
-  | { kind: 'request'; id: string };
+  | { kind: 'request'; id: string }
+  /** A terminal session asked to end, watched, or its relayed output (terminal/relay-record.ts). */
+  | { kind: 'terminal'; id: string };
 
 export interface ChangeSubscriber {
   /** Another replica committed `change`: reload it. Must not throw (errors are its own to log). */
@@ -64,7 +66,8 @@ export function decodeChange(payload: string): { origin: string; change: StoreCh
   const [origin, kind, id, ...rest] = payload.split(' ');
   if (rest.length > 0 || origin === undefined || id === undefined) return undefined;
   if (!ID.test(origin) || !ID.test(id)) return undefined;
-  if (kind === 'grant' || kind === 'request') return { origin, change: { kind, id } };
+  if (kind === 'grant' || kind === 'request' || kind === 'terminal')
+    return { origin, change: { kind, id } };
   if (kind === 'session') return { origin, change: { kind, digest: id } };
   return undefined;
 }

@@ -8,6 +8,7 @@ import type { CredentialRoleRepository } from '../credentials/role-record.js';
 import type { MfaRepository } from '../identity/mfa/factor-record.js';
 import type { SamlRepository } from '../identity/saml-record.js';
 import type { TrailRepository } from '../trail/trail-repository.js';
+import type { TerminalRelayRepository } from '../terminal/relay-record.js';
 import type { TerminalSessionRepository } from '../terminal/session-record.js';
 import type { SshCertificateRepository } from '../terminal/cert-record.js';
 
@@ -241,6 +242,8 @@ export interface Store {
   readonly trail: TrailRepository;
   /** Terminal sessions (recorded under <state>/recordings, sealed ones also in `recordings`). */
   readonly terminalSessions: TerminalSessionRepository;
+  /** What replicas tell each other of terminal sessions: stop requests, watches, relayed output. */
+  readonly terminalRelay: TerminalRelayRepository;
   /** Sealed terminal recordings, readable from every replica. */
   readonly recordings: RecordingRepository;
   /** Database roles minted for grants (the reaper's ledger). */

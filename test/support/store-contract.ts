@@ -29,6 +29,7 @@ import { samlContract } from './store-contract/saml.js';
 import { sessionContract } from './store-contract/sessions.js';
 import { settingContract } from './store-contract/settings.js';
 import { sshCertificateContract } from './store-contract/ssh-certificates.js';
+import { terminalRelayContract } from './store-contract/terminal-relay.js';
 import { terminalSessionContract } from './store-contract/terminal-sessions.js';
 import { tokenContract } from './store-contract/tokens.js';
 import { userContract } from './store-contract/users.js';
@@ -73,6 +74,7 @@ export function storeContract(
     exclusiveContract(c);
     mfaContract(c);
     terminalSessionContract(c);
+    terminalRelayContract(c);
     recordingContract(c);
     credentialRoleContract(c);
     instanceContract(c);

@@ -15,6 +15,7 @@ import { createDeliveryRepository } from './deliveries.js';
 import { createGrantRepository } from './grants.js';
 import { createInstanceRepository } from './instances.js';
 import { createRecordingRepository } from './recordings.js';
+import { createTerminalRelayRepository } from './terminal-relay.js';
 import { LOCKS } from './lock-keys.js';
 import { migrate } from './migrations.js';
 import { PgChangeFeed } from './change-feed.js';
@@ -96,6 +97,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     mfa: createMfaRepository(db),
     trail: createTrailRepository(db),
     terminalSessions: createTerminalSessionRepository(db),
+    terminalRelay: createTerminalRelayRepository(db, announce),
     credentialRoles: createCredentialRoleRepository(db),
     instances: createInstanceRepository(db),
     recordings: createRecordingRepository(db),

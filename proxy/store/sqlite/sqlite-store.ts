@@ -12,6 +12,7 @@ import { createDeliveryRepository } from './deliveries.js';
 import { createGrantRepository } from './grants.js';
 import { createInstanceRepository } from './instances.js';
 import { createRecordingRepository } from './recordings.js';
+import { createTerminalRelayRepository } from './terminal-relay.js';
 import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
 import { createOneTimeCodeRepository } from './one-time-codes.js';
@@ -89,6 +90,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         : (records) => atomic(() => trail.insertMany(records)),
     },
     terminalSessions: createTerminalSessionRepository(db),
+    terminalRelay: createTerminalRelayRepository(db),
     credentialRoles: createCredentialRoleRepository(db),
     instances: {
       ...instances,
