@@ -55,8 +55,9 @@ export function sessionApiRoutes(deps: SessionApiDeps): express.Router {
     const filter = await sessionFilterFromQuery(req.query, deps.store.users, PAGE);
     const rows = await deps.store.terminalSessions.list(filter);
     const last = rows.at(-1);
+    const live = await deps.service.remote.liveIds(rows);
     res.json({
-      sessions: rows.map((s) => sessionJson(s, deps.service.ending.get(s.id) !== undefined)),
+      sessions: rows.map((s) => sessionJson(s, live.has(s.id))),
       next: last && rows.length === filter.limit ? last.startedAt : null,
     });
   });
@@ -64,7 +65,7 @@ export function sessionApiRoutes(deps: SessionApiDeps): express.Router {
   router.get('/sessions/:id', async (req, res) => {
     overseer(req);
     const found = await session(req.params.id);
-    const live = deps.service.ending.get(found.id) !== undefined;
+    const live = (await deps.service.remote.liveIds([found])).has(found.id);
     const sealed = found.recordingState === 'complete' || found.recordingState === 'recovered';
     const verification = sealed ? await deps.storage.verify(found.id) : null;
     res.json({ session: sessionJson(found, live), verification });
@@ -96,8 +97,8 @@ export function sessionApiRoutes(deps: SessionApiDeps): express.Router {
 
   router.post('/sessions/:id/terminate', async (req, res) => {
     const { user, role } = overseer(req);
-    await deps.service.ending.terminate(req.params.id, user, role);
-    res.json({ session: sessionJson(await session(req.params.id), false) });
+    const ended = await deps.service.remote.terminate(req.params.id, user, role);
+    res.json({ session: sessionJson(ended, false) });
   });
 
   return router;

@@ -104,9 +104,8 @@ export function sessionPageRoutes(portal: PortalDeps, deps: SessionPagesDeps): e
       problem = error.message;
     }
     const names = people(portal);
-    const cells = await Promise.all(
-      rows.map((s) => row(s, deps.service.ending.get(s.id) !== undefined, names)),
-    );
+    const live = await deps.service.remote.liveIds(rows);
+    const cells = await Promise.all(rows.map((s) => row(s, live.has(s.id), names)));
     const body = html`<h1>Terminal sessions</h1>
       ${filterForm(portal, req.query)} ${problem ? html`<p class="error">${problem}</p>` : ''}
       <table id="sessions">
@@ -140,7 +139,7 @@ export function sessionPageRoutes(portal: PortalDeps, deps: SessionPagesDeps): e
     if (!who) return;
     const found = await deps.sessions.get(req.params.id);
     if (!found) throw notFound('unknown_session', 'no such session');
-    const live = deps.service.ending.get(found.id) !== undefined;
+    const live = (await deps.service.remote.liveIds([found])).has(found.id);
     const viewer = await viewerOf(portal, req, who.user);
     const view = await sessionView(found, live, viewer.csrf, deps.storage, people(portal));
     sendPortalPage(res, viewer, '/sessions', `Session ${found.id}`, view.body, view.extra);
@@ -151,7 +150,7 @@ export function sessionPageRoutes(portal: PortalDeps, deps: SessionPagesDeps): e
     if (!who) return;
     const id = String(req.params.id);
     try {
-      await deps.service.ending.terminate(id, who.user, who.role);
+      await deps.service.remote.terminate(id, who.user, who.role);
       setFlash(req, { kind: 'ok', text: 'The session was terminated.' });
     } catch (error) {
       if (!(error instanceof JitgateError) || error.status >= 500) throw error;

@@ -60,6 +60,7 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
       deps.sessions.invalidateDigest(change.digest);
       return Promise.resolve();
     }
+    if (change.kind === 'terminal') return Promise.resolve(); // the terminals' own (terminal-wiring.ts)
     return change.kind === 'grant' ? applyGrant(change.id) : applyRequest(change.id);
   }
 

@@ -194,6 +194,7 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
       },
     }),
     async close() {
+      service.remote.close();
       await service.ending.closeAll();
       upgrade.close();
     },

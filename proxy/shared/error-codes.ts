@@ -241,6 +241,12 @@ export const ERROR_CODES = {
     404: 'watching a terminal session that is not running',
     409: 'terminating a terminal session that has already ended',
   },
+  session_holder_gone: {
+    409: 'watching or terminating a terminal session whose replica has stopped (no heartbeat for 5 s): nobody holds it until that replica recovers and ends it',
+  },
+  session_end_unconfirmed: {
+    504: 'a terminate was recorded for the replica running the session, which did not end it within 5 s (it still will when it hears)',
+  },
   no_recording: { 404: 'the session was not recorded (or its recording is not finished)' },
   no_signature: { 404: 'the recording failed, so it was never sealed' },
   recording_in_progress: {

@@ -27,6 +27,7 @@ interface Live {
 
 export class SessionEnding {
   private readonly live = new Map<string, Live>();
+  private readonly endListeners: ((id: string) => Promise<void>)[] = [];
 
   constructor(
     private readonly deps: {
@@ -56,6 +57,16 @@ export class SessionEnding {
 
   get(id: string): TerminalSession | undefined {
     return this.live.get(id)?.session;
+  }
+
+  /** The sessions running here. */
+  ids(): string[] {
+    return [...this.live.keys()];
+  }
+
+  /** `listener` is called once each session has ended here and its end is recorded. */
+  whenEnded(listener: (id: string) => Promise<void>): void {
+    this.endListeners.push(listener);
   }
 
   watch(id: string, peer: TerminalPeer): () => void {
@@ -109,6 +120,14 @@ export class SessionEnding {
     }
     live.endedBy = actor.id;
     await live.session.end('terminated', `${actor.username} (${role}) ended this session.`);
+  }
+
+  /** Someone (`by`, a user id) asked at another replica for session `id` to end. */
+  endRequested(id: string, by: string, message: string): Promise<void> {
+    const live = this.live.get(id);
+    if (!live) return Promise.resolve();
+    live.endedBy ??= by;
+    return live.session.end('terminated', message);
   }
 
   closeAll(): Promise<void[]> {

@@ -5,16 +5,28 @@
  */
 import type { SessionRecording } from './session-recording.js';
 
-export type EndReason =
-  | 'exit'
-  | 'client_closed'
-  | 'revoked'
-  | 'expired'
-  | 'idle'
-  | 'terminated'
-  | 'signed_out'
-  | 'recording_failed'
-  | 'shutdown';
+export const END_REASONS = [
+  'exit',
+  'client_closed',
+  'revoked',
+  'expired',
+  'idle',
+  'terminated',
+  'signed_out',
+  'recording_failed',
+  'shutdown',
+] as const;
+
+export type EndReason = (typeof END_REASONS)[number];
+
+export const isEndReason = (value: unknown): value is EndReason =>
+  END_REASONS.includes(value as EndReason);
+
+/**
+ * Why a live view at another replica ended without the holder's word: the holder went silent
+ * (`holder_gone`), or the session ended for a reason this view cannot name (`unknown`).
+ */
+export type ViewEndReason = 'holder_gone' | 'unknown';
 
 export type ServerMessage =
   | {
@@ -28,7 +40,7 @@ export type ServerMessage =
       rows: number;
     }
   | { type: 'resize'; cols: number; rows: number }
-  | { type: 'ended'; reason: EndReason; message: string };
+  | { type: 'ended'; reason: EndReason | ViewEndReason; message: string };
 
 /** The far end of a WebSocket: the person's terminal, or a watcher's. */
 export interface TerminalPeer {

@@ -17,6 +17,7 @@ import type { Logger } from '../shared/logger.js';
 import type { GrantRecord, Store } from '../store/types.js';
 import { newRecordingId, type RecordingStorage } from '../../recorder/asciicast/index.js';
 import { certificateKeyId } from './cert-audit.js';
+import { RemoteSessions } from './remote-sessions.js';
 import { SessionEnding } from './session-ending.js';
 import { SessionRecording } from './session-recording.js';
 import { launchSsh, type SshProcess } from './ssh-client.js';
@@ -62,9 +63,12 @@ export interface OpenRequest {
 
 export class TerminalService {
   readonly ending: SessionEnding;
+  /** Watching and terminating from any replica (the sessions held elsewhere, through the store). */
+  readonly remote: RemoteSessions;
 
   constructor(private readonly deps: TerminalServiceDeps) {
     this.ending = new SessionEnding(deps);
+    this.remote = new RemoteSessions({ ...deps, ending: this.ending });
     deps.book.onEnd((grant, reason) => {
       const how = reason === 'expired' ? 'over: the grant expired' : reason;
       const message = `Your access to ${grant.resourceId} was ${how}. The session has ended.`;

@@ -130,16 +130,23 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
     const who = await caller(req);
     if (!deps.mayWatch(who.user))
       throw forbidden('auditor_required', 'live sessions are open to auditors and admins only');
-    if (!deps.service.ending.get(id))
-      throw new JitgateError(404, 'session_not_live', 'this session is not running');
+    // Held here or by another live replica (then relayed through the store); refused otherwise.
+    await deps.service.remote.watchable(id);
     wss.handleUpgrade(req, socket, head, (ws) => {
       keepAlive(ws);
-      try {
-        const stop = deps.service.ending.watch(id, peerOf(ws));
-        ws.once('close', stop);
-      } catch {
-        ws.close(1000, 'session ended');
-      }
+      let stop: (() => void) | undefined;
+      let closed = false;
+      ws.once('close', () => {
+        closed = true;
+        stop?.();
+      });
+      deps.service.remote.watch(id, peerOf(ws)).then(
+        (stopWatching) => {
+          stop = stopWatching;
+          if (closed) stopWatching();
+        },
+        () => ws.close(1000, 'session ended'),
+      );
       // Watchers are read-only: whatever they send is dropped.
     });
   };
