@@ -153,7 +153,8 @@ export function sessionPageRoutes(portal: PortalDeps, deps: SessionPagesDeps): e
       await deps.service.remote.terminate(id, who.user, who.role);
       setFlash(req, { kind: 'ok', text: 'The session was terminated.' });
     } catch (error) {
-      if (!(error instanceof JitgateError) || error.status >= 500) throw error;
+      // Refusals, and an end the holding replica has not confirmed yet, are said on the page.
+      if (!(error instanceof JitgateError) || !error.expose) throw error;
       setFlash(req, { kind: 'error', text: error.message });
     }
     res.redirect(303, `/sessions/${encodeURIComponent(id)}`);

@@ -245,6 +245,7 @@ export class RemoteSessions {
             504,
             'session_end_unconfirmed',
             'the end was asked of the replica running this session, which has not confirmed it yet',
+            { expose: true },
           );
         await Promise.race([heard, new Promise((resolve) => setTimeout(resolve, 250))]);
         wakers.delete(wake);
