@@ -69,13 +69,18 @@ export class RelayPublisher implements TerminalPeer {
     if (!this.closed) this.push('control', JSON.stringify(message));
   }
 
+  /** Writes what waits now, without waiting for the next batch. */
+  flushNow(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flush();
+  }
+
   /** Stops after one last flush (the session ended, or nobody watches any more). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.flush();
+    this.flushNow();
   }
 
   /** Resolves once everything sent before now is in the store (or failed to get there). */
