@@ -1,9 +1,7 @@
 /**
  * Terminal sessions across replicas, through the store and its change feed (no replica talks to
- * another). The replica holding a session (its ssh runs here) hears, as `terminal` changes:
- * a request to end it, recorded at another replica (it ends the session with the usual audit and
- * recording end, crediting who asked); and watches by other replicas (it publishes the session's
- * output to the store while any is current, relay-publisher.ts). Any other replica watches
+ * another). The replica holding a session (its ssh runs here) hears, as `terminal` changes,
+ * requests to end it and watches by other replicas (held-relay.ts). Any other replica watches
  * through a RelayView and asks for the end through the store, then waits to see the row ended.
  * After the feed reconnects, every session held here is checked again (announcements may have
  * been missed). On SQLite (one process) every session is held here and none of this is used.
@@ -12,7 +10,7 @@ import type { SessionUser } from '../identity/session-user.js';
 import { JitgateError, notFound } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
-import { RelayPublisher } from './relay-publisher.js';
+import { HeldRelay } from './held-relay.js';
 import { RelayView } from './relay-view.js';
 import type { SessionEnding } from './session-ending.js';
 import { SessionHolders } from './session-holders.js';
@@ -21,6 +19,8 @@ import type { TerminalPeer } from './terminal-messages.js';
 
 /** How long a terminate asked at another replica waits to see the session ended. */
 const CONFIRM_MS = 5_000;
+/** When a change could not be applied (the store failed), it is looked at again after this. */
+const RETRY_MS = 1_000;
 
 export interface RemoteSessionsDeps {
   store: Pick<Store, 'changes' | 'terminalRelay' | 'terminalSessions' | 'instances'>;
@@ -31,20 +31,12 @@ export interface RemoteSessionsDeps {
   log: Logger;
 }
 
-interface Publishing {
-  publisher: RelayPublisher;
-  unwatch: () => void;
-  /** The replicas it has sent `ready` and the recent output to. */
-  served: Set<string>;
-  timer: NodeJS.Timeout | undefined;
-}
-
 export const terminatedMessage = (actor: SessionUser, role: string) =>
   `${actor.username} (${role}) ended this session.`;
 
 export class RemoteSessions {
   readonly holders: SessionHolders;
-  private readonly publishing = new Map<string, Publishing>();
+  private readonly held: HeldRelay;
   private readonly views = new Map<string, RelayView>();
   private readonly waiting = new Map<string, Set<() => void>>();
   private readonly queues = new Map<string, Promise<void>>();
@@ -57,7 +49,8 @@ export class RemoteSessions {
       self: deps.instance,
       isHere: (id) => deps.ending.get(id) !== undefined,
     });
-    deps.ending.whenEnded((id) => this.ended(id));
+    this.held = new HeldRelay({ ...deps, relay: deps.store.terminalRelay });
+    deps.ending.whenEnded((id) => this.held.ended(id));
     this.unsubscribe = deps.store.changes.subscribe({
       changed: (change) => {
         if (change.kind === 'terminal') this.heard(change.id);
@@ -138,7 +131,7 @@ export class RemoteSessions {
   close(): void {
     this.unsubscribe?.();
     for (const view of this.views.values()) view.close();
-    for (const held of this.publishing.values()) clearTimeout(held.timer);
+    this.held.close();
   }
 
   private refuseUnlessElsewhere(holding: string): void {
@@ -158,72 +151,16 @@ export class RemoteSessions {
     this.views.get(id)?.poke();
     if (!this.deps.ending.get(id)) return;
     const next = (this.queues.get(id) ?? Promise.resolve())
-      .then(() => this.checkHeld(id))
-      .catch((error: unknown) =>
-        this.deps.log.error('terminal change not applied', { session: id, error: error as Error }),
-      )
+      .then(() => this.held.check(id, () => this.heard(id)))
+      .catch((error: unknown) => {
+        // The store failed us (a stop request or a watch unread): look again shortly.
+        this.deps.log.error('terminal change not applied', { session: id, error: error as Error });
+        setTimeout(() => this.heard(id), RETRY_MS).unref();
+      })
       .finally(() => {
         if (this.queues.get(id) === next) this.queues.delete(id);
       });
     this.queues.set(id, next);
-  }
-
-  /** For a session held here: asked to end? watched elsewhere, and by whom new? */
-  private async checkHeld(id: string): Promise<void> {
-    const relay = this.deps.store.terminalRelay;
-    const stop = await relay.stopRequest(id);
-    if (stop) return void this.deps.ending.endRequested(id, stop.by, stop.message);
-    const now = this.deps.now();
-    const current = (await relay.watchers(id)).filter((w) => w.until > now);
-    const session = this.deps.ending.get(id);
-    let held = this.publishing.get(id);
-    clearTimeout(held?.timer);
-    if (current.length === 0 || !session) {
-      if (held) this.stopPublishing(id, held);
-      return;
-    }
-    if (!held) {
-      const publisher = new RelayPublisher({
-        sessionId: id,
-        relay,
-        now: this.deps.now,
-        log: this.deps.log,
-      });
-      held = { publisher, unwatch: () => undefined, served: new Set(), timer: undefined };
-      this.publishing.set(id, held);
-    }
-    const entry = held;
-    if (current.some((w) => !entry.served.has(w.instance))) {
-      // A replica that has not had `ready` and the recent output: (re)attach, which sends both.
-      entry.unwatch();
-      entry.publisher.replay(() => (entry.unwatch = session.watch(entry.publisher)));
-    }
-    entry.served = new Set(current.map((w) => w.instance));
-    // Look again when the last watch runs out (a renewal, heard meanwhile, looks sooner).
-    const until = Math.max(...current.map((w) => w.until));
-    entry.timer = setTimeout(() => this.heard(id), until - now + 50);
-    entry.timer.unref();
-  }
-
-  private stopPublishing(id: string, held: Publishing): void {
-    clearTimeout(held.timer);
-    held.unwatch();
-    held.publisher.close();
-    this.publishing.delete(id);
-  }
-
-  /** A session held here ended (its end recorded): its relay is flushed, then cleared. */
-  private async ended(id: string): Promise<void> {
-    const held = this.publishing.get(id);
-    if (held) {
-      this.stopPublishing(id, held);
-      await held.publisher.settled();
-    }
-    await this.deps.store.terminalRelay
-      .clear(id)
-      .catch((error: unknown) =>
-        this.deps.log.warn('terminal relay not cleared', { session: id, error: error as Error }),
-      );
   }
 
   /** Resolves once the row of `id` is ended (rechecked when the feed names it, else each 250 ms). */
