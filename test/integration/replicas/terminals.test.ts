@@ -80,6 +80,15 @@ void describe('terminal sessions on two replicas', () => {
     const list = await call(carol, cluster.url, 'GET', '/api/v1/sessions?state=live');
     const listed = (list.json.sessions as { id: string; live: boolean }[]).find((s) => s.id === id);
     assert.equal(listed?.live, true);
+    // The portal at B too: the list shows it live, its page offers the live view and Terminate.
+    cluster.to('b');
+    const page = await carol.navigate(`${cluster.url}/sessions`);
+    const listRow = new RegExp(`data-session="${id}"[\\s\\S]*?</tr>`).exec(page.body)?.[0] ?? '';
+    assert.match(listRow, /state-active">live</);
+    cluster.to('b');
+    const view = await carol.navigate(`${cluster.url}/sessions/${id}`);
+    assert.match(view.body, /data-mode="watch"/);
+    assert.match(view.body, /id="terminate"/);
 
     // Alice may not watch (the authorization module says auditors and admins), at B as at A.
     cluster.to('b');
