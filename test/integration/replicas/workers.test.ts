@@ -2,7 +2,8 @@
 // (the kernel hands each connection to one of them); a revoke taken by one worker cuts, within a
 // second, a WebSocket and the requests the other serves; SIGKILL of a worker: the primary starts
 // a replacement under the same index and service goes on with what is in the store; SIGTERM to
-// the primary stops every worker and exits 0; workers that cannot start make the primary exit 1.
+// the primary stops every worker and exits 0; workers that cannot start (at start-up, or as
+// replacements while PostgreSQL is down) make the primary exit 1.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { request } from 'node:http';
@@ -194,6 +195,31 @@ void describe('server.workers: several workers on one port and one PostgreSQL', 
 });
 
 void describe('server.workers: workers that cannot start', () => {
+  void it('exits 1 when a dead worker cannot be replaced (PostgreSQL down)', async () => {
+    const doomed = await cluster.startWorkers('doomed', 2);
+    const exited = once(doomed.process, 'exit');
+    const startAgain = await cluster.pg.stopServer();
+    try {
+      process.kill(doomed.workers.get(1) ?? 0, 'SIGKILL');
+      const [code] = (await exited) as [number | null];
+      assert.equal(code, 1);
+      const failures = doomed.lines.filter(
+        (line) => line.msg === 'replacement worker did not start',
+      );
+      assert.deepEqual(
+        failures.map((line) => line.failures),
+        [1, 2, 3],
+      );
+      assert.ok(
+        doomed.lines.some((line) => line.msg === 'workers cannot be kept running; stopping'),
+      );
+      for (const pid of doomed.workers.values())
+        assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
+    } finally {
+      await startAgain();
+    }
+  });
+
   void it('exits 1, naming the worker, when the store cannot be reached', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jitgate-workers-fail-'));
     try {
