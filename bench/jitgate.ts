@@ -25,6 +25,8 @@ export async function startJitgateChild(
   dir: string,
   config: BenchConfig,
   nodeArgs: readonly string[] = [],
+  /** More environment (the PostgreSQL URL a config's storage.postgres.urlEnv names). */
+  extraEnv: Record<string, string> = {},
 ): Promise<RunningJitgate> {
   const file = join(dir, `${label}.json`);
   writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
@@ -33,9 +35,7 @@ export async function startJitgateChild(
   const child = startChild(
     process.execPath,
     [...nodeArgs, COMPILED_CLI, 'serve', '--config', file],
-    {
-      env,
-    },
+    { env: { ...env, ...extraEnv } },
   );
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));

@@ -19,7 +19,17 @@ export interface RunningNginx {
   workerPids: number[];
 }
 
-export function nginxConfig(dir: string, port: number, upstreamPort: number, temp: string) {
+/**
+ * `upstreamPorts`: one for the nginx row; several for the replicas row, which also passes the Host
+ * header on (jitgate routes app hosts by it).
+ */
+export function nginxConfig(
+  dir: string,
+  port: number,
+  upstreamPorts: readonly number[],
+  temp: string,
+  passHost = false,
+) {
   // keepalive_requests is raised on both sides so that neither nginx nor jitgate pays
   // reconnects that the other does not (node:http and undici keep a connection indefinitely).
   return `worker_processes 1;
@@ -31,7 +41,7 @@ http {
   keepalive_requests 1000000;
 ${temp}
   upstream bench_upstream {
-    server 127.0.0.1:${upstreamPort};
+${upstreamPorts.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
     keepalive 64;
     keepalive_requests 1000000;
   }
@@ -41,7 +51,7 @@ ${temp}
       proxy_pass http://bench_upstream;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-    }
+${passHost ? '      proxy_set_header Host $http_host;\n' : ''}    }
   }
 }
 `;
@@ -50,12 +60,24 @@ ${temp}
 export async function startNginx(
   binary: string,
   dir: string,
-  upstreamPort: number,
+  upstreamPort: number | readonly number[],
+  /** Its own port when chosen in advance (a portal origin the IdP must know); else a free one. */
+  chosenPort?: number,
 ): Promise<RunningNginx> {
+  const balancer = typeof upstreamPort !== 'number';
   chmodSync(dir, 0o755); // workers run as an unprivileged user when we are root
-  const port = await freePort();
+  const port = chosenPort ?? (await freePort());
   const conf = join(dir, 'nginx.conf');
-  writeFileSync(conf, nginxConfig(dir, port, upstreamPort, nginxTempPaths(binary, dir)));
+  writeFileSync(
+    conf,
+    nginxConfig(
+      dir,
+      port,
+      balancer ? upstreamPort : [upstreamPort],
+      nginxTempPaths(binary, dir),
+      balancer,
+    ),
+  );
   const args = ['-p', dir, '-c', conf, '-e', join(dir, 'error.log'), '-g', 'daemon off;'];
   const master = startChild(binary, args);
   let stderr = '';

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every row of issue #19 in one run. The web rows (direct upstream, nginx, the
- * Node floor, Apache + mod_auth_openidc, jitgate; planned rows listed in targets.ts) loaded by
+ * Node floor, Apache + mod_auth_openidc, jitgate, jitgate with a worker per core and two
+ * replicas behind nginx, both on PostgreSQL) loaded by
  * the same closed-loop client and then at a fixed open-loop rate; the terminal relay against
  * direct SSH; the scale of state. Writes bench/results/latest.md and latency.svg; prints the
  * report. `npm run bench:readme` copies it into the README. Options: see options.ts.
@@ -9,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAllNow, stopAll } from './children.js';
+import { stopBenchPostgres } from './jitgate-pg-rows.js';
 import { findExecutable, type LoadGenerator } from './load.js';
 import { nodeGenerator } from './node-load.js';
 import { OptionError, parseBenchOptions, SECTIONS, type BenchOptions } from './options.js';
@@ -44,6 +46,7 @@ const cleanup = () =>
   (cleaning ??= (async () => {
     await stack?.ssh?.close();
     await stopAll();
+    await stopBenchPostgres();
     rmSync(tmp, { recursive: true, force: true });
   })());
 process.on('exit', killAllNow);

@@ -34,6 +34,11 @@ export interface Stack {
   alice: { appCookie: string; token: string };
   /** Headers a load generator sends to reach payroll through jitgate as alice. */
   appHeaders: Record<string, string>;
+  /**
+   * The public ports of the PostgreSQL rows (jitgate-pg-rows.ts): the workers' shared port and
+   * the replicas' nginx. Chosen here: the IdP must know their redirect URIs.
+   */
+  pgRowPorts: { workers: number; replicas: number };
 }
 
 const secret = () => randomBytes(24).toString('base64url');
@@ -49,10 +54,13 @@ export async function startStack(
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const jitgatePort = await freePort();
   const apachePort = await freePort();
+  const pgRowPorts = { workers: await freePort(), replicas: await freePort() };
   const jitgateClient = {
     clientId: 'jitgate-portal',
     clientSecret: secret(),
-    redirectUris: [`http://localhost:${jitgatePort}/auth/callback`],
+    redirectUris: [jitgatePort, pgRowPorts.workers, pgRowPorts.replicas].map(
+      (port) => `http://localhost:${port}/auth/callback`,
+    ),
   };
   const apacheClient = {
     clientId: 'apache',
@@ -95,5 +103,6 @@ export async function startStack(
     jitgate,
     alice: { appCookie, token },
     appHeaders: { Host: `${APP_HOST}:${jitgate.port}`, Cookie: appCookie },
+    pgRowPorts,
   };
 }

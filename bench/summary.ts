@@ -14,6 +14,9 @@ export interface WebSummary {
   percentOfNginx: Spread;
   cpuVsFloor: Spread;
   cpuVsApache: Spread;
+  rpsVsApache: Spread;
+  /** Rows on PostgreSQL: transactions per request during the closed-loop run (else NaN). */
+  storeTransactionsPerRequest: Spread;
   /** Open-loop latency percentiles, ms. */
   latency: Record<`p${Percentile}`, Spread>;
   /** Open-loop p50 and p99 over the direct upstream's, ms. */
@@ -77,6 +80,8 @@ export function summarizeWeb(runs: readonly (readonly WebMeasure[])[]): WebSumma
       ),
       cpuVsFloor: relative('floor', (m) => m.cpuUsPerRequest),
       cpuVsApache: relative('apache', (m) => m.cpuUsPerRequest),
+      rpsVsApache: relative('apache', (m) => m.closed.rps),
+      storeTransactionsPerRequest: spread(per((m) => m.storeTransactionsPerRequest ?? Number.NaN)),
       latency,
       addedP50: spread(
         per(

@@ -1,8 +1,7 @@
 /**
  * The web rows, in the order they are measured: each starts its server (or says why it is
- * skipped) and says where the load goes and which processes' CPU counts. Rows still to come plug
- * in here: "jitgate, one worker per core" and "two jitgate replicas on PostgreSQL behind nginx"
- * are listed as planned and skipped until the replica work gives them something to start.
+ * skipped) and says where the load goes and which processes' CPU counts. The rows on PostgreSQL
+ * (one worker per core; two replicas behind nginx) are in jitgate-pg-rows.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -11,6 +10,7 @@ import { apacheMissing, startApache } from './apache.js';
 import { apacheSessionCookie } from './apache-login.js';
 import type { LoadTarget } from './load.js';
 import { BENCH_PATH, checkTarget } from './login.js';
+import { jitgateReplicas, jitgateWorkers } from './jitgate-pg-rows.js';
 import { findNginx, startNginx } from './nginx.js';
 import type { BenchOptions } from './options.js';
 import type { Stack } from './stack.js';
@@ -25,6 +25,8 @@ export interface WebTarget {
   load: LoadTarget;
   /** The processes whose CPU time is this row's (read at measuring time: workers come late). */
   pids: () => number[];
+  /** Rows on PostgreSQL: the transactions their database has run so far. */
+  storeTransactions?: () => Promise<number>;
 }
 
 export interface TargetSpec {
@@ -114,20 +116,14 @@ const jitgate: TargetSpec = {
   }),
 };
 
-/** Rows of issue #19 whose server does not exist yet: the place where they plug in. */
-const planned = (role: Role, why: string): TargetSpec => ({ role, start: async () => why });
-
 export const TARGETS: readonly TargetSpec[] = [
   direct,
   nginx,
   floor,
   apache,
   jitgate,
-  planned('jitgate-workers', 'planned: jitgate with one worker per core (issue #19, later wave)'),
-  planned(
-    'jitgate-replicas',
-    'planned: two jitgate replicas on PostgreSQL behind nginx (after the replica work)',
-  ),
+  jitgateWorkers,
+  jitgateReplicas,
 ];
 
 /** Starts every row; a row that cannot start is skipped with its reason, never silently. */

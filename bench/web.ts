@@ -18,6 +18,8 @@ export interface WebMeasure {
   /** utime + stime of the target's processes per request of the closed-loop run. */
   cpuUsPerRequest: number;
   open: OpenLoopResult;
+  /** Rows on PostgreSQL: transactions their database ran per request of the closed-loop run. */
+  storeTransactionsPerRequest?: number;
 }
 
 /** Warm-up, then a measured closed-loop run with the CPU `pids` used per request. */
@@ -26,13 +28,22 @@ export async function closedLoopCpu(
   pids: () => number[],
   generator: LoadGenerator,
   seconds: number,
+  storeTransactions?: () => Promise<number>,
 ) {
   await generator.run(load, WARMUP_SECONDS);
+  const transactionsBefore = await storeTransactions?.();
   const before = totalCpuTicks(pids());
   const closed = await generator.run(load, seconds);
   const ticks = totalCpuTicks(pids()) - before;
   const cpuUsPerRequest = closed.requests > 0 ? ((ticks / CLK_TCK) * 1e6) / closed.requests : NaN;
-  return { closed, cpuUsPerRequest };
+  // Background work (heartbeats, probes, trail batches) over the window counts too: the figure
+  // is an upper bound of what requests cost the database.
+  const transactionsAfter = await storeTransactions?.();
+  const storeTransactionsPerRequest =
+    transactionsBefore === undefined || transactionsAfter === undefined || closed.requests === 0
+      ? undefined
+      : (transactionsAfter - transactionsBefore) / closed.requests;
+  return { closed, cpuUsPerRequest, storeTransactionsPerRequest };
 }
 
 export async function measureWeb(
@@ -44,11 +55,12 @@ export async function measureWeb(
   const measured: WebMeasure[] = [];
   for (const target of targets) {
     const began = performance.now();
-    const { closed, cpuUsPerRequest } = await closedLoopCpu(
+    const { closed, cpuUsPerRequest, storeTransactionsPerRequest } = await closedLoopCpu(
       target.load,
       target.pids,
       generator,
       options.seconds,
+      target.storeTransactions,
     );
     const open = await runOpenLoop(target.load, options.rate, options.seconds);
     progress(
@@ -56,7 +68,18 @@ export async function measureWeb(
         `at ${options.rate}/s p50 ${open.latencyMs.p50.toFixed(2)} ms, ` +
         `p99 ${open.latencyMs.p99.toFixed(2)} ms (${((performance.now() - began) / 1000).toFixed(0)} s)`,
     );
-    measured.push({ role: target.role, name: target.name, closed, cpuUsPerRequest, open });
+    if (storeTransactionsPerRequest !== undefined)
+      progress(
+        `${target.name}: ${storeTransactionsPerRequest.toFixed(4)} PostgreSQL transactions per request`,
+      );
+    measured.push({
+      role: target.role,
+      name: target.name,
+      closed,
+      cpuUsPerRequest,
+      open,
+      storeTransactionsPerRequest,
+    });
   }
   return measured;
 }

@@ -85,7 +85,28 @@ export function crossCheck(doc: unknown): ConfigProblem[] {
       }
     });
   });
-  return [...problems, ...policyProblems(doc), ...machineProblems(doc)];
+  return [...problems, ...policyProblems(doc), ...machineProblems(doc), ...workerProblems(doc)];
+}
+
+/**
+ * Workers are replicas: they learn of each other's revokes, logouts and grants through
+ * PostgreSQL (LISTEN/NOTIFY). SQLite has no such channel, so a second process on it would admit
+ * on a grant another one revoked.
+ */
+function workerProblems(doc: unknown): ConfigProblem[] {
+  const root = typeof doc === 'object' && doc ? (doc as Row) : {};
+  const server = typeof root.server === 'object' && root.server ? (root.server as Row) : {};
+  const storage = typeof root.storage === 'object' && root.storage ? (root.storage as Row) : {};
+  const several =
+    server.workers === 'auto' || (typeof server.workers === 'number' && server.workers > 1);
+  if (!several || storage.driver === 'postgres') return [];
+  return [
+    {
+      path: ['server', 'workers'],
+      message:
+        "more than one worker needs storage.driver: postgres (workers share grants, sessions and revocations through PostgreSQL; SQLite cannot tell one process of another's revoke)",
+    },
+  ];
 }
 
 /** A policy must say how requests get approved, and auto-approval may not outreach it. */

@@ -16,6 +16,9 @@ import { storageSchema } from './storage-schema.js';
 export { duration, ENV_NAME, HEADER_NAME, SLUG } from './primitives.js';
 export { AUTO_APPROVE_CAP_MS, POLICY_DEFAULT_MAX_DURATION } from './policy-schema.js';
 
+/** More workers than this on one machine is a typo, not a deployment. */
+const MAX_WORKERS = 64;
+
 const server = z
   .object({
     host: z
@@ -32,6 +35,12 @@ const server = z
       .boolean()
       .default(false)
       .describe('Trust X-Forwarded-* from a load balancer in front of jitgate.'),
+    workers: z
+      .union([z.literal('auto'), z.number().int().min(1).max(MAX_WORKERS)])
+      .default(1)
+      .describe(
+        'Processes serving the port on this machine: "auto" runs one per core. Each worker is a replica on the shared store, so more than one needs storage.driver: postgres (see docs/deployment.md); a worker that dies is replaced.',
+      ),
   })
   .strict();
 

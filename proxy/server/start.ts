@@ -67,6 +67,12 @@ export interface StartOptions {
   configSource?: string;
   /** Where terminal recordings are written (tests hand in files that fail on cue). */
   recordingFiles?: CastFiles;
+  /**
+   * The folder of this process's own files (its instance id, in-progress recordings, ssh-run);
+   * default the state folder. Workers on one state folder each have one (workers.ts), kept
+   * across restarts so a replacement ends what the worker before it left open.
+   */
+  instanceDir?: string;
 }
 
 export interface RunningJitgate {
@@ -95,6 +101,8 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   for (const warning of configWarnings(config)) log.warn(`configuration: ${warning}`);
   const stateDir = resolve(config.state.dir);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const instanceDir = options.instanceDir ? resolve(options.instanceDir) : stateDir;
+  mkdirSync(instanceDir, { recursive: true, mode: 0o700 });
 
   const httpServer = options.http ?? createHttpServer(log);
   const port = httpServer.server.listening
@@ -108,7 +116,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
 
   const rawStore = await openStore(config.storage, stateDir, { log });
   // This process's id and heartbeat; a store that cannot be written stops start-up here.
-  const instance = await Instance.start({ store: rawStore, stateDir, log, now });
+  const instance = await Instance.start({ store: rawStore, stateDir: instanceDir, log, now });
   let stopping = false;
   const secret = await rawStore.settings.putIfAbsent(
     'session_secret_v1',
@@ -251,7 +259,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   });
   const terminals = await wireTerminals({
     config,
-    stateDir,
+    stateDir: instanceDir,
     portalOrigin,
     store,
     book,

@@ -4,6 +4,8 @@
  * IdP and the app upstream (an HTTP + WebSocket echo) in the test process, a webhook receiver,
  * and each replica a child process (support/replica-child.ts) with its own state folder (its own
  * instance id) and the same admin token. `kill` sends SIGKILL to a replica's process.
+ * `startWorkers` starts a replica that is `jitgate serve` with `server.workers` (a primary and
+ * its workers on one port, support/worker-group.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,6 +25,7 @@ import { startSshTarget, type SshTarget } from '../../proxy/demo/ssh-target.js';
 import { formAction, TestBrowser } from './http-client.js';
 import { startTestPostgres, type TestPostgres } from './postgres.js';
 import { testUser } from './test-proxy.js';
+import { spawnWorkerGroup, type WorkerGroup } from './worker-group.js';
 
 export interface Replica {
   name: string;
@@ -53,6 +56,8 @@ export interface ReplicaCluster {
   /** Points new connections to the public URL at replica `name` (open ones stay where they are). */
   to(name: string): void;
   start(name: string): Promise<Replica>;
+  /** A replica of `count` workers on one port: `jitgate serve --config FILE`. */
+  startWorkers(name: string, count: number): Promise<WorkerGroup>;
   kill(name: string): void;
   /** Signs `username` in: the login starts at replica `from` and the IdP returns to `finish`. */
   login(username: string, from: string, finish: string): Promise<TestBrowser>;
@@ -141,8 +146,8 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
 
   const adminToken = `jga_${'r'.repeat(43)}`;
   const stateDirs: string[] = [];
-  const config = (stateDir: string): ConfigInput => ({
-    server: { host: '127.0.0.1', port: front.port, publicUrl: url },
+  const config = (stateDir: string, workers = 1): ConfigInput => ({
+    server: { host: '127.0.0.1', port: workers > 1 ? 0 : front.port, publicUrl: url, workers },
     state: { dir: stateDir },
     storage: { driver: 'postgres', postgres: { urlEnv: STORE_URL_ENV } },
     identityProviders: [
@@ -244,6 +249,17 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
       replicas.set(name, replica);
       if (!current) current = name;
       return replica;
+    },
+    async startWorkers(name, count) {
+      const stateDir = mkdtempSync(join(tmpdir(), `jitgate-workers-${name}-`));
+      stateDirs.push(stateDir);
+      writeFileSync(join(stateDir, ADMIN_TOKEN_FILE), adminToken + '\n', { mode: 0o600 });
+      const configFile = join(stateDir, 'jitgate.json');
+      writeFileSync(configFile, JSON.stringify(config(stateDir, count)), { mode: 0o600 });
+      const group = await spawnWorkerGroup(configFile, { [STORE_URL_ENV]: storeUrl });
+      replicas.set(name, { name, port: group.port, process: group.process });
+      if (!current) current = name;
+      return group;
     },
     kill(name) {
       const replica = replicas.get(name);

@@ -46,6 +46,31 @@ void describe('bench report', () => {
     assert.equal(verdict('hot-path CPU')?.verdict, 'not measured');
   });
 
+  test('judges the PostgreSQL rows: workers against Apache, replicas by transactions per request', () => {
+    const r = results(1);
+    r.web?.skipped.splice(0);
+    const replicas = (perRequest: number) => ({
+      ...measure('jitgate-replicas', 20_000, 90, 0.7),
+      storeTransactionsPerRequest: perRequest,
+    });
+    r.web?.runs[0]?.push(measure('jitgate-workers', 19_000, 85, 0.6), replicas(0.002));
+    const goals = goalsOf(r);
+    const verdict = (start: string) => goals.find((g) => g.goal.startsWith(start));
+    assert.deepEqual(
+      [verdict('one worker per core')?.verdict, verdict('one worker per core')?.measured],
+      ['pass', '1.27×'],
+    );
+    assert.deepEqual(
+      [verdict('two replicas')?.verdict, verdict('two replicas')?.measured],
+      ['pass', '0.0020 transactions per request'],
+    );
+    // A round trip per request fails it; a workers row below 1.2× Apache fails too.
+    r.web?.runs[0]?.splice(5, 2, measure('jitgate-workers', 17_000, 85, 0.6), replicas(1.01));
+    const worse = goalsOf(r);
+    assert.equal(worse.find((g) => g.goal.startsWith('one worker'))?.verdict, 'fail');
+    assert.equal(worse.find((g) => g.goal.startsWith('two replicas'))?.verdict, 'fail');
+  });
+
   test('a goal whose comparison row is missing is not measured, not passed', () => {
     const r = results(1);
     r.web?.runs.forEach((run) => run.splice(3, 1)); // no Apache row
