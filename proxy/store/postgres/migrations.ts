@@ -23,6 +23,7 @@ import { BREAK_GLASS } from './migrations/013-break-glass.js';
 import { REPLICAS } from './migrations/014-replicas.js';
 import { SIGNIN } from './migrations/015-signin.js';
 import { SESSION_ENDS } from './migrations/016-session-ends.js';
+import { STANDING_REPORTS } from './migrations/017-standing-reports.js';
 
 interface Migration {
   name: string;
@@ -47,6 +48,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'replicas', sql: REPLICAS },
   { name: 'signin', sql: SIGNIN },
   { name: 'session-ends', sql: SESSION_ENDS },
+  { name: 'standing-reports', sql: STANDING_REPORTS },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

@@ -19,6 +19,7 @@ import { BREAK_GLASS } from './migrations/013-break-glass.js';
 import { REPLICAS } from './migrations/014-replicas.js';
 import { SIGNIN } from './migrations/015-signin.js';
 import { SESSION_ENDS } from './migrations/016-session-ends.js';
+import { STANDING_REPORTS } from './migrations/017-standing-reports.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -41,6 +42,7 @@ const MIGRATIONS: readonly string[] = [
   REPLICAS,
   SIGNIN,
   SESSION_ENDS,
+  STANDING_REPORTS,
 ];
 
 export function migrate(db: SqliteDatabase): number {
