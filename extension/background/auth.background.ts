@@ -76,8 +76,13 @@ export class Auth {
     const { user } = await this.client.call<{ user: { username: string } }>('GET', '/me');
     const session = await this.store.signedIn();
     if (session) await this.store.setSignedIn({ ...session, username: user.username });
-    // A step-up sign-in replaces the one before it: that token must not outlive its use.
-    if (previous) await this.client.revoke(previous).catch(() => undefined);
+    // A step-up sign-in replaces the one before it: that token must not outlive its use. The
+    // session credentials minted under it end with it, so they go first; the refresh that
+    // follows a sign-in mints new ones under this token.
+    if (previous) {
+      await this.carrier.dropAll();
+      await this.client.revoke(previous).catch(() => undefined);
+    }
     return { username: user.username };
   }
 

@@ -3,8 +3,8 @@
  * Validates: alice's popup offers Emergency access on prod-shell apart from Request access (the
  * server says a policy allows it); a refusal (an incident that does not match) shows the
  * server's reason; with an incident, her MFA step-up (the connect page's step-up sign-in, its
- * token carrying it) breaks the glass at once, through POST /break-glass like the portal and
- * the CLI; then bob, connected to the same extension, sees the loud review banner linking to
+ * token carrying it, her earlier token revoked) breaks the glass at once, through
+ * POST /break-glass like the portal and the CLI; then bob, connected to the same extension, sees the loud review banner linking to
  * the portal's review page.
  */
 import assert from 'node:assert/strict';
@@ -95,6 +95,12 @@ void describe('Emergency access from the extension in Chromium', () => {
     const [event] = await demo.jitgate.audit.list({ code: 'grant.break_glass', limit: 5 });
     assert.equal(event?.actor, 'demo:alice');
     assert.equal(event?.data.incident, 'INC-77');
+    // The step-up token replaced her earlier one, which is revoked rather than left standing.
+    const issued = await demo.jitgate.audit.list({ code: 'token.issued', limit: 10 });
+    const stepped = issued.filter((e) => e.actor === 'demo:alice' && e.data.stepUpAt);
+    assert.equal(stepped.length, 1, 'one token carries her step-up');
+    const revoked = await demo.jitgate.audit.list({ code: 'token.revoked', limit: 10 });
+    assert.equal(revoked.filter((e) => e.actor === 'demo:alice').length, 1);
   });
 
   void it('bob’s extension shows the review banner, linking to the portal', async () => {
