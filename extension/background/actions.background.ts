@@ -1,10 +1,18 @@
 /**
  * What the popup, options and callback pages ask the worker to do. Errors come back as words
  * with the API's code; a decision that needs an MFA step-up opens the portal's step-up page
- * (the API says where), since only a portal session can carry one.
+ * (the API says where), since only a portal session can carry one. Emergency access instead
+ * signs the extension in again with a step-up (its token then carries it, as the CLI's does after
+ * `jitgate login --step-up`) and sends the same request once that sign-in completes.
  */
 import type { BrowserApi } from '../shared/browser.js';
-import { failure, type PageCommand, type Reply } from '../shared/messages.js';
+import {
+  failure,
+  type BreakGlassOutcome,
+  type PageCommand,
+  type Reply,
+} from '../shared/messages.js';
+import type { PendingBreakGlass } from '../shared/state.js';
 import type { Auth } from './auth.background.js';
 import type { Carrier } from './carry.background.js';
 import { ApiError, type JitgateClient } from './client.background.js';
@@ -21,6 +29,9 @@ export interface ActionDeps {
   carrier: Carrier;
   stream: EventStream;
 }
+
+/** A step-up sign-in left unfinished this long forgets the emergency access it was for. */
+const BREAK_GLASS_PENDING_MS = 10 * 60_000;
 
 /** An error as a reply; a step-up answer also opens the portal where it is done. */
 export async function asFailure(error: unknown, deps: ActionDeps): Promise<Reply> {
@@ -57,8 +68,9 @@ export function pageActions(deps: ActionDeps) {
       case 'auth.complete': {
         const signedIn = await deps.auth.complete(command.code, command.state);
         deps.stream.ensure();
+        const emergency = await resumeBreakGlass();
         await sync.refresh();
-        return { ok: true, ...signedIn };
+        return { ok: true, ...signedIn, ...(emergency ? { breakGlass: emergency } : {}) };
       }
       case 'auth.signOut':
         deps.stream.stop();
@@ -72,6 +84,25 @@ export function pageActions(deps: ActionDeps) {
           ...(command.ticket ? { ticket: command.ticket } : {}),
         });
         return refreshed();
+      case 'access.breakGlass': {
+        const { resource, incident, reason, duration } = command;
+        const pending = { resource, incident, reason, duration, startedAt: Date.now() };
+        try {
+          await breakGlass(pending);
+        } catch (error) {
+          if (!(error instanceof ApiError) || error.code !== 'mfa_required') throw error;
+          // The server's decision stands; only the fresh step-up is missing.
+          await deps.store.setPendingBreakGlass(pending);
+          const session = await deps.store.signedIn();
+          if (!session) throw error;
+          await deps.auth.begin(session.origin, true);
+          return failure(
+            'Confirm with MFA in the tab that opened: your emergency access is then asked again.',
+            'step_up_started',
+          );
+        }
+        return refreshed();
+      }
       case 'access.release':
         // The rule goes first: the app must not see the credential once the person said stop.
         await deps.carrier.drop(command.grant);
@@ -84,6 +115,32 @@ export function pageActions(deps: ActionDeps) {
           ...(command.comment ? { comment: command.comment } : {}),
         });
         return refreshed();
+    }
+  }
+
+  function breakGlass(pending: PendingBreakGlass): Promise<unknown> {
+    return client.call('POST', '/break-glass', {
+      resource: pending.resource,
+      duration: pending.duration,
+      incident: pending.incident,
+      reason: pending.reason,
+    });
+  }
+
+  /**
+   * After a step-up sign-in: the emergency access it was for, asked once more (and once only).
+   * Says how it went, in the server's words, for the callback page to show.
+   */
+  async function resumeBreakGlass(): Promise<BreakGlassOutcome | undefined> {
+    const pending = await deps.store.pendingBreakGlass();
+    await deps.store.setPendingBreakGlass(undefined);
+    if (!pending || Date.now() - pending.startedAt > BREAK_GLASS_PENDING_MS) return undefined;
+    try {
+      await breakGlass(pending);
+      return { resource: pending.resource, ok: true, message: 'emergency access granted' };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : 'jitgate could not be reached';
+      return { resource: pending.resource, ok: false, message };
     }
   }
 

@@ -25,7 +25,11 @@ export class Auth {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async begin(jitgateUrl: string): Promise<{ connectUrl: string }> {
+  /**
+   * Opens the connect page. `stepUp`: the person passes a fresh MFA step-up there first and the
+   * new token carries it (for what needs one, such as Emergency access); it replaces this one.
+   */
+  async begin(jitgateUrl: string, stepUp = false): Promise<{ connectUrl: string }> {
     const origin = exactOrigin(jitgateUrl);
     if (!origin) throw new ApiError(400, 'bad_url', 'the jitgate URL must be an http(s) URL');
     await this.store.setSettings({ jitgateUrl: origin });
@@ -39,7 +43,12 @@ export class Auth {
       redirectUri,
       startedAt: this.now(),
     });
-    const url = connectUrl(origin, { redirectUri, state, challenge: await s256(verifier) });
+    const url = connectUrl(origin, {
+      redirectUri,
+      state,
+      challenge: await s256(verifier),
+      stepUp,
+    });
     await this.browser.openTab(url);
     return { connectUrl: url };
   }
@@ -49,6 +58,7 @@ export class Auth {
     await this.store.setPendingAuth(undefined); // one answer per start, whatever it is
     if (!pending || pending.state !== state || this.now() - pending.startedAt > PENDING_MS)
       throw new ApiError(400, 'bad_state', 'this sign-in was not started here, or took too long');
+    const previous = await this.store.signedIn();
     const answer = await this.client.exchange(pending.origin, {
       grant_type: 'authorization_code',
       code,
@@ -66,6 +76,13 @@ export class Auth {
     const { user } = await this.client.call<{ user: { username: string } }>('GET', '/me');
     const session = await this.store.signedIn();
     if (session) await this.store.setSignedIn({ ...session, username: user.username });
+    // A step-up sign-in replaces the one before it: that token must not outlive its use. The
+    // session credentials minted under it end with it, so they go first; the refresh that
+    // follows a sign-in mints new ones under this token.
+    if (previous) {
+      await this.carrier.dropAll();
+      await this.client.revoke(previous).catch(() => undefined);
+    }
     return { username: user.username };
   }
 

@@ -63,6 +63,11 @@ export class JitgateClient {
     return response;
   }
 
+  /** Ends `session`'s token on the proxy (one this extension no longer uses). */
+  async revoke(session: SignedIn): Promise<void> {
+    await this.parse(await this.send(session, 'POST', '/extension/sign-out', {}));
+  }
+
   /** The token endpoint: no bearer, no cookie. */
   async exchange(origin: string, body: object): Promise<TokenAnswer> {
     const response = await this.fetchFn(`${origin}/api/v1/extension/token`, {

@@ -8,6 +8,7 @@ import {
   KEYS,
   type CarriedMap,
   type PendingAuth,
+  type PendingBreakGlass,
   type Settings,
   type SignedIn,
   type Snapshot,
@@ -62,9 +63,24 @@ export class Store {
       : this.browser.session.remove([KEYS.pendingAuth]);
   }
 
+  async pendingBreakGlass(): Promise<PendingBreakGlass | undefined> {
+    const value = await this.read(KEYS.pendingBreakGlass);
+    const ok =
+      isObject(value) &&
+      hasStrings(value, ['resource', 'incident', 'reason', 'duration']) &&
+      typeof value.startedAt === 'number';
+    return ok ? (value as unknown as PendingBreakGlass) : undefined;
+  }
+
+  setPendingBreakGlass(pending: PendingBreakGlass | undefined): Promise<void> {
+    return pending
+      ? this.browser.session.set({ [KEYS.pendingBreakGlass]: pending })
+      : this.browser.session.remove([KEYS.pendingBreakGlass]);
+  }
+
   async snapshot(): Promise<Snapshot | undefined> {
     const value = await this.read(KEYS.snapshot);
-    return isObject(value) && Array.isArray(value.resources)
+    return isObject(value) && Array.isArray(value.resources) && Array.isArray(value.reviews)
       ? (value as unknown as Snapshot)
       : undefined;
   }
@@ -87,6 +103,7 @@ export class Store {
     return this.browser.session.remove([
       KEYS.session,
       KEYS.pendingAuth,
+      KEYS.pendingBreakGlass,
       KEYS.snapshot,
       KEYS.carried,
     ]);

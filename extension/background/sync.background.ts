@@ -4,10 +4,10 @@
  * storage.session (the popup renders it), the badge shows the approvals count, decisions become
  * desktop notifications, and the carried credentials follow the grants.
  */
-import type { RequestJson, ResourceJson } from '../shared/api-types.js';
+import type { BreakGlassReviewJson, RequestJson, ResourceJson } from '../shared/api-types.js';
 import type { BrowserApi } from '../shared/browser.js';
 import type { Snapshot } from '../shared/state.js';
-import { approvalViews, noticesBetween, resourceViews } from '../shared/views.js';
+import { approvalViews, noticesBetween, resourceViews, reviewViews } from '../shared/views.js';
 import type { Carrier } from './carry.background.js';
 import { ApiError, type JitgateClient } from './client.background.js';
 import type { Store } from './store.background.js';
@@ -48,24 +48,26 @@ export class Sync {
     }
     const before = await this.store.snapshot();
     try {
-      const [{ resources }, { requests: mine }, { requests: waiting }] = await Promise.all([
-        this.client.call<{ resources: ResourceJson[] }>('GET', '/resources'),
-        this.client.call<{ requests: RequestJson[] }>('GET', '/requests?scope=mine'),
-        this.client.call<{ requests: RequestJson[] }>('GET', '/requests?scope=approvals'),
-      ]);
+      const [{ resources }, { requests: mine }, { requests: waiting }, { reviews }] =
+        await Promise.all([
+          this.client.call<{ resources: ResourceJson[] }>('GET', '/resources'),
+          this.client.call<{ requests: RequestJson[] }>('GET', '/requests?scope=mine'),
+          this.client.call<{ requests: RequestJson[] }>('GET', '/requests?scope=approvals'),
+          this.client.call<{ reviews: BreakGlassReviewJson[] }>('GET', '/break-glass/reviews'),
+        ]);
       const views = resourceViews(resources, mine);
       const snapshot: Snapshot = {
         username: session.username,
         origin: session.origin,
         resources: views,
         approvals: approvalViews(waiting),
+        reviews: reviewViews(reviews),
         updatedAt: this.now(),
         problem: null,
       };
       await this.store.setSnapshot(snapshot);
-      await this.browser.setBadge(
-        snapshot.approvals.length > 0 ? String(snapshot.approvals.length) : '',
-      );
+      const waitingForMe = snapshot.approvals.length + snapshot.reviews.length;
+      await this.browser.setBadge(waitingForMe > 0 ? String(waitingForMe) : '');
       for (const n of noticesBetween(before, views))
         await this.browser.notify(n.id, n.title, n.message).catch(() => undefined);
       await this.carrier.reconcile(views);

@@ -81,7 +81,7 @@ class Popup {
 
   private onSubmit(event: Event) {
     const form = event.target as HTMLFormElement;
-    const resource = form.dataset.request;
+    const resource = form.dataset.request ?? form.dataset.breakGlass;
     if (!resource) return;
     event.preventDefault();
     void this.askForApp(resource);
@@ -89,13 +89,22 @@ class Popup {
       (form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? '';
     const button = form.querySelector('button');
     if (button) button.disabled = true;
-    void this.send({
-      command: 'access.request',
-      resource,
-      reason: field('reason'),
-      duration: field('duration'),
-      ticket: field('ticket'),
-    }).finally(() => {
+    const command: PageCommand = form.dataset.breakGlass
+      ? {
+          command: 'access.breakGlass',
+          resource,
+          incident: field('incident'),
+          reason: field('reason'),
+          duration: field('duration'),
+        }
+      : {
+          command: 'access.request',
+          resource,
+          reason: field('reason'),
+          duration: field('duration'),
+          ticket: field('ticket'),
+        };
+    void this.send(command).finally(() => {
       if (button) button.disabled = false;
     });
   }

@@ -2,8 +2,8 @@
  * The popup's DOM, built from the snapshot with createElement and textContent only (nothing the
  * proxy sends is ever parsed as HTML). Buttons carry data attributes; popup.ts acts on them.
  */
-import type { ApprovalView, ResourceView, Snapshot } from '../shared/state.js';
-import { durationChoices } from '../shared/views.js';
+import type { ApprovalView, ResourceView, ReviewView, Snapshot } from '../shared/state.js';
+import { breakGlassDurations, durationChoices } from '../shared/views.js';
 
 type Attrs = Record<string, string>;
 
@@ -45,7 +45,43 @@ function requestForm(r: ResourceView): HTMLFormElement {
   return form;
 }
 
+/**
+ * Emergency access, apart from the request form and marked as such: folded away until opened,
+ * asking for the incident, a duration within the policy's hard cap and a reason. Nothing is
+ * required here: the server checks each and its refusal is shown in its words.
+ */
+function breakGlassForm(r: ResourceView, rule: NonNullable<ResourceView['breakGlass']>) {
+  const duration = el('select', { name: 'duration' });
+  for (const choice of breakGlassDurations(rule.maxDurationMs))
+    duration.append(el('option', { value: choice.label }, choice.label));
+  return el(
+    'details',
+    { class: 'break-glass' },
+    el('summary', {}, 'Emergency access'),
+    el(
+      'form',
+      { 'data-break-glass': r.id },
+      el('p', { class: 'warning' }, 'No approver: it starts at once, after MFA, and is reviewed.'),
+      el(
+        'label',
+        {},
+        'Incident',
+        el('input', { name: 'incident', maxlength: '200', placeholder: rule.incidentPattern }),
+      ),
+      el('label', {}, 'Duration', duration),
+      el('label', {}, 'Reason', el('input', { name: 'reason', maxlength: '1000' })),
+      el('button', { type: 'submit', class: 'danger' }, 'Break the glass'),
+    ),
+  );
+}
+
 function resourceItem(r: ResourceView, now: number): HTMLLIElement {
+  const item = resourceState(r, now);
+  if (r.breakGlass && r.state !== 'active') item.append(breakGlassForm(r, r.breakGlass));
+  return item;
+}
+
+function resourceState(r: ResourceView, now: number): HTMLLIElement {
   const item = el(
     'li',
     { 'data-resource': r.id, 'data-state': r.state },
@@ -106,6 +142,31 @@ function approvalItem(a: ApprovalView): HTMLLIElement {
   );
 }
 
+/** One break-glass grant waiting for my review, overdue ones said so. */
+function reviewItem(r: ReviewView): HTMLLIElement {
+  const item = el(
+    'li',
+    { 'data-review': r.grant },
+    `${r.person} broke the glass on ${r.resource} (${r.incident})`,
+  );
+  if (r.overdue) item.append(' ', el('strong', { class: 'overdue' }, 'OVERDUE'));
+  return item;
+}
+
+/** The loud banner: break-glass grants waiting for my review, with the portal's review page. */
+function renderReviews(snapshot: Snapshot | undefined) {
+  const reviews = snapshot?.reviews ?? [];
+  const banner = byId('break-glass-banner');
+  banner.hidden = reviews.length === 0;
+  banner.classList.toggle(
+    'overdue',
+    reviews.some((r) => r.overdue),
+  );
+  byId('break-glass-reviews').replaceChildren(...reviews.map(reviewItem));
+  const link = byId('break-glass-link') as HTMLAnchorElement;
+  link.href = snapshot ? `${snapshot.origin}/break-glass` : '#';
+}
+
 const byId = (id: string) => document.getElementById(id) as HTMLElement;
 
 /** Replaces the popup's content with `snapshot` (undefined: signed out). */
@@ -124,6 +185,7 @@ export function render(snapshot: Snapshot | undefined, now: number): void {
   byId('approvals-section').hidden = approvals.length === 0;
   byId('approvals-count').textContent = String(approvals.length);
   byId('approvals').replaceChildren(...approvals.map(approvalItem));
+  renderReviews(snapshot);
 }
 
 /** Moves every countdown on by the clock, without rebuilding anything. */

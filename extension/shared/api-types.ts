@@ -23,6 +23,19 @@ export interface ResourceJson {
     needsApproval: boolean;
     reasons: string[];
   };
+  /** Emergency access a policy allows me here (the server's decision), or null. */
+  breakGlass: { maxDuration: string; maxDurationMs: number; incidentPattern: string } | null;
+}
+
+/** A break-glass grant waiting for my review (GET /break-glass/reviews). */
+export interface BreakGlassReviewJson {
+  grant: string;
+  resource: string;
+  incident: string;
+  reason: string;
+  reviewDueAt: string;
+  overdue: boolean;
+  person: { username: string; name: string | null; email: string | null } | null;
 }
 
 export interface RequestJson {

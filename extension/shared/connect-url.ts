@@ -9,13 +9,14 @@ const queryValue = (value: string) =>
 
 export function connectUrl(
   origin: string,
-  params: { redirectUri: string; state: string; challenge: string },
+  params: { redirectUri: string; state: string; challenge: string; stepUp?: boolean },
 ): string {
   const query = [
     ['redirect_uri', params.redirectUri],
     ['state', params.state],
     ['code_challenge', params.challenge],
     ['code_challenge_method', 'S256'],
+    ...(params.stepUp ? [['step_up', '1']] : []),
   ]
     .map(([name, value]) => `${name}=${queryValue(value ?? '')}`)
     .join('&');

@@ -18,6 +18,13 @@ export type PageCommand =
       duration: string;
       ticket: string;
     }
+  | {
+      command: 'access.breakGlass';
+      resource: string;
+      incident: string;
+      reason: string;
+      duration: string;
+    }
   | { command: 'access.release'; grant: string }
   | { command: 'access.open'; resource: string }
   | { command: 'approval.decide'; request: string; decision: 'approve' | 'deny'; comment: string };
@@ -32,6 +39,13 @@ export interface Failure {
   error: string;
   code?: string;
   stepUpUrl?: string;
+}
+
+/** How an emergency access asked again after its step-up sign-in went (the callback shows it). */
+export interface BreakGlassOutcome {
+  resource: string;
+  ok: boolean;
+  message: string;
 }
 
 export type Reply<T = object> = ({ ok: true } & T) | Failure;
@@ -94,6 +108,16 @@ export function parsePageCommand(message: unknown): PageCommand | undefined {
       const ticket = text(m.ticket ?? '', 200);
       if (!resource || !duration || ticket === undefined) return undefined;
       return { command: m.command, resource, reason, duration, ticket };
+    }
+    case 'access.breakGlass': {
+      // Only shapes: whether the incident, reason and duration will do is the server's call.
+      const resource = slug(m.resource);
+      const incident = text(m.incident ?? '', 200);
+      const reason = text(m.reason ?? '', 1000);
+      const duration = text(m.duration, 32);
+      if (!resource || incident === undefined || reason === undefined || !duration)
+        return undefined;
+      return { command: m.command, resource, incident, reason, duration };
     }
     case 'access.release': {
       const grant = id(m.grant, 'grt');

@@ -11,6 +11,7 @@ export const KEYS = {
   pendingAuth: 'pendingAuth',
   snapshot: 'snapshot',
   carried: 'carried',
+  pendingBreakGlass: 'pendingBreakGlass',
 } as const;
 
 export interface Settings {
@@ -34,6 +35,15 @@ export interface PendingAuth {
   startedAt: number;
 }
 
+/** An emergency access that waits for the MFA step-up sign-in, sent once it completes. */
+export interface PendingBreakGlass {
+  resource: string;
+  incident: string;
+  reason: string;
+  duration: string;
+  startedAt: number;
+}
+
 export type AccessState = 'none' | 'pending' | 'active' | 'denied';
 
 export interface ResourceView {
@@ -53,6 +63,18 @@ export interface ResourceView {
   maxDurationMs: number;
   requireReason: boolean;
   ticketPattern: string | null;
+  /** The Emergency access a policy allows here (the server decides), or null. */
+  breakGlass: { maxDurationMs: number; incidentPattern: string } | null;
+}
+
+/** A break-glass grant waiting for my review. */
+export interface ReviewView {
+  grant: string;
+  resource: string;
+  person: string;
+  incident: string;
+  reviewDueAt: number;
+  overdue: boolean;
 }
 
 export interface ApprovalView {
@@ -68,6 +90,8 @@ export interface Snapshot {
   origin: string;
   resources: ResourceView[];
   approvals: ApprovalView[];
+  /** Break-glass grants waiting for my review: the popup's banner. */
+  reviews: ReviewView[];
   updatedAt: number;
   /** Something went wrong on the last refresh, in words. */
   problem: string | null;

@@ -2,9 +2,9 @@
  * From the proxy's JSON to what the popup shows, and what changed between two refreshes (the
  * decisions people get a desktop notification for). Pure, so the popup and tests agree on it.
  */
-import type { RequestJson, ResourceJson } from './api-types.js';
+import type { BreakGlassReviewJson, RequestJson, ResourceJson } from './api-types.js';
 import { exactOrigin } from './credential-policy.js';
-import type { ApprovalView, ResourceView, Snapshot } from './state.js';
+import type { ApprovalView, ResourceView, ReviewView, Snapshot } from './state.js';
 
 /** `mine`: my requests, newest first (as the API lists them). */
 export function resourceViews(resources: ResourceJson[], mine: RequestJson[]): ResourceView[] {
@@ -27,6 +27,12 @@ export function resourceViews(resources: ResourceJson[], mine: RequestJson[]): R
       maxDurationMs: r.policy.maxDurationMs,
       requireReason: r.policy.requireReason,
       ticketPattern: r.policy.ticketPattern,
+      breakGlass: r.breakGlass
+        ? {
+            maxDurationMs: r.breakGlass.maxDurationMs,
+            incidentPattern: r.breakGlass.incidentPattern,
+          }
+        : null,
     };
   });
 }
@@ -38,6 +44,17 @@ export function approvalViews(waiting: RequestJson[]): ApprovalView[] {
     requester: q.requester?.email ?? q.requester?.username ?? 'someone',
     reason: q.reason,
     duration: q.duration,
+  }));
+}
+
+export function reviewViews(waiting: BreakGlassReviewJson[]): ReviewView[] {
+  return waiting.map((r) => ({
+    grant: r.grant,
+    resource: r.resource,
+    person: r.person?.email ?? r.person?.username ?? 'someone',
+    incident: r.incident,
+    reviewDueAt: Date.parse(r.reviewDueAt),
+    overdue: r.overdue,
   }));
 }
 
@@ -84,4 +101,12 @@ export function durationChoices(maxDurationMs: number): { label: string; ms: num
   return (
     fit.length > 0 ? fit : maxDurationMs >= 60_000 ? [maxDurationMs - (maxDurationMs % 60_000)] : []
   ).map((ms) => ({ label: label(ms), ms }));
+}
+
+/** Durations the Emergency access form offers: short steps up to the policy's hard cap. */
+export function breakGlassDurations(capMs: number): { label: string; ms: number }[] {
+  return [5, 10, 15, 30, 60]
+    .map((m) => m * 60_000)
+    .filter((ms) => ms <= capMs)
+    .map((ms) => ({ label: `${ms / 60_000}m`, ms }));
 }

@@ -1,8 +1,10 @@
 /**
  * The access review's JSON and CSV (docs/access-reviews.md): one row per grant, with links to
- * what was done under it. The CSV has the same facts flattened, one line per grant.
+ * what was done under it, and the standing privilege found on the targets (access that needs no
+ * grant at all). The CSV has the same facts flattened: one line per grant, then one per finding.
  */
 import type { AccessReport, AccessReportRow } from '../access/access-report.js';
+import type { StandingFinding } from '../credentials/standing-scan.js';
 import { toCsv } from '../shared/csv.js';
 import { personJson } from './json.js';
 
@@ -50,13 +52,19 @@ export function reportRowJson(row: AccessReportRow) {
   };
 }
 
-export function reportJson(report: AccessReport) {
+export function reportJson(report: AccessReport, standing: readonly StandingFinding[]) {
   return {
     period: { from: iso(report.query.from), to: iso(report.query.to) },
     resource: report.query.resourceId ?? null,
     user: report.query.userId ?? null,
     truncated: report.truncated,
     grants: report.rows.map(reportRowJson),
+    standing: standing.map(({ resource, kind, principal, detail }) => ({
+      resource,
+      kind,
+      principal,
+      detail,
+    })),
   };
 }
 
@@ -84,41 +92,60 @@ const CSV_HEADER = [
   'recordings',
   'trail_requests',
   'trail_link',
+  'standing_kind',
+  'standing_principal',
+  'standing_detail',
 ] as const;
 
-export function reportCsv(report: AccessReport): string {
-  return toCsv(
-    CSV_HEADER,
-    report.rows.map((row) => {
-      const { grant, breakGlass } = row;
-      return [
-        grant.id,
-        grant.userId,
-        row.person?.username ?? null,
-        grant.resourceId,
-        iso(grant.startsAt),
-        iso(grant.endsAt),
-        iso(row.endedAt),
-        stateWord(row),
-        grant.revokedBy,
-        grant.reason,
-        row.ticket,
-        row.policyId,
-        row.requestId,
-        row.allowedBy.join(' '),
-        grant.breakGlass === true,
-        breakGlass?.incident ?? null,
-        breakGlass?.review?.verdict ?? (breakGlass ? 'unreviewed' : null),
-        breakGlass?.review?.reviewerId ?? null,
-        breakGlass?.review?.comment ?? null,
-        row.sessions.map((s) => s.id).join(' '),
-        row.sessions
-          .filter((s) => s.recorded)
-          .map((s) => `/sessions/${s.id}/recording.cast`)
-          .join(' '),
-        row.trailRequests,
-        `/grants/${grant.id}/trail`,
-      ];
-    }),
+/** A finding's line: its resource and the three standing columns, every grant column empty. */
+const findingLine = (f: StandingFinding) =>
+  CSV_HEADER.map((column) =>
+    column === 'resource'
+      ? f.resource
+      : column === 'standing_kind'
+        ? f.kind
+        : column === 'standing_principal'
+          ? f.principal
+          : column === 'standing_detail'
+            ? f.detail
+            : null,
   );
+
+export function reportCsv(report: AccessReport, standing: readonly StandingFinding[]): string {
+  return toCsv(CSV_HEADER, [...report.rows.map(grantLine), ...standing.map(findingLine)]);
+}
+
+function grantLine(row: AccessReportRow) {
+  const { grant, breakGlass } = row;
+  return [
+    grant.id,
+    grant.userId,
+    row.person?.username ?? null,
+    grant.resourceId,
+    iso(grant.startsAt),
+    iso(grant.endsAt),
+    iso(row.endedAt),
+    stateWord(row),
+    grant.revokedBy,
+    grant.reason,
+    row.ticket,
+    row.policyId,
+    row.requestId,
+    row.allowedBy.join(' '),
+    grant.breakGlass === true,
+    breakGlass?.incident ?? null,
+    breakGlass?.review?.verdict ?? (breakGlass ? 'unreviewed' : null),
+    breakGlass?.review?.reviewerId ?? null,
+    breakGlass?.review?.comment ?? null,
+    row.sessions.map((s) => s.id).join(' '),
+    row.sessions
+      .filter((s) => s.recorded)
+      .map((s) => `/sessions/${s.id}/recording.cast`)
+      .join(' '),
+    row.trailRequests,
+    `/grants/${grant.id}/trail`,
+    null,
+    null,
+    null,
+  ];
 }

@@ -23,6 +23,7 @@ import type { OneTimeCodeRepository } from '../store/types.js';
 import { html, page } from '../shared/html.js';
 import { parseBody } from './body.js';
 import type { TokenService } from './token-service.js';
+import { packedLink, unpacked } from './packed-query.js';
 
 export interface CliLoginDeps {
   tokens: Pick<TokenService, 'issue'>;
@@ -68,29 +69,15 @@ interface PendingCode {
   stepUpAt?: number;
 }
 
-/**
- * The authorize link to come back to after a step-up, its query packed in one base64url `q`: the
- * step-up's redirect check rightly refuses an encoded `//` (%2F%2F), which the loopback
- * redirect_uri always has.
- */
-const authorizeAgain = (q: z.infer<typeof authorizeQuery>) => {
-  const query = new URLSearchParams({
+/** The authorize link to come back to after a step-up. */
+const authorizeAgain = (q: z.infer<typeof authorizeQuery>) =>
+  packedLink('/cli/authorize', {
     redirect_uri: q.redirect_uri,
     state: q.state,
     code_challenge: q.code_challenge,
     code_challenge_method: q.code_challenge_method,
-    ...(q.step_up ? { step_up: q.step_up } : {}),
-  }).toString();
-  return `/cli/authorize?q=${Buffer.from(query).toString('base64url')}`;
-};
-
-/** The authorize query, from a packed `q` (authorizeAgain) or as it came. */
-function unpacked(query: Record<string, unknown>): Record<string, unknown> {
-  const packed = query.q;
-  if (typeof packed !== 'string') return query;
-  if (packed.length > 1000 || !/^[A-Za-z0-9_-]*$/.test(packed)) return {};
-  return Object.fromEntries(new URLSearchParams(Buffer.from(packed, 'base64url').toString()));
-}
+    step_up: q.step_up,
+  });
 
 const isPendingCode = (value: unknown): value is PendingCode => {
   const p = value as Partial<PendingCode> | null;

@@ -28,6 +28,8 @@ interface Pending {
   user: SessionUser;
   challenge: string;
   redirectUri: string;
+  /** The step-up the person passed for this sign-in (step_up=1), carried into its first token. */
+  stepUpAt?: number;
 }
 
 interface Refreshable {
@@ -43,7 +45,9 @@ const hasUser = (value: unknown): value is { user: SessionUser; redirectUri: str
   return typeof v?.user?.id === 'string' && typeof v.redirectUri === 'string';
 };
 const isPending = (value: unknown): value is Pending =>
-  hasUser(value) && typeof (value as Partial<Pending>).challenge === 'string';
+  hasUser(value) &&
+  typeof (value as Partial<Pending>).challenge === 'string' &&
+  ['undefined', 'number'].includes(typeof (value as Partial<Pending>).stepUpAt);
 const isRefreshable = (value: unknown): value is Refreshable =>
   hasUser(value) &&
   typeof (value as Partial<Refreshable>).tokenId === 'string' &&
@@ -93,8 +97,15 @@ export class ExtensionLogins {
   }
 
   /** A one-time code for the person who confirmed on the connect page. */
-  issueCode(user: SessionUser, challenge: string, redirectUri: string): Promise<string> {
-    return this.codes.issue({ user, challenge, redirectUri }, user.id);
+  issueCode(
+    user: SessionUser,
+    challenge: string,
+    redirectUri: string,
+    stepUpAt?: number,
+  ): Promise<string> {
+    const pending: Pending = { user, challenge, redirectUri };
+    if (stepUpAt !== undefined) pending.stepUpAt = stepUpAt;
+    return this.codes.issue(pending, user.id);
   }
 
   async redeem(code: string, verifier: string, redirectUri: string): Promise<Issued> {
@@ -105,7 +116,7 @@ export class ExtensionLogins {
       s256(verifier) === pending.challenge;
     if (!valid || !pending) throw invalidGrant();
     const lifetimeEnd = pending.user.loginAt + this.deps.maxLifetimeMs;
-    return this.issue(pending.user, redirectUri, lifetimeEnd);
+    return this.issue(pending.user, redirectUri, lifetimeEnd, pending.stepUpAt);
   }
 
   async refresh(refreshToken: string): Promise<Issued> {
@@ -122,11 +133,18 @@ export class ExtensionLogins {
     user: SessionUser,
     redirectUri: string,
     lifetimeEnd: number,
+    stepUpAt?: number,
   ): Promise<Issued> {
     const now = this.deps.now();
     if (lifetimeEnd <= now) throw invalidGrant();
     const ttl = Math.min(EXTENSION_TOKEN_TTL_MS, lifetimeEnd - now);
-    const { token, record } = await this.deps.tokens.issue(user, 'jitgate extension', ttl);
+    // A refreshed token carries no step-up: the step-up was for the sign-in that asked for it.
+    const { token, record } = await this.deps.tokens.issue(
+      user,
+      'jitgate extension',
+      ttl,
+      stepUpAt,
+    );
     const refreshToken = `jgr_${randomBytes(32).toString('base64url')}`;
     await this.refreshes.put(
       refreshToken,

@@ -2,17 +2,21 @@
  * The extension's sign-in (extension-logins.ts explains the flow): the connect page on the
  * portal origin (a signed-in person, a CSRF token, the extension's id shown), the token endpoint
  * (code + PKCE verifier, or a refresh token), and sign-out. The redirect must be the callback
- * page of a Chrome or Firefox extension; nothing else receives a code.
+ * page of a Chrome or Firefox extension; nothing else receives a code. With `step_up=1` (the
+ * extension's Emergency access) the person passes a fresh MFA step-up first and the token carries
+ * it, for `mfa.stepUpFreshness`, as `jitgate login --step-up` does for the CLI.
  */
 import express from 'express';
 import { z } from 'zod';
 import { csrfField, csrfToken, requireCsrf } from '../identity/csrf.js';
+import type { StepUps } from '../identity/mfa/step-up.js';
 import { signedInUser } from '../identity/signed-in.js';
 import { badRequest, forbidden } from '../shared/errors.js';
 import { html, page } from '../shared/html.js';
 import { requireCaller } from './authenticate.js';
 import { parseBody } from './body.js';
 import type { ExtensionLogins, Issued } from './extension-logins.js';
+import { packedLink, unpacked } from './packed-query.js';
 import type { TokenService } from './token-service.js';
 
 /** Chrome ids are 32 letters a–p; Firefox gives each install a UUID. Only callback.html. */
@@ -24,6 +28,7 @@ const connectQuery = z.object({
   state: z.string().min(16).max(200),
   code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an S256 challenge'),
   code_challenge_method: z.literal('S256'),
+  step_up: z.literal('1').optional(),
 });
 const decisionBody = connectQuery.extend({
   _csrf: z.string(),
@@ -49,7 +54,22 @@ export interface ExtensionRoutesDeps {
   tokens: Pick<TokenService, 'revoke'>;
   /** Ends the live streams opened with a credential that just ended. */
   endCredential(credential: string): void;
+  stepUps: Pick<StepUps, 'isFresh' | 'sessionStepUpAt' | 'freshnessMs'>;
 }
+
+type ConnectQuery = z.infer<typeof connectQuery>;
+
+/** The step-up page, then back to this connect link. */
+const stepUpFirst = (q: ConnectQuery) =>
+  `/mfa/verify?rd=${encodeURIComponent(
+    packedLink('/extension/connect', {
+      redirect_uri: q.redirect_uri,
+      state: q.state,
+      code_challenge: q.code_challenge,
+      code_challenge_method: q.code_challenge_method,
+      step_up: q.step_up,
+    }),
+  )}`;
 
 const tokenAnswer = (issued: Issued) => ({
   token: issued.token,
@@ -66,9 +86,19 @@ export function extensionConnectRoutes(deps: ExtensionRoutesDeps): express.Route
   router.get('/extension/connect', (req, res) => {
     const user = signedInUser(req, res);
     if (!user) return;
-    const query = connectQuery.safeParse(req.query);
+    const query = connectQuery.safeParse(unpacked(req.query));
     if (!query.success) throw badRequest('invalid_connect_request', 'not a jitgate extension link');
     const q = query.data;
+    // A sign-in that should carry a step-up sends the person through one first, then back here.
+    if (q.step_up && !deps.stepUps.isFresh(req)) return res.redirect(303, stepUpFirst(q));
+    const minutes = Math.round(deps.stepUps.freshnessMs / 60_000);
+    const stepUpNote = q.step_up
+      ? html`<p id="step-up-note">
+          <strong>With your MFA step-up:</strong> for ${minutes} minutes from it, the extension may
+          also do what needs a fresh second factor: your emergency access goes through once you
+          connect.
+        </p>`
+      : html``;
     const extension = new URL(q.redirect_uri);
     // URL.origin is "null" for non-web schemes: spell the extension's origin out.
     const extensionOrigin = `${extension.protocol}//${extension.host}`;
@@ -88,6 +118,7 @@ export function extensionConnectRoutes(deps: ExtensionRoutesDeps): express.Route
               <strong>${user.username}</strong>: list resources, request and release access, approve
               what you may approve, and carry your grants into the apps.
             </p>
+            ${stepUpNote}
             <p class="muted">
               It gets a token for one hour at a time, renewed while your login lasts.
             </p>
@@ -95,6 +126,7 @@ export function extensionConnectRoutes(deps: ExtensionRoutesDeps): express.Route
               ${csrfField(csrfToken(req))} ${hidden('redirect_uri', q.redirect_uri)}
               ${hidden('state', q.state)} ${hidden('code_challenge', q.code_challenge)}
               ${hidden('code_challenge_method', q.code_challenge_method)}
+              ${q.step_up ? hidden('step_up', q.step_up) : html``}
               <button type="submit" name="decision" value="allow">Connect</button>
               <button type="submit" name="decision" value="deny">Cancel</button>
             </form>`,
@@ -109,12 +141,18 @@ export function extensionConnectRoutes(deps: ExtensionRoutesDeps): express.Route
     if (!body.success) throw badRequest('invalid_connect_request', 'not a jitgate extension form');
     const back = new URL(body.data.redirect_uri);
     back.searchParams.set('state', body.data.state);
-    if (body.data.decision === 'deny') back.searchParams.set('error', 'access_denied');
-    else
-      back.searchParams.set(
-        'code',
-        await deps.logins.issueCode(user, body.data.code_challenge, body.data.redirect_uri),
-      );
+    if (body.data.decision === 'deny') {
+      back.searchParams.set('error', 'access_denied');
+      return res.redirect(303, back.href);
+    }
+    // Asked again at the answer: the step-up may have gone stale while the page was open.
+    const stepUpAt = body.data.step_up ? deps.stepUps.sessionStepUpAt(req) : undefined;
+    if (body.data.step_up && (stepUpAt === undefined || !deps.stepUps.isFresh(req)))
+      return res.redirect(303, stepUpFirst(body.data));
+    back.searchParams.set(
+      'code',
+      await deps.logins.issueCode(user, body.data.code_challenge, body.data.redirect_uri, stepUpAt),
+    );
     res.redirect(303, back.href);
   });
 

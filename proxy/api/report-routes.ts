@@ -1,6 +1,6 @@
 /**
  * Access reviews over the API, for auditors: `GET /reports/access` answers JSON, or CSV with
- * `format=csv` (docs/access-reviews.md). Reading one is itself audited, before it is answered.
+ * `format=csv` (docs/access-reviews.md), the standing privilege on the targets included. Reading one is itself audited, before it is answered.
  * Mount under /api/v1, before the main API router (whose catch-all answers 404).
  */
 import express from 'express';
@@ -43,10 +43,14 @@ export function reportApiRoutes(deps: ReportApiDeps): express.Router {
       data: { ...query, format, via: 'api' },
     });
     const report = await deps.reports.build(query);
-    if (format === 'json') return void res.json(reportJson(report));
+    // Scanned now, as /reports/standing is: the export shows the targets as they are.
+    const standing = (await deps.standing.scan()).filter(
+      (f) => query.resourceId === undefined || f.resource === query.resourceId,
+    );
+    if (format === 'json') return void res.json(reportJson(report, standing));
     res.type('text/csv; charset=utf-8');
     res.setHeader('content-disposition', 'attachment; filename="jitgate-access-review.csv"');
-    res.send(reportCsv(report));
+    res.send(reportCsv(report, standing));
   });
 
   // Scanned now, not the timer's last result: an auditor checking a clean-up sees it at once.

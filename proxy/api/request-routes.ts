@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { MAX_GRANT_MS, requestOptions, standing, type Standing } from '../access/access-state.js';
 import type { RequestQueries } from '../access/request-queries.js';
 import type { RequestService } from '../access/request-service.js';
+import type { Authorization } from '../access/authorization.js';
 import type { Assurance } from '../access/step-up.js';
 import type { PolicyConfig, ResourceConfig } from '../config/schema.js';
 import { subjectOf } from '../identity/session-user.js';
@@ -26,6 +27,8 @@ export interface RequestRoutesDeps {
   grants: Pick<GrantRepository, 'listForUser'>;
   resources: readonly ResourceConfig[];
   policies: readonly PolicyConfig[];
+  /** Whether a policy lets the caller break the glass on a resource, and its rule. */
+  authorization: Pick<Authorization, 'breakGlassPolicies'>;
   appOrigin(resource: ResourceConfig): string | undefined;
   /** Whether the caller has a fresh MFA step-up (only portal sessions can). */
   assurance(req: express.Request): Assurance;
@@ -48,6 +51,17 @@ const denyBody = z.object({ comment: freeText(1000).optional() }).strict();
 const emptyBody = z.object({}).strict();
 // Not strict: clients add cache-busting parameters to GETs, and unknown ones change nothing.
 const listQuery = z.object({ scope: z.enum(['mine', 'approvals']).default('mine') });
+
+/** The emergency access a policy allows the caller on a resource (its first such policy). */
+function breakGlassJson(allowing: ReturnType<Authorization['breakGlassPolicies']>) {
+  const rule = allowing[0]?.breakGlass;
+  if (!rule) return null;
+  return {
+    maxDuration: formatDuration(rule.maxDuration),
+    maxDurationMs: rule.maxDuration,
+    incidentPattern: rule.incidentPattern,
+  };
+}
 
 /** The API's three access states: a scheduled grant or an ended one reads as none. */
 function accessJson(where: Standing) {
@@ -95,6 +109,9 @@ export function requestRoutes(deps: RequestRoutesDeps): express.Router {
           needsApproval: options.preview.outcome !== 'auto_approved',
           reasons: options.preview.reasons,
         },
+        // Asked of the authorization module, like the portal's /break-glass: the extension
+        // shows its Emergency access action from this and decides nothing itself.
+        breakGlass: breakGlassJson(deps.authorization.breakGlassPolicies(subject, resource.id)),
       };
     });
     res.json({ resources });

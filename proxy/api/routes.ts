@@ -27,7 +27,7 @@ export interface ApiDeps
   isAdminToken(token: string): boolean;
   /** An admin's "end all sessions of this person". */
   endPersonSessions: AdminRoutesDeps['endPersonSessions'];
-  authorization: UserSessionRoutesDeps['authorization'];
+  authorization: UserSessionRoutesDeps['authorization'] & RequestRoutesDeps['authorization'];
 }
 
 /** Where a person steps up for an action: the portal page, then back where the action is. */

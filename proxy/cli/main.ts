@@ -41,7 +41,7 @@ const USAGE = `usage: jitgate COMMAND [options]     (docs/cli.md)
   ssh-cert RESOURCE --login L --out DIR write an SSH key + certificate valid for the grant
   kubectl-credential RESOURCE           print an ExecCredential for kubectl
   reap --config FILE                    drop temporary database roles whose grant is over (cron)
-  target-agent --url URL [--revoked-keys FILE] [--sessions DIR] [--every 1s]
+  target-agent --url URL [--revoked-keys FILE] [--sessions DIR] [--every 1s] [--standing RESOURCE --agent-token-file FILE]
                                         on an SSH target: keep RevokedKeys current, end revoked sessions
 ${SSH_USAGE}
 ${AUDIT_USAGE}

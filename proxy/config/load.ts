@@ -115,17 +115,28 @@ function validate(raw: unknown, source: Source): Config {
     'reviewerToken',
     source,
   );
+  const agentSecrets = resolveSecrets(
+    listAt(raw, ['resources']),
+    ['resources'],
+    'agentToken',
+    source,
+  );
   // A shared bearer must be hard to guess, wherever it comes from.
-  const shortReviewers: Problem[] = [...reviewerSecrets.values]
-    .filter(([, secret]) => secret.length < 32)
-    .map(([index]) => {
-      const item = listAt(raw, ['resources'])[index] as Record<string, unknown>;
-      const key = item.reviewerTokenEnv !== undefined ? 'reviewerTokenEnv' : 'reviewerTokenFile';
-      return {
-        path: ['resources', index, key],
-        message: 'names a secret shorter than 32 characters',
-      };
-    });
+  const shortBearers = (values: Map<number, string>, base: string): Problem[] =>
+    [...values]
+      .filter(([, secret]) => secret.length < 32)
+      .map(([index]) => {
+        const item = listAt(raw, ['resources'])[index] as Record<string, unknown>;
+        const key = item[`${base}Env`] !== undefined ? `${base}Env` : `${base}File`;
+        return {
+          path: ['resources', index, key],
+          message: 'names a secret shorter than 32 characters',
+        };
+      });
+  const shortReviewers = [
+    ...shortBearers(reviewerSecrets.values, 'reviewerToken'),
+    ...shortBearers(agentSecrets.values, 'agentToken'),
+  ];
   const samlFiles = resolveSamlFiles(raw, source.baseDir);
   const port = source.portFromEnv ? portFromEnv(source.env) : { problems: [] };
   const problems: Problem[] = [
@@ -139,6 +150,7 @@ function validate(raw: unknown, source: Source): Config {
     ...hookSecrets.problems,
     ...storage.problems,
     ...reviewerSecrets.problems,
+    ...agentSecrets.problems,
     ...shortReviewers,
     ...samlFiles.problems,
     ...port.problems,
@@ -163,6 +175,10 @@ function validate(raw: unknown, source: Source): Config {
   for (const [index, secret] of reviewerSecrets.values) {
     const resource = config.resources[index];
     if (resource?.kind === 'kubernetes') resource.reviewerToken = secret;
+  }
+  for (const [index, secret] of agentSecrets.values) {
+    const resource = config.resources[index];
+    if (resource?.kind === 'ssh') resource.agentToken = secret;
   }
   if (port.value !== undefined) config.server.port = port.value;
   return config;

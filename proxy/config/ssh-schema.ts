@@ -4,7 +4,7 @@
  * them to its lists. docs/terminals.md explains how a target is set up to trust jitgate.
  */
 import { z } from 'zod';
-import { duration, SLUG } from './primitives.js';
+import { duration, ENV_NAME, SLUG } from './primitives.js';
 
 /** POSIX-ish account names: what a certificate principal and an ssh login may be. */
 const LOGIN = /^[a-z_][a-z0-9_.-]{0,31}$/;
@@ -75,9 +75,35 @@ export const sshResource = z
       .describe(
         "Hand out certificates for the grantee's own key (`jitgate ssh-cert`, `jitgate exec`), used without jitgate's recorded relay. Turn on only for targets that run the jitgate guard (RevokedKeys kept current by `jitgate target-agent`, and its sshd hook), which refuses the certificate and ends its sessions when the grant ends (docs/terminals.md).",
       ),
+    agentToken: z
+      .string()
+      .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
+      .optional()
+      .describe(
+        "Bearer the target's `jitgate target-agent --standing` sends its standing-privilege report with (docs/access-reviews.md). Prefer agentTokenEnv or agentTokenFile. Without one, reports for this resource are refused (401) and its host is not scanned.",
+      ),
+    agentTokenEnv: z
+      .string()
+      .regex(ENV_NAME, 'must be the name of an environment variable (letters, digits, _)')
+      .optional()
+      .describe('Environment variable holding agentToken; read at startup.'),
+    agentTokenFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'File holding agentToken (whitespace trimmed). A relative path is relative to the config file.',
+      ),
   })
   .strict()
   .superRefine((resource, ctx) => {
+    const tokens = [resource.agentToken, resource.agentTokenEnv, resource.agentTokenFile];
+    if (tokens.filter((v) => v !== undefined).length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agentToken'],
+        message: 'set only one of agentToken, agentTokenEnv, agentTokenFile',
+      });
     if ((resource.hostKey === undefined) === (resource.hostCA === undefined))
       ctx.addIssue({
         code: 'custom',

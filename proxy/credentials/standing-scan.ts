@@ -1,21 +1,29 @@
 /**
  * Standing privilege on the targets: for each PostgreSQL resource, the login roles that may
  * connect to its database and that jitgate did not create (not `jg_…`, not jitgate's own admin
- * role). They admit without a grant, so auditors and admins see them as findings, and /metrics
- * counts them, so a team can watch its standing access shrink. Read-only: nothing is changed.
+ * role); for each SSH resource with an `agentToken`, what its target agent last reported
+ * (keys, CAs, principals and sshd settings that admit without jitgate's certificate, kept in the
+ * store: ssh-standing.ts). They admit without a grant, so auditors and admins see them as
+ * findings, and /metrics counts them, so a team can watch its standing access shrink.
+ * Read-only: nothing is changed.
  */
-import type { PostgresResourceConfig } from '../config/schema.js';
+import type { PostgresResourceConfig, SshResourceConfig } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
+import type { StandingReportRepository } from '../store/types.js';
 import type { AdminPools } from './admin-pools.js';
 import { ROLE_PATTERN } from './postgres-sql.js';
 
 export interface StandingFinding {
   resource: string;
-  /** `scan_failed`: the target could not be read; its standing access is unknown. */
-  kind: 'postgres_login_role' | 'scan_failed';
-  /** The role (or, later, the SSH principal or key) that admits without jitgate. */
+  /**
+   * `postgres_login_role`, the SSH kinds of ssh-standing.ts (`ssh_authorized_key`, …), or
+   * `scan_failed`: the target could not be read (or has not reported); its standing access is
+   * unknown.
+   */
+  kind: string;
+  /** The role, or the SSH account, that admits without jitgate (null: the whole target). */
   principal: string | null;
-  /** What makes it worse, or why the scan failed: `superuser`, `createrole`, `bypassrls`. */
+  /** What makes it worse, or why the scan failed: `superuser`, a key's fingerprint, … */
   detail: string;
 }
 
@@ -35,6 +43,9 @@ export class StandingScan {
     private readonly deps: {
       resources: readonly PostgresResourceConfig[];
       pools: Pick<AdminPools, 'admin'>;
+      /** SSH resources whose target agent reports (those with an agentToken). */
+      sshResources: readonly SshResourceConfig[];
+      reports: Pick<StandingReportRepository, 'list'>;
       log: Logger;
     },
   ) {}
@@ -44,12 +55,33 @@ export class StandingScan {
     return this.last;
   }
 
-  /** Reads every PostgreSQL resource now; one that cannot be read is a finding itself. */
+  /**
+   * Reads every PostgreSQL resource now, and the SSH targets' last reports from the store; a
+   * target that cannot be read, or has not reported yet, is a finding itself.
+   */
   async scan(): Promise<StandingFinding[]> {
     const all: StandingFinding[] = [];
     for (const resource of this.deps.resources) all.push(...(await this.scanOne(resource)));
+    all.push(...(await this.reported()));
     this.last = all;
     return all;
+  }
+
+  private async reported(): Promise<StandingFinding[]> {
+    const reports = await this.deps.reports.list();
+    return this.deps.sshResources.flatMap((resource) => {
+      const report = reports.find((r) => r.resourceId === resource.id);
+      if (!report)
+        return [
+          {
+            resource: resource.id,
+            kind: 'scan_failed',
+            principal: null,
+            detail: 'not reported yet',
+          },
+        ];
+      return report.findings.map((f) => ({ resource: resource.id, ...f }));
+    });
   }
 
   private async scanOne(resource: PostgresResourceConfig): Promise<StandingFinding[]> {

@@ -42,6 +42,12 @@ export interface SshTargetOptions {
   /** Local account → principals it accepts. */
   principals: Record<string, readonly string[]>;
   sshdPath?: string;
+  /**
+   * Let accounts' authorized_keys admit too (`AuthorizedKeysFile <dir>/authorized_keys/%u`), as
+   * many hosts do: the standing-privilege tests add a key there behind jitgate's back. Off by
+   * default (`AuthorizedKeysFile none`): only certificates admit.
+   */
+  authorizedKeys?: boolean;
 }
 
 export interface SshTarget {
@@ -55,6 +61,10 @@ export interface SshTarget {
   revokedKeysFile: string;
   /** Where the sshd hook records certificate logins; undefined when the target is not guarded. */
   sessionsDir: string | undefined;
+  /** Where account NAME's authorized_keys is (`<dir>/NAME`), when `authorizedKeys` is on. */
+  authorizedKeysDir: string | undefined;
+  /** The sshd_config it runs with (for `sshd -T -f`). */
+  configFile: string;
   /** Replaces the trusted CA keys; sshd reads the file at every login. */
   trust(caKeys: readonly string[]): void;
   close(): Promise<void>;
@@ -67,7 +77,7 @@ const accepts = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-function config(dir: string, port: number, guarded: boolean): string {
+function config(dir: string, port: number, guarded: boolean, authorizedKeys: boolean): string {
   const principals = guarded
     ? [
         `AuthorizedPrincipalsCommand ${join(dir, 'jitgate-sshd-hook')} ${join(dir, 'sessions')} ${join(dir, 'principals')} %u %s %k`,
@@ -82,7 +92,9 @@ function config(dir: string, port: number, guarded: boolean): string {
     `TrustedUserCAKeys ${join(dir, 'user_ca.pub')}`,
     `RevokedKeys ${join(dir, 'revoked_keys')}`,
     ...principals,
-    'AuthorizedKeysFile none',
+    authorizedKeys
+      ? `AuthorizedKeysFile ${join(dir, 'authorized_keys')}/%u`
+      : 'AuthorizedKeysFile none',
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
@@ -125,6 +137,7 @@ export async function startSshTarget(options: SshTargetOptions): Promise<SshTarg
     mkdirSync(join(dir, 'sessions'), { mode: 0o700 });
   }
   mkdirSync(join(dir, 'principals'));
+  if (options.authorizedKeys) mkdirSync(join(dir, 'authorized_keys'));
   for (const [account, names] of Object.entries(options.principals))
     writeFileSync(join(dir, 'principals', account), names.join('\n') + '\n');
 
@@ -132,7 +145,10 @@ export async function startSshTarget(options: SshTargetOptions): Promise<SshTarg
   let child: ChildProcess | undefined;
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     const port = await freePort();
-    writeFileSync(join(dir, 'sshd_config'), config(dir, port, guarded));
+    writeFileSync(
+      join(dir, 'sshd_config'),
+      config(dir, port, guarded, options.authorizedKeys === true),
+    );
     // sshd outlives a parent killed with SIGKILL; this shell ends it when our end of its stdin
     // closes, which the kernel does for a dead parent too.
     const started = spawn('/bin/sh', ['-c', WATCHDOG, sshd, join(dir, 'sshd_config')], {
@@ -157,6 +173,8 @@ export async function startSshTarget(options: SshTargetOptions): Promise<SshTarg
         log: () => stderr,
         revokedKeysFile: join(dir, 'revoked_keys'),
         sessionsDir: guarded ? join(dir, 'sessions') : undefined,
+        authorizedKeysDir: options.authorizedKeys ? join(dir, 'authorized_keys') : undefined,
+        configFile: join(dir, 'sshd_config'),
         trust: (keys) => writeFileSync(join(dir, 'user_ca.pub'), keys.join('\n') + '\n'),
         async close() {
           // A Ctrl-C to the whole group may have ended it already (exitCode stays null then).

@@ -9,10 +9,11 @@ import type { GrantBook } from '../access/grant-book.js';
 import { cliLoginRoutes, type CliLoginDeps } from '../api/cli-login-routes.js';
 import { credentialRoutes } from '../api/credential-routes.js';
 import { kubeReviewRoutes } from '../api/kube-review-routes.js';
+import { standingReportRoutes } from '../api/standing-report-routes.js';
 import { sshCertRoutes } from '../api/ssh-cert-routes.js';
 import { createMachineAuth, type MachineAuth } from '../api/machine-auth.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Config } from '../config/schema.js';
+import type { Config, SshResourceConfig } from '../config/schema.js';
 import { createAdminPools } from '../credentials/admin-pools.js';
 import { StandingScan } from '../credentials/standing-scan.js';
 import { Metrics } from '../shared/metrics.js';
@@ -22,6 +23,7 @@ import { PostgresRoles } from '../credentials/postgres-roles.js';
 import { REAP_EVERY_MS, Reaper } from '../credentials/reaper.js';
 import { createMachineVerifier } from '../identity/machine-tokens.js';
 import { SshCertificateAuthority } from '../terminal/ssh-ca.js';
+import { fingerprint } from '../terminal/ssh-keys.js';
 import type { TokenService } from '../api/token-service.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
@@ -56,8 +58,14 @@ export interface CredentialWiring {
   kubeRoutes: express.Router;
   /** /cli/authorize and /cli/token: `jitgate login` for people, with the step-ups it may carry. */
   cliRoutes(stepUps: CliLoginDeps['stepUps']): express.Router;
+  /** POST /ssh/standing-report (target agents; mounted before the 64 KiB body parser). */
+  standingReportRoute: express.Router;
   stop(): Promise<void>;
 }
+
+/** SSH resources whose target agent may report standing privilege: those with an agentToken. */
+const reportingSshResources = (resources: Config['resources']) =>
+  resources.filter((r): r is SshResourceConfig => r.kind === 'ssh' && r.agentToken !== undefined);
 
 export async function wireCredentials(deps: CredentialWiringDeps): Promise<CredentialWiring> {
   const { config, store, audit, log, now } = deps;
@@ -101,6 +109,8 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
   const standing = new StandingScan({
     resources: config.resources.filter((r) => r.kind === 'postgres'),
     pools,
+    sshResources: reportingSshResources(config.resources),
+    reports: store.standingReports,
     log,
   });
   const scan = () =>
@@ -112,7 +122,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
   const metrics = new Metrics();
   metrics.gauge(
     'jitgate_standing_privileges',
-    'Login roles on PostgreSQL targets that admit without jitgate (last scan).',
+    'Login roles on PostgreSQL targets, and keys, CAs, principals and sshd settings on SSH targets, that admit without jitgate (last scan).',
     () => standing.findings.filter((f) => f.kind !== 'scan_failed').length,
   );
 
@@ -154,6 +164,14 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     kubeRoutes: kubeReviewRoutes({ kube, book: deps.book, resources: config.resources, now }),
     cliRoutes: (stepUps: CliLoginDeps['stepUps']) =>
       cliLoginRoutes({ tokens: deps.tokens, stepUps, codes: store.oneTimeCodes, now }),
+    standingReportRoute: standingReportRoutes({
+      resources: reportingSshResources(config.resources),
+      reports: store.standingReports,
+      jitgateCas: async () =>
+        new Set((await (ca ??= openCa())).publicKeyBlobs().map((blob) => fingerprint(blob))),
+      standing,
+      now,
+    }),
     async stop() {
       off();
       clearInterval(timer);

@@ -7,7 +7,11 @@
 import type express from 'express';
 import type { GrantBook } from '../access/grant-book.js';
 import { ExtensionLogins } from '../api/extension-logins.js';
-import { extensionApiRoutes, extensionConnectRoutes } from '../api/extension-routes.js';
+import {
+  extensionApiRoutes,
+  extensionConnectRoutes,
+  type ExtensionRoutesDeps,
+} from '../api/extension-routes.js';
 import { grantCredentialRoutes } from '../api/grant-credential-routes.js';
 import type { TokenService } from '../api/token-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -41,6 +45,7 @@ export interface ExtensionWiring {
   routes(deps: {
     appOrigin: (resource: ResourceConfig) => string | undefined;
     endCredential: (credential: string) => void;
+    stepUps: ExtensionRoutesDeps['stepUps'];
   }): ExtensionRoutes;
 }
 
@@ -60,8 +65,8 @@ export function wireExtension(deps: ExtensionWiringDeps): ExtensionWiring {
   });
   return {
     grantCredentials,
-    routes({ appOrigin, endCredential }) {
-      const routeDeps = { logins, tokens: deps.tokens, endCredential };
+    routes({ appOrigin, endCredential, stepUps }) {
+      const routeDeps = { logins, tokens: deps.tokens, endCredential, stepUps };
       return {
         portal: extensionConnectRoutes(routeDeps),
         api: [

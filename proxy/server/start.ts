@@ -353,7 +353,10 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
       log,
       now,
     }),
-    mounts: options.mounts ?? [],
+    mounts: [
+      ['/ssh/standing-report', access.minted.standingReportRoute],
+      ...(options.mounts ?? []),
+    ],
   });
 
   httpServer.setDispatch(terminals.dispatch(gateway.dispatch(app)));

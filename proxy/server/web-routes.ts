@@ -108,6 +108,7 @@ export function webRoutes(deps: WebRoutesDeps): express.Router[] {
   const extension = deps.extension.routes({
     appOrigin: deps.appOrigin,
     endCredential: deps.endCredential,
+    stepUps: mfa.stepUps,
   });
   return [
     express.Router().use(canonicalPortalHost(deps.portalOrigin)),

@@ -14,7 +14,9 @@ export const ERROR_CODES = {
   invalid_json: { 400: 'the body is not JSON' },
   invalid_body: { 400: 'a field is missing, unknown or has the wrong form (the message names it)' },
   invalid_query: { 400: 'a query parameter has the wrong form (e.g. `scope`)' },
-  body_too_large: { 413: 'request body over 64 KiB (API routes)' },
+  body_too_large: {
+    413: 'request body over 64 KiB (API routes; 4 MiB for a target agent’s `/ssh/standing-report`)',
+  },
   not_found: { 404: 'no such route' },
   internal_error: { 500: 'a fault in jitgate; see the log line with the request id' },
   starting: { 503: 'jitgate is still starting' },
@@ -166,6 +168,11 @@ export const ERROR_CODES = {
     403: 'reviewing a break-glass grant: your own, or you do not approve for its policy',
   },
   already_reviewed: { 409: 'the break-glass grant was reviewed already' },
+
+  // Target agents reporting standing privilege.
+  agent_token_invalid: {
+    401: "`/ssh/standing-report` without the `Bearer` of the named SSH resource's `agentToken` (or it has none, or no such resource)",
+  },
 
   // Grants and reaching resources.
   invalid_grant_id: { 400: 'not of the form `grt_…`' },

@@ -173,6 +173,28 @@ export interface OneTimeCodeRepository {
 }
 
 /** Small named values the proxy keeps across restarts: keys, secrets' hashes. */
+/** One standing-privilege finding a target reported (credentials/ssh-standing.ts). */
+export interface StandingFindingRecord {
+  kind: string;
+  principal: string | null;
+  detail: string;
+}
+
+/** What an SSH target's agent last reported, per resource (the newest replaces the one before). */
+export interface StandingReportRecord {
+  resourceId: string;
+  findings: StandingFindingRecord[];
+  reportedAt: number;
+}
+
+/** Standing privilege that SSH targets report: read by every replica, written by one upsert. */
+export interface StandingReportRepository {
+  /** Replaces the resource's last report. */
+  put(report: StandingReportRecord): Promise<void>;
+  /** Every resource's last report, by resource id. */
+  list(): Promise<StandingReportRecord[]>;
+}
+
 export interface SettingRepository {
   get(name: string): Promise<string | undefined>;
   /** Stores `value` unless `name` exists; returns the stored value either way. */
@@ -258,6 +280,8 @@ export interface Store {
   readonly oneTimeCodes: OneTimeCodeRepository;
   /** Break-glass grants' incidents and post-hoc reviews. */
   readonly breakGlass: BreakGlassRepository;
+  /** Standing privilege the SSH targets' agents last reported. */
+  readonly standingReports: StandingReportRepository;
   /**
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,

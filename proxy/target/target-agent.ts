@@ -8,6 +8,10 @@
  * 2. ends the connections (the sshd process the hook recorded, and everything below it) whose
  *    certificate is on that list or past its valid-before — the second check needs no jitgate.
  *
+ * With `--standing RESOURCE` it also reports, every `standing.everyMs`, the standing SSH access it
+ * finds on the host (standing-facts.ts) to POST /ssh/standing-report, with the resource's agent
+ * token: fingerprints and account names only, never a key or anything private.
+ *
  * A list that cannot be fetched or read leaves the last good file in place (and no file at all
  * means sshd refuses every key: fail closed). The bound for a revoked certificate, both for new
  * logins and open sessions, is one interval plus a request.
@@ -18,6 +22,7 @@ import type { Logger } from '../shared/logger.js';
 import { readRevocationList } from '../terminal/ssh-krl.js';
 import { isSshd, killTree, startTimeOf } from './processes.js';
 import { forget, readRegistry, type RegisteredSession } from './session-registry.js';
+import { standingFacts, type StandingFactsOptions } from './standing-facts.js';
 
 export interface TargetAgentOptions {
   /** jitgate's origin, e.g. https://access.example.com. */
@@ -27,6 +32,8 @@ export interface TargetAgentOptions {
   /** The folder the sshd hook records sessions in. */
   sessionsDir: string;
   everyMs: number;
+  /** Report standing SSH access for this resource, with its agent token. */
+  standing?: StandingFactsOptions & { token: string; everyMs: number };
   log: Logger;
   now?: () => number;
 }
@@ -35,6 +42,7 @@ export class TargetAgent {
   private etag: string | undefined;
   private revoked = new Set<bigint>();
   private timer: NodeJS.Timeout | undefined;
+  private standingTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly now: () => number;
 
@@ -47,10 +55,37 @@ export class TargetAgent {
     await this.sync();
     this.timer = setInterval(() => void this.sync(), this.options.everyMs);
     this.timer.unref();
+    const standing = this.options.standing;
+    if (!standing) return;
+    const report = () =>
+      void this.reportStanding().catch((error: unknown) =>
+        this.options.log.warn('standing privilege report not sent', { error }),
+      );
+    report();
+    this.standingTimer = setInterval(report, standing.everyMs);
+    this.standingTimer.unref();
+  }
+
+  /** Collects the host's standing SSH access and sends it to jitgate (one report). */
+  async reportStanding(): Promise<void> {
+    const standing = this.options.standing;
+    if (!standing) return;
+    const facts = await standingFacts(standing);
+    const response = await fetch(new URL('/ssh/standing-report', this.options.url), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${standing.token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(facts),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (response.status !== 204) throw new Error(`jitgate answered ${response.status}`);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.standingTimer);
     this.timer = undefined;
     await this.running;
   }

@@ -28,6 +28,7 @@ import { requestContract } from './store-contract/requests.js';
 import { samlContract } from './store-contract/saml.js';
 import { sessionContract } from './store-contract/sessions.js';
 import { settingContract } from './store-contract/settings.js';
+import { standingReportContract } from './store-contract/standing-reports.js';
 import { sshCertificateContract } from './store-contract/ssh-certificates.js';
 import { terminalRelayContract } from './store-contract/terminal-relay.js';
 import { terminalSessionContract } from './store-contract/terminal-sessions.js';
@@ -67,6 +68,7 @@ export function storeContract(
     grantContract(c);
     sessionContract(c);
     settingContract(c);
+    standingReportContract(c);
     auditContract(c);
     requestContract(c);
     tokenContract(c);

@@ -67,4 +67,10 @@ export async function report(args: string[]) {
     'no grants in that period',
   );
   if (answer.truncated) process.stderr.write('(cut short: narrow the period or the subject)\n');
+  process.stderr.write('standing privilege on the targets (needs no grant)\n');
+  printTable(
+    answer.standing.map((f) => [f.resource, f.kind, f.principal ?? '-', f.detail]),
+    ['RESOURCE', 'KIND', 'PRINCIPAL', 'DETAIL'],
+    'none found',
+  );
 }

@@ -24,6 +24,7 @@ import { REPLICAS } from './migrations/014-replicas.js';
 import { SIGNIN } from './migrations/015-signin.js';
 import { SESSION_ENDS } from './migrations/016-session-ends.js';
 import { TERMINAL_RELAY } from './migrations/017-terminal-relay.js';
+import { STANDING_REPORTS } from './migrations/018-standing-reports.js';
 
 interface Migration {
   name: string;
@@ -49,6 +50,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'signin', sql: SIGNIN },
   { name: 'session-ends', sql: SESSION_ENDS },
   { name: 'terminal-relay', sql: TERMINAL_RELAY },
+  { name: 'standing-reports', sql: STANDING_REPORTS },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

@@ -27,6 +27,7 @@ import { createSamlRepository } from './saml.js';
 import { createBreakGlassRepository } from './break-glass.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingRepository } from './settings.js';
+import { createStandingReportRepository } from './standing-reports.js';
 import { createSshCertificateRepository } from './ssh-certificates.js';
 import { createTerminalSessionRepository } from './terminal-sessions.js';
 import { createTokenRepository } from './tokens.js';
@@ -89,6 +90,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     grants: createGrantRepository(db, announce),
     sessions: createSessionRepository(db, announce),
     settings: createSettingRepository(db),
+    standingReports: createStandingReportRepository(db),
     audit: createAuditRepository(db),
     requests: createRequestRepository(db, announce),
     breakGlass: createBreakGlassRepository(db),

@@ -20,6 +20,7 @@ import { REPLICAS } from './migrations/014-replicas.js';
 import { SIGNIN } from './migrations/015-signin.js';
 import { SESSION_ENDS } from './migrations/016-session-ends.js';
 import { TERMINAL_RELAY } from './migrations/017-terminal-relay.js';
+import { STANDING_REPORTS } from './migrations/018-standing-reports.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -43,6 +44,7 @@ const MIGRATIONS: readonly string[] = [
   SIGNIN,
   SESSION_ENDS,
   TERMINAL_RELAY,
+  STANDING_REPORTS,
 ];
 
 export function migrate(db: SqliteDatabase): number {

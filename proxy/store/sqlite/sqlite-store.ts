@@ -21,6 +21,7 @@ import { createSamlRepository } from './saml.js';
 import { createBreakGlassRepository } from './break-glass.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingRepository } from './settings.js';
+import { createStandingReportRepository } from './standing-reports.js';
 import { createSshCertificateRepository } from './ssh-certificates.js';
 import { createTerminalSessionRepository } from './terminal-sessions.js';
 import { createTokenRepository } from './tokens.js';
@@ -77,6 +78,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     grants: createGrantRepository(db),
     sessions: createSessionRepository(db),
     settings: createSettingRepository(db),
+    standingReports: createStandingReportRepository(db),
     audit: createAuditRepository(db),
     requests: createRequestRepository(db),
     breakGlass: createBreakGlassRepository(db),

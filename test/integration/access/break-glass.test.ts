@@ -6,15 +6,18 @@
 // audit, /metrics, an event for webhooks), and his review (justified, with a comment) is
 // audited once. The CLI says the same refusals, lists what waits for bob's review, records his
 // review, and marks the grant in `jitgate grants`; after `jitgate login --step-up` (a fresh MFA in
-// the portal first) the CLI breaks the glass, until that step-up is no longer fresh.
+// the portal first) the CLI breaks the glass, until that step-up is no longer fresh; the
+// extension's step-up sign-in (connect with step_up=1) does the same for its token, and a
+// refresh of that token carries no step-up.
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { AccessEvent } from '../../../proxy/access/events.js';
 import { messageFor } from '../../../proxy/notify/webhook-message.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formAction, type TestBrowser } from '../../support/http-client.js';
+import { formAction, rawRequest, type TestBrowser } from '../../support/http-client.js';
 import { runCli } from '../../support/cli.js';
 import { formFields, startCliLogin } from '../../support/cli-login.js';
 import { enrollOn, verifyOn } from '../../support/mfa.js';
@@ -277,5 +280,69 @@ void describe('from the CLI', () => {
     } finally {
       rmSync(configHome, { recursive: true, force: true });
     }
+  });
+
+  void it('breaks the glass with the extension’s step-up sign-in, sent through MFA when stale', async () => {
+    const callback = `chrome-extension://${'a'.repeat(32)}/callback.html`;
+    const verifier = randomBytes(32).toString('base64url');
+    const query = new URLSearchParams({
+      redirect_uri: callback,
+      state: 'state-0123456789abcdef',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+      step_up: '1',
+    });
+    proxy.clock.skew += 10 * 60_000; // her last step-up is stale
+    const first = await alice.navigate(`${proxy.url}/extension/connect?${query.toString()}`);
+    assert.equal(new URL(first.url).pathname, '/mfa/verify', 'no consent before the step-up');
+    const consent = await verifyOn(alice, first, proxy.authenticator('alice'));
+    assert.equal(new URL(consent.url).pathname, '/extension/connect');
+    assert.match(consent.body, /With your MFA step-up/);
+    const answer = await alice.request(`${proxy.url}/extension/connect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(formFields(consent.body, 'allow')).toString(),
+    });
+    assert.equal(answer.status, 303, answer.body);
+    const code = new URL(String(answer.headers.location)).searchParams.get('code') ?? '';
+    const token = await rawRequest(`${proxy.url}/api/v1/extension/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: callback,
+      }),
+    });
+    assert.equal(token.status, 200, token.body);
+    const issued = JSON.parse(token.body) as { token: string; refreshToken: string };
+    const glassBody = {
+      resource: 'payroll',
+      duration: '10m',
+      incident: 'INC-4715',
+      reason: 'payroll run is failing',
+    };
+    const broken = await bearerCall(
+      issued.token,
+      proxy.url,
+      'POST',
+      '/api/v1/break-glass',
+      glassBody,
+    );
+    assert.equal(broken.status, 201, broken.body);
+
+    // A refreshed token is a new one, without the step-up the sign-in asked for.
+    const refreshed = await rawRequest(`${proxy.url}/api/v1/extension/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: issued.refreshToken }),
+    });
+    const renewed = JSON.parse(refreshed.body) as { token: string };
+    const again = await bearerCall(renewed.token, proxy.url, 'POST', '/api/v1/break-glass', {
+      ...glassBody,
+      incident: 'INC-4716',
+    });
+    refused(again, 403, 'mfa_required', /needs a fresh MFA step-up/);
   });
 });

@@ -1,8 +1,9 @@
 // Standing privilege on a real PostgreSQL target: a login role created behind jitgate's back
 // (and allowed to connect to the resource's database) is found, with what makes it worse
 // (superuser); the roles jitgate mints for grants and its own admin role are not; dropping the
-// role makes the finding go away, and /metrics counts what the last scan found. Auditors and
-// admins see findings; others are refused.
+// role makes the finding go away, /metrics counts what the last scan found, and the access
+// review's JSON and CSV export carry the finding. Auditors and admins see findings; others are
+// refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StandingFinding } from '../../../proxy/credentials/standing-scan.js';
@@ -53,6 +54,25 @@ void describe('the standing-privilege scan', () => {
     assert.match(
       page.body,
       /data-standing="orders-db">[^<]*<strong>backdoor<\/strong>\s*\(login role, superuser\)/,
+    );
+    const review = await call(
+      carol,
+      m.demo.url,
+      'GET',
+      '/api/v1/reports/access?resource=orders-db',
+    );
+    assert.deepEqual(
+      (review.json.standing as StandingFinding[]).find((f) => f.principal === 'backdoor'),
+      backdoor,
+    );
+    const csv = await carol.navigate(
+      `${m.demo.url}/api/v1/reports/access?resource=orders-db&format=csv`,
+    );
+    assert.ok(
+      csv.body.includes(
+        `"orders-db",${'"",'.repeat(19)}"postgres_login_role","backdoor","login role, superuser"\r\n`,
+      ),
+      csv.body,
     );
     const metrics = await (await fetch(`${m.url}/metrics`)).text();
     const counted = Number(/^jitgate_standing_privileges (\d+)$/m.exec(metrics)?.[1]);

@@ -28,6 +28,7 @@ const view = (over: Partial<ResourceView> = {}): ResourceView => ({
   maxDurationMs: 3_600_000,
   requireReason: true,
   ticketPattern: null,
+  breakGlass: null,
   ...over,
 });
 

@@ -1,0 +1,57 @@
+/**
+ * POST /ssh/standing-report: an SSH target's agent (`jitgate target-agent --standing`) reports
+ * the standing access it found on its host. It proves which resource it speaks for with that
+ * resource's `agentToken` (a shared bearer, compared in constant time). The report is hostile
+ * input: parsed with a bounded schema, turned into findings here (credentials/ssh-standing.ts),
+ * and kept in the store, so every replica shows the same (docs/access-reviews.md).
+ *
+ * Mounted before the app's 64 KiB body parser: a host with many keys reports more than that.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express from 'express';
+import type { SshResourceConfig } from '../config/schema.js';
+import type { StandingScan } from '../credentials/standing-scan.js';
+import { sshFindings } from '../credentials/ssh-standing.js';
+import { JitgateError } from '../shared/errors.js';
+import { sshStandingReport } from '../shared/ssh-standing-report.js';
+import type { StandingReportRepository } from '../store/types.js';
+import { parseBody } from './body.js';
+
+export interface StandingReportRoutesDeps {
+  resources: readonly SshResourceConfig[];
+  reports: Pick<StandingReportRepository, 'put'>;
+  /** Fingerprints of jitgate's user CA keys (every generation it trusts). */
+  jitgateCas(): Promise<ReadonlySet<string>>;
+  /** Told of a new report, so this replica's /metrics follows at once. */
+  standing: Pick<StandingScan, 'scan'>;
+  now: () => number;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+const refused = () =>
+  new JitgateError(
+    401,
+    'agent_token_invalid',
+    "a standing report needs the resource's agent token as Bearer",
+  );
+
+export function standingReportRoutes(deps: StandingReportRoutesDeps): express.Router {
+  const router = express.Router();
+  router.post('/', express.json({ limit: '4mb' }), async (req, res) => {
+    const bearer = /^Bearer (\S{1,512})$/.exec(req.headers.authorization ?? '')?.[1];
+    const claimed = (req.body as { resource?: unknown } | undefined)?.resource;
+    const resource = deps.resources.find((r) => r.id === claimed);
+    // Unknown resource, no token configured, wrong token: one answer, no hint which.
+    if (!bearer || !resource?.agentToken) throw refused();
+    if (!timingSafeEqual(digest(bearer), digest(resource.agentToken))) throw refused();
+    const report = parseBody(sshStandingReport, req.body);
+    await deps.reports.put({
+      resourceId: resource.id,
+      findings: sshFindings(report, await deps.jitgateCas()),
+      reportedAt: deps.now(),
+    });
+    await deps.standing.scan();
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,177 @@
+/**
+ * The facts `jitgate target-agent --standing` reports about standing SSH access on its host:
+ * sshd's effective configuration (`sshd -T`, as sshd itself resolves it), and for every local
+ * account (/etc/passwd) the keys in its AuthorizedKeysFile files and the principals its
+ * AuthorizedPrincipalsFile (or jitgate's sshd hook's principals folder) lists. Read-only and
+ * bounded: files are read up to 1 MiB, keys leave as fingerprints.
+ *
+ * Not covered: `Match` blocks (the settings are the global ones, `sshd -T` without `-C`).
+ */
+import { execFile } from 'node:child_process';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
+import type { SshStandingReport } from '../shared/ssh-standing-report.js';
+import { parseAuthorizedKeys, splitOptions } from './authorized-keys.js';
+
+export interface StandingFactsOptions {
+  resource: string;
+  /** The sshd binary (`sshd -T` runs it). */
+  sshd: string;
+  sshdConfig: string;
+  /** The accounts file, /etc/passwd. */
+  passwd: string;
+}
+
+const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_ACCOUNTS = 10_000;
+const MAX_ENTRIES = 10_000;
+const ACCOUNT = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?$/;
+const HOOK = 'jitgate-sshd-hook';
+
+interface Account {
+  name: string;
+  uid: string;
+  home: string;
+}
+
+/** The file's text, or undefined when it is absent, not a regular file or too large. */
+function readBounded(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+    const buffer = Buffer.alloc(stat.size);
+    const read = readSync(fd, buffer, 0, stat.size, 0);
+    return buffer.subarray(0, read).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `sshd -T` as keyword → value (keywords lowercase, as sshd prints them). */
+function effectiveConfig(options: StandingFactsOptions): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      options.sshd,
+      ['-T', '-f', options.sshdConfig],
+      { timeout: 10_000, maxBuffer: MAX_FILE_BYTES },
+      (error, stdout) => {
+        if (error) return reject(new Error('sshd -T failed'));
+        const config = new Map<string, string>();
+        for (const line of stdout.split('\n')) {
+          const match = /^([a-z0-9]+) (.*)$/.exec(line.trim());
+          if (match?.[1] && !config.has(match[1])) config.set(match[1], match[2] ?? '');
+        }
+        resolve(config);
+      },
+    );
+  });
+}
+
+function accountsOf(passwd: string): Account[] {
+  return (readBounded(passwd) ?? '')
+    .split('\n')
+    .slice(0, MAX_ACCOUNTS)
+    .flatMap((line) => {
+      const [name, , uid, , , home] = line.split(':');
+      return name && ACCOUNT.test(name) && uid && home?.startsWith('/')
+        ? [{ name, uid, home }]
+        : [];
+    });
+}
+
+/** sshd's tokens in a file setting (%% %h %u %U); relative paths start at the home folder. */
+function expand(pattern: string, account: Account): string {
+  const path = pattern.replace(/%([%huU])/g, (_m, token: string) =>
+    token === '%' ? '%' : token === 'h' ? account.home : token === 'u' ? account.name : account.uid,
+  );
+  return isAbsolute(path) ? path : join(account.home, path);
+}
+
+const setting = (config: Map<string, string>, key: string) => {
+  const value = config.get(key);
+  return value === undefined || value === 'none' ? undefined : value;
+};
+
+const printable = (text: string, max: number) => text.replace(/[^\x20-\x7e]/g, '?').slice(0, max);
+
+/** Principals files lines: a principal, optionally after options. */
+function principalsIn(text: string): string[] {
+  return text.split('\n').flatMap((raw) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return [];
+    const [first, rest] = splitOptions(line);
+    return [printable(rest || first, 100)];
+  });
+}
+
+export async function standingFacts(options: StandingFactsOptions): Promise<SshStandingReport> {
+  const report: SshStandingReport = {
+    resource: options.resource,
+    failure: null,
+    sshd: {
+      passwordAuthentication: false,
+      kbdInteractiveAuthentication: false,
+      hostbasedAuthentication: false,
+      authorizedKeysCommand: false,
+      authorizedPrincipalsCommand: false,
+    },
+    trustedCaKeys: [],
+    keys: [],
+    principals: [],
+  };
+  let config: Map<string, string>;
+  try {
+    config = await effectiveConfig(options);
+  } catch (error) {
+    return { ...report, failure: error instanceof Error ? error.message : 'sshd -T failed' };
+  }
+  const yes = (key: string) => config.get(key) === 'yes';
+  // jitgate's own hook names its principals folder; any other command is unknown to us.
+  const principalsCommand = setting(config, 'authorizedprincipalscommand')?.split(/\s+/);
+  const hookPrincipals =
+    principalsCommand && basename(principalsCommand[0] ?? '') === HOOK
+      ? principalsCommand[2]
+      : undefined;
+  report.sshd = {
+    passwordAuthentication: yes('passwordauthentication'),
+    kbdInteractiveAuthentication: yes('kbdinteractiveauthentication'),
+    hostbasedAuthentication: yes('hostbasedauthentication'),
+    authorizedKeysCommand: setting(config, 'authorizedkeyscommand') !== undefined,
+    authorizedPrincipalsCommand: principalsCommand !== undefined && hookPrincipals === undefined,
+  };
+  const caFile = setting(config, 'trustedusercakeys');
+  if (caFile)
+    report.trustedCaKeys = parseAuthorizedKeys(readBounded(caFile) ?? '')
+      .flatMap((k) => (k.fingerprint ? [k.fingerprint] : []))
+      .slice(0, 100);
+
+  const keyFiles = (setting(config, 'authorizedkeysfile') ?? '').split(/\s+/).filter(Boolean);
+  const principalsFile = setting(config, 'authorizedprincipalsfile');
+  for (const account of accountsOf(options.passwd)) {
+    for (const pattern of keyFiles) {
+      const file = expand(pattern, account);
+      const text = readBounded(file);
+      if (text === undefined) continue;
+      for (const key of parseAuthorizedKeys(text))
+        report.keys.push({ account: account.name, file: printable(file, 300), ...key });
+    }
+    const principalsPath = principalsFile
+      ? expand(principalsFile, account)
+      : hookPrincipals && isAbsolute(hookPrincipals)
+        ? join(hookPrincipals, account.name)
+        : undefined;
+    const principals = principalsPath ? readBounded(principalsPath) : undefined;
+    for (const principal of principalsIn(principals ?? ''))
+      report.principals.push({ account: account.name, principal });
+    if (report.keys.length >= MAX_ENTRIES || report.principals.length >= MAX_ENTRIES) break;
+  }
+  report.keys = report.keys.slice(0, MAX_ENTRIES);
+  report.principals = report.principals.slice(0, MAX_ENTRIES);
+  return report;
+}
