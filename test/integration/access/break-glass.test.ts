@@ -8,7 +8,7 @@
 // review, and marks the grant in `jitgate grants`; after `jitgate login --step-up` (a fresh MFA in
 // the portal first) the CLI breaks the glass, until that step-up is no longer fresh.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { AccessEvent } from '../../../proxy/access/events.js';
 import { messageFor } from '../../../proxy/notify/webhook-message.js';
 import { mkdtempSync, rmSync } from 'node:fs';
