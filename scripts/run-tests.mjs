@@ -31,10 +31,11 @@ for (const layer of layers) {
   console.log(`\n# ${layer}: ${files.length} files`);
   // Browser tests share one Chromium per file and are heavy: run those files one at a time.
   const concurrency = layer === 'e2e' ? 1 : 2;
-  // Node 20 applies --test-timeout to each whole file. An e2e file is a sequence of slow steps
-  // whose sum depends on how busy the machine is, so there each test and hook carries its own
-  // bound instead (test/support/e2e-test.ts); elsewhere a file gets two minutes.
-  const timeout = layer === 'e2e' ? [] : ['--test-timeout=120000'];
+  // Node 20 applies --test-timeout to each whole file. An integration or e2e file is a sequence
+  // of slow steps (child processes, a browser, a CLI start-up) whose sum depends on how busy the
+  // machine is, so there each test and hook carries its own bound instead
+  // (test/support/guarded-test.ts); a unit file, all in-process, gets two minutes as a whole.
+  const timeout = layer === 'unit' ? ['--test-timeout=120000'] : [];
   const result = spawnSync(
     process.execPath,
     [

@@ -10,14 +10,8 @@ import { isAuditCode } from '../audit/codes.js';
 import { parseAuditTime } from '../audit/query.js';
 import { JitgateError } from '../shared/errors.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { offlineStore, PG_URL_ENV, STORE_OPTIONS, withOfflineStore } from './offline-store.js';
-
-export const AUDIT_USAGE = `  jitgate audit verify [--state-dir DIR | --config FILE | --postgres] [--json]
-                                             check the audit hash chain (exit 4 when broken)
-  jitgate audit export [--state-dir DIR | --config FILE | --postgres] [--code C] [--actor A]
-                       [--target T] [--since ISO] [--until ISO] [--json]
-                                             write audit events as JSON lines to stdout
-                                             (--postgres: the database URL is in $${PG_URL_ENV})`;
+import { AUDIT_USAGE } from './usage.js';
+import { offlineStore, STORE_OPTIONS, withOfflineStore } from './offline-store.js';
 
 const LOCATION = { ...STORE_OPTIONS, json: { type: 'boolean' } } as const;
 

@@ -13,8 +13,7 @@ import type { Store } from '../store/types.js';
 import { sqlitePathOf } from '../store/sqlite-path.js';
 import { JitgateError } from '../shared/errors.js';
 import { CliError, EXIT } from './exit-codes.js';
-
-export const PG_URL_ENV = 'JITGATE_PG_URL';
+import { PG_URL_ENV } from './usage.js';
 
 export const STORE_OPTIONS = {
   'state-dir': { type: 'string' },

@@ -12,14 +12,8 @@ import { JitgateError } from '../shared/errors.js';
 import { recordingVerifyKey } from '../terminal/recording-key.js';
 import { sessionFilterFromQuery, sessionJson } from '../terminal/session-query.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { RECORDINGS_USAGE } from './usage.js';
 import { offlineStore, STORE_OPTIONS, withOfflineStore } from './offline-store.js';
-
-export const RECORDINGS_USAGE = `  recordings list [--person P] [--resource R] [--since ISO] [--until ISO]
-                                        terminal sessions and their recordings (offline)
-  recordings verify ID|FILE.cast [--public-key PEM]
-                                        check checksum and signature (exit 4 when bad)
-  recordings export ID --out DIR        copy a recording, its signature and the public key
-                                        (recordings: --state-dir DIR, --config FILE or --postgres)`;
 
 const OPTIONS = {
   ...STORE_OPTIONS,

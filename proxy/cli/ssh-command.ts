@@ -8,9 +8,7 @@ import WebSocket from 'ws';
 import { parseCommand, proxyUrl } from './args.js';
 import { loadLogin } from './credentials-file.js';
 import { CliError, EXIT, exitCodeFor } from './exit-codes.js';
-
-export const SSH_USAGE = `  ssh RESOURCE [--login L] [--token T]   a recorded terminal session (token: --token,
-                                        JITGATE_TOKEN, or the one jitgate login saved)`;
+import { SSH_USAGE } from './usage.js';
 
 interface Control {
   type?: string;

@@ -6,13 +6,12 @@
  * show that it ended. "Live" means without a reload: a marker set on the page must survive.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
 import { requestInPortal } from '../support/browser-request.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
-import { after, before, it } from '../support/e2e-test.js';
 
 /** What "live" may take here: the design asks for a second; CI machines get some slack. */
 const LIVE_MS = 3000;

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_IDPS } from '../../proxy/demo/demo-config.js';
 import { completeMfaInBrowser } from '../support/browser-mfa.js';

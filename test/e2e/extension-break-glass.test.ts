@@ -8,11 +8,10 @@
  * the portal's review page.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
-import { after, before, it } from '../support/e2e-test.js';
 import { launchWithExtension, type ExtensionChromium } from '../support/extension.js';
 
 void describe('Emergency access from the extension in Chromium', () => {

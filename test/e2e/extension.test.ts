@@ -9,12 +9,11 @@
  * after release the header rule is gone, payroll refuses her and its 403 page offers "Request access" in place.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
 import { startAttacker, type Attacker } from '../support/attacker.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
-import { after, before, it } from '../support/e2e-test.js';
 import { launchWithExtension, type ExtensionChromium } from '../support/extension.js';
 
 void describe('the browser extension in Chromium', () => {

@@ -5,7 +5,7 @@
  * started a handoff still gets in.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';

@@ -6,14 +6,13 @@
  * approved meanwhile, and after his code the approval goes through by itself.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
 import { requestInPortal } from '../support/browser-request.js';
 import { stepUpInBrowser } from '../support/browser-mfa.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
-import { after, before, it } from '../support/e2e-test.js';
 import { sessionIdOf } from '../support/wire.js';
 
 void describe('MFA in Chromium: enrollment, and approval blocked until step-up', () => {

@@ -20,13 +20,12 @@
  * them (docs/portal.md shows them from docs/screenshots).
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { Page } from 'playwright-core';
 import { subjectFromUser } from '../../proxy/access/subject.js';
 import { signInInBrowser } from '../support/browser-login.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
-import { after, before, it } from '../support/e2e-test.js';
 import { assertFits, FIT_WIDTH, verticalBoxes } from '../support/page-fit.js';
 
 const WIDTH = FIT_WIDTH;

@@ -6,14 +6,13 @@
  * signed assertion jitgate sends it.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { Page } from 'playwright-core';
 import { DEMO_SAML_IDP } from '../../proxy/demo/demo-config.js';
 import { completeMfaInBrowser } from '../support/browser-mfa.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { runCli } from '../support/cli.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
-import { after, before, it } from '../support/e2e-test.js';
 import { authenticatorOf } from '../support/mfa.js';
 
 void describe('SAML sign-in in Chromium', () => {

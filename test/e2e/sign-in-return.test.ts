@@ -7,7 +7,7 @@
  * SAML IdP: its login starts at the same `/auth/login` with the same return check.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_IDPS, DEMO_SAML_IDP } from '../../proxy/demo/demo-config.js';
 import { completeMfaInBrowser } from '../support/browser-mfa.js';

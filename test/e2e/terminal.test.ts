@@ -8,13 +8,12 @@
  */
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { describe } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { runCli } from '../support/cli.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
-import { after, before, it } from '../support/e2e-test.js';
 import { assertFits, FIT_WIDTH } from '../support/page-fit.js';
 import { endedRow } from '../support/terminal.js';
 

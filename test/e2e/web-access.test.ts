@@ -4,13 +4,12 @@
  * under her identity, and is refused again the moment the grant is revoked.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { runCli } from '../support/cli.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
-import { after, before, it } from '../support/e2e-test.js';
 
 void describe('web access in Chromium', () => {
   let demo: TestDemo;

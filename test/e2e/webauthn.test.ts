@@ -5,14 +5,13 @@
  * and again at his next sign-in (the demo asks for MFA at login); finally he removes it.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import { after, before, describe, it } from '../support/guarded-test.js';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
 import { assertFits, FIT_WIDTH } from '../support/page-fit.js';
 import { requestInPortal } from '../support/browser-request.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
-import { after, before, it } from '../support/e2e-test.js';
 import { sessionIdOf } from '../support/wire.js';
 
 void describe('WebAuthn in Chromium: register a passkey, step up and sign in with it', () => {

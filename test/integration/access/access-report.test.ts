@@ -5,7 +5,7 @@
 // incident and verdict, links to what was done; per person too; the CSV defuses the formula;
 // each reading is audited. Others are refused, and bad questions answered with the reason.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { TestBrowser } from '../../support/http-client.js';
 import { runCli } from '../../support/cli.js';
 import { enrollOn } from '../../support/mfa.js';

@@ -6,7 +6,7 @@
  * viewer may really revoke.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { Reply, TestBrowser } from '../../support/http-client.js';
 import { submit } from '../../support/portal.js';
 import { startTestProxy, testUser, type TestProxy } from '../../support/test-proxy.js';

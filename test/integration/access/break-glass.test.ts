@@ -11,7 +11,7 @@
 // refresh of that token carries no step-up.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { AccessEvent } from '../../../proxy/access/events.js';
 import { messageFor } from '../../../proxy/notify/webhook-message.js';
 import { mkdtempSync, rmSync } from 'node:fs';

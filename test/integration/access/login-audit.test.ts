@@ -3,7 +3,7 @@
 // succeeds and is recorded as auth.login.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import Database from 'better-sqlite3';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, TestBrowser } from '../../support/http-client.js';

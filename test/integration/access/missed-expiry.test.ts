@@ -2,7 +2,7 @@
 // real end time, and only once however often jitgate starts again.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startDemo, type RunningDemo } from '../../../proxy/demo/start-demo.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
 import { startTestDemo } from '../../support/demo.js';

@@ -3,7 +3,7 @@
 // ids, what policy does not allow; and what refusals leave: denials and expiry reach the
 // requester's stream and the audit log.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import type { TestBrowser } from '../../support/http-client.js';
 import { call, EventStream, portalCookie, type ApiReply } from './api-client.js';

@@ -18,7 +18,7 @@ import {
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { createLogger } from '../../../proxy/shared/logger.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { rawRequest, type TestBrowser } from '../../support/http-client.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startDemo, type RunningDemo } from '../../../proxy/demo/start-demo.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
 import { startTestDemo } from '../../support/demo.js';

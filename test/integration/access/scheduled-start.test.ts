@@ -4,7 +4,7 @@
 // down is recorded at the next start, once, however often jitgate starts again.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { AccessEvent } from '../../../proxy/access/events.js';
 import { subjectFromUser } from '../../../proxy/access/subject.js';
 import { startDemo, type RunningDemo } from '../../../proxy/demo/start-demo.js';

@@ -3,7 +3,7 @@
 // once revoked is refused and its open stream ends at once; logout ends a session's streams;
 // streams per person are capped and leave no listeners behind.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import type { TestBrowser } from '../../support/http-client.js';
 import { csrfOf } from '../../support/portal.js';

@@ -3,7 +3,7 @@
 // grant within a second, and she reaches payroll through the gateway; then bob revokes it. Around
 // it: a duplicate request, and the audit chain the run leaves (refusals.test.ts has the rest).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { runCli } from '../../support/cli.js';
 import type { TestBrowser } from '../../support/http-client.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test } from '../../support/guarded-test.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
 import { openPostgresStore } from '../../../proxy/store/postgres/postgres-store.js';
 import { runCli } from '../../support/cli.js';

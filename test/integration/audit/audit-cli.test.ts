@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, describe, test } from '../../support/guarded-test.js';
 import Database from 'better-sqlite3';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
 import type { AuditEvent, AuditEventInput } from '../../../proxy/audit/types.js';

@@ -2,7 +2,7 @@
 // postgres resource whose admin URL is not configured says which setting is missing, on one
 // line, and exits 3 (jitgate cannot serve it right now), as docs/cli.md says.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { fileURLToPath } from 'node:url';
 import { runCaptured } from '../../support/cli.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { demoBanner } from '../../../proxy/demo/banner.js';
 import { runCli } from '../../support/cli.js';
 import { formFields, startCliLogin } from '../../support/cli-login.js';

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 import { sqlitePathOf } from '../../../proxy/store/sqlite-path.js';
 import type { TerminalSessionRecord } from '../../../proxy/terminal/session-record.js';

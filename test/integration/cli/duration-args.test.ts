@@ -3,7 +3,7 @@
 // every command that takes --for. docs/cli.md lists the codes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { describe, it } from 'node:test';
+import { describe, it } from '../../support/guarded-test.js';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../../bin/jitgate.mjs', import.meta.url));

@@ -6,7 +6,7 @@
 // TokenReview webhook accepts only while the grant lives.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { fileURLToPath } from 'node:url';
 import { psqlPath } from '../../support/postgres.js';
 import { eventually, startMachineDemo, type MachineDemo } from '../../support/machine-demo.js';

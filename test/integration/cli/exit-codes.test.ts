@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { adminCall } from '../../../proxy/cli/admin-client.js';
 import { cliErrorOf, EXIT } from '../../../proxy/cli/exit-codes.js';
 import { sshCommand } from '../../../proxy/cli/ssh-command.js';

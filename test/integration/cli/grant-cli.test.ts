@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { fileURLToPath } from 'node:url';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { rawRequest, type Reply } from '../../support/http-client.js';

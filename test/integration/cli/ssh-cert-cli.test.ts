@@ -8,7 +8,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { fileURLToPath } from 'node:url';
 import { newEd25519, openSshPrivateKey, publicKeyLine } from '../../../proxy/terminal/ssh-keys.js';
 import { startMachineDemo, type MachineDemo } from '../../support/machine-demo.js';

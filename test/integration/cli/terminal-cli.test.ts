@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { runCli } from '../../support/cli.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { endedRow } from '../../support/terminal.js';

@@ -3,7 +3,7 @@
 // and learns nothing about the token it sent; the cluster's own call is answered, and a revoked
 // grant's bearer is refused at once.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { rawRequest, type TestBrowser } from '../../support/http-client.js';
 

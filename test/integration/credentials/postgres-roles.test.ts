@@ -5,7 +5,7 @@
 // expiry each drop it and cut its open connection; two grants get two roles; only the grantee
 // sees the credential; the audit trail records mint and drop without any secret.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import pg from 'pg';
 import { eventually, startMachineDemo, type MachineDemo } from '../../support/machine-demo.js';
 import { api, grantWithCredential } from './api-calls.js';

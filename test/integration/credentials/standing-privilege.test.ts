@@ -5,7 +5,7 @@
 // review's JSON and CSV export carry the finding. Auditors and admins see findings; others are
 // refused.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { StandingFinding } from '../../../proxy/credentials/standing-scan.js';
 import type { TestBrowser } from '../../support/http-client.js';
 import { startMachineDemo, type MachineDemo } from '../../support/machine-demo.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '../../support/guarded-test.js';
 import { startPostgresCluster, stopLeftoverCluster } from '../../../proxy/demo/postgres-cluster.js';
 
 const alive = (pid: number) => {

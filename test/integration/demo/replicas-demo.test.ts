@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { runCli } from '../../support/cli.js';
 import { formAction, TestBrowser } from '../../support/http-client.js';
 import { authenticatorOf, completeMfa } from '../../support/mfa.js';

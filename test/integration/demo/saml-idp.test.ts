@@ -4,7 +4,7 @@
 // requests from a service provider it does not know).
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { DEMO_SAML_IDP } from '../../../proxy/demo/demo-config.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, TestBrowser } from '../../support/http-client.js';

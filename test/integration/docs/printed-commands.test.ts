@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { demoBanner } from '../../../proxy/demo/banner.js';
 import { runCaptured, type CliResult } from '../../support/cli.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';

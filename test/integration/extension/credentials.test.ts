@@ -7,7 +7,7 @@
  * always leads to the app's home page.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from '../../support/guarded-test.js';
 import type { GrantRecord } from '../../../proxy/store/types.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { rawRequest, type TestBrowser } from '../../support/http-client.js';

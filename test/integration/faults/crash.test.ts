@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after, describe, it } from 'node:test';
+import { after, describe, it } from '../../support/guarded-test.js';
 import { readAdminToken } from '../../../proxy/api/admin-token.js';
 import { startDemo, type RunningDemo } from '../../../proxy/demo/start-demo.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { fileURLToPath } from 'node:url';
 import { startDemo, type RunningDemo } from '../../../proxy/demo/start-demo.js';
 import { createLogger } from '../../../proxy/shared/logger.js';

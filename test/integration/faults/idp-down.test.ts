@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { validateConfig } from '../../../proxy/config/load.js';
 import { createHttpServer, listen } from '../../../proxy/server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../../../proxy/server/start.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { request, type IncomingMessage } from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { signAppCookie } from '../../../proxy/identity/app-cookie.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { rawRequest, type Reply, type TestBrowser } from '../../support/http-client.js';

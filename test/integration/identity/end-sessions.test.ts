@@ -4,7 +4,7 @@
 // bearer token, and the session credentials minted under them end at once; someone else's do
 // not; it is audited with what it ended.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { runCli } from '../../support/cli.js';
 import { rawRequest, type TestBrowser } from '../../support/http-client.js';

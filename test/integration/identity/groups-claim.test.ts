@@ -2,7 +2,7 @@
 // Workspace case: Google never sends one) still signs the person in, with no groups, and the log
 // says why and what to change, instead of group mapping silently mapping nothing.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { demoIdpFor } from '../../../proxy/demo/demo-config.js';
 import { createLogger } from '../../../proxy/shared/logger.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';

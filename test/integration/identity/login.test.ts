@@ -4,7 +4,7 @@
 // callback's checks (missing, unknown and replayed state; wrong nonce; wrong issuer per RFC 9207),
 // logout ending portal and app access at once, and the post-login redirect allow-list.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, rawRequest, TestBrowser, type Reply } from '../../support/http-client.js';
 import { csrfOf } from '../../support/portal.js';

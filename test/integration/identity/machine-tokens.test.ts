@@ -3,7 +3,7 @@
 // token signed by anyone else, for another audience, or expired is no machine at all.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import type { IdentityProviderConfig, MachinesConfig } from '../../../proxy/config/schema.js';
 import {

@@ -4,7 +4,7 @@
 // a waiting login of someone who has a factor cannot add another one (a password is not enough);
 // removing a factor waits for a fresh step-up, then the remembered form goes through.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, TestBrowser, type Reply } from '../../support/http-client.js';
 import { completeMfa, verifyOn } from '../../support/mfa.js';

@@ -3,7 +3,7 @@
 // failures lock step-up for 15 minutes, audited, the right code refused meanwhile), or be asked
 // for when a trusted IdP already did it (amr trust on for `trusted`, off for `corp`).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { completeMfa, enrollOn, verifyOn } from '../../support/mfa.js';
 import { startMfaProxy, type MfaProxy } from '../../support/mfa-proxy.js';
 import { csrfOf } from '../../support/portal.js';

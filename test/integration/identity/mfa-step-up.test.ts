@@ -4,7 +4,7 @@
 // stepUpFreshness (a moved clock) it is refused again until he verifies a code; a bearer token
 // never carries a step-up.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { TestBrowser } from '../../support/http-client.js';
 import { enrollOn, verifyOn } from '../../support/mfa.js';
 import { startMfaProxy, type MfaProxy } from '../../support/mfa-proxy.js';

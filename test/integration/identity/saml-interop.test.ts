@@ -5,7 +5,7 @@
 // MFA and policy decide, as after an OIDC login. The IdP's refusal (a bad password) never
 // reaches jitgate; a second answer to the same request is refused.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { call } from '../access/api-client.js';
 import { TestBrowser, formAction, type Reply } from '../../support/http-client.js';
 import { TestAuthenticator, completeMfa } from '../../support/mfa.js';

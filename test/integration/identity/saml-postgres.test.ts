@@ -3,7 +3,7 @@
 // assertion is refused at the first replica afterwards, and of one answer posted to both at once
 // exactly one signs in. Both publish the one SAML key the store holds.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { TestBrowser, type Reply } from '../../support/http-client.js';
 import { startTestPostgres, type TestPostgres } from '../../support/postgres.js';
 import {

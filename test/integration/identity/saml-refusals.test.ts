@@ -6,7 +6,7 @@
 // browser did not start, unsolicited answers, and any answer used twice — also when two arrive
 // at once, and across two replicas on one database. What is accepted ends in a session.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { TestBrowser, type Reply } from '../../support/http-client.js';
 import {
   answerXml,

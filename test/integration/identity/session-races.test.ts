@@ -10,7 +10,7 @@
  * saving it, which is the window the ending request falls into.
  */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { TestBrowser, rawRequest, type Reply } from '../../support/http-client.js';
 import { csrfOf } from '../../support/portal.js';

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import express from 'express';
 import { JitgateSessionStore } from '../../../proxy/identity/session-store.js';
 import { sessionUserOf } from '../../../proxy/identity/session-user.js';

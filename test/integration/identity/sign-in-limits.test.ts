@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { openSqlite } from '../../../proxy/store/sqlite/database.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { rawRequest, type Reply } from '../../support/http-client.js';

@@ -4,7 +4,7 @@
  * not know him.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, TestBrowser } from '../../support/http-client.js';
 

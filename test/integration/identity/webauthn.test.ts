@@ -4,7 +4,7 @@
 // approve; an answer replayed, or carried into alice's session, is refused; CSRF is required;
 // the pages allow same-origin scripts only, which the asset route serves.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { enrollOn } from '../../support/mfa.js';
 import { startMfaProxy, type MfaProxy } from '../../support/mfa-proxy.js';
 import type { Reply, TestBrowser } from '../../support/http-client.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { AccessEvents } from '../../../proxy/access/events.js';
 import { parseConfig } from '../../../proxy/config/load.js';
 import { verifySignature } from '../../../proxy/notify/webhook-message.js';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { AccessRequest } from '../../../proxy/access/request-record.js';
 import { MAX_ATTEMPTS, WebhookOutbox } from '../../../proxy/notify/webhook-outbox.js';
 import { messageFor, verifySignature } from '../../../proxy/notify/webhook-message.js';

@@ -4,7 +4,7 @@
 // filters by person, resource, event code and time that keep their values; a filter that cannot
 // be read is a 400 that says why; a request's link leads to the grant it became.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { subjectFromUser } from '../../../proxy/access/subject.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import type { TestBrowser } from '../../support/http-client.js';

@@ -3,7 +3,7 @@
 // the requester; an approver's shorter duration holds and the holder can release early; History
 // keeps it all, and approvers also see the decisions on requests they approve.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import type { TestBrowser } from '../../support/http-client.js';
 import { csrfOf, HOSTILE, requestIdsIn, stateOf, submit } from '../../support/portal.js';

@@ -2,7 +2,7 @@
 // them: every form POST needs the session's CSRF token; hostile text is escaped; Approvals is
 // shown to and usable by approvers only, Audit to auditors; pages load only our own script.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import type { TestBrowser } from '../../support/http-client.js';
 import { csrfOf, HOSTILE, requestIdsIn, stateOf, submit } from '../../support/portal.js';

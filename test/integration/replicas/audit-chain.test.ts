@@ -4,7 +4,7 @@
 // lost, no sequence twice) that `jitgate audit verify --postgres` accepts.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { fileURLToPath } from 'node:url';
 import {
   openPostgresStore,

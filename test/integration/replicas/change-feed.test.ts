@@ -5,7 +5,7 @@
 // on A reaches B's event streams; a missed announcement is caught by the reload after a
 // reconnect; with PostgreSQL down, B refuses to admit (503 grant_book_stale) and comes back after.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { AccessEvents, type AccessEvent } from '../../../proxy/access/events.js';
 import { GrantBook, type GrantEndReason } from '../../../proxy/access/grant-book.js';
 import { GrantService } from '../../../proxy/access/grant-service.js';

@@ -6,7 +6,7 @@
 // data and service returns with it; SIGKILL of A: B serves on, expires A's grants, and the audit
 // chain both wrote verifies.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { WebSocket } from 'ws';
 import { rawRequest, type TestBrowser } from '../../support/http-client.js';
 import { runCli } from '../../support/cli.js';

@@ -4,7 +4,7 @@
 // `session.ended` by the auditor and a sealed recording). Once A is gone (SIGKILL), B says so
 // clearly instead of pretending to watch or terminate a session nobody holds.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { TestBrowser } from '../../support/http-client.js';
 import { startReplicaCluster, type ReplicaCluster } from '../../support/replicas.js';
 import { Refused, TerminalClient, terminalUrl } from '../../support/terminal.js';

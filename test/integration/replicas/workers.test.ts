@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { WebSocket } from 'ws';
 import { runCaptured } from '../../support/cli.js';
 import type { TestBrowser } from '../../support/http-client.js';

@@ -4,7 +4,7 @@
 // a second Store, as another replica would: the grant, the sessions and an audit chain that
 // verifies, and `jitgate audit verify --postgres` agrees.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
 import {
   openPostgresStore,

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { StandingFinding } from '../../../proxy/credentials/standing-scan.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
 import { TargetAgent } from '../../../proxy/target/target-agent.js';

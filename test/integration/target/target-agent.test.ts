@@ -19,7 +19,7 @@ import {
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test } from '../../support/guarded-test.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
 import { startTimeOf } from '../../../proxy/target/processes.js';
 import { TargetAgent } from '../../../proxy/target/target-agent.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { diskFiles, type CastFiles } from '../../../recorder/asciicast/index.js';
 import { readAdminToken } from '../../../proxy/api/admin-token.js';
 import { startDemo } from '../../../proxy/demo/start-demo.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../proxy/store/types.js';
 import { SshCertificateAuthority } from '../../../proxy/terminal/ssh-ca.js';

@@ -5,7 +5,7 @@
 // logout ends the sessions opened with that sign-in (not the CLI token's).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { verifyRecording } from '../../../recorder/asciicast/index.js';
 import { asciinemaCat } from '../../support/asciinema.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';

@@ -4,7 +4,7 @@
 // (alice, vic) gets 403 auditor_required everywhere. Retention deletes only rows past their
 // resource's age (back-dated rows) and records what it deleted in the audit log.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { subjectFromUser } from '../../../proxy/access/subject.js';
 import type { GrantRecord } from '../../../proxy/store/types.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';

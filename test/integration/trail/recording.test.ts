@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { request, type IncomingMessage } from 'node:http';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { openSqlite, type SqlRow } from '../../../proxy/store/sqlite/database.js';
 import type { GrantRecord } from '../../../proxy/store/types.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
