@@ -2,19 +2,20 @@
  * Keeps this replica's memory current with the writes of the others (the store's change feed):
  * a grant started, revoked or released elsewhere is reloaded into the grant book (which cuts the
  * connections under a grant that ended), a session ended elsewhere leaves the session cache, and
- * requests and grants reach this replica's event streams. After a reconnect the feed may have
+ * requests, grants and break-glass stages reach this replica's event streams (told `remote`, so
+ * webhooks and other once-only work stay with the replica that wrote). After a reconnect the feed may have
  * missed changes, so everything is reloaded. On SQLite the feed never calls (one process).
  */
 import type { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { Logger } from '../shared/logger.js';
-import type { StoreChange } from '../store/change-feed.js';
+import type { BreakGlassChangeStage, StoreChange } from '../store/change-feed.js';
 import { startRecordedAt } from '../store/grant-start.js';
 import type { Store } from '../store/types.js';
 
 export interface ReplicaSyncDeps {
-  store: Pick<Store, 'changes' | 'grants' | 'requests'>;
+  store: Pick<Store, 'changes' | 'grants' | 'requests' | 'breakGlass'>;
   book: GrantBook;
   sessions: Pick<SessionCache, 'invalidateDigest' | 'clear'>;
   events: AccessEvents;
@@ -55,18 +56,31 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
     events.emit({ type: fresh ? 'request.created' : 'request.updated', request, remote: true });
   }
 
+  async function applyBreakGlass(grantId: string, stage: BreakGlassChangeStage) {
+    const record = await store.breakGlass.get(grantId);
+    if (record) events.emit({ type: 'break_glass', stage, record, remote: true });
+  }
+
   function apply(change: StoreChange): Promise<void> {
-    if (change.kind === 'session') {
-      deps.sessions.invalidateDigest(change.digest);
-      return Promise.resolve();
+    switch (change.kind) {
+      case 'session':
+        deps.sessions.invalidateDigest(change.digest);
+        return Promise.resolve();
+      case 'grant':
+        return applyGrant(change.id);
+      case 'request':
+        return applyRequest(change.id);
+      case 'break_glass':
+        return applyBreakGlass(change.id, change.stage);
+      case 'terminal':
+        return Promise.resolve(); // the terminals' own (terminal-wiring.ts)
     }
-    if (change.kind === 'terminal') return Promise.resolve(); // the terminals' own (terminal-wiring.ts)
-    return change.kind === 'grant' ? applyGrant(change.id) : applyRequest(change.id);
   }
 
   const subscriber = {
     changed(change: StoreChange) {
       const key = change.kind === 'session' ? `s:${change.digest}` : `${change.kind}:${change.id}`;
+      // (A break-glass grant's stages share its queue: told in the order they were written.)
       const next = (queues.get(key) ?? Promise.resolve())
         .then(() => apply(change))
         .catch((error: unknown) => {

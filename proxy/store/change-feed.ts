@@ -7,17 +7,23 @@
  * it makes them, so the feed is in-process and never behind (InProcessChangeFeed below).
  *
  * A replica applies its own changes directly (synchronously, after the commit), so subscribers
- * hear only the changes of other replicas. Payloads carry ids, never secrets: a session is named
+ * hear only the changes of other replicas (which tell their streams with `remote: true`, so
+ * nothing is told twice and work done once, like webhooks, stays with the replica that wrote). Payloads carry ids, never secrets: a session is named
  * by a digest of its id.
  */
 import { createHash, randomBytes } from 'node:crypto';
+
+/** The stages of a break-glass grant that replicas tell their event streams of. */
+export type BreakGlassChangeStage = 'started' | 'reviewed' | 'overdue';
 
 export type StoreChange =
   | { kind: 'grant'; id: string }
   | { kind: 'session'; digest: string }
   | { kind: 'request'; id: string }
   /** A terminal session asked to end, watched, or its relayed output (terminal/relay-record.ts). */
-  | { kind: 'terminal'; id: string };
+  | { kind: 'terminal'; id: string }
+  /** A break-glass grant (`id`) reached `stage`: its record is reloaded and told once. */
+  | { kind: 'break_glass'; id: string; stage: BreakGlassChangeStage };
 
 export interface ChangeSubscriber {
   /** Another replica committed `change`: reload it. Must not throw (errors are its own to log). */
@@ -56,9 +62,16 @@ export const sessionDigest = (sid: string) =>
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
+const BREAK_GLASS_STAGES: readonly string[] = ['started', 'reviewed', 'overdue'];
+const isBreakGlassStage = (value: string): value is BreakGlassChangeStage =>
+  BREAK_GLASS_STAGES.includes(value);
+
 export function encodeChange(origin: string, change: StoreChange): string {
   const id = change.kind === 'session' ? change.digest : change.id;
-  return `${origin} ${change.kind} ${id}`;
+  // The stage rides in the kind word: what happened, not what the record says now (a reload
+  // may already see a later stage).
+  const kind = change.kind === 'break_glass' ? `break_glass.${change.stage}` : change.kind;
+  return `${origin} ${kind} ${id}`;
 }
 
 /** Parses an announcement; undefined for anything malformed (it is dropped, never trusted). */
@@ -69,6 +82,9 @@ export function decodeChange(payload: string): { origin: string; change: StoreCh
   if (kind === 'grant' || kind === 'request' || kind === 'terminal')
     return { origin, change: { kind, id } };
   if (kind === 'session') return { origin, change: { kind, digest: id } };
+  const stage = kind?.startsWith('break_glass.') ? kind.slice('break_glass.'.length) : undefined;
+  if (stage !== undefined && isBreakGlassStage(stage))
+    return { origin, change: { kind: 'break_glass', id, stage } };
   return undefined;
 }
 

@@ -8,6 +8,7 @@
  * its workers on one port, support/worker-group.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttp, type Server } from 'node:http';
@@ -72,6 +73,8 @@ const USERS = [
   testUser('bob', ['staff', 'approvers'], ['pwd', 'mfa']),
   testUser('root', ['admins']),
   testUser('carol', ['auditors']),
+  // Breaks the glass (tests that add a break-glass policy): that needs a fresh MFA, vouched for.
+  testUser('erin', ['staff'], ['pwd', 'mfa']),
 ];
 
 async function listening(server: Server | TcpServer): Promise<number> {
@@ -108,7 +111,14 @@ async function startSwitch(port: () => number): Promise<{ port: number; server: 
   return { port: await listening(server), server };
 }
 
-export async function startReplicaCluster(names: string[]): Promise<ReplicaCluster> {
+/**
+ * Starts replicas `names` on one PostgreSQL; `adjust` may change the config they all share
+ * (a test's own policies or limits) before any starts.
+ */
+export async function startReplicaCluster(
+  names: string[],
+  adjust: (config: ConfigInput) => ConfigInput = (config) => config,
+): Promise<ReplicaCluster> {
   const pg = await startTestPostgres();
   const storeUrl = await pg.createDatabase();
   const echo = await startEcho();
@@ -145,8 +155,13 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
   idpApp.use('/idp', idp.handler);
 
   const adminToken = `jga_${'r'.repeat(43)}`;
-  const stateDirs: string[] = [];
-  const config = (stateDir: string, workers = 1): ConfigInput => ({
+  // Every replica seals and opens MFA factors with one key, as docs/deployment.md asks.
+  const sharedDir = mkdtempSync(join(tmpdir(), 'jitgate-replicas-shared-'));
+  const mfaKeyFile = join(sharedDir, 'mfa.key');
+  writeFileSync(mfaKeyFile, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
+  const stateDirs: string[] = [sharedDir];
+  const config = (stateDir: string, workers = 1): ConfigInput => adjust(base(stateDir, workers));
+  const base = (stateDir: string, workers: number): ConfigInput => ({
     server: { host: '127.0.0.1', port: workers > 1 ? 0 : front.port, publicUrl: url, workers },
     state: { dir: stateDir },
     storage: { driver: 'postgres', postgres: { urlEnv: STORE_URL_ENV } },
@@ -204,7 +219,7 @@ export async function startReplicaCluster(names: string[]): Promise<ReplicaClust
     notifications: {
       webhooks: [{ id: 'receiver', url: receiverUrl, secret: 'replica-test-webhook-secret' }],
     },
-    mfa: { atLogin: false },
+    mfa: { atLogin: false, encryptionKeyFile: mfaKeyFile },
   });
 
   const db = new pgClient.Pool({ connectionString: storeUrl, max: 2 });

@@ -1,4 +1,8 @@
-/** PostgreSQL implementation of BreakGlassRepository. */
+/**
+ * PostgreSQL implementation of BreakGlassRepository. Each stage written (a grant broken open,
+ * reviewed, flagged overdue) is announced in its statement, so every replica's event streams
+ * hear it (server/replica-wiring.ts).
+ */
 import type {
   BreakGlassRecord,
   BreakGlassRepository,
@@ -6,6 +10,7 @@ import type {
 } from '../../access/break-glass-record.js';
 import type { PgRow } from '../../shared/pg-driver.js';
 import type { PgDatabase } from './database.js';
+import { announced, announcedEach, announcePrefix, type Announce } from './notify.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 
 function toRecord(row: PgRow): BreakGlassRecord {
@@ -32,12 +37,18 @@ function toRecord(row: PgRow): BreakGlassRecord {
   };
 }
 
-export function createBreakGlassRepository(db: PgDatabase): BreakGlassRepository {
+export function createBreakGlassRepository(
+  db: PgDatabase,
+  announce: Announce,
+): BreakGlassRepository {
   return {
     insert: async (r) => {
       await db.run(
-        `INSERT INTO break_glass (grant_id, user_id, resource_id, policy_id, incident, reason,
-           created_at, review_due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        announced(
+          `INSERT INTO break_glass (grant_id, user_id, resource_id, policy_id, incident, reason,
+             created_at, review_due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING grant_id`,
+          9,
+        ),
         [
           r.grantId,
           r.userId,
@@ -47,6 +58,7 @@ export function createBreakGlassRepository(db: PgDatabase): BreakGlassRepository
           r.reason,
           r.createdAt,
           r.reviewDueAt,
+          announce({ kind: 'break_glass', id: r.grantId, stage: 'started' }),
         ],
       );
     },
@@ -70,19 +82,33 @@ export function createBreakGlassRepository(db: PgDatabase): BreakGlassRepository
       ).map(toRecord),
     review: async (grantId, review) => {
       const row = await db.get(
-        `UPDATE break_glass SET reviewer_id = $2, verdict = $3, review_comment = $4, reviewed_at = $5
-           WHERE grant_id = $1 AND reviewed_at IS NULL RETURNING *`,
-        [grantId, review.reviewerId, review.verdict, review.comment, review.at],
+        announced(
+          `UPDATE break_glass SET reviewer_id = $2, verdict = $3, review_comment = $4,
+             reviewed_at = $5 WHERE grant_id = $1 AND reviewed_at IS NULL RETURNING *`,
+          6,
+        ),
+        [
+          grantId,
+          review.reviewerId,
+          review.verdict,
+          review.comment,
+          review.at,
+          announce({ kind: 'break_glass', id: grantId, stage: 'reviewed' }),
+        ],
       );
       return row ? toRecord(row) : undefined;
     },
     flagOverdue: async (now) =>
       (
         await db.all(
-          `UPDATE break_glass SET overdue_flagged_at = $1
-             WHERE reviewed_at IS NULL AND overdue_flagged_at IS NULL AND review_due_at <= $1
-             RETURNING *`,
-          [now],
+          announcedEach(
+            `UPDATE break_glass SET overdue_flagged_at = $1
+               WHERE reviewed_at IS NULL AND overdue_flagged_at IS NULL AND review_due_at <= $1
+               RETURNING *`,
+            2,
+            'grant_id',
+          ),
+          [now, announcePrefix(announce, { kind: 'break_glass', id: '', stage: 'overdue' })],
         )
       ).map(toRecord),
   };

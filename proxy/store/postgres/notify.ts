@@ -41,3 +41,15 @@ export const announcedSessions = (write: string, prefixParam: number) =>
 
 /** The start of every session announcement of this replica: the digest follows it. */
 export const sessionsPrefix = (announce: Announce) => announce({ kind: 'session', digest: '' });
+
+/**
+ * `write` (… RETURNING `idColumn`) wrapped so each row written is announced by its own id;
+ * `$prefixParam` is the announcement without the id (`announcePrefix`).
+ */
+export const announcedEach = (write: string, prefixParam: number, idColumn: string) =>
+  `WITH written AS (${write}) SELECT written.*, pg_notify('${CHANGE_CHANNEL}',
+     $${prefixParam}::text || written.${idColumn}) AS notified FROM written`;
+
+/** The start of the announcements of `change` for each row: the row's id follows it. */
+export const announcePrefix = (announce: Announce, change: Extract<StoreChange, { id: string }>) =>
+  announce({ ...change, id: '' });

@@ -93,7 +93,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     standingReports: createStandingReportRepository(db),
     audit: createAuditRepository(db),
     requests: createRequestRepository(db, announce),
-    breakGlass: createBreakGlassRepository(db),
+    breakGlass: createBreakGlassRepository(db, announce),
     tokens: createTokenRepository(db),
     deliveries: createDeliveryRepository(db),
     mfa: createMfaRepository(db),
