@@ -246,11 +246,13 @@ const rateLimits = z
   .object({
     signInStarts: rateLimit(120, '1m', 'Sign-in starts (/auth/login on to an IdP)')
       .prefault({})
-      .describe('Past it: 429 rate_limited with Retry-After. Per replica.'),
+      .describe(
+        'Past it: 429 rate_limited with Retry-After. Counted in the store, across replicas.',
+      ),
     signInFailures: rateLimit(60, '10m', 'Refused sign-ins (/auth/callback)')
       .prefault({})
       .describe(
-        'Past it: starts and callbacks get 429 rate_limited, and failures are no longer audited one by one. Per replica.',
+        'Past it: starts and callbacks get 429 rate_limited, and failures are no longer audited one by one. Counted in the store, across replicas.',
       ),
   })
   .strict();

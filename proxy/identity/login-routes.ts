@@ -89,7 +89,7 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
   });
 
   router.get('/auth/callback', async (req, res) => {
-    deps.limits.beforeCallback(req);
+    await deps.limits.beforeCallback(req);
     // Cleared from the browser whatever happens next: a callback is tried once.
     const tx = deps.transactions.take(req, res, queryString(req, 'state'));
     if (!tx) {

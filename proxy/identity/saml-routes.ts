@@ -26,7 +26,7 @@ export function samlRoutes(
     // A browser posted this form: a refusal is a page the person can read, not JSON.
     res.locals.errorPage = true;
     // A client that failed too often is refused before any XML is parsed (like an OIDC callback).
-    deps.limits.beforeCallback(req);
+    await deps.limits.beforeCallback(req);
     const login = logins.get(req.params.idp);
     if (!login) return refuseLogin(deps, req, null, unknown());
     await login.consume(req, res);

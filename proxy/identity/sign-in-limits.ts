@@ -5,19 +5,23 @@
  * failures may not start a sign-in either, and its callbacks are refused before any work. Failed
  * sign-ins are audited while the client is within its limit, and once more when it reaches it
  * (`auth.rate_limited`): the audit log grows by at most limit + 1 events per client and window.
- * The counters live in this process: with several replicas the limits are per replica.
+ * The counters live in the store, so the limits hold across every replica together. A store
+ * that cannot count fails the sign-in (503 store_unavailable): fail closed, as everywhere.
  */
 import type { Request } from 'express';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { LoginFailureReason } from '../audit/codes.js';
 import { RateLimited } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { RateLimitRepository } from '../store/types.js';
 import { RateLimiter, type RateLimit } from '../shared/rate-limiter.js';
 import '../shared/request-id.js';
 
 export interface SignInLimitsDeps {
   starts: RateLimit;
   failures: RateLimit;
+  /** Where the counts are kept (the store: shared by every replica). */
+  counters: RateLimitRepository;
   /** The key a request counts under (its client address). */
   clientOf(req: Request): string;
   audit: Pick<AuditLog, 'record'>;
@@ -30,29 +34,29 @@ export class SignInLimits {
   private readonly failures: RateLimiter;
 
   constructor(private readonly deps: SignInLimitsDeps) {
-    this.starts = new RateLimiter(deps.starts, deps.now);
-    this.failures = new RateLimiter(deps.failures, deps.now);
+    this.starts = new RateLimiter(deps.starts, 'sign-in-start', deps.counters, deps.now);
+    this.failures = new RateLimiter(deps.failures, 'sign-in-failure', deps.counters, deps.now);
   }
 
   /** Before a sign-in goes to the IdP; throws RateLimited past either limit. */
   async start(req: Request): Promise<void> {
     const client = this.deps.clientOf(req);
-    this.refuseFailing(client);
-    const hit = this.starts.hit(client);
+    await this.refuseFailing(client);
+    const hit = await this.starts.hit(client);
     if (hit.allowed) return;
     if (hit.count === this.starts.limit.max + 1) await this.limited(req, client, 'starts');
     throw new RateLimited(hit.retryAfterS, 'too many sign-ins started from your address');
   }
 
   /** Before a callback is looked at; throws RateLimited when the client failed too often. */
-  beforeCallback(req: Request): void {
-    this.refuseFailing(this.deps.clientOf(req));
+  beforeCallback(req: Request): Promise<void> {
+    return this.refuseFailing(this.deps.clientOf(req));
   }
 
   /** A refused sign-in: audited while the client is within its limit, and when it reaches it. */
   async failed(req: Request, idp: string | null, reason: LoginFailureReason): Promise<void> {
     const client = this.deps.clientOf(req);
-    const hit = this.failures.hit(client);
+    const hit = await this.failures.hit(client);
     if (!hit.allowed) return;
     await this.record(req, {
       code: 'auth.login_failed',
@@ -64,8 +68,8 @@ export class SignInLimits {
     if (hit.count === this.failures.limit.max) await this.limited(req, client, 'failures');
   }
 
-  private refuseFailing(client: string) {
-    const wait = this.failures.blocked(client);
+  private async refuseFailing(client: string) {
+    const wait = await this.failures.blocked(client);
     if (wait !== undefined)
       throw new RateLimited(wait, 'too many failed sign-ins from your address');
   }

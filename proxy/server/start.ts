@@ -153,6 +153,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     void store.sessions.purgeExpired(now()).catch(() => 0);
     void store.saml.purgeExpired(now()).catch(() => 0);
     void store.oneTimeCodes.purgeExpired(now()).catch(() => 0);
+    void store.rateLimits.purgeExpired(now()).catch(() => 0);
   }, 10 * 60_000);
 
   const secure =
@@ -206,6 +207,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   const signInLimits = new SignInLimits({
     starts: rateLimitOf(config.rateLimits.signInStarts),
     failures: rateLimitOf(config.rateLimits.signInFailures),
+    counters: store.rateLimits,
     clientOf: (req) => clientKey(req, config.server.trustProxy),
     audit: access.audit,
     log,

@@ -172,6 +172,30 @@ export interface OneTimeCodeRepository {
   purgeExpired(now: number): Promise<number>;
 }
 
+/** A key's count in its current window, after a hit. */
+export interface RateLimitCount {
+  /** Events of the key in the window, the one just counted included. */
+  count: number;
+  /** When the window ends (ms); it began at the key's first event after the last one ended. */
+  resetAt: number;
+}
+
+/**
+ * Counters of events per key in fixed windows (sign-in starts and failures per client address),
+ * shared by every replica, so N replicas allow what one does. Not for the proxied hot path.
+ */
+export interface RateLimitRepository {
+  /**
+   * Counts one event of `key` at `now`: a new window of `windowMs` when the key has none live.
+   * One upsert … RETURNING, so concurrent hits on any replica are each counted once.
+   */
+  hit(key: string, windowMs: number, now: number): Promise<RateLimitCount>;
+  /** The key's live window at `now`, if any (nothing is counted). */
+  peek(key: string, now: number): Promise<RateLimitCount | undefined>;
+  /** Deletes windows that ended by `now`; returns how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
 /** Small named values the proxy keeps across restarts: keys, secrets' hashes. */
 /** One standing-privilege finding a target reported (credentials/ssh-standing.ts). */
 export interface StandingFindingRecord {
@@ -282,6 +306,8 @@ export interface Store {
   readonly breakGlass: BreakGlassRepository;
   /** Standing privilege the SSH targets' agents last reported. */
   readonly standingReports: StandingReportRepository;
+  /** Sign-in rate limit counters, shared by every replica. */
+  readonly rateLimits: RateLimitRepository;
   /**
    * Runs `work` as one transaction, serialized with every other `atomic` call: it all commits or
    * none of it does. This is how an action and the audit event that records it stay together,

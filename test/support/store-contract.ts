@@ -23,6 +23,7 @@ import { grantContract } from './store-contract/grants.js';
 import { instanceContract } from './store-contract/instances.js';
 import { mfaContract } from './store-contract/mfa.js';
 import { oneTimeCodeContract } from './store-contract/one-time-codes.js';
+import { rateLimitContract } from './store-contract/rate-limits.js';
 import { recordingContract } from './store-contract/recordings.js';
 import { requestContract } from './store-contract/requests.js';
 import { samlContract } from './store-contract/saml.js';
@@ -83,6 +84,7 @@ export function storeContract(
     sshCertificateContract(c);
     samlContract(c);
     oneTimeCodeContract(c);
+    rateLimitContract(c);
     breakGlassContract(c);
     atomicContract(c);
   });

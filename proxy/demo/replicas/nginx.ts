@@ -1,6 +1,7 @@
 /**
- * nginx as the demo's load balancer: round robin over the jitgate replicas (the portal and every
- * app host), the demo IdPs on their own process, WebSockets and event streams passed through.
+ * nginx as the demo's load balancer: round robin over the jitgate replicas for every path (the
+ * portal, every app host, every sign-in flow: their one-time codes are in the store, redeemed
+ * once on whichever replica a step lands), the demo IdPs on their own process, WebSockets and event streams passed through.
  * Everything nginx writes (pid, logs, temp files) stays in a temporary folder; it runs in the
  * foreground as our child. This is the config docs/deployment.md shows, on loopback.
  */
@@ -45,20 +46,6 @@ export function nginxTempPaths(binary: string, dir: string): string {
     .join('\n');
 }
 
-/**
- * Paths of login flows whose one-time codes and challenges still live in one replica's memory
- * (app handoff, passkeys, CLI and extension sign-in; moving to the store on the signin branch):
- * they go to the first replica while it is up, so a code is redeemed where it was minted.
- */
-export const PINNED_PATHS = [
-  '/auth/app',
-  '/.jitgate/auth',
-  '/mfa/webauthn/',
-  '/cli/',
-  '/extension/',
-  '/api/v1/extension/',
-];
-
 export function nginxConfig(plan: NginxPlan, dir: string, temp: string): string {
   const proxied = `      proxy_http_version 1.1;
       proxy_set_header Host $http_host;
@@ -78,9 +65,6 @@ ${temp}
   upstream jitgate {
 ${plan.replicaPorts.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
   }
-  upstream jitgate_pinned {
-${plan.replicaPorts.map((p, i) => `    server 127.0.0.1:${p}${i === 0 ? '' : ' backup'};`).join('\n')}
-  }
   server {
     listen 127.0.0.1:${plan.port};
 ${plan.ipv6 ? `    listen [::1]:${plan.port};\n` : ''}${plan.idpPaths
@@ -91,12 +75,6 @@ ${proxied}
     }`,
     )
     .join('\n')}
-${PINNED_PATHS.map(
-  (path) => `    location ^~ ${path} {
-      proxy_pass http://jitgate_pinned;
-${proxied}
-    }`,
-).join('\n')}
     location / {
       proxy_pass http://jitgate;
 ${proxied}

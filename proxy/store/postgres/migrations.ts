@@ -25,6 +25,7 @@ import { SIGNIN } from './migrations/015-signin.js';
 import { SESSION_ENDS } from './migrations/016-session-ends.js';
 import { TERMINAL_RELAY } from './migrations/017-terminal-relay.js';
 import { STANDING_REPORTS } from './migrations/018-standing-reports.js';
+import { RATE_LIMITS } from './migrations/019-rate-limits.js';
 
 interface Migration {
   name: string;
@@ -51,6 +52,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'session-ends', sql: SESSION_ENDS },
   { name: 'terminal-relay', sql: TERMINAL_RELAY },
   { name: 'standing-reports', sql: STANDING_REPORTS },
+  { name: 'rate-limits', sql: RATE_LIMITS },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

@@ -22,6 +22,7 @@ import { PgChangeFeed } from './change-feed.js';
 import { announcer } from './notify.js';
 import { createMfaRepository } from './mfa.js';
 import { createOneTimeCodeRepository } from './one-time-codes.js';
+import { createRateLimitRepository } from './rate-limits.js';
 import { createRequestRepository } from './requests.js';
 import { createSamlRepository } from './saml.js';
 import { createBreakGlassRepository } from './break-glass.js';
@@ -106,6 +107,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
     oneTimeCodes: createOneTimeCodeRepository(db),
+    rateLimits: createRateLimitRepository(db),
     // Nested: a savepoint of the transaction in progress (queueing it would wait for itself).
     atomic: (work) =>
       db.inTransaction()

@@ -21,6 +21,7 @@ import { SIGNIN } from './migrations/015-signin.js';
 import { SESSION_ENDS } from './migrations/016-session-ends.js';
 import { TERMINAL_RELAY } from './migrations/017-terminal-relay.js';
 import { STANDING_REPORTS } from './migrations/018-standing-reports.js';
+import { RATE_LIMITS } from './migrations/019-rate-limits.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -45,6 +46,7 @@ const MIGRATIONS: readonly string[] = [
   SESSION_ENDS,
   TERMINAL_RELAY,
   STANDING_REPORTS,
+  RATE_LIMITS,
 ];
 
 export function migrate(db: SqliteDatabase): number {

@@ -16,6 +16,7 @@ import { createTerminalRelayRepository } from './terminal-relay.js';
 import { migrate } from './migrations.js';
 import { createMfaRepository } from './mfa.js';
 import { createOneTimeCodeRepository } from './one-time-codes.js';
+import { createRateLimitRepository } from './rate-limits.js';
 import { createRequestRepository } from './requests.js';
 import { createSamlRepository } from './saml.js';
 import { createBreakGlassRepository } from './break-glass.js';
@@ -104,6 +105,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     sshCertificates: createSshCertificateRepository(db),
     saml: createSamlRepository(db),
     oneTimeCodes: createOneTimeCodeRepository(db),
+    rateLimits: createRateLimitRepository(db),
     atomic,
     // One process: its own jobs never overlap (each job runs one at a time where it is scheduled).
     exclusive: async (_job, work) => {

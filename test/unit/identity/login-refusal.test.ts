@@ -9,12 +9,14 @@ import { SignInLimits } from '../../../proxy/identity/sign-in-limits.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 import type { AuditEvent, AuditEventInput } from '../../../proxy/audit/types.js';
 import type { Logger } from '../../../proxy/shared/logger.js';
+import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 
 async function auditedReason(error: unknown): Promise<unknown> {
   const recorded: AuditEventInput[] = [];
   const limits = new SignInLimits({
     starts: { max: 10, windowMs: 60_000 },
     failures: { max: 10, windowMs: 60_000 },
+    counters: openSqliteStore(':memory:').rateLimits,
     clientOf: () => '192.0.2.1',
     audit: {
       record: (event) => {

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
 import { clientKey } from '../../../proxy/shared/client-address.js';
 import { RateLimiter } from '../../../proxy/shared/rate-limiter.js';
+import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 
 const request = (remoteAddress: string, forwarded?: string) =>
   ({
@@ -31,23 +32,26 @@ void describe('clientKey', () => {
 });
 
 void describe('RateLimiter', () => {
-  void it('allows max events per window, then says how long to wait', () => {
+  void it('allows max events per window, then says how long to wait', async () => {
     let now = 0;
-    const limiter = new RateLimiter({ max: 2, windowMs: 10_000 }, () => now);
-    assert.equal(limiter.hit('a').allowed, true);
-    assert.equal(limiter.blocked('a'), undefined);
-    assert.equal(limiter.hit('a').allowed, true);
-    assert.equal(limiter.blocked('a'), 10);
+    const counters = openSqliteStore(':memory:').rateLimits;
+    const limiter = new RateLimiter({ max: 2, windowMs: 10_000 }, 'test', counters, () => now);
+    assert.equal((await limiter.hit('a')).allowed, true);
+    assert.equal(await limiter.blocked('a'), undefined);
+    assert.equal((await limiter.hit('a')).allowed, true);
+    assert.equal(await limiter.blocked('a'), 10);
     now = 4_000;
-    assert.deepEqual(limiter.hit('a'), { count: 3, allowed: false, retryAfterS: 6 });
-    assert.equal(limiter.hit('b').allowed, true, 'another key has its own window');
+    assert.deepEqual(await limiter.hit('a'), { count: 3, allowed: false, retryAfterS: 6 });
+    assert.equal((await limiter.hit('b')).allowed, true, 'another key has its own window');
     now = 10_000;
-    assert.equal(limiter.hit('a').count, 1, 'a new window');
+    assert.equal((await limiter.hit('a')).count, 1, 'a new window');
   });
 
-  void it('holds a bounded number of keys', () => {
-    const limiter = new RateLimiter({ max: 1, windowMs: 60_000 }, () => 0, 3);
-    for (const key of ['a', 'b', 'c', 'd', 'e']) limiter.hit(key);
-    assert.equal(limiter.size, 3);
+  void it('keeps the counts of two limits apart (scopes)', async () => {
+    const counters = openSqliteStore(':memory:').rateLimits;
+    const starts = new RateLimiter({ max: 1, windowMs: 60_000 }, 'starts', counters, () => 0);
+    const failures = new RateLimiter({ max: 1, windowMs: 60_000 }, 'failures', counters, () => 0);
+    assert.equal((await starts.hit('a')).allowed, true);
+    assert.equal((await failures.hit('a')).allowed, true);
   });
 });
