@@ -52,5 +52,4 @@ export class RateLimiter {
   }
 }
 
-const retryAfter = (resetAt: number, now: number) =>
-  Math.max(1, Math.ceil((resetAt - now) / 1000));
+const retryAfter = (resetAt: number, now: number) => Math.max(1, Math.ceil((resetAt - now) / 1000));
