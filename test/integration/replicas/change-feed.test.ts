@@ -155,6 +155,56 @@ void describe('the change feed between two replicas', () => {
     assert.equal(b.book.liveGrant('demo:alice', 'payroll', now()), undefined);
   });
 
+  it('each break-glass stage written on A is told once on B, as heard from another', async () => {
+    const grant = await a.grants.grant({
+      force: true,
+      user: 'alice',
+      resource: 'payroll',
+      durationMs: 600_000,
+      actor: 'admin',
+    });
+    const at = now();
+    const record = {
+      grantId: grant.id,
+      userId: 'demo:alice',
+      resourceId: 'payroll',
+      policyId: 'emergency',
+      incident: 'INC-7',
+      reason: 'down',
+      createdAt: at,
+      reviewDueAt: at - 1,
+      overdueFlaggedAt: null,
+      review: null,
+    };
+    const heard: AccessEvent[] = [];
+    const off = b.events.on((event) => {
+      if (event.type === 'break_glass') heard.push(event);
+    });
+    try {
+      let next = b.nextEvent('break_glass');
+      await a.store.breakGlass.insert(record);
+      await next;
+      next = b.nextEvent('break_glass');
+      assert.equal((await a.store.breakGlass.flagOverdue(at)).length, 1);
+      await next;
+      next = b.nextEvent('break_glass');
+      const review = { reviewerId: 'demo:bob', verdict: 'justified' as const, comment: 'ok', at };
+      assert.ok(await a.store.breakGlass.review(grant.id, review));
+      await next;
+      assert.deepEqual(
+        heard.map((e) => e.type === 'break_glass' && [e.stage, e.record.grantId, e.remote]),
+        [
+          ['started', grant.id, true],
+          ['overdue', grant.id, true],
+          ['reviewed', grant.id, true],
+        ],
+      );
+    } finally {
+      off();
+      await a.grants.revoke(grant.id, 'admin');
+    }
+  });
+
   it('a session destroyed on A leaves B’s cache at once, not after its refresh', async () => {
     const sid = 'sid-of-a-logout';
     const data = JSON.stringify({
