@@ -14,6 +14,7 @@ import { loadMfaKey, MFA_KEY_FILE } from '../identity/mfa/mfa-key.js';
 import { MfaService, type MfaServiceDeps } from '../identity/mfa/mfa-service.js';
 import { qrCodeDataUrl } from '../identity/mfa/qr-code.js';
 import { RecoveryCodes } from '../identity/mfa/recovery-codes.js';
+import { mfaKeyCheck } from '../identity/mfa/mfa-key-check.js';
 import { SecretBox } from '../identity/mfa/secret-box.js';
 import { StepUps } from '../identity/mfa/step-up.js';
 import { TotpEnrollments } from '../identity/mfa/totp-enrollment.js';
@@ -37,6 +38,8 @@ export interface MfaWiringDeps {
 }
 
 export interface MfaWiring {
+  /** Names the MFA key without revealing it (mfa-key-check.ts): the same on every replica. */
+  keyCheck: string;
   service: MfaService;
   enrollments: TotpEnrollments;
   stepUps: StepUps;
@@ -65,6 +68,7 @@ export function wireMfa(deps: MfaWiringDeps): MfaWiring {
     lockout: { maxFailures: config.mfa.maxFailures, lockoutMs: config.mfa.lockout },
     now,
   };
+  const keyCheck = mfaKeyCheck(key);
   key.fill(0); // the box and the hasher keep only their derived subkeys
   const service = new MfaService(serviceDeps);
   const enrollments = new TotpEnrollments(serviceDeps);
@@ -76,6 +80,7 @@ export function wireMfa(deps: MfaWiringDeps): MfaWiring {
   });
   const kinds: FactorKind[] = [totpKind, webauthnKind];
   return {
+    keyCheck,
     service,
     enrollments,
     stepUps,

@@ -23,6 +23,7 @@ import { SessionCache } from '../identity/session-cache.js';
 import { JitgateSessionStore } from '../identity/session-store.js';
 import { sessionUserFromJson } from '../identity/session-user.js';
 import { SignInLimits } from '../identity/sign-in-limits.js';
+import { assertSameMfaKey } from '../identity/mfa/mfa-key-check.js';
 import { clientKey } from '../shared/client-address.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { openStore } from '../store/open-store.js';
@@ -149,6 +150,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   // Subscribed, then reloaded once: nothing committed since the loads above goes unheard.
   const stopReplicaSync = await wireReplicaSync({ store, book, sessions, events, log, now });
   const mfa = wireMfa({ config, stateDir, store, audit: access.audit, log, now, portalOrigin });
+  await assertSameMfaKey(store.settings, mfa.keyCheck);
   const purger = setInterval(() => {
     void store.sessions.purgeExpired(now()).catch(() => 0);
     void store.saml.purgeExpired(now()).catch(() => 0);
