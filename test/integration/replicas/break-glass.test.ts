@@ -2,7 +2,7 @@
 // bob's event stream at B hears it (his live banner); bob reviews at B and the streams at A (his
 // and erin's) hear it. Each stream hears each stage once, and each webhook goes out once.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { TestBrowser } from '../../support/http-client.js';
 import { startReplicaCluster, type ReplicaCluster } from '../../support/replicas.js';
 import { waitFor } from '../../support/wire.js';

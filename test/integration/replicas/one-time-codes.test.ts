@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { formFields, startCliLogin } from '../../support/cli-login.js';
 import { formAction, rawRequest, type Reply, type TestBrowser } from '../../support/http-client.js';
 import { csrfOf } from '../../support/portal.js';

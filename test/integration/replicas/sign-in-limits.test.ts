@@ -3,7 +3,7 @@
 // replica: its 5th sign-in start is refused (429 rate_limited, Retry-After) wherever it lands,
 // and so is a callback after its 3rd refused sign-in.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../../support/guarded-test.js';
 import { rawRequest, type Reply } from '../../support/http-client.js';
 import { startReplicaCluster, type ReplicaCluster } from '../../support/replicas.js';
 
