@@ -9,8 +9,8 @@ import type { Authorization } from '../access/authorization.js';
 import { AUDIT_PAGE, type AuditExportFilter, type AuditLog } from '../audit/audit-log.js';
 import { auditFilterFromQuery } from '../audit/query.js';
 import type { SessionUser } from '../identity/session-user.js';
-import '../identity/session-types.js';
-import { forbidden, unauthorized } from '../shared/errors.js';
+import { forbidden } from '../shared/errors.js';
+import { requireCaller } from './authenticate.js';
 
 export interface AuditApiDeps {
   audit: AuditLog;
@@ -39,9 +39,10 @@ function writable(res: Response): Promise<void> {
 export function auditApiRoutes(deps: AuditApiDeps): express.Router {
   const router = express.Router();
 
+  // Any caller the API knows (a portal session or a bearer token): a collector tailing the log
+  // is a program, not a browser.
   const requireAuditor = (req: Request): SessionUser => {
-    const user = req.session?.user;
-    if (!user) throw unauthorized('unauthenticated', 'log in first');
+    const { user } = requireCaller(req);
     if (!deps.authorization.mayReadAuditLog(user))
       throw forbidden('auditor_required', 'the audit log is open to auditors only');
     return user;

@@ -66,6 +66,30 @@ void describe('bearer tokens', () => {
     assert.equal(cancelled.status, 200, cancelled.body);
   });
 
+  void it('let an auditor’s collector tail the audit log; anyone else is refused', async () => {
+    const carol = await demo.login('carol');
+    const { token } = await issue(carol, { label: 'siem collector' });
+    const page = await bearerCall(token, demo.url, 'GET', '/api/v1/audit?limit=5');
+    assert.equal(page.status, 200, page.body);
+    assert.ok(Array.isArray(page.json.events) && page.json.events.length > 0, page.body);
+    const exported = await bearerCall(
+      token,
+      demo.url,
+      'GET',
+      '/api/v1/audit/export?code=token.issued',
+    );
+    assert.equal(exported.status, 200, exported.body);
+    assert.match(exported.body, /"code":"token\.issued"/);
+    const [audit] = await demo.jitgate.audit.list({ code: 'audit.exported', limit: 1 });
+    assert.equal(audit?.actor, 'demo:carol');
+    const alices = await issue(alice);
+    refused(
+      await bearerCall(alices.token, demo.url, 'GET', '/api/v1/audit'),
+      403,
+      'auditor_required',
+    );
+  });
+
   void it('cannot issue tokens themselves', async () => {
     const { token } = await issue(alice);
     refused(
