@@ -42,6 +42,8 @@ export const AUDIT_CODES = {
     'An admin ended every sign-in of a person at once: portal sessions, bearer tokens, pending sign-in codes (data: counts).',
   'session.started': 'A recorded session (web or terminal) under a grant started.',
   'session.ended': 'A recorded session ended.',
+  'session.watched':
+    'An auditor or admin started watching a live terminal session (read-only; target: the session; data.how: session or token).',
   'credential.minted': 'A short-lived credential (SSH certificate, database role) was created.',
   'credential.dropped': 'A short-lived credential was removed or expired.',
   'audit.exported': 'Audit events were exported.',

@@ -140,6 +140,12 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
     service,
     callerOf,
     mayWatch: (user) => deps.authorization.mayWatchTerminal(user),
+    recordWatch: async (user, id, how) => {
+      // `data.user`: the person watched, as on every event about someone else (docs/audit.md).
+      const watched = await store.terminalSessions.get(id);
+      const data = { how, user: watched?.userId ?? null };
+      await deps.audit.record({ code: 'session.watched', actor: user.id, target: id, data });
+    },
     log,
   });
   const appHosts = new Set(config.resources.flatMap((r) => (r.kind === 'web' ? [r.host] : [])));

@@ -32,6 +32,8 @@ export interface TerminalUpgradeDeps {
   callerOf(req: IncomingMessage): Promise<UpgradeCaller | undefined>;
   /** Whether `user` may watch live sessions (the authorization module says: auditors, admins). */
   mayWatch(user: SessionUser): boolean;
+  /** Records that `user` watches session `id` (audit `session.watched`); no record, no watch. */
+  recordWatch(user: SessionUser, id: string, how: UpgradeCaller['how']): Promise<void>;
   log: Logger;
 }
 
@@ -132,6 +134,7 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
       throw forbidden('auditor_required', 'live sessions are open to auditors and admins only');
     // Held here or by another live replica (then relayed through the store); refused otherwise.
     await deps.service.remote.watchable(id);
+    await deps.recordWatch(who.user, id, who.how);
     wss.handleUpgrade(req, socket, head, (ws) => {
       keepAlive(ws);
       let stop: (() => void) | undefined;

@@ -160,7 +160,7 @@ void describe('web terminal', () => {
     await client.closed;
   });
 
-  it('lets an auditor watch live and terminate; others may not', async () => {
+  it('lets an auditor watch live (audited) and terminate; others may not', async () => {
     await grantAlice();
     const client = await asAlice();
     await client.until(() => client.messages.some((m) => m.type === 'ready'), 'ready');
@@ -176,6 +176,13 @@ void describe('web terminal', () => {
     });
     client.send('echo watched-$((2+3))\r');
     await watcher.waitFor('watched-5');
+    // Watching someone's terminal is itself on the record: who, which session; the refused
+    // attempt is not a watch.
+    const watches = await demo.jitgate.audit.list({ code: 'session.watched', limit: 10 });
+    assert.deepEqual(
+      watches.map((e) => [e.actor, e.target, e.data]),
+      [['demo:carol', id, { how: 'session', user: 'demo:alice' }]],
+    );
     const list = await call(carol, demo.url, 'GET', '/api/v1/sessions?person=alice&state=live');
     assert.equal(list.status, 200);
     assert.ok(JSON.stringify(list.json).includes(id));
