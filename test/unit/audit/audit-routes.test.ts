@@ -1,11 +1,11 @@
-// The auditor's API routes on a small Express app whose "session" is set by a test header: who
+// The auditor's API routes on a small Express app whose caller (what authenticate() sets from a
+// portal session or a bearer token) is named by a test header: who
 // may read, what the filters and cursors return, and that exporting is audited. The portal's
 // Audit page is tested against the demo (test/integration/portal/audit-page.test.ts).
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
-import type { Session, SessionData } from 'express-session';
 import { Authorization } from '../../../proxy/access/authorization.js';
 import { auditApiRoutes } from '../../../proxy/api/audit-routes.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
@@ -50,7 +50,10 @@ before(async () => {
   const app = express();
   app.use((req, _res, next) => {
     const who = USERS[req.get('x-test-user') ?? ''];
-    req.session = { user: who } as Session & Partial<SessionData>;
+    if (who) {
+      const stillValid = () => Promise.resolve(true);
+      req.caller = { user: who, how: 'session', token: null, credential: 'session:t', stillValid };
+    }
     next();
   });
   const authorization = new Authorization({
