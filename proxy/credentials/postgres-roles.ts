@@ -48,6 +48,13 @@ const failed = (what: string, error: unknown) =>
   );
 
 export class PostgresRoles {
+  /**
+   * Drops under way, by role: the grant's end and the reaper may reach the same role at once (a
+   * grant that ended while jitgate was down, at start-up); the second waits for the first
+   * instead of dropping again and recording a second `credential.dropped`.
+   */
+  private readonly dropping = new Map<string, Promise<void>>();
+
   constructor(private readonly deps: PostgresRolesDeps) {}
 
   async mint(grant: GrantRecord, resource: PostgresResourceConfig): Promise<MintedRole> {
@@ -129,7 +136,21 @@ export class PostgresRoles {
   }
 
   /** Ends the role's sessions and drops it; a role already gone is simply marked dropped. */
-  async drop(
+  drop(
+    record: CredentialRoleRecord,
+    resource: PostgresResourceConfig | undefined,
+    reason: DropReason,
+  ): Promise<void> {
+    const under = this.dropping.get(record.role);
+    if (under) return under;
+    const done = this.dropOnce(record, resource, reason).finally(() =>
+      this.dropping.delete(record.role),
+    );
+    this.dropping.set(record.role, done);
+    return done;
+  }
+
+  private async dropOnce(
     record: CredentialRoleRecord,
     resource: PostgresResourceConfig | undefined,
     reason: DropReason,
