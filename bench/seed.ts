@@ -12,7 +12,7 @@ import type { UserRecord } from '../proxy/store/types.js';
 import { APP_HOST } from './jitgate-config.js';
 import { APP_COOKIE } from './login.js';
 
-/** The setting start.ts signs session and app cookies with. */
+/** The setting store-startup.ts keeps the secret that signs session and app cookies in. */
 const SESSION_SECRET_SETTING = 'session_secret_v1';
 
 export interface SeedRequest {

@@ -1,8 +1,8 @@
 /**
  * The browser extension's side of the proxy as one unit of the composition root: its sign-in
  * (connect page, token endpoint), the session credentials the gateway accepts beside the app
- * cookie, and per-grant form logins. start.ts builds it before the gateway, which needs the
- * credentials; web-routes.ts mounts its routes once the app origins are known.
+ * cookie, and per-grant form logins. traffic-wiring.ts builds it before the gateway, which needs
+ * the credentials; web-routes.ts mounts its routes once the app origins are known.
  */
 import type express from 'express';
 import type { GrantBook } from '../access/grant-book.js';
