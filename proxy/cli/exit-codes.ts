@@ -3,7 +3,9 @@
  * prints its message on one line, never a stack trace. `jitgate exec` exits with its command's
  * own code instead.
  */
+import { ConfigError } from '../config/errors.js';
 import { JitgateApiError, JitgateUnreachable } from '../sdk/errors.js';
+import { JitgateError } from '../shared/errors.js';
 
 export const EXIT = {
   ok: 0,
@@ -42,11 +44,21 @@ export function exitCodeFor(status: number, code: string): number {
   return EXIT.refused;
 }
 
-/** The CLI's view of an SDK failure: one sentence and the matching exit code. */
+/**
+ * The CLI's view of a failure it can explain: one sentence and the matching exit code. That is
+ * its own errors, the SDK's (jitgate answered, or could not be reached), and jitgate's own
+ * errors thrown in this process: `serve` (and each worker of it) and the offline commands run
+ * jitgate's code, and what it throws there is said as if jitgate had answered it over HTTP.
+ * Anything else is a bug (undefined).
+ */
 export function cliErrorOf(error: unknown): CliError | undefined {
   if (error instanceof CliError) return error;
   if (error instanceof JitgateUnreachable)
     return new CliError(`${error.message} (is it running? use --url)`, EXIT.unreachable);
+  // A config's problems are the user's to fix (failure.ts prints them as they are).
+  if (error instanceof ConfigError) return new CliError(error.message, EXIT.usage);
+  if (error instanceof JitgateError)
+    return new CliError(`${error.message} (${error.code})`, exitCodeFor(error.status, error.code));
   if (!(error instanceof JitgateApiError)) return undefined;
   const reasons = error.reasons.join('; ');
   const said =

@@ -4,9 +4,9 @@
  * trace; `exec` exits with its command's code.
  */
 import './closed-stdout.js';
-import { ConfigError } from '../config/errors.js';
 import { commandLoader } from './command-table.js';
-import { cliErrorOf, EXIT } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
+import { failureOf } from './failure.js';
 import { USAGE } from './usage.js';
 
 async function main(argv: string[]) {
@@ -54,23 +54,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(EXIT.usage);
-  }
-  const known = cliErrorOf(error);
-  if (known) {
-    console.error(`jitgate: ${known.message}`);
-    process.exit(known.exitCode);
-  }
-  if (
-    error instanceof TypeError &&
-    'code' in error &&
-    String(error.code).startsWith('ERR_PARSE_ARGS')
-  ) {
-    console.error(`jitgate: ${error.message}\n${USAGE}`);
-    process.exit(EXIT.usage);
-  }
-  console.error('jitgate: unexpected failure', error);
-  process.exit(EXIT.usage);
+  const failure = failureOf(error);
+  console.error(...failure.say);
+  process.exit(failure.exitCode);
 });

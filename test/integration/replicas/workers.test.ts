@@ -239,7 +239,10 @@ void describe('server.workers: workers that cannot start', () => {
         { JITGATE_TEST_NO_PG: 'postgresql://jitgate:x@127.0.0.1:1/jitgate' },
       );
       assert.equal(result.code, 1, result.stderr);
-      assert.match(result.stderr, /worker 1 exited before it was ready/);
+      // The worker says why in one line (its exit code 3: cannot be reached), the primary which.
+      assert.match(result.stderr, /^jitgate: the store cannot be reached \(store_unavailable\)$/m);
+      assert.doesNotMatch(result.stderr, /unexpected failure|\n\s+at /);
+      assert.match(result.stderr, /worker 1 exited before it was ready \(exit code 3\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
