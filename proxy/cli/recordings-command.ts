@@ -5,7 +5,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isRecordingId, parseSignature, verifyRecording } from '../../recorder/asciicast/index.js';
 import { JitgateError } from '../shared/errors.js';
@@ -13,7 +13,13 @@ import { recordingVerifyKey } from '../terminal/recording-key.js';
 import { sessionFilterFromQuery, sessionJson } from '../terminal/session-query.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { RECORDINGS_USAGE } from './usage.js';
-import { offlineStore, STORE_OPTIONS, withOfflineStore } from './offline-store.js';
+import { recordingsFolders } from '../server/state-folders.js';
+import {
+  offlineStore,
+  STORE_OPTIONS,
+  withOfflineStore,
+  type OfflineStore,
+} from './offline-store.js';
 
 const OPTIONS = {
   ...STORE_OPTIONS,
@@ -26,19 +32,29 @@ const OPTIONS = {
   out: { type: 'string' },
 } as const;
 
-/** The store and the recordings folder of the state the options name. */
-function stateOf(values: Record<string, string | boolean | undefined>) {
+/** The store and the state folder the options name. */
+function locationOf(values: Record<string, string | boolean | undefined>) {
   const text = (key: string) => (typeof values[key] === 'string' ? values[key] : undefined);
-  const location = offlineStore({
+  return offlineStore({
     'state-dir': text('state-dir'),
     config: text('config'),
     postgres: values.postgres === true,
   });
-  return { location, recordings: join(location.stateDir, 'recordings') };
+}
+
+/**
+ * The file of recording `id` on the state folder: in the recordings folder of whichever process
+ * ran the session (a single process, or one of the workers: state-folders.ts).
+ */
+function castOf(location: OfflineStore, id: string): string {
+  const folders = recordingsFolders(location.stateDir);
+  const path = folders.map((folder) => join(folder, `${id}.cast`)).find((file) => existsSync(file));
+  if (!path) throw new CliError(`no recording ${id} in ${folders.join(' or ')}`);
+  return path;
 }
 
 async function list(values: Record<string, string | boolean | undefined>) {
-  const { location } = stateOf(values);
+  const location = locationOf(values);
   const text = (k: string) => (typeof values[k] === 'string' ? values[k] : undefined);
   const rows = await withOfflineStore(location, async (store) => {
     const filter = await sessionFilterFromQuery(
@@ -80,7 +96,7 @@ async function verify(target: string, values: Record<string, string | boolean | 
   if (!isFile) {
     if (!isRecordingId(target))
       throw new CliError(`"${target}" is neither a recording id nor a .cast file`);
-    path = join(stateOf(values).recordings, `${target}.cast`);
+    path = castOf(locationOf(values), target);
   }
   if (!existsSync(path)) throw new CliError(`no recording at ${path}`);
   const sidecar = parseSignature(
@@ -91,9 +107,7 @@ async function verify(target: string, values: Record<string, string | boolean | 
   const key =
     typeof keyFile === 'string'
       ? createPublicKey(readFileSync(keyFile))
-      : await withOfflineStore(stateOf(values).location, (store) =>
-          recordingVerifyKey(store.settings),
-        );
+      : await withOfflineStore(locationOf(values), (store) => recordingVerifyKey(store.settings));
   if (!key) throw new CliError('no recording key in this state folder; give --public-key');
   const result = verifyRecording(readFileSync(path), sidecar, [key]);
   if (values.json) console.log(JSON.stringify(result));
@@ -109,10 +123,10 @@ async function exportOne(id: string, values: Record<string, string | boolean | u
   if (!isRecordingId(id)) throw new CliError(`"${id}" is not a recording id`);
   const out = values.out;
   if (typeof out !== 'string') throw new CliError('give --out DIR');
-  const { location, recordings } = stateOf(values);
-  const path = join(recordings, `${id}.cast`);
+  const location = locationOf(values);
+  const path = castOf(location, id);
   if (!existsSync(`${path}.sig.json`))
-    throw new CliError(`no sealed recording ${id} in ${recordings}`);
+    throw new CliError(`no sealed recording ${id} in ${dirname(path)}`);
   const key = await withOfflineStore(location, (store) => recordingVerifyKey(store.settings));
   mkdirSync(out, { recursive: true });
   copyFileSync(path, join(out, `${id}.cast`));

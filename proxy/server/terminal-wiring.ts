@@ -6,7 +6,6 @@
 import { sessionCredential, tokenCredential } from '../api/authenticate.js';
 import { createPublicKey } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { resolve } from 'node:path';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Authorization } from '../access/authorization.js';
 import type { GrantBook } from '../access/grant-book.js';
@@ -30,6 +29,7 @@ import { SshCertificateAuthority } from '../terminal/ssh-ca.js';
 import { TerminalService } from '../terminal/terminal-service.js';
 import { createTerminalUpgrade, type UpgradeCaller } from '../terminal/terminal-upgrade.js';
 import type { Dispatch } from './http-server.js';
+import { recordingsFolder } from './state-folders.js';
 
 export interface TerminalWiringDeps {
   config: Config;
@@ -64,7 +64,7 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
   });
   const signingKey = await recordingSigningKey(store.settings);
   const storage = new RecordingStorage({
-    dir: resolve(deps.stateDir, 'recordings'),
+    dir: recordingsFolder(deps.stateDir),
     signingKey,
     trustedKeys: [createPublicKey(signingKey)],
     files: deps.recordingFiles,

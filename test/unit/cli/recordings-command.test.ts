@@ -1,0 +1,98 @@
+// `jitgate recordings verify|export ID` offline on a state folder finds a recording wherever a
+// process of that state folder wrote it: `recordings/` of a single process, or
+// `workers/<n>/recordings/` of each worker of `server.workers` (docs/deployment.md).
+import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it, mock } from 'node:test';
+import { newRecordingId, RecordingStorage } from '../../../recorder/asciicast/index.js';
+import { CliError } from '../../../proxy/cli/exit-codes.js';
+import { recordingsCommand } from '../../../proxy/cli/recordings-command.js';
+import { recordingSigningKey } from '../../../proxy/terminal/recording-key.js';
+import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
+
+const stateDir = mkdtempSync(join(tmpdir(), 'jitgate-recordings-cli-'));
+after(() => rmSync(stateDir, { recursive: true, force: true }));
+
+/** Records and seals one session in `folder` with the state folder's key; its id. */
+async function recordIn(folder: string): Promise<string> {
+  const store = openSqliteStore(join(stateDir, 'jitgate.db'));
+  try {
+    const signingKey = await recordingSigningKey(store.settings);
+    const storage = new RecordingStorage({
+      dir: folder,
+      signingKey,
+      trustedKeys: [createPublicKey(signingKey)],
+      now: Date.now,
+    });
+    const id = newRecordingId();
+    const started = await storage.start(
+      id,
+      { version: 2, width: 80, height: 24, timestamp: 1 },
+      { onError: () => undefined },
+    );
+    started.writer.output('whoami\r\nroot\r\n');
+    await storage.finish(started);
+    return id;
+  } finally {
+    await store.close();
+  }
+}
+
+/** What the command printed on stdout, and the exit code it set. */
+async function run(args: string[]): Promise<{ out: string; exitCode: number | undefined }> {
+  const log = mock.method(console, 'log', () => undefined);
+  const error = mock.method(console, 'error', () => undefined);
+  const exitCode = process.exitCode;
+  try {
+    await recordingsCommand(args);
+    return {
+      out: log.mock.calls.map((call) => String(call.arguments[0])).join('\n'),
+      exitCode: process.exitCode === undefined ? undefined : Number(process.exitCode),
+    };
+  } finally {
+    process.exitCode = exitCode;
+    log.mock.restore();
+    error.mock.restore();
+  }
+}
+
+let single = '';
+let worker = '';
+before(async () => {
+  single = await recordIn(join(stateDir, 'recordings'));
+  worker = await recordIn(join(stateDir, 'workers', '2', 'recordings'));
+});
+
+void describe('jitgate recordings, offline', () => {
+  void it("verifies a recording of a worker's folder by its id", async () => {
+    const { out, exitCode } = await run(['verify', worker, '--state-dir', stateDir]);
+    assert.match(out, new RegExp(`^ok: ${worker}\\.cast sha256 [0-9a-f]{64}$`));
+    assert.equal(exitCode, undefined);
+  });
+
+  void it("exports a recording of a worker's folder by its id", async () => {
+    const out = join(stateDir, 'case-1');
+    await run(['export', worker, '--out', out, '--state-dir', stateDir]);
+    for (const file of [`${worker}.cast`, `${worker}.cast.sig.json`, 'jitgate-recordings.pub.pem'])
+      assert.ok(existsSync(join(out, file)), file);
+  });
+
+  void it('still finds the recordings of a single process', async () => {
+    const { out } = await run(['verify', single, '--state-dir', stateDir]);
+    assert.match(out, new RegExp(`^ok: ${single}\\.cast`));
+  });
+
+  void it('names every folder it looked in when no process wrote it', async () => {
+    const missing = newRecordingId();
+    await assert.rejects(
+      run(['verify', missing, '--state-dir', stateDir]),
+      (error: unknown) =>
+        error instanceof CliError &&
+        error.message.includes(missing) &&
+        error.message.includes(join(stateDir, 'workers', '2', 'recordings')),
+    );
+  });
+});
