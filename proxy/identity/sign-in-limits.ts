@@ -38,11 +38,15 @@ export class SignInLimits {
     this.failures = new RateLimiter(deps.failures, 'sign-in-failure', deps.counters, deps.now);
   }
 
-  /** Before a sign-in goes to the IdP; throws RateLimited past either limit. */
+  /**
+   * Before a sign-in goes to the IdP; throws RateLimited past either limit. One store call: a
+   * client that used up its failures is refused without its start being counted.
+   */
   async start(req: Request): Promise<void> {
     const client = this.deps.clientOf(req);
-    await this.refuseFailing(client);
-    const hit = await this.starts.hit(client);
+    const counted = await this.starts.hitUnlessBlocked(client, this.failures);
+    if ('blockedS' in counted) throw tooManyFailures(counted.blockedS);
+    const { hit } = counted;
     if (hit.allowed) return;
     if (hit.count === this.starts.limit.max + 1) await this.limited(req, client, 'starts');
     throw new RateLimited(hit.retryAfterS, 'too many sign-ins started from your address');
@@ -70,8 +74,7 @@ export class SignInLimits {
 
   private async refuseFailing(client: string) {
     const wait = await this.failures.blocked(client);
-    if (wait !== undefined)
-      throw new RateLimited(wait, 'too many failed sign-ins from your address');
+    if (wait !== undefined) throw tooManyFailures(wait);
   }
 
   private limited(req: Request, client: string, limit: 'starts' | 'failures') {
@@ -94,3 +97,6 @@ export class SignInLimits {
       );
   }
 }
+
+const tooManyFailures = (wait: number) =>
+  new RateLimited(wait, 'too many failed sign-ins from your address');

@@ -47,6 +47,26 @@ export class RateLimiter {
     return window && window.count >= this.limit.max ? retryAfter(window.resetAt, now) : undefined;
   }
 
+  /**
+   * `hit(key)` unless `guard` has blocked `key` (see blocked()): then nothing is counted here and
+   * the guard's wait is returned. One store call for the check and the count.
+   */
+  async hitUnlessBlocked(
+    key: string,
+    guard: RateLimiter,
+  ): Promise<{ hit: Hit } | { blockedS: number }> {
+    const now = this.now();
+    const result = await this.counters.hitUnlessSpent(this.keyOf(key), this.limit.windowMs, now, {
+      key: guard.keyOf(key),
+      max: guard.limit.max,
+    });
+    if ('spent' in result) return { blockedS: retryAfter(result.spent.resetAt, now) };
+    const { count, resetAt } = result.hit;
+    return {
+      hit: { count, allowed: count <= this.limit.max, retryAfterS: retryAfter(resetAt, now) },
+    };
+  }
+
   private keyOf(key: string): string {
     return `${this.scope}:${key}`;
   }

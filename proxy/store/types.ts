@@ -190,6 +190,17 @@ export interface RateLimitRepository {
    * One upsert … RETURNING, so concurrent hits on any replica are each counted once.
    */
   hit(key: string, windowMs: number, now: number): Promise<RateLimitCount>;
+  /**
+   * `hit(key, …)` unless `guard.key`'s live window at `now` already counts `guard.max` events:
+   * then nothing is counted and that window is returned (`spent`). One call (one statement on
+   * PostgreSQL), so a check and a count cost one round trip and nothing comes between them.
+   */
+  hitUnlessSpent(
+    key: string,
+    windowMs: number,
+    now: number,
+    guard: { key: string; max: number },
+  ): Promise<{ hit: RateLimitCount } | { spent: RateLimitCount }>;
   /** The key's live window at `now`, if any (nothing is counted). */
   peek(key: string, now: number): Promise<RateLimitCount | undefined>;
   /** Deletes windows that ended by `now`; returns how many. */

@@ -9,22 +9,45 @@ const toCount = (row: PgRow): RateLimitCount => ({
   resetAt: int(row, 'reset_at'),
 });
 
+/**
+ * Counts one event of key $1 at $2, inserting `row` (key, 1, the window's end $3) when the key
+ * has no row. One statement (the conflicting row is locked for it): concurrent hits from every
+ * replica are each counted once, and a window that ended starts over at this event.
+ */
+const countHit = (row: string) => `
+  INSERT INTO rate_limits (key, count, reset_at) ${row}
+  ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN rate_limits.reset_at <= $2 THEN 1 ELSE rate_limits.count + 1 END,
+    reset_at = CASE WHEN rate_limits.reset_at <= $2 THEN excluded.reset_at
+      ELSE rate_limits.reset_at END
+  RETURNING count, reset_at`;
+
+const HIT = countHit('VALUES ($1, 1, $3)');
+
+/**
+ * The same hit unless the guard key $4 has a live window with $5 events or more. One statement
+ * answers one row: the count (`hit`), or the guard's window (`spent`) when nothing was counted.
+ */
+const GUARDED_HIT = `
+  WITH spent AS (
+    SELECT count, reset_at FROM rate_limits
+    WHERE key = $4::text AND reset_at > $2::bigint AND count >= $5::integer
+  ), hit AS (${countHit('SELECT $1::text, 1, $3::bigint WHERE NOT EXISTS (SELECT 1 FROM spent)')})
+  SELECT 'hit' AS outcome, count, reset_at FROM hit
+  UNION ALL
+  SELECT 'spent', count, reset_at FROM spent`;
+
 export function createRateLimitRepository(db: PgDatabase): RateLimitRepository {
   return {
-    // One statement (the conflicting row is locked for it): concurrent hits from every replica
-    // are each counted once, and a window that ended starts over at this event.
     hit: async (key, windowMs, now) => {
-      const row = await db.get(
-        `INSERT INTO rate_limits (key, count, reset_at) VALUES ($1, 1, $3)
-         ON CONFLICT (key) DO UPDATE SET
-           count = CASE WHEN rate_limits.reset_at <= $2 THEN 1 ELSE rate_limits.count + 1 END,
-           reset_at = CASE WHEN rate_limits.reset_at <= $2 THEN excluded.reset_at
-             ELSE rate_limits.reset_at END
-         RETURNING count, reset_at`,
-        [key, now, now + windowMs],
-      );
+      const row = await db.get(HIT, [key, now, now + windowMs]);
       if (!row) throw new Error('the rate limit counter was not written');
       return toCount(row);
+    },
+    hitUnlessSpent: async (key, windowMs, now, guard) => {
+      const row = await db.get(GUARDED_HIT, [key, now, now + windowMs, guard.key, guard.max]);
+      if (!row) throw new Error('the rate limit counter was not written');
+      return row.outcome === 'spent' ? { spent: toCount(row) } : { hit: toCount(row) };
     },
     peek: async (key, now) => {
       const row = await db.get(

@@ -1,4 +1,7 @@
-/** RateLimitRepository: per-key counts in fixed windows, one atomic hit each, on any replica. */
+/**
+ * RateLimitRepository: per-key counts in fixed windows, one atomic hit each, on any replica; a
+ * hit guarded by another key's limit is one call too.
+ */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MIN, T0, type ContractContext } from './context.js';
@@ -48,6 +51,47 @@ export function rateLimitContract(c: ContractContext): void {
       );
       assert.equal(Math.max(...counts.map((h) => h.count)), 20);
       assert.equal((await c.store().rateLimits.peek(key, T0))?.count, 20);
+    });
+
+    void test('a guarded hit counts while the guard has events left in its window', async () => {
+      const key = c.unique('client');
+      const guard = { key: c.unique('client'), max: 2 };
+      assert.deepEqual(await limits().hitUnlessSpent(key, MIN, T0, guard), {
+        hit: { count: 1, resetAt: T0 + MIN },
+      });
+      await limits().hit(guard.key, MIN, T0);
+      assert.deepEqual(await limits().hitUnlessSpent(key, MIN, T0 + 1000, guard), {
+        hit: { count: 2, resetAt: T0 + MIN },
+      });
+    });
+
+    void test('a guarded hit counts nothing once the guard used up its window', async () => {
+      const key = c.unique('client');
+      const guard = { key: c.unique('client'), max: 2 };
+      await limits().hit(guard.key, MIN, T0);
+      await limits().hit(guard.key, MIN, T0);
+      assert.deepEqual(await limits().hitUnlessSpent(key, 10 * MIN, T0 + 1000, guard), {
+        spent: { count: 2, resetAt: T0 + MIN },
+      });
+      assert.equal(await limits().peek(key, T0 + 1000), undefined, 'not counted');
+      assert.deepEqual(await limits().hitUnlessSpent(key, 10 * MIN, T0 + MIN, guard), {
+        hit: { count: 1, resetAt: T0 + 11 * MIN },
+      });
+    });
+
+    void test('concurrent guarded hits are each counted once, on two replicas', async () => {
+      const replica = c.replica() ?? c.store();
+      const key = c.unique('client');
+      const guard = { key: c.unique('client'), max: 1 };
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? replica : c.store()).rateLimits.hitUnlessSpent(key, MIN, T0, guard),
+        ),
+      );
+      assert.deepEqual(
+        results.map((r) => ('hit' in r ? r.hit.count : 0)).sort((x, y) => x - y),
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
     });
 
     void test('purgeExpired deletes ended windows only', async () => {
