@@ -156,6 +156,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     void store.saml.purgeExpired(now()).catch(() => 0);
     void store.oneTimeCodes.purgeExpired(now()).catch(() => 0);
     void store.rateLimits.purgeExpired(now()).catch(() => 0);
+    void store.terminalRelay.purgeStops(now()).catch(() => 0);
   }, 10 * 60_000);
 
   const secure =
