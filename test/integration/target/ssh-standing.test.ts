@@ -121,6 +121,16 @@ void describe('standing privilege on an SSH target', () => {
         detail: `ssh-ed25519 ${fingerprint} "backdoor@laptop" (${join(dir, 'root')}:1)`,
       },
     ]);
+    const [audited] = await proxy.jitgate.audit.list({
+      code: 'standing.reported',
+      order: 'desc',
+      limit: 1,
+    });
+    assert.deepEqual(
+      [audited?.actor, audited?.target, audited?.data.findings],
+      ['target-agent', 'prod-shell', 1],
+      'each report is audited',
+    );
 
     const review = await call(carol, proxy.url, 'GET', '/api/v1/reports/access');
     assert.equal(review.status, 200, review.body);
