@@ -12,7 +12,7 @@ import {
   type PageCommand,
   type Reply,
 } from '../shared/messages.js';
-import type { PendingBreakGlass } from '../shared/state.js';
+import { KEYS, type PendingBreakGlass } from '../shared/state.js';
 import type { Auth } from './auth.background.js';
 import type { Carrier } from './carry.background.js';
 import { ApiError, type JitgateClient } from './client.background.js';
@@ -92,7 +92,7 @@ export function pageActions(deps: ActionDeps) {
         } catch (error) {
           if (!(error instanceof ApiError) || error.code !== 'mfa_required') throw error;
           // The server's decision stands; only the fresh step-up is missing.
-          await deps.store.setPendingBreakGlass(pending);
+          await deps.store.setPending(KEYS.pendingBreakGlass, pending);
           const session = await deps.store.signedIn();
           if (!session) throw error;
           await deps.auth.begin(session.origin, true);
@@ -132,8 +132,8 @@ export function pageActions(deps: ActionDeps) {
    * Says how it went, in the server's words, for the callback page to show.
    */
   async function resumeBreakGlass(): Promise<BreakGlassOutcome | undefined> {
-    const pending = await deps.store.pendingBreakGlass();
-    await deps.store.setPendingBreakGlass(undefined);
+    const pending = await deps.store.pending(KEYS.pendingBreakGlass);
+    await deps.store.setPending(KEYS.pendingBreakGlass, undefined);
     if (!pending || Date.now() - pending.startedAt > BREAK_GLASS_PENDING_MS) return undefined;
     try {
       await breakGlass(pending);

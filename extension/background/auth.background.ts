@@ -9,6 +9,7 @@ import type { BrowserApi } from '../shared/browser.js';
 import { exactOrigin } from '../shared/credential-policy.js';
 import { connectUrl } from '../shared/connect-url.js';
 import { randomToken, s256 } from '../shared/pkce.js';
+import { KEYS } from '../shared/state.js';
 import type { Carrier } from './carry.background.js';
 import { ApiError, type JitgateClient } from './client.background.js';
 import type { Store } from './store.background.js';
@@ -36,7 +37,7 @@ export class Auth {
     const verifier = randomToken(48);
     const state = randomToken(24);
     const redirectUri = this.browser.extensionUrl('callback.html');
-    await this.store.setPendingAuth({
+    await this.store.setPending(KEYS.pendingAuth, {
       origin,
       state,
       verifier,
@@ -54,8 +55,8 @@ export class Auth {
   }
 
   async complete(code: string, state: string): Promise<{ username: string }> {
-    const pending = await this.store.pendingAuth();
-    await this.store.setPendingAuth(undefined); // one answer per start, whatever it is
+    const pending = await this.store.pending(KEYS.pendingAuth);
+    await this.store.setPending(KEYS.pendingAuth, undefined); // one answer per start, whatever it is
     if (!pending || pending.state !== state || this.now() - pending.startedAt > PENDING_MS)
       throw new ApiError(400, 'bad_state', 'this sign-in was not started here, or took too long');
     const previous = await this.store.signedIn();

@@ -17,8 +17,32 @@ import {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const hasStrings = (v: Record<string, unknown>, keys: string[]) =>
+const hasStrings = (v: Record<string, unknown>, keys: readonly string[]) =>
   keys.every((k) => typeof v[k] === 'string');
+
+/** What the worker keeps while it waits: for the sign-in tab, for the MFA step-up. */
+interface PendingRecords {
+  [KEYS.pendingAuth]: PendingAuth;
+  [KEYS.pendingBreakGlass]: PendingBreakGlass;
+}
+export type PendingKey = keyof PendingRecords;
+
+type StringFields<T> = { [F in keyof T]: T[F] extends string ? F : never }[keyof T];
+
+/**
+ * The fields each pending record must carry as strings when read back (each also carries a
+ * numeric `startedAt`). `satisfies` keeps the lists to real string fields of their record.
+ */
+const PENDING_STRINGS = {
+  [KEYS.pendingAuth]: ['origin', 'state', 'verifier', 'redirectUri'],
+  [KEYS.pendingBreakGlass]: ['resource', 'incident', 'reason', 'duration'],
+} as const satisfies { [K in PendingKey]: readonly StringFields<PendingRecords[K]>[] };
+// And every string field is listed: one added to a record without being checked fails to compile.
+type Unchecked = {
+  [K in PendingKey]: Exclude<StringFields<PendingRecords[K]>, (typeof PENDING_STRINGS)[K][number]>;
+}[PendingKey];
+const everyStringChecked: [Unchecked] extends [never] ? true : Unchecked = true;
+void everyStringChecked;
 
 export class Store {
   constructor(private readonly browser: Pick<BrowserApi, 'session' | 'local'>) {}
@@ -48,34 +72,21 @@ export class Store {
     return this.browser.session.set({ [KEYS.session]: session });
   }
 
-  async pendingAuth(): Promise<PendingAuth | undefined> {
-    const value = await this.read(KEYS.pendingAuth);
+  /** A record kept while the worker waits for something outside it; absent if damaged. */
+  async pending<K extends PendingKey>(key: K): Promise<PendingRecords[K] | undefined> {
+    const value = await this.read(key);
     const ok =
       isObject(value) &&
-      hasStrings(value, ['origin', 'state', 'verifier', 'redirectUri']) &&
+      hasStrings(value, PENDING_STRINGS[key]) &&
       typeof value.startedAt === 'number';
-    return ok ? (value as unknown as PendingAuth) : undefined;
+    return ok ? (value as unknown as PendingRecords[K]) : undefined;
   }
 
-  setPendingAuth(pending: PendingAuth | undefined): Promise<void> {
-    return pending
-      ? this.browser.session.set({ [KEYS.pendingAuth]: pending })
-      : this.browser.session.remove([KEYS.pendingAuth]);
-  }
-
-  async pendingBreakGlass(): Promise<PendingBreakGlass | undefined> {
-    const value = await this.read(KEYS.pendingBreakGlass);
-    const ok =
-      isObject(value) &&
-      hasStrings(value, ['resource', 'incident', 'reason', 'duration']) &&
-      typeof value.startedAt === 'number';
-    return ok ? (value as unknown as PendingBreakGlass) : undefined;
-  }
-
-  setPendingBreakGlass(pending: PendingBreakGlass | undefined): Promise<void> {
-    return pending
-      ? this.browser.session.set({ [KEYS.pendingBreakGlass]: pending })
-      : this.browser.session.remove([KEYS.pendingBreakGlass]);
+  /** Keeps `record` under `key`, or removes the key when there is none. */
+  setPending<K extends PendingKey>(key: K, record: PendingRecords[K] | undefined): Promise<void> {
+    return record
+      ? this.browser.session.set({ [key]: record })
+      : this.browser.session.remove([key]);
   }
 
   async snapshot(): Promise<Snapshot | undefined> {

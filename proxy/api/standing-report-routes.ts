@@ -3,27 +3,33 @@
  * the standing access it found on its host. It proves which resource it speaks for with that
  * resource's `agentToken` (a shared bearer, compared in constant time). The report is hostile
  * input: parsed with a bounded schema, turned into findings here (credentials/ssh-standing.ts),
- * and kept in the store, so every replica shows the same (docs/access-reviews.md).
+ * and kept in the store, so every replica shows the same (docs/access-reviews.md). The report
+ * and its `standing.reported` event commit together: one that cannot be audited is refused.
  *
  * Mounted before the app's 64 KiB body parser: a host with many keys reports more than that.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import express from 'express';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { SshResourceConfig } from '../config/schema.js';
 import type { StandingScan } from '../credentials/standing-scan.js';
 import { sshFindings } from '../credentials/ssh-standing.js';
 import { JitgateError } from '../shared/errors.js';
 import { sshStandingReport } from '../shared/ssh-standing-report.js';
-import type { StandingReportRepository } from '../store/types.js';
+import type { Store } from '../store/types.js';
 import { parseBody } from './body.js';
 
 export interface StandingReportRoutesDeps {
   resources: readonly SshResourceConfig[];
-  reports: Pick<StandingReportRepository, 'put'>;
+  store: Pick<Store, 'atomic' | 'standingReports'>;
+  audit: Pick<AuditLog, 'append'>;
   /** Fingerprints of jitgate's user CA keys (every generation it trusts). */
   jitgateCas(): Promise<ReadonlySet<string>>;
   /** Told of a new report, so this replica's /metrics follows at once. */
   standing: Pick<StandingScan, 'scan'>;
+  /** The address a report came from, as sign-in events name a client (shared/client-address.ts). */
+  clientOf(req: IncomingMessage): string;
   now: () => number;
 }
 
@@ -45,10 +51,19 @@ export function standingReportRoutes(deps: StandingReportRoutesDeps): express.Ro
     if (!bearer || !resource?.agentToken) throw refused();
     if (!timingSafeEqual(digest(bearer), digest(resource.agentToken))) throw refused();
     const report = parseBody(sshStandingReport, req.body);
-    await deps.reports.put({
-      resourceId: resource.id,
-      findings: sshFindings(report, await deps.jitgateCas()),
-      reportedAt: deps.now(),
+    const findings = sshFindings(report, await deps.jitgateCas());
+    await deps.store.atomic(async () => {
+      await deps.store.standingReports.put({
+        resourceId: resource.id,
+        findings,
+        reportedAt: deps.now(),
+      });
+      await deps.audit.append({
+        code: 'standing.reported',
+        actor: 'target-agent',
+        target: resource.id,
+        data: { resource: resource.id, findings: findings.length, client: deps.clientOf(req) },
+      });
     });
     await deps.standing.scan();
     res.status(204).end();

@@ -46,6 +46,8 @@ export const AUDIT_CODES = {
     'An auditor or admin started watching a live terminal session (read-only; target: the session; data.how: session or token).',
   'credential.minted': 'A short-lived credential (SSH certificate, database role) was created.',
   'credential.dropped': 'A short-lived credential was removed or expired.',
+  'standing.reported':
+    "An SSH target's agent reported its host's standing access (actor target-agent; target: the resource; data: resource, findings (a count), client (its address)).",
   'audit.exported': 'Audit events were exported.',
   'access_report.read': 'An auditor read or exported an access review (its filter in data).',
   'recording.exported': 'A terminal session recording was downloaded (exported) by an auditor.',

@@ -16,6 +16,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Config, SshResourceConfig } from '../config/schema.js';
 import { createAdminPools } from '../credentials/admin-pools.js';
 import { StandingScan } from '../credentials/standing-scan.js';
+import { clientKey } from '../shared/client-address.js';
 import { Metrics } from '../shared/metrics.js';
 import { CredentialService } from '../credentials/credential-service.js';
 import { createKubeTokens, type KubeTokens } from '../credentials/kube-token.js';
@@ -166,7 +167,9 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
       cliLoginRoutes({ tokens: deps.tokens, stepUps, codes: store.oneTimeCodes, now }),
     standingReportRoute: standingReportRoutes({
       resources: reportingSshResources(config.resources),
-      reports: store.standingReports,
+      store,
+      audit,
+      clientOf: (req) => clientKey(req, config.server.trustProxy),
       jitgateCas: async () =>
         new Set((await (ca ??= openCa())).publicKeyBlobs().map((blob) => fingerprint(blob))),
       standing,

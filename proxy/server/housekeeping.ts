@@ -8,13 +8,13 @@ import type { Store } from '../store/types.js';
 import type { SessionEnding } from '../terminal/session-ending.js';
 import type { CredentialHolds } from './credential-holds.js';
 
-/** How often expired sessions, SAML requests, one-time codes and rate counters are deleted. */
+/** How often expired sessions, SAML requests, one-time codes, rate counters and stale terminal stop requests are deleted. */
 const PURGE_EVERY_MS = 10 * 60_000;
 /** How often terminal sessions check that the sign-in they were opened with still holds. */
 const TERMINAL_SIGN_IN_CHECK_MS = 5_000;
 
 export function startStorePurger(
-  store: Pick<Store, 'sessions' | 'saml' | 'oneTimeCodes' | 'rateLimits'>,
+  store: Pick<Store, 'sessions' | 'saml' | 'oneTimeCodes' | 'rateLimits' | 'terminalRelay'>,
   now: () => number,
 ): () => void {
   const purger = setInterval(() => {
@@ -22,6 +22,7 @@ export function startStorePurger(
     void store.saml.purgeExpired(now()).catch(() => 0);
     void store.oneTimeCodes.purgeExpired(now()).catch(() => 0);
     void store.rateLimits.purgeExpired(now()).catch(() => 0);
+    void store.terminalRelay.purgeStops(now()).catch(() => 0);
   }, PURGE_EVERY_MS);
   return () => clearInterval(purger);
 }

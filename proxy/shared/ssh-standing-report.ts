@@ -61,3 +61,25 @@ export const sshStandingReport = z
 
 export type SshStandingReport = z.infer<typeof sshStandingReport>;
 export type ReportedKey = z.infer<typeof key>;
+
+/**
+ * A report with nothing in it: no sshd setting that admits without a certificate, no CA, no key,
+ * no principal. The agent starts from it (and sends it as is, with `failure` set, when `sshd -T`
+ * fails); tests build their reports on it.
+ */
+export function emptyStandingReport(resource: string): SshStandingReport {
+  return {
+    resource,
+    failure: null,
+    sshd: {
+      passwordAuthentication: false,
+      kbdInteractiveAuthentication: false,
+      hostbasedAuthentication: false,
+      authorizedKeysCommand: false,
+      authorizedPrincipalsCommand: false,
+    },
+    trustedCaKeys: [],
+    keys: [],
+    principals: [],
+  };
+}

@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
-import type { SshStandingReport } from '../shared/ssh-standing-report.js';
+import { emptyStandingReport, type SshStandingReport } from '../shared/ssh-standing-report.js';
 import { parseAuthorizedKeys, splitOptions } from './authorized-keys.js';
 
 export interface StandingFactsOptions {
@@ -111,20 +111,7 @@ function principalsIn(text: string): string[] {
 }
 
 export async function standingFacts(options: StandingFactsOptions): Promise<SshStandingReport> {
-  const report: SshStandingReport = {
-    resource: options.resource,
-    failure: null,
-    sshd: {
-      passwordAuthentication: false,
-      kbdInteractiveAuthentication: false,
-      hostbasedAuthentication: false,
-      authorizedKeysCommand: false,
-      authorizedPrincipalsCommand: false,
-    },
-    trustedCaKeys: [],
-    keys: [],
-    principals: [],
-  };
+  const report = emptyStandingReport(options.resource);
   let config: Map<string, string>;
   try {
     config = await effectiveConfig(options);

@@ -35,6 +35,13 @@ export interface RelayChunk {
 /** How many chunks of one session are kept: older ones are dropped as new ones arrive. */
 export const RELAY_CHUNKS_KEPT = 64;
 
+/**
+ * How long a stop request is kept while its session stays live. Whoever asked waits seconds for
+ * the end (remote-sessions.ts); one still unanswered after this is for a holder that is gone or
+ * missed it, and the asker was told the end is unconfirmed: it is no longer worth acting on.
+ */
+export const STOP_REQUEST_KEPT_MS = 60 * 60_000;
+
 export interface TerminalRelayRepository {
   /**
    * Records that `stop.by` asks the live session `id` to end, and announces it. The first request
@@ -42,6 +49,11 @@ export interface TerminalRelayRepository {
    */
   requestStop(id: string, stop: StopRequest): Promise<boolean>;
   stopRequest(id: string): Promise<StopRequest | undefined>;
+  /**
+   * Deletes the stop requests answered (their session is no longer live) and those asked
+   * STOP_REQUEST_KEPT_MS or longer before `now`; returns how many (the periodic purge calls it).
+   */
+  purgeStops(now: number): Promise<number>;
   /** Replica `instance` watches `sessionId` until `until` (renewed by watching again); announced. */
   watch(sessionId: string, instance: string, until: number): Promise<void>;
   /** Replica `instance` no longer watches `sessionId`; announced. */

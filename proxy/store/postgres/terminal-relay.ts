@@ -5,6 +5,7 @@
  */
 import {
   RELAY_CHUNKS_KEPT,
+  STOP_REQUEST_KEPT_MS,
   type RelayChunk,
   type TerminalRelayRepository,
 } from '../../terminal/relay-record.js';
@@ -39,6 +40,14 @@ export function createTerminalRelayRepository(
         ? { by: text(row, 'by_user'), message: text(row, 'message'), at: int(row, 'asked_at') }
         : undefined;
     },
+    // Not announced: nobody acts on a stop request going away.
+    purgeStops: async (now) =>
+      db.run(
+        `DELETE FROM terminal_stops WHERE asked_at <= $1 OR NOT EXISTS (
+           SELECT 1 FROM terminal_sessions
+             WHERE id = terminal_stops.session_id AND state = 'live')`,
+        [now - STOP_REQUEST_KEPT_MS],
+      ),
     watch: async (sessionId, instance, until) => {
       await db.run(
         announced(

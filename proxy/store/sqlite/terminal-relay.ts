@@ -5,6 +5,7 @@
  */
 import {
   RELAY_CHUNKS_KEPT,
+  STOP_REQUEST_KEPT_MS,
   type RelayChunk,
   type TerminalRelayRepository,
 } from '../../terminal/relay-record.js';
@@ -26,6 +27,13 @@ export function createTerminalRelayRepository(db: SqliteDatabase): TerminalRelay
         ? { by: text(row, 'by_user'), message: text(row, 'message'), at: int(row, 'asked_at') }
         : undefined;
     },
+    purgeStops: async (now) =>
+      db.run(
+        `DELETE FROM terminal_stops WHERE asked_at <= ? OR NOT EXISTS (
+           SELECT 1 FROM terminal_sessions
+             WHERE id = terminal_stops.session_id AND state = 'live')`,
+        [now - STOP_REQUEST_KEPT_MS],
+      ).changes,
     watch: async (sessionId, instance, until) => {
       db.run(
         `INSERT INTO terminal_watches (session_id, instance, until) VALUES (?, ?, ?)

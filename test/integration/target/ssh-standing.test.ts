@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { StandingFinding } from '../../../proxy/credentials/standing-scan.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
+import { emptyStandingReport } from '../../../proxy/shared/ssh-standing-report.js';
 import { TargetAgent } from '../../../proxy/target/target-agent.js';
 import { publicKeyLine } from '../../../proxy/terminal/ssh-keys.js';
 import { rawRequest, type TestBrowser } from '../../support/http-client.js';
@@ -120,6 +121,16 @@ void describe('standing privilege on an SSH target', () => {
         detail: `ssh-ed25519 ${fingerprint} "backdoor@laptop" (${join(dir, 'root')}:1)`,
       },
     ]);
+    const [audited] = await proxy.jitgate.audit.list({
+      code: 'standing.reported',
+      order: 'desc',
+      limit: 1,
+    });
+    assert.deepEqual(
+      [audited?.actor, audited?.target, audited?.data.findings],
+      ['target-agent', 'prod-shell', 1],
+      'each report is audited',
+    );
 
     const review = await call(carol, proxy.url, 'GET', '/api/v1/reports/access');
     assert.equal(review.status, 200, review.body);
@@ -139,20 +150,7 @@ void describe('standing privilege on an SSH target', () => {
   });
 
   void it('refuses a report without the agent token, or with unprintable text', async () => {
-    const clean = {
-      resource: 'prod-shell',
-      failure: null,
-      sshd: {
-        passwordAuthentication: false,
-        kbdInteractiveAuthentication: false,
-        hostbasedAuthentication: false,
-        authorizedKeysCommand: false,
-        authorizedPrincipalsCommand: false,
-      },
-      trustedCaKeys: [],
-      keys: [],
-      principals: [],
-    };
+    const clean = emptyStandingReport('prod-shell');
     for (const token of ['wrong-token', '']) {
       const refused = await report(clean, token);
       assert.equal(refused.status, 401, refused.body);

@@ -1,12 +1,13 @@
 /**
- * TerminalRelayRepository: a stop request is recorded once and only for a live session; watches
+ * TerminalRelayRepository: a stop request is recorded once and only for a live session, and
+ * purged once answered or too old; watches
  * are renewed and ended per replica; published chunks come back in order after a seq, only the
  * last RELAY_CHUNKS_KEPT are kept; clear forgets a session's watches and chunks. Another replica
  * reads what one wrote.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { RELAY_CHUNKS_KEPT } from '../../../proxy/terminal/relay-record.js';
+import { RELAY_CHUNKS_KEPT, STOP_REQUEST_KEPT_MS } from '../../../proxy/terminal/relay-record.js';
 import type { TerminalSessionRecord } from '../../../proxy/terminal/session-record.js';
 import { T0, type ContractContext } from './context.js';
 
@@ -58,6 +59,30 @@ export function terminalRelayContract(c: ContractContext): void {
       });
       assert.equal(await relay.requestStop(ended.id, carol), false, 'ended session');
       assert.equal(await relay.stopRequest(ended.id), undefined);
+    });
+
+    void test('purgeStops deletes answered and old stop requests, keeps pending ones', async () => {
+      const relay = c.store().terminalRelay;
+      const stop = (at: number) => ({ by: 'corp:carol', message: 'ended by carol', at });
+      const pending = await liveSession();
+      const old = await liveSession();
+      const answered = await liveSession();
+      assert.ok(await relay.requestStop(pending.id, stop(T0 - STOP_REQUEST_KEPT_MS + 1)));
+      assert.ok(await relay.requestStop(old.id, stop(T0 - STOP_REQUEST_KEPT_MS)));
+      assert.ok(await relay.requestStop(answered.id, stop(T0)));
+      await c.store().terminalSessions.end(answered.id, {
+        endedAt: T0 + 1,
+        endReason: 'terminated',
+        recordingState: 'off',
+        checksum: null,
+        bytes: null,
+      });
+      // At T0: later stop requests of this suite are neither old nor answered, so none goes.
+      assert.ok((await other().terminalRelay.purgeStops(T0)) >= 2);
+      assert.equal(await relay.stopRequest(old.id), undefined, 'asked too long ago');
+      assert.equal(await relay.stopRequest(answered.id), undefined, 'its session ended');
+      assert.equal((await relay.stopRequest(pending.id))?.at, T0 - STOP_REQUEST_KEPT_MS + 1);
+      assert.equal(await relay.purgeStops(T0), 0, 'nothing left to purge');
     });
 
     void test('watches are renewed and ended per replica', async () => {

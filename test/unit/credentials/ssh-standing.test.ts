@@ -6,24 +6,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sshFindings } from '../../../proxy/credentials/ssh-standing.js';
-import type { SshStandingReport } from '../../../proxy/shared/ssh-standing-report.js';
+import {
+  emptyStandingReport,
+  type SshStandingReport,
+} from '../../../proxy/shared/ssh-standing-report.js';
 
 const JITGATE_CA = `SHA256:${'J'.repeat(43)}`;
 const OTHER_CA = `SHA256:${'O'.repeat(43)}`;
 const KEY = `SHA256:${'K'.repeat(43)}`;
 
 const clean: SshStandingReport = {
-  resource: 'prod-shell',
-  failure: null,
-  sshd: {
-    passwordAuthentication: false,
-    kbdInteractiveAuthentication: false,
-    hostbasedAuthentication: false,
-    authorizedKeysCommand: false,
-    authorizedPrincipalsCommand: false,
-  },
+  ...emptyStandingReport('prod-shell'),
   trustedCaKeys: [JITGATE_CA],
-  keys: [],
   principals: [{ account: 'deploy', principal: 'deploy' }],
 };
 const cas = new Set([JITGATE_CA]);
