@@ -5,6 +5,7 @@
  * a crash at any point leaves at most a role the reaper knows about. Passwords are returned to
  * the caller only: never logged, audited or stored.
  */
+import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { PostgresResourceConfig } from '../config/schema.js';
 import { JitgateError } from '../shared/errors.js';
@@ -35,6 +36,12 @@ export interface PostgresRolesDeps {
   now: () => number;
 }
 
+/**
+ * How long a claim to drop a role holds: far longer than a DROP takes. A claimant that crashed
+ * mid-drop lets go when it lapses, and the next reaper pass (every minute, any replica) drops it.
+ */
+const DROP_CLAIM_MS = 60_000;
+
 /** SQLSTATE 42704: undefined_object — the role is already gone. */
 const UNDEFINED_OBJECT = '42704';
 
@@ -51,9 +58,12 @@ export class PostgresRoles {
   /**
    * Drops under way, by role: the grant's end and the reaper may reach the same role at once (a
    * grant that ended while jitgate was down, at start-up); the second waits for the first
-   * instead of dropping again and recording a second `credential.dropped`.
+   * instead of dropping again and recording a second `credential.dropped`. Across replicas the
+   * ledger's drop claim does the same.
    */
   private readonly dropping = new Map<string, Promise<void>>();
+  /** Names this process in the ledger's drop claims. */
+  private readonly claimant = randomUUID();
 
   constructor(private readonly deps: PostgresRolesDeps) {}
 
@@ -155,18 +165,22 @@ export class PostgresRoles {
     resource: PostgresResourceConfig | undefined,
     reason: DropReason,
   ): Promise<void> {
-    let existed = true;
-    if (resource) {
-      const admin = this.deps.pools.admin(resource);
-      for (const step of dropRoleStatements(record.role)) {
-        try {
-          await admin.query(step.sql, step.params);
-        } catch (error) {
-          if (!isSqlState(error, UNDEFINED_OBJECT)) throw failed('dropping the role', error);
-          existed = false;
-          break;
-        }
-      }
+    const now = this.deps.now();
+    const claimed = await this.deps.ledger.claimDrop(
+      record.role,
+      this.claimant,
+      now,
+      now + DROP_CLAIM_MS,
+    );
+    // Another replica is dropping it (it records the event, or lets go for the next reaper pass),
+    // or it is already dropped: nothing for this caller to do or to record.
+    if (!claimed) return;
+    let existed: boolean;
+    try {
+      existed = resource ? await this.dropRole(record.role, resource) : true;
+    } catch (error) {
+      await this.deps.ledger.releaseDrop(record.role, this.claimant).catch(() => undefined);
+      throw error;
     }
     // A role whose resource left the config cannot be reached any more; its VALID UNTIL holds.
     await this.deps.ledger.markDropped(record.role, this.deps.now());
@@ -183,5 +197,19 @@ export class PostgresRoles {
         existed: resource ? existed : null,
       },
     });
+  }
+
+  /** Ends the role's sessions and drops it; false when it was already gone. */
+  private async dropRole(role: string, resource: PostgresResourceConfig): Promise<boolean> {
+    const admin = this.deps.pools.admin(resource);
+    for (const step of dropRoleStatements(role)) {
+      try {
+        await admin.query(step.sql, step.params);
+      } catch (error) {
+        if (!isSqlState(error, UNDEFINED_OBJECT)) throw failed('dropping the role', error);
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -22,4 +22,12 @@ export interface CredentialRoleRepository {
   /** The standing role of a grant, if any. */
   forGrant(grantId: string): Promise<CredentialRoleRecord | undefined>;
   markDropped(role: string, at: number): Promise<void>;
+  /**
+   * Takes the right to drop a standing role until `until`: true when no one else holds an
+   * unexpired claim on it (the claimant's own counts as free). Two replicas reaching the same
+   * role (a grant's end here, a start-up reaper there) then drop it once, with one event.
+   */
+  claimDrop(role: string, claimant: string, now: number, until: number): Promise<boolean>;
+  /** Gives a claim back (the drop failed), so the next reaper pass anywhere may try at once. */
+  releaseDrop(role: string, claimant: string): Promise<void>;
 }

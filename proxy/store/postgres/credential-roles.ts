@@ -48,5 +48,19 @@ export function createCredentialRoleRepository(db: PgDatabase): CredentialRoleRe
         [role, at],
       );
     },
+    claimDrop: async (role, claimant, now, until) =>
+      (await db.run(
+        `UPDATE credential_roles SET drop_claimant = $2, drop_claimed_until = $3
+           WHERE role = $1 AND dropped_at IS NULL
+             AND (drop_claimant IS NULL OR drop_claimant = $2 OR drop_claimed_until <= $4)`,
+        [role, claimant, until, now],
+      )) === 1,
+    releaseDrop: async (role, claimant) => {
+      await db.run(
+        `UPDATE credential_roles SET drop_claimant = NULL, drop_claimed_until = NULL
+           WHERE role = $1 AND drop_claimant = $2`,
+        [role, claimant],
+      );
+    },
   };
 }

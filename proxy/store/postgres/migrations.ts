@@ -26,6 +26,7 @@ import { SESSION_ENDS } from './migrations/016-session-ends.js';
 import { TERMINAL_RELAY } from './migrations/017-terminal-relay.js';
 import { STANDING_REPORTS } from './migrations/018-standing-reports.js';
 import { RATE_LIMITS } from './migrations/019-rate-limits.js';
+import { ROLE_DROP_CLAIMS } from './migrations/020-role-drop-claims.js';
 
 interface Migration {
   name: string;
@@ -53,6 +54,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'terminal-relay', sql: TERMINAL_RELAY },
   { name: 'standing-reports', sql: STANDING_REPORTS },
   { name: 'rate-limits', sql: RATE_LIMITS },
+  { name: 'role-drop-claims', sql: ROLE_DROP_CLAIMS },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

@@ -44,5 +44,19 @@ export function createCredentialRoleRepository(db: SqliteDatabase): CredentialRo
         role,
       ]);
     },
+    claimDrop: async (role, claimant, now, until) =>
+      db.run(
+        `UPDATE credential_roles SET drop_claimant = ?, drop_claimed_until = ?
+           WHERE role = ? AND dropped_at IS NULL
+             AND (drop_claimant IS NULL OR drop_claimant = ? OR drop_claimed_until <= ?)`,
+        [claimant, until, role, claimant, now],
+      ).changes === 1,
+    releaseDrop: async (role, claimant) => {
+      db.run(
+        `UPDATE credential_roles SET drop_claimant = NULL, drop_claimed_until = NULL
+           WHERE role = ? AND drop_claimant = ?`,
+        [role, claimant],
+      );
+    },
   };
 }

@@ -22,6 +22,7 @@ import { SESSION_ENDS } from './migrations/016-session-ends.js';
 import { TERMINAL_RELAY } from './migrations/017-terminal-relay.js';
 import { STANDING_REPORTS } from './migrations/018-standing-reports.js';
 import { RATE_LIMITS } from './migrations/019-rate-limits.js';
+import { ROLE_DROP_CLAIMS } from './migrations/020-role-drop-claims.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -47,6 +48,7 @@ const MIGRATIONS: readonly string[] = [
   TERMINAL_RELAY,
   STANDING_REPORTS,
   RATE_LIMITS,
+  ROLE_DROP_CLAIMS,
 ];
 
 export function migrate(db: SqliteDatabase): number {

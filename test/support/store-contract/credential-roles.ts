@@ -43,6 +43,39 @@ export function credentialRoleContract(c: ContractContext): void {
       assert.equal(await c.store().credentialRoles.forGrant(first.grantId), undefined);
     });
 
+    void test('one claimant at a time may drop a role, until its claim lapses or is given back', async () => {
+      const ledger = c.store().credentialRoles;
+      const r = role();
+      await ledger.insert(r);
+      const until = T0 + MIN;
+      assert.equal(await ledger.claimDrop(r.role, 'replica-a', T0, until), true);
+      assert.equal(await ledger.claimDrop(r.role, 'replica-b', T0 + 1, T0 + MIN + 1), false);
+      // Its own claim does not stand in its way (a second pass of the same replica).
+      assert.equal(await ledger.claimDrop(r.role, 'replica-a', T0 + 2, until), true);
+      // A lapsed claim (the claimant crashed mid-drop) is free to take.
+      assert.equal(await ledger.claimDrop(r.role, 'replica-b', until, until + MIN), true);
+      // Given back by someone who does not hold it: nothing changes.
+      await ledger.releaseDrop(r.role, 'replica-a');
+      assert.equal(await ledger.claimDrop(r.role, 'replica-a', until + 1, until + 2 * MIN), false);
+      // Given back by its holder (its DROP failed): free at once.
+      await ledger.releaseDrop(r.role, 'replica-b');
+      assert.equal(await ledger.claimDrop(r.role, 'replica-a', until + 1, until + 2 * MIN), true);
+      await ledger.markDropped(r.role, until + 2);
+      assert.equal(await ledger.claimDrop(r.role, 'replica-a', until + 3, until + 2 * MIN), false);
+      assert.equal(await ledger.claimDrop(c.unique('jg_none'), 'replica-a', T0, until), false);
+    });
+
+    void test('of claimants racing for a role, exactly one wins', async () => {
+      const r = role();
+      await c.store().credentialRoles.insert(r);
+      const wins = await Promise.all(
+        ['replica-a', 'replica-b', 'replica-c'].map((who) =>
+          c.store().credentialRoles.claimDrop(r.role, who, T0, T0 + MIN),
+        ),
+      );
+      assert.equal(wins.filter(Boolean).length, 1);
+    });
+
     void test('a role name is recorded once', async () => {
       const r = role();
       await c.store().credentialRoles.insert(r);
