@@ -7,8 +7,14 @@ import { JitgateError } from '../shared/errors.js';
 import type { AccessRequest } from './request-record.js';
 import type { Approval } from './types.js';
 
+/**
+ * A request that can still be decided. Expired is one answer whether or not the expiry sweep
+ * (which runs on its own clock) has written it down yet.
+ */
 export function assertPending(request: AccessRequest, now: number): void {
-  if (request.state === 'pending' && now >= request.expiresAt) {
+  const expired =
+    request.state === 'expired' || (request.state === 'pending' && now >= request.expiresAt);
+  if (expired) {
     throw new JitgateError(409, 'request_expired', 'this request expired before it was answered');
   }
   if (request.state !== 'pending') {

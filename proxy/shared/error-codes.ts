@@ -141,7 +141,7 @@ export const ERROR_CODES = {
   request_pending: { 409: 'you already have a pending request for this resource' },
   request_expired: { 409: 'the request was not answered before its deadline' },
   request_not_pending: {
-    409: 'the request was already approved, denied, expired or cancelled',
+    409: 'the request was already approved, denied or cancelled (an expired one answers request_expired)',
   },
   request_not_overdue: {
     409: 'the expiry sweep met a request that is not overdue (answered meanwhile); it is left as it is',

@@ -126,6 +126,24 @@ void describe('request lifecycle', () => {
     assert.equal(expired.decidedBy, 'system');
   });
 
+  void it('says expired alike before and after the expiry sweep wrote it down', () => {
+    // The sweep runs on its own clock: whether it came first must not change the answer.
+    const expired = expire(pending(), pending().expiresAt);
+    const later = expired.expiresAt + 1;
+    assert.equal(
+      code(() => recordApproval(expired, yes('demo:bob', later), later)),
+      'request_expired',
+    );
+    assert.equal(
+      code(() => deny(expired, { ...yes('demo:bob', later), decision: 'deny' }, later)),
+      'request_expired',
+    );
+    assert.equal(
+      code(() => cancel(expired, 'demo:alice', later)),
+      'request_expired',
+    );
+  });
+
   void it('lets the requester cancel while pending', () => {
     const cancelled = cancel(pending(), 'demo:alice', T0 + MIN);
     assert.equal(cancelled.state, 'cancelled');
