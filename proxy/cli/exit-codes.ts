@@ -6,6 +6,7 @@
 import { ConfigError } from '../config/errors.js';
 import { JitgateApiError, JitgateUnreachable } from '../sdk/errors.js';
 import { JitgateError } from '../shared/errors.js';
+import { causeText } from './cause-text.js';
 
 export const EXIT = {
   ok: 0,
@@ -58,7 +59,10 @@ export function cliErrorOf(error: unknown): CliError | undefined {
   // A config's problems are the user's to fix (failure.ts prints them as they are).
   if (error instanceof ConfigError) return new CliError(error.message, EXIT.usage);
   if (error instanceof JitgateError)
-    return new CliError(`${error.message} (${error.code})`, exitCodeFor(error.status, error.code));
+    return new CliError(
+      `${error.message} (${error.code})${causeText(error)}`,
+      exitCodeFor(error.status, error.code),
+    );
   if (!(error instanceof JitgateApiError)) return undefined;
   const reasons = error.reasons.join('; ');
   const said =

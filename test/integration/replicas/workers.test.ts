@@ -240,7 +240,10 @@ void describe('server.workers: workers that cannot start', () => {
       );
       assert.equal(result.code, 1, result.stderr);
       // The worker says why in one line (its exit code 3: cannot be reached), the primary which.
-      assert.match(result.stderr, /^jitgate: the store cannot be reached \(store_unavailable\)$/m);
+      assert.match(
+        result.stderr,
+        /^jitgate: the store cannot be reached \(store_unavailable\): database unavailable: ECONNREFUSED$/m,
+      );
       assert.doesNotMatch(result.stderr, /unexpected failure|\n\s+at /);
       assert.match(result.stderr, /worker 1 exited before it was ready \(exit code 3\)/);
     } finally {
