@@ -98,11 +98,12 @@ void describe('refusals', () => {
       await demo.jitgate.store.requests.update({ ...stored, expiresAt: Date.now() - 1 }, 'pending'),
     );
     refused(await asBob('POST', `/api/v1/requests/${id}/approve`, {}), 409, 'request_expired');
-    // The sweep then writes it down as expired, and alice's stream says so.
+    // The sweep (run now, not waited for on its 5 s clock) writes it down as expired, and
+    // alice's stream says so.
+    await demo.jitgate.requests.expireOverdue();
     await aliceStream.next(
       'request.updated',
       (d) => (d.request as { id: string; state: string }).id === id,
-      7000,
     );
     assert.equal((await demo.jitgate.store.requests.get(id))?.state, 'expired');
   });
