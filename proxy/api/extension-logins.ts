@@ -125,8 +125,15 @@ export class ExtensionLogins {
     // Revoked means signed out (or ended by a logout or an admin): nothing to renew.
     const record = await this.deps.tokenRecord(held.tokenId);
     if (!record || record.revokedAt !== null) throw invalidGrant();
-    await this.deps.tokens.revoke(record, held.user.id);
-    return this.issue(held.user, held.redirectUri, held.lifetimeEnd);
+    // The new token is written first and handed out only if this refresh is what ends the old
+    // one. A sign-out that revokes the person's tokens (an admin ending all of them, on any
+    // replica) while the refresh runs either ends the old token first, and the new one is
+    // dropped unseen, or comes after the new token was written, and ends it too.
+    const renewed = await this.issued(held.user, held.redirectUri, held.lifetimeEnd);
+    if (await this.deps.tokens.revoke(record, held.user.id)) return renewed.issued;
+    await this.deps.tokens.revoke(renewed.record, held.user.id);
+    await this.refreshes.redeem(renewed.issued.refreshToken);
+    throw invalidGrant();
   }
 
   private async issue(
@@ -135,6 +142,16 @@ export class ExtensionLogins {
     lifetimeEnd: number,
     stepUpAt?: number,
   ): Promise<Issued> {
+    return (await this.issued(user, redirectUri, lifetimeEnd, stepUpAt)).issued;
+  }
+
+  /** A new token and its refresh token; with the token's record. */
+  private async issued(
+    user: SessionUser,
+    redirectUri: string,
+    lifetimeEnd: number,
+    stepUpAt?: number,
+  ): Promise<{ issued: Issued; record: TokenRecord }> {
     const now = this.deps.now();
     if (lifetimeEnd <= now) throw invalidGrant();
     const ttl = Math.min(EXTENSION_TOKEN_TTL_MS, lifetimeEnd - now);
@@ -152,12 +169,13 @@ export class ExtensionLogins {
       user.id,
       lifetimeEnd - now,
     );
-    return {
+    const issued = {
       token,
       tokenId: record.id,
       expiresAt: record.expiresAt,
       refreshToken,
       refreshExpiresAt: lifetimeEnd,
     };
+    return { issued, record };
   }
 }

@@ -92,6 +92,10 @@ export class SessionCache {
   private load(sid: string): Promise<Entry | undefined> {
     const existing = this.loading.get(sid);
     if (existing) return existing;
+    // Known by its digest from the moment it is asked for: another replica may end it while
+    // this first read is on its way back, and must be able to stop the read filling the cache.
+    const digest = sessionDigest(sid);
+    this.byDigest.set(digest, sid);
     const pending: Promise<Entry | undefined> = this.sessions
       .get(sid)
       .then((row) => {
@@ -111,11 +115,13 @@ export class SessionCache {
         if (invalidated) return entry;
         if (this.entries.size >= this.maxEntries) this.evictOldest();
         this.entries.set(sid, entry);
-        this.byDigest.set(sessionDigest(sid), sid);
+        this.byDigest.set(digest, sid);
         return entry;
       })
       .finally(() => {
         if (this.loading.get(sid) === pending) this.loading.delete(sid);
+        // Neither kept nor being read (missing, failed or invalidated): no longer named.
+        if (!this.entries.has(sid) && !this.loading.has(sid)) this.byDigest.delete(digest);
       });
     this.loading.set(sid, pending);
     return pending;
@@ -127,6 +133,7 @@ export class SessionCache {
   }
 
   private forget(sid: string) {
-    if (this.entries.delete(sid)) this.byDigest.delete(sessionDigest(sid));
+    this.entries.delete(sid);
+    this.byDigest.delete(sessionDigest(sid));
   }
 }

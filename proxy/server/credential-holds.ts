@@ -20,6 +20,12 @@ export interface CredentialHoldsDeps {
 
 export function createCredentialHolds(deps: CredentialHoldsDeps) {
   const checked = new Map<string, { holds: boolean; at: number }>();
+  /**
+   * Credentials ended on this replica (an ended sign-in never holds again): a check on its way
+   * when one ended answers from before the end, and must not be kept as holding. Oldest dropped
+   * first past MAX_ENTRIES (the store says so by then).
+   */
+  const ended = new Set<string>();
   const refreshMs = deps.refreshMs ?? REFRESH_MS;
 
   async function ask(credential: string, userId: string): Promise<boolean> {
@@ -35,13 +41,15 @@ export function createCredentialHolds(deps: CredentialHoldsDeps) {
       const key = `${userId}\0${credential}`;
       const known = checked.get(key);
       if (known && deps.now() - known.at < refreshMs) return known.holds;
-      const holds = await ask(credential, userId);
+      const holds = (await ask(credential, userId)) && !ended.has(credential);
       if (checked.size >= MAX_ENTRIES) checked.clear();
       checked.set(key, { holds, at: deps.now() });
       return holds;
     },
     /** `credential` ended (logout, revoked token): whatever was minted under it ends now. */
     forget(credential: string): void {
+      if (ended.size >= MAX_ENTRIES) ended.delete(ended.values().next().value ?? '');
+      ended.add(credential);
       for (const key of checked.keys())
         if (key.slice(key.indexOf('\0') + 1) === credential)
           checked.set(key, { holds: false, at: deps.now() });

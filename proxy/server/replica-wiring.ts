@@ -32,6 +32,10 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
   // Changes to one thing are applied in the order they arrived: a reload answered late must not
   // put back a grant that a later change already removed.
   const queues = new Map<string, Promise<void>>();
+  // The reload of everything (settled, never rejected). A change heard while it runs is applied
+  // after it: the reload's snapshot may have been read before that change committed, and must
+  // not undo it (put a grant revoked meanwhile back in the book, or drop one started meanwhile).
+  let reloading: Promise<void> = Promise.resolve();
 
   async function applyGrant(id: string) {
     const grant = await store.grants.get(id);
@@ -81,7 +85,7 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
     changed(change: StoreChange) {
       const key = change.kind === 'session' ? `s:${change.digest}` : `${change.kind}:${change.id}`;
       // (A break-glass grant's stages share its queue: told in the order they were written.)
-      const next = (queues.get(key) ?? Promise.resolve())
+      const next = Promise.all([queues.get(key), reloading])
         .then(() => apply(change))
         .catch((error: unknown) => {
           // Unapplied, the memory may be stale: the feed starts over and reloads everything.
@@ -93,11 +97,15 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
         });
       queues.set(key, next);
     },
-    async resync() {
-      const live = await store.grants.listLive(now());
-      book.replaceAll(live, now());
-      deps.sessions.clear();
-      deps.log.info('replica resynchronised with the store', { liveGrants: book.size });
+    resync() {
+      const reload = (async () => {
+        const live = await store.grants.listLive(now());
+        book.replaceAll(live, now());
+        deps.sessions.clear();
+        deps.log.info('replica resynchronised with the store', { liveGrants: book.size });
+      })();
+      reloading = reload.catch(() => undefined);
+      return reload;
     },
   };
   const unsubscribe = store.changes.subscribe(subscriber);

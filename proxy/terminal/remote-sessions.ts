@@ -77,10 +77,12 @@ export class RemoteSessions {
     const holding = await this.holders.of(row);
     if (holding === 'here') await this.deps.ending.terminate(id, actor, role);
     else {
-      this.refuseUnlessElsewhere(holding);
       const stop = { by: actor.id, message: terminatedMessage(actor, role), at: this.deps.now() };
-      // A second request (someone else asked first) waits for the same end.
-      await this.deps.store.terminalRelay.requestStop(id, stop);
+      // Asked also of a holder gone silent: a replica that was only slow (its heartbeats late)
+      // still runs the session, and ends it when it hears this, rather than never. A second
+      // request (someone else asked first) waits for the same end.
+      if (holding !== 'ended') await this.deps.store.terminalRelay.requestStop(id, stop);
+      this.refuseUnlessElsewhere(holding);
       await this.untilEnded(id);
     }
     return (await this.deps.store.terminalSessions.get(id)) ?? row;

@@ -15,6 +15,7 @@ import { recoverRecordings, type RecordingStorage } from '../../recorder/asciica
 import { recordEnd, recordStart, type SessionStart } from './session-audit.js';
 import type { SshProcess } from './ssh-client.js';
 import type { SessionEnded, TerminalPeer, TerminalSession } from './terminal-session.js';
+import { WatcherSignIns } from './watcher-sign-ins.js';
 
 interface Live {
   session: TerminalSession;
@@ -28,6 +29,8 @@ interface Live {
 export class SessionEnding {
   private readonly live = new Map<string, Live>();
   private readonly endListeners: ((id: string) => Promise<void>)[] = [];
+  /** The live views open here: they end with their sign-in too. */
+  readonly watchers = new WatcherSignIns();
 
   constructor(
     private readonly deps: {
@@ -86,6 +89,7 @@ export class SessionEnding {
     for (const live of this.live.values())
       if (live.credential === credential)
         void live.session.end('signed_out', 'You signed out of jitgate. The session has ended.');
+    this.watchers.endCredential(credential);
   }
 
   /**
@@ -99,6 +103,7 @@ export class SessionEnding {
       if (!valid)
         void live.session.end('signed_out', 'You signed out of jitgate. The session has ended.');
     }
+    await this.watchers.checkCredentials(holds);
   }
 
   recordingFailed(id: string, required: boolean, error: Error): void {

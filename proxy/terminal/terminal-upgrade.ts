@@ -139,8 +139,13 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
       keepAlive(ws);
       let stop: (() => void) | undefined;
       let closed = false;
+      // The view lasts as long as the sign-in it was opened with (ended here or elsewhere).
+      const forget = deps.service.ending.watchers.add(who.credential, who.user.id, () =>
+        ws.close(1000, 'signed out'),
+      );
       ws.once('close', () => {
         closed = true;
+        forget();
         stop?.();
       });
       deps.service.remote.watch(id, peerOf(ws)).then(

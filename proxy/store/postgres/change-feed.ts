@@ -37,6 +37,12 @@ export class PgChangeFeed implements ChangeFeed {
   private readonly subscribers = new Set<ChangeSubscriber>();
   private readonly clock: () => number;
   private connection: PgConnection | undefined;
+  /**
+   * The connection whose reload is done: only its probes confirm. The new connection hears
+   * announcements (and answers probes) while the reload runs, but until the reload is in, the
+   * memory still holds what was missed while the feed was down.
+   */
+  private reloaded: PgConnection | undefined;
   /** When the last probe that found the feed whole was sent; -Infinity: never or not since. */
   private confirmedAt = Number.NEGATIVE_INFINITY;
   private probing = false;
@@ -100,6 +106,7 @@ export class PgChangeFeed implements ChangeFeed {
       this.connection = connection;
       await Promise.all([...this.subscribers].map((s) => s.resync()));
       if (this.connection !== connection) throw new Error('the change feed connection ended');
+      this.reloaded = connection;
       this.confirmedAt = listeningAt;
       this.retryMs = RETRY_FIRST_MS;
     } catch (error) {
@@ -119,6 +126,7 @@ export class PgChangeFeed implements ChangeFeed {
   /** A round trip on the LISTEN connection: every NOTIFY committed before it has arrived. */
   private probe() {
     const connection = this.connection;
+    if (connection !== this.reloaded) return;
     if (!connection || this.probing) {
       // A probe that has not answered for longer than the bound means a dead link: start over.
       if (connection && !this.isCurrent()) void connection.close().catch(() => undefined);
@@ -130,7 +138,8 @@ export class PgChangeFeed implements ChangeFeed {
       .query('SELECT 1')
       .then(
         () => {
-          if (this.connection === connection) this.confirmedAt = Math.max(this.confirmedAt, sentAt);
+          if (this.reloaded === connection && this.connection === connection)
+            this.confirmedAt = Math.max(this.confirmedAt, sentAt);
         },
         () => void connection.close().catch(() => undefined),
       )

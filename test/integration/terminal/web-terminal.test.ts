@@ -1,8 +1,9 @@
 // A terminal session end to end on the wire, against the demo's real sshd: opened with a bearer
 // token (the CLI's way) or the portal cookie (the browser's way, same Origin only), recorded as
 // asciicast v2 that the asciinema CLI reads and that verifies; a flipped byte fails verification;
-// revoke ends the open session within a second; auditors watch live and terminate; a portal
-// logout ends the sessions opened with that sign-in (not the CLI token's).
+// revoke ends the open session within a second; auditors watch live and terminate; a live view
+// ends with the auditor's sign-in; a portal logout ends the sessions opened with that sign-in
+// (not the CLI token's).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from '../../support/guarded-test.js';
@@ -193,6 +194,33 @@ void describe('web terminal', () => {
     assert.equal((await watcher.ended(1_000)).reason, 'terminated');
     const row = await endedRow(() => demo.jitgate.store.terminalSessions.get(id));
     assert.equal(row.endReason, 'terminated');
+  });
+
+  it('a live view ends with the sign-in it was opened with; the session goes on', async () => {
+    await grantAlice();
+    const client = await asAlice();
+    await client.until(() => client.messages.some((m) => m.type === 'ready'), 'ready');
+    const id = String(client.messages.find((m) => m.type === 'ready')?.session);
+    const auditor = await demo.login('carol');
+    const watcher = await TerminalClient.connect(
+      `${demo.url.replace(/^http/, 'ws')}/sessions/${id}/live`,
+      { cookie: portalCookie(auditor), origin: demo.url },
+    );
+    client.send('echo seen-$((3+4))\r');
+    await watcher.waitFor('seen-7');
+    // The auditor signs out: what they watched with that sign-in is no longer theirs to see.
+    const page = await auditor.request(`${demo.url}/auth/logout`);
+    const out = await auditor.request(`${demo.url}/auth/logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrfOf(page) }).toString(),
+    });
+    assert.equal(out.status, 303);
+    await watcher.closed;
+    client.send('echo still-$((2*4))\r');
+    await client.waitFor('still-8');
+    client.send('exit\r');
+    assert.equal((await client.ended()).reason, 'exit');
   });
 
   it('a portal logout ends the sessions opened with that sign-in, not the CLI token’s', async () => {

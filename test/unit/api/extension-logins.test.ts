@@ -90,4 +90,63 @@ void describe('ExtensionLogins over the store', () => {
     await tokens.revoke(record, alice.id);
     await assert.rejects(replica().refresh(issued.refreshToken), { code: 'invalid_grant' });
   });
+
+  /** What an admin's "end all sessions of this person" does to the store (person-sign-out.ts). */
+  const signOutAlice = async () => {
+    await store.tokens.revokeForUser(alice.id, NOW);
+    await store.oneTimeCodes.deleteForUser(alice.id);
+  };
+
+  /** Alice's tokens nobody revoked. */
+  const liveTokens = async () => (await store.tokens.revokeForUser(alice.id, NOW)).length; // (revokes them: call last)
+
+  /**
+   * A refresh under way while an admin ends all of Alice's sign-ins (on another replica), the
+   * sign-out landing at `moment`: the refresh must not hand out a token that outlives it.
+   */
+  async function refreshRacingSignOut(moment: 'after the record is read' | 'before the issue') {
+    await signOutAlice(); // (the earlier tests' tokens)
+    const v = verifier();
+    const first = await replica().redeem(
+      await replica().issueCode(alice, challengeOf(v), REDIRECT),
+      v,
+      REDIRECT,
+    );
+    const racing = new ExtensionLogins({
+      tokens: {
+        issue: async (...args: Parameters<TokenService['issue']>) => {
+          if (moment === 'before the issue') await signOutAlice();
+          return tokens.issue(...args);
+        },
+        revoke: (record, actor) => tokens.revoke(record, actor),
+      },
+      tokenRecord: async (id) => {
+        const record = await store.tokens.get(id);
+        if (moment === 'after the record is read') await signOutAlice();
+        return record;
+      },
+      codes: store.oneTimeCodes,
+      maxLifetimeMs: 12 * 3_600_000,
+      now: () => NOW,
+    });
+    const outcome = await racing.refresh(first.refreshToken).then(
+      () => 'a new token',
+      (error: { code?: string }) => error.code,
+    );
+    return { outcome, live: await liveTokens() };
+  }
+
+  test('a sign-out landing just after the refresh read the token ends the refresh', async () => {
+    assert.deepEqual(await refreshRacingSignOut('after the record is read'), {
+      outcome: 'invalid_grant',
+      live: 0,
+    });
+  });
+
+  test('a sign-out landing just before the new token is written ends the refresh', async () => {
+    assert.deepEqual(await refreshRacingSignOut('before the issue'), {
+      outcome: 'invalid_grant',
+      live: 0,
+    });
+  });
 });

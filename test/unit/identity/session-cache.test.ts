@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SessionCache, type SessionCacheOptions } from '../../../proxy/identity/session-cache.js';
 import type { SessionUser } from '../../../proxy/identity/session-user.js';
+import { sessionDigest } from '../../../proxy/store/change-feed.js';
 import type { SessionRepository, SessionRow } from '../../../proxy/store/types.js';
 
 const T0 = 1_700_000_000_000;
@@ -226,6 +227,22 @@ void describe('SessionCache.invalidate', () => {
     // Logout happens while the store read is on its way back.
     await sessions.destroy('s1');
     cache.invalidate('s1');
+    gate.resolve();
+    await inFlight;
+    sessions.gate = undefined;
+    assert.equal(await cache.lookup('s1'), undefined);
+  });
+
+  void test('a first read in flight does not bring back a session another replica ended', async () => {
+    const { sessions, cache, put } = setup();
+    await put('s1', alice);
+    const gate = deferred();
+    sessions.gate = gate.promise;
+    const inFlight = cache.lookup('s1');
+    // Another replica ends the session while this replica's first read of it is on its way back:
+    // the change feed names it by its digest.
+    await sessions.destroy('s1');
+    cache.invalidateDigest(sessionDigest('s1'));
     gate.resolve();
     await inFlight;
     sessions.gate = undefined;

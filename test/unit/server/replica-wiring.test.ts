@@ -1,0 +1,126 @@
+// How a replica applies the changes it hears from the others while it reloads everything (after
+// its change feed reconnected): the reload's snapshot may predate a change heard meanwhile, and
+// must not undo it (put a revoked grant back in the book, or drop one just started as revoked).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AccessEvents } from '../../../proxy/access/events.js';
+import { GrantBook, type GrantEndReason } from '../../../proxy/access/grant-book.js';
+import { wireReplicaSync, type ReplicaSyncDeps } from '../../../proxy/server/replica-wiring.js';
+import { silentLogger } from '../../../proxy/shared/logger.js';
+import type { ChangeSubscriber } from '../../../proxy/store/change-feed.js';
+import type { GrantRecord } from '../../../proxy/store/types.js';
+
+const T0 = 1_700_000_000_000;
+const now = () => T0;
+
+function grant(id: string, overrides: Partial<GrantRecord> = {}): GrantRecord {
+  return {
+    id,
+    userId: 'corp:alice',
+    resourceId: 'payroll',
+    startsAt: T0 - 60_000,
+    endsAt: T0 + 30 * 60_000,
+    reason: null,
+    createdBy: 'admin',
+    createdAt: T0 - 60_000,
+    revokedAt: null,
+    revokedBy: null,
+    ...overrides,
+  };
+}
+
+/** A promise the test settles when it chooses: a store answer that is late. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Lets every promise already settled run its callbacks. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A replica wired to a store whose grants the test holds (`records`, read by `get` at once) and
+ * whose `listLive` answers are handed out by the test (`nextList`).
+ */
+async function replica(initial: GrantRecord[]) {
+  const records = new Map(initial.map((g) => [g.id, g]));
+  let subscriber: ChangeSubscriber | undefined;
+  let nextList: Promise<GrantRecord[]> | undefined;
+  const store = {
+    changes: {
+      subscribe: (s: ChangeSubscriber) => {
+        subscriber = s;
+        return () => undefined;
+      },
+      restart: () => undefined,
+    },
+    grants: {
+      get: (id: string) => Promise.resolve(records.get(id)),
+      listLive: () => nextList ?? Promise.resolve([...records.values()]),
+    },
+    requests: { get: () => Promise.resolve(undefined) },
+    breakGlass: { get: () => Promise.resolve(undefined) },
+  } as unknown as ReplicaSyncDeps['store'];
+  const book = new GrantBook();
+  const ended: [string, GrantEndReason][] = [];
+  book.onEnd((g, reason) => ended.push([g.id, reason]));
+  await wireReplicaSync({
+    store,
+    book,
+    sessions: { invalidateDigest: () => undefined, clear: () => undefined },
+    events: new AccessEvents(),
+    log: silentLogger,
+    now,
+  });
+  assert.ok(subscriber);
+  const feed = subscriber;
+  return {
+    book,
+    ended,
+    records,
+    /** Starts a reload whose listLive answers `snapshot` when the test releases it. */
+    reloadWithLateSnapshot() {
+      const list = deferred<GrantRecord[]>();
+      nextList = list.promise;
+      const done = feed.resync();
+      nextList = undefined;
+      return { release: (snapshot: GrantRecord[]) => list.resolve(snapshot), done };
+    },
+    hear: (id: string) => feed.changed({ kind: 'grant', id }),
+  };
+}
+
+void describe('replica sync: a change heard during a reload', () => {
+  void test('a grant revoked elsewhere while the replica reloads stays out of the book', async () => {
+    const live = grant('grt_1');
+    const r = await replica([live]);
+    assert.ok(r.book.liveById('grt_1', T0));
+
+    // The reload's listLive is taken before the revocation commits and answers after it.
+    const reload = r.reloadWithLateSnapshot();
+    r.records.set('grt_1', grant('grt_1', { revokedAt: T0, revokedBy: 'admin' }));
+    r.hear('grt_1');
+    await settle();
+    reload.release([live]);
+    await reload.done;
+    await settle();
+
+    assert.equal(r.book.liveById('grt_1', T0), undefined, 'the revoked grant must not admit');
+  });
+
+  void test('a grant started elsewhere while the replica reloads is kept, not ended', async () => {
+    const r = await replica([]);
+
+    const reload = r.reloadWithLateSnapshot();
+    r.records.set('grt_2', grant('grt_2'));
+    r.hear('grt_2');
+    await settle();
+    reload.release([]);
+    await reload.done;
+    await settle();
+
+    assert.ok(r.book.liveById('grt_2', T0), 'the new grant must admit');
+    assert.deepEqual(r.ended, [], 'nothing ended: the grant was never revoked');
+  });
+});
