@@ -164,7 +164,13 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     ],
     kubeRoutes: kubeReviewRoutes({ kube, book: deps.book, resources: config.resources, now }),
     cliRoutes: (stepUps: CliLoginDeps['stepUps']) =>
-      cliLoginRoutes({ tokens: deps.tokens, stepUps, codes: store.oneTimeCodes, now }),
+      cliLoginRoutes({
+        tokens: deps.tokens,
+        stepUps,
+        codes: store.oneTimeCodes,
+        counters: store.rateLimits,
+        now,
+      }),
     standingReportRoute: standingReportRoutes({
       resources: reportingSshResources(config.resources),
       store,
