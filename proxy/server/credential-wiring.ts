@@ -113,6 +113,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     sshResources: reportingSshResources(config.resources),
     reports: store.standingReports,
     log,
+    now,
   });
   const scan = () =>
     void standing.scan().catch((error: unknown) => log.error('standing scan failed', { error }));
