@@ -19,7 +19,7 @@ import { csrfField, csrfToken, requireCsrf } from '../identity/csrf.js';
 import { signedInUser } from '../identity/signed-in.js';
 import { badRequest } from '../shared/errors.js';
 import { OneTimeCodes } from '../shared/one-time-codes.js';
-import type { OneTimeCodeRepository } from '../store/types.js';
+import type { OneTimeCodeRepository, RateLimitRepository } from '../store/types.js';
 import { html, page } from '../shared/html.js';
 import { parseBody } from './body.js';
 import type { TokenService } from './token-service.js';
@@ -30,12 +30,16 @@ export interface CliLoginDeps {
   stepUps: Pick<StepUps, 'isFresh' | 'sessionStepUpAt' | 'freshnessMs'>;
   /** Where the one-time codes are kept. */
   codes: OneTimeCodeRepository;
+  /** Counts the codes each person starts (OneTimeCodes' perOwner). */
+  counters: RateLimitRepository;
   now: () => number;
 }
 
 const CODE_TTL_MS = 60_000;
 const CLI_TOKEN_TTL_MS = 12 * 3_600_000;
 const MAX_CODES = 1000;
+/** Per person and minute: a few tries of `jitgate login`, far below MAX_CODES. */
+const MAX_CODES_PER_PERSON = 10;
 /** RFC 8252 §7.3: loopback IP literals (and localhost) on any port, plain http. */
 const LOOPBACK = /^http:\/\/(127\.0\.0\.1|\[::1\]|localhost):\d{1,5}\/[\w\-./]*$/;
 const CSP =
@@ -99,6 +103,7 @@ export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
     ttlMs: CODE_TTL_MS,
     now: deps.now,
     max: MAX_CODES,
+    perOwner: { max: MAX_CODES_PER_PERSON, counters: deps.counters },
     parse: (value) => (isPendingCode(value) ? value : undefined),
   });
 

@@ -13,13 +13,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { SessionUser } from '../identity/session-user.js';
 import { badRequest } from '../shared/errors.js';
 import { OneTimeCodes } from '../shared/one-time-codes.js';
-import type { OneTimeCodeRepository } from '../store/types.js';
+import type { OneTimeCodeRepository, RateLimitRepository } from '../store/types.js';
 import type { TokenRecord } from '../identity/token-record.js';
 import type { TokenService } from './token-service.js';
 
 export const EXTENSION_TOKEN_TTL_MS = 3_600_000;
 const CODE_TTL_MS = 60_000;
 const MAX_PENDING = 1000;
+/** Per person and minute: a few connects, far below MAX_PENDING. */
+const MAX_PENDING_PER_PERSON = 10;
 const MAX_REFRESH = 20_000;
 
 const s256 = (text: string) => createHash('sha256').update(text).digest('base64url');
@@ -66,6 +68,8 @@ export interface ExtensionLoginsDeps {
   tokenRecord(id: string): Promise<TokenRecord | undefined>;
   /** Where codes and refresh tokens are kept. */
   codes: OneTimeCodeRepository;
+  /** Counts the codes each person starts (OneTimeCodes' perOwner). */
+  counters: RateLimitRepository;
   /** `session.maxAge`: refreshing stops this long after the person's IdP login. */
   maxLifetimeMs: number;
   now: () => number;
@@ -85,6 +89,7 @@ export class ExtensionLogins {
       kind: 'extension-login',
       ttlMs: CODE_TTL_MS,
       max: MAX_PENDING,
+      perOwner: { max: MAX_PENDING_PER_PERSON, counters: deps.counters },
       parse: (value) => (isPending(value) ? value : undefined),
     });
     this.refreshes = new OneTimeCodes({

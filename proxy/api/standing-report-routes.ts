@@ -40,16 +40,26 @@ const refused = () =>
     'agent_token_invalid',
     "a standing report needs the resource's agent token as Bearer",
   );
+const bearerOf = (req: IncomingMessage) =>
+  /^Bearer (\S{1,512})$/.exec(req.headers.authorization ?? '')?.[1];
+/** Compared in constant time (digests of equal length). */
+const holds = (bearer: string, resource: SshResourceConfig) =>
+  resource.agentToken !== undefined && timingSafeEqual(digest(bearer), digest(resource.agentToken));
 
 export function standingReportRoutes(deps: StandingReportRoutesDeps): express.Router {
   const router = express.Router();
-  router.post('/', express.json({ limit: '4mb' }), async (req, res) => {
-    const bearer = /^Bearer (\S{1,512})$/.exec(req.headers.authorization ?? '')?.[1];
+  // The body may be 4 MiB: only a caller holding some resource's agent token gets it read.
+  const agentOnly: express.RequestHandler = (req, _res, next) => {
+    const bearer = bearerOf(req);
+    if (!bearer || !deps.resources.some((r) => holds(bearer, r))) throw refused();
+    next();
+  };
+  router.post('/', agentOnly, express.json({ limit: '4mb' }), async (req, res) => {
+    const bearer = bearerOf(req) ?? '';
     const claimed = (req.body as { resource?: unknown } | undefined)?.resource;
     const resource = deps.resources.find((r) => r.id === claimed);
-    // Unknown resource, no token configured, wrong token: one answer, no hint which.
-    if (!bearer || !resource?.agentToken) throw refused();
-    if (!timingSafeEqual(digest(bearer), digest(resource.agentToken))) throw refused();
+    // Unknown resource, no token configured, another resource's token: one answer, no hint which.
+    if (!resource || !holds(bearer, resource)) throw refused();
     const report = parseBody(sshStandingReport, req.body);
     const findings = sshFindings(report, await deps.jitgateCas());
     await deps.store.atomic(async () => {

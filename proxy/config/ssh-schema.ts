@@ -94,6 +94,11 @@ export const sshResource = z
       .describe(
         'File holding agentToken (whitespace trimmed). A relative path is relative to the config file.',
       ),
+    agentReportMaxAge: duration
+      .prefault('1h')
+      .describe(
+        "A target agent's last standing report older than this also shows the target as `scan_failed` (is its agent running?), beside that report's findings. Keep it above the agent's `--scan-every` (10m by default).",
+      ),
   })
   .strict()
   .superRefine((resource, ctx) => {

@@ -8,6 +8,7 @@
  * Read-only: nothing is changed.
  */
 import type { PostgresResourceConfig, SshResourceConfig } from '../config/schema.js';
+import { formatDuration } from '../shared/duration.js';
 import type { Logger } from '../shared/logger.js';
 import type { StandingReportRepository } from '../store/types.js';
 import type { AdminPools } from './admin-pools.js';
@@ -47,6 +48,7 @@ export class StandingScan {
       sshResources: readonly SshResourceConfig[];
       reports: Pick<StandingReportRepository, 'list'>;
       log: Logger;
+      now: () => number;
     },
   ) {}
 
@@ -67,20 +69,31 @@ export class StandingScan {
     return all;
   }
 
+  /**
+   * What each agent last reported. A report past its resource's `agentReportMaxAge` still shows
+   * its findings, and the target is `scan_failed` too: an agent that stopped sends nothing, and
+   * its last report, clean or not, must not stand for the host for ever.
+   */
   private async reported(): Promise<StandingFinding[]> {
     const reports = await this.deps.reports.list();
+    const now = this.deps.now();
     return this.deps.sshResources.flatMap((resource) => {
+      const failed = (detail: string): StandingFinding => ({
+        resource: resource.id,
+        kind: 'scan_failed',
+        principal: null,
+        detail,
+      });
       const report = reports.find((r) => r.resourceId === resource.id);
-      if (!report)
-        return [
-          {
-            resource: resource.id,
-            kind: 'scan_failed',
-            principal: null,
-            detail: 'not reported yet',
-          },
-        ];
-      return report.findings.map((f) => ({ resource: resource.id, ...f }));
+      if (!report) return [failed('not reported yet')];
+      const findings = report.findings.map((f) => ({ resource: resource.id, ...f }));
+      if (now - report.reportedAt <= resource.agentReportMaxAge) return findings;
+      const when = new Date(report.reportedAt).toISOString();
+      const age = formatDuration(resource.agentReportMaxAge);
+      return [
+        ...findings,
+        failed(`last reported ${when}, over ${age} ago: is its target agent running?`),
+      ];
     });
   }
 

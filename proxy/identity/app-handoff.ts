@@ -14,7 +14,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { OneTimeCodes } from '../shared/one-time-codes.js';
-import type { OneTimeCodeRepository } from '../store/types.js';
+import type { OneTimeCodeRepository, RateLimitRepository } from '../store/types.js';
 
 interface Handoff {
   sid: string;
@@ -27,6 +27,8 @@ const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 const VERIFIER = /^[A-Za-z0-9_-]{43}$/;
 /** Outstanding codes at most: each is one click of a signed-in person; more is an attack. */
 const MAX_CODES = 10_000;
+/** Per person and minute: a page full of apps signing in at once, far below MAX_CODES. */
+const MAX_CODES_PER_PERSON = 100;
 
 const isHandoff = (value: unknown): value is Handoff => {
   const h = value as Partial<Handoff> | null;
@@ -55,13 +57,18 @@ export const newBindingVerifier = (): string => randomBytes(32).toString('base64
 export class AppHandoff {
   private readonly codes: OneTimeCodes<Handoff>;
 
-  constructor(repo: OneTimeCodeRepository, now: () => number, ttlMs = 60_000) {
+  constructor(
+    repos: { codes: OneTimeCodeRepository; counters: RateLimitRepository },
+    now: () => number,
+    ttlMs = 60_000,
+  ) {
     this.codes = new OneTimeCodes({
-      repo,
+      repo: repos.codes,
       kind: 'app-handoff',
       ttlMs,
       now,
       max: MAX_CODES,
+      perOwner: { max: MAX_CODES_PER_PERSON, counters: repos.counters },
       parse: (value) => (isHandoff(value) ? value : undefined),
     });
   }

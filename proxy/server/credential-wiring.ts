@@ -113,6 +113,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     sshResources: reportingSshResources(config.resources),
     reports: store.standingReports,
     log,
+    now,
   });
   const scan = () =>
     void standing.scan().catch((error: unknown) => log.error('standing scan failed', { error }));
@@ -164,7 +165,13 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
     ],
     kubeRoutes: kubeReviewRoutes({ kube, book: deps.book, resources: config.resources, now }),
     cliRoutes: (stepUps: CliLoginDeps['stepUps']) =>
-      cliLoginRoutes({ tokens: deps.tokens, stepUps, codes: store.oneTimeCodes, now }),
+      cliLoginRoutes({
+        tokens: deps.tokens,
+        stepUps,
+        codes: store.oneTimeCodes,
+        counters: store.rateLimits,
+        now,
+      }),
     standingReportRoute: standingReportRoutes({
       resources: reportingSshResources(config.resources),
       store,

@@ -25,7 +25,7 @@ export interface ExtensionWiringDeps {
   config: Config;
   secret: string;
   book: Pick<GrantBook, 'liveById'>;
-  store: Pick<Store, 'tokens' | 'oneTimeCodes'>;
+  store: Pick<Store, 'tokens' | 'oneTimeCodes' | 'rateLimits'>;
   tokens: TokenService;
   audit: Pick<AuditLog, 'record'>;
   /** Whether the sign-in a session credential was minted under still holds. */
@@ -60,6 +60,7 @@ export function wireExtension(deps: ExtensionWiringDeps): ExtensionWiring {
     tokens: deps.tokens,
     tokenRecord: (id) => deps.store.tokens.get(id),
     codes: deps.store.oneTimeCodes,
+    counters: deps.store.rateLimits,
     maxLifetimeMs: deps.config.session.maxAge,
     now: deps.now,
   });

@@ -54,7 +54,10 @@ export async function wireGateway(deps: GatewayWiringDeps) {
   const { config, portalOrigin, secret, log } = deps;
   const routes = buildRoutes(config, portalOrigin);
   const appOrigins = new Set([...routes.values()].map((r) => r.origin));
-  const handoff = new AppHandoff(deps.store.oneTimeCodes, deps.now);
+  const handoff = new AppHandoff(
+    { codes: deps.store.oneTimeCodes, counters: deps.store.rateLimits },
+    deps.now,
+  );
   const signer = await createAssertionSigner({
     settings: deps.store.settings,
     issuer: portalOrigin,

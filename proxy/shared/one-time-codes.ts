@@ -5,8 +5,13 @@
  * the SHA-256 of a code is stored, so a copy of the database redeems nothing.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { OneTimeCodeKind, OneTimeCodeRepository } from '../store/types.js';
-import { JitgateError } from './errors.js';
+import type {
+  OneTimeCodeKind,
+  OneTimeCodeRepository,
+  RateLimitRepository,
+} from '../store/types.js';
+import { JitgateError, RateLimited } from './errors.js';
+import { RateLimiter } from './rate-limiter.js';
 
 export interface OneTimeCodeOptions<T> {
   repo: OneTimeCodeRepository;
@@ -17,17 +22,39 @@ export interface OneTimeCodeOptions<T> {
   now: () => number;
   /** At most this many outstanding codes of the kind: more are refused with 503 `busy`. */
   max?: number;
+  /**
+   * At most `max` codes issued to one owner per `ttlMs` (counted in the store, on every replica);
+   * more are refused with 429 `rate_limited`. Without it one signed-in person could use up the
+   * kind's `max` and so refuse everyone else's sign-ins.
+   */
+  perOwner?: { max: number; counters: RateLimitRepository };
 }
 
 export const hashCode = (code: string): string =>
   createHash('sha256').update(code).digest('base64url');
 
 export class OneTimeCodes<T> {
-  constructor(private readonly options: OneTimeCodeOptions<T>) {}
+  private readonly owners: RateLimiter | undefined;
+
+  constructor(private readonly options: OneTimeCodeOptions<T>) {
+    const perOwner = options.perOwner;
+    this.owners =
+      perOwner &&
+      new RateLimiter(
+        { max: perOwner.max, windowMs: options.ttlMs },
+        `one-time-code:${options.kind}`,
+        perOwner.counters,
+        options.now,
+      );
+  }
 
   /** A new random code for `payload`, owned by `userId` (ending their sessions ends it). */
   async issue(payload: T, userId: string | null, ttlMs = this.options.ttlMs): Promise<string> {
     const { repo, kind, max, now } = this.options;
+    if (userId !== null && this.owners) {
+      const hit = await this.owners.hit(userId);
+      if (!hit.allowed) throw new RateLimited(hit.retryAfterS, 'too many sign-ins started by you');
+    }
     if (max !== undefined && (await repo.countLive(kind, now())) >= max)
       throw new JitgateError(503, 'busy', 'too many sign-ins under way; try again shortly');
     const code = randomBytes(32).toString('base64url');

@@ -8,7 +8,7 @@
  * Not covered: `Match` blocks (the settings are the global ones, `sshd -T` without `-C`).
  */
 import { execFile } from 'node:child_process';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { emptyStandingReport, type SshStandingReport } from '../shared/ssh-standing-report.js';
 import { parseAuthorizedKeys, splitOptions } from './authorized-keys.js';
@@ -27,6 +27,12 @@ const MAX_ACCOUNTS = 10_000;
 const MAX_ENTRIES = 10_000;
 const ACCOUNT = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?$/;
 const HOOK = 'jitgate-sshd-hook';
+/**
+ * Non-blocking, as sshd opens these files: a FIFO an account put in place of its authorized_keys
+ * would otherwise hold the open until a writer came, and with it this whole process, the
+ * revocation sweep included. A terminal never becomes the agent's controlling one.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 interface Account {
   name: string;
@@ -38,7 +44,7 @@ interface Account {
 function readBounded(path: string): string | undefined {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, OPEN_FLAGS);
   } catch {
     return undefined;
   }

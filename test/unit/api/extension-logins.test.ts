@@ -33,6 +33,7 @@ void describe('ExtensionLogins over the store', () => {
       tokens,
       tokenRecord: (id) => store.tokens.get(id),
       codes: store.oneTimeCodes,
+      counters: store.rateLimits,
       maxLifetimeMs: 12 * 3_600_000,
       now: () => NOW,
     });

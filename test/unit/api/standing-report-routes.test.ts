@@ -87,6 +87,16 @@ async function serve(audit?: StandingReportRoutesDeps['audit']) {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify(body),
       }),
+    /** A body as is (not JSON-encoded), with or without a bearer. */
+    postRaw: (body: string, token?: string) =>
+      fetch(`${base}/ssh/standing-report`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body,
+      }),
     events: () => log.list({ code: 'standing.reported', limit: 100 }),
     reports: () => store.standingReports.list(),
     scans: () => scans,
@@ -121,6 +131,22 @@ void describe('POST /ssh/standing-report', () => {
     assert.equal((await route.post(hostile)).status, 400);
     assert.deepEqual(await route.events(), []);
     assert.deepEqual(await route.reports(), []);
+  });
+
+  // The route takes bodies of 4 MiB (a host with many keys): nobody without an agent token may
+  // make jitgate read and parse that much.
+  void test('refuses a caller without an agent token before reading the body', async () => {
+    const route = await serve();
+    for (const token of [undefined, 'wrong-token-wrong-token-wrong-token']) {
+      const reply = await route.postRaw('{"resource": "prod-shell", "keys": [', token);
+      const text = await reply.text();
+      assert.equal(reply.status, 401, `${token ?? 'no token'}: ${text}`);
+      assert.equal(
+        (JSON.parse(text) as { error: { code: string } }).error.code,
+        'agent_token_invalid',
+      );
+    }
+    assert.deepEqual(await route.events(), []);
   });
 
   void test('refuses a report whose event cannot be written, and keeps nothing of it', async () => {

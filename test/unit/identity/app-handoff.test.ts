@@ -1,6 +1,7 @@
 // One-time handoff codes from the portal to an app host: single use, one origin, short-lived,
 // bound to the browser that started the handoff (its verifier), kept in the store so another
-// replica (or the same one after a restart) redeems them.
+// replica (or the same one after a restart) redeems them. One person cannot use up the codes
+// everyone shares (10,000 outstanding): a person gets 100 a minute, then 429.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import {
@@ -9,11 +10,13 @@ import {
   isBindingChallenge,
   newBindingVerifier,
 } from '../../../proxy/identity/app-handoff.js';
+import { RateLimited } from '../../../proxy/shared/errors.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 
 const ORIGIN = 'http://payroll.localhost:8080';
 const store = openSqliteStore(':memory:');
 after(() => store.close());
+const repos = { codes: store.oneTimeCodes, counters: store.rateLimits };
 
 /** A clock the test moves by hand. */
 function manualClock(start = 1_700_000_000_000) {
@@ -28,7 +31,7 @@ function manualClock(start = 1_700_000_000_000) {
 
 function setup(ttlMs?: number) {
   const clock = manualClock();
-  const handoff = new AppHandoff(store.oneTimeCodes, clock.now, ttlMs);
+  const handoff = new AppHandoff(repos, clock.now, ttlMs);
   const verifier = newBindingVerifier();
   const issue = (sid = 'sid-1', path = '/', bound = verifier) =>
     handoff.issue(sid, 'corp:alice', ORIGIN, path, bindingChallenge(bound));
@@ -99,7 +102,7 @@ void describe('AppHandoff', () => {
   void test('another replica (or the same after a restart) redeems it, once', async () => {
     const { clock, verifier, issue } = setup();
     const code = await issue('sid-9', '/x');
-    const elsewhere = new AppHandoff(store.oneTimeCodes, clock.now);
+    const elsewhere = new AppHandoff(repos, clock.now);
     const answers = await Promise.all([
       elsewhere.redeem(code, ORIGIN, verifier),
       elsewhere.redeem(code, ORIGIN, verifier),
@@ -108,6 +111,21 @@ void describe('AppHandoff', () => {
       answers.filter((a) => a !== undefined),
       [{ sid: 'sid-9', path: '/x' }],
     );
+  });
+
+  void test('one person gets 100 codes a minute; everyone else still gets theirs', async () => {
+    const { clock, handoff, verifier } = setup();
+    const issueFor = (user: string) =>
+      handoff.issue('sid-m', user, ORIGIN, '/', bindingChallenge(verifier));
+    for (let i = 0; i < 100; i++) await issueFor('corp:mallory');
+    await assert.rejects(issueFor('corp:mallory'), (error: unknown) => {
+      assert.ok(error instanceof RateLimited);
+      assert.equal(error.status, 429);
+      return true;
+    });
+    assert.match(await issueFor('corp:bob'), /^[A-Za-z0-9_-]{43}$/);
+    clock.advance(60_000);
+    assert.match(await issueFor('corp:mallory'), /^[A-Za-z0-9_-]{43}$/, 'a minute later');
   });
 
   void test('the challenge names the verifier without revealing it', () => {
