@@ -127,6 +127,7 @@ void describe('ExtensionLogins over the store', () => {
         return record;
       },
       codes: store.oneTimeCodes,
+      counters: store.rateLimits,
       maxLifetimeMs: 12 * 3_600_000,
       now: () => NOW,
     });
