@@ -5,7 +5,7 @@
  * here they are applied, and each change commits with its audit event or not at all.
  */
 import type { AuditLog } from '../audit/audit-log.js';
-import { JitgateError, forbidden, notFound } from '../shared/errors.js';
+import { JitgateError, badRequest, forbidden, notFound } from '../shared/errors.js';
 import type { GrantRecord } from '../store/types.js';
 import type { Authorization } from './authorization.js';
 import {
@@ -16,6 +16,7 @@ import {
   type BreakGlassInput,
 } from './break-glass.js';
 import type { BreakGlassRecord, BreakGlassVerdict } from './break-glass-record.js';
+import { cleanComment } from './comment.js';
 import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
 import type { Assurance } from './step-up.js';
 import { subjectFromUser } from './subject.js';
@@ -112,6 +113,8 @@ export class BreakGlassService {
     comment: string,
   ): Promise<BreakGlassRecord> {
     const { store, audit } = this.deps;
+    const said = cleanComment(comment);
+    if (said === null) throw badRequest('invalid_body', 'a review needs a comment');
     const record = await store.breakGlass.get(grantId);
     if (!record) throw notFound('unknown_grant', `no break-glass grant "${grantId}"`);
     const person = await store.users.get(record.userId);
@@ -127,7 +130,7 @@ export class BreakGlassService {
       const done = await store.breakGlass.review(grantId, {
         reviewerId: reviewer.id,
         verdict,
-        comment,
+        comment: said,
         at,
       });
       if (!done) throw new JitgateError(409, 'already_reviewed', 'this grant was reviewed already');
@@ -135,7 +138,7 @@ export class BreakGlassService {
         code: 'break_glass.reviewed',
         actor: reviewer.id,
         target: record.resourceId,
-        reason: comment,
+        reason: said,
         data: { grant: grantId, user: record.userId, verdict, incident: record.incident },
       });
       return done;

@@ -12,7 +12,7 @@ import type { Authorization } from './authorization.js';
 import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
 import { assertPending, cancel, deny, expire, grantPeriod, recordApproval } from './lifecycle.js';
 import { evaluateRequest, policyById } from './policy.js';
-import { cleanReason } from './policy-match.js';
+import { cleanComment } from './comment.js';
 import { PolicyRefusal } from './refusal.js';
 import type { AccessRequest } from './request-record.js';
 import { requireStepUp, type Assurance } from './step-up.js';
@@ -154,7 +154,7 @@ export class RequestService {
       const approval = {
         approverId: approver.id,
         decision: 'approve' as const,
-        comment: options.comment ?? null,
+        comment: cleanComment(options.comment),
         at: now,
         durationMs: options.durationMs ?? null,
       };
@@ -196,7 +196,7 @@ export class RequestService {
   ): Promise<AccessRequest> {
     const { store, audit } = this.deps;
     // The requester reads why: a denial always says it, whichever client sent it.
-    const why = cleanReason(comment);
+    const why = cleanComment(comment);
     if (why === null)
       throw badRequest('comment_required', 'say why you deny: the requester sees it');
     const denied = await store.atomic(async () => {

@@ -196,3 +196,26 @@ void describe('denying', () => {
     assert.equal(denied.comment, 'not this month');
   });
 });
+
+void describe('comments', () => {
+  test('are bounded whoever calls (the portal form as the API): 1000 characters', async () => {
+    const long = 'x'.repeat(1001);
+    const { request } = await requests.create(alice, ask(), fresh);
+    await refusedWith(requests.deny(bob, request.id, long, fresh), 400, 'invalid_body');
+    await refusedWith(
+      requests.approve(bob, request.id, { comment: long }, fresh),
+      400,
+      'invalid_body',
+    );
+    assert.equal((await store.requests.get(request.id))?.state, 'pending');
+    const { grant } = await requests.approve(
+      bob,
+      request.id,
+      { comment: ` ${'y'.repeat(1000)} ` },
+      fresh,
+    );
+    assert.ok(grant);
+    const approved = await store.requests.get(request.id);
+    assert.equal(approved?.approvals[0]?.comment, 'y'.repeat(1000));
+  });
+});
