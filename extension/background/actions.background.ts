@@ -12,6 +12,7 @@ import {
   type PageCommand,
   type Reply,
 } from '../shared/messages.js';
+import { OPEN_PATH } from '../shared/credential-policy.js';
 import { KEYS, type PendingBreakGlass } from '../shared/state.js';
 import type { Auth } from './auth.background.js';
 import type { Carrier } from './carry.background.js';
@@ -144,15 +145,19 @@ export function pageActions(deps: ActionDeps) {
     }
   }
 
-  /** Opens an app through its own `/.jitgate/open` page, with the credential rule in place. */
+  /**
+   * Opens an app through its own open page when its credential is carried: the page continues to
+   * the app once the rule covers its tab (content-actions `content.open`). An app the extension
+   * may not reach carries nothing and has no app script to continue: it opens at its home page,
+   * where the cookie decides (usually a sign-in).
+   */
   async function open(resource: string): Promise<Reply> {
     const snapshot = (await sync.refresh()) ?? (await deps.store.snapshot());
     const view = snapshot?.resources.find((r) => r.id === resource);
     if (!view?.origin || view.state !== 'active')
       return failure(`no live access to ${resource}`, 'no_grant');
-    await deps.browser.openTab(`${view.origin}/.jitgate/open`);
-    // The new tab joins the rule now, before the open page's refresh asks for the app.
-    await deps.carrier.retarget();
+    const carried = Object.values(await deps.store.carried()).some((c) => c.origin === view.origin);
+    await deps.browser.openTab(`${view.origin}${carried ? OPEN_PATH : '/'}`);
     return { ok: true };
   }
 

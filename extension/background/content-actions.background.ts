@@ -6,7 +6,7 @@
  */
 import type { FormCredentialAnswer } from '../shared/api-types.js';
 import type { MessageSender } from '../shared/browser.js';
-import { isAppTopFrame, mayFillLogin } from '../shared/credential-policy.js';
+import { isAppOpenPage, isAppTopFrame, mayFillLogin } from '../shared/credential-policy.js';
 import {
   failure,
   type ContentCommand,
@@ -69,6 +69,19 @@ export function contentActions(
     };
   }
 
+  /**
+   * The app's open page asks before it continues to the app: answered once the credential rule
+   * covers its tab (the rule follows tabs as they change, one change at a time).
+   */
+  async function opening(sender: MessageSender): Promise<Reply> {
+    const view = (await resources()).find(
+      (r) => r.state === 'active' && isAppOpenPage(sender, extensionId, r.origin),
+    );
+    if (!view) return failure('not an app’s open page', 'refused');
+    await deps.carrier.retarget();
+    return { ok: true };
+  }
+
   async function run(command: ContentCommand, sender: MessageSender): Promise<Reply> {
     switch (command.command) {
       case 'content.denied':
@@ -86,6 +99,8 @@ export function contentActions(
       }
       case 'content.login':
         return login(sender);
+      case 'content.open':
+        return opening(sender);
     }
   }
 

@@ -1,8 +1,9 @@
 /**
  * Runs on the origins of apps jitgate fronts (registered at run time for the origins the person
- * let the extension reach), in the top frame only. Two jobs: on jitgate's 403 page it offers
- * "Request access" in place (denied-panel.ts); on an app's login page it asks the worker for the
- * grant's login and fills and submits the form. The worker decides both by the sender's exact
+ * let the extension reach), in the top frame only. Three jobs: on the app's open page (the
+ * extension's Open) it continues to the app once the worker says the credential rule covers this
+ * tab; on jitgate's 403 page it offers "Request access" in place (denied-panel.ts); on an app's
+ * login page it asks the worker for the grant's login and fills and submits the form. The worker decides both by the sender's exact
  * origin and frame; this script re-checks that it is the top frame and never shows the password.
  * It marks the outcome on <html data-jitgate-login> so people and tests can see what happened.
  */
@@ -49,8 +50,21 @@ async function fillLogin(): Promise<void> {
   submit.click();
 }
 
+/**
+ * The open page waits for the worker instead of refreshing by itself: a refresh could leave
+ * before the rule that carries the credential is in, and reach the app signed out. Whatever the
+ * worker answers, the person asked to open the app: continue (within this app only).
+ */
+async function continueOpening(marker: HTMLMetaElement): Promise<void> {
+  await ask({ command: 'content.open' });
+  const to = new URL(marker.content, location.origin);
+  if (to.origin === location.origin) location.replace(to.href);
+}
+
 if (window.top === window) {
+  const opening = document.querySelector<HTMLMetaElement>('meta[name="jitgate-open"]');
   const marker = document.querySelector<HTMLMetaElement>('meta[name="jitgate-denied"]');
-  if (marker) void showDeniedPanel(browser, marker.content);
+  if (opening) void continueOpening(opening);
+  else if (marker) void showDeniedPanel(browser, marker.content);
   else void fillLogin();
 }

@@ -88,6 +88,18 @@ export function isAppTopFrame(
   return typeof appOrigin === 'string' && isOnOrigin(sender.url, appOrigin);
 }
 
+/** The page the gateway serves on every app host for the extension's Open (gateway/app-gateway.ts). */
+export const OPEN_PATH = '/.jitgate/open';
+
+/** Whether the page that asks is an app's open page: our content script, its top frame, exactly. */
+export function isAppOpenPage(
+  sender: MessageSender | undefined,
+  extensionId: string,
+  appOrigin: string | null | undefined,
+): boolean {
+  return isAppTopFrame(sender, extensionId, appOrigin) && pathOf(sender?.url) === OPEN_PATH;
+}
+
 /**
  * Whether the per-grant login may be filled into the page that asks: our content script, top
  * frame, exactly the app's origin, exactly its login path, and a live grant.

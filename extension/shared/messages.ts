@@ -32,7 +32,8 @@ export type PageCommand =
 export type ContentCommand =
   | { command: 'content.denied'; resource: string }
   | { command: 'content.request'; resource: string; reason: string; duration: string }
-  | { command: 'content.login' };
+  | { command: 'content.login' }
+  | { command: 'content.open' };
 
 export interface Failure {
   ok: false;
@@ -154,6 +155,7 @@ export function parseContentCommand(message: unknown): ContentCommand | undefine
       return resource && duration ? { command: m.command, resource, reason, duration } : undefined;
     }
     case 'content.login':
+    case 'content.open':
       return { command: m.command };
     default:
       return undefined;

@@ -88,10 +88,12 @@ export function sendNoGrant(
 /**
  * The extension's entry to an app (`/.jitgate/open`): no access needed, no state, and always to
  * the app's home page, so a link from another site cannot aim the app's own navigation anywhere.
- * The navigation the refresh starts is the app's own, so the session credential rides along.
+ * The extension's app script continues to `/` once the credential rule covers this tab (a refresh
+ * of its own could leave before the rule is in, and arrive without the credential); that
+ * navigation is the app's own, so the credential rides along. Without the script, "Continue".
  */
 export function sendOpenPage(res: ServerResponse, resource: ResourceLabel) {
-  const head = html`<meta http-equiv="refresh" content="0;url=/" />`;
+  const head = html`<meta name="jitgate-open" content="/" />`;
   const body = html`<h1>Opening ${resource.name}…</h1>
     <p><a href="/">Continue to ${resource.name}</a></p>`;
   send(res, 200, 'open', 'text/html; charset=utf-8', page(`Opening ${resource.name}`, body, head));

@@ -130,6 +130,8 @@ void describe('the browser extension in Chromium', () => {
     const target = `${demo.payrollOrigin}/echo`;
     await page.goto(
       `http://attacker.localhost:${attacker.port}/post?target=${encodeURIComponent(target)}`,
+      // The page submits itself while it parses: its own load may never come; where it lands does.
+      { waitUntil: 'commit' },
     );
     await page.waitForURL(target);
     // No credential and no cookie: 401. A credential that arrived would have been refused as
@@ -162,6 +164,8 @@ void describe('the browser extension in Chromium', () => {
     const target = `${demo.payrollOrigin}/echo`;
     await lookalike.goto(
       `http://payroll.localhost:${attacker.port}/post?target=${encodeURIComponent(target)}`,
+      // The page submits itself while it parses: its own load may never come; where it lands does.
+      { waitUntil: 'commit' },
     );
     await lookalike.waitForURL(target);
     // Nothing carried and no cookie: 401. A carried credential would have been refused (403).

@@ -8,6 +8,7 @@ import type { MessageSender } from '../../../extension/shared/browser.js';
 import {
   appTabIds,
   exactOrigin,
+  isAppOpenPage,
   isAppTopFrame,
   isCallbackPage,
   isExtensionPage,
@@ -117,6 +118,21 @@ void describe('message senders', () => {
     assert.equal(isAppTopFrame(top(`${APP}/x`, { id: 'other' }), ID, APP), false);
     assert.equal(isAppTopFrame(top('http://payroll.localhost:9999/x'), ID, APP), false, 'port');
     assert.equal(isAppTopFrame(top(`${APP}/x`), ID, null), false);
+  });
+});
+
+void describe('an app’s open page', () => {
+  it('is exactly /.jitgate/open, in the top frame, on exactly the app origin', () => {
+    assert.equal(isAppOpenPage(top(`${APP}/.jitgate/open`), ID, APP), true);
+    assert.equal(isAppOpenPage(top(`${APP}/.jitgate/open?x=1`), ID, APP), true, 'a query');
+    assert.equal(isAppOpenPage(top(`${APP}/`), ID, APP), false, 'another path');
+    assert.equal(isAppOpenPage(top(`${APP}/.jitgate/opener`), ID, APP), false);
+    assert.equal(isAppOpenPage(top(`${APP}/.jitgate/open`, { frameId: 1 }), ID, APP), false);
+    assert.equal(
+      isAppOpenPage(top('http://payroll.localhost:9999/.jitgate/open'), ID, APP),
+      false,
+      'another port',
+    );
   });
 });
 

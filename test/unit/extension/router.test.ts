@@ -34,7 +34,8 @@ void describe('message router', () => {
     const { route, seen } = router();
     assert.deepEqual(await route({ command: 'state.refresh' }, popup), { ok: true });
     assert.deepEqual(await route({ command: 'content.login' }, content), { ok: true });
-    assert.deepEqual(seen, ['page:state.refresh', 'content:content.login']);
+    assert.deepEqual(await route({ command: 'content.open' }, content), { ok: true });
+    assert.deepEqual(seen, ['page:state.refresh', 'content:content.login', 'content:content.open']);
   });
 
   it('refuses page commands from content scripts, frames and other extensions', async () => {
