@@ -50,6 +50,8 @@ export const AUDIT_CODES = {
     "An SSH target's agent reported its host's standing access (actor target-agent; target: the resource; data: resource, findings (a count), client (its address)).",
   'audit.exported': 'Audit events were exported.',
   'access_report.read': 'An auditor read or exported an access review (its filter in data).',
+  'recording.viewed':
+    "An auditor or admin replayed a finished terminal session recording in the portal's player (target: the resource; data: session, user (the person watched), via: player). Written before the recording is sent; no event, no replay.",
   'recording.exported': 'A terminal session recording was downloaded (exported) by an auditor.',
   'trail.retention': 'Trail rows past their resource retention were deleted (counts per resource).',
   'trail.exported': "A grant's web session trail was exported (HAR or JSON lines).",

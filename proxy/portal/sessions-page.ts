@@ -1,7 +1,9 @@
 /**
  * Terminal sessions for auditors and admins: /sessions lists them (filter by person, resource and
  * time as a plain GET form, so a filtered view is a link), /sessions/:id shows one (session-view.ts),
- * and the recording downloads behind it. Terminating is a POST form with the CSRF token.
+ * and the recording downloads behind it. Terminating is a POST form with the CSRF token. Every
+ * read of a recording is audited before its bytes leave (`recording.viewed` for the player,
+ * `recording.exported` for a download), as watching a live session is: no record, no replay.
  */
 import express, { type Request, type Response } from 'express';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -27,9 +29,10 @@ import { sessionView } from './session-view.js';
 export interface SessionPagesDeps {
   sessions: TerminalSessionRepository;
   users: Pick<UserRepository, 'findByName'>;
-  service: TerminalService;
+  service: { remote: Pick<TerminalService['remote'], 'liveIds' | 'terminate'> };
   storage: RecordingStorage;
-  audit: AuditLog;
+  /** Where reads of recordings are audited; a write that fails refuses the read. */
+  audit: Pick<AuditLog, 'record'>;
 }
 
 type Field = 'person' | 'resource' | 'from' | 'to';
@@ -165,16 +168,27 @@ export function sessionPageRoutes(portal: PortalDeps, deps: SessionPagesDeps): e
     if (!who) return;
     const found = await recording(req.params.id);
     const content = await deps.storage.read(found.id);
-    // The player reads the file too; only an explicit download is an export worth recording.
-    if (req.query.download === '1') {
-      await deps.audit.record({
-        code: 'recording.exported',
-        actor: who.user.id,
-        target: found.resourceId,
-        data: { session: found.id, user: found.userId, sha256: found.checksum, via: 'portal' },
-      });
-      res.setHeader('content-disposition', `attachment; filename="${found.id}.cast"`);
-    }
+    // The player's replay shows the same bytes as a download: both are audited before they
+    // leave, and an event that cannot be written refuses them (the error handler answers 500).
+    // `data.user`: the person watched, as on every event about someone else (docs/audit.md).
+    const download = req.query.download === '1';
+    const about = { session: found.id, user: found.userId };
+    await deps.audit.record(
+      download
+        ? {
+            code: 'recording.exported',
+            actor: who.user.id,
+            target: found.resourceId,
+            data: { ...about, sha256: found.checksum, via: 'portal' },
+          }
+        : {
+            code: 'recording.viewed',
+            actor: who.user.id,
+            target: found.resourceId,
+            data: { ...about, via: 'player' },
+          },
+    );
+    if (download) res.setHeader('content-disposition', `attachment; filename="${found.id}.cast"`);
     res.setHeader('cache-control', 'no-store').type('application/x-asciicast').send(content);
   });
 

@@ -5,13 +5,21 @@
  * AuthorizedPrincipalsFile (or jitgate's sshd hook's principals folder) lists. Read-only and
  * bounded: files are read up to 1 MiB, keys leave as fingerprints.
  *
+ * The agent runs as root, but sshd reads an account's files with the account's privileges (the
+ * hook's folder with AuthorizedPrincipalsCommandUser's): a file is reported only if that account
+ * could read it itself (account-can-read.ts), so an account cannot make its principals file a
+ * symlink to /etc/shadow and have root's reading of it shown to jitgate's auditors. A file it
+ * could not read is skipped, as sshd would not use it either.
+ *
  * Not covered: `Match` blocks (the settings are the global ones, `sshd -T` without `-C`).
  */
 import { execFile } from 'node:child_process';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { emptyStandingReport, type SshStandingReport } from '../shared/ssh-standing-report.js';
+import { accountCanRead, type LocalIdentity } from './account-can-read.js';
 import { parseAuthorizedKeys, splitOptions } from './authorized-keys.js';
+import { localAccounts, type LocalAccount } from './local-accounts.js';
 
 export interface StandingFactsOptions {
   resource: string;
@@ -20,12 +28,12 @@ export interface StandingFactsOptions {
   sshdConfig: string;
   /** The accounts file, /etc/passwd. */
   passwd: string;
+  /** The groups file, /etc/group (supplementary groups decide what an account may read). */
+  group: string;
 }
 
 const MAX_FILE_BYTES = 1024 * 1024;
-const MAX_ACCOUNTS = 10_000;
 const MAX_ENTRIES = 10_000;
-const ACCOUNT = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?$/;
 const HOOK = 'jitgate-sshd-hook';
 /**
  * Non-blocking, as sshd opens these files: a FIFO an account put in place of its authorized_keys
@@ -34,14 +42,11 @@ const HOOK = 'jitgate-sshd-hook';
  */
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
 
-interface Account {
-  name: string;
-  uid: string;
-  home: string;
-}
-
-/** The file's text, or undefined when it is absent, not a regular file or too large. */
-function readBounded(path: string): string | undefined {
+/**
+ * The file's text, or undefined when it is absent, not a regular file, too large, or (given a
+ * reader) not readable by that account itself.
+ */
+function readBounded(path: string, reader?: LocalIdentity): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);
@@ -51,6 +56,7 @@ function readBounded(path: string): string | undefined {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+    if (reader && !accountCanRead(reader, fd, path)) return undefined;
     const buffer = Buffer.alloc(stat.size);
     const read = readSync(fd, buffer, 0, stat.size, 0);
     return buffer.subarray(0, read).toString('utf8');
@@ -79,22 +85,16 @@ function effectiveConfig(options: StandingFactsOptions): Promise<Map<string, str
   });
 }
 
-function accountsOf(passwd: string): Account[] {
-  return (readBounded(passwd) ?? '')
-    .split('\n')
-    .slice(0, MAX_ACCOUNTS)
-    .flatMap((line) => {
-      const [name, , uid, , , home] = line.split(':');
-      return name && ACCOUNT.test(name) && uid && home?.startsWith('/')
-        ? [{ name, uid, home }]
-        : [];
-    });
-}
-
 /** sshd's tokens in a file setting (%% %h %u %U); relative paths start at the home folder. */
-function expand(pattern: string, account: Account): string {
+function expand(pattern: string, account: LocalAccount): string {
   const path = pattern.replace(/%([%huU])/g, (_m, token: string) =>
-    token === '%' ? '%' : token === 'h' ? account.home : token === 'u' ? account.name : account.uid,
+    token === '%'
+      ? '%'
+      : token === 'h'
+        ? account.home
+        : token === 'u'
+          ? account.name
+          : String(account.uid),
   );
   return isAbsolute(path) ? path : join(account.home, path);
 }
@@ -146,20 +146,28 @@ export async function standingFacts(options: StandingFactsOptions): Promise<SshS
 
   const keyFiles = (setting(config, 'authorizedkeysfile') ?? '').split(/\s+/).filter(Boolean);
   const principalsFile = setting(config, 'authorizedprincipalsfile');
-  for (const account of accountsOf(options.passwd)) {
+  const accounts = localAccounts(
+    readBounded(options.passwd) ?? '',
+    readBounded(options.group) ?? '',
+  );
+  // The hook reads its folder as AuthorizedPrincipalsCommandUser (`%u`: the account logging in).
+  const hookUser = setting(config, 'authorizedprincipalscommanduser');
+  const hookReader = (account: LocalAccount) =>
+    accounts.find((a) => a.name === hookUser?.replace(/%u/g, account.name));
+  for (const account of accounts) {
     for (const pattern of keyFiles) {
       const file = expand(pattern, account);
-      const text = readBounded(file);
+      const text = readBounded(file, account);
       if (text === undefined) continue;
       for (const key of parseAuthorizedKeys(text))
         report.keys.push({ account: account.name, file: printable(file, 300), ...key });
     }
-    const principalsPath = principalsFile
-      ? expand(principalsFile, account)
+    const [principalsPath, reader] = principalsFile
+      ? [expand(principalsFile, account), account]
       : hookPrincipals && isAbsolute(hookPrincipals)
-        ? join(hookPrincipals, account.name)
-        : undefined;
-    const principals = principalsPath ? readBounded(principalsPath) : undefined;
+        ? [join(hookPrincipals, account.name), hookReader(account)]
+        : [];
+    const principals = principalsPath && reader ? readBounded(principalsPath, reader) : undefined;
     for (const principal of principalsIn(principals ?? ''))
       report.principals.push({ account: account.name, principal });
     if (report.keys.length >= MAX_ENTRIES || report.principals.length >= MAX_ENTRIES) break;

@@ -69,6 +69,7 @@ function standingOptions(values: Record<string, string | boolean | undefined>) {
       sshd: '/usr/sbin/sshd',
       sshdConfig: typeof sshdConfig === 'string' ? sshdConfig : '/etc/ssh/sshd_config',
       passwd: '/etc/passwd',
+      group: '/etc/group',
       everyMs,
     },
   };

@@ -69,6 +69,7 @@ before(async () => {
       sshd: '/usr/sbin/sshd',
       sshdConfig: target.configFile,
       passwd: '/etc/passwd',
+      group: '/etc/group',
       everyMs: 600_000,
     },
     log: silentLogger,
