@@ -12,6 +12,12 @@ export interface SqliteDatabase {
   get(sql: string, params?: readonly SqlValue[]): SqlRow | undefined;
   all(sql: string, params?: readonly SqlValue[]): SqlRow[];
   exec(sql: string): void;
+  /**
+   * Runs `work` in one transaction that holds the write lock from its start (BEGIN IMMEDIATE; a
+   * savepoint inside a transaction already open). A deferred one that reads and then writes could
+   * not wait for another connection's write (the write thread's, an offline command's): SQLite
+   * fails its upgrade at once with SQLITE_BUSY instead of applying busy_timeout.
+   */
   transaction<T>(work: () => T): T;
   /**
    * Whether a transaction is open. SQLite ends one by itself on some errors (SQLITE_FULL,
@@ -41,7 +47,7 @@ export function openSqlite(path: string): SqliteDatabase {
     get: (sql, params = []) => prepare(sql).get(...params) as SqlRow | undefined,
     all: (sql, params = []) => prepare(sql).all(...params) as SqlRow[],
     exec: (sql) => void db.exec(sql),
-    transaction: <T>(work: () => T): T => db.transaction(work)(),
+    transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
     get inTransaction() {
       return db.inTransaction;
     },
