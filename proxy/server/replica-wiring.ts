@@ -65,11 +65,8 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
     if (record) events.emit({ type: 'break_glass', stage, record, remote: true });
   }
 
-  function apply(change: StoreChange): Promise<void> {
+  function apply(change: Exclude<StoreChange, { kind: 'session' }>): Promise<void> {
     switch (change.kind) {
-      case 'session':
-        deps.sessions.invalidateDigest(change.digest);
-        return Promise.resolve();
       case 'grant':
         return applyGrant(change.id);
       case 'request':
@@ -83,7 +80,14 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
 
   const subscriber = {
     changed(change: StoreChange) {
-      const key = change.kind === 'session' ? `s:${change.digest}` : `${change.kind}:${change.id}`;
+      if (change.kind === 'session') {
+        // Dropping a session only ever takes access away, so it needs no order and no wait for a
+        // reload: applied before anything else hears the change, a request on this replica
+        // cannot be admitted by the ended session while a reload or earlier change is pending.
+        deps.sessions.invalidateDigest(change.digest);
+        return;
+      }
+      const key = `${change.kind}:${change.id}`;
       // (A break-glass grant's stages share its queue: told in the order they were written.)
       const next = Promise.all([queues.get(key), reloading])
         .then(() => apply(change))
@@ -98,10 +102,12 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
       queues.set(key, next);
     },
     resync() {
+      // Sessions first: the feed is listening again, so a read from here on is current, while
+      // what was cached may have ended unheard.
+      deps.sessions.clear();
       const reload = (async () => {
         const live = await store.grants.listLive(now());
         book.replaceAll(live, now());
-        deps.sessions.clear();
         deps.log.info('replica resynchronised with the store', { liveGrants: book.size });
       })();
       reloading = reload.catch(() => undefined);

@@ -63,12 +63,16 @@ async function replica(initial: GrantRecord[]) {
     breakGlass: { get: () => Promise.resolve(undefined) },
   } as unknown as ReplicaSyncDeps['store'];
   const book = new GrantBook();
+  const droppedSessions: string[] = [];
   const ended: [string, GrantEndReason][] = [];
   book.onEnd((g, reason) => ended.push([g.id, reason]));
   await wireReplicaSync({
     store,
     book,
-    sessions: { invalidateDigest: () => undefined, clear: () => undefined },
+    sessions: {
+      invalidateDigest: (digest: string) => droppedSessions.push(digest),
+      clear: () => undefined,
+    },
     events: new AccessEvents(),
     log: silentLogger,
     now,
@@ -79,6 +83,7 @@ async function replica(initial: GrantRecord[]) {
     book,
     ended,
     records,
+    droppedSessions,
     /** Starts a reload whose listLive answers `snapshot` when the test releases it. */
     reloadWithLateSnapshot() {
       const list = deferred<GrantRecord[]>();
@@ -88,6 +93,7 @@ async function replica(initial: GrantRecord[]) {
       return { release: (snapshot: GrantRecord[]) => list.resolve(snapshot), done };
     },
     hear: (id: string) => feed.changed({ kind: 'grant', id }),
+    hearSessionEnd: (digest: string) => feed.changed({ kind: 'session', digest }),
   };
 }
 
@@ -122,5 +128,15 @@ void describe('replica sync: a change heard during a reload', () => {
 
     assert.ok(r.book.liveById('grt_2', T0), 'the new grant must admit');
     assert.deepEqual(r.ended, [], 'nothing ended: the grant was never revoked');
+  });
+
+  void test('a session ended elsewhere leaves the cache as the change is heard, reload or not', async () => {
+    const r = await replica([]);
+    const reload = r.reloadWithLateSnapshot();
+    r.hearSessionEnd('digest-of-a-logout');
+    // No await: any request this replica serves after the feed's delivery finds it gone.
+    assert.deepEqual(r.droppedSessions, ['digest-of-a-logout']);
+    reload.release([]);
+    await reload.done;
   });
 });
