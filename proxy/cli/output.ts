@@ -1,17 +1,32 @@
-/** How commands print: JSON for scripts (--json), aligned columns for people. */
-export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
-}
-
 /**
- * Cells carry other people's text (reasons, incidents, names from the IdP). A control character
- * (C0, DEL, C1) in one would be run by the terminal (erase a line, move the cursor, redraw a row),
- * so it is shown as `\xNN` instead.
+ * How commands print: JSON for scripts (--json), aligned columns for people, CSV as the server
+ * made it. What they print carries other people's text (reasons, incidents, names from the IdP).
+ * A control character (C0, DEL, C1) in it would be run by the terminal (erase a line, move the
+ * cursor, redraw a row), so none reaches the terminal as itself.
  */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-const visible = (cell: string) =>
-  cell.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
+/** A cell shows a control character as `\xNN`. */
+const visible = (cell: string) => cell.replace(CONTROL, (c) => `\\x${hex(c)}`);
+
+/** JSON escapes C0 itself; DEL and C1 it leaves raw, so they become `\u00NN` (the same JSON value). */
+export function printJson(value: unknown): void {
+  const text = JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u00${hex(c)}`);
+  process.stdout.write(text + '\n');
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
+const CONTROL_BUT_LINE_BREAKS = /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/**
+ * The server's CSV, byte for byte into a file or a pipe (every client exports the same file); on
+ * a terminal, line breaks and tabs stay and every other control character shows as `\xNN`.
+ */
+export function printCsv(csv: string, toTerminal = process.stdout.isTTY === true): void {
+  const text = toTerminal ? csv.replace(CONTROL_BUT_LINE_BREAKS, (c) => `\\x${hex(c)}`) : csv;
+  process.stdout.write(text);
+}
 
 /** Columns padded to their widest cell; an empty list prints `empty` on stderr instead. */
 export function printTable(rows: string[][], header: string[], empty: string): void {

@@ -1,11 +1,11 @@
 /**
  * `jitgate report access [--resource R] [--user U] [--from DATE] [--to DATE] [--csv|--json]`:
  * an access review for auditors (docs/access-reviews.md). The server builds it; the CSV is the
- * server's own, printed as it comes, so every client exports the same file.
+ * server's own, written as it comes to a file or pipe, so every client exports the same file.
  */
 import { parseCommand, positionalsOf } from '../args.js';
 import { CliError } from '../exit-codes.js';
-import { printJson, printTable } from '../output.js';
+import { printCsv, printJson, printTable } from '../output.js';
 import { clientFor } from '../session.js';
 
 export const REPORT_USAGE =
@@ -35,7 +35,7 @@ export async function report(args: string[]) {
     ...(values.to !== undefined ? { to: values.to } : {}),
   };
   const client = clientFor(values.url);
-  if (values.csv) return void process.stdout.write(await client.accessReportCsv(query));
+  if (values.csv) return printCsv(await client.accessReportCsv(query));
   const answer = await client.accessReport(query);
   if (values.json) return printJson(answer);
   process.stderr.write(`access review ${answer.period.from} – ${answer.period.to}\n`);
