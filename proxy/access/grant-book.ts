@@ -85,16 +85,24 @@ export class GrantBook {
   /**
    * Replaces the whole book with `live` (the store's live grants, read after a reconnect): a
    * grant held here and missing there was revoked meanwhile, and its listeners hear so.
+   * Returns the grants it ended and those it did not hold, for the caller's event streams.
    */
-  replaceAll(live: readonly GrantRecord[], now: number): void {
+  replaceAll(
+    live: readonly GrantRecord[],
+    now: number,
+  ): { ended: GrantRecord[]; added: GrantRecord[] } {
     const keep = new Set(live.map((g) => g.id));
+    const ended: GrantRecord[] = [];
     for (const grant of [...this.byId.values()]) {
       // One that has run out is the sweep's to end (and to record as expired).
       if (keep.has(grant.id) || grant.endsAt <= now) continue;
       this.remove(grant);
       this.emit(grant, 'revoked');
+      ended.push(grant);
     }
+    const added = live.filter((grant) => !this.byId.has(grant.id));
     live.forEach((grant) => this.put(grant));
+    return { ended, added };
   }
 
   get(id: string): GrantRecord | undefined {

@@ -4,15 +4,15 @@
  * connections under a grant that ended), a session ended elsewhere leaves the session cache, and
  * requests, grants and break-glass stages reach this replica's event streams (told `remote`, so
  * webhooks and other once-only work stay with the replica that wrote). After a reconnect the feed may have
- * missed changes, so everything is reloaded. On SQLite the feed never calls (one process).
+ * missed changes, so everything is reloaded, and event streams hear the grants the reload ended or added. On SQLite the feed never calls (one process).
  */
 import type { AccessEvents } from '../access/events.js';
-import type { GrantBook } from '../access/grant-book.js';
+import { earlyEnd, type GrantBook } from '../access/grant-book.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { Logger } from '../shared/logger.js';
 import type { BreakGlassChangeStage, StoreChange } from '../store/change-feed.js';
 import { startRecordedAt } from '../store/grant-start.js';
-import type { Store } from '../store/types.js';
+import type { GrantRecord, Store } from '../store/types.js';
 
 export interface ReplicaSyncDeps {
   store: Pick<Store, 'changes' | 'grants' | 'requests' | 'breakGlass'>;
@@ -36,6 +36,14 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
   // after it: the reload's snapshot may have been read before that change committed, and must
   // not undo it (put a grant revoked meanwhile back in the book, or drop one started meanwhile).
   let reloading: Promise<void> = Promise.resolve();
+  let loaded = false;
+
+  /** A grant this replica did not hold is live: its event streams hear it started. */
+  function tellStarted(grant: GrantRecord) {
+    // A grant scheduled for later is told when it starts, by every replica's book.
+    if (startRecordedAt(grant) !== null)
+      events.emit({ type: 'grant.started', grant, remote: true });
+  }
 
   async function applyGrant(id: string) {
     const grant = await store.grants.get(id);
@@ -44,13 +52,19 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
     if (grant.revokedAt === null && grant.endsAt <= now()) return;
     book.put(grant);
     if (grant.revokedAt !== null) {
-      if (!held) return;
-      const end = grant.revokedBy === grant.userId ? 'released' : 'revoked';
-      events.emit({ type: 'grant.ended', grant, end, remote: true });
-    } else if (!held && startRecordedAt(grant) !== null) {
-      // A grant scheduled for later is told when it starts, by every replica's book.
-      events.emit({ type: 'grant.started', grant, remote: true });
-    }
+      if (held) events.emit({ type: 'grant.ended', grant, end: earlyEnd(grant), remote: true });
+    } else if (!held) tellStarted(grant);
+  }
+
+  /**
+   * A reload ended a grant whose revoke or release went unheard: its event streams hear it as
+   * well (told as the store recorded it, or as revoked when the store cannot say).
+   */
+  async function tellEnded(held: GrantRecord) {
+    const stored = await store.grants.get(held.id).catch(() => undefined);
+    const grant = stored?.revokedAt != null ? stored : held;
+    const end = grant === held ? 'revoked' : earlyEnd(grant);
+    events.emit({ type: 'grant.ended', grant, end, remote: true });
   }
 
   async function applyRequest(id: string) {
@@ -107,7 +121,13 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
       deps.sessions.clear();
       const reload = (async () => {
         const live = await store.grants.listLive(now());
-        book.replaceAll(live, now());
+        const { ended, added } = book.replaceAll(live, now());
+        // The first load is what this replica starts with, not news.
+        if (loaded) {
+          added.forEach(tellStarted);
+          await Promise.all(ended.map(tellEnded));
+        }
+        loaded = true;
         deps.log.info('replica resynchronised with the store', { liveGrants: book.size });
       })();
       reloading = reload.catch(() => undefined);

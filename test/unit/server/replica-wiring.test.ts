@@ -3,7 +3,7 @@
 // must not undo it (put a revoked grant back in the book, or drop one just started as revoked).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AccessEvents } from '../../../proxy/access/events.js';
+import { AccessEvents, type AccessEvent } from '../../../proxy/access/events.js';
 import { GrantBook, type GrantEndReason } from '../../../proxy/access/grant-book.js';
 import { wireReplicaSync, type ReplicaSyncDeps } from '../../../proxy/server/replica-wiring.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
@@ -64,6 +64,12 @@ async function replica(initial: GrantRecord[]) {
   } as unknown as ReplicaSyncDeps['store'];
   const book = new GrantBook();
   const droppedSessions: string[] = [];
+  const events = new AccessEvents();
+  const told: string[] = [];
+  events.on((e: AccessEvent) => {
+    if (e.type === 'grant.started') told.push(`started ${e.grant.id} remote=${e.remote}`);
+    if (e.type === 'grant.ended') told.push(`${e.end} ${e.grant.id} remote=${e.remote}`);
+  });
   const ended: [string, GrantEndReason][] = [];
   book.onEnd((g, reason) => ended.push([g.id, reason]));
   await wireReplicaSync({
@@ -73,7 +79,7 @@ async function replica(initial: GrantRecord[]) {
       invalidateDigest: (digest: string) => droppedSessions.push(digest),
       clear: () => undefined,
     },
-    events: new AccessEvents(),
+    events,
     log: silentLogger,
     now,
   });
@@ -84,6 +90,7 @@ async function replica(initial: GrantRecord[]) {
     ended,
     records,
     droppedSessions,
+    told,
     /** Starts a reload whose listLive answers `snapshot` when the test releases it. */
     reloadWithLateSnapshot() {
       const list = deferred<GrantRecord[]>();
@@ -138,5 +145,28 @@ void describe('replica sync: a change heard during a reload', () => {
     assert.deepEqual(r.droppedSessions, ['digest-of-a-logout']);
     reload.release([]);
     await reload.done;
+  });
+
+  void test('a reload after a reconnect tells event streams what it ended and started', async () => {
+    const kept = grant('grt_kept');
+    const r = await replica([kept, grant('grt_released'), grant('grt_revoked')]);
+    assert.deepEqual(r.told, [], 'the first load is not news');
+
+    // While the feed was down: one released by its holder, one revoked, one started.
+    r.records.set(
+      'grt_released',
+      grant('grt_released', { revokedAt: T0, revokedBy: 'corp:alice' }),
+    );
+    r.records.delete('grt_revoked'); // (the store cannot say: told as revoked)
+    r.records.set('grt_new', grant('grt_new'));
+    const reload = r.reloadWithLateSnapshot();
+    reload.release([kept, grant('grt_new')]);
+    await reload.done;
+
+    assert.deepEqual(r.told.sort(), [
+      'released grt_released remote=true',
+      'revoked grt_revoked remote=true',
+      'started grt_new remote=true',
+    ]);
   });
 });
