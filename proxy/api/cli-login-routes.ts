@@ -26,7 +26,7 @@ import type { TokenService } from './token-service.js';
 import { packedLink, unpacked } from './packed-query.js';
 
 export interface CliLoginDeps {
-  tokens: Pick<TokenService, 'issue'>;
+  tokens: Pick<TokenService, 'issue' | 'revoke'>;
   stepUps: Pick<StepUps, 'isFresh' | 'sessionStepUpAt' | 'freshnessMs'>;
   /** Where the one-time codes are kept. */
   codes: OneTimeCodeRepository;
@@ -181,23 +181,21 @@ export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
 
   router.post('/cli/token', async (req, res) => {
     const body = parseBody(tokenBody, req.body);
-    const pending = await codes.redeem(body.code); // once, whatever happens next
-    const valid =
-      pending !== undefined &&
-      pending.redirectUri === body.redirect_uri &&
-      s256(body.code_verifier) === pending.challenge;
-    if (!valid || !pending)
-      throw badRequest('invalid_grant', 'the code is unknown, used or expired');
-    const { token, record } = await deps.tokens.issue(
-      pending.user,
-      'jitgate CLI',
-      CLI_TOKEN_TTL_MS,
-      pending.stepUpAt,
+    // Once, whatever happens next; the token is handed out only if no sign-out took the code.
+    const issued = await codes.redeemFor(
+      body.code,
+      (pending) =>
+        pending.redirectUri === body.redirect_uri && s256(body.code_verifier) === pending.challenge,
+      (pending) =>
+        deps.tokens.issue(pending.user, 'jitgate CLI', CLI_TOKEN_TTL_MS, pending.stepUpAt),
+      async ({ record }) => void (await deps.tokens.revoke(record, record.userId)),
     );
+    if (!issued) throw badRequest('invalid_grant', 'the code is unknown, used or expired');
+    const { token, record } = issued;
     res.setHeader('cache-control', 'no-store').json({
       token,
       id: record.id,
-      user: pending.user.id,
+      user: record.userId,
       expiresAt: new Date(record.expiresAt).toISOString(),
     });
   });

@@ -114,14 +114,18 @@ export class ExtensionLogins {
   }
 
   async redeem(code: string, verifier: string, redirectUri: string): Promise<Issued> {
-    const pending = await this.codes.redeem(code); // once, whatever happens next
-    const valid =
-      pending !== undefined &&
-      pending.redirectUri === redirectUri &&
-      s256(verifier) === pending.challenge;
-    if (!valid || !pending) throw invalidGrant();
-    const lifetimeEnd = pending.user.loginAt + this.deps.maxLifetimeMs;
-    return this.issue(pending.user, redirectUri, lifetimeEnd, pending.stepUpAt);
+    // Once, whatever happens next; the token is handed out only if no sign-out took the code.
+    const bought = await this.codes.redeemFor(
+      code,
+      (pending) => pending.redirectUri === redirectUri && s256(verifier) === pending.challenge,
+      (pending) => {
+        const lifetimeEnd = pending.user.loginAt + this.deps.maxLifetimeMs;
+        return this.issued(pending.user, redirectUri, lifetimeEnd, pending.stepUpAt);
+      },
+      (unsold) => this.withdraw(unsold),
+    );
+    if (!bought) throw invalidGrant();
+    return bought.issued;
   }
 
   async refresh(refreshToken: string): Promise<Issued> {
@@ -136,18 +140,14 @@ export class ExtensionLogins {
     // dropped unseen, or comes after the new token was written, and ends it too.
     const renewed = await this.issued(held.user, held.redirectUri, held.lifetimeEnd);
     if (await this.deps.tokens.revoke(record, held.user.id)) return renewed.issued;
-    await this.deps.tokens.revoke(renewed.record, held.user.id);
-    await this.refreshes.redeem(renewed.issued.refreshToken);
+    await this.withdraw(renewed);
     throw invalidGrant();
   }
 
-  private async issue(
-    user: SessionUser,
-    redirectUri: string,
-    lifetimeEnd: number,
-    stepUpAt?: number,
-  ): Promise<Issued> {
-    return (await this.issued(user, redirectUri, lifetimeEnd, stepUpAt)).issued;
+  /** Ends a token and its refresh token that were written but never handed out. */
+  private async withdraw(unsold: { issued: Issued; record: TokenRecord }) {
+    await this.deps.tokens.revoke(unsold.record, unsold.record.userId);
+    await this.refreshes.redeem(unsold.issued.refreshToken);
   }
 
   /** A new token and its refresh token; with the token's record. */

@@ -31,8 +31,11 @@ export async function endPersonSessions(
   actor: string,
 ): Promise<PersonSignedOut> {
   const sids = await deps.store.sessions.destroyByUser(user.id);
-  const tokens = await deps.store.tokens.revokeForUser(user.id, deps.now());
+  // Codes before tokens: a sign-in code is taken only once the token it buys is written
+  // (OneTimeCodes.redeemFor), so a code redeemed meanwhile either is deleted here, and its token
+  // never handed out, or was taken already, and its token is in the store to be revoked next.
   const codes = await deps.store.oneTimeCodes.deleteForUser(user.id);
+  const tokens = await deps.store.tokens.revokeForUser(user.id, deps.now());
   for (const sid of sids) {
     deps.invalidateSession(sid);
     deps.endCredential(sessionCredential(sid));

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type {
+  OneTimeCode,
   OneTimeCodeKind,
   OneTimeCodeRepository,
   RateLimitRepository,
@@ -29,6 +30,8 @@ export interface OneTimeCodeOptions<T> {
    */
   perOwner?: { max: number; counters: RateLimitRepository };
 }
+
+const plausible = (code: string) => code.length > 0 && code.length <= 512;
 
 export const hashCode = (code: string): string =>
   createHash('sha256').update(code).digest('base64url');
@@ -75,9 +78,44 @@ export class OneTimeCodes<T> {
 
   /** The payload of `code` if it is live; it is gone afterwards, whatever the answer. */
   async redeem(code: string): Promise<T | undefined> {
-    if (code.length === 0 || code.length > 512) return undefined;
+    if (!plausible(code)) return undefined;
     const { repo, kind, now } = this.options;
-    const found = await repo.redeem(kind, hashCode(code), now());
+    return this.payloadOf(await repo.redeem(kind, hashCode(code), now()));
+  }
+
+  /**
+   * What `buy` makes of the payload of `code`, if it is live and `accept`s; the code is spent
+   * whatever the answer. It is taken only once `buy` is done, and what was bought is undone when
+   * the code went meanwhile (a concurrent redeem, or the person's sessions ended, which deletes
+   * their codes before it ends what they hold). So whatever a code buys is either in the store
+   * before such an end, which ends it, or never handed out.
+   */
+  async redeemFor<R>(
+    code: string,
+    accept: (payload: T) => boolean,
+    buy: (payload: T) => Promise<R>,
+    undo: (bought: R) => Promise<void>,
+  ): Promise<R | undefined> {
+    if (!plausible(code)) return undefined;
+    const { repo, kind, now } = this.options;
+    const payload = this.payloadOf(await repo.find(kind, hashCode(code), now()));
+    if (payload === undefined || !accept(payload)) {
+      await this.redeem(code);
+      return undefined;
+    }
+    let bought: R;
+    try {
+      bought = await buy(payload);
+    } catch (error) {
+      await this.redeem(code);
+      throw error;
+    }
+    if ((await this.redeem(code)) !== undefined) return bought;
+    await undo(bought);
+    return undefined;
+  }
+
+  private payloadOf(found: OneTimeCode | undefined): T | undefined {
     if (!found) return undefined;
     try {
       return this.options.parse(JSON.parse(found.payload));

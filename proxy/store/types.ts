@@ -165,6 +165,8 @@ export interface OneTimeCodeRepository {
    * (DELETE … RETURNING), so of any number of callers, on any replica, at most one gets it.
    */
   redeem(kind: OneTimeCodeKind, codeHash: string, now: number): Promise<OneTimeCode | undefined>;
+  /** A code if it is live at `now`, left in place (`redeem` takes it). */
+  find(kind: OneTimeCodeKind, codeHash: string, now: number): Promise<OneTimeCode | undefined>;
   /** How many codes of a kind are outstanding at `now` (to bound them). */
   countLive(kind: OneTimeCodeKind, now: number): Promise<number>;
   /** Deletes every code of a person (their sessions were ended); returns how many. */

@@ -33,6 +33,13 @@ export function createOneTimeCodeRepository(db: PgDatabase): OneTimeCodeReposito
       const code = toCode(row);
       return code.expiresAt > now ? code : undefined;
     },
+    find: async (kind, codeHash, now) => {
+      const row = await db.get(
+        'SELECT * FROM one_time_codes WHERE kind = $1 AND code_hash = $2 AND expires_at > $3',
+        [kind, codeHash, now],
+      );
+      return row && toCode(row);
+    },
     countLive: async (kind, now) => {
       const row = await db.get(
         'SELECT count(*) AS n FROM one_time_codes WHERE kind = $1 AND expires_at > $2',

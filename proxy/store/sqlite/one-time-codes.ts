@@ -31,6 +31,13 @@ export function createOneTimeCodeRepository(db: SqliteDatabase): OneTimeCodeRepo
       const code = toCode(row);
       return code.expiresAt > now ? code : undefined;
     },
+    find: async (kind, codeHash, now) => {
+      const row = db.get(
+        'SELECT * FROM one_time_codes WHERE kind = ? AND code_hash = ? AND expires_at > ?',
+        [kind, codeHash, now],
+      );
+      return row && toCode(row);
+    },
     countLive: async (kind, now) =>
       int(
         db.get('SELECT count(*) AS n FROM one_time_codes WHERE kind = ? AND expires_at > ?', [

@@ -23,6 +23,16 @@ export function oneTimeCodeContract(c: ContractContext): void {
       assert.equal(await codes().redeem(one.kind, one.codeHash, T0), undefined);
     });
 
+    void test('find shows a live code and leaves it; an expired or other kind is not found', async () => {
+      const one = code();
+      await codes().put(one);
+      assert.deepEqual(await codes().find(one.kind, one.codeHash, T0), one);
+      assert.equal(await codes().find('cli-login', one.codeHash, T0), undefined);
+      assert.equal(await codes().find(one.kind, one.codeHash, one.expiresAt), undefined);
+      assert.deepEqual(await codes().redeem(one.kind, one.codeHash, T0), one, 'still there');
+      assert.equal(await codes().find(one.kind, one.codeHash, T0), undefined, 'taken');
+    });
+
     void test('of many concurrent redeems exactly one gets the code', async () => {
       const one = code();
       await codes().put(one);

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { ExtensionLogins } from '../../../proxy/api/extension-logins.js';
 import { TokenService } from '../../../proxy/api/token-service.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
+import { endPersonSessions } from '../../../proxy/server/person-sign-out.js';
 import type { SessionUser } from '../../../proxy/identity/session-user.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../proxy/store/types.js';
@@ -92,10 +93,16 @@ void describe('ExtensionLogins over the store', () => {
     await assert.rejects(replica().refresh(issued.refreshToken), { code: 'invalid_grant' });
   });
 
-  /** What an admin's "end all sessions of this person" does to the store (person-sign-out.ts). */
+  /** An admin's "end all sessions of this person" (person-sign-out.ts), as its store sees it. */
   const signOutAlice = async () => {
-    await store.tokens.revokeForUser(alice.id, NOW);
-    await store.oneTimeCodes.deleteForUser(alice.id);
+    const deps = {
+      store,
+      audit: new AuditLog(store.audit, store, () => NOW),
+      invalidateSession: () => undefined,
+      endCredential: () => undefined,
+      now: () => NOW,
+    };
+    await endPersonSessions(deps, { ...alice, subject: 'alice', lastLoginAt: NOW }, 'admin');
   };
 
   /** Alice's tokens nobody revoked. */
@@ -150,5 +157,58 @@ void describe('ExtensionLogins over the store', () => {
       outcome: 'invalid_grant',
       live: 0,
     });
+  });
+
+  /**
+   * A sign-in code traded while an admin ends all of Alice's sign-ins (on another replica), the
+   * sign-out landing just before or just after the code's token is written: no token handed out
+   * may outlive it.
+   */
+  async function redeemRacingSignOut(moment: 'before the issue' | 'after the issue') {
+    await signOutAlice(); // (the earlier tests' tokens)
+    const v = verifier();
+    const code = await replica().issueCode(alice, challengeOf(v), REDIRECT);
+    const racing = new ExtensionLogins({
+      tokens: {
+        issue: async (...args: Parameters<TokenService['issue']>) => {
+          if (moment === 'before the issue') await signOutAlice();
+          const issued = await tokens.issue(...args);
+          if (moment === 'after the issue') await signOutAlice();
+          return issued;
+        },
+        revoke: (record, actor) => tokens.revoke(record, actor),
+      },
+      tokenRecord: (id) => store.tokens.get(id),
+      codes: store.oneTimeCodes,
+      counters: store.rateLimits,
+      maxLifetimeMs: 12 * 3_600_000,
+      now: () => NOW,
+    });
+    const outcome = await racing.redeem(code, v, REDIRECT).then(
+      () => 'a new token',
+      (error: { code?: string }) => error.code,
+    );
+    return { outcome, live: await liveTokens() };
+  }
+
+  test('a sign-out landing just before a code’s token is written ends the sign-in', async () => {
+    assert.deepEqual(await redeemRacingSignOut('before the issue'), {
+      outcome: 'invalid_grant',
+      live: 0,
+    });
+  });
+
+  test('a sign-out landing just after a code’s token is written ends the sign-in', async () => {
+    assert.deepEqual(await redeemRacingSignOut('after the issue'), {
+      outcome: 'invalid_grant',
+      live: 0,
+    });
+  });
+
+  test('a code with the wrong verifier is spent: the right one is refused after it', async () => {
+    const v = verifier();
+    const code = await replica().issueCode(alice, challengeOf(v), REDIRECT);
+    await assert.rejects(replica().redeem(code, verifier(), REDIRECT), { code: 'invalid_grant' });
+    await assert.rejects(replica().redeem(code, v, REDIRECT), { code: 'invalid_grant' });
   });
 });
