@@ -7,13 +7,18 @@
  * (`recordedLate`). While it waits, every read of the grant through the store (`overlay`) sees it
  * ended, so nothing — credentials, certificates, the revocation list, a page — brings it back.
  *
- * This is the one place that knows of ends not yet written. `list()` is what another replica
- * must learn (replica notifications carry it); a restart before the store recovers loses the
- * list, which is why the failure is loud (the `onUnrecorded` alert: log, metric, webhook).
+ * This is the one place that knows of ends not yet written, its own and the other replicas'.
+ * Each waiting end is announced to the other replicas (`announce`, again at every retry, so a
+ * replica that reconnected hears it too), and each holds what it hears (`hear`) the same way,
+ * until the store has the grant ended or the grant is over: no replica admits on a grant one
+ * of them ended. A restart of the replica that took the end before the store recovers loses its
+ * record (the others hold the end, not the record), which is why the failure is loud (the
+ * `onUnrecorded` alert: log, metric, webhook).
  */
 import type { AuditLog } from '../audit/audit-log.js';
 import { JitgateError, notFound } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { ChangeFeed } from '../store/change-feed.js';
 import type { GrantRecord, GrantRepository, Store } from '../store/types.js';
 
 export type GrantEndCode = 'grant.revoked' | 'grant.released';
@@ -41,6 +46,15 @@ export interface PendingRevocationsDeps {
   onUnrecorded?: (pending: PendingRevocation) => void;
   /** A waiting end the store has now taken. */
   onRecorded?: (pending: PendingRevocation) => void;
+  /** How the other replicas are told of an end that waits here (absent: there are none). */
+  changes?: Pick<ChangeFeed, 'announce'>;
+}
+
+/** An end as the other replicas hear of it (its record stays with the replica that took it). */
+export interface HeardEnd {
+  grantId: string;
+  end: 'released' | 'revoked';
+  actor: string;
 }
 
 export interface GrantEndOutcome {
@@ -54,8 +68,12 @@ export interface GrantEndOutcome {
 const causeOf = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : 'unknown store failure';
 
+const endOf = (code: GrantEndCode) => (code === 'grant.released' ? 'released' : 'revoked');
+
 export class PendingRevocations {
   private readonly waiting = new Map<string, PendingRevocation>();
+  /** Ends other replicas hold waiting for the store, with when this one heard each. */
+  private readonly heard = new Map<string, HeardEnd & { at: number }>();
   private failures = 0;
   private flushing: Promise<number> | undefined;
 
@@ -75,7 +93,9 @@ export class PendingRevocations {
     try {
       return await this.deps.store.atomic(() => this.write(grant.id, change, at, false));
     } catch (error) {
-      if (error instanceof JitgateError) throw error;
+      // A refusal of the domain (no such grant) is the caller's answer; a store that cannot
+      // take the write (unreachable, disk full, read-only) is what the end must not wait for.
+      if (error instanceof JitgateError && error.code !== 'store_unavailable') throw error;
       const pending: PendingRevocation = {
         grantId: grant.id,
         userId: grant.userId,
@@ -99,6 +119,7 @@ export class PendingRevocations {
         },
       );
       this.deps.onUnrecorded?.(pending);
+      this.tell(pending);
       return { grant: this.apply(grant), recorded: false, first: true };
     }
   }
@@ -107,14 +128,39 @@ export class PendingRevocations {
   apply(grant: GrantRecord): GrantRecord;
   apply(grant: GrantRecord | undefined): GrantRecord | undefined;
   apply(grant: GrantRecord | undefined): GrantRecord | undefined {
-    const pending = grant && this.waiting.get(grant.id);
+    const pending = grant && (this.waiting.get(grant.id) ?? this.heard.get(grant.id));
     if (!grant || !pending || grant.revokedAt !== null) return grant;
     return { ...grant, revokedAt: pending.at, revokedBy: pending.actor };
   }
 
-  /** Whether `grantId`'s end holds in memory only, not yet written. */
+  /** Whether `grantId`'s end holds in memory only (here or on another replica), not yet written. */
   isPending(grantId: string): boolean {
-    return this.waiting.has(grantId);
+    return this.waiting.has(grantId) || this.heard.has(grantId);
+  }
+
+  /**
+   * Another replica ended a grant the store would not record: from now on it reads as ended
+   * here too (the caller then reloads it into the grant book, which cuts what ran under it).
+   */
+  hear(end: HeardEnd): void {
+    if (this.waiting.has(end.grantId) || this.heard.has(end.grantId)) return;
+    this.heard.set(end.grantId, { ...end, at: this.deps.now() });
+    this.deps.log.warn('grant ended on another replica, not yet recorded: held ended here', {
+      grant: end.grantId,
+    });
+  }
+
+  /** Announces a waiting end; a failure is retried with the next flush. */
+  private tell(pending: PendingRevocation) {
+    const changes = this.deps.changes;
+    if (!changes) return;
+    const told = { id: pending.grantId, end: endOf(pending.code), actor: pending.actor };
+    changes.announce({ kind: 'grant_end', ...told }).catch((error: unknown) =>
+      this.deps.log.warn('grant end not announced to the other replicas', {
+        grant: pending.grantId,
+        error,
+      }),
+    );
   }
 
   /** Ends waiting for the store, oldest first. */
@@ -124,6 +170,11 @@ export class PendingRevocations {
 
   get size(): number {
     return this.waiting.size;
+  }
+
+  /** Whether a flush has anything to do: ends to write, or heard ends to let go of. */
+  get idle(): boolean {
+    return this.waiting.size === 0 && this.heard.size === 0;
   }
 
   /** How many ends the store has refused since start (a counter for /metrics). */
@@ -138,13 +189,16 @@ export class PendingRevocations {
   }
 
   private async flushAll(): Promise<number> {
+    await this.forgetRecordedHeard();
     let recorded = 0;
     for (const pending of this.list()) {
       try {
         await this.deps.store.atomic(() => this.write(pending.grantId, pending, pending.at, true));
       } catch (error) {
-        // Still full: the next pass tries again, in order.
+        // Still full: the next pass tries again, in order. Told again meanwhile: a replica
+        // that was away (reconnected, or just started) may not have heard.
         this.deps.log.warn('grant end still not recorded', { grant: pending.grantId, error });
+        this.list().forEach((still) => this.tell(still));
         break;
       }
       this.waiting.delete(pending.grantId);
@@ -153,6 +207,16 @@ export class PendingRevocations {
       this.deps.onRecorded?.(pending);
     }
     return recorded;
+  }
+
+  /** Lets go of heard ends the store now has (or whose grant is over, or gone). */
+  private async forgetRecordedHeard() {
+    for (const [id, held] of [...this.heard]) {
+      const stored = await this.deps.store.grants.get(id).catch(() => null);
+      if (stored === null) continue; // the store cannot say: keep holding
+      if (!stored || stored.revokedAt !== null || stored.endsAt <= this.deps.now())
+        if (this.heard.get(id) === held) this.heard.delete(id);
+    }
   }
 
   /** Inside the store's transaction: the end once, and its audit event the first time. */
@@ -189,17 +253,17 @@ export class PendingRevocations {
       insert: (grant) => raw.insert(grant),
       get: async (id) => this.apply(await raw.get(id)),
       revoke: (id, by, at) => raw.revoke(id, by, at),
-      listLive: async (now) => (await raw.listLive(now)).filter((g) => !this.waiting.has(g.id)),
+      listLive: async (now) => (await raw.listLive(now)).filter((g) => !this.isPending(g.id)),
       listForUser: async (userId) => (await raw.listForUser(userId)).map((g) => this.apply(g)),
       listInPeriod: async (filter) => (await raw.listInPeriod(filter)).map((g) => this.apply(g)),
       // A grant ended here (its end still waiting for the store) did not expire.
-      claimExpiry: async (id, at) => !this.waiting.has(id) && raw.claimExpiry(id, at),
+      claimExpiry: async (id, at) => !this.isPending(id) && raw.claimExpiry(id, at),
       // A grant whose end is waiting to be recorded was revoked, not expired: its record comes.
       claimExpired: async (now) =>
-        (await raw.claimExpired(now)).filter((g) => !this.waiting.has(g.id)),
+        (await raw.claimExpired(now)).filter((g) => !this.isPending(g.id)),
       // A grant ended before its start (its end waiting to be recorded) never started.
       claimStarted: async (now) =>
-        (await raw.claimStarted(now)).filter((g) => !this.waiting.has(g.id)),
+        (await raw.claimStarted(now)).filter((g) => !this.isPending(g.id)),
     };
     return new Proxy(store, {
       get(target, property) {

@@ -102,6 +102,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     now,
     onUnrecorded: (pending) => webhooks.alert(revocationAlert('unrecorded', pending)),
     onRecorded: (pending) => webhooks.alert(revocationAlert('recorded', pending)),
+    changes: deps.store.changes,
   });
   // Everything below reads grants through the waiting ends.
   const store = revocations.overlay(deps.store);
@@ -253,7 +254,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
       .catch((error: unknown) => log.error('request expiry failed', { error }));
   await expireRequests();
   const flushRevocations = () =>
-    revocations.size > 0 &&
+    !revocations.idle &&
     void revocations
       .flush()
       .catch((error: unknown) => log.error('pending grant ends not written', { error }));

@@ -8,6 +8,7 @@
  */
 import type { AccessEvents } from '../access/events.js';
 import { earlyEnd, type GrantBook } from '../access/grant-book.js';
+import type { PendingRevocations } from '../access/pending-revocations.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import type { Logger } from '../shared/logger.js';
 import type { BreakGlassChangeStage, StoreChange } from '../store/change-feed.js';
@@ -17,6 +18,8 @@ import type { GrantRecord, Store } from '../store/types.js';
 export interface ReplicaSyncDeps {
   store: Pick<Store, 'changes' | 'grants' | 'requests' | 'breakGlass'>;
   book: GrantBook;
+  /** Grant ends other replicas hold waiting for the store: this one holds them too. */
+  revocations: Pick<PendingRevocations, 'hear' | 'apply'>;
   sessions: Pick<SessionCache, 'invalidateDigest' | 'clear'>;
   events: AccessEvents;
   log: Logger;
@@ -79,7 +82,20 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
     if (record) events.emit({ type: 'break_glass', stage, record, remote: true });
   }
 
-  function apply(change: Exclude<StoreChange, { kind: 'session' }>): Promise<void> {
+  /**
+   * Another replica ended a grant the store would not record: held ended here, out of the book
+   * at once (cutting what runs under it), not after a reload in progress.
+   */
+  function endHeard(change: Extract<StoreChange, { kind: 'grant_end' }>) {
+    deps.revocations.hear({ grantId: change.id, end: change.end, actor: change.actor });
+    const held = book.get(change.id);
+    if (!held) return;
+    const grant = deps.revocations.apply(held);
+    book.put(grant);
+    events.emit({ type: 'grant.ended', grant, end: change.end, remote: true });
+  }
+
+  function apply(change: Exclude<StoreChange, { kind: 'session' | 'grant_end' }>): Promise<void> {
     switch (change.kind) {
       case 'grant':
         return applyGrant(change.id);
@@ -101,10 +117,15 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
         deps.sessions.invalidateDigest(change.digest);
         return;
       }
-      const key = `${change.kind}:${change.id}`;
+      if (change.kind === 'grant_end') endHeard(change);
+      // A held end is reloaded in turn too, through the hold: a reload in progress may put back
+      // what endHeard took out.
+      const queued =
+        change.kind === 'grant_end' ? { kind: 'grant' as const, id: change.id } : change;
+      const key = `${queued.kind}:${queued.id}`;
       // (A break-glass grant's stages share its queue: told in the order they were written.)
       const next = Promise.all([queues.get(key), reloading])
-        .then(() => apply(change))
+        .then(() => apply(queued))
         .catch((error: unknown) => {
           // Unapplied, the memory may be stale: the feed starts over and reloads everything.
           deps.log.error('change from another replica not applied', { error });

@@ -75,7 +75,15 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   // From here on, grants are read with the ends the store has not taken yet applied.
   const { store } = access;
   // Subscribed, then reloaded once: nothing committed since the loads above goes unheard.
-  const stopReplicaSync = await wireReplicaSync({ store, book, sessions, events, log, now });
+  const stopReplicaSync = await wireReplicaSync({
+    store,
+    book,
+    revocations: access.revocations,
+    sessions,
+    events,
+    log,
+    now,
+  });
   const mfa = wireMfa({ config, stateDir, store, audit: access.audit, log, now, portalOrigin });
   await assertSameMfaKey(store.settings, mfa.keyCheck);
   const stopPurger = startStorePurger(store, now);

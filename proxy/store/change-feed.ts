@@ -23,7 +23,16 @@ export type StoreChange =
   /** A terminal session asked to end, watched, or its relayed output (terminal/relay-record.ts). */
   | { kind: 'terminal'; id: string }
   /** A break-glass grant (`id`) reached `stage`: its record is reloaded and told once. */
-  | { kind: 'break_glass'; id: string; stage: BreakGlassChangeStage };
+  | { kind: 'break_glass'; id: string; stage: BreakGlassChangeStage }
+  /**
+   * A grant (`id`) ended (`end`) on another replica, but the store refused the write: every
+   * replica holds it ended until the store records it (access/pending-revocations.ts). No write
+   * carries this one: it is announced by itself (`ChangeFeed.announce`).
+   */
+  | { kind: 'grant_end'; id: string; end: GrantEndWaiting; actor: string };
+
+/** How a grant whose end waits for the store ended. */
+export type GrantEndWaiting = 'released' | 'revoked';
 
 export interface ChangeSubscriber {
   /** Another replica committed `change`: reload it. Must not throw (errors are its own to log). */
@@ -48,6 +57,11 @@ export interface ChangeFeed {
   isCurrent(): boolean;
   /** A change could not be applied: start over (reload everything) as after a lost connection. */
   restart(): void;
+  /**
+   * Tells the other replicas of a change that no write carries (a grant end the store refused);
+   * rejects when it could not be sent.
+   */
+  announce(change: StoreChange): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +75,7 @@ export const sessionDigest = (sid: string) =>
   createHash('sha256').update(sid).digest('base64url').slice(0, 22);
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
+const ACTOR = /^[A-Za-z0-9_-]{1,700}$/;
 
 const BREAK_GLASS_STAGES: readonly string[] = ['started', 'reviewed', 'overdue'];
 const isBreakGlassStage = (value: string): value is BreakGlassChangeStage =>
@@ -70,15 +85,30 @@ export function encodeChange(origin: string, change: StoreChange): string {
   const id = change.kind === 'session' ? change.digest : change.id;
   // The stage rides in the kind word: what happened, not what the record says now (a reload
   // may already see a later stage).
-  const kind = change.kind === 'break_glass' ? `break_glass.${change.stage}` : change.kind;
-  return `${origin} ${kind} ${id}`;
+  const kind =
+    change.kind === 'break_glass'
+      ? `break_glass.${change.stage}`
+      : change.kind === 'grant_end'
+        ? `grant_end.${change.end}`
+        : change.kind;
+  // A grant end names who ended it (any text): base64url, as a fourth word.
+  const actor =
+    change.kind === 'grant_end' ? ` ${Buffer.from(change.actor).toString('base64url')}` : '';
+  return `${origin} ${kind} ${id}${actor}`;
 }
 
 /** Parses an announcement; undefined for anything malformed (it is dropped, never trusted). */
 export function decodeChange(payload: string): { origin: string; change: StoreChange } | undefined {
-  const [origin, kind, id, ...rest] = payload.split(' ');
+  const [origin, kind, id, actor, ...rest] = payload.split(' ');
   if (rest.length > 0 || origin === undefined || id === undefined) return undefined;
   if (!ID.test(origin) || !ID.test(id)) return undefined;
+  if (kind === 'grant_end.released' || kind === 'grant_end.revoked') {
+    if (actor === undefined || !ACTOR.test(actor)) return undefined;
+    const end = kind === 'grant_end.released' ? 'released' : 'revoked';
+    const by = Buffer.from(actor, 'base64url').toString('utf8');
+    return { origin, change: { kind: 'grant_end', id, end, actor: by } };
+  }
+  if (actor !== undefined) return undefined;
   if (kind === 'grant' || kind === 'request' || kind === 'terminal')
     return { origin, change: { kind, id } };
   if (kind === 'session') return { origin, change: { kind, digest: id } };
@@ -107,6 +137,11 @@ export class InProcessChangeFeed implements ChangeFeed {
   }
 
   restart(): void {}
+
+  /** One process: there is no other replica to tell. */
+  announce(): Promise<void> {
+    return Promise.resolve();
+  }
 
   close(): Promise<void> {
     this.subscribers.clear();

@@ -14,9 +14,11 @@ import type { PgConnection } from '../../shared/pg-driver.js';
 import {
   FEED_STALE_AFTER_MS,
   decodeChange,
+  encodeChange,
   newOrigin,
   type ChangeFeed,
   type ChangeSubscriber,
+  type StoreChange,
 } from '../change-feed.js';
 
 export const CHANGE_CHANNEL = 'jitgate_changes';
@@ -73,6 +75,14 @@ export class PgChangeFeed implements ChangeFeed {
   restart(): void {
     // Ending the connection takes the one road back: reconnect, LISTEN, reload.
     void this.connection?.close().catch(() => undefined);
+  }
+
+  /** On the LISTEN connection: when it is down, the other replicas are not current either. */
+  async announce(change: StoreChange): Promise<void> {
+    const connection = this.connection;
+    if (!connection) throw new Error('the change feed is not connected');
+    const payload = encodeChange(this.origin, change);
+    await connection.query(`SELECT pg_notify('${CHANGE_CHANNEL}', $1)`, [payload]);
   }
 
   async close(): Promise<void> {

@@ -6,101 +6,17 @@
 // reconnect; with PostgreSQL down, B refuses to admit (503 grant_book_stale) and comes back after.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from '../../support/guarded-test.js';
-import { AccessEvents, type AccessEvent } from '../../../proxy/access/events.js';
-import { GrantBook, type GrantEndReason } from '../../../proxy/access/grant-book.js';
-import { GrantService } from '../../../proxy/access/grant-service.js';
-import { PendingRevocations } from '../../../proxy/access/pending-revocations.js';
-import { AuditLog } from '../../../proxy/audit/audit-log.js';
-import { SessionCache } from '../../../proxy/identity/session-cache.js';
-import { wireReplicaSync } from '../../../proxy/server/replica-wiring.js';
+import type { AccessEvent } from '../../../proxy/access/events.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
-import { silentLogger } from '../../../proxy/shared/logger.js';
-import {
-  openPostgresStore,
-  type PostgresStore,
-} from '../../../proxy/store/postgres/postgres-store.js';
-import { sessionDigest, type StoreChange } from '../../../proxy/store/change-feed.js';
+import { sessionDigest } from '../../../proxy/store/change-feed.js';
+import { feedReplica, type FeedReplica } from '../../support/feed-replica.js';
 import { startTestPostgres, type TestPostgres } from '../../support/postgres.js';
-
-interface Replica {
-  store: PostgresStore;
-  book: GrantBook;
-  sessions: SessionCache;
-  events: AccessEvents;
-  grants: GrantService;
-  ended: { id: string; reason: GrantEndReason }[];
-  /** Resolves with the next change this replica hears from the other (after it was applied). */
-  nextChange(): Promise<StoreChange>;
-  /** Resolves with the next event of `type` on this replica's bus. */
-  nextEvent(type: AccessEvent['type']): Promise<AccessEvent>;
-  close(): Promise<void>;
-}
 
 const now = () => Date.now();
 let pg: TestPostgres;
 let url: string;
-let a: Replica;
-let b: Replica;
-
-async function replica(name: string): Promise<Replica> {
-  const store = await openPostgresStore({ url, applicationName: name });
-  await store.changes.start();
-  const book = new GrantBook(() => store.changes.isCurrent());
-  const sessions = new SessionCache(store.sessions, {
-    maxAgeMs: 3_600_000,
-    idleTimeoutMs: 3_600_000,
-    now,
-  });
-  const events = new AccessEvents();
-  const ended: Replica['ended'] = [];
-  book.onEnd((grant, reason) => ended.push({ id: grant.id, reason }));
-  const stop = await wireReplicaSync({ store, book, sessions, events, log: silentLogger, now });
-  const audit = new AuditLog(store.audit, store, now);
-  const revocations = new PendingRevocations({ store, audit, log: silentLogger, now });
-  const grants = new GrantService({
-    policies: [],
-    store,
-    book,
-    audit,
-    events,
-    revocations,
-    now,
-    resourceExists: () => true,
-  });
-  await grants.load();
-  return {
-    store,
-    book,
-    sessions,
-    events,
-    grants,
-    ended,
-    nextChange: () =>
-      new Promise((resolve) => {
-        // Subscribed after the replica's own sync: it hears the change once that applied it
-        // (a grant reload is async: the test waits for the book's listeners instead).
-        const off = store.changes.subscribe({
-          changed: (change) => {
-            off();
-            resolve(change);
-          },
-          resync: () => Promise.resolve(),
-        });
-      }),
-    nextEvent: (type) =>
-      new Promise((resolve) => {
-        const off = events.on((event) => {
-          if (event.type !== type) return;
-          off();
-          resolve(event);
-        });
-      }),
-    async close() {
-      stop();
-      await store.close();
-    },
-  };
-}
+let a: FeedReplica;
+let b: FeedReplica;
 
 const waitFor = async (condition: () => boolean) => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -109,8 +25,8 @@ const waitFor = async (condition: () => boolean) => {
 before(async () => {
   pg = await startTestPostgres();
   url = await pg.createDatabase();
-  a = await replica('replica-a');
-  b = await replica('replica-b');
+  a = await feedReplica(url, 'replica-a');
+  b = await feedReplica(url, 'replica-b');
   await a.store.users.upsert({
     id: 'demo:alice',
     idp: 'demo',

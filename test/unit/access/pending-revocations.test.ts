@@ -16,6 +16,8 @@ let now: number;
 let pending: PendingRevocations;
 let audit: AuditLog;
 const alerts: string[] = [];
+/** What this replica told the others (the change feed's announce). */
+const announced: string[] = [];
 
 const grant = (id: string): GrantRecord => ({
   id,
@@ -35,6 +37,7 @@ beforeEach(async () => {
   full = false;
   now = T0;
   alerts.length = 0;
+  announced.length = 0;
   // A store whose transactions fail while "the disk is full", as SQLite's do on SQLITE_FULL.
   const flaky: Store = Object.assign(Object.create(store) as Store, {
     atomic: <T>(work: () => Promise<T>) =>
@@ -48,6 +51,13 @@ beforeEach(async () => {
     now: () => now,
     onUnrecorded: (p) => alerts.push(`unrecorded ${p.grantId} ${p.cause}`),
     onRecorded: (p) => alerts.push(`recorded ${p.grantId}`),
+    changes: {
+      announce: (change) => {
+        if (change.kind === 'grant_end')
+          announced.push(`${change.id} ${change.end} by ${change.actor}`);
+        return Promise.resolve();
+      },
+    },
   });
   await store.users.upsert({
     id: 'corp:alice',
@@ -137,5 +147,50 @@ void describe('PendingRevocations', () => {
       /no grant/,
     );
     assert.equal(pending.size, 0);
+  });
+
+  test('an end the store refuses is told to the other replicas, and again at each retry', async () => {
+    full = true;
+    await pending.end(grant('grt_a'), { actor: 'bob', code: 'grant.revoked', reason: null });
+    await pending.end(grant('grt_b'), {
+      actor: 'corp:alice',
+      code: 'grant.released',
+      reason: null,
+    });
+    assert.deepEqual(announced, ['grt_a revoked by bob', 'grt_b released by corp:alice']);
+    await pending.flush();
+    assert.deepEqual(announced.slice(2), ['grt_a revoked by bob', 'grt_b released by corp:alice']);
+    full = false;
+    await pending.flush();
+    assert.equal(announced.length, 4, 'recorded: nothing more to tell');
+  });
+
+  test('an end heard from another replica reads as ended here until the store has it', async () => {
+    pending.hear({ grantId: 'grt_a', end: 'revoked', actor: 'bob' });
+    const seen = pending.overlay(store);
+    assert.deepEqual(
+      [(await seen.grants.get('grt_a'))?.revokedBy, (await seen.grants.get('grt_a'))?.revokedAt],
+      ['bob', T0],
+    );
+    assert.deepEqual(
+      (await seen.grants.listLive(T0)).map((g) => g.id),
+      ['grt_b'],
+    );
+    assert.equal(await seen.grants.claimExpiry('grt_a', T0), false, 'revoked, not expired');
+    assert.equal(pending.size, 0, 'not this replica’s to record');
+
+    await pending.flush();
+    assert.equal((await seen.grants.get('grt_a'))?.revokedAt, T0, 'the store does not have it yet');
+    assert.equal(
+      (await store.grants.get('grt_a'))?.revokedAt,
+      null,
+      'nor did this replica write it',
+    );
+
+    now = T0 + 9000; // the replica that took the end records it, with its own time
+    await store.grants.revoke('grt_a', 'bob', T0 - 10);
+    await pending.flush();
+    assert.equal(pending.idle, true, 'let go once the store has it');
+    assert.equal((await seen.grants.get('grt_a'))?.revokedAt, T0 - 10);
   });
 });

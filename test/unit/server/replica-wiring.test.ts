@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AccessEvents, type AccessEvent } from '../../../proxy/access/events.js';
 import { GrantBook, type GrantEndReason } from '../../../proxy/access/grant-book.js';
+import { PendingRevocations } from '../../../proxy/access/pending-revocations.js';
 import { wireReplicaSync, type ReplicaSyncDeps } from '../../../proxy/server/replica-wiring.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
 import type { ChangeSubscriber } from '../../../proxy/store/change-feed.js';
-import type { GrantRecord } from '../../../proxy/store/types.js';
+import type { GrantRecord, Store } from '../../../proxy/store/types.js';
 
 const T0 = 1_700_000_000_000;
 const now = () => T0;
@@ -47,7 +48,7 @@ async function replica(initial: GrantRecord[]) {
   const records = new Map(initial.map((g) => [g.id, g]));
   let subscriber: ChangeSubscriber | undefined;
   let nextList: Promise<GrantRecord[]> | undefined;
-  const store = {
+  const raw = {
     changes: {
       subscribe: (s: ChangeSubscriber) => {
         subscriber = s;
@@ -61,7 +62,15 @@ async function replica(initial: GrantRecord[]) {
     },
     requests: { get: () => Promise.resolve(undefined) },
     breakGlass: { get: () => Promise.resolve(undefined) },
-  } as unknown as ReplicaSyncDeps['store'];
+  } as unknown as ReplicaSyncDeps['store'] & Pick<Store, 'atomic'>;
+  // Grants read through the ends held waiting for the store, as start.ts wires it.
+  const revocations = new PendingRevocations({
+    store: raw,
+    audit: { append: () => Promise.reject(new Error('not in these tests')) },
+    log: silentLogger,
+    now,
+  });
+  const store = revocations.overlay(raw);
   const book = new GrantBook();
   const droppedSessions: string[] = [];
   const events = new AccessEvents();
@@ -75,6 +84,7 @@ async function replica(initial: GrantRecord[]) {
   await wireReplicaSync({
     store,
     book,
+    revocations,
     sessions: {
       invalidateDigest: (digest: string) => droppedSessions.push(digest),
       clear: () => undefined,
@@ -100,6 +110,8 @@ async function replica(initial: GrantRecord[]) {
       return { release: (snapshot: GrantRecord[]) => list.resolve(snapshot), done };
     },
     hear: (id: string) => feed.changed({ kind: 'grant', id }),
+    hearEndWaiting: (id: string) =>
+      feed.changed({ kind: 'grant_end', id, end: 'revoked', actor: 'corp:bob' }),
     hearSessionEnd: (digest: string) => feed.changed({ kind: 'session', digest }),
   };
 }
@@ -168,5 +180,22 @@ void describe('replica sync: a change heard during a reload', () => {
       'revoked grt_revoked remote=true',
       'started grt_new remote=true',
     ]);
+  });
+
+  void test('a grant end another replica could not record is out of the book as it is heard', async () => {
+    const live = grant('grt_held');
+    const r = await replica([live]);
+    const reload = r.reloadWithLateSnapshot();
+
+    r.hearEndWaiting('grt_held'); // the store still has it live
+    assert.equal(r.book.liveById('grt_held', T0), undefined, 'at once, reload or not');
+    assert.deepEqual(r.ended, [['grt_held', 'revoked']], 'what ran under it is cut');
+    assert.deepEqual(r.told, ['revoked grt_held remote=true']);
+
+    reload.release([live]); // a snapshot read before the end: it must not bring it back
+    await reload.done;
+    await settle();
+    assert.equal(r.book.liveById('grt_held', T0), undefined, 'held ended through the reload');
+    assert.equal(r.told.length, 1, 'told once');
   });
 });

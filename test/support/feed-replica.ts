@@ -1,0 +1,114 @@
+/**
+ * One replica's memory on a real PostgreSQL, wired as start.ts wires it: its own store (pool +
+ * LISTEN connection), grant book, session cache, event bus, held grant ends and grant service,
+ * kept current by the change feed. Several of these on one database are several replicas.
+ */
+import { AccessEvents, type AccessEvent } from '../../proxy/access/events.js';
+import { GrantBook, type GrantEndReason } from '../../proxy/access/grant-book.js';
+import { GrantService } from '../../proxy/access/grant-service.js';
+import { PendingRevocations } from '../../proxy/access/pending-revocations.js';
+import { AuditLog } from '../../proxy/audit/audit-log.js';
+import { SessionCache } from '../../proxy/identity/session-cache.js';
+import { wireReplicaSync } from '../../proxy/server/replica-wiring.js';
+import { silentLogger } from '../../proxy/shared/logger.js';
+import {
+  openPostgresStore,
+  type PostgresStore,
+} from '../../proxy/store/postgres/postgres-store.js';
+import type { StoreChange } from '../../proxy/store/change-feed.js';
+
+const now = () => Date.now();
+
+export interface FeedReplica {
+  store: PostgresStore;
+  book: GrantBook;
+  sessions: SessionCache;
+  events: AccessEvents;
+  grants: GrantService;
+  /** Grant ends waiting for the store: this replica's, and those it heard of. */
+  revocations: PendingRevocations;
+  ended: { id: string; reason: GrantEndReason }[];
+  /** Resolves with the next change this replica hears from the other (after it was applied). */
+  nextChange(): Promise<StoreChange>;
+  /** Resolves with the next event of `type` on this replica's bus. */
+  nextEvent(type: AccessEvent['type']): Promise<AccessEvent>;
+  close(): Promise<void>;
+}
+
+/** A replica named `name` (its connections' application_name) on the database at `url`. */
+export async function feedReplica(url: string, name: string): Promise<FeedReplica> {
+  const store = await openPostgresStore({ url, applicationName: name });
+  await store.changes.start();
+  const book = new GrantBook(() => store.changes.isCurrent());
+  const sessions = new SessionCache(store.sessions, {
+    maxAgeMs: 3_600_000,
+    idleTimeoutMs: 3_600_000,
+    now,
+  });
+  const events = new AccessEvents();
+  const ended: FeedReplica['ended'] = [];
+  book.onEnd((grant, reason) => ended.push({ id: grant.id, reason }));
+  const audit = new AuditLog(store.audit, store, now);
+  const revocations = new PendingRevocations({
+    store,
+    audit,
+    log: silentLogger,
+    now,
+    changes: store.changes,
+  });
+  // Grants read through the ends held waiting for the store, as access-wiring.ts wires it.
+  const overlay = revocations.overlay(store);
+  const stop = await wireReplicaSync({
+    store: overlay,
+    book,
+    revocations,
+    sessions,
+    events,
+    log: silentLogger,
+    now,
+  });
+  const grants = new GrantService({
+    policies: [],
+    store: overlay,
+    book,
+    audit,
+    events,
+    revocations,
+    now,
+    resourceExists: () => true,
+  });
+  await grants.load();
+  return {
+    store,
+    revocations,
+    book,
+    sessions,
+    events,
+    grants,
+    ended,
+    nextChange: () =>
+      new Promise((resolve) => {
+        // Subscribed after the replica's own sync: it hears the change once that applied it
+        // (a grant reload is async: the test waits for the book's listeners instead).
+        const off = store.changes.subscribe({
+          changed: (change) => {
+            off();
+            resolve(change);
+          },
+          resync: () => Promise.resolve(),
+        });
+      }),
+    nextEvent: (type) =>
+      new Promise((resolve) => {
+        const off = events.on((event) => {
+          if (event.type !== type) return;
+          off();
+          resolve(event);
+        });
+      }),
+    async close() {
+      stop();
+      await store.close();
+    },
+  };
+}
