@@ -52,7 +52,8 @@ export const AUDIT_CODES = {
   'access_report.read': 'An auditor read or exported an access review (its filter in data).',
   'recording.viewed':
     "An auditor or admin replayed a finished terminal session recording in the portal's player (target: the resource; data: session, user (the person watched), via: player). Written before the recording is sent; no event, no replay.",
-  'recording.exported': 'A terminal session recording was downloaded (exported) by an auditor.',
+  'recording.exported':
+    'A terminal session recording was downloaded (exported): by an auditor (data.via portal or api), or with jitgate recordings export on the state folder (actor admin-cli, data.via cli, data.osUser).',
   'trail.retention': 'Trail rows past their resource retention were deleted (counts per resource).',
   'trail.exported': "A grant's web session trail was exported (HAR or JSON lines).",
 } as const satisfies Record<string, string>;

@@ -5,9 +5,11 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isRecordingId, parseSignature, verifyRecording } from '../../recorder/asciicast/index.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { JitgateError } from '../shared/errors.js';
 import { recordingVerifyKey } from '../terminal/recording-key.js';
 import { sessionFilterFromQuery, sessionJson } from '../terminal/session-query.js';
@@ -127,7 +129,22 @@ async function exportOne(id: string, values: Record<string, string | boolean | u
   const path = castOf(location, id);
   if (!existsSync(`${path}.sig.json`))
     throw new CliError(`no sealed recording ${id} in ${dirname(path)}`);
-  const key = await withOfflineStore(location, (store) => recordingVerifyKey(store.settings));
+  // Audited like a download from the portal or the API, before the copy is made.
+  const key = await withOfflineStore(location, async (store) => {
+    const row = await store.terminalSessions.get(id);
+    await new AuditLog(store.audit, store, Date.now).record({
+      code: 'recording.exported',
+      actor: 'admin-cli',
+      target: row?.resourceId ?? null,
+      data: {
+        session: id,
+        ...(row ? { user: row.userId, sha256: row.checksum } : {}),
+        via: 'cli',
+        osUser: userInfo().username,
+      },
+    });
+    return recordingVerifyKey(store.settings);
+  });
   mkdirSync(out, { recursive: true });
   copyFileSync(path, join(out, `${id}.cast`));
   copyFileSync(`${path}.sig.json`, join(out, `${id}.cast.sig.json`));

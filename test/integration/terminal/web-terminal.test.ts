@@ -136,6 +136,24 @@ void describe('web terminal', () => {
       [...CERT_AUDIT_FIELDS, 'session'].sort(),
     );
 
+    // Downloaded through the API by an auditor, audited before the bytes leave; nobody else may.
+    const download = await call(carol, demo.url, 'GET', `/api/v1/sessions/${id}/recording`);
+    assert.equal(download.status, 200);
+    assert.equal(download.body, readFileSync(path, 'utf8'));
+    const exported = await demo.jitgate.audit.list({ code: 'recording.exported', limit: 10 });
+    assert.deepEqual(
+      exported.filter((e) => e.data.session === id).map((e) => [e.actor, e.target, e.data]),
+      [
+        [
+          'demo:carol',
+          'prod-shell',
+          { session: id, user: row.userId, sha256: row.checksum, via: 'api' },
+        ],
+      ],
+    );
+    const refused = await call(alice, demo.url, 'GET', `/api/v1/sessions/${id}/recording`);
+    assert.equal(refused.status, 403);
+
     // One flipped byte: the checksum no longer matches.
     const content = readFileSync(path);
     content[content.length - 5] = (content[content.length - 5] ?? 0) ^ 0x01;

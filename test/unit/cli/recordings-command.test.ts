@@ -1,10 +1,11 @@
 // `jitgate recordings verify|export ID` offline on a state folder finds a recording wherever a
 // process of that state folder wrote it: `recordings/` of a single process, or
-// `workers/<n>/recordings/` of each worker of `server.workers` (docs/deployment.md).
+// `workers/<n>/recordings/` of each worker of `server.workers` (docs/deployment.md). An export is
+// audited (`recording.exported`, actor admin-cli) as a download from the portal is.
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, mock } from 'node:test';
 import { newRecordingId, RecordingStorage } from '../../../recorder/asciicast/index.js';
@@ -78,6 +79,17 @@ void describe('jitgate recordings, offline', () => {
     await run(['export', worker, '--out', out, '--state-dir', stateDir]);
     for (const file of [`${worker}.cast`, `${worker}.cast.sig.json`, 'jitgate-recordings.pub.pem'])
       assert.ok(existsSync(join(out, file)), file);
+    const store = openSqliteStore(join(stateDir, 'jitgate.db'));
+    try {
+      const events = await store.audit.list({ code: 'recording.exported', limit: 10 });
+      assert.deepEqual(
+        events.map((e) => [e.actor, e.data.session, e.data.via, e.data.osUser]),
+        [['admin-cli', worker, 'cli', userInfo().username]],
+        'audited as a download is',
+      );
+    } finally {
+      await store.close();
+    }
   });
 
   void it('still finds the recordings of a single process', async () => {
