@@ -28,6 +28,8 @@ export interface HeldRelayDeps {
 
 export class HeldRelay {
   private readonly publishing = new Map<string, Publishing>();
+  /** The last flush of a session's stopped publisher, until it is in the store. */
+  private readonly stopping = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: HeldRelayDeps) {}
 
@@ -46,11 +48,13 @@ export class HeldRelay {
       return;
     }
     if (!held) {
+      const after = this.stopping.get(id);
       const publisher = new RelayPublisher({
         sessionId: id,
         relay,
         now: this.deps.now,
         log: this.deps.log,
+        ...(after ? { after } : {}),
       });
       held = { publisher, unwatch: () => undefined, served: new Set(), timer: undefined };
       this.publishing.set(id, held);
@@ -91,5 +95,10 @@ export class HeldRelay {
     held.unwatch();
     held.publisher.close();
     this.publishing.delete(id);
+    const settled = held.publisher.settled();
+    this.stopping.set(id, settled);
+    void settled.then(() => {
+      if (this.stopping.get(id) === settled) this.stopping.delete(id);
+    });
   }
 }

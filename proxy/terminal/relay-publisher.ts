@@ -24,7 +24,7 @@ export class RelayPublisher implements TerminalPeer {
   private dropped = false;
   private replaying = false;
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private flushing: Promise<void>;
   private closed = false;
 
   constructor(
@@ -33,8 +33,15 @@ export class RelayPublisher implements TerminalPeer {
       relay: Pick<TerminalRelayRepository, 'publish'>;
       now: () => number;
       log: Logger;
+      /**
+       * The last flush of the session's previous publisher: this one writes after it, so that
+       * its chunks' numbers come after those (a watcher reads on from the highest it has seen).
+       */
+      after?: Promise<void>;
     },
-  ) {}
+  ) {
+    this.flushing = deps.after ?? Promise.resolve();
+  }
 
   /** Runs `attach` (which sends `ready` and the recent output) with that output marked recent. */
   replay(attach: () => void): void {
