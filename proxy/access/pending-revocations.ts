@@ -8,12 +8,12 @@
  * ended, so nothing — credentials, certificates, the revocation list, a page — brings it back.
  *
  * This is the one place that knows of ends not yet written, its own and the other replicas'.
- * Each waiting end is announced to the other replicas (`announce`, again at every retry, so a
- * replica that reconnected hears it too), and each holds what it hears (`hear`) the same way,
- * until the store has the grant ended or the grant is over: no replica admits on a grant one
- * of them ended. A restart of the replica that took the end before the store recovers loses its
- * record (the others hold the end, not the record), which is why the failure is loud (the
- * `onUnrecorded` alert: log, metric, webhook).
+ * Each waiting end is announced to the other replicas (the change feed's `announce`, again at
+ * every retry, so a replica that reconnected hears it too), and each holds what it hears
+ * (`hear`) the same way, until the store has the grant ended or the grant is over: no replica
+ * admits on a grant one of them ended. A restart of the replica that took the end before the
+ * store recovers loses its record (the others hold the end, not the record), which is why the
+ * failure is loud (the `onUnrecorded` alert: log, metric, webhook).
  */
 import type { AuditLog } from '../audit/audit-log.js';
 import { JitgateError, notFound } from '../shared/errors.js';
@@ -133,7 +133,7 @@ export class PendingRevocations {
     return { ...grant, revokedAt: pending.at, revokedBy: pending.actor };
   }
 
-  /** Whether `grantId`'s end holds in memory only (here or on another replica), not yet written. */
+  /** Whether `grantId`'s end holds in memory only (taken here or elsewhere), not yet written. */
   isPending(grantId: string): boolean {
     return this.waiting.has(grantId) || this.heard.has(grantId);
   }

@@ -10,7 +10,7 @@ const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
 /** A cell shows a control character as `\xNN`. */
 const visible = (cell: string) => cell.replace(CONTROL, (c) => `\\x${hex(c)}`);
 
-/** JSON escapes C0 itself; DEL and C1 it leaves raw, so they become `\u00NN` (the same JSON value). */
+/** JSON escapes C0 itself but leaves DEL and C1 raw: they become `\u00NN` (the same value). */
 export function printJson(value: unknown): void {
   const text = JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u00${hex(c)}`);
   process.stdout.write(text + '\n');

@@ -1,10 +1,12 @@
 /**
  * Keeps this replica's memory current with the writes of the others (the store's change feed):
  * a grant started, revoked or released elsewhere is reloaded into the grant book (which cuts the
- * connections under a grant that ended), a session ended elsewhere leaves the session cache, and
- * requests, grants and break-glass stages reach this replica's event streams (told `remote`, so
- * webhooks and other once-only work stay with the replica that wrote). After a reconnect the feed may have
- * missed changes, so everything is reloaded, and event streams hear the grants the reload ended or added. On SQLite the feed never calls (one process).
+ * connections under a grant that ended), a session ended elsewhere leaves the session cache, a
+ * grant end another replica could not write is held here too, and requests, grants and
+ * break-glass stages reach this replica's event streams (told `remote`, so webhooks and other
+ * once-only work stay with the replica that wrote). After a reconnect the feed may have missed
+ * changes, so everything is reloaded, and event streams hear the grants the reload ended or
+ * added. On SQLite the feed never calls (one process).
  */
 import type { AccessEvents } from '../access/events.js';
 import { earlyEnd, type GrantBook } from '../access/grant-book.js';
