@@ -11,7 +11,11 @@
  * symlink to /etc/shadow and have root's reading of it shown to jitgate's auditors. A file it
  * could not read is skipped, as sshd would not use it either.
  *
- * Not covered: `Match` blocks (the settings are the global ones, `sshd -T` without `-C`).
+ * When the configuration has `Match` blocks (sshd-includes.ts), each account's files and
+ * settings are the ones sshd gives that account (`sshd -T -C user=NAME`: Match User and Group
+ * apply), and a setting that admits without a certificate counts if it does for any account.
+ * Match blocks on the connection (Address, Host, LocalPort…) are not applied: which client
+ * connects is not known here.
  */
 import { execFile } from 'node:child_process';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
@@ -20,6 +24,7 @@ import { emptyStandingReport, type SshStandingReport } from '../shared/ssh-stand
 import { accountCanRead, type LocalIdentity } from './account-can-read.js';
 import { parseAuthorizedKeys, splitOptions } from './authorized-keys.js';
 import { localAccounts, type LocalAccount } from './local-accounts.js';
+import { sshdConfigHasMatch } from './sshd-includes.js';
 
 export interface StandingFactsOptions {
   resource: string;
@@ -65,15 +70,21 @@ function readBounded(path: string, reader?: LocalIdentity): string | undefined {
   }
 }
 
-/** `sshd -T` as keyword → value (keywords lowercase, as sshd prints them). */
-function effectiveConfig(options: StandingFactsOptions): Promise<Map<string, string>> {
+type SshdConfig = Map<string, string>;
+
+/**
+ * `sshd -T` as keyword → value (keywords lowercase, as sshd prints them); for `user`, with the
+ * Match blocks that apply to that account (its name is well-formed: localAccounts checks it).
+ */
+function effectiveConfig(options: StandingFactsOptions, user?: string): Promise<SshdConfig> {
+  const test = user === undefined ? [] : ['-C', `user=${user}`];
   return new Promise((resolve, reject) => {
     execFile(
       options.sshd,
-      ['-T', '-f', options.sshdConfig],
+      ['-T', '-f', options.sshdConfig, ...test],
       { timeout: 10_000, maxBuffer: MAX_FILE_BYTES },
       (error, stdout) => {
-        if (error) return reject(new Error('sshd -T failed'));
+        if (error) return reject(new Error(`sshd -T${user ? ` -C user=${user}` : ''} failed`));
         const config = new Map<string, string>();
         for (const line of stdout.split('\n')) {
           const match = /^([a-z0-9]+) (.*)$/.exec(line.trim());
@@ -99,7 +110,7 @@ function expand(pattern: string, account: LocalAccount): string {
   return isAbsolute(path) ? path : join(account.home, path);
 }
 
-const setting = (config: Map<string, string>, key: string) => {
+const setting = (config: SshdConfig, key: string) => {
   const value = config.get(key);
   return value === undefined || value === 'none' ? undefined : value;
 };
@@ -116,45 +127,62 @@ function principalsIn(text: string): string[] {
   });
 }
 
+/** The account's settings: its own when Match blocks may change them, else the global ones. */
+async function accountConfigs(
+  options: StandingFactsOptions,
+  global: SshdConfig,
+  accounts: LocalAccount[],
+): Promise<SshdConfig[]> {
+  if (!sshdConfigHasMatch(options.sshdConfig)) return accounts.map(() => global);
+  const configs: SshdConfig[] = [];
+  for (const account of accounts) configs.push(await effectiveConfig(options, account.name));
+  return configs;
+}
+
+/** jitgate's own hook names its principals folder; any other command is unknown to us. */
+function principalsCommandOf(config: SshdConfig) {
+  const command = setting(config, 'authorizedprincipalscommand')?.split(/\s+/);
+  const hook = command && basename(command[0] ?? '') === HOOK ? command[2] : undefined;
+  return { command, hook };
+}
+
 export async function standingFacts(options: StandingFactsOptions): Promise<SshStandingReport> {
   const report = emptyStandingReport(options.resource);
-  let config: Map<string, string>;
+  const accounts = localAccounts(
+    readBounded(options.passwd) ?? '',
+    readBounded(options.group) ?? '',
+  );
+  let global: SshdConfig;
+  let configs: SshdConfig[];
   try {
-    config = await effectiveConfig(options);
+    global = await effectiveConfig(options);
+    configs = await accountConfigs(options, global, accounts);
   } catch (error) {
     return { ...report, failure: error instanceof Error ? error.message : 'sshd -T failed' };
   }
-  const yes = (key: string) => config.get(key) === 'yes';
-  // jitgate's own hook names its principals folder; any other command is unknown to us.
-  const principalsCommand = setting(config, 'authorizedprincipalscommand')?.split(/\s+/);
-  const hookPrincipals =
-    principalsCommand && basename(principalsCommand[0] ?? '') === HOOK
-      ? principalsCommand[2]
-      : undefined;
+  // What admits without a certificate, for any account.
+  const any = (test: (config: SshdConfig) => boolean) => [global, ...configs].some(test);
+  const yes = (key: string) => any((config) => config.get(key) === 'yes');
   report.sshd = {
     passwordAuthentication: yes('passwordauthentication'),
     kbdInteractiveAuthentication: yes('kbdinteractiveauthentication'),
     hostbasedAuthentication: yes('hostbasedauthentication'),
-    authorizedKeysCommand: setting(config, 'authorizedkeyscommand') !== undefined,
-    authorizedPrincipalsCommand: principalsCommand !== undefined && hookPrincipals === undefined,
+    authorizedKeysCommand: any((config) => setting(config, 'authorizedkeyscommand') !== undefined),
+    authorizedPrincipalsCommand: any((config) => {
+      const { command, hook } = principalsCommandOf(config);
+      return command !== undefined && hook === undefined;
+    }),
   };
-  const caFile = setting(config, 'trustedusercakeys');
+  const caFile = setting(global, 'trustedusercakeys');
   if (caFile)
     report.trustedCaKeys = parseAuthorizedKeys(readBounded(caFile) ?? '')
       .flatMap((k) => (k.fingerprint ? [k.fingerprint] : []))
       .slice(0, 100);
 
-  const keyFiles = (setting(config, 'authorizedkeysfile') ?? '').split(/\s+/).filter(Boolean);
-  const principalsFile = setting(config, 'authorizedprincipalsfile');
-  const accounts = localAccounts(
-    readBounded(options.passwd) ?? '',
-    readBounded(options.group) ?? '',
-  );
-  // The hook reads its folder as AuthorizedPrincipalsCommandUser (`%u`: the account logging in).
-  const hookUser = setting(config, 'authorizedprincipalscommanduser');
-  const hookReader = (account: LocalAccount) =>
-    accounts.find((a) => a.name === hookUser?.replace(/%u/g, account.name));
-  for (const account of accounts) {
+  accounts.forEach((account, i) => {
+    if (report.keys.length >= MAX_ENTRIES || report.principals.length >= MAX_ENTRIES) return;
+    const config = configs[i] ?? global;
+    const keyFiles = (setting(config, 'authorizedkeysfile') ?? '').split(/\s+/).filter(Boolean);
     for (const pattern of keyFiles) {
       const file = expand(pattern, account);
       const text = readBounded(file, account);
@@ -162,16 +190,21 @@ export async function standingFacts(options: StandingFactsOptions): Promise<SshS
       for (const key of parseAuthorizedKeys(text))
         report.keys.push({ account: account.name, file: printable(file, 300), ...key });
     }
+    // The hook reads its folder as AuthorizedPrincipalsCommandUser (`%u`: the account logging in).
+    const principalsFile = setting(config, 'authorizedprincipalsfile');
+    const hookPrincipals = principalsCommandOf(config).hook;
+    const hookUser = setting(config, 'authorizedprincipalscommanduser');
+    const hookReader = () =>
+      accounts.find((a) => a.name === hookUser?.replace(/%u/g, account.name));
     const [principalsPath, reader] = principalsFile
       ? [expand(principalsFile, account), account]
       : hookPrincipals && isAbsolute(hookPrincipals)
-        ? [join(hookPrincipals, account.name), hookReader(account)]
+        ? [join(hookPrincipals, account.name), hookReader()]
         : [];
     const principals = principalsPath && reader ? readBounded(principalsPath, reader) : undefined;
     for (const principal of principalsIn(principals ?? ''))
       report.principals.push({ account: account.name, principal });
-    if (report.keys.length >= MAX_ENTRIES || report.principals.length >= MAX_ENTRIES) break;
-  }
+  });
   report.keys = report.keys.slice(0, MAX_ENTRIES);
   report.principals = report.principals.slice(0, MAX_ENTRIES);
   return report;
