@@ -9,7 +9,7 @@ import type { LoginProvider } from '../identity/login-routes.js';
 import { createOidcRelyingParty } from '../identity/oidc-client.js';
 import type { RedirectPolicy } from '../identity/redirect.js';
 import { idpFactsSource } from '../identity/saml-idp-facts.js';
-import { SamlLogin } from '../identity/saml-login.js';
+import type { SamlLogin } from '../identity/saml-login.js';
 import { loadSamlSigningKey } from '../identity/saml-sp-key.js';
 import type { Store } from '../store/types.js';
 
@@ -31,9 +31,10 @@ export interface LoginWiring {
 export async function wireLogins(deps: LoginWiringDeps): Promise<LoginWiring> {
   const { config, store } = deps;
   const samlIdps = config.identityProviders.filter((idp) => idp.type === 'saml');
-  // No key is made for deployments without SAML.
+  // No key is made, and no SAML library loaded (its XML stack weighs ~15 MiB), without SAML.
   const signing =
     samlIdps.length > 0 ? await loadSamlSigningKey(store.settings, deps.finish.now) : undefined;
+  const Saml = signing && (await import('../identity/saml-login.js')).SamlLogin;
   const saml = new Map<string, SamlLogin>();
   const providers = new Map<string, LoginProvider>();
   for (const idp of config.identityProviders) {
@@ -41,8 +42,8 @@ export async function wireLogins(deps: LoginWiringDeps): Promise<LoginWiring> {
       providers.set(idp.id, { config: idp, rp: createOidcRelyingParty(idp) });
       continue;
     }
-    if (!signing) throw new Error('unreachable: SAML IdPs without a signing key');
-    const login = new SamlLogin({
+    if (!signing || !Saml) throw new Error('unreachable: SAML IdPs without a signing key');
+    const login = new Saml({
       ...deps.finish,
       idp,
       portalOrigin: deps.portalOrigin,

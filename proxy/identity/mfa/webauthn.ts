@@ -7,15 +7,12 @@
  * authentication both run through attempt(), so the lockout and the audit log see them.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type * as SimpleWebAuthn from '@simplewebauthn/server';
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { JitgateError } from '../../shared/errors.js';
 import { OneTimeCodes } from '../../shared/one-time-codes.js';
@@ -26,6 +23,10 @@ import type { MfaFactor } from './factor-record.js';
 import type { MfaServiceDeps } from './mfa-service.js';
 import { factorContext, openSecret } from './secret-box.js';
 import type { Enrollee } from './totp-enrollment.js';
+
+/** Loaded at the first ceremony: the library and its CBOR/ASN.1 stack weigh ~15 MiB a process. */
+let library: Promise<typeof SimpleWebAuthn> | undefined;
+const webauthn = () => (library ??= import('@simplewebauthn/server'));
 
 /** One answer for every refused ceremony, so a probe learns nothing from which check failed. */
 export const webauthnRefused = () =>
@@ -138,7 +139,7 @@ export class WebAuthnFactors {
     user: Enrollee,
   ): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const existing = await this.credentialsOf(user.id);
-    return generateRegistrationOptions({
+    return (await webauthn()).generateRegistrationOptions({
       rpName: this.deps.issuerLabel,
       rpID: this.rpId,
       userName: user.email ?? user.username,
@@ -173,7 +174,9 @@ export class WebAuthnFactors {
       if (!isObject(response)) return { ok: false, reason: 'malformed' };
       let info;
       try {
-        const verified = await verifyRegistrationResponse({
+        const verified = await (
+          await webauthn()
+        ).verifyRegistrationResponse({
           response: response as unknown as RegistrationResponseJSON,
           expectedChallenge: challenge,
           expectedOrigin: this.origin,
@@ -232,7 +235,7 @@ export class WebAuthnFactors {
   ): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const existing = await this.credentialsOf(userId);
     if (existing.length === 0) throw notEnrolled();
-    return generateAuthenticationOptions({
+    return (await webauthn()).generateAuthenticationOptions({
       rpID: this.rpId,
       challenge: bytesOf(await this.challenges.issue('authenticate', sessionId, userId)),
       allowCredentials: existing.map(({ credential }) => ({
@@ -263,7 +266,9 @@ export class WebAuthnFactors {
       const counter = factor.lastUsedStep ?? 0;
       let newCounter: number;
       try {
-        const verified = await verifyAuthenticationResponse({
+        const verified = await (
+          await webauthn()
+        ).verifyAuthenticationResponse({
           response: response as unknown as AuthenticationResponseJSON,
           expectedChallenge: challenge,
           expectedOrigin: this.origin,
