@@ -68,7 +68,8 @@ export interface GrantEndOutcome {
 const causeOf = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : 'unknown store failure';
 
-const endOf = (code: GrantEndCode) => (code === 'grant.released' ? 'released' : 'revoked');
+const endOf = (code: GrantEndCode): HeardEnd['end'] =>
+  code === 'grant.released' ? 'released' : 'revoked';
 
 export class PendingRevocations {
   private readonly waiting = new Map<string, PendingRevocation>();
