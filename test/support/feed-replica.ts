@@ -16,6 +16,7 @@ import {
   type PostgresStore,
 } from '../../proxy/store/postgres/postgres-store.js';
 import type { StoreChange } from '../../proxy/store/change-feed.js';
+import { startTestPostgres, type TestPostgres } from './postgres.js';
 
 const now = () => Date.now();
 
@@ -112,3 +113,39 @@ export async function feedReplica(url: string, name: string): Promise<FeedReplic
     },
   };
 }
+
+/** Two replicas (A and B) on a new database of a real PostgreSQL, with alice known to both. */
+export async function twoReplicas(): Promise<{
+  pg: TestPostgres;
+  a: FeedReplica;
+  b: FeedReplica;
+  /** Closes both replicas, then the PostgreSQL. */
+  stop: () => Promise<void>;
+}> {
+  const pg = await startTestPostgres();
+  const url = await pg.createDatabase();
+  const a = await feedReplica(url, 'replica-a');
+  const b = await feedReplica(url, 'replica-b');
+  await a.store.users.upsert({
+    id: 'demo:alice',
+    idp: 'demo',
+    subject: 'alice',
+    username: 'alice',
+    email: null,
+    name: null,
+    groups: [],
+    kind: 'person',
+    lastLoginAt: now(),
+  });
+  const stop = async () => {
+    await a.close();
+    await b.close();
+    await pg.stop();
+  };
+  return { pg, a, b, stop };
+}
+
+/** Resolves once `condition` holds (checked every 20 ms; the suite's guard bounds the wait). */
+export const waitFor = async (condition: () => boolean) => {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+};

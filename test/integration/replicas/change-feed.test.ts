@@ -9,41 +9,19 @@ import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { AccessEvent } from '../../../proxy/access/events.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 import { sessionDigest } from '../../../proxy/store/change-feed.js';
-import { feedReplica, type FeedReplica } from '../../support/feed-replica.js';
-import { startTestPostgres, type TestPostgres } from '../../support/postgres.js';
+import { twoReplicas, waitFor, type FeedReplica } from '../../support/feed-replica.js';
+import type { TestPostgres } from '../../support/postgres.js';
 
 const now = () => Date.now();
 let pg: TestPostgres;
-let url: string;
 let a: FeedReplica;
 let b: FeedReplica;
-
-const waitFor = async (condition: () => boolean) => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
-};
+let stop: (() => Promise<void>) | undefined;
 
 before(async () => {
-  pg = await startTestPostgres();
-  url = await pg.createDatabase();
-  a = await feedReplica(url, 'replica-a');
-  b = await feedReplica(url, 'replica-b');
-  await a.store.users.upsert({
-    id: 'demo:alice',
-    idp: 'demo',
-    subject: 'alice',
-    username: 'alice',
-    email: null,
-    name: null,
-    groups: [],
-    kind: 'person',
-    lastLoginAt: now(),
-  });
+  ({ pg, a, b, stop } = await twoReplicas());
 });
-after(async () => {
-  await a?.close();
-  await b?.close();
-  await pg?.stop();
-});
+after(() => stop?.());
 
 void describe('the change feed between two replicas', () => {
   it('a grant started on A is live in B’s book, and its revoke on A ends it on B', async () => {

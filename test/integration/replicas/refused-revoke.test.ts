@@ -4,40 +4,17 @@
 // Once the store takes writes, the end is recorded once and the others let go of their hold.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from '../../support/guarded-test.js';
-import { feedReplica, type FeedReplica } from '../../support/feed-replica.js';
-import { startTestPostgres, type TestPostgres } from '../../support/postgres.js';
+import { twoReplicas, waitFor, type FeedReplica } from '../../support/feed-replica.js';
 
 const now = () => Date.now();
-let pg: TestPostgres;
 let a: FeedReplica;
 let b: FeedReplica;
-
-const waitFor = async (condition: () => boolean) => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
-};
+let stop: (() => Promise<void>) | undefined;
 
 before(async () => {
-  pg = await startTestPostgres();
-  const url = await pg.createDatabase();
-  a = await feedReplica(url, 'replica-a');
-  b = await feedReplica(url, 'replica-b');
-  await a.store.users.upsert({
-    id: 'demo:alice',
-    idp: 'demo',
-    subject: 'alice',
-    username: 'alice',
-    email: null,
-    name: null,
-    groups: [],
-    kind: 'person',
-    lastLoginAt: now(),
-  });
+  ({ a, b, stop } = await twoReplicas());
 });
-after(async () => {
-  await a?.close();
-  await b?.close();
-  await pg?.stop();
-});
+after(() => stop?.());
 
 /** From now on PostgreSQL refuses every change to a grant, as a full disk would. */
 async function fillTheDisk() {

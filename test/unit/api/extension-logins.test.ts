@@ -108,23 +108,17 @@ void describe('ExtensionLogins over the store', () => {
   /** Alice's tokens nobody revoked. */
   const liveTokens = async () => (await store.tokens.revokeForUser(alice.id, NOW)).length; // (revokes them: call last)
 
-  /**
-   * A refresh under way while an admin ends all of Alice's sign-ins (on another replica), the
-   * sign-out landing at `moment`: the refresh must not hand out a token that outlives it.
-   */
-  async function refreshRacingSignOut(moment: 'after the record is read' | 'before the issue') {
-    await signOutAlice(); // (the earlier tests' tokens)
-    const v = verifier();
-    const first = await replica().redeem(
-      await replica().issueCode(alice, challengeOf(v), REDIRECT),
-      v,
-      REDIRECT,
-    );
-    const racing = new ExtensionLogins({
+  type SignOutMoment = 'after the record is read' | 'before the issue' | 'after the issue';
+
+  /** A replica whose store calls let an admin end all of Alice's sign-ins at `moment`. */
+  const loginsRacingSignOut = (moment: SignOutMoment) =>
+    new ExtensionLogins({
       tokens: {
         issue: async (...args: Parameters<TokenService['issue']>) => {
           if (moment === 'before the issue') await signOutAlice();
-          return tokens.issue(...args);
+          const issued = await tokens.issue(...args);
+          if (moment === 'after the issue') await signOutAlice();
+          return issued;
         },
         revoke: (record, actor) => tokens.revoke(record, actor),
       },
@@ -138,11 +132,29 @@ void describe('ExtensionLogins over the store', () => {
       maxLifetimeMs: 12 * 3_600_000,
       now: () => NOW,
     });
-    const outcome = await racing.refresh(first.refreshToken).then(
+
+  /** What a racing call came to, and how many of Alice's tokens live after it. */
+  const raced = async (call: Promise<unknown>) => {
+    const outcome = await call.then(
       () => 'a new token',
       (error: { code?: string }) => error.code,
     );
     return { outcome, live: await liveTokens() };
+  };
+
+  /**
+   * A refresh under way while an admin ends all of Alice's sign-ins (on another replica), the
+   * sign-out landing at `moment`: the refresh must not hand out a token that outlives it.
+   */
+  async function refreshRacingSignOut(moment: SignOutMoment) {
+    await signOutAlice(); // (the earlier tests' tokens)
+    const v = verifier();
+    const first = await replica().redeem(
+      await replica().issueCode(alice, challengeOf(v), REDIRECT),
+      v,
+      REDIRECT,
+    );
+    return raced(loginsRacingSignOut(moment).refresh(first.refreshToken));
   }
 
   test('a sign-out landing just after the refresh read the token ends the refresh', async () => {
@@ -164,31 +176,11 @@ void describe('ExtensionLogins over the store', () => {
    * sign-out landing just before or just after the code's token is written: no token handed out
    * may outlive it.
    */
-  async function redeemRacingSignOut(moment: 'before the issue' | 'after the issue') {
+  async function redeemRacingSignOut(moment: SignOutMoment) {
     await signOutAlice(); // (the earlier tests' tokens)
     const v = verifier();
     const code = await replica().issueCode(alice, challengeOf(v), REDIRECT);
-    const racing = new ExtensionLogins({
-      tokens: {
-        issue: async (...args: Parameters<TokenService['issue']>) => {
-          if (moment === 'before the issue') await signOutAlice();
-          const issued = await tokens.issue(...args);
-          if (moment === 'after the issue') await signOutAlice();
-          return issued;
-        },
-        revoke: (record, actor) => tokens.revoke(record, actor),
-      },
-      tokenRecord: (id) => store.tokens.get(id),
-      codes: store.oneTimeCodes,
-      counters: store.rateLimits,
-      maxLifetimeMs: 12 * 3_600_000,
-      now: () => NOW,
-    });
-    const outcome = await racing.redeem(code, v, REDIRECT).then(
-      () => 'a new token',
-      (error: { code?: string }) => error.code,
-    );
-    return { outcome, live: await liveTokens() };
+    return raced(loginsRacingSignOut(moment).redeem(code, v, REDIRECT));
   }
 
   test('a sign-out landing just before a code’s token is written ends the sign-in', async () => {
