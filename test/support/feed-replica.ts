@@ -149,3 +149,13 @@ export async function twoReplicas(): Promise<{
 export const waitFor = async (condition: () => boolean) => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 };
+
+/** An admin's grant of `resource` to alice for ten minutes, made on `replica` (no policies here). */
+export const adminGrantToAlice = (replica: FeedReplica, resource: string) =>
+  replica.grants.grant({
+    force: true,
+    user: 'alice',
+    resource,
+    durationMs: 600_000,
+    actor: 'admin',
+  });

@@ -9,7 +9,12 @@ import { after, before, describe, it } from '../../support/guarded-test.js';
 import type { AccessEvent } from '../../../proxy/access/events.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 import { sessionDigest } from '../../../proxy/store/change-feed.js';
-import { twoReplicas, waitFor, type FeedReplica } from '../../support/feed-replica.js';
+import {
+  adminGrantToAlice,
+  twoReplicas,
+  waitFor,
+  type FeedReplica,
+} from '../../support/feed-replica.js';
 import type { TestPostgres } from '../../support/postgres.js';
 
 const now = () => Date.now();
@@ -26,13 +31,7 @@ after(() => stop?.());
 void describe('the change feed between two replicas', () => {
   it('a grant started on A is live in B’s book, and its revoke on A ends it on B', async () => {
     const started = b.nextEvent('grant.started');
-    const grant = await a.grants.grant({
-      force: true, // no policies in this wiring: an admin grant outside them
-      user: 'alice',
-      resource: 'payroll',
-      durationMs: 600_000,
-      actor: 'admin',
-    });
+    const grant = await adminGrantToAlice(a, 'payroll');
     const heard = await started;
     assert.equal(heard.remote, true, 'B tells its event streams, marked as heard from another');
     assert.equal(b.book.liveGrant('demo:alice', 'payroll', now())?.id, grant.id);
@@ -50,13 +49,7 @@ void describe('the change feed between two replicas', () => {
   });
 
   it('each break-glass stage written on A is told once on B, as heard from another', async () => {
-    const grant = await a.grants.grant({
-      force: true,
-      user: 'alice',
-      resource: 'payroll',
-      durationMs: 600_000,
-      actor: 'admin',
-    });
+    const grant = await adminGrantToAlice(a, 'payroll');
     const at = now();
     const record = {
       grantId: grant.id,
@@ -173,13 +166,7 @@ void describe('the change feed between two replicas', () => {
   });
 
   it('a change B never heard of is caught by the reload after its feed reconnects', async () => {
-    const grant = await a.grants.grant({
-      force: true, // no policies in this wiring: an admin grant outside them
-      user: 'alice',
-      resource: 'wiki',
-      durationMs: 600_000,
-      actor: 'admin',
-    });
+    const grant = await adminGrantToAlice(a, 'wiki');
     await waitFor(() => b.book.get(grant.id) !== undefined);
     // Revoked behind the feed's back (no NOTIFY), then B's connections (its LISTEN too) are cut.
     await b.store.db.run('UPDATE grants SET revoked_at = $1, revoked_by = $2 WHERE id = $3', [
@@ -196,13 +183,7 @@ void describe('the change feed between two replicas', () => {
   });
 
   it('with PostgreSQL down B admits nobody (503 grant_book_stale), and serves again after', async () => {
-    const grant = await a.grants.grant({
-      force: true, // no policies in this wiring: an admin grant outside them
-      user: 'alice',
-      resource: 'docs',
-      durationMs: 600_000,
-      actor: 'admin',
-    });
+    const grant = await adminGrantToAlice(a, 'docs');
     await waitFor(() => b.book.get(grant.id) !== undefined);
     const start = await pg.stopServer();
     await waitFor(() => !b.store.changes.isCurrent());

@@ -4,7 +4,12 @@
 // Once the store takes writes, the end is recorded once and the others let go of their hold.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from '../../support/guarded-test.js';
-import { twoReplicas, waitFor, type FeedReplica } from '../../support/feed-replica.js';
+import {
+  adminGrantToAlice,
+  twoReplicas,
+  waitFor,
+  type FeedReplica,
+} from '../../support/feed-replica.js';
 
 const now = () => Date.now();
 let a: FeedReplica;
@@ -27,13 +32,7 @@ async function fillTheDisk() {
 
 void describe('a grant end the store refuses, with two replicas', () => {
   it('a revoke on A the store refuses ends the grant on B too, until and after it is recorded', async () => {
-    const grant = await a.grants.grant({
-      force: true, // no policies in this wiring: an admin grant outside them
-      user: 'alice',
-      resource: 'payroll',
-      durationMs: 600_000,
-      actor: 'admin',
-    });
+    const grant = await adminGrantToAlice(a, 'payroll');
     await waitFor(() => b.book.get(grant.id) !== undefined);
     const freeSpace = await fillTheDisk();
 
