@@ -75,7 +75,12 @@ export const sessionDigest = (sid: string) =>
   createHash('sha256').update(sid).digest('base64url').slice(0, 22);
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
-const ACTOR = /^[A-Za-z0-9_-]{1,700}$/;
+/**
+ * An actor is up to 1000 characters (the audit log's bound), 4000 bytes at most: 5334 in
+ * base64url, and the whole announcement stays under NOTIFY's 8000 bytes. An end whose actor did
+ * not fit would be dropped by every replica that heard it, and they would go on admitting.
+ */
+const ACTOR = /^[A-Za-z0-9_-]{0,5336}$/;
 
 const BREAK_GLASS_STAGES: readonly string[] = ['started', 'reviewed', 'overdue'];
 const isBreakGlassStage = (value: string): value is BreakGlassChangeStage =>

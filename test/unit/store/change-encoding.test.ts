@@ -16,6 +16,8 @@ void describe('change announcements', () => {
       { kind: 'break_glass', id: 'grt_2', stage: 'overdue' },
       { kind: 'grant_end', id: 'grt_3', end: 'revoked', actor: 'corp:bob smith ✓' },
       { kind: 'grant_end', id: 'grt_4', end: 'released', actor: 'corp:alice' },
+      // More than the longest actor the audit log takes (1000 UTF-16 units): 4000 bytes in UTF-8.
+      { kind: 'grant_end', id: 'grt_5', end: 'revoked', actor: '𝄞'.repeat(1000) },
     ];
     for (const change of changes)
       assert.deepEqual(roundTrip(change), { origin: 'replicaA', change });
