@@ -3,7 +3,9 @@
  * it after each exchange. Records reach the sink in batches of at most `maxBatch`, at the latest
  * `flushMs` after they were queued (≤ 1 s: a crash loses at most the last second). The queue is
  * bounded in records and in weight (bodies); when it is full, new records are dropped and counted,
- * never buffered without limit. `close()` writes everything still queued (clean shutdown).
+ * never buffered without limit. A failed write is tried again `retryMs` later, full batches or
+ * not: a store that is down is asked once per retry, not in a loop. `close()` writes everything
+ * still queued (clean shutdown).
  */
 export interface Timers {
   set(callback: () => void, ms: number): unknown;
@@ -16,6 +18,8 @@ export interface TrailWriterOptions<T> {
   maxBatch: number;
   /** The longest a record waits, ms; at most 1000. */
   flushMs: number;
+  /** After a failed write, how long until the next attempt, ms (default 1000). */
+  retryMs?: number;
   /** The most records waiting; past it new records are dropped. */
   capacity: number;
   /** The most total weight waiting (e.g. bytes of bodies); past it new records are dropped. */
@@ -43,6 +47,8 @@ export class TrailWriter<T> {
   private timer: unknown;
   private flushing: Promise<void> | undefined;
   private closed = false;
+  /** The last write failed: nothing hurries the next attempt. */
+  private failing = false;
   private readonly timers: Timers;
   dropped = 0;
   written = 0;
@@ -50,6 +56,10 @@ export class TrailWriter<T> {
   constructor(private readonly options: TrailWriterOptions<T>) {
     if (options.flushMs > 1000) throw new RangeError('flushMs must be at most 1000');
     this.timers = options.timers ?? realTimers;
+  }
+
+  private get retryMs(): number {
+    return this.options.retryMs ?? 1000;
   }
 
   get queued(): number {
@@ -76,17 +86,20 @@ export class TrailWriter<T> {
     this.queuedCount++;
     this.weight += w;
     // A full batch goes out on the next turn of the event loop, not inside the caller's turn.
-    this.arm(last.length >= this.options.maxBatch ? 0 : this.options.flushMs);
+    if (this.failing) this.arm(this.retryMs);
+    else this.arm(last.length >= this.options.maxBatch ? 0 : this.options.flushMs);
   }
 
   /** Writes one batch now (more follow on later turns); resolves when it is written. */
   flush(): Promise<void> {
     const flushing =
       this.flushing ??
-      this.writeOne().then(() => {
+      this.writeOne().then((written) => {
         this.flushing = undefined;
-        if (this.queuedCount > 0 && !this.closed)
-          this.arm(this.hasFullBatch() ? 0 : this.options.flushMs);
+        this.failing = !written;
+        if (this.queuedCount === 0 || this.closed) return;
+        if (!written) this.arm(this.retryMs);
+        else this.arm(this.hasFullBatch() ? 0 : this.options.flushMs);
       });
     this.flushing = flushing;
     return flushing;

@@ -124,6 +124,29 @@ void describe('TrailWriter', () => {
     assert.deepEqual(written, [[1, 2]]);
   });
 
+  void test('a failed write is retried after retryMs, even when a full batch waits', async () => {
+    let attempts = 0;
+    const { w, timers } = writer({
+      flushMs: 100,
+      retryMs: 1000,
+      sink: async () => {
+        attempts++;
+        throw new Error('store down');
+      },
+    });
+    for (let i = 1; i <= 4; i++) w.push(i); // a full batch: it goes out on the next turn
+    assert.deepEqual(timers.due, [0]);
+    await timers.fire();
+    assert.equal(attempts, 1);
+    // Not at once again (a full batch would be): a dead store is asked once per retryMs.
+    assert.deepEqual(timers.due, [1000]);
+    w.push(5);
+    assert.deepEqual(timers.due, [1000], 'a new record does not hurry the retry');
+    await timers.fire();
+    assert.equal(attempts, 2);
+    assert.deepEqual(timers.due, [1000]);
+  });
+
   void test('close() writes everything, and later pushes are dropped', async () => {
     const { w, timers, batches } = writer();
     for (let i = 1; i <= 8; i++) w.push(i);
