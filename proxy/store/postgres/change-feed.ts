@@ -4,7 +4,8 @@
  * delivered exactly when, and only if, its transaction commits.
  *
  * The replica is current while this connection is known to be alive: it is probed every
- * PROBE_MS, and a probe confirms everything committed before it was sent. When the connection
+ * PROBE_MS, and a probe confirms everything committed before it was sent. A probe unanswered for
+ * DEAD_LINK_MS means a dead link: the feed starts over. When the connection
  * drops (PostgreSQL restarted, a network cut) the feed reconnects, LISTENs again, then has every
  * subscriber reload what it keeps in memory (it may have missed announcements meanwhile). Until
  * that reload is done and more than FEED_STALE_AFTER_MS has passed since the last confirmation,
@@ -23,6 +24,15 @@ import {
 
 export const CHANGE_CHANNEL = 'jitgate_changes';
 const PROBE_MS = 250;
+/**
+ * How long a probe may go unanswered before the link is taken for dead and the feed starts over.
+ * Longer than the staleness bound on purpose: a replica is stale (503) as soon as a probe is late,
+ * but a late answer is usually a busy database or a busy replica (a stalled event loop reads its
+ * answer only after its timers ran), and ending that connection would turn a pause of a second into
+ * a reconnect and a full reload. A connection that drops is seen at once (onEnd); this bound only
+ * catches one that went silent.
+ */
+export const DEAD_LINK_MS = 5_000;
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 2_000;
 
@@ -47,7 +57,12 @@ export class PgChangeFeed implements ChangeFeed {
   private reloaded: PgConnection | undefined;
   /** When the last probe that found the feed whole was sent; -Infinity: never or not since. */
   private confirmedAt = Number.NEGATIVE_INFINITY;
-  private probing = false;
+  /**
+   * The connection a probe is in flight on, and when it was sent. Per connection: a dead link's
+   * probe may never settle, and must not keep the next connection from being probed.
+   */
+  private probing: PgConnection | undefined;
+  private probeSentAt = 0;
   private probeTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryMs = RETRY_FIRST_MS;
@@ -137,13 +152,14 @@ export class PgChangeFeed implements ChangeFeed {
   private probe() {
     const connection = this.connection;
     if (connection !== this.reloaded) return;
-    if (!connection || this.probing) {
-      // A probe that has not answered for longer than the bound means a dead link: start over.
-      if (connection && !this.isCurrent()) void connection.close().catch(() => undefined);
+    if (!connection || this.probing === connection) {
+      if (connection && this.clock() - this.probeSentAt > DEAD_LINK_MS)
+        void connection.close().catch(() => undefined);
       return;
     }
-    this.probing = true;
+    this.probing = connection;
     const sentAt = this.clock();
+    this.probeSentAt = sentAt;
     connection
       .query('SELECT 1')
       .then(
@@ -154,7 +170,7 @@ export class PgChangeFeed implements ChangeFeed {
         () => void connection.close().catch(() => undefined),
       )
       .finally(() => {
-        this.probing = false;
+        if (this.probing === connection) this.probing = undefined;
       });
   }
 
