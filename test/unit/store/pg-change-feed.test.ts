@@ -48,43 +48,53 @@ async function settle() {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 }
 
+/**
+ * A feed on two fake connections (the first, then the one it reconnects on) and a hand-driven
+ * clock; `resync(n)` is the n-th reload (1: at start).
+ */
+function feedOnFakes(resync: (reload: number) => Promise<void> = () => Promise.resolve()) {
+  let clock = 0;
+  const connections = [fakeConnection(), fakeConnection()] as const;
+  let opened = 0;
+  const feed = new PgChangeFeed({
+    connect: () => Promise.resolve(connections[opened++]!.connection),
+    clock: () => clock,
+  });
+  let reloads = 0;
+  feed.subscribe({ changed: () => undefined, resync: () => resync(++reloads) });
+  return {
+    feed,
+    connections,
+    advance: (ms: number) => (clock += ms),
+    counts: () => ({ opened, reloads }),
+  };
+}
+
 void describe('PgChangeFeed.isCurrent after a reconnect', () => {
   void test('a probe answered while the reload runs does not make the replica current', async () => {
     mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
     try {
-      let clock = 0;
-      const connections = [fakeConnection(), fakeConnection()];
-      let opened = 0;
-      const feed = new PgChangeFeed({
-        connect: () => Promise.resolve(connections[opened++]!.connection),
-        clock: () => clock,
-      });
       let finishReload: (() => void) | undefined;
-      let reloads = 0;
-      feed.subscribe({
-        changed: () => undefined,
-        resync: () => {
-          reloads++;
-          // The first reload (at start) is quick; the one after the reconnect waits for the test.
-          return reloads === 1 ? Promise.resolve() : new Promise((r) => (finishReload = r));
-        },
-      });
+      // The first reload (at start) is quick; the one after the reconnect waits for the test.
+      const { feed, connections, advance, counts } = feedOnFakes((reload) =>
+        reload === 1 ? Promise.resolve() : new Promise((r) => (finishReload = r)),
+      );
       await feed.start();
       assert.equal(feed.isCurrent(), true);
 
       // The LISTEN connection drops; announcements are missed from here on.
-      connections[0]!.cut();
-      clock += 2_000;
+      connections[0].cut();
+      advance(2_000);
       assert.equal(feed.isCurrent(), false);
 
       // The feed reconnects and starts reloading; the reload is slow.
       mock.timers.tick(100);
       await settle();
-      assert.equal(opened, 2);
+      assert.equal(counts().opened, 2);
       assert.ok(finishReload, 'the reload after the reconnect has started');
 
       // Probes of the new connection answer while the book still holds what was missed.
-      clock += 300;
+      advance(300);
       mock.timers.tick(250);
       await settle();
       mock.timers.tick(250);
@@ -102,35 +112,38 @@ void describe('PgChangeFeed.isCurrent after a reconnect', () => {
 });
 
 void describe('PgChangeFeed: a late probe', () => {
-  function startFeed() {
-    let clock = 0;
-    const connections = [fakeConnection(), fakeConnection()];
-    let opened = 0;
-    const feed = new PgChangeFeed({
-      connect: () => Promise.resolve(connections[opened++]!.connection),
-      clock: () => clock,
-    });
-    let reloads = 0;
-    feed.subscribe({ changed: () => undefined, resync: () => Promise.resolve(void reloads++) });
-    return {
-      feed,
-      first: connections[0]!,
-      advance: (ms: number) => (clock += ms),
-      counts: () => ({ opened, reloads }),
-    };
-  }
-
-  void test('a stall past the bound makes the replica stale, and costs no reconnect', async () => {
+  /** A started feed on fake timers whose first probe went out and waits for `first.answer()`. */
+  async function withProbeHeld(
+    check: (
+      fakes: ReturnType<typeof feedOnFakes> & { pass: (ms: number) => Promise<void> },
+    ) => Promise<void>,
+  ) {
     mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
     try {
-      const { feed, first, advance, counts } = startFeed();
-      await feed.start();
-      assert.deepEqual(counts(), { opened: 1, reloads: 1 });
-
-      // A probe goes out and its answer is late: the database, or this replica, is busy.
-      void first.hold();
+      const fakes = feedOnFakes();
+      await fakes.feed.start();
+      assert.deepEqual(fakes.counts(), { opened: 1, reloads: 1 });
+      void fakes.connections[0].hold();
       mock.timers.tick(250);
       await settle();
+      /** `ms` pass on the clock and on the timers, a probe interval at a time. */
+      const pass = async (ms: number) => {
+        for (let passed = 0; passed < ms; passed += 250) {
+          fakes.advance(250);
+          mock.timers.tick(250);
+          await settle();
+        }
+      };
+      await check({ ...fakes, pass });
+      await fakes.feed.close();
+    } finally {
+      mock.timers.reset();
+    }
+  }
+
+  void test('a stall past the bound makes the replica stale, and costs no reconnect', () =>
+    withProbeHeld(async ({ feed, connections: [first], advance, counts }) => {
+      // The probe's answer is late: the database, or this replica, is busy.
       advance(1_500);
       mock.timers.tick(250);
       await settle();
@@ -146,41 +159,19 @@ void describe('PgChangeFeed: a late probe', () => {
       await settle();
       assert.equal(feed.isCurrent(), true);
       assert.deepEqual(counts(), { opened: 1, reloads: 1 }, 'no reconnect, no reload');
-      await feed.close();
-    } finally {
-      mock.timers.reset();
-    }
-  });
+    }));
 
-  void test('a probe unanswered past the dead-link bound ends the connection and reconnects', async () => {
-    mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
-    try {
-      const { feed, first, advance, counts } = startFeed();
-      await feed.start();
-      void first.hold();
-      mock.timers.tick(250);
-      await settle();
-      for (let waited = 0; waited <= DEAD_LINK_MS; waited += 250) {
-        advance(250);
-        mock.timers.tick(250);
-        await settle();
-      }
+  void test('a probe unanswered past the dead-link bound ends the connection and reconnects', () =>
+    withProbeHeld(async ({ feed, connections: [first], counts, pass }) => {
+      await pass(DEAD_LINK_MS + 250);
       assert.equal(first.closed, 1, 'the silent link was ended');
       mock.timers.tick(100);
       await settle();
       assert.deepEqual(counts(), { opened: 2, reloads: 2 }, 'reconnected and reloaded');
       assert.equal(feed.isCurrent(), true);
       // The dead link's probe never answers; the new connection is probed all the same.
-      for (let waited = 0; waited <= DEAD_LINK_MS; waited += 250) {
-        advance(250);
-        mock.timers.tick(250);
-        await settle();
-      }
+      await pass(DEAD_LINK_MS + 250);
       assert.equal(feed.isCurrent(), true, 'kept current by probes of the new connection');
       assert.deepEqual(counts(), { opened: 2, reloads: 2 });
-      await feed.close();
-    } finally {
-      mock.timers.reset();
-    }
-  });
+    }));
 });
