@@ -17,6 +17,7 @@ import {
 } from '../../proxy/store/postgres/postgres-store.js';
 import type { StoreChange } from '../../proxy/store/change-feed.js';
 import { startTestPostgres, type TestPostgres } from './postgres.js';
+import { personRecord } from './person.js';
 
 const now = () => Date.now();
 
@@ -126,17 +127,7 @@ export async function twoReplicas(): Promise<{
   const url = await pg.createDatabase();
   const a = await feedReplica(url, 'replica-a');
   const b = await feedReplica(url, 'replica-b');
-  await a.store.users.upsert({
-    id: 'demo:alice',
-    idp: 'demo',
-    subject: 'alice',
-    username: 'alice',
-    email: null,
-    name: null,
-    groups: [],
-    kind: 'person',
-    lastLoginAt: now(),
-  });
+  await a.store.users.upsert(personRecord('demo:alice', now()));
   const stop = async () => {
     await a.close();
     await b.close();

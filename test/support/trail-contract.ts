@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import type { TrailRecord } from '../../recorder/trail/index.js';
 import type { TrailWrite } from '../../proxy/trail/trail-repository.js';
 import type { GrantRecord, Store, UserRecord } from '../../proxy/store/types.js';
+import { personRecord } from './person.js';
 
 const T0 = Date.UTC(2025, 0, 10);
 
@@ -47,17 +48,7 @@ const grantOf = (id: string, userId: string): GrantRecord => ({
   revokedBy: null,
 });
 
-const userOf = (id: string): UserRecord => ({
-  id,
-  idp: id.split(':')[0] ?? '',
-  subject: id.split(':')[1] ?? '',
-  username: id.split(':')[1] ?? '',
-  email: null,
-  name: null,
-  groups: [],
-  kind: 'person',
-  lastLoginAt: T0,
-});
+const userOf = (id: string): UserRecord => personRecord(id, T0);
 
 export function trailContract(name: string, open: () => Promise<Store>): void {
   void describe(`trail repository: ${name}`, () => {

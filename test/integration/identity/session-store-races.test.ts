@@ -20,6 +20,7 @@ import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../proxy/store/types.js';
 import { rawRequest, type Reply } from '../../support/http-client.js';
 import { sessionIdOf } from '../../support/wire.js';
+import { personRecord } from '../../support/person.js';
 
 const COOKIE = 'race_session';
 const WRITERS = 25;
@@ -76,20 +77,7 @@ before(async () => {
       trustProxy: false,
     }),
   );
-  const user = sessionUserOf(
-    {
-      id: 'corp:alice',
-      idp: 'corp',
-      subject: 'alice',
-      username: 'alice',
-      email: null,
-      name: null,
-      groups: [],
-      kind: 'person',
-      lastLoginAt: 0,
-    },
-    Date.now(),
-  );
+  const user = sessionUserOf(personRecord('corp:alice', 0), Date.now());
   app.post('/login', async (req, res) => {
     await promisify((cb) => req.session.regenerate(cb));
     req.session.user = user;

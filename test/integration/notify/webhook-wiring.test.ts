@@ -14,6 +14,7 @@ import { silentLogger } from '../../../proxy/shared/logger.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../proxy/store/types.js';
 import { waitFor } from '../../support/wire.js';
+import { personRecord } from '../../support/person.js';
 
 const yaml = (url: string) => `
 identityProviders:
@@ -64,17 +65,7 @@ void describe('webhooks from config', () => {
     const secret = 'a-webhook-secret-from-the-environment';
     const config = parseConfig(yaml(url), 'jitgate.yaml', { JITGATE_TEST_HOOK_SECRET: secret });
     assert.equal(config.notifications.webhooks[0]?.secret, secret);
-    await store.users.upsert({
-      id: 'corp:alice',
-      idp: 'corp',
-      subject: 'alice',
-      username: 'alice',
-      email: null,
-      name: null,
-      groups: [],
-      kind: 'person',
-      lastLoginAt: 0,
-    });
+    await store.users.upsert(personRecord('corp:alice', 0));
     const events = new AccessEvents();
     const hooks = wireWebhooks({
       webhooks: config.notifications.webhooks,

@@ -12,6 +12,7 @@ import {
 } from '../../../proxy/store/postgres/postgres-store.js';
 import { runCli } from '../../support/cli.js';
 import { startTestPostgres, type TestPostgres } from '../../support/postgres.js';
+import { personRecord } from '../../support/person.js';
 
 const WRITER = fileURLToPath(new URL('./audit-writer.ts', import.meta.url));
 const PER_PROCESS = 250;
@@ -39,17 +40,7 @@ before(async () => {
   pg = await startTestPostgres();
   url = await pg.createDatabase();
   store = await openPostgresStore({ url, applicationName: 'audit-chain-test' });
-  await store.users.upsert({
-    id: 'demo:alice',
-    idp: 'demo',
-    subject: 'alice',
-    username: 'alice',
-    email: null,
-    name: null,
-    groups: [],
-    kind: 'person',
-    lastLoginAt: Date.now(),
-  });
+  await store.users.upsert(personRecord('demo:alice', Date.now()));
 });
 after(async () => {
   await store?.close();

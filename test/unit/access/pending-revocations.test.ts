@@ -8,6 +8,7 @@ import { AuditLog } from '../../../proxy/audit/audit-log.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 import type { GrantRecord, Store } from '../../../proxy/store/types.js';
+import { personRecord } from '../../support/person.js';
 
 const T0 = Date.parse('2026-01-05T10:00:00Z');
 let store: Store;
@@ -59,17 +60,7 @@ beforeEach(async () => {
       },
     },
   });
-  await store.users.upsert({
-    id: 'corp:alice',
-    idp: 'corp',
-    subject: 'alice',
-    username: 'alice',
-    email: null,
-    name: null,
-    groups: [],
-    kind: 'person',
-    lastLoginAt: T0,
-  });
+  await store.users.upsert(personRecord('corp:alice', T0));
   for (const id of ['grt_a', 'grt_b']) await store.grants.insert(grant(id));
 });
 afterEach(() => store.close());

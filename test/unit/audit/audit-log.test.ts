@@ -8,7 +8,8 @@ import { GENESIS_HASH } from '../../../proxy/audit/hash-chain.js';
 import type { AuditEvent, AuditEventInput } from '../../../proxy/audit/types.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
-import type { Store, UserRecord } from '../../../proxy/store/types.js';
+import type { Store } from '../../../proxy/store/types.js';
+import { personRecord } from '../../support/person.js';
 
 const T0 = 1_700_000_000_000;
 let store: Store;
@@ -87,17 +88,7 @@ describe('appending', () => {
   });
 
   test('an audit write that fails fails the action it records', async () => {
-    const user: UserRecord = {
-      id: 'corp:alice',
-      idp: 'corp',
-      subject: 'alice',
-      username: 'alice',
-      email: null,
-      name: null,
-      groups: [],
-      kind: 'person',
-      lastLoginAt: T0,
-    };
+    const user = personRecord('corp:alice', T0);
     await rejectsInvalid(
       store.atomic(async () => {
         await store.users.upsert(user);

@@ -13,6 +13,7 @@ import { timeStep, totpCode } from '../../../../proxy/identity/mfa/totp.js';
 import { TotpEnrollments } from '../../../../proxy/identity/mfa/totp-enrollment.js';
 import { openSqliteStore } from '../../../../proxy/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../../proxy/store/types.js';
+import { personRecord } from '../../../support/person.js';
 
 const MIN = 60_000;
 const policy = { maxFailures: 3, lockoutMs: 15 * MIN };
@@ -56,17 +57,7 @@ void describe('lockout through MfaService', () => {
 
   before(async () => {
     store = openSqliteStore(':memory:');
-    await store.users.upsert({
-      id: user.id,
-      idp: 'demo',
-      subject: 'alice',
-      username: 'alice',
-      email: null,
-      name: null,
-      groups: [],
-      kind: 'person',
-      lastLoginAt: now,
-    });
+    await store.users.upsert(personRecord(user.id, now));
     audit = new AuditLog(store.audit, store, () => now);
     const key = randomBytes(32);
     const deps: MfaServiceDeps = {
