@@ -80,7 +80,7 @@ const ID = /^[A-Za-z0-9_-]{1,128}$/;
  * base64url, and the whole announcement stays under NOTIFY's 8000 bytes. An end whose actor did
  * not fit would be dropped by every replica that heard it, and they would go on admitting.
  */
-const ACTOR = /^[A-Za-z0-9_-]{0,5336}$/;
+const ACTOR = /^[A-Za-z0-9_-]{0,5334}$/;
 
 const BREAK_GLASS_STAGES: readonly string[] = ['started', 'reviewed', 'overdue'];
 const isBreakGlassStage = (value: string): value is BreakGlassChangeStage =>
