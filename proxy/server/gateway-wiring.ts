@@ -148,6 +148,7 @@ export async function wireGateway(deps: GatewayWiringDeps) {
     dispatch,
     async close() {
       clearInterval(sweeper);
+      metrics.stop();
       wsProxy.close();
       await Promise.all([...routes.values()].map((r) => r.upstream.pool.close()));
     },

@@ -1,10 +1,14 @@
-/** The proxy's Prometheus series: gateway decisions, upstream latency and errors, live state. */
+/**
+ * The proxy's Prometheus series: gateway decisions, upstream latency and errors, live state, and
+ * the process's own GC, event-loop delay and memory (runtime-metrics.ts).
+ */
 import type { GrantBook } from '../access/grant-book.js';
 import type { AppRoute } from '../gateway/app-routes.js';
 import type { Decision } from '../gateway/app-gateway.js';
 import type { LiveConnections } from '../gateway/live-connections.js';
 import type { SessionCache } from '../identity/session-cache.js';
 import { Metrics } from '../shared/metrics.js';
+import { addRuntimeMetrics } from './runtime-metrics.js';
 
 export function createGatewayMetrics(sources: {
   live: LiveConnections;
@@ -102,5 +106,6 @@ export function createGatewayMetrics(sources: {
       if (failed) series.errors();
     },
     render: () => metrics.render(),
+    stop: addRuntimeMetrics(metrics),
   };
 }

@@ -259,6 +259,9 @@ void describe('what operators scrape', () => {
     assert.equal(reply.status, 200);
     assert.match(reply.headers['content-type'] ?? '', /^text\/plain/);
     assert.match(reply.body, /^# TYPE jitgate_gateway_requests_total counter$/m);
+    // The process's own series come with the gateway's (runtime-metrics.ts).
+    assert.match(reply.body, /^# TYPE jitgate_gc_seconds_total counter$/m);
+    assert.match(reply.body, /^jitgate_resident_memory_bytes [1-9]\d*$/m);
     assert.equal(await counter('allowed'), counted.allowed + 1);
     // bob's navigation is unauthenticated once (before the handoff), then no_grant.
     assert.equal(await counter('unauthenticated'), counted.unauthenticated + 2);
