@@ -5,6 +5,7 @@
  * recording falls behind, the pty is paused (ssh, then sshd, stop reading) until both catch up.
  * Every way a session ends goes through end(), once.
  */
+import { OutputGatherer } from './output-gatherer.js';
 import type { Pty } from './pty.js';
 import type { SessionRecording } from './session-recording.js';
 import type { EndReason, ServerMessage, SessionEnded, TerminalPeer } from './terminal-messages.js';
@@ -43,12 +44,14 @@ export class TerminalSession {
   private idleTimer: NodeJS.Timeout | undefined;
   private resumeTimer: NodeJS.Timeout | undefined;
   private ending: Promise<void> | undefined;
+  /** Bulk output is handed on in larger pieces (output-gatherer.ts). */
+  private readonly gatherer = new OutputGatherer((data) => this.fromPty(data));
 
   constructor(private readonly options: TerminalSessionOptions) {
     this.id = options.id;
     this.cols = options.cols;
     this.rows = options.rows;
-    options.pty.onData((data) => this.fromPty(data));
+    options.pty.onData((data) => this.gatherer.push(data));
     options.pty.onExit(
       ({ exitCode }) =>
         void this.end(
@@ -74,6 +77,7 @@ export class TerminalSession {
   input(data: string): void {
     if (this.ending) return;
     this.touch();
+    this.gatherer.flush();
     if (this.options.recordInput) this.options.recording?.writer.input(data);
     this.options.pty.write(data);
   }
@@ -81,6 +85,7 @@ export class TerminalSession {
   resize(cols: number, rows: number): void {
     if (this.ending || (cols === this.cols && rows === this.rows)) return;
     this.touch();
+    this.gatherer.flush();
     this.cols = cols;
     this.rows = rows;
     this.options.recording?.writer.resize(cols, rows);
@@ -97,6 +102,7 @@ export class TerminalSession {
   }
 
   end(reason: EndReason, message: string): Promise<void> {
+    if (!this.ending) this.gatherer.flush();
     this.ending ??= this.finish(reason, message);
     return this.ending;
   }

@@ -1,8 +1,10 @@
 // One terminal session with a fake pty and fake peers: output before the terminal attaches is
 // handed over, watchers see recent output and resizes, a slow peer pauses the pty until it
-// catches up, no input for idleTimeout ends it, and it ends exactly once whatever ends it.
+// catches up, bulk output is handed on before what follows it, no input for idleTimeout ends it,
+// and it ends exactly once whatever ends it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FULL_READ } from '../../../proxy/terminal/output-gatherer.js';
 import type { Pty } from '../../../proxy/terminal/pty.js';
 import {
   TerminalSession,
@@ -102,6 +104,21 @@ void describe('TerminalSession', () => {
     await new Promise((r) => setTimeout(r, 60));
     assert.equal(pty.paused, false);
     await s.end('shutdown', 'bye');
+  });
+
+  it('hands held bulk output on before the input that follows it, and before the end', async () => {
+    const { s, pty } = session();
+    const peer = new FakePeer();
+    s.attach(peer);
+    const bulk = (c: string) => c.repeat(FULL_READ);
+    pty.emit(bulk('a'));
+    assert.equal(peer.out, '', 'a full read is held for a moment (output-gatherer.ts)');
+    s.input('q');
+    assert.equal(peer.out, bulk('a'));
+    pty.emit(bulk('b'));
+    await s.end('shutdown', 'bye');
+    assert.equal(peer.out, bulk('a') + bulk('b'));
+    assert.equal(peer.messages.at(-1)?.type, 'ended');
   });
 
   it('ends after idleTimeout without input', async () => {
