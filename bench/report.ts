@@ -104,7 +104,7 @@ function terminalSection(results: BenchResults): string[] {
       true,
     ]),
     '',
-    `${i.sessions} concurrent idle sessions: jitgate ${fixed(i.jitgateRssBeforeMiB, 0)} → ` +
+    `${i.sessions} concurrent idle sessions (through a fresh jitgate of their own): jitgate ${fixed(i.jitgateRssBeforeMiB, 0)} → ` +
       `${fixed(i.jitgateRssAfterMiB, 0)} MiB RSS, ${fixed(i.jitgateKiBPerSession, 0)} KiB per session in ` +
       `jitgate itself, plus ${fixed(i.sshClientKiBPerSession, 0)} KiB (PSS) per session in its OpenSSH client process.`,
   ];

@@ -33,7 +33,9 @@ export async function startBenchSshTarget(): Promise<BenchSshTarget | undefined>
   if (!target) return undefined;
   const ca = generateKeyPairSync('ed25519').privateKey;
   const benchCa = caPublicKeyLine(ca, 'jitgate-bench');
-  target.trust([benchCa]);
+  // The bench's own CA and every jitgate's (the idle-terminal row runs a jitgate of its own).
+  const trusted = new Set([benchCa]);
+  target.trust([...trusted]);
   const info: SshTargetInfo = {
     host: target.host,
     port: target.port,
@@ -54,7 +56,8 @@ export async function startBenchSshTarget(): Promise<BenchSshTarget | undefined>
     async trustJitgate(portal) {
       const reply = await rawRequest(`${portal}/ssh/ca.pub`);
       if (reply.status !== 200) throw new Error(`/ssh/ca.pub answered ${reply.status}`);
-      target.trust([benchCa, ...reply.body.split('\n').filter(Boolean)]);
+      for (const line of reply.body.split('\n')) if (line) trusted.add(line);
+      target.trust([...trusted]);
     },
     async direct(cols, rows) {
       const key = newEd25519();

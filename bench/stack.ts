@@ -39,6 +39,8 @@ export interface Stack {
    * the replicas' nginx. Chosen here: the IdP must know their redirect URIs.
    */
   pgRowPorts: { workers: number; replicas: number };
+  /** The port of the idle-terminal row's own jitgate (terminal-idle.ts), chosen here likewise. */
+  idleTerminalsPort: number;
 }
 
 const secret = () => randomBytes(24).toString('base64url');
@@ -55,10 +57,11 @@ export async function startStack(
   const jitgatePort = await freePort();
   const apachePort = await freePort();
   const pgRowPorts = { workers: await freePort(), replicas: await freePort() };
+  const idleTerminalsPort = await freePort();
   const jitgateClient = {
     clientId: 'jitgate-portal',
     clientSecret: secret(),
-    redirectUris: [jitgatePort, pgRowPorts.workers, pgRowPorts.replicas].map(
+    redirectUris: [jitgatePort, pgRowPorts.workers, pgRowPorts.replicas, idleTerminalsPort].map(
       (port) => `http://localhost:${port}/auth/callback`,
     ),
   };
@@ -104,5 +107,6 @@ export async function startStack(
     alice: { appCookie, token },
     appHeaders: { Host: `${APP_HOST}:${jitgate.port}`, Cookie: appCookie },
     pgRowPorts,
+    idleTerminalsPort,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The terminal rows: throughput of `cat` of a large file and keystroke echo latency, through
  * jitgate's recorded relay and straight to the same sshd with the same OpenSSH client; then the
- * memory of many concurrent idle relayed sessions.
+ * memory of many concurrent idle relayed sessions (through a fresh jitgate: terminal-idle.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,10 +94,8 @@ export async function measureTerminals(
   const ssh = stack.ssh;
   if (!ssh) return 'sshd is not installed (apt-get install openssh-server)';
   const file = bigFile(stack.tmp, options.terminalMiB);
-  const url = terminalUrl(stack.jitgate.url, SSH_RESOURCE, {
-    cols: String(COLS),
-    rows: String(ROWS),
-  });
+  const size = { cols: String(COLS), rows: String(ROWS) };
+  const url = terminalUrl(stack.jitgate.url, SSH_RESOURCE, size);
   progress(`terminals: cat of ${options.terminalMiB} MiB and ${options.keystrokes} keystrokes`);
   const direct = await measurePath(
     directTerminal(await ssh.direct(COLS, ROWS)),
@@ -114,6 +112,12 @@ export async function measureTerminals(
       `relay ${(relay.bytesPerSecond / 2 ** 20).toFixed(1)} MiB/s; echo p99 ` +
       `${direct.echoMs.p99.toFixed(2)} / ${relay.echoMs.p99.toFixed(2)} ms`,
   );
-  const idle = await idleSessions(stack, url, options.idleTerminals, progress);
+  const idle = await idleSessions(
+    stack,
+    size,
+    options.idleTerminals,
+    options.proxyNodeArgs,
+    progress,
+  );
   return { fileMiB: options.terminalMiB, direct, relay, idle };
 }

@@ -1,10 +1,18 @@
 /**
  * Many concurrent idle terminal sessions through jitgate: what each costs in jitgate's own
- * memory (RSS growth over the sessions) and in the OpenSSH clients it runs (their PSS). The
- * sessions are opened a few at a time (sshd's MaxStartups), each checked with a command, left
- * idle for a moment, then closed; the bench waits for jitgate to end them all.
+ * memory (RSS growth over the sessions) and in the OpenSSH clients it runs (their PSS). They go
+ * through a jitgate of their own, started for this row: the stack's has the web load's garbage
+ * and the relay test's in its heap, and V8 collecting it while the sessions opened made the
+ * growth per session come out negative. The sessions are opened a few at a time (sshd's
+ * MaxStartups), each checked with a command, left idle for a moment, then closed.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { terminalUrl } from '../test/support/terminal.js';
+import { benchJitgateConfig, SSH_RESOURCE } from './jitgate-config.js';
+import { startJitgateChild, stopJitgate } from './jitgate.js';
+import { adminGrant, bearerToken, portalLogin } from './login.js';
 import type { Stack } from './stack.js';
 import { childPids, pssMiB, rssMiB } from './proc-cpu.js';
 import { markerCommand, OutputTap, relayTerminal, type Terminal } from './terminal-io.js';
@@ -32,13 +40,61 @@ async function openChecked(url: string, token: string): Promise<Terminal> {
   return terminal;
 }
 
+/** A fresh jitgate that sshd trusts, alice logged in with a grant for prod-shell. */
+async function startIdleRowJitgate(stack: Stack, nodeArgs: readonly string[]) {
+  const ssh = stack.ssh;
+  if (!ssh) throw new Error('the idle-terminal row needs the sshd target');
+  const stateDir = join(stack.tmp, 'jitgate-idle-terminals');
+  mkdirSync(stateDir, { recursive: true });
+  const config = benchJitgateConfig({
+    port: stack.idleTerminalsPort,
+    stateDir,
+    issuer: stack.issuer,
+    clientId: stack.jitgateClient.clientId,
+    clientSecret: stack.jitgateClient.clientSecret,
+    upstreamUrl: stack.upstreamUrl,
+    ssh: ssh.info,
+  });
+  const jitgate = await startJitgateChild('jitgate-idle-terminals', stack.tmp, config, nodeArgs);
+  try {
+    await ssh.trustJitgate(jitgate.url);
+    const browser = await portalLogin(jitgate.url);
+    await adminGrant(jitgate.url, stateDir, 'alice', SSH_RESOURCE);
+    return { jitgate, token: await bearerToken(browser, jitgate.url) };
+  } catch (error) {
+    await stopJitgate(jitgate);
+    throw error;
+  }
+}
+
 export async function idleSessions(
   stack: Stack,
+  terminalSize: Record<string, string>,
+  count: number,
+  nodeArgs: readonly string[],
+  progress: (msg: string) => void,
+): Promise<IdleResult> {
+  const { jitgate, token } = await startIdleRowJitgate(stack, nodeArgs);
+  try {
+    return await measureIdle(
+      jitgate.pid,
+      terminalUrl(jitgate.url, SSH_RESOURCE, terminalSize),
+      token,
+      count,
+      progress,
+    );
+  } finally {
+    await stopJitgate(jitgate);
+  }
+}
+
+async function measureIdle(
+  pid: number,
   url: string,
+  token: string,
   count: number,
   progress: (msg: string) => void,
 ): Promise<IdleResult> {
-  const pid = stack.jitgate.pid;
   await sleep(SETTLE_MS);
   const before = rssMiB(pid) ?? Number.NaN;
   const open: Terminal[] = [];
@@ -47,7 +103,7 @@ export async function idleSessions(
     for (let next = 0; next < count;) {
       const batch = Math.min(OPENING_AT_ONCE, count - next);
       const opened = await Promise.all(
-        Array.from({ length: batch }, () => openChecked(url, stack.alice.token)),
+        Array.from({ length: batch }, () => openChecked(url, token)),
       );
       open.push(...opened);
       next += batch;
