@@ -4,6 +4,7 @@
  */
 import type { ApprovalView, ResourceView, ReviewView, Snapshot } from '../shared/state.js';
 import { breakGlassDurations, durationChoices } from '../shared/views.js';
+import { restoreTyped, saveTyped } from './typed-input.js';
 
 type Attrs = Record<string, string>;
 
@@ -169,8 +170,9 @@ function renderReviews(snapshot: Snapshot | undefined) {
 
 const byId = (id: string) => document.getElementById(id) as HTMLElement;
 
-/** Replaces the popup's content with `snapshot` (undefined: signed out). */
+/** Replaces the popup's content with `snapshot` (undefined: signed out), keeping what is typed. */
 export function render(snapshot: Snapshot | undefined, now: number): void {
+  const typed = saveTyped(document.body);
   byId('signed-out').hidden = snapshot !== undefined;
   byId('sign-out').hidden = snapshot === undefined;
   byId('resources-section').hidden = snapshot === undefined;
@@ -186,6 +188,7 @@ export function render(snapshot: Snapshot | undefined, now: number): void {
   byId('approvals-count').textContent = String(approvals.length);
   byId('approvals').replaceChildren(...approvals.map(approvalItem));
   renderReviews(snapshot);
+  restoreTyped(document.body, typed);
 }
 
 /** Moves every countdown on by the clock, without rebuilding anything. */

@@ -1,6 +1,7 @@
 /**
  * End to end in Chromium with the built extension loaded. Validates: alice connects the
- * extension to jitgate (connect page, PKCE code, token); she requests payroll from the popup;
+ * extension to jitgate (connect page, PKCE code, token); she requests payroll from the popup,
+ * what she typed surviving a re-render;
  * bob approves in the portal and her popup shows the grant within a second; Open lands her in
  * payroll with no login redirect and no app cookie, carried by the session credential header;
  * a page on another origin, or on payroll's host at another port, that posts to payroll does
@@ -74,7 +75,19 @@ void describe('the browser extension in Chromium', () => {
     const row = payroll('none');
     await row.getByLabel('Reason').fill('monthly payroll run');
     await row.getByLabel('Duration').selectOption('30m');
-    await row.getByRole('button', { name: 'Request access' }).click();
+    // A new snapshot while she types (the refresh as the popup opens, any event from the proxy)
+    // rebuilds the list: what she typed stays.
+    await row.evaluate((li: { setAttribute(name: string, value: string): void }) =>
+      li.setAttribute('data-before', ''),
+    );
+    await chromium.rewriteSnapshot();
+    const rebuilt = popup.locator(
+      'li[data-resource="payroll"][data-state="none"]:not([data-before])',
+    );
+    await rebuilt.waitFor();
+    assert.equal(await rebuilt.getByLabel('Reason').inputValue(), 'monthly payroll run');
+    assert.equal(await rebuilt.getByLabel('Duration').inputValue(), '30m');
+    await rebuilt.getByRole('button', { name: 'Request access' }).click();
     await payroll('pending').waitFor();
   });
 

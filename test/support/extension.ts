@@ -19,6 +19,8 @@ export interface ExtensionChromium extends TestChromium {
   sessionRules(): Promise<{ id: number; condition: Record<string, unknown> }[]>;
   /** Where the worker has registered the app content script to run (match patterns). */
   appScriptMatches(): Promise<string[]>;
+  /** Writes the popup's snapshot again, newer: what any event from the proxy does. */
+  rewriteSnapshot(): Promise<void>;
 }
 
 export async function launchWithExtension(options: {
@@ -55,6 +57,23 @@ export async function launchWithExtension(options: {
           }
         ).chrome;
         return (await scripting.getRegisteredContentScripts()).flatMap((s) => s.matches ?? []);
+      }),
+    rewriteSnapshot: async () =>
+      (await worker()).evaluate(async () => {
+        const { session } = (
+          globalThis as unknown as {
+            chrome: {
+              storage: {
+                session: {
+                  get(key: string): Promise<Record<string, object>>;
+                  set(items: Record<string, object>): Promise<void>;
+                };
+              };
+            };
+          }
+        ).chrome.storage;
+        const { snapshot } = await session.get('snapshot');
+        await session.set({ snapshot: { ...snapshot, updatedAt: Date.now() } });
       }),
     async close() {
       await chromium.close();
