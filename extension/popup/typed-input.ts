@@ -31,8 +31,11 @@ function placeOf(field: Field): string | undefined {
   return `${key}/${field.name}`;
 }
 
-const caret = (field: Field) =>
-  field instanceof HTMLSelectElement ? null : (field.selectionStart ?? null);
+/** Where the caret was (none in a select). */
+const caretOf = (field: Field) =>
+  field instanceof HTMLSelectElement
+    ? { start: null, end: null }
+    : { start: field.selectionStart, end: field.selectionEnd };
 
 export function saveTyped(root: ParentNode): TypedInput {
   const values = new Map<string, string>();
@@ -41,12 +44,7 @@ export function saveTyped(root: ParentNode): TypedInput {
     const place = placeOf(field);
     if (place === undefined) continue;
     values.set(place, field.value);
-    if (field === document.activeElement)
-      focused = {
-        place,
-        start: caret(field),
-        end: field instanceof HTMLSelectElement ? null : field.selectionEnd,
-      };
+    if (field === document.activeElement) focused = { place, ...caretOf(field) };
   }
   const openEmergency = new Set<string>();
   for (const form of root.querySelectorAll<HTMLElement>('details[open] form[data-break-glass]'))

@@ -17,20 +17,12 @@ const GC_KINDS: ReadonlyMap<number, string> = new Map([
 
 /**
  * Event-loop delay figures are those of the last full window (or of the current one before the
- * first ends): the same for every scraper, however often each scrapes.
+ * first ends), rolled on a clock: the same for every scraper, however often each scrapes.
  */
 export const DELAY_WINDOW_MS = 10_000;
 
-export interface RuntimeMetricsOptions {
-  now?: () => number;
-  windowMs?: number;
-}
-
 /** Adds the runtime series to `metrics`; returns the function that stops observing. */
-export function addRuntimeMetrics(
-  metrics: Metrics,
-  { now = Date.now, windowMs = DELAY_WINDOW_MS }: RuntimeMetricsOptions = {},
-): () => void {
+export function addRuntimeMetrics(metrics: Metrics, windowMs = DELAY_WINDOW_MS): () => void {
   const count = metrics.counter('jitgate_gc_total', 'Garbage collections by kind.');
   const seconds = metrics.counter(
     'jitgate_gc_seconds_total',
@@ -56,16 +48,13 @@ export function addRuntimeMetrics(
 
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
-  let windowStart = now();
+  const current = () => ({ p99: delay.percentile(99) / 1e9, max: delay.max / 1e9 });
   let last: { p99: number; max: number } | undefined;
-  const window = () => {
-    if (now() - windowStart >= windowMs) {
-      last = { p99: delay.percentile(99) / 1e9, max: delay.max / 1e9 };
-      delay.reset();
-      windowStart = now();
-    }
-    return last ?? { p99: delay.percentile(99) / 1e9, max: delay.max / 1e9 };
-  };
+  const roller = setInterval(() => {
+    last = current();
+    delay.reset();
+  }, windowMs).unref();
+  const window = () => last ?? current();
   metrics.gauge(
     'jitgate_event_loop_delay_p99_seconds',
     `Event-loop delay, 99th percentile over the last ${windowMs / 1000} s window.`,
@@ -90,6 +79,7 @@ export function addRuntimeMetrics(
     () => process.memoryUsage().heapTotal,
   );
   return () => {
+    clearInterval(roller);
     observer.disconnect();
     delay.disable();
   };

@@ -3,7 +3,7 @@
 // nothing more is counted once the gateway stops.
 import assert from 'node:assert/strict';
 import { setImmediate as turn } from 'node:timers/promises';
-import { describe, test } from 'node:test';
+import { describe, mock, test } from 'node:test';
 import { Metrics } from '../../../proxy/shared/metrics.js';
 import { addRuntimeMetrics } from '../../../proxy/server/runtime-metrics.js';
 
@@ -54,17 +54,17 @@ void describe('runtime metrics', () => {
   });
 
   void test('event-loop delay holds still within a window and moves on after it', () => {
-    let clock = 0;
+    mock.timers.enable({ apis: ['setInterval'] });
     const metrics = new Metrics();
-    const stop = addRuntimeMetrics(metrics, { now: () => clock, windowMs: 10_000 });
+    const stop = addRuntimeMetrics(metrics, 10_000);
     try {
       const first = metrics.render();
       const p99 = valueOf(first, 'jitgate_event_loop_delay_p99_seconds');
       const max = valueOf(first, 'jitgate_event_loop_delay_max_seconds');
       assert.ok(p99 !== undefined && p99 >= 0 && max !== undefined && max >= 0, first);
-      clock = 10_000;
+      mock.timers.tick(10_000);
       const closed = metrics.render();
-      clock = 15_000;
+      mock.timers.tick(5_000);
       // A second scraper in the same window reads the same closed window.
       const again = metrics.render();
       for (const name of [
@@ -74,6 +74,7 @@ void describe('runtime metrics', () => {
         assert.equal(valueOf(again, name), valueOf(closed, name));
     } finally {
       stop();
+      mock.timers.reset();
     }
   });
 
