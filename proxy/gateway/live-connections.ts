@@ -2,24 +2,27 @@
  * Every open connection (in-flight HTTP exchange or WebSocket) under a grant, so that revoke or
  * expiry can cut them within a second instead of waiting for the next request.
  */
+import { InFlight } from '../shared/in-flight.js';
+
 export type Closer = () => void;
 
 export class LiveConnections {
-  private readonly byGrant = new Map<string, Set<Closer>>();
+  private readonly byGrant = new Map<string, InFlight<Closer>>();
 
   /** Registers a closer; returns the function that unregisters it. */
   track(grantId: string, closer: Closer): () => void {
     let set = this.byGrant.get(grantId);
     if (!set) {
-      set = new Set();
+      set = new InFlight();
       this.byGrant.set(grantId, set);
     }
-    set.add(closer);
+    const slot = set.add(closer);
+    const tracked = set;
     return () => {
-      const current = this.byGrant.get(grantId);
-      if (!current) return;
-      current.delete(closer);
-      if (current.size === 0) this.byGrant.delete(grantId);
+      // After closeGrant the grant's closers are gone already (and were counted).
+      if (this.byGrant.get(grantId) !== tracked) return;
+      tracked.remove(slot, closer);
+      if (tracked.size === 0) this.byGrant.delete(grantId);
     };
   }
 

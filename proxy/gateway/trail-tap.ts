@@ -16,6 +16,7 @@ import {
   type TrailEnd,
   type TrailRecord,
 } from '../../recorder/trail/index.js';
+import { InFlight } from '../shared/in-flight.js';
 import type { GrantRecord } from '../store/types.js';
 import type { TrailWrite } from '../trail/trail-repository.js';
 import type { AppRoute } from './app-routes.js';
@@ -52,6 +53,8 @@ export interface TrailExchange {
   time: number;
   bytes: ExchangeBytes;
   seq: number;
+  /** Where `running` holds it. */
+  slot: number;
 }
 
 const ms = (seconds: number) => Math.round(seconds * 1e6) / 1e3;
@@ -62,8 +65,8 @@ const ms = (seconds: number) => Math.round(seconds * 1e6) / 1e3;
  */
 export function createTrailTap(push: (record: TrailWrite) => void, instance: string) {
   const routes = new Map<string, RouteTrail>();
-  /** HTTP exchanges under way, oldest first (a Set keeps insertion order). */
-  const running = new Set<TrailExchange>();
+  /** HTTP exchanges under way. */
+  const running = new InFlight<TrailExchange>();
   let lastSeq = 0;
   const routeTrail = (route: AppRoute): RouteTrail => {
     let trail = routes.get(route.resource.id);
@@ -149,8 +152,8 @@ export function createTrailTap(push: (record: TrailWrite) => void, instance: str
       time: number,
       bytes: ExchangeBytes,
     ): TrailExchange {
-      const exchange = { route, req, res, grant, time, bytes, seq: 0 };
-      running.add(exchange);
+      const exchange = { route, req, res, grant, time, bytes, seq: 0, slot: 0 };
+      exchange.slot = running.add(exchange);
       return exchange;
     },
 
@@ -164,7 +167,7 @@ export function createTrailTap(push: (record: TrailWrite) => void, instance: str
       ended: TrailEnd,
       capture: BodyCapture | undefined,
     ): void {
-      running.delete(exchange);
+      running.remove(exchange.slot, exchange);
       const { route, req } = exchange;
       const row = record(route, req, exchange.grant, exchange.time, 'http');
       row.status = status;
@@ -187,8 +190,7 @@ export function createTrailTap(push: (record: TrailWrite) => void, instance: str
     /** Writes the open row of every exchange running for LONG_EXCHANGE_MS that has none yet. */
     sweep(now: number): void {
       for (const exchange of running) {
-        if (now - exchange.time < LONG_EXCHANGE_MS) break; // the rest began later
-        if (exchange.seq !== 0) continue;
+        if (exchange.seq !== 0 || now - exchange.time < LONG_EXCHANGE_MS) continue;
         exchange.seq = ++lastSeq;
         push(openRow(exchange, now));
       }
