@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
-import { CutSignal } from './cut-signal.js';
-import { countedBody, countResponse, type ExchangeBytes } from './exchange-bytes.js';
+import { countedBody, type ExchangeBytes } from './exchange-bytes.js';
+import { ForwardHandler } from './forward-handler.js';
 
 export interface Upstream {
   origin: string;
@@ -39,8 +39,8 @@ const hasBody = (req: IncomingMessage) =>
  * The request body is handed to undici as an async iterable (exchange-bytes.ts countedBody), not
  * as the stream itself. For a stream body undici 7 adds its own 'error' listener and, when an
  * exchange whose response is already streaming gets cut (grant ended, upstream died), reports the
- * failure twice; the second report leaves its response handler calling a null callback from a
- * 'close' listener: an uncaught exception that takes the whole proxy down.
+ * failure twice (with its stream() API, that took the whole proxy down: a null callback called
+ * from a 'close' listener).
  */
 
 export interface ForwardCallbacks {
@@ -50,13 +50,16 @@ export interface ForwardCallbacks {
   ): Record<string, string | string[]>;
   /** Sees each request body chunk on its way upstream (the trail's optional body capture). */
   requestChunk?: (chunk: Buffer) => void;
-  /** Called once the exchange is over; `error` is set when the upstream failed. */
+  /**
+   * Called once the exchange is over; `error` is set when it did not end with the app's whole
+   * answer written: the app failed, the client left, or the exchange was cut.
+   */
   done(statusCode: number, error: Error | undefined, bytes: ExchangeBytes): void;
 }
 
 /**
  * Sends `req` upstream with `headers` and streams the answer into `res`, keeping `bytes` (status
- * and counts) current as it goes. Calls `done` when the exchange is over; the returned abort
+ * and counts) current as it goes. Calls `done` once, when the exchange is over; the returned
  * function cuts it (grant revoked or expired).
  */
 export function forward(
@@ -67,41 +70,18 @@ export function forward(
   bytes: ExchangeBytes,
   callbacks: ForwardCallbacks,
 ): () => void {
-  const signal = new CutSignal();
-  // Only a response that did not finish means the client went away; aborting after every normal
-  // response cost ~15% of the proxy's CPU (each abort builds a DOMException and fires events).
-  const onClose = () => {
-    if (!res.writableFinished) signal.cut();
-  };
-  res.once('close', onClose);
-  upstream.pool
-    .stream(
-      {
-        path: upstream.basePath + (req.url ?? '/'),
-        method: req.method as 'GET',
-        headers,
-        // undici documents AsyncIterable bodies; its type declarations lag behind.
-        body: hasBody(req)
-          ? (countedBody(req, bytes, callbacks.requestChunk) as unknown as Readable)
-          : null,
-        signal,
-        opaque: res,
-      },
-      ({ statusCode, headers: responseHeaders, opaque }) => {
-        countResponse(req, opaque, statusCode, responseHeaders, bytes);
-        opaque.writeHead(statusCode, callbacks.responseHeaders(responseHeaders));
-        return opaque;
-      },
-    )
-    .then(
-      () => callbacks.done(bytes.status, undefined, bytes),
-      (error: Error) => {
-        res.off('close', onClose);
-        callbacks.done(bytes.status || 502, error, bytes);
-      },
-    );
-  return () => {
-    signal.cut();
-    res.destroy();
-  };
+  const handler = new ForwardHandler(req, res, bytes, callbacks);
+  upstream.pool.dispatch(
+    {
+      path: upstream.basePath + (req.url ?? '/'),
+      method: req.method as 'GET',
+      headers,
+      // undici documents AsyncIterable bodies; its type declarations lag behind.
+      body: hasBody(req)
+        ? (countedBody(req, bytes, callbacks.requestChunk) as unknown as Readable)
+        : null,
+    },
+    handler,
+  );
+  return () => handler.cut(new Error('exchange cut'));
 }

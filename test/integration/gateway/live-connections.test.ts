@@ -103,6 +103,32 @@ void describe('request bodies', () => {
     for await (const chunk of res) received.push(chunk as Buffer);
     assert.ok(Buffer.concat(received).equals(sent), 'the echoed body is byte-identical');
   });
+  void it('holds a fast app back while the client does not read, then relays all of it', async () => {
+    await grantAlice();
+    const chunk = randomBytes(1024 * 1024);
+    const limit = 256 * 1024 * 1024;
+    const exchange = streamTo('POST', '/echo', { 'content-type': 'application/octet-stream' });
+    exchange.req.write(chunk);
+    const res = await exchange.res;
+    assert.equal(res.statusCode, 200);
+    // The answer is not read: once the sockets' buffers are full, the upload must stall too.
+    let sent = chunk.length;
+    while (sent < limit) {
+      sent += chunk.length;
+      if (exchange.req.write(chunk)) continue;
+      const drained = await Promise.race([
+        once(exchange.req, 'drain').then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 500)),
+      ]);
+      if (!drained) break;
+    }
+    assert.ok(sent < limit / 2, `the proxy took ${sent >> 20} MiB the client never read`);
+    let received = 0;
+    res.on('data', (data: Buffer) => (received += data.length));
+    exchange.req.end();
+    assert.equal(await exchange.ended, 'complete');
+    assert.equal(received, sent);
+  });
 });
 
 void describe('ending a grant cuts live connections', () => {

@@ -64,6 +64,11 @@ void describe('the trail of web requests', () => {
       ...(options.body === undefined ? {} : { body: options.body }),
     });
 
+  const liveConnections = async () => {
+    const metrics = await rawRequest(`${demo.url}/metrics`);
+    return Number(/^jitgate_live_connections (\d+)$/m.exec(metrics.body)?.[1] ?? -1);
+  };
+
   /** A request to payroll whose answer is read as a stream (node:http). */
   const appStream = (method: string, path: string) =>
     new Promise<IncomingMessage>((resolve, reject) => {
@@ -229,6 +234,27 @@ void describe('the trail of web requests', () => {
     assert.equal(whole.status, 200);
     const last = (await settledRows(demo, grant.id, before + 3))[before + 2];
     assert.equal(last?.ended, 'complete');
+  });
+
+  it('a client that leaves before the app answers: status 0, cut, and the app is let go', async () => {
+    const before = rowsOf(demo, grant.id).length;
+    const req = request({
+      host: '127.0.0.1',
+      port: demo.port,
+      path: '/slow?ms=8000&left=1',
+      agent: false,
+      headers: { host: new URL(demo.payrollOrigin).host, cookie },
+    });
+    req.on('error', () => undefined);
+    req.end();
+    await waitFor(async () => (await liveConnections()) > 0, 2000, 'the exchange to start');
+    const leftAt = Date.now();
+    req.destroy();
+    const rows = await settledRows(demo, grant.id, before + 1);
+    assert.ok(Date.now() - leftAt < 3000, 'the row came long before the app would have answered');
+    const row = rows[before];
+    assert.deepEqual([row?.query, row?.status, row?.ended], ['ms=8000&left=1', 0, 'cut']);
+    assert.equal(await liveConnections(), 0, 'nothing is left tracked for the grant');
   });
 
   it('long exchanges are rows while still open, then their end replaces them', async () => {
