@@ -2,7 +2,7 @@
  * The jitgate under test: the compiled CLI (`node dist/proxy/cli/main.js serve --config FILE`) in
  * its own process, so its CPU time and RSS are its own; the IdP runs elsewhere (idp-child.ts).
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { COMPILED_CLI } from './build.js';
@@ -41,6 +41,13 @@ export async function startJitgateChild(
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // What V8's tracing flags print (BENCH_PROXY_NODE_ARGS=--trace-gc-nvp) goes to stdout.
+  const outputFile = process.env.BENCH_PROXY_OUTPUT;
+  if (outputFile) {
+    const append = (chunk: Buffer) => appendFileSync(`${outputFile}.${label}`, chunk);
+    child.stdout?.on('data', append);
+    child.stderr?.on('data', append);
+  }
   const port = config.server.port;
   const url = `http://localhost:${port}`;
   const deadline = Date.now() + 60_000;

@@ -10,6 +10,7 @@
  *   BENCH_LOADGEN=node       the built-in closed-loop generator even when wrk is installed
  *   BENCH_SKIP_NGINX=1, BENCH_SKIP_APACHE=1   leave that row out
  *   BENCH_PROXY_NODE_ARGS    extra node flags for the jitgate child (e.g. --cpu-prof)
+ *   BENCH_PROXY_OUTPUT       FILE: each jitgate child's stdout and stderr go to FILE.<label> too
  *   BENCH_TERMINAL_MIB       size of the file `cat` through a terminal (default 32)
  *   BENCH_KEYSTROKES         keystrokes timed for echo latency (default 200)
  *   BENCH_IDLE_TERMINALS     concurrent idle terminal sessions (default 1000)
