@@ -30,8 +30,8 @@ export interface FeedReplica {
   /** Grant ends waiting for the store: this replica's, and those it heard of. */
   revocations: PendingRevocations;
   ended: { id: string; reason: GrantEndReason }[];
-  /** Resolves with the next change this replica hears from the other (after it was applied). */
-  nextChange(): Promise<StoreChange>;
+  /** Resolves with the next change of `kind` this replica hears from the other (once applied). */
+  nextChange(kind: StoreChange['kind']): Promise<StoreChange>;
   /** Resolves with the next event of `type` on this replica's bus. */
   nextEvent(type: AccessEvent['type']): Promise<AccessEvent>;
   close(): Promise<void>;
@@ -88,12 +88,14 @@ export async function feedReplica(url: string, name: string): Promise<FeedReplic
     events,
     grants,
     ended,
-    nextChange: () =>
+    nextChange: (kind) =>
       new Promise((resolve) => {
         // Subscribed after the replica's own sync: it hears the change once that applied it
-        // (a grant reload is async: the test waits for the book's listeners instead).
+        // (a grant reload is async: the test waits for the book's listeners instead). Only
+        // `kind`: an earlier test's last announcement may still be on its way.
         const off = store.changes.subscribe({
           changed: (change) => {
+            if (change.kind !== kind) return;
             off();
             resolve(change);
           },
