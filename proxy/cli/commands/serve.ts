@@ -5,9 +5,6 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../../config/load.js';
-import { demoBanner } from '../../demo/banner.js';
-import { startDemo } from '../../demo/start-demo.js';
-import { startJitgate } from '../../server/start.js';
 import { superviseWorkers } from '../../server/workers/supervisor.js';
 import { workerCount } from '../../server/workers/worker-count.js';
 import {
@@ -41,6 +38,8 @@ export async function serve(args: string[]): Promise<() => Promise<void>> {
       console.error(`jitgate listening on ${running.url} (${workers} workers)`);
       return once(() => running.stop());
     }
+    // Loaded only where it runs: a supervisor of workers never serves itself.
+    const { startJitgate } = await import('../../server/start.js');
     const running = await startJitgate({
       config,
       configSource: values.config,
@@ -53,6 +52,9 @@ export async function serve(args: string[]): Promise<() => Promise<void>> {
   const port = process.env.PORT ? Number(process.env.PORT) : 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`PORT must be a port number`);
+  // The demo (its IdP, SSH target, PostgreSQL) only when asked for: ~7 MiB a deployment never needs.
+  const { startDemo } = await import('../../demo/start-demo.js');
+  const { demoBanner } = await import('../../demo/banner.js');
   const demo = await startDemo({ port, stateDir: process.env.JITGATE_STATE_DIR });
   console.error(demoBanner(demo));
   return once(() => demo.close());
