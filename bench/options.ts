@@ -1,7 +1,8 @@
 /**
  * What one `npm run bench` does, read from its arguments and environment in one place (pure, so
  * the rules are unit-tested). Arguments:
- *   --runs N          measure the web rows N times and report median and min–max (default 1)
+ *   --runs N          measure the web rows N times and report median and min–max, and alternate
+ *                     the scale cases N times each (median; default 1)
  *   --only LIST       sections to run: web, terminals, scale (comma-separated; default all)
  *   --soak DURATION   soak mode instead: steady load plus WebSocket churn, RSS over time ("10m")
  * Environment (sizes scale down for a quick check, e.g. BENCH_SECONDS=2 BENCH_IDLE_TERMINALS=10):

@@ -125,7 +125,8 @@ function scaleSection(results: BenchResults): string[] {
     '## Scale of state',
     '',
     'A fresh jitgate per case, its store seeded with people who each have a session and a live grant; ' +
-      'RSS after start and once every session is cached; load from one of them.',
+      'RSS after start and once every session is cached; load from one of them. The two run side by ' +
+      'side and their loads alternate (`--runs` times each; the median run is shown).',
     '',
     ...markdownTable(
       ['case', 'RSS at start MiB', 'RSS, sessions cached MiB', 'req/s', 'CPU µs/req'],
