@@ -6,7 +6,7 @@
 import { judgeGoals } from './goals.js';
 import { fixed, markdownTable, spreadCell } from './report-format.js';
 import type { BenchResults } from './results.js';
-import { REPORTED_PERCENTILES } from './stats.js';
+import { REPORTED_PERCENTILES, spread } from './stats.js';
 import { summarizeWeb, type WebSummary } from './summary.js';
 
 export const PLOT_FILE = 'latency.svg';
@@ -69,12 +69,13 @@ function terminalSection(results: BenchResults): string[] {
   const t = results.terminals;
   if (t === undefined) return [];
   if (typeof t === 'string') return ['', '## Terminals', '', `Skipped: ${t}.`];
-  const mibs = (bps: number) => fixed(bps / 2 ** 20, 1);
+  const withRange = (path: typeof t.direct) =>
+    spreadCell(spread(path.rounds.map((bps) => bps / 2 ** 20)), 1);
   const rows = [
     [
-      `\`cat\` of ${t.fileMiB} MiB, MiB/s`,
-      mibs(t.direct.bytesPerSecond),
-      mibs(t.relay.bytesPerSecond),
+      `\`cat\` of ${t.fileMiB} MiB, MiB/s (median of ${t.relay.rounds.length} alternated rounds, range)`,
+      withRange(t.direct),
+      withRange(t.relay),
       `${fixed((100 * t.relay.bytesPerSecond) / t.direct.bytesPerSecond, 0)}%`,
     ],
     [

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { terminalUrl } from '../test/support/terminal.js';
 import { SSH_RESOURCE } from './jitgate-config.js';
 import type { BenchOptions } from './options.js';
-import { percentilesOf, type Percentiles } from './stats.js';
+import { percentilesOf, spread, type Percentiles } from './stats.js';
 import type { Stack } from './stack.js';
 import { idleSessions, type IdleResult } from './terminal-idle.js';
 import {
@@ -22,8 +22,10 @@ import {
 } from './terminal-io.js';
 
 export interface PathResult {
-  /** Output bytes per second while `cat` ran (pty line endings included). */
+  /** Output bytes per second while `cat` ran (pty line endings included): the rounds' median. */
   bytesPerSecond: number;
+  /** Each round's bytes per second, in the order measured. */
+  rounds: number[];
   echoMs: Percentiles;
 }
 
@@ -55,18 +57,19 @@ async function ready(terminal: Terminal): Promise<OutputTap> {
   return tap;
 }
 
-async function measurePath(terminal: Terminal, file: string, keystrokes: number) {
-  const tap = await ready(terminal);
+/** Output bytes per second of one `cat` of `file`, read to its end marker. */
+async function throughput(tap: OutputTap, terminal: Terminal, file: string): Promise<number> {
   const { line, marker } = markerCommand('DONE');
   const before = tap.bytes;
   const done = tap.until(marker, 300_000);
   const started = performance.now();
   terminal.write(`cat ${file}; ${line}\r`);
   await done;
-  const seconds = (performance.now() - started) / 1000;
-  const bytesPerSecond = (tap.bytes - before) / seconds;
+  return (tap.bytes - before) / ((performance.now() - started) / 1000);
+}
 
-  // Keystrokes into `cat`: the remote tty echoes each one; timed from send to the echo.
+/** Keystrokes into `cat`: the remote tty echoes each one; timed from send to the echo. */
+async function echoLatency(tap: OutputTap, terminal: Terminal, keystrokes: number) {
   const cat = markerCommand('CAT');
   const catReady = tap.until(cat.marker);
   terminal.write(`${cat.line}; cat\r`);
@@ -83,7 +86,34 @@ async function measurePath(terminal: Terminal, file: string, keystrokes: number)
   }
   terminal.write('\x03');
   await terminal.close();
-  return { bytesPerSecond, echoMs: percentilesOf(echo) };
+  return percentilesOf(echo);
+}
+
+interface OpenPath {
+  terminal: Terminal;
+  tap: OutputTap;
+  rounds: number[];
+}
+
+/**
+ * Both paths open at once and their `cat`s alternate, `rounds` each (the first path to go swaps
+ * every round): one `cat` lasts about a second, and a second of this machine is noisy (the direct
+ * path read 40-55 MiB/s in runs minutes apart while the relay held 32-34).
+ */
+async function alternate(paths: readonly OpenPath[], file: string, rounds: number): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? paths : [...paths].reverse();
+    for (const path of order) path.rounds.push(await throughput(path.tap, path.terminal, file));
+  }
+}
+
+async function finishPath(path: OpenPath, keystrokes: number): Promise<PathResult> {
+  const echoMs = await echoLatency(path.tap, path.terminal, keystrokes);
+  return { bytesPerSecond: spread(path.rounds).median, rounds: path.rounds, echoMs };
+}
+
+async function open(terminal: Terminal): Promise<OpenPath> {
+  return { terminal, tap: await ready(terminal), rounds: [] };
 }
 
 export async function measureTerminals(
@@ -96,17 +126,16 @@ export async function measureTerminals(
   const file = bigFile(stack.tmp, options.terminalMiB);
   const size = { cols: String(COLS), rows: String(ROWS) };
   const url = terminalUrl(stack.jitgate.url, SSH_RESOURCE, size);
-  progress(`terminals: cat of ${options.terminalMiB} MiB and ${options.keystrokes} keystrokes`);
-  const direct = await measurePath(
-    directTerminal(await ssh.direct(COLS, ROWS)),
-    file,
-    options.keystrokes,
+  const rounds = Math.max(3, options.runs);
+  progress(
+    `terminals: cat of ${options.terminalMiB} MiB, ${rounds} rounds per path alternated, and ` +
+      `${options.keystrokes} keystrokes`,
   );
-  const relay = await measurePath(
-    await relayTerminal(url, stack.alice.token),
-    file,
-    options.keystrokes,
-  );
+  const directPath = await open(directTerminal(await ssh.direct(COLS, ROWS)));
+  const relayPath = await open(await relayTerminal(url, stack.alice.token));
+  await alternate([directPath, relayPath], file, rounds);
+  const direct = await finishPath(directPath, options.keystrokes);
+  const relay = await finishPath(relayPath, options.keystrokes);
   progress(
     `terminals: direct ${(direct.bytesPerSecond / 2 ** 20).toFixed(1)} MiB/s, ` +
       `relay ${(relay.bytesPerSecond / 2 ** 20).toFixed(1)} MiB/s; echo p99 ` +

@@ -109,6 +109,14 @@ void describe('bench report', () => {
     assert.equal(of('grants expiring')?.verdict, 'fail');
   });
 
+  test('shows the terminal rounds’ median and range', () => {
+    const report = renderReport({ ...results(1), terminals, scale });
+    assert.match(
+      report,
+      /median of 3 alternated rounds, range\) \| +100\.0 \(96\.0–104\.0\) \| +70\.0 \(69\.0–75\.0\) \| +70%/,
+    );
+  });
+
   test('is Markdown in prettier’s layout', async () => {
     for (const r of [results(1), results(3), { ...results(2), terminals, scale }]) {
       const report = renderReport(r);
