@@ -29,6 +29,7 @@ import { SshCertificateAuthority } from '../terminal/ssh-ca.js';
 import { TerminalService } from '../terminal/terminal-service.js';
 import { createTerminalUpgrade, type UpgradeCaller } from '../terminal/terminal-upgrade.js';
 import type { Dispatch } from './http-server.js';
+import { recordingArchive } from './recording-archive.js';
 import { recordingsFolder } from './state-folders.js';
 
 export interface TerminalWiringDeps {
@@ -69,12 +70,7 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
     trustedKeys: [createPublicKey(signingKey)],
     files: deps.recordingFiles,
     now,
-    // Sealed recordings also go to the store: every replica plays back what any one recorded.
-    archive: {
-      put: async (id, cast, signature) =>
-        void (await store.recordings.put({ id, cast, signature, storedAt: now() })),
-      get: (id) => store.recordings.get(id),
-    },
+    archive: recordingArchive(config.storage, store, now),
     onArchiveError: (id, error) =>
       log.error('recording kept on this replica only: the store refused it', {
         recording: id,

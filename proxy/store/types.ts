@@ -299,7 +299,7 @@ export interface Store {
   readonly mfa: MfaRepository;
   /** The web session trail (per-request rows under grants). */
   readonly trail: TrailRepository;
-  /** Terminal sessions (recorded under <state>/recordings, sealed ones also in `recordings`). */
+  /** Terminal sessions (recorded under <state>/recordings; on PostgreSQL sealed ones also in `recordings`). */
   readonly terminalSessions: TerminalSessionRepository;
   /** What replicas tell each other of terminal sessions: stop requests, watches, relayed output. */
   readonly terminalRelay: TerminalRelayRepository;

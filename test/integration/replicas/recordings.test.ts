@@ -13,6 +13,7 @@ import {
   openPostgresStore,
   type PostgresStore,
 } from '../../../proxy/store/postgres/postgres-store.js';
+import { recordingArchive } from '../../../proxy/server/recording-archive.js';
 import { startTestPostgres, type TestPostgres } from '../../support/postgres.js';
 
 const header = { version: 2 as const, width: 80, height: 24, timestamp: 1 };
@@ -43,11 +44,7 @@ async function replica(name: string, errors: unknown[] = []) {
     signingKey: key,
     trustedKeys: [createPublicKey(key)],
     now: Date.now,
-    archive: {
-      put: async (id, cast, signature) =>
-        void (await store.recordings.put({ id, cast, signature, storedAt: Date.now() })),
-      get: (id) => store.recordings.get(id),
-    },
+    archive: recordingArchive({ driver: 'postgres' }, store, Date.now),
     onArchiveError: (_id, error) => errors.push(error),
   });
   return { storage, store };

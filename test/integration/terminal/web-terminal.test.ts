@@ -122,6 +122,9 @@ void describe('web terminal', () => {
     const verified = await demo.jitgate.terminals.storage.verify(id);
     assert.equal(verified.ok, true);
     assert.equal(row.checksum, verified.ok ? verified.sha256 : '');
+    // On SQLite (one process) the recordings folder is the archive: sealing copies nothing into
+    // the database, whose synchronous write of the whole recording held every request back.
+    assert.equal(await demo.jitgate.store.recordings.get(id), undefined);
     const [ended] = await demo.jitgate.audit.list({ code: 'session.ended', limit: 10 });
     assert.equal(ended?.data.sha256, row.checksum);
     // The relay's certificate is audited like a direct one (jitgate ssh-cert): the same kind and
