@@ -31,6 +31,12 @@ export interface AdminGrantInput {
 export const MIN_ADMIN_GRANT_MS = 1_000;
 export const MAX_ADMIN_GRANT_MS = MAX_GRANT_MS;
 
+/**
+ * How many of a person's grants (beyond those not yet ended) pages and the API show: as many as
+ * their requests (RequestQueries.listMine), enough for where they stand with every resource.
+ */
+export const RECENT_GRANTS = 100;
+
 export class GrantService {
   private readonly ledger: GrantLedger;
 
@@ -121,7 +127,11 @@ export class GrantService {
     return this.ledger.finish(id, actor, 'revoked', null);
   }
 
+  /** Every grant of theirs not yet ended and the RECENT_GRANTS newest (GrantRepository.listForUser). */
   listForUser(userId: string): Promise<GrantRecord[]> {
-    return this.options.store.grants.listForUser(userId);
+    return this.options.store.grants.listForUser(userId, {
+      now: this.options.now(),
+      recent: RECENT_GRANTS,
+    });
   }
 }

@@ -255,7 +255,8 @@ export class PendingRevocations {
       get: async (id) => this.apply(await raw.get(id)),
       revoke: (id, by, at) => raw.revoke(id, by, at),
       listLive: async (now) => (await raw.listLive(now)).filter((g) => !this.isPending(g.id)),
-      listForUser: async (userId) => (await raw.listForUser(userId)).map((g) => this.apply(g)),
+      listForUser: async (userId, bound) =>
+        (await raw.listForUser(userId, bound)).map((g) => this.apply(g)),
       listInPeriod: async (filter) => (await raw.listInPeriod(filter)).map((g) => this.apply(g)),
       // A grant ended here (its end still waiting for the store) did not expire.
       claimExpiry: async (id, at) => !this.isPending(id) && raw.claimExpiry(id, at),

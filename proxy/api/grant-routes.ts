@@ -8,14 +8,15 @@ import { z } from 'zod';
 import type { GrantEnding } from '../access/grant-ending.js';
 import type { PendingRevocations } from '../access/pending-revocations.js';
 import { subjectOf } from '../identity/session-user.js';
-import type { GrantRecord, GrantRepository } from '../store/types.js';
+import type { GrantService } from '../access/grant-service.js';
+import type { GrantRecord } from '../store/types.js';
 import { requireCaller } from './authenticate.js';
 import { freeText, parseBody, parseId } from './body.js';
 import { grantJson } from './json.js';
 
 export interface GrantRoutesDeps {
   grantEnding: GrantEnding;
-  grants: Pick<GrantRepository, 'listForUser'>;
+  grants: Pick<GrantService, 'listForUser'>;
   /** Ends in force but not yet recorded: answered 202 with `recorded: false`. */
   revocations: Pick<PendingRevocations, 'isPending'>;
   now: () => number;

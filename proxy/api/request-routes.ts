@@ -15,7 +15,8 @@ import type { PolicyConfig, ResourceConfig } from '../config/schema.js';
 import { subjectOf } from '../identity/session-user.js';
 import { formatDuration } from '../shared/duration.js';
 import { notFound } from '../shared/errors.js';
-import type { GrantRepository, UserRepository } from '../store/types.js';
+import type { GrantService } from '../access/grant-service.js';
+import type { UserRepository } from '../store/types.js';
 import { requireCaller } from './authenticate.js';
 import { durationText, freeText, isoTime, parseBody, parseId, parseQuery } from './body.js';
 import { decisionJson, grantJson, requestJson, requestsJson } from './json.js';
@@ -24,7 +25,7 @@ export interface RequestRoutesDeps {
   requests: RequestService;
   queries: RequestQueries;
   users: Pick<UserRepository, 'get'>;
-  grants: Pick<GrantRepository, 'listForUser'>;
+  grants: Pick<GrantService, 'listForUser'>;
   resources: readonly ResourceConfig[];
   policies: readonly PolicyConfig[];
   /** Whether a policy lets the caller break the glass on a resource, and its rule. */

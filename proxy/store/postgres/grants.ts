@@ -79,11 +79,16 @@ export function createGrantRepository(db: PgDatabase, announce: Announce): Grant
           [now],
         )
       ).map(toGrant),
-    listForUser: async (userId) =>
+    listForUser: async (userId, { now, recent }) =>
       (
-        await db.all('SELECT * FROM grants WHERE user_id = $1 ORDER BY created_at DESC, id', [
-          userId,
-        ])
+        await db.all(
+          `SELECT * FROM grants WHERE id IN (
+             SELECT id FROM grants WHERE user_id = $1 AND revoked_at IS NULL AND ends_at > $2
+             UNION
+             (SELECT id FROM grants WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $3))
+           ORDER BY created_at DESC, id`,
+          [userId, now, recent],
+        )
       ).map(toGrant),
     claimExpired: async (now) =>
       (

@@ -68,9 +68,17 @@ export function createGrantRepository(db: SqliteDatabase): GrantRepository {
           now,
         ])
         .map(toGrant),
-    listForUser: async (userId) =>
+    listForUser: async (userId, { now, recent }) =>
       db
-        .all('SELECT * FROM grants WHERE user_id = ? ORDER BY created_at DESC', [userId])
+        .all(
+          `SELECT * FROM grants WHERE id IN (
+             SELECT id FROM grants WHERE user_id = ? AND revoked_at IS NULL AND ends_at > ?
+             UNION
+             SELECT id FROM (
+               SELECT id FROM grants WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?))
+           ORDER BY created_at DESC, id`,
+          [userId, now, userId, recent],
+        )
         .map(toGrant),
     claimExpired: async (now) =>
       db

@@ -23,6 +23,7 @@ import { TERMINAL_RELAY } from './migrations/017-terminal-relay.js';
 import { STANDING_REPORTS } from './migrations/018-standing-reports.js';
 import { RATE_LIMITS } from './migrations/019-rate-limits.js';
 import { ROLE_DROP_CLAIMS } from './migrations/020-role-drop-claims.js';
+import { GRANTS_BY_USER } from './migrations/021-grants-by-user.js';
 
 /**
  * Every migration in order. Each area adds its own file under migrations/ and one line here;
@@ -49,6 +50,7 @@ const MIGRATIONS: readonly string[] = [
   STANDING_REPORTS,
   RATE_LIMITS,
   ROLE_DROP_CLAIMS,
+  GRANTS_BY_USER,
 ];
 
 export function migrate(db: SqliteDatabase): number {

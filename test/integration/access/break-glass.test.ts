@@ -23,6 +23,7 @@ import { formFields, startCliLogin } from '../../support/cli-login.js';
 import { enrollOn, verifyOn } from '../../support/mfa.js';
 import { startMfaProxy, type MfaProxy } from '../../support/mfa-proxy.js';
 import { bearerCall, call, type ApiReply } from './api-client.js';
+import { EVERY_GRANT } from '../../support/every-grant.js';
 
 let proxy: MfaProxy;
 let alice: TestBrowser;
@@ -100,7 +101,10 @@ void describe('breaking the glass', () => {
       { resource: 'payroll', duration: '15m', incident: 'INC-4711', reason: 'fire' },
     );
     assert.equal(byToken.json.error?.code, 'mfa_required');
-    assert.equal((await proxy.jitgate.store.grants.listForUser('corp:alice')).length, 0);
+    assert.equal(
+      (await proxy.jitgate.store.grants.listForUser('corp:alice', EVERY_GRANT)).length,
+      0,
+    );
   });
 
   void it('after a step-up grants alice access at once, marked break-glass everywhere', async () => {

@@ -10,6 +10,7 @@ import { after, before, describe, it } from '../../support/guarded-test.js';
 import { fileURLToPath } from 'node:url';
 import { psqlPath } from '../../support/postgres.js';
 import { eventually, startMachineDemo, type MachineDemo } from '../../support/machine-demo.js';
+import { EVERY_GRANT } from '../../support/every-grant.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/jitgate.mjs', import.meta.url));
 
@@ -74,7 +75,7 @@ void describe('jitgate exec (machine, client credentials)', () => {
     assert.match(role, /^jg_[0-9a-f]{24}$/, 'psql saw the temporary role');
     assert.doesNotMatch(run.stderr, /password|postgresql:\/\//i, 'no secret on stderr');
     await eventually(async () => !(await m.jitgateRoles()).includes(role), 'role dropped');
-    const grants = await m.demo.jitgate.store.grants.listForUser('demo:ci-runner');
+    const grants = await m.demo.jitgate.store.grants.listForUser('demo:ci-runner', EVERY_GRANT);
     assert.ok(grants.length > 0 && grants.every((g) => g.revokedAt !== null), 'grant released');
   });
 
@@ -147,9 +148,9 @@ void describe('jitgate exec (machine, client credentials)', () => {
     assert.deepEqual(Object.keys(credential).sort(), ['apiVersion', 'kind', 'status']);
     assert.deepEqual(Object.keys(credential.status).sort(), ['expirationTimestamp', 'token']);
     assert.match(credential.status.expirationTimestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-    const grant = (await m.demo.jitgate.store.grants.listForUser('demo:ci-runner')).find(
-      (g) => g.resourceId === 'demo-cluster' && g.revokedAt === null,
-    );
+    const grant = (
+      await m.demo.jitgate.store.grants.listForUser('demo:ci-runner', EVERY_GRANT)
+    ).find((g) => g.resourceId === 'demo-cluster' && g.revokedAt === null);
     assert.ok(grant);
     assert.equal(
       Date.parse(credential.status.expirationTimestamp),

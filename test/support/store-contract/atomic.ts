@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
 import type { Store } from '../../../proxy/store/types.js';
 import { T0, type ContractContext } from './context.js';
+import { EVERY_GRANT } from '../every-grant.js';
 
 /** Adds one to a person's MFA failure count by reading and then writing it. */
 async function increment(store: Store, userId: string): Promise<void> {
@@ -91,10 +92,10 @@ export function atomicContract(c: ContractContext): void {
         await c.store().users.upsert(user);
         await deep(3);
         // Reads inside see the transaction's own writes.
-        return (await c.store().grants.listForUser(user.id)).length;
+        return (await c.store().grants.listForUser(user.id, EVERY_GRANT)).length;
       });
       assert.equal(seen, 3);
-      assert.equal((await c.store().grants.listForUser(user.id)).length, 3);
+      assert.equal((await c.store().grants.listForUser(user.id, EVERY_GRANT)).length, 3);
 
       const other = c.newUser();
       await assert.rejects(
@@ -106,7 +107,7 @@ export function atomicContract(c: ContractContext): void {
         /undo/,
       );
       assert.equal(await c.store().users.get(other.id), undefined);
-      assert.deepEqual(await c.store().grants.listForUser(other.id), []);
+      assert.deepEqual(await c.store().grants.listForUser(other.id, EVERY_GRANT), []);
     });
 
     void test('the store serves on after rollbacks', async () => {

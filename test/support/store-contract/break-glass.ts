@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { BreakGlassRecord } from '../../../proxy/access/break-glass-record.js';
 import { MIN, T0, type ContractContext } from './context.js';
+import { EVERY_GRANT } from '../every-grant.js';
 
 export function breakGlassContract(c: ContractContext): void {
   const stored = async (overrides: Partial<BreakGlassRecord> = {}) => {
@@ -39,7 +40,7 @@ export function breakGlassContract(c: ContractContext): void {
       const plain = await c.storedGrant();
       assert.equal((await c.store().grants.get(marked.id))?.breakGlass, true);
       assert.equal('breakGlass' in ((await c.store().grants.get(plain.id)) ?? {}), false);
-      const listed = await c.store().grants.listForUser(marked.userId);
+      const listed = await c.store().grants.listForUser(marked.userId, EVERY_GRANT);
       assert.deepEqual(listed, [marked]);
     });
 

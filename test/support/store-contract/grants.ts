@@ -79,7 +79,7 @@ export function grantContract(c: ContractContext): void {
       assert.equal(await isListed(), false);
     });
 
-    void test("listForUser: all of a person's grants, and only theirs", async () => {
+    void test("listForUser: a person's grants and only theirs, newest first", async () => {
       const alice = await c.storedUser();
       const bob = await c.storedUser();
       const a1 = c.newGrant(alice.id);
@@ -88,11 +88,42 @@ export function grantContract(c: ContractContext): void {
       const b1 = c.newGrant(bob.id);
       for (const g of [a1, a2, a3, b1]) await c.store().grants.insert(g);
       await c.store().grants.revoke(a2.id, 'bob', T0 + 3 * MIN);
-      const listed = await c.store().grants.listForUser(alice.id);
-      assert.deepEqual(listed.map((g) => g.id).sort(), [a1.id, a2.id, a3.id].sort());
+      const listed = await c.store().grants.listForUser(alice.id, { now: T0, recent: 10 });
+      assert.deepEqual(
+        listed.map((g) => g.id),
+        [a3.id, a2.id, a1.id],
+      );
       assert.equal(listed.find((g) => g.id === a2.id)?.revokedBy, 'bob');
-      assert.deepEqual(await c.store().grants.listForUser(c.unique('nobody')), []);
+      const nobody = await c
+        .store()
+        .grants.listForUser(c.unique('nobody'), { now: T0, recent: 10 });
+      assert.deepEqual(nobody, []);
     });
+
+    void test('listForUser: every grant not yet ended, and only the `recent` newest of the rest', async () => {
+      const user = await c.storedUser();
+      const now = T0 + 60 * MIN;
+      // The oldest is still active (a week long) and one starts later: both are read however
+      // many grants came after them; of the ended ones only the newest two are.
+      const active = c.newGrant(user.id, { createdAt: T0, endsAt: T0 + 7 * 24 * 60 * MIN });
+      const scheduled = c.newGrant(user.id, {
+        createdAt: T0 + MIN,
+        startsAt: now + MIN,
+        endsAt: now + 30 * MIN,
+      });
+      const ended = [2, 3, 4, 5].map((n) =>
+        c.newGrant(user.id, { createdAt: T0 + n * MIN, endsAt: T0 + 10 * MIN }),
+      );
+      const revoked = c.newGrant(user.id, { createdAt: T0 + 6 * MIN });
+      for (const g of [active, scheduled, ...ended, revoked]) await c.store().grants.insert(g);
+      await c.store().grants.revoke(revoked.id, 'bob', T0 + 7 * MIN);
+      const listed = await c.store().grants.listForUser(user.id, { now, recent: 2 });
+      assert.deepEqual(
+        listed.map((g) => g.id),
+        [revoked.id, ended[3]?.id, scheduled.id, active.id],
+      );
+    });
+
     void test('claimExpired hands each ended, unrevoked grant out once, in end order', async () => {
       // Ends near the epoch, so no other grant of a shared database has ended by then.
       const user = await c.storedUser();
