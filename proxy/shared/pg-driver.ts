@@ -6,7 +6,15 @@
  */
 import pg from 'pg';
 
-export type PgValue = string | number | boolean | null | readonly string[] | readonly number[];
+export type PgValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly string[]
+  | readonly number[]
+  /** Sent as a binary parameter (bytea), never as text. */
+  | Buffer;
 export type PgRow = Record<string, unknown>;
 
 export interface PgResult {

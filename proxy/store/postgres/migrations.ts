@@ -27,6 +27,7 @@ import { TERMINAL_RELAY } from './migrations/017-terminal-relay.js';
 import { STANDING_REPORTS } from './migrations/018-standing-reports.js';
 import { RATE_LIMITS } from './migrations/019-rate-limits.js';
 import { ROLE_DROP_CLAIMS } from './migrations/020-role-drop-claims.js';
+import { RECORDING_CHUNKS } from './migrations/021-recording-chunks.js';
 
 interface Migration {
   name: string;
@@ -55,6 +56,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'standing-reports', sql: STANDING_REPORTS },
   { name: 'rate-limits', sql: RATE_LIMITS },
   { name: 'role-drop-claims', sql: ROLE_DROP_CLAIMS },
+  { name: 'recording-chunks', sql: RECORDING_CHUNKS },
 ];
 
 const TABLE = `CREATE TABLE IF NOT EXISTS jitgate_migrations (

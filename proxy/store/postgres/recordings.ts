@@ -1,22 +1,59 @@
-/** PostgreSQL implementation of RecordingRepository (the cast is kept as base64 text). */
+/**
+ * PostgreSQL implementation of RecordingRepository: the cast in bytea chunks (migration 021),
+ * each written as a binary parameter of its own and read back one at a time: no step holds a copy
+ * of the whole recording beyond the Buffer itself.
+ */
 import type { RecordingRepository } from '../types.js';
 import type { PgDatabase } from './database.js';
-import { int, text } from './rows.js';
+import { bytes, int, optionalText, text } from './rows.js';
+
+export const RECORDING_CHUNK_BYTES = 4 * 1024 * 1024;
 
 export function createRecordingRepository(db: PgDatabase): RecordingRepository {
+  // Chunk by chunk: bytea arrives as hex text, twice its size, so one query for all would hold
+  // twice the recording on top of it. The recordings row is only visible once all are committed.
+  const chunksOf = async (id: string) => {
+    const chunks: Buffer[] = [];
+    for (let seq = 0; ; seq++) {
+      const chunk = await db.get(
+        'SELECT bytes FROM recording_chunks WHERE recording_id = $1 AND seq = $2',
+        [id, seq],
+      );
+      if (!chunk) return Buffer.concat(chunks);
+      chunks.push(bytes(chunk, 'bytes'));
+    }
+  };
   return {
-    put: async (recording) =>
-      (await db.run(
-        `INSERT INTO recordings (id, cast_base64, signature, stored_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (id) DO NOTHING`,
-        [recording.id, recording.cast.toString('base64'), recording.signature, recording.storedAt],
-      )) === 1,
+    // One transaction: another replica's put of the same id waits on the row and keeps ours.
+    put: (recording) =>
+      db.transaction(async () => {
+        const kept = await db.run(
+          `INSERT INTO recordings (id, cast_base64, signature, stored_at) VALUES ($1, NULL, $2, $3)
+             ON CONFLICT (id) DO NOTHING`,
+          [recording.id, recording.signature, recording.storedAt],
+        );
+        if (kept !== 1) return false;
+        const { cast } = recording;
+        for (let seq = 0; seq === 0 || seq * RECORDING_CHUNK_BYTES < cast.length; seq++) {
+          const chunk = cast.subarray(
+            seq * RECORDING_CHUNK_BYTES,
+            (seq + 1) * RECORDING_CHUNK_BYTES,
+          );
+          await db.run(
+            'INSERT INTO recording_chunks (recording_id, seq, bytes) VALUES ($1, $2, $3)',
+            [recording.id, seq, chunk],
+          );
+        }
+        return true;
+      }),
     get: async (id) => {
       const row = await db.get('SELECT * FROM recordings WHERE id = $1', [id]);
       if (!row) return undefined;
+      const base64 = optionalText(row, 'cast_base64');
+      const cast = base64 !== null ? Buffer.from(base64, 'base64') : await chunksOf(id);
       return {
         id: text(row, 'id'),
-        cast: Buffer.from(text(row, 'cast_base64'), 'base64'),
+        cast,
         signature: text(row, 'signature'),
         storedAt: int(row, 'stored_at'),
       };

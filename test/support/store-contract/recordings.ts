@@ -24,6 +24,24 @@ export function recordingContract(c: ContractContext): void {
       }
     });
 
+    void test('a cast of several megabytes comes back whole (PostgreSQL keeps it in chunks)', async () => {
+      const id = c.unique('ts');
+      const cast = randomBytes(9 * 1024 * 1024 + 7);
+      assert.equal(
+        await c.store().recordings.put({ id, cast, signature: 's', storedAt: T0 }),
+        true,
+      );
+      const read = await (c.replica() ?? c.store()).recordings.get(id);
+      assert.ok(read?.cast.equals(cast));
+      const empty = c.unique('ts');
+      const none = Buffer.alloc(0);
+      assert.equal(
+        await c.store().recordings.put({ id: empty, cast: none, signature: 's', storedAt: T0 }),
+        true,
+      );
+      assert.equal((await c.store().recordings.get(empty))?.cast.length, 0);
+    });
+
     void test('a second put of the same id keeps the first', async () => {
       const id = c.unique('ts');
       const first = { id, cast: Buffer.from('first'), signature: 'a', storedAt: T0 };

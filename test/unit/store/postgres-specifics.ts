@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pgDriver from 'pg';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 import { createLogger } from '../../../proxy/shared/logger.js';
 import { MIGRATIONS } from '../../../proxy/store/postgres/migrations.js';
@@ -161,6 +162,26 @@ export function postgresSpecifics(postgres: () => Promise<TestPostgres>): void {
         rows.map((row) => Number(row.version)).sort((a, b) => a - b),
         MIGRATIONS.map((_, i) => i + 1),
       );
+    });
+
+    void test('a recording archived as base64 before migration 021 is still read', async () => {
+      const url = await pg.createDatabase();
+      const store = await openPostgresStore({ url, applicationName: 'legacy-recording' });
+      const client = new pgDriver.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const cast = Buffer.from('{"version":2}\n[0.1,"o","hi"]\n');
+        await client.query(
+          'INSERT INTO recordings (id, cast_base64, signature, stored_at) VALUES ($1, $2, $3, $4)',
+          ['ts_legacy', cast.toString('base64'), 'sig', T0],
+        );
+        const read = await store.recordings.get('ts_legacy');
+        assert.ok(read?.cast.equals(cast));
+        assert.equal(read?.signature, 'sig');
+      } finally {
+        await client.end();
+        await store.close();
+      }
     });
 
     void test('a database migrated by a newer jitgate is refused, with the reason', async () => {
