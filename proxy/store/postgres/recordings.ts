@@ -7,7 +7,7 @@ import type { RecordingRepository } from '../types.js';
 import type { PgDatabase } from './database.js';
 import { bytes, int, optionalText, text } from './rows.js';
 
-export const RECORDING_CHUNK_BYTES = 4 * 1024 * 1024;
+const RECORDING_CHUNK_BYTES = 4 * 1024 * 1024;
 
 export function createRecordingRepository(db: PgDatabase): RecordingRepository {
   // Chunk by chunk: bytea arrives as hex text, twice its size, so one query for all would hold
