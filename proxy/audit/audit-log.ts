@@ -4,6 +4,7 @@
  * records it commit or roll back together: an audit write that fails fails the action.
  */
 import { JitgateError } from '../shared/errors.js';
+import { yieldToEventLoop } from '../shared/yield.js';
 import type { Store } from '../store/types.js';
 import { isAuditCode } from './codes.js';
 import { ChainVerifier, GENESIS_HASH, hashEvent, type VerifyResult } from './hash-chain.js';
@@ -116,6 +117,7 @@ export class AuditLog {
       const last = page.at(-1);
       if (!last || page.length < AUDIT_PAGE) return verifier.result;
       from = last.seq + 1;
+      await yieldToEventLoop();
     }
   }
 
@@ -136,6 +138,7 @@ export class AuditLog {
       const last = page.at(-1);
       if (!last || page.length < AUDIT_PAGE) return count;
       afterSeq = last.seq;
+      await yieldToEventLoop();
     }
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ResourceConfig } from '../config/schema.js';
+import { yieldToEventLoop } from '../shared/yield.js';
 import type { Store } from '../store/types.js';
 
 const DAY_MS = 86_400_000;
@@ -24,8 +25,6 @@ export interface RetentionDeps {
   resources: readonly ResourceConfig[];
   now: () => number;
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function runRetention(deps: RetentionDeps): Promise<RetentionResult> {
   const now = deps.now();

@@ -189,4 +189,23 @@ describe('reading', () => {
     assert.equal(await audit.export(() => void count++), 2500);
     assert.equal(count, 2500);
   });
+
+  test('verify and export let the event loop run between pages: the gate serves meanwhile', async () => {
+    // SQLite answers synchronously: without a yield, the whole log is read in one turn.
+    for (let i = 0; i < 2500; i++) await audit.record(login(`user-${i}`));
+    let turns = 0;
+    let counting = true;
+    const turn = () => {
+      if (!counting) return;
+      turns++;
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+    await audit.verify();
+    const whileVerifying = turns;
+    await audit.export(() => undefined);
+    counting = false;
+    assert.ok(whileVerifying >= 2, `turns while verifying: ${whileVerifying}`);
+    assert.ok(turns - whileVerifying >= 2, `turns while exporting: ${turns - whileVerifying}`);
+  });
 });
