@@ -94,11 +94,26 @@ export function verifyRecording(
   trusted: readonly KeyObject[],
 ): CastVerification {
   const sha256 = createHash('sha256').update(content).digest('hex');
-  if (content.length !== sidecar.bytes)
+  return verifyDigest({ sha256, bytes: content.length }, sidecar, trusted);
+}
+
+/** What a recording's bytes come to: its SHA-256 (hex) and length, however they were read. */
+export interface CastDigest {
+  sha256: string;
+  bytes: number;
+}
+
+/** The same check as verifyRecording, from the digest of the content (hashed as it streamed). */
+export function verifyDigest(
+  { sha256, bytes }: CastDigest,
+  sidecar: CastSignature,
+  trusted: readonly KeyObject[],
+): CastVerification {
+  if (bytes !== sidecar.bytes)
     return {
       ok: false,
       reason: 'size_mismatch',
-      detail: `${content.length} bytes, signed for ${sidecar.bytes}`,
+      detail: `${bytes} bytes, signed for ${sidecar.bytes}`,
     };
   if (sha256 !== sidecar.sha256)
     return { ok: false, reason: 'checksum_mismatch', detail: `sha256 ${sha256}` };
@@ -116,7 +131,7 @@ export function verifyRecording(
   return {
     ok: true,
     sha256,
-    bytes: content.length,
+    bytes,
     keyId: sidecar.keyId,
     recovered: sidecar.recovered,
   };
