@@ -10,6 +10,7 @@ import { JitgateError, forbidden, notFound } from '../shared/errors.js';
 import type { Store } from '../store/types.js';
 import type { RecordingStorage } from '../../recorder/asciicast/index.js';
 import { sessionFilterFromQuery, sessionJson } from '../terminal/session-query.js';
+import { sendRecording } from '../terminal/recording-response.js';
 import type { TerminalService } from '../terminal/terminal-service.js';
 import { requireCaller } from './authenticate.js';
 
@@ -74,17 +75,18 @@ export function sessionApiRoutes(deps: SessionApiDeps): express.Router {
   router.get('/sessions/:id/recording', async (req, res) => {
     const { user } = overseer(req);
     const found = await recorded(req.params.id);
-    const content = await deps.storage.read(found.id);
-    await deps.audit.record({
-      code: 'recording.exported',
-      actor: user.id,
-      target: found.resourceId,
-      data: { session: found.id, user: found.userId, sha256: found.checksum, via: 'api' },
+    const opened = await deps.storage.open(found.id);
+    const audited = () =>
+      deps.audit.record({
+        code: 'recording.exported',
+        actor: user.id,
+        target: found.resourceId,
+        data: { session: found.id, user: found.userId, sha256: found.checksum, via: 'api' },
+      });
+    await sendRecording(res, opened, audited, {
+      'content-type': 'application/x-asciicast',
+      'content-disposition': `attachment; filename="${found.id}.cast"`,
     });
-    res
-      .type('application/x-asciicast')
-      .setHeader('content-disposition', `attachment; filename="${found.id}.cast"`)
-      .send(content);
   });
 
   router.get('/sessions/:id/signature', async (req, res) => {

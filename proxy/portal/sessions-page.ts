@@ -16,6 +16,7 @@ import type {
   TerminalSessionRepository,
 } from '../terminal/session-record.js';
 import { sessionFilterFromQuery, type SessionQueryText } from '../terminal/session-query.js';
+import { sendRecording } from '../terminal/recording-response.js';
 import type { TerminalService } from '../terminal/terminal-service.js';
 import { requireCsrf } from '../identity/csrf.js';
 import type { PortalDeps } from './deps.js';
@@ -167,29 +168,33 @@ export function sessionPageRoutes(portal: PortalDeps, deps: SessionPagesDeps): e
     const who = overseer(req, res);
     if (!who) return;
     const found = await recording(req.params.id);
-    const content = await deps.storage.read(found.id);
+    const opened = await deps.storage.open(found.id);
     // The player's replay shows the same bytes as a download: both are audited before they
     // leave, and an event that cannot be written refuses them (the error handler answers 500).
     // `data.user`: the person watched, as on every event about someone else (docs/audit.md).
     const download = req.query.download === '1';
     const about = { session: found.id, user: found.userId };
-    await deps.audit.record(
-      download
-        ? {
-            code: 'recording.exported',
-            actor: who.user.id,
-            target: found.resourceId,
-            data: { ...about, sha256: found.checksum, via: 'portal' },
-          }
-        : {
-            code: 'recording.viewed',
-            actor: who.user.id,
-            target: found.resourceId,
-            data: { ...about, via: 'player' },
-          },
-    );
-    if (download) res.setHeader('content-disposition', `attachment; filename="${found.id}.cast"`);
-    res.setHeader('cache-control', 'no-store').type('application/x-asciicast').send(content);
+    const audited = () =>
+      deps.audit.record(
+        download
+          ? {
+              code: 'recording.exported',
+              actor: who.user.id,
+              target: found.resourceId,
+              data: { ...about, sha256: found.checksum, via: 'portal' },
+            }
+          : {
+              code: 'recording.viewed',
+              actor: who.user.id,
+              target: found.resourceId,
+              data: { ...about, via: 'player' },
+            },
+      );
+    await sendRecording(res, opened, audited, {
+      'cache-control': 'no-store',
+      'content-type': 'application/x-asciicast',
+      ...(download ? { 'content-disposition': `attachment; filename="${found.id}.cast"` } : {}),
+    });
   });
 
   router.get('/sessions/:id/recording.cast.sig.json', async (req, res) => {

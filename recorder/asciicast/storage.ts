@@ -8,7 +8,15 @@
  */
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import {
+  open as openFile,
+  readFile,
+  rename,
+  rm,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { diskFiles, type CastFiles } from './files.js';
 import type { CastHeader } from './format.js';
@@ -158,15 +166,29 @@ export class RecordingStorage {
     return text === undefined ? undefined : parseSignature(text);
   }
 
-  /** The recording's bytes: from this disk, else from the archive (recorded by another replica). */
-  async read(id: string): Promise<Buffer> {
+  /**
+   * The recording's bytes as a stream and their count: this disk's file, opened now (so a missing
+   * one is known before anything is sent, and a download never holds it whole), else the
+   * archive's copy (recorded by another replica). Destroy the stream when it will not be read.
+   */
+  async open(id: string): Promise<{ stream: Readable; bytes: number }> {
+    let handle: FileHandle | undefined;
     try {
-      return await readFile(this.pathOf(id));
+      handle = await openFile(this.pathOf(id), 'r');
+      const { size } = await handle.stat();
+      return { stream: handle.createReadStream({ highWaterMark: 1024 * 1024 }), bytes: size };
     } catch (error) {
+      await handle?.close();
       const archived = isMissing(error) ? await this.options.archive?.get(id) : undefined;
       if (!archived) throw error;
-      return archived.cast;
+      return { stream: Readable.from([archived.cast]), bytes: archived.cast.length };
     }
+  }
+
+  /** The recording's bytes, whole: from this disk, else from the archive. */
+  async read(id: string): Promise<Buffer> {
+    const { stream } = await this.open(id);
+    return Buffer.concat((await stream.toArray()) as Buffer[]);
   }
 
   /**

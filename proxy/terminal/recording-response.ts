@@ -1,0 +1,27 @@
+/**
+ * Sends a recording (RecordingStorage.open) once its audit event is written, for the API and the
+ * portal alike. An event that cannot be written refuses the bytes (the file is closed and the
+ * error handler answers); the bytes stream, so a download of hundreds of MiB is never held whole.
+ */
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Response } from 'express';
+
+export async function sendRecording(
+  res: Response,
+  opened: { stream: Readable; bytes: number },
+  audit: () => Promise<unknown>,
+  headers: Record<string, string>,
+): Promise<void> {
+  try {
+    await audit();
+  } catch (error) {
+    opened.stream.destroy();
+    throw error;
+  }
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.setHeader('content-length', String(opened.bytes));
+  // A client that leaves, or a read that fails, ends the response where it is: the length sent
+  // above tells the client it is short, and there is nothing left to answer.
+  await pipeline(opened.stream, res).catch(() => undefined);
+}
