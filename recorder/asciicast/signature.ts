@@ -4,6 +4,7 @@
  * account: `sha256sum` for the checksum, and the signature over `signedMessage(...)`.
  */
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { digestOf } from './digest.js';
 
 export const SIGNATURE_FORMAT = 'jitgate-recording-signature/v1';
 
@@ -93,8 +94,7 @@ export function verifyRecording(
   sidecar: CastSignature,
   trusted: readonly KeyObject[],
 ): CastVerification {
-  const sha256 = createHash('sha256').update(content).digest('hex');
-  return verifyDigest({ sha256, bytes: content.length }, sidecar, trusted);
+  return verifyDigest(digestOf(content), sidecar, trusted);
 }
 
 /** What a recording's bytes come to: its SHA-256 (hex) and length, however they were read. */

@@ -6,8 +6,8 @@
  * each sealed recording is also put there, and a recording this disk does not hold is read from
  * it: every replica plays back and verifies what any replica recorded.
  */
-import { createHash, randomBytes, type KeyObject } from 'node:crypto';
-import { createReadStream, mkdirSync } from 'node:fs';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import {
   open as openFile,
   readFile,
@@ -18,13 +18,13 @@ import {
 } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
+import { digestOf, digestOfFile } from './digest.js';
 import { diskFiles, type CastFiles } from './files.js';
 import type { CastHeader } from './format.js';
 import {
   parseSignature,
   sealRecording,
   verifyDigest,
-  type CastDigest,
   type CastSignature,
   type CastVerification,
 } from './signature.js';
@@ -208,21 +208,6 @@ export class RecordingStorage {
     return verifyDigest(digest, sidecar, this.trustedKeys);
   }
 }
-
-async function digestOfFile(path: string): Promise<CastDigest> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), bytes };
-}
-
-const digestOf = (content: Buffer): CastDigest => ({
-  sha256: createHash('sha256').update(content).digest('hex'),
-  bytes: content.length,
-});
 
 const isMissing = (error: unknown) =>
   error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT';
