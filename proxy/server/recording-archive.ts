@@ -18,6 +18,7 @@ export function recordingArchive(
   return {
     put: async (id, cast, signature) =>
       void (await store.recordings.put({ id, cast, signature, storedAt: now() })),
-    get: (id) => store.recordings.get(id),
+    signature: (id) => store.recordings.signature(id),
+    chunks: (id) => store.recordings.chunks(id),
   };
 }

@@ -287,6 +287,10 @@ export interface RecordingRepository {
    */
   put(recording: StoredRecording): Promise<boolean>;
   get(id: string): Promise<StoredRecording | undefined>;
+  /** The sidecar's JSON alone, without reading the recording; undefined when there is none. */
+  signature(id: string): Promise<string | undefined>;
+  /** The cast in order, a piece at a time as they are asked for; nothing for an unknown id. */
+  chunks(id: string): AsyncIterable<Buffer>;
 }
 
 /** A process that stopped, and its last heartbeat (undefined: it never beat). */

@@ -9,7 +9,7 @@ import type { Response } from 'express';
 
 export async function sendRecording(
   res: Response,
-  opened: { stream: Readable; bytes: number },
+  opened: { stream: Readable; bytes?: number },
   audit: () => Promise<unknown>,
   headers: Record<string, string>,
 ): Promise<void> {
@@ -20,8 +20,8 @@ export async function sendRecording(
     throw error;
   }
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.setHeader('content-length', String(opened.bytes));
-  // A client that leaves, or a read that fails, ends the response where it is: the length sent
-  // above tells the client it is short, and there is nothing left to answer.
+  if (opened.bytes !== undefined) res.setHeader('content-length', String(opened.bytes));
+  // A client that leaves, or a read that fails, ends the response where it is (cut short of its
+  // length, or of its final chunk): the client sees it is incomplete, nothing is left to answer.
   await pipeline(opened.stream, res).catch(() => undefined);
 }

@@ -18,7 +18,7 @@ import {
 } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
-import { digestOf, digestOfFile } from './digest.js';
+import { digestOfChunks, digestOfFile } from './digest.js';
 import { diskFiles, type CastFiles } from './files.js';
 import type { CastHeader } from './format.js';
 import {
@@ -41,7 +41,10 @@ export const newRecordingId = () => `ts_${randomBytes(16).toString('base64url')}
 export interface RecordingArchive {
   /** Keeps a sealed recording; a second put of the same id keeps the first. */
   put(id: string, cast: Buffer, signature: string): Promise<void>;
-  get(id: string): Promise<{ cast: Buffer; signature: string } | undefined>;
+  /** The sidecar's JSON, without reading the recording; undefined when it is not archived. */
+  signature(id: string): Promise<string | undefined>;
+  /** The recording in order, a piece at a time as asked for; nothing when it is not archived. */
+  chunks(id: string): AsyncIterable<Buffer>;
 }
 
 export type WriterTuning = Pick<CastWriterOptions, 'flushMs' | 'highWaterMark' | 'limit'>;
@@ -162,16 +165,17 @@ export class RecordingStorage {
   async signature(id: string): Promise<CastSignature | undefined> {
     const text =
       (await readFile(`${this.pathOf(id)}.sig.json`, 'utf8').catch(() => undefined)) ??
-      (await this.options.archive?.get(id))?.signature;
+      (await this.options.archive?.signature(id));
     return text === undefined ? undefined : parseSignature(text);
   }
 
   /**
-   * The recording's bytes as a stream and their count: this disk's file, opened now (so a missing
-   * one is known before anything is sent, and a download never holds it whole), else the
-   * archive's copy (recorded by another replica). Destroy the stream when it will not be read.
+   * The recording's bytes as a stream: this disk's file, opened now (so a missing one is known
+   * before anything is sent, and a download never holds it whole) with its size, else the
+   * archive's copy (recorded by another replica), size unknown. Destroy the stream when it will
+   * not be read.
    */
-  async open(id: string): Promise<{ stream: Readable; bytes: number }> {
+  async open(id: string): Promise<{ stream: Readable; bytes?: number }> {
     let handle: FileHandle | undefined;
     try {
       handle = await openFile(this.pathOf(id), 'r');
@@ -179,10 +183,24 @@ export class RecordingStorage {
       return { stream: handle.createReadStream({ highWaterMark: 1024 * 1024 }), bytes: size };
     } catch (error) {
       await handle?.close();
-      const archived = isMissing(error) ? await this.options.archive?.get(id) : undefined;
+      const archived = isMissing(error) ? await this.fromArchive(id) : undefined;
       if (!archived) throw error;
-      return { stream: Readable.from([archived.cast]), bytes: archived.cast.length };
+      return { stream: archived };
     }
+  }
+
+  /** The archive's copy as a stream, or undefined when it has none (its first piece is read). */
+  private async fromArchive(id: string): Promise<Readable | undefined> {
+    const pieces = this.options.archive?.chunks(id)[Symbol.asyncIterator]();
+    const first = await pieces?.next();
+    if (!pieces || !first || first.done) return undefined;
+    return Readable.from(
+      (async function* () {
+        yield first.value;
+        for (let next = await pieces.next(); !next.done; next = await pieces.next())
+          yield next.value;
+      })(),
+    );
   }
 
   /** The recording's bytes, whole: from this disk, else from the archive. */
@@ -192,18 +210,17 @@ export class RecordingStorage {
   }
 
   /**
-   * Checks a recording against its sidecar. From this disk it is hashed as it streams (a file of
-   * hundreds of MiB is never held whole, nor hashed in one turn of the event loop); one only in
-   * the archive comes as one Buffer.
+   * Checks a recording against its sidecar, hashed as it streams from this disk or the archive:
+   * one of hundreds of MiB is never held whole, nor hashed in one turn of the event loop.
    */
   async verify(id: string): Promise<CastVerification> {
     const sidecar = await this.signature(id);
     if (!sidecar)
       return { ok: false as const, reason: 'malformed_signature' as const, detail: 'no signature' };
     const digest = await digestOfFile(this.pathOf(id)).catch(async (error: unknown) => {
-      const archived = isMissing(error) ? await this.options.archive?.get(id) : undefined;
+      const archived = isMissing(error) ? await this.fromArchive(id) : undefined;
       if (!archived) throw error;
-      return digestOf(archived.cast);
+      return digestOfChunks(archived);
     });
     return verifyDigest(digest, sidecar, this.trustedKeys);
   }

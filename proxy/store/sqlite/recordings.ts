@@ -21,5 +21,13 @@ export function createRecordingRepository(db: SqliteDatabase): RecordingReposito
         storedAt: int(row, 'stored_at'),
       };
     },
+    signature: async (id) => {
+      const row = db.get('SELECT signature FROM recordings WHERE id = ?', [id]);
+      return row ? text(row, 'signature') : undefined;
+    },
+    async *chunks(id) {
+      const row = db.get('SELECT cast_base64 FROM recordings WHERE id = ?', [id]);
+      if (row) yield Buffer.from(text(row, 'cast_base64'), 'base64');
+    },
   };
 }

@@ -42,6 +42,21 @@ export function recordingContract(c: ContractContext): void {
       assert.equal((await c.store().recordings.get(empty))?.cast.length, 0);
     });
 
+    void test('signature and chunks read a recording without the other, in order', async () => {
+      const id = c.unique('ts');
+      const cast = randomBytes(9 * 1024 * 1024 + 7);
+      await c.store().recordings.put({ id, cast, signature: 'sig', storedAt: T0 });
+      const other = c.replica() ?? c.store();
+      assert.equal(await other.recordings.signature(id), 'sig');
+      const pieces: Buffer[] = [];
+      for await (const piece of other.recordings.chunks(id)) pieces.push(piece);
+      assert.ok(Buffer.concat(pieces).equals(cast));
+      const unknown = c.unique('ts');
+      assert.equal(await other.recordings.signature(unknown), undefined);
+      for await (const piece of other.recordings.chunks(unknown))
+        assert.fail(`an unknown id has no chunks (got ${piece.length} bytes)`);
+    });
+
     void test('a second put of the same id keeps the first', async () => {
       const id = c.unique('ts');
       const first = { id, cast: Buffer.from('first'), signature: 'a', storedAt: T0 };

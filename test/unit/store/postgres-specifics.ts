@@ -178,6 +178,9 @@ export function postgresSpecifics(postgres: () => Promise<TestPostgres>): void {
         const read = await store.recordings.get('ts_legacy');
         assert.ok(read?.cast.equals(cast));
         assert.equal(read?.signature, 'sig');
+        const pieces: Buffer[] = [];
+        for await (const piece of store.recordings.chunks('ts_legacy')) pieces.push(piece);
+        assert.ok(Buffer.concat(pieces).equals(cast));
       } finally {
         await client.end();
         await store.close();
