@@ -12,6 +12,13 @@ import type { AccessRequest } from './request-record.js';
 import type { RequestDecision, RequestState, Subject } from './types.js';
 import { isInsideWindows } from './windows.js';
 
+/**
+ * How much of a person's history the API and the portal read to show where they stand: their
+ * newest requests and grants (every grant not yet ended comes too, however old). Bounded: a
+ * machine identity taking a grant per CI job would otherwise read years of them on every page.
+ */
+export const RECENT_HISTORY = 100;
+
 /** No grant lasts longer than a week, however it is made; policy sets the real limit. */
 export const MAX_GRANT_MS = 7 * 86_400_000;
 

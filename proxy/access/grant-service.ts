@@ -7,7 +7,7 @@ import type { PolicyConfig } from '../config/schema.js';
 import { formatDuration } from '../shared/duration.js';
 import { JitgateError, notFound } from '../shared/errors.js';
 import type { GrantRecord, UserRecord } from '../store/types.js';
-import { MAX_GRANT_MS } from './access-state.js';
+import { MAX_GRANT_MS, RECENT_HISTORY } from './access-state.js';
 import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
 import { policiesFor } from './policy.js';
 import { subjectFromUser } from './subject.js';
@@ -30,12 +30,6 @@ export interface AdminGrantInput {
 
 export const MIN_ADMIN_GRANT_MS = 1_000;
 export const MAX_ADMIN_GRANT_MS = MAX_GRANT_MS;
-
-/**
- * How many of a person's grants (beyond those not yet ended) pages and the API show: as many as
- * their requests (RequestQueries.listMine), enough for where they stand with every resource.
- */
-export const RECENT_GRANTS = 100;
 
 export class GrantService {
   private readonly ledger: GrantLedger;
@@ -127,11 +121,11 @@ export class GrantService {
     return this.ledger.finish(id, actor, 'revoked', null);
   }
 
-  /** Every grant of theirs not yet ended and the RECENT_GRANTS newest (GrantRepository.listForUser). */
+  /** Every grant of theirs not yet ended and the RECENT_HISTORY newest (GrantRepository.listForUser). */
   listForUser(userId: string): Promise<GrantRecord[]> {
     return this.options.store.grants.listForUser(userId, {
       now: this.options.now(),
-      recent: RECENT_GRANTS,
+      recent: RECENT_HISTORY,
     });
   }
 }

@@ -1,5 +1,5 @@
 /** Read-side questions about requests: mine, and the ones waiting for me to decide. */
-import { requestState } from './access-state.js';
+import { RECENT_HISTORY, requestState } from './access-state.js';
 import { policyById } from './policy.js';
 import type { RequestServiceDeps } from './request-service.js';
 import type { AccessRequest } from './request-record.js';
@@ -32,7 +32,8 @@ export class RequestQueries {
     return mine;
   }
 
-  listMine(userId: string, limit = 100): Promise<AccessRequest[]> {
-    return this.deps.store.requests.list({ userId, limit });
+  /** Their RECENT_HISTORY newest requests. */
+  listMine(userId: string): Promise<AccessRequest[]> {
+    return this.deps.store.requests.list({ userId, limit: RECENT_HISTORY });
   }
 }

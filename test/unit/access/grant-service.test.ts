@@ -8,7 +8,6 @@ import {
   GrantService,
   MAX_ADMIN_GRANT_MS,
   MIN_ADMIN_GRANT_MS,
-  RECENT_GRANTS,
 } from '../../../proxy/access/grant-service.js';
 import { PendingRevocations } from '../../../proxy/access/pending-revocations.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
@@ -17,6 +16,7 @@ import { silentLogger } from '../../../proxy/shared/logger.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
 import type { GrantRecord, Store, UserRecord } from '../../../proxy/store/types.js';
+import { RECENT_HISTORY } from '../../../proxy/access/access-state.js';
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
@@ -287,16 +287,16 @@ void describe('GrantService.load and listForUser', () => {
     assert.equal(listed.find((g) => g.id === a.id)?.revokedBy, 'bob');
   });
 
-  void test('lists the RECENT_GRANTS newest, and older ones only while they have not ended', async () => {
+  void test('lists the RECENT_HISTORY newest, and older ones only while they have not ended', async () => {
     const week = 7 * 24 * 60 * MIN;
     const active = stored({ id: 'grt_active', createdAt: T0 - week + MIN, endsAt: T0 + MIN });
     await store.grants.insert(active);
-    const ended = Array.from({ length: RECENT_GRANTS + 5 }, (_, i) =>
+    const ended = Array.from({ length: RECENT_HISTORY + 5 }, (_, i) =>
       stored({ id: `grt_ended_${i}`, createdAt: T0 - week + 2 * MIN + i, endsAt: T0 - MIN }),
     );
     for (const g of ended) await store.grants.insert(g);
     const listed = await service.listForUser(alice.id);
-    assert.equal(listed.length, RECENT_GRANTS + 1);
+    assert.equal(listed.length, RECENT_HISTORY + 1);
     assert.equal(listed[0]?.id, ended.at(-1)?.id);
     assert.equal(listed.at(-1)?.id, 'grt_active');
     assert.equal(
