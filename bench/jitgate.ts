@@ -1,13 +1,14 @@
 /**
- * The jitgate under test: the compiled CLI (`node dist/proxy/cli/main.js serve --config FILE`) in
- * its own process, so its CPU time and RSS are its own; the IdP runs elsewhere (idp-child.ts).
+ * The jitgate under test: `jitgate serve --config FILE` as a deployment runs it (bin/jitgate.mjs,
+ * its shebang's node flags and environment, the compiled CLI) in its own process, so its CPU time
+ * and RSS are its own; the IdP runs elsewhere (idp-child.ts).
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { COMPILED_CLI } from './build.js';
 import { startChild } from './children.js';
 import type { BenchConfig } from './jitgate-config.js';
+import { JITGATE_BIN, shippedLaunch } from './launch.js';
 import { rawRequest } from '../test/support/http-client.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -30,12 +31,13 @@ export async function startJitgateChild(
 ): Promise<RunningJitgate> {
   const file = join(dir, `${label}.json`);
   writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
-  // PORT would win over the config's port.
-  const { PORT: _port, ...env } = process.env;
+  // PORT would win over the config's port; JITGATE_FROM_SOURCE would skip the compiled CLI.
+  const { PORT: _port, JITGATE_FROM_SOURCE: _source, ...env } = process.env;
+  const launch = shippedLaunch();
   const child = startChild(
     process.execPath,
-    [...nodeArgs, COMPILED_CLI, 'serve', '--config', file],
-    { env: { ...env, ...extraEnv } },
+    [...launch.nodeArgs, ...nodeArgs, JITGATE_BIN, 'serve', '--config', file],
+    { env: { ...env, ...launch.env, ...extraEnv } },
   );
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));

@@ -58,7 +58,7 @@ function memoryLine(results: BenchResults): string[] {
   if (!rss) return [];
   return [
     '',
-    `jitgate RSS (compiled JavaScript, the IdP in its own process): ${fixed(rss.before, 0)} MiB ` +
+    `jitgate RSS (started as \`jitgate serve\` is, the IdP in its own process): ${fixed(rss.before, 0)} MiB ` +
       `logged in before the load, ${fixed(rss.after, 0)} MiB after it: ${fixed(rss.afterAnon, 0)} MiB ` +
       `anonymous (JS heap, native allocations) and ${fixed(rss.afterFile, 0)} MiB file-backed (the ` +
       'node binary and libraries, shared with other node processes).',
