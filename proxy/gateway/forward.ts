@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import { Pool } from './undici-pool.js';
 import { countedBody, type ExchangeBytes } from './exchange-bytes.js';
 import { ForwardHandler } from './forward-handler.js';
 

@@ -4,7 +4,6 @@
  * attempts), so a receiver that is down, or a proxy restart, loses nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { request } from 'undici';
 import type { Logger } from '../shared/logger.js';
 import type { DeliveryRepository, WebhookDelivery } from './delivery-record.js';
 import { sign, type WebhookEventType, type WebhookMessage } from './webhook-message.js';
@@ -25,6 +24,8 @@ const TIMEOUT_MS = 5_000;
 const DELIVERY_LEASE_MS = 60_000;
 
 const sendWithUndici: Send = async (url, body, headers) => {
+  // Loaded on the first delivery: most gates send no webhooks, and undici's index is large.
+  const { request } = await import('undici');
   const response = await request(url, {
     method: 'POST',
     body,

@@ -4,7 +4,19 @@
  * and a dedicated connection outside any pool (for LISTEN). Errors that are not the server's
  * answer to a statement become PgUnavailable, whose text never carries the connection string.
  */
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+
+/*
+ * pg is loaded when a pool or connection is first opened: a gate on SQLite with no PostgreSQL
+ * resource never needs it, and loading it held a few MiB resident in every such process.
+ */
+const requireCommonJs = createRequire(import.meta.url);
+let loaded: typeof pg | undefined;
+const driver = (): typeof pg => (loaded ??= requireCommonJs('pg') as typeof pg);
+/** A server error answering a statement; none exists before pg is loaded. */
+const isDatabaseError = (error: unknown): error is pg.DatabaseError =>
+  loaded !== undefined && error instanceof loaded.DatabaseError;
 
 export type PgValue =
   | string
@@ -85,7 +97,7 @@ function reasonOf(error: unknown): string {
 
 /** Server errors (a failed constraint) pass as they are; anything else is PgUnavailable. */
 function translate(error: unknown): unknown {
-  if (error instanceof pg.DatabaseError || error instanceof PgUnavailable) return error;
+  if (isDatabaseError(error) || error instanceof PgUnavailable) return error;
   // The cause is kept for stack traces but reduced to its name: pg's connection errors can quote
   // the host and user, never the password, yet logs should not need to reason about that.
   return new PgUnavailable(reasonOf(error));
@@ -124,7 +136,7 @@ async function run(
 }
 
 export function openPgPool(options: PgOptions): PgPool {
-  const pool = new pg.Pool({
+  const pool = new (driver().Pool)({
     ...clientConfig(options),
     max: options.max ?? 10,
     idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
@@ -164,7 +176,7 @@ export function openPgPool(options: PgOptions): PgPool {
 }
 
 export async function openPgConnection(options: PgOptions): Promise<PgConnection> {
-  const client = new pg.Client(clientConfig(options));
+  const client = new (driver().Client)(clientConfig(options));
   const endHandlers: ((error: PgUnavailable | undefined) => void)[] = [];
   let ended = false;
   const end = (error: unknown) => {
@@ -195,14 +207,14 @@ export async function openPgConnection(options: PgOptions): Promise<PgConnection
 
 /** The SQLSTATE of a server error, or undefined for anything else. */
 export const sqlStateOf = (error: unknown): string | undefined =>
-  error instanceof pg.DatabaseError ? error.code : undefined;
+  isDatabaseError(error) ? error.code : undefined;
 
 /** Whether `error` is a server-side SQL error with this SQLSTATE. */
 export const isSqlState = (error: unknown, code: string) => sqlStateOf(error) === code;
 
 /** The SQLSTATE and message of a server error, for logs (never includes parameters). */
 export function sqlErrorText(error: unknown): string {
-  if (error instanceof pg.DatabaseError) return `${error.code ?? '?'}: ${error.message}`;
+  if (isDatabaseError(error)) return `${error.code ?? '?'}: ${error.message}`;
   if (error instanceof PgUnavailable) return error.message;
   return reasonOf(error);
 }
