@@ -1,10 +1,9 @@
 /**
- * What a recording's bytes come to (SHA-256 and length): of pieces as they stream (a file in
- * 1 MiB chunks, the archive's chunks), so one of hundreds of MiB is neither held whole nor hashed
- * in one turn of the event loop; or of bytes already in memory.
+ * What a recording's bytes come to (SHA-256 and length): of pieces as they stream
+ * (RecordingStorage.open: a file in 1 MiB chunks, the archive's chunks), so one of hundreds of MiB
+ * is neither held whole nor hashed in one turn of the event loop; or of bytes already in memory.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { CastDigest } from './signature.js';
 
 export async function digestOfChunks(chunks: AsyncIterable<Buffer>): Promise<CastDigest> {
@@ -16,9 +15,6 @@ export async function digestOfChunks(chunks: AsyncIterable<Buffer>): Promise<Cas
   }
   return { sha256: hash.digest('hex'), bytes };
 }
-
-export const digestOfFile = (path: string): Promise<CastDigest> =>
-  digestOfChunks(createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>);
 
 export const digestOf = (content: Buffer): CastDigest => ({
   sha256: createHash('sha256').update(content).digest('hex'),

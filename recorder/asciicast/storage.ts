@@ -18,7 +18,7 @@ import {
 } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
-import { digestOfChunks, digestOfFile } from './digest.js';
+import { digestOfChunks } from './digest.js';
 import { diskFiles, type CastFiles } from './files.js';
 import type { CastHeader } from './format.js';
 import {
@@ -217,12 +217,8 @@ export class RecordingStorage {
     const sidecar = await this.signature(id);
     if (!sidecar)
       return { ok: false as const, reason: 'malformed_signature' as const, detail: 'no signature' };
-    const digest = await digestOfFile(this.pathOf(id)).catch(async (error: unknown) => {
-      const archived = isMissing(error) ? await this.fromArchive(id) : undefined;
-      if (!archived) throw error;
-      return digestOfChunks(archived);
-    });
-    return verifyDigest(digest, sidecar, this.trustedKeys);
+    const { stream } = await this.open(id);
+    return verifyDigest(await digestOfChunks(stream), sidecar, this.trustedKeys);
   }
 }
 
