@@ -3,7 +3,8 @@
 // through env stops the bench instead of measuring something else.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseShebang, shippedLaunch } from '../../../bench/launch.js';
+import { readFileSync } from 'node:fs';
+import { JITGATE_BIN, parseShebang, shippedLaunch } from '../../../bench/launch.js';
 
 void describe('parseShebang', () => {
   test('splits the assignments from the node flags', () => {
@@ -24,5 +25,13 @@ void describe('parseShebang', () => {
     const launch = shippedLaunch();
     assert.ok(launch.nodeArgs.every((arg) => arg.startsWith('--')));
     assert.ok(launch.nodeArgs.some((arg) => arg.startsWith('--max-semi-space-size=')));
+    assert.ok(launch.nodeArgs.includes('--liftoff-only'));
+  });
+
+  test('the shipped line fits what kernels before 5.1 read of it', () => {
+    // BINPRM_BUF_SIZE was 128 bytes before Linux 5.1 (RHEL 8 still runs 4.18): a longer line
+    // loses its tail, and node would start with a truncated flag.
+    const line = readFileSync(JITGATE_BIN, 'utf8').split('\n', 1)[0] ?? '';
+    assert.ok(Buffer.byteLength(line) <= 127, `${Buffer.byteLength(line)} bytes`);
   });
 });
