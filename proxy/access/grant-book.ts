@@ -6,15 +6,27 @@
  *
  * With several replicas the book is a copy kept current by the store's change feed. While the
  * copy may be stale (`isCurrent` says no), every admission throws 503 grant_book_stale: nobody
- * is admitted on a grant that may have been revoked elsewhere.
+ * is admitted on a grant that may have been revoked elsewhere. A copy also trails the store by
+ * the feed's delay: a grant made on another replica a moment ago may not be here yet, so the
+ * `find` lookups catch up with the feed before they answer that there is none.
  */
 import { JitgateError } from '../shared/errors.js';
+import type { ChangeFeed } from '../store/change-feed.js';
 import type { GrantRecord } from '../store/types.js';
 
 /** How a grant ended: its holder released it, someone revoked it, or it ran out. */
 export type GrantEndReason = 'released' | 'revoked' | 'expired';
 export type GrantEndListener = (grant: GrantRecord, reason: GrantEndReason) => void;
 export type GrantStartListener = (grant: GrantRecord) => void;
+
+/** A grant lookup that may have to wait for the change feed (GrantBook.findLiveGrant). */
+export type Lookup = GrantRecord | undefined | Promise<GrantRecord | undefined>;
+
+/** One process: the book is its only copy, always current. */
+const ONE_PROCESS: Pick<ChangeFeed, 'isCurrent' | 'catchUp'> = {
+  isCurrent: () => true,
+  catchUp: () => undefined,
+};
 
 const key = (userId: string, resourceId: string) => `${userId}\0${resourceId}`;
 
@@ -35,12 +47,12 @@ export class GrantBook {
   /** The time of the last sweep: the next one announces the scheduled starts after it. */
   private sweptAt: number | undefined;
 
-  /** `isCurrent`: whether this copy is known to be current (the change feed's word). */
-  constructor(private readonly isCurrent: () => boolean = () => true) {}
+  /** `feed`: whether this copy is known to be current, and how it catches up (the change feed). */
+  constructor(private readonly feed: Pick<ChangeFeed, 'isCurrent' | 'catchUp'> = ONE_PROCESS) {}
 
   /** Throws 503 when the book may be stale: callers that admit anyone go through here. */
   assertCurrent(): void {
-    if (!this.isCurrent())
+    if (!this.feed.isCurrent())
       throw new JitgateError(
         503,
         'grant_book_stale',
@@ -80,6 +92,34 @@ export class GrantBook {
     this.assertCurrent();
     const grant = this.byId.get(id);
     return grant && isLive(grant, now) ? grant : undefined;
+  }
+
+  /**
+   * liveGrant, but a miss is answered only after the book caught up with the other replicas'
+   * writes (a promise then; at once on a hit or in one process). `now` is read after the wait.
+   */
+  findLiveGrant(userId: string, resourceId: string, now: () => number): Lookup {
+    // (The hot path: a hit allocates nothing.)
+    return (
+      this.liveGrant(userId, resourceId, now()) ??
+      this.afterCatchUp(() => this.liveGrant(userId, resourceId, now()))
+    );
+  }
+
+  /** liveById, with a miss answered after catching up like findLiveGrant. */
+  findLiveById(id: string, now: () => number): Lookup {
+    return this.liveById(id, now()) ?? this.afterCatchUp(() => this.liveById(id, now()));
+  }
+
+  private afterCatchUp(look: () => GrantRecord | undefined): Lookup {
+    // Not caught up, a miss may be a grant on its way: "cannot tell" (503), not "no" (403).
+    return this.feed.catchUp()?.then(look, () => {
+      throw new JitgateError(
+        503,
+        'grant_book_stale',
+        'this replica could not catch up with the store to see whether access was granted',
+      );
+    });
   }
 
   /**

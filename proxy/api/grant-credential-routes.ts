@@ -45,10 +45,10 @@ export function grantCredentialRoutes(deps: GrantCredentialRoutesDeps): express.
   const router = express.Router();
 
   /** The caller's own live grant of a web app; anything else is the same 404. */
-  function held(req: express.Request): Held {
+  async function held(req: express.Request): Promise<Held> {
     const { user } = requireCaller(req);
     const id = parseId('grt', req.params.id, 'invalid_grant_id');
-    const grant = deps.grantCredentials.liveGrant(id, deps.now());
+    const grant = await deps.grantCredentials.liveGrant(id, deps.now);
     const resource = deps.resources.find((r) => r.id === grant?.resourceId);
     const origin = resource ? deps.appOrigin(resource) : undefined;
     if (!grant || grant.userId !== user.id || resource?.kind !== 'web' || !origin)
@@ -57,7 +57,7 @@ export function grantCredentialRoutes(deps: GrantCredentialRoutesDeps): express.
   }
 
   router.post('/grants/:id/session-credential', async (req, res) => {
-    const { user, grant, origin } = held(req);
+    const { user, grant, origin } = await held(req);
     parseBody(emptyBody, req.body);
     // Bound to the caller's sign-in: when it ends (logout, revoked token), so does this.
     const { credential } = requireCaller(req);
@@ -78,7 +78,7 @@ export function grantCredentialRoutes(deps: GrantCredentialRoutesDeps): express.
   });
 
   router.post('/grants/:id/form-credential', async (req, res) => {
-    const { user, grant, resource, origin } = held(req);
+    const { user, grant, resource, origin } = await held(req);
     parseBody(emptyBody, req.body);
     if (!resource.formLogin)
       throw notFound('no_form_login', `${resource.id} has no formLogin in the configuration`);
@@ -105,13 +105,13 @@ export function grantCredentialRoutes(deps: GrantCredentialRoutesDeps): express.
   });
 
   // Called by apps (server to server), not people: the credential itself is the proof.
-  router.post('/form-credentials/verify', (req, res) => {
+  router.post('/form-credentials/verify', async (req, res) => {
     const body = parseBody(verifyBody, req.body);
-    const found = deps.formCredentials.verify(
+    const found = await deps.formCredentials.verify(
       body.username,
       body.password,
       body.resource,
-      deps.now(),
+      deps.now,
     );
     res.setHeader('cache-control', 'no-store');
     if (!found) return void res.json({ valid: false });

@@ -19,7 +19,7 @@ import { parseBody } from './body.js';
 
 export interface KubeReviewRoutesDeps {
   kube: KubeTokens;
-  book: Pick<GrantBook, 'liveById'>;
+  book: Pick<GrantBook, 'findLiveById'>;
   resources: readonly ResourceConfig[];
   now: () => number;
 }
@@ -76,7 +76,7 @@ export function kubeReviewRoutes(deps: KubeReviewRoutesDeps): express.Router {
     if (!claims || claims.resource !== cluster.id)
       return answer({ authenticated: false, error: 'not a jitgate token for this cluster' });
     // The book holds live grants only: a revoked or expired grant's token fails here at once.
-    const grant = deps.book.liveById(claims.grant, deps.now());
+    const grant = await deps.book.findLiveById(claims.grant, deps.now);
     if (!grant) return answer({ authenticated: false, error: 'the grant of this token has ended' });
     return answer({
       authenticated: true,

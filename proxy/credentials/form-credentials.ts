@@ -37,7 +37,10 @@ export interface VerifiedFormLogin {
   expiresAt: number;
 }
 
-export function createFormCredentials(deps: { secret: string; book: Pick<GrantBook, 'liveById'> }) {
+export function createFormCredentials(deps: {
+  secret: string;
+  book: Pick<GrantBook, 'findLiveById'>;
+}) {
   const key = purposeKey(deps.secret, 'form-credential');
 
   function mint(user: SessionUser, grant: GrantRecord, origin: string) {
@@ -52,16 +55,16 @@ export function createFormCredentials(deps: { secret: string; book: Pick<GrantBo
   }
 
   /** What the credential names, when it is ours, for `resource`, and its grant is live now. */
-  function verify(
+  async function verify(
     username: string,
     password: string,
     resource: string,
-    now: number,
-  ): VerifiedFormLogin | undefined {
+    now: () => number,
+  ): Promise<VerifiedFormLogin | undefined> {
     const claims = openClaims(key, PREFIX, password, 2048);
     if (!isClaims(claims) || claims.username !== username || claims.resource !== resource)
       return undefined;
-    const grant = deps.book.liveById(claims.grant, now);
+    const grant = await deps.book.findLiveById(claims.grant, now);
     if (!grant || grant.userId !== claims.user) return undefined;
     return { ...claims, expiresAt: grant.endsAt };
   }

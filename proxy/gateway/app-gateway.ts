@@ -107,10 +107,17 @@ export function createAppGateway(deps: GatewayDeps) {
     return { decision: 'unavailable', status: 503, message, requestId };
   }
 
-  function grantFor(route: AppRoute, user: SessionUser | undefined): Admitted | Refusal {
+  function grantFor(
+    route: AppRoute,
+    user: SessionUser | undefined,
+  ): Admitted | Refusal | Promise<Admitted | Refusal> {
     if (!user)
       return { decision: 'unauthenticated', status: 401, message: 'log in to jitgate first' };
-    const grant = deps.grants.liveGrant(user.id, route.resource.id, deps.now());
+    const grant = deps.grants.findLiveGrant(user.id, route.resource.id, deps.now);
+    return grant instanceof Promise ? grant.then((g) => admitOn(user, g)) : admitOn(user, grant);
+  }
+
+  function admitOn(user: SessionUser, grant: GrantRecord | undefined): Admitted | Refusal {
     if (!grant) return { decision: 'no_grant', status: 403, message: 'no live grant' };
     return { user, grant };
   }
@@ -143,7 +150,7 @@ export function createAppGateway(deps: GatewayDeps) {
   ): Admitted | Refusal | Promise<Admitted | Refusal> {
     let byCredential: ReturnType<GrantCredentials['admit']>;
     try {
-      byCredential = deps.credentials?.admit(route, req, deps.now());
+      byCredential = deps.credentials?.admit(route, req, deps.now);
     } catch (error) {
       return unavailable(route, error, 'cannot check the session credential');
     }

@@ -57,7 +57,7 @@ function isClaims(value: unknown): value is Claims {
 
 export interface GrantCredentialsDeps {
   secret: string;
-  book: Pick<GrantBook, 'liveById'>;
+  book: Pick<GrantBook, 'findLiveById'>;
   /** Whether the sign-in a credential was minted under still holds (rejects: cannot tell). */
   holds(credential: string, userId: string): Promise<boolean>;
 }
@@ -66,9 +66,12 @@ export function createGrantCredentials(deps: GrantCredentialsDeps) {
   const key = purposeKey(deps.secret, 'grant-credential');
   const viaKey = purposeKey(deps.secret, 'grant-credential-via');
 
-  /** The grant `id` when it is live now; ended, scheduled or unknown grants are undefined. */
-  function liveGrant(id: string, now: number): GrantRecord | undefined {
-    return deps.book.liveById(id, now);
+  /**
+   * The grant `id` when it is live now; ended, scheduled or unknown grants are undefined (after
+   * catching up with the other replicas: the credential may have been minted on one of them).
+   */
+  function liveGrant(id: string, now: () => number): Promise<GrantRecord | undefined> {
+    return Promise.resolve(deps.book.findLiveById(id, now));
   }
 
   /**
@@ -89,7 +92,7 @@ export function createGrantCredentials(deps: GrantCredentialsDeps) {
   function admit(
     route: AppRoute,
     req: IncomingMessage,
-    now: number,
+    now: () => number,
   ): Promise<CredentialAdmission> | undefined {
     const presented = req.headers[HEADER_KEY];
     // At once, without a promise: the hot path of a request with no credential.
@@ -101,7 +104,7 @@ export function createGrantCredentials(deps: GrantCredentialsDeps) {
     route: AppRoute,
     req: IncomingMessage,
     presented: string | string[],
-    now: number,
+    now: () => number,
   ): Promise<CredentialAdmission> {
     const refuse = (message: string): CredentialAdmission => ({
       decision: 'credential_refused',
@@ -123,11 +126,11 @@ export function createGrantCredentials(deps: GrantCredentialsDeps) {
         message: 'a session credential is accepted only on requests the app’s own origin makes',
       };
     const claims = openClaims(key, PREFIX, presented);
-    if (!isClaims(claims) || claims.expiresAt <= now)
+    if (!isClaims(claims) || claims.expiresAt <= now())
       return refuse('the session credential is invalid or expired');
     if (claims.origin !== route.origin)
       return refuse('the session credential belongs to another origin');
-    const grant = liveGrant(claims.grant, now);
+    const grant = await liveGrant(claims.grant, now);
     if (!grant || grant.userId !== claims.user.id || grant.resourceId !== route.resource.id)
       return { decision: 'no_grant', status: 403, message: 'the grant of this credential ended' };
     const via = openText(viaKey, claims.via);

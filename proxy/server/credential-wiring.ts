@@ -34,7 +34,7 @@ export interface CredentialWiringDeps {
   store: Store;
   audit: AuditLog;
   events: AccessEvents;
-  book: Pick<GrantBook, 'liveById'>;
+  book: Pick<GrantBook, 'findLiveById'>;
   tokens: TokenService;
   /** The `iss` of the Kubernetes bearers jitgate signs. */
   issuer: string;

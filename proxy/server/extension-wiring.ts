@@ -24,7 +24,7 @@ import type { Store } from '../store/types.js';
 export interface ExtensionWiringDeps {
   config: Config;
   secret: string;
-  book: Pick<GrantBook, 'liveById'>;
+  book: Pick<GrantBook, 'findLiveById'>;
   store: Pick<Store, 'tokens' | 'oneTimeCodes' | 'rateLimits'>;
   tokens: TokenService;
   audit: Pick<AuditLog, 'record'>;

@@ -138,6 +138,9 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
         });
       queues.set(key, next);
     },
+    async settled() {
+      await Promise.all([reloading, ...queues.values()]);
+    },
     resync() {
       // Sessions first: the feed is listening again, so a read from here on is current, while
       // what was cached may have ended unheard.

@@ -42,6 +42,6 @@ export async function openReplicaStore(deps: StoreStartupDeps): Promise<StartedS
   // LISTEN before anything is loaded: no change committed after the loads that follow in
   // start.ts goes unheard.
   await store.changes.start();
-  const book = new GrantBook(() => store.changes.isCurrent());
+  const book = new GrantBook(store.changes);
   return { store, instance, secret, book };
 }

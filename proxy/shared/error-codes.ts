@@ -63,7 +63,7 @@ export const ERROR_CODES = {
     429: 'sign-in starts or failures from this client address passed their limit, or one person started more app handoffs (100), CLI or extension sign-ins (10) in a minute than anyone needs; `Retry-After` and `retryAfter` say when to try again',
   },
   grant_book_stale: {
-    503: 'this replica lost its PostgreSQL change feed for more than 1 s and cannot know whether a grant was revoked elsewhere; it admits nobody until it has reconnected and reloaded (docs/deployment.md)',
+    503: 'this replica lost its PostgreSQL change feed for more than 1 s and cannot know whether a grant was revoked elsewhere; it admits nobody until it has reconnected and reloaded. Also when it found no grant and could not catch up with the feed within 1 s to see whether one was just made elsewhere (docs/deployment.md)',
   },
   busy: {
     503: 'too many handoff, CLI or extension sign-in codes outstanding at once (everyone together; one person alone is held to `rate_limited` first); try again shortly',

@@ -42,6 +42,11 @@ export interface ChangeSubscriber {
    * A rejection keeps the replica behind, and the feed tries again.
    */
   resync(): Promise<void>;
+  /**
+   * Resolves once the changes heard so far are applied (their reloads done); never rejects.
+   * Absent: `changed` applies each change before it returns.
+   */
+  settled?(): Promise<void>;
 }
 
 export interface ChangeFeed {
@@ -55,6 +60,13 @@ export interface ChangeFeed {
    * false, what it keeps in memory may be stale and it must not admit anyone on it.
    */
   isCurrent(): boolean;
+  /**
+   * Resolves once every change committed before the call has been heard and applied here, so a
+   * replica about to refuse someone first sees what another replica just granted them (the
+   * portal there sent them here). Rejects when that cannot be known within FEED_STALE_AFTER_MS.
+   * Undefined when there is nothing to catch up with: one process applies its own changes.
+   */
+  catchUp(): Promise<void> | undefined;
   /** A change could not be applied: start over (reload everything) as after a lost connection. */
   restart(): void;
   /**
@@ -139,6 +151,10 @@ export class InProcessChangeFeed implements ChangeFeed {
 
   isCurrent(): boolean {
     return true;
+  }
+
+  catchUp(): undefined {
+    return undefined;
   }
 
   restart(): void {}

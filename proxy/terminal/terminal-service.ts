@@ -99,7 +99,7 @@ export class TerminalService {
 
   /** The live grant, and the policy it came from (none for grants made by an admin). */
   async admit(user: SessionUser, resource: SshResourceConfig, assurance: Assurance) {
-    const grant = this.deps.book.liveGrant(user.id, resource.id, this.deps.now());
+    const grant = await this.deps.book.findLiveGrant(user.id, resource.id, this.deps.now);
     if (!grant) throw forbidden('no_grant', `you have no live grant for ${resource.id}`);
     const request = await this.deps.store.requests.findByGrant(grant.id);
     const policy = this.deps.config.policies.find((p) => p.id === request?.policyId);

@@ -41,7 +41,7 @@ export interface FeedReplica {
 export async function feedReplica(url: string, name: string): Promise<FeedReplica> {
   const store = await openPostgresStore({ url, applicationName: name });
   await store.changes.start();
-  const book = new GrantBook(() => store.changes.isCurrent());
+  const book = new GrantBook(store.changes);
   const sessions = new SessionCache(store.sessions, {
     maxAgeMs: 3_600_000,
     idleTimeoutMs: 3_600_000,

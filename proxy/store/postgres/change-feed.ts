@@ -67,6 +67,9 @@ export class PgChangeFeed implements ChangeFeed {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryMs = RETRY_FIRST_MS;
   private closed = false;
+  /** Catch-ups waiting for a probe sent after they asked (one in flight may predate them). */
+  private catchUpWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private catchUpProbing = false;
 
   constructor(private readonly options: PgChangeFeedOptions) {
     this.clock = options.clock ?? (() => performance.now());
@@ -85,6 +88,27 @@ export class PgChangeFeed implements ChangeFeed {
 
   isCurrent(): boolean {
     return this.clock() - this.confirmedAt <= FEED_STALE_AFTER_MS;
+  }
+
+  /**
+   * A probe on the LISTEN connection, like probe()'s: once answered, every NOTIFY committed
+   * before it was sent has arrived, and `changed` has queued its reload; then those reloads.
+   * Callers asking while a probe is in flight share the next one.
+   */
+  catchUp(): Promise<void> {
+    const heard = new Promise<void>((resolve, reject) => {
+      this.catchUpWaiters.push({ resolve, reject });
+      this.probeForCatchUps();
+    });
+    const applied = heard.then(() => this.settled());
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('the change feed did not answer in time')),
+        FEED_STALE_AFTER_MS,
+      );
+    });
+    return Promise.race([applied, late]).finally(() => clearTimeout(timer));
   }
 
   restart(): void {
@@ -146,6 +170,39 @@ export class PgChangeFeed implements ChangeFeed {
     // Our own changes were applied where they were made.
     if (!decoded || decoded.origin === this.origin) return;
     for (const subscriber of this.subscribers) subscriber.changed(decoded.change);
+  }
+
+  private probeForCatchUps() {
+    if (this.catchUpProbing || this.catchUpWaiters.length === 0) return;
+    const waiters = this.catchUpWaiters;
+    this.catchUpWaiters = [];
+    const connection = this.connection;
+    if (!connection || connection !== this.reloaded) {
+      const error = new Error('the change feed is reconnecting');
+      for (const waiter of waiters) waiter.reject(error);
+      return;
+    }
+    this.catchUpProbing = true;
+    connection
+      .query('SELECT 1')
+      .then(
+        () => waiters.forEach((waiter) => waiter.resolve()),
+        (error: unknown) =>
+          waiters.forEach((waiter) =>
+            waiter.reject(error instanceof Error ? error : new Error(String(error))),
+          ),
+      )
+      .finally(() => {
+        this.catchUpProbing = false;
+        this.probeForCatchUps();
+      });
+  }
+
+  private async settled(): Promise<void> {
+    const settling: Promise<void>[] = [];
+    for (const subscriber of this.subscribers)
+      if (subscriber.settled) settling.push(subscriber.settled());
+    await Promise.all(settling);
   }
 
   /** A round trip on the LISTEN connection: every NOTIFY committed before it has arrived. */

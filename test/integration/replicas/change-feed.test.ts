@@ -94,6 +94,25 @@ void describe('the change feed between two replicas', () => {
     }
   });
 
+  it('a grant A just made is found on B by a lookup that would refuse: it catches up first', async () => {
+    // The portal on A answers once the grant is committed; the person's next request may reach
+    // B before B's feed brought it in. B must not refuse them in that window.
+    for (let i = 0; i < 12; i++) {
+      const grant = await adminGrantToAlice(a, `app-${i}`);
+      const found = await b.book.findLiveGrant('demo:alice', `app-${i}`, now);
+      assert.equal(found?.id, grant.id, `B refused a grant A made (${i})`);
+      assert.equal((await b.book.findLiveById(grant.id, now))?.id, grant.id);
+    }
+    // Many refusals at once share the feed's round trips, and each sees the grant.
+    const grant = await adminGrantToAlice(a, 'app-many');
+    const lookups = Array.from({ length: 40 }, () =>
+      Promise.resolve(b.book.findLiveGrant('demo:alice', 'app-many', now)),
+    );
+    for (const found of await Promise.all(lookups)) assert.equal(found?.id, grant.id);
+    // And one that nobody granted is still no, once caught up.
+    assert.equal(await b.book.findLiveGrant('demo:alice', 'never-granted', now), undefined);
+  });
+
   it('a session destroyed on A leaves B’s cache at once, not after its refresh', async () => {
     const sid = 'sid-of-a-logout';
     const data = JSON.stringify({

@@ -89,8 +89,8 @@ void describe('two jitgate processes on one PostgreSQL', () => {
 
   void it('cuts at B, within a second, a WebSocket whose grant was revoked at A', async () => {
     const grantId = await adminGrant('a', '30m');
-    // A grant started at A reaches B within the same bound.
-    await waitFor(async () => (await openApp('b')) === 200, ONE_SECOND, 'B to admit');
+    // B admits on a grant A made a moment ago at once: it catches up before it would refuse.
+    assert.equal(await openApp('b'), 200);
     cluster.to('b');
     const { ws, outcome } = appWebSocket(cluster.appOrigin, '/', {
       cookie: alice.jar.header('echo.localhost') ?? '',
@@ -203,7 +203,7 @@ void describe('two jitgate processes on one PostgreSQL', () => {
 
   void it('writes one grant.expired for a grant both replicas see end', async () => {
     const grantId = await adminGrant('a', '2s');
-    await waitFor(async () => (await openApp('b')) === 200, ONE_SECOND, 'B to admit');
+    assert.equal(await openApp('b'), 200);
     await waitFor(async () => (await appStatus('b')) === 403, 5_000, 'B to see the grant end');
     await waitFor(async () => (await appStatus('a')) === 403, 5_000, 'A to see the grant end');
     await waitFor(async () => (await expiredEvents(grantId)) > 0, 5_000, 'grant.expired');

@@ -204,7 +204,7 @@ void describe('GrantBook.sweep', () => {
 void describe('GrantBook kept by a replica', () => {
   test('while the book may be stale every admission throws 503 grant_book_stale', () => {
     let current = true;
-    const book = new GrantBook(() => current);
+    const book = new GrantBook({ isCurrent: () => current, catchUp: () => undefined });
     const g = grant();
     book.put(g);
     assert.equal(book.liveGrant(g.userId, g.resourceId, T0 + MIN)?.id, g.id);
@@ -215,6 +215,76 @@ void describe('GrantBook kept by a replica', () => {
     assert.throws(() => book.liveById(g.id, T0 + MIN), stale);
     current = true;
     assert.equal(book.liveById(g.id, T0 + MIN)?.id, g.id);
+  });
+
+  test('a hit answers at once; a miss looks again once the feed caught up', async () => {
+    let catchUps = 0;
+    let heard: GrantRecord | undefined;
+    const book: GrantBook = new GrantBook({
+      isCurrent: () => true,
+      catchUp: () => {
+        catchUps++;
+        // What the feed brings in while it catches up: another replica's grant.
+        if (heard) book.put(heard);
+        return Promise.resolve();
+      },
+    });
+    const held = grant();
+    book.put(held);
+    assert.equal(
+      (book.findLiveGrant(held.userId, held.resourceId, () => T0 + MIN) as GrantRecord).id,
+      held.id,
+    );
+    assert.equal(catchUps, 0, 'a hit never waits');
+
+    heard = grant({ resourceId: 'ssh' });
+    const found = book.findLiveGrant(heard.userId, 'ssh', () => T0 + MIN);
+    assert.ok(found instanceof Promise, 'a miss waits for the feed');
+    assert.equal((await found)?.id, heard.id);
+    const byId = grant();
+    heard = byId;
+    assert.equal((await book.findLiveById(byId.id, () => T0 + MIN))?.id, byId.id);
+    assert.equal(await book.findLiveById('grt_none', () => T0 + MIN), undefined);
+    assert.equal(catchUps, 3);
+  });
+
+  test('a miss that could not catch up is "cannot tell" (503), not "no grant"', async () => {
+    let current = true;
+    const book = new GrantBook({
+      isCurrent: () => current,
+      catchUp: () => Promise.reject(new Error('the change feed is reconnecting')),
+    });
+    const stale = (error: unknown) =>
+      error instanceof JitgateError && error.status === 503 && error.code === 'grant_book_stale';
+    await assert.rejects(
+      Promise.resolve(book.findLiveGrant('corp:alice', 'payroll', () => T0)),
+      stale,
+    );
+    await assert.rejects(Promise.resolve(book.findLiveById('grt_none', () => T0)), stale);
+    // Caught up, but stale by the time it looks again: the book's own 503.
+    const late = new GrantBook({
+      isCurrent: () => current,
+      catchUp: () => {
+        current = false;
+        return Promise.resolve();
+      },
+    });
+    await assert.rejects(
+      Promise.resolve(late.findLiveGrant('corp:alice', 'payroll', () => T0)),
+      stale,
+    );
+  });
+
+  test('in one process a miss is answered at once', () => {
+    const book = new GrantBook();
+    assert.equal(
+      book.findLiveGrant('demo:alice', 'payroll', () => T0),
+      undefined,
+    );
+    assert.equal(
+      book.findLiveById('grt_none', () => T0),
+      undefined,
+    );
   });
 
   test('replaceAll ends (as revoked) what the store no longer holds live, leaves run-out ones to the sweep', () => {
