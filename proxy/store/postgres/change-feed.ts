@@ -12,6 +12,7 @@
  * isCurrent() is false and the gateway answers 503 instead of admitting on what may be stale.
  */
 import type { PgConnection } from '../../shared/pg-driver.js';
+import { CatchUpProbes } from './catch-up.js';
 import {
   FEED_STALE_AFTER_MS,
   decodeChange,
@@ -67,9 +68,11 @@ export class PgChangeFeed implements ChangeFeed {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryMs = RETRY_FIRST_MS;
   private closed = false;
-  /** Catch-ups waiting for a probe sent after they asked (one in flight may predate them). */
-  private catchUpWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  private catchUpProbing = false;
+  /** Probes on the connection whose reload is done (none while the feed is down or reloading). */
+  private readonly catchUps = new CatchUpProbes(
+    () => (this.connection === this.reloaded ? this.connection : undefined),
+    () => this.settled(),
+  );
 
   constructor(private readonly options: PgChangeFeedOptions) {
     this.clock = options.clock ?? (() => performance.now());
@@ -90,25 +93,9 @@ export class PgChangeFeed implements ChangeFeed {
     return this.clock() - this.confirmedAt <= FEED_STALE_AFTER_MS;
   }
 
-  /**
-   * A probe on the LISTEN connection, like probe()'s: once answered, every NOTIFY committed
-   * before it was sent has arrived, and `changed` has queued its reload; then those reloads.
-   * Callers asking while a probe is in flight share the next one.
-   */
+  /** See CatchUpProbes: a probe of its own on the LISTEN connection, then the reloads. */
   catchUp(): Promise<void> {
-    const heard = new Promise<void>((resolve, reject) => {
-      this.catchUpWaiters.push({ resolve, reject });
-      this.probeForCatchUps();
-    });
-    const applied = heard.then(() => this.settled());
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error('the change feed did not answer in time')),
-        FEED_STALE_AFTER_MS,
-      );
-    });
-    return Promise.race([applied, late]).finally(() => clearTimeout(timer));
+    return this.catchUps.catchUp();
   }
 
   restart(): void {
@@ -170,32 +157,6 @@ export class PgChangeFeed implements ChangeFeed {
     // Our own changes were applied where they were made.
     if (!decoded || decoded.origin === this.origin) return;
     for (const subscriber of this.subscribers) subscriber.changed(decoded.change);
-  }
-
-  private probeForCatchUps() {
-    if (this.catchUpProbing || this.catchUpWaiters.length === 0) return;
-    const waiters = this.catchUpWaiters;
-    this.catchUpWaiters = [];
-    const connection = this.connection;
-    if (!connection || connection !== this.reloaded) {
-      const error = new Error('the change feed is reconnecting');
-      for (const waiter of waiters) waiter.reject(error);
-      return;
-    }
-    this.catchUpProbing = true;
-    connection
-      .query('SELECT 1')
-      .then(
-        () => waiters.forEach((waiter) => waiter.resolve()),
-        (error: unknown) =>
-          waiters.forEach((waiter) =>
-            waiter.reject(error instanceof Error ? error : new Error(String(error))),
-          ),
-      )
-      .finally(() => {
-        this.catchUpProbing = false;
-        this.probeForCatchUps();
-      });
   }
 
   private async settled(): Promise<void> {

@@ -2,9 +2,11 @@
 // connection and a hand-driven clock and timers: after a reconnect the replica is not current
 // until its reload is done, however many probes of the new connection answer meanwhile; a probe
 // late past the bound makes the replica stale but ends the connection only once the link is
-// taken for dead.
+// taken for dead; a catch-up waits for a probe of its own and the reloads it started, and gives
+// up after the staleness bound.
 import assert from 'node:assert/strict';
 import { describe, mock, test } from 'node:test';
+import { FEED_STALE_AFTER_MS } from '../../../proxy/store/change-feed.js';
 import { DEAD_LINK_MS, PgChangeFeed } from '../../../proxy/store/postgres/change-feed.js';
 import type { PgConnection, PgResult } from '../../../proxy/shared/pg-driver.js';
 
@@ -16,8 +18,12 @@ function fakeConnection() {
   let held: Promise<void> | undefined;
   let release = () => {};
   let closed = 0;
+  let queries = 0;
   const connection: PgConnection = {
-    query: () => (held ? held.then(() => OK) : Promise.resolve(OK)),
+    query: () => {
+      queries++;
+      return held ? held.then(() => OK) : Promise.resolve(OK);
+    },
     onNotification: () => undefined,
     onEnd: (handler) => {
       ended = handler;
@@ -39,6 +45,9 @@ function fakeConnection() {
     },
     get closed() {
       return closed;
+    },
+    get queries() {
+      return queries;
     },
   };
 }
@@ -174,4 +183,71 @@ void describe('PgChangeFeed: a late probe', () => {
       assert.equal(feed.isCurrent(), true, 'kept current by probes of the new connection');
       assert.deepEqual(counts(), { opened: 2, reloads: 2 });
     }));
+});
+
+void describe('PgChangeFeed.catchUp', () => {
+  /** Whether `promise` has settled, without waiting for it. */
+  async function settledYet(promise: Promise<unknown>) {
+    let done = false;
+    promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await settle();
+    return done;
+  }
+
+  void test('one asking during a probe waits for the next; those asking together share it', async () => {
+    const { feed, connections } = feedOnFakes();
+    await feed.start();
+    const [link] = connections;
+    const before = link.queries;
+    void link.hold();
+    const first = feed.catchUp();
+    // Sent before these two asked: it may predate the commit they are waiting to see.
+    const second = feed.catchUp();
+    const third = feed.catchUp();
+    await settle();
+    assert.equal(link.queries - before, 1, 'one probe in flight');
+    link.answer();
+    await first;
+    assert.equal(await settledYet(second), true);
+    await Promise.all([second, third]);
+    assert.equal(link.queries - before, 2, 'the two shared the next probe');
+    await feed.close();
+  });
+
+  void test('waits for the reloads the announcements started', async () => {
+    const { feed } = feedOnFakes();
+    let finish = () => {};
+    const reload = new Promise<void>((resolve) => (finish = resolve));
+    feed.subscribe({
+      changed: () => undefined,
+      resync: () => Promise.resolve(),
+      settled: () => reload,
+    });
+    await feed.start();
+    const caughtUp = feed.catchUp();
+    assert.equal(await settledYet(caughtUp), false, 'a reload is still running');
+    finish();
+    await caughtUp;
+    await feed.close();
+  });
+
+  void test('rejects when the probe goes unanswered past the staleness bound, or the feed is down', async () => {
+    mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
+    try {
+      const { feed, connections } = feedOnFakes();
+      await feed.start();
+      void connections[0].hold();
+      const caughtUp = feed.catchUp();
+      mock.timers.tick(FEED_STALE_AFTER_MS);
+      await assert.rejects(caughtUp, /did not answer in time/);
+      connections[0].cut();
+      await assert.rejects(feed.catchUp(), /reconnecting/);
+      await feed.close();
+    } finally {
+      mock.timers.reset();
+    }
+  });
 });
