@@ -44,7 +44,8 @@ export interface ChangeSubscriber {
   resync(): Promise<void>;
   /**
    * Resolves once the changes heard so far are applied (their reloads done); never rejects.
-   * Absent: `changed` applies each change before it returns.
+   * A catch-up (below) waits for it. Absent for subscribers that keep nothing access is decided
+   * on, or apply each change before `changed` returns.
    */
   settled?(): Promise<void>;
 }
