@@ -108,6 +108,40 @@ void describe('two jitgate processes on one PostgreSQL', () => {
     assert.equal(await appStatus('b'), 403);
   });
 
+  void it('admits at B, at once, a session credential minted at A for a grant made there', async () => {
+    cluster.to('a');
+    const issued = await alice.request(`${cluster.url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: cluster.url,
+        'sec-fetch-mode': 'cors',
+      },
+      body: '{}',
+    });
+    assert.equal(issued.status, 201, issued.body);
+    const { token } = JSON.parse(issued.body) as { token: string };
+    // A grant and a credential for it, both at A; B admits it whether or not its feed brought
+    // the grant in yet (it catches up first: the race itself is change-feed.test.ts's).
+    const grantId = await adminGrant('a', '10m');
+    const minted = await bearerCall(
+      token,
+      cluster.url,
+      'POST',
+      `/api/v1/grants/${grantId}/session-credential`,
+      {},
+    );
+    assert.equal(minted.status, 200, minted.body);
+    const { header, value } = minted.json as { header: string; value: string };
+    cluster.to('b');
+    const app = await rawRequest(`${cluster.appOrigin}/`, {
+      headers: { [header]: value, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' },
+    });
+    assert.equal(app.status, 200, app.body);
+    assert.match(app.body, /echo for alice/);
+    await revoke(grantId);
+  });
+
   void it('refuses at B, within a second, a session logged out at A', async () => {
     const grantId = await adminGrant('a', '30m');
     const carol = await cluster.login('alice', 'a', 'a');
