@@ -28,6 +28,9 @@ const ONE_PROCESS: Pick<ChangeFeed, 'isCurrent' | 'catchUp'> = {
   catchUp: () => undefined,
 };
 
+/** The one refusal of a book that cannot answer: 503 grant_book_stale, with why. */
+const staleBook = (message: string) => new JitgateError(503, 'grant_book_stale', message);
+
 const key = (userId: string, resourceId: string) => `${userId}\0${resourceId}`;
 
 /** A grant ended before its time by its holder was released; by anyone else, revoked. */
@@ -53,9 +56,7 @@ export class GrantBook {
   /** Throws 503 when the book may be stale: callers that admit anyone go through here. */
   assertCurrent(): void {
     if (!this.feed.isCurrent())
-      throw new JitgateError(
-        503,
-        'grant_book_stale',
+      throw staleBook(
         'this replica lost touch with the store and cannot tell whether access was revoked',
       );
   }
@@ -114,9 +115,7 @@ export class GrantBook {
   private afterCatchUp(look: () => GrantRecord | undefined): Lookup {
     // Not caught up, a miss may be a grant on its way: "cannot tell" (503), not "no" (403).
     return this.feed.catchUp()?.then(look, () => {
-      throw new JitgateError(
-        503,
-        'grant_book_stale',
+      throw staleBook(
         'this replica could not catch up with the store to see whether access was granted',
       );
     });
