@@ -5,6 +5,7 @@
  */
 import { judgeGoals } from './goals.js';
 import { fixed, markdownTable, spreadCell } from './report-format.js';
+import { processesLine } from './report-processes.js';
 import type { BenchResults } from './results.js';
 import { REPORTED_PERCENTILES, spread } from './stats.js';
 import { summarizeWeb, type WebSummary } from './summary.js';
@@ -38,6 +39,7 @@ function webSection(results: BenchResults, rows: WebSummary[]): string[] {
       (info.runs > 1 ? `; median (min–max) of ${info.runs} runs.` : '.'),
     '',
     ...markdownTable(header, table, [false, true, true, true, true, true]),
+    ...processesLine(rows),
     '',
     `Open loop at a fixed ${info.rate} req/s for ${info.seconds} s (64 connections; latency from ` +
       'each request’s intended send time, so queueing is not hidden), ms:',

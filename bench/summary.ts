@@ -15,6 +15,9 @@ export interface WebSummary {
   cpuVsFloor: Spread;
   cpuVsApache: Spread;
   rpsVsApache: Spread;
+  /** Against the single jitgate process in the same run (the several-process rows). */
+  rpsVsJitgate: Spread;
+  cpuVsJitgate: Spread;
   /** Rows on PostgreSQL: transactions per request during the closed-loop run (else NaN). */
   storeTransactionsPerRequest: Spread;
   /** Open-loop latency percentiles, ms. */
@@ -81,6 +84,8 @@ export function summarizeWeb(runs: readonly (readonly WebMeasure[])[]): WebSumma
       cpuVsFloor: relative('floor', (m) => m.cpuUsPerRequest),
       cpuVsApache: relative('apache', (m) => m.cpuUsPerRequest),
       rpsVsApache: relative('apache', (m) => m.closed.rps),
+      rpsVsJitgate: relative('jitgate', (m) => m.closed.rps),
+      cpuVsJitgate: relative('jitgate', (m) => m.cpuUsPerRequest),
       storeTransactionsPerRequest: spread(per((m) => m.storeTransactionsPerRequest ?? Number.NaN)),
       latency,
       addedP50: spread(

@@ -71,6 +71,20 @@ void describe('bench report', () => {
     assert.equal(worse.find((g) => g.goal.startsWith('two replicas'))?.verdict, 'fail');
   });
 
+  test('puts the several-process rows against the single process of the same run, in words', () => {
+    const r = results(1);
+    r.web?.skipped.splice(0);
+    const replicas = { ...measure('jitgate-replicas', 16_000, 120, 0.7) };
+    replicas.storeTransactionsPerRequest = 0.002;
+    r.web?.runs[0]?.push(measure('jitgate-workers', 24_000, 72, 0.6), replicas);
+    const report = renderReport(r);
+    assert.match(
+      report,
+      /Against the single jitgate process in the same run: jitgate-workers <row> served 1\.20× its requests\/s at 0\.90× its CPU per request; jitgate-replicas <row> 0\.80× its requests\/s at 1\.50× its CPU per request \(that row counts nginx and both replicas\), with 0\.0020 PostgreSQL transactions per proxied request/,
+    );
+    assert.doesNotMatch(renderReport(results(1)), /Against the single jitgate process/);
+  });
+
   test('a goal whose comparison row is missing is not measured, not passed', () => {
     const r = results(1);
     r.web?.runs.forEach((run) => run.splice(3, 1)); // no Apache row
@@ -120,7 +134,16 @@ void describe('bench report', () => {
   test('is Markdown in prettier’s layout', async () => {
     // (A run of some sections only, `--only terminals`, too: its file is committed as well.)
     const terminalsOnly = { ...results(1), web: undefined, terminals };
-    for (const r of [results(1), results(3), { ...results(2), terminals, scale }, terminalsOnly]) {
+    const processes = results(2);
+    for (const run of processes.web?.runs ?? [])
+      run.push(measure('jitgate-workers', 24_000, 72, 0.6));
+    for (const r of [
+      results(1),
+      results(3),
+      { ...results(2), terminals, scale },
+      terminalsOnly,
+      processes,
+    ]) {
       const report = renderReport(r);
       const config = (await prettier.resolveConfig('README.md')) ?? {};
       assert.equal(await prettier.format(report, { ...config, parser: 'markdown' }), report);
