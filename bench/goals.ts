@@ -47,10 +47,31 @@ export interface GoalInputs {
 const fmt = (value: number, digits: number) =>
   Number.isFinite(value) ? value.toFixed(digits) : '—';
 
-function judge(goal: string, value: number, ok: (v: number) => boolean, shown: string): Goal {
-  if (!Number.isFinite(value)) return { goal, measured: 'no number', verdict: 'not measured' };
-  return { goal, measured: shown, verdict: ok(value) ? 'pass' : 'fail' };
+/** How a goal's figure is written: its usual decimals, and its unit around the number. */
+interface Shown {
+  digits: number;
+  unit: (number: string) => string;
 }
+
+/**
+ * `value` with its usual decimals, or up to three more when rounding would put it on the other
+ * side of the goal: a relay at 59.7% reads "59.7%", not "60%" next to a fail.
+ */
+export function decisive(value: number, digits: number, ok: (v: number) => boolean): string {
+  let shown = digits;
+  while (shown < digits + 3 && ok(Number(value.toFixed(shown))) !== ok(value)) shown++;
+  return value.toFixed(shown);
+}
+
+function judge(goal: string, value: number, ok: (v: number) => boolean, shown: Shown): Goal {
+  if (!Number.isFinite(value)) return { goal, measured: 'no number', verdict: 'not measured' };
+  const measured = shown.unit(decisive(value, shown.digits, ok));
+  return { goal, measured, verdict: ok(value) ? 'pass' : 'fail' };
+}
+
+const percent = (digits: number): Shown => ({ digits, unit: (n) => `${n}%` });
+const times = (digits: number): Shown => ({ digits, unit: (n) => `${n}×` });
+const ms = (digits: number): Shown => ({ digits, unit: (n) => `${n} ms` });
 
 export function judgeGoals(inputs: GoalInputs): Goal[] {
   const jitgate = inputs.web?.find((w) => w.role === 'jitgate');
@@ -66,13 +87,13 @@ export function judgeGoals(inputs: GoalInputs): Goal[] {
     needs: Role | undefined,
     s: (w: WebSummary) => Spread,
     ok: (v: number) => boolean,
-    shown: (v: number) => string,
+    shown: Shown,
   ) => {
     if (!jitgate) return missing(goal, 'the web section did not run');
     if (needs && !inputs.web?.some((w) => w.role === needs))
       return missing(goal, why(needs, `no ${needs} row`));
     const value = s(jitgate).median;
-    return judge(goal, value, ok, shown(value));
+    return judge(goal, value, ok, shown);
   };
   const goals: Goal[] = [
     webGoal(
@@ -80,56 +101,54 @@ export function judgeGoals(inputs: GoalInputs): Goal[] {
       'nginx',
       (w) => w.percentOfNginx,
       (v) => v >= GOALS.percentOfNginx,
-      (v) => `${fmt(v, 1)}%`,
+      percent(1),
     ),
     webGoal(
       `CPU per request ≤ ${GOALS.cpuVsFloor}× the Node floor's`,
       'floor',
       (w) => w.cpuVsFloor,
       (v) => v <= GOALS.cpuVsFloor,
-      (v) => `${fmt(v, 2)}×`,
+      times(2),
     ),
     webGoal(
       `CPU per request ≤ ${GOALS.cpuVsApache}× Apache + mod_auth_openidc's`,
       'apache',
       (w) => w.cpuVsApache,
       (v) => v <= GOALS.cpuVsApache,
-      (v) => `${fmt(v, 2)}×`,
+      times(2),
     ),
     webGoal(
       `p50 added over direct at a fixed rate ≤ ${GOALS.addedP50Ms} ms`,
       'direct',
       (w) => w.addedP50,
       (v) => v <= GOALS.addedP50Ms,
-      (v) => `${fmt(v, 2)} ms`,
+      ms(2),
     ),
     webGoal(
       `p99 added over direct at a fixed rate ≤ ${GOALS.addedP99Ms} ms`,
       'direct',
       (w) => w.addedP99,
       (v) => v <= GOALS.addedP99Ms,
-      (v) => `${fmt(v, 2)} ms`,
+      ms(2),
     ),
   ];
   const rss = inputs.rssAfterMiB ?? Number.NaN;
   goals.push(
     jitgate
-      ? judge(
-          `jitgate RSS after the load ≤ ${GOALS.rssMiB} MiB`,
-          rss,
-          (v) => v <= GOALS.rssMiB,
-          `${fmt(rss, 0)} MiB`,
-        )
+      ? judge(`jitgate RSS after the load ≤ ${GOALS.rssMiB} MiB`, rss, (v) => v <= GOALS.rssMiB, {
+          digits: 0,
+          unit: (n) => `${n} MiB`,
+        })
       : missing(`jitgate RSS after the load ≤ ${GOALS.rssMiB} MiB`, 'the web section did not run'),
   );
   const relayGoal = `terminal relay throughput ≥ ${GOALS.relayVsDirect * 100}% of direct SSH`;
   const echoGoal = `keystroke echo p99 added ≤ ${GOALS.echoAddedP99Ms} ms`;
   const t = inputs.terminals;
   if (typeof t === 'object') {
-    const share = t.relay.bytesPerSecond / t.direct.bytesPerSecond;
-    goals.push(judge(relayGoal, share, (v) => v >= GOALS.relayVsDirect, `${fmt(share * 100, 0)}%`));
+    const share = (100 * t.relay.bytesPerSecond) / t.direct.bytesPerSecond;
+    goals.push(judge(relayGoal, share, (v) => v >= GOALS.relayVsDirect * 100, percent(0)));
     const added = t.relay.echoMs.p99 - t.direct.echoMs.p99;
-    goals.push(judge(echoGoal, added, (v) => v <= GOALS.echoAddedP99Ms, `${fmt(added, 2)} ms`));
+    goals.push(judge(echoGoal, added, (v) => v <= GOALS.echoAddedP99Ms, ms(2)));
   } else {
     const reason = t ?? 'the terminals section did not run';
     goals.push(missing(relayGoal, reason), missing(echoGoal, reason));
@@ -138,14 +157,14 @@ export function judgeGoals(inputs: GoalInputs): Goal[] {
   const expiryGoal = `grants expiring in the same second: all cut within ${GOALS.expiryCutMs / 1000} s`;
   const s = inputs.scale;
   if (s) {
-    const change = s.large.cpuUsPerRequest / s.small.cpuUsPerRequest;
+    // Judged as the percentage it is shown as: a 10.4% change is not written "10%".
+    const change = 100 * (s.large.cpuUsPerRequest / s.small.cpuUsPerRequest - 1);
+    const within = Math.round((GOALS.scaleCpuRatio - 1) * 100);
     goals.push(
-      judge(
-        scaleGoal,
-        change,
-        (v) => v <= GOALS.scaleCpuRatio,
-        `${fmt((change - 1) * 100, 0)}% (${s.large.people} people)`,
-      ),
+      judge(scaleGoal, change, (v) => v <= within, {
+        digits: 0,
+        unit: (n) => `${n}% (${s.large.people} people)`,
+      }),
     );
     const e = s.expiry;
     goals.push(
@@ -175,7 +194,7 @@ const workersGoal = {
   needs: 'apache' as Role,
   value: (w: WebSummary) => w.rpsVsApache.median,
   ok: (v: number) => v >= GOALS.workersVsApache,
-  shown: (v: number) => `${fmt(v, 2)}×`,
+  shown: times(2),
 };
 
 const replicasGoal = {
@@ -183,7 +202,7 @@ const replicasGoal = {
   needs: undefined,
   value: (w: WebSummary) => w.storeTransactionsPerRequest.median,
   ok: (v: number) => v <= GOALS.replicaTransactionsPerRequest,
-  shown: (v: number) => `${fmt(v, 4)} transactions per request`,
+  shown: { digits: 4, unit: (n: string) => `${n} transactions per request` },
 };
 
 /** A goal on one row of its own (not jitgate's single process). */
@@ -203,5 +222,5 @@ function rowGoal(
   if (!row) return missing(why(role, `no ${role} row`));
   if (spec.needs && !inputs.web.some((w) => w.role === spec.needs))
     return missing(why(spec.needs, `no ${spec.needs} row`));
-  return judge(spec.goal, spec.value(row), spec.ok, spec.shown(spec.value(row)));
+  return judge(spec.goal, spec.value(row), spec.ok, spec.shown);
 }

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { exited, startChild } from './children.js';
-import { GOALS } from './goals.js';
+import { decisive, GOALS } from './goals.js';
 import { BENCH_PATH } from './login.js';
 import { runOpenLoop } from './open-loop.js';
 import type { BenchOptions } from './options.js';
@@ -17,6 +17,8 @@ import { startStack } from './stack.js';
 import { REPO_ROOT } from './ts-child.js';
 
 const WS_PARALLEL = 8;
+const underGoal = (rss: number) => rss <= GOALS.rssMiB;
+const isFlat = (growth: number) => growth <= FLAT_GROWTH;
 const WS_MESSAGES = 10;
 
 export async function runSoak(tmp: string, options: BenchOptions, progress: (msg: string) => void) {
@@ -62,14 +64,14 @@ export async function runSoak(tmp: string, options: BenchOptions, progress: (msg
     seconds,
   ).finally(() => clearInterval(timer));
   await exited(churn);
-  samples.push({
-    seconds: Math.round((Date.now() - started) / 1000),
-    rssMiB: rssMiB(pid) ?? Number.NaN,
-  });
+  const end = { seconds: Math.round((Date.now() - started) / 1000), rssMiB: rssMiB(pid) ?? NaN };
+  // The timer's last sample may fall in the same second: one row for it, the reading after.
+  if (samples[samples.length - 1]?.seconds === end.seconds) samples.pop();
+  samples.push(end);
   await stack.ssh?.close();
   const growth = soakGrowth(samples);
   const last = samples[samples.length - 1]?.rssMiB ?? Number.NaN;
-  const flat = growth <= FLAT_GROWTH;
+  const flat = isFlat(growth);
   const lines = [
     '# Soak: latest run',
     '',
@@ -83,8 +85,8 @@ export async function runSoak(tmp: string, options: BenchOptions, progress: (msg
       [true, true],
     ),
     '',
-    `RSS at the end ${fixed(last, 0)} MiB (≤ ${GOALS.rssMiB} ${last <= GOALS.rssMiB ? '**pass**' : '**fail**'}); ` +
-      `last quarter's peak / first quarter's: ${fixed(growth, 2)} (flat ≤ ${FLAT_GROWTH.toFixed(2)} ${flat ? '**pass**' : '**fail**'}).`,
+    `RSS at the end ${decisive(last, 0, underGoal)} MiB (≤ ${GOALS.rssMiB} ${underGoal(last) ? '**pass**' : '**fail**'}); ` +
+      `last quarter's peak / first quarter's: ${decisive(growth, 2, isFlat)} (flat ≤ ${FLAT_GROWTH.toFixed(2)} ${flat ? '**pass**' : '**fail**'}).`,
   ];
   return lines.join('\n') + '\n';
 }

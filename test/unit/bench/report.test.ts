@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as prettier from 'prettier';
-import { judgeGoals } from '../../../bench/goals.js';
+import { decisive, judgeGoals } from '../../../bench/goals.js';
 import { spreadCell } from '../../../bench/report-format.js';
 import { renderReport } from '../../../bench/report.js';
 import { summarizeWeb } from '../../../bench/summary.js';
@@ -83,6 +83,37 @@ void describe('bench report', () => {
       /Against the single jitgate process in the same run: jitgate-workers <row> served 1\.20× its requests\/s at 0\.90× its CPU per request; jitgate-replicas <row> 0\.80× its requests\/s at 1\.50× its CPU per request \(that row counts nginx and both replicas\), with 0\.0020 PostgreSQL transactions per proxied request/,
     );
     assert.doesNotMatch(renderReport(results(1)), /Against the single jitgate process/);
+  });
+
+  test('never writes a figure rounded onto the other side of its goal', () => {
+    assert.equal(
+      decisive(59.7, 0, (v) => v >= 60),
+      '59.7',
+    );
+    assert.equal(
+      decisive(120.4, 0, (v) => v <= 120),
+      '120.4',
+    );
+    assert.equal(
+      decisive(1.5004, 2, (v) => v <= 1.5),
+      '1.5004',
+    );
+    assert.equal(
+      decisive(119.6, 0, (v) => v <= 120),
+      '120',
+    ); // rounds, and still passes
+    assert.equal(
+      decisive(56.3, 0, (v) => v >= 60),
+      '56',
+    );
+    const r = { ...results(1), terminals: structuredClone(terminals) };
+    if (typeof r.terminals === 'object') r.terminals.relay.bytesPerSecond = 59.7 * 2 ** 20;
+    const relay = goalsOf(r).find((g) => g.goal.startsWith('terminal relay'));
+    assert.deepEqual([relay?.measured, relay?.verdict], ['59.7%', 'fail']);
+    assert.ok(r.web);
+    r.web.jitgateRssMiB.after = 120.4;
+    const rss = goalsOf(r).find((g) => g.goal.startsWith('jitgate RSS'));
+    assert.deepEqual([rss?.measured, rss?.verdict], ['120.4 MiB', 'fail']);
   });
 
   test('a goal whose comparison row is missing is not measured, not passed', () => {
