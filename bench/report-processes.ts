@@ -5,7 +5,7 @@
 import { spreadCell } from './report-format.js';
 import type { WebSummary } from './summary.js';
 
-const times = (row: WebSummary) =>
+const againstJitgate = (row: WebSummary) =>
   `${spreadCell(row.rpsVsJitgate, 2, '×')} its requests/s at ${spreadCell(row.cpuVsJitgate, 2, '×')} its CPU per request`;
 
 export function processesLine(rows: readonly WebSummary[]): string[] {
@@ -13,10 +13,10 @@ export function processesLine(rows: readonly WebSummary[]): string[] {
   const replicas = rows.find((w) => w.role === 'jitgate-replicas');
   if (!rows.some((w) => w.role === 'jitgate') || (!workers && !replicas)) return [];
   const clauses = [
-    ...(workers ? [`${workers.name} served ${times(workers)}`] : []),
+    ...(workers ? [`${workers.name} served ${againstJitgate(workers)}`] : []),
     ...(replicas
       ? [
-          `${replicas.name} ${times(replicas)} (that row counts nginx and both replicas), with ` +
+          `${replicas.name} ${againstJitgate(replicas)} (that row counts nginx and both replicas), with ` +
             `${spreadCell(replicas.storeTransactionsPerRequest, 4)} PostgreSQL transactions per ` +
             "proxied request (the replicas' heartbeats and jobs; a round trip per request would be 1)",
         ]

@@ -17,9 +17,9 @@ import { startStack } from './stack.js';
 import { REPO_ROOT } from './ts-child.js';
 
 const WS_PARALLEL = 8;
+const WS_MESSAGES = 10;
 const underGoal = (rss: number) => rss <= GOALS.rssMiB;
 const isFlat = (growth: number) => growth <= FLAT_GROWTH;
-const WS_MESSAGES = 10;
 
 export async function runSoak(tmp: string, options: BenchOptions, progress: (msg: string) => void) {
   const seconds = Math.ceil((options.soakMs ?? 0) / 1000);
