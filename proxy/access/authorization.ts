@@ -9,7 +9,7 @@ import { canApprove } from './approvals.js';
 import { breakGlassPoliciesFor, type BreakGlassPolicy } from './break-glass.js';
 import { inAnyGroup, type Member } from './groups.js';
 import { policyById } from './policy.js';
-import type { ApproverDecision, Subject } from './types.js';
+import type { ApproverDecision, Person, Subject } from './types.js';
 
 export type Role = 'admin' | 'auditor' | 'approver' | 'vendor' | 'machine';
 
@@ -66,14 +66,14 @@ export class Authorization {
     return new Set(resourceIds.filter((id) => covered.has(id)));
   }
 
-  /** Never one's own request; members of the policy's approval groups, each once, N of M. */
+  /** Never one's own request; members of the policy's approval groups, each person once, N of M. */
   mayApprove(
     approver: Subject,
     requester: Subject,
     policy: PolicyConfig,
-    priorApproverIds: readonly string[],
+    priorApprovers: readonly Person[],
   ): ApproverDecision {
-    return canApprove(approver, requester, policy, priorApproverIds);
+    return canApprove(approver, requester, policy, priorApprovers);
   }
 
   /**

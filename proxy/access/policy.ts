@@ -17,7 +17,7 @@ import type { RequestDecision, RequestInput, Subject } from './types.js';
 import { isInsideWindows, windowEndsAt } from './windows.js';
 
 // The approval rules live in approvals.ts; callers reach all of policy through this module.
-export { approvalsRemaining, approvalsRequired, canApprove } from './approvals.js';
+export { approvalsRequired, canApprove } from './approvals.js';
 
 /** How far ahead a start may be scheduled; further out, policy and people may have changed. */
 export const MAX_SCHEDULE_AHEAD_MS = 30 * 86_400_000;

@@ -1,6 +1,7 @@
 /** Read-side questions about requests: mine, and the ones waiting for me to decide. */
 import { RECENT_HISTORY, requestState } from './access-state.js';
 import { policyById } from './policy.js';
+import { priorApprovers } from './prior-approvers.js';
 import type { RequestServiceDeps } from './request-service.js';
 import type { AccessRequest } from './request-record.js';
 import { subjectFromUser } from './subject.js';
@@ -20,12 +21,11 @@ export class RequestQueries {
       const policy = policyById(this.deps.policies, request.policyId);
       const requester = await this.deps.store.users.get(request.userId);
       if (!policy || !requester || requestState(request, now) !== 'pending') continue;
-      const priors = request.approvals.map((a) => a.approverId);
       const may = this.deps.authorization.mayApprove(
         approver,
         subjectFromUser(requester),
         policy,
-        priors,
+        await priorApprovers(this.deps.store.users, request),
       );
       if (may.allowed) mine.push(request);
     }

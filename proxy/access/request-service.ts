@@ -13,6 +13,7 @@ import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
 import { assertPending, cancel, deny, expire, grantPeriod, recordApproval } from './lifecycle.js';
 import { evaluateRequest, policyById } from './policy.js';
 import { cleanComment } from './comment.js';
+import { priorApprovers } from './prior-approvers.js';
 import { PolicyRefusal } from './refusal.js';
 import type { AccessRequest } from './request-record.js';
 import { requireStepUp, type Assurance } from './step-up.js';
@@ -287,7 +288,7 @@ export class RequestService {
       approver,
       subjectFromUser(requester),
       policy,
-      request.approvals.map((a) => a.approverId),
+      await priorApprovers(this.deps.store.users, request),
     );
     if (!check.allowed) throw new PolicyRefusal([403, 'not_an_approver'], check.reasons);
     assertPending(request, this.deps.now());

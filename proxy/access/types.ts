@@ -16,6 +16,12 @@ export interface Subject {
   claims: Readonly<Record<string, string>>;
 }
 
+/**
+ * What tells two people apart: one person is one id, or one email across identity providers (the
+ * same person signed in through a second IdP).
+ */
+export type Person = Pick<Subject, 'id' | 'email'>;
+
 export interface RequestInput {
   resourceId: string;
   durationMs: number;

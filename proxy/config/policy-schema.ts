@@ -77,7 +77,9 @@ const approval = z
       .min(1)
       .max(10)
       .default(1)
-      .describe('Distinct approvers needed; the requester never counts.'),
+      .describe(
+        'Distinct people needed; the requester never counts, and one person signed in through two identity providers (the same email) counts once.',
+      ),
   })
   .strict();
 

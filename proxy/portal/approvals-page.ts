@@ -5,6 +5,7 @@
  */
 import express from 'express';
 import { policyById } from '../access/policy.js';
+import { priorApprovers } from '../access/prior-approvers.js';
 import type { AccessRequest } from '../access/request-record.js';
 import { subjectOf, type SessionUser } from '../identity/session-user.js';
 import { forbidden } from '../shared/errors.js';
@@ -91,19 +92,22 @@ async function queueItem(deps: PortalDeps, viewer: Viewer, who: People, request:
 async function ownRequests(deps: PortalDeps, user: SessionUser): Promise<SafeHtml> {
   const me = subjectOf(user);
   const mine = (await deps.queries.listMine(user.id)).filter((r) => r.state === 'pending');
-  const items = mine.flatMap((request) => {
-    const policy = policyById(deps.policies, request.policyId);
-    if (!policy || !deps.authorization.isApproverOf(user, policy)) return [];
-    const priors = request.approvals.map((a) => a.approverId);
-    const refusal = deps.authorization.mayApprove(me, me, policy, priors).reasons.join('; ');
-    return [
-      html`<li data-own-request="${request.id}">
-        ${resourceName(deps, request.resourceId)} for ${formatDuration(request.durationMs)},
-        requested ${timeCell(request.createdAt)}:
-        <span class="error refusal">you cannot approve this: ${refusal}</span>
-      </li>`,
-    ];
-  });
+  const listed = await Promise.all(
+    mine.map(async (request) => {
+      const policy = policyById(deps.policies, request.policyId);
+      if (!policy || !deps.authorization.isApproverOf(user, policy)) return [];
+      const priors = await priorApprovers(deps.store.users, request);
+      const refusal = deps.authorization.mayApprove(me, me, policy, priors).reasons.join('; ');
+      return [
+        html`<li data-own-request="${request.id}">
+          ${resourceName(deps, request.resourceId)} for ${formatDuration(request.durationMs)},
+          requested ${timeCell(request.createdAt)}:
+          <span class="error refusal">you cannot approve this: ${refusal}</span>
+        </li>`,
+      ];
+    }),
+  );
+  const items = listed.flat();
   if (items.length === 0) return html``;
   return html`<h2>Your own requests</h2>
     <p class="muted">Another approver has to decide these.</p>

@@ -19,7 +19,11 @@ import type { Store } from '../../../proxy/store/types.js';
 import { alice, ask, bob, erin, MIN, MON_10_BERLIN, P, policies } from './policy-fixtures.js';
 
 const T0 = MON_10_BERLIN;
-const config = policies(P.staffPayroll, { ...P.staffQuick, resources: ['wiki'] });
+const config = policies(
+  P.staffPayroll,
+  { ...P.staffQuick, resources: ['wiki'] },
+  { ...P.staffTwo, resources: ['orders-db'] },
+);
 const admin: Subject = { ...alice, id: 'corp:ada', username: 'ada', groups: ['admins'] };
 const fresh = { mfaFresh: true };
 
@@ -183,6 +187,31 @@ void describe('ending a grant', () => {
     ];
     assert.equal(ended.length, 1);
     assert.equal(heard.slice(before).filter((e) => e.type === 'grant.ended').length, 1);
+  });
+});
+
+void describe('two approvers', () => {
+  test('are two people: one signed in through a second identity provider counts once', async () => {
+    const bobElsewhere: Subject = { ...bob, id: 'partners:bob' };
+    await store.users.upsert({
+      ...bobElsewhere,
+      idp: 'partners',
+      subject: 'bob',
+      name: null,
+      groups: [...bob.groups],
+      claims: {},
+      lastLoginAt: T0,
+    });
+    const { request } = await requests.create(alice, ask({ resourceId: 'orders-db' }), fresh);
+    await requests.approve(bob, request.id, {}, fresh);
+    await refusedWith(
+      requests.approve(bobElsewhere, request.id, {}, fresh),
+      403,
+      'not_an_approver',
+    );
+    assert.equal((await store.requests.get(request.id))?.state, 'pending');
+    const { grant } = await requests.approve(erin, request.id, {}, fresh);
+    assert.ok(grant);
   });
 });
 

@@ -3,14 +3,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  approvalsRemaining,
   approvalsRequired,
   canApprove,
   evaluateRequest,
   policiesFor,
   policyById,
 } from '../../../proxy/access/policy.js';
-import type { RequestDecision, RequestInput, Subject } from '../../../proxy/access/types.js';
+import type {
+  Person,
+  RequestDecision,
+  RequestInput,
+  Subject,
+} from '../../../proxy/access/types.js';
 import {
   alice,
   ask,
@@ -121,7 +125,8 @@ void describe('evaluateRequest', () => {
 });
 
 /** [name, approver, requester, policy, prior approvers, allowed, reason] */
-type ApproverRow = [string, Subject, Subject, PolicyInput, string[], boolean, string];
+type ApproverRow = [string, Subject, Subject, PolicyInput, Person[], boolean, string];
+const bobElsewhere: Subject = { ...bob, id: 'partners:bob' };
 
 // prettier-ignore
 const approverRows: ApproverRow[] = [
@@ -131,9 +136,11 @@ const approverRows: ApproverRow[] = [
   ['not in the approval groups', carol, alice, P.staffPayroll, [], false, 'carol is not in approvers, who approve for policy staff-payroll'],
   ['a policy without approval takes none', bob, ci, P.ciOrders, [], false, 'policy ci-orders takes no approvals'],
   ['2 of 3: the first', bob, alice, P.staffTwo, [], true, 'bob may approve as a member of approvers (approval 1 of 2)'],
-  ['2 of 3: the second, someone else', erin, alice, P.staffTwo, ['corp:bob'], true, 'erin may approve as a member of approvers (approval 2 of 2)'],
-  ['2 of 3: not the same approver twice', bob, alice, P.staffTwo, ['corp:bob'], false, 'bob has already approved this request'],
-  ['2 of 3: the third is not needed', frank, alice, P.staffTwo, ['corp:bob', 'corp:erin'], false, 'the request already has the 2 approvals it needs'],
+  ['2 of 3: the second, someone else', erin, alice, P.staffTwo, [bob], true, 'erin may approve as a member of approvers (approval 2 of 2)'],
+  ['2 of 3: not the same approver twice', bob, alice, P.staffTwo, [bob], false, 'bob has already approved this request'],
+  ['2 of 3: not the same person again through another IdP', bobElsewhere, alice, P.staffTwo, [bob], false, 'bob has already approved this request'],
+  ['2 of 3: the same email in other letters is the same person', { ...erin, email: 'ERIN@example.com' }, alice, P.staffTwo, [erin], false, 'erin has already approved this request'],
+  ['2 of 3: the third is not needed', frank, alice, P.staffTwo, [bob, erin], false, 'the request already has the 2 approvals it needs'],
 ];
 
 void describe('canApprove', () => {
@@ -152,14 +159,12 @@ void describe('canApprove', () => {
 void describe('policy helpers', () => {
   const list = policies(P.staffPayroll, P.staffTwo, P.vendorPayroll, P.ciOrders);
 
-  void test('approvals required and remaining count distinct approvers', () => {
+  void test('approvals required', () => {
     const [payroll, two, , orders] = list;
     assert.ok(payroll && two && orders);
     assert.equal(approvalsRequired(payroll), 1);
+    assert.equal(approvalsRequired(two), 2);
     assert.equal(approvalsRequired(orders), 0);
-    assert.equal(approvalsRemaining(two, []), 2);
-    assert.equal(approvalsRemaining(two, ['corp:bob', 'corp:bob']), 1);
-    assert.equal(approvalsRemaining(two, ['corp:bob', 'corp:erin', 'corp:frank']), 0);
   });
 
   void test('policyById and policiesFor', () => {
