@@ -7,6 +7,7 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import { JitgateError, badRequest, forbidden, notFound } from '../shared/errors.js';
 import type { GrantRecord } from '../store/types.js';
+import { grantState } from './access-state.js';
 import type { Authorization } from './authorization.js';
 import {
   BreakGlassRefused,
@@ -64,6 +65,8 @@ export class BreakGlassService {
     const { policy, incident, reason } = checked;
     const now = this.deps.now();
     const { grant, record } = await store.atomic(async () => {
+      // Inside the transaction (serialized with every replica's), so twenty at once make one.
+      await this.refuseWhileBroken(subject, input.resourceId, now);
       // The grant and its grant.started event, through the one path every grant starts by.
       const grant = await this.ledger.insert({
         userId: subject.id,
@@ -104,6 +107,23 @@ export class BreakGlassService {
     });
     this.ledger.published(grant, { type: 'break_glass', stage: 'started', record });
     return { grant, record };
+  }
+
+  /** One emergency at a time per person and resource: the first has to end (or be released). */
+  private async refuseWhileBroken(subject: Subject, resourceId: string, now: number) {
+    const theirs = await this.deps.store.grants.listForUser(subject.id, { now, recent: 0 });
+    const live = theirs.find(
+      (grant) =>
+        grant.breakGlass === true &&
+        grant.resourceId === resourceId &&
+        grantState(grant, now).state === 'active',
+    );
+    if (live)
+      throw new JitgateError(
+        409,
+        'break_glass_live',
+        `you already hold emergency access to ${resourceId} until ${new Date(live.endsAt).toISOString()} (grant ${live.id}); release it to break the glass again`,
+      );
   }
 
   async review(

@@ -10,7 +10,8 @@ import { forbidden, notFound } from '../shared/errors.js';
 import type { GrantRecord, Store } from '../store/types.js';
 import type { Authorization } from './authorization.js';
 import { GrantLedger, type GrantLedgerDeps } from './grant-ledger.js';
-import { policyById } from './policy.js';
+import { grantPolicy } from './grant-policy.js';
+import type { Member } from './groups.js';
 import type { Subject } from './types.js';
 
 export interface GrantEndingDeps extends GrantLedgerDeps {
@@ -34,13 +35,17 @@ export class GrantEnding {
     return this.end(grant, subject.id, 'released', null);
   }
 
+  /** Whether `actor` may end `grant` (an approver of the policy it was given under, an admin). */
+  async mayRevoke(actor: Member, grant: GrantRecord): Promise<boolean> {
+    const policy = await grantPolicy(this.deps.store, this.deps.policies, grant);
+    return this.deps.authorization.mayRevoke(actor, policy);
+  }
+
   /** Someone ends another person's grant, if the authorization module says they may. */
   async revoke(actor: Subject, grantId: string, reason: string | null): Promise<GrantRecord> {
     const grant = await this.deps.store.grants.get(grantId);
     if (!grant) throw notFound('unknown_grant', 'no such grant');
-    const request = await this.deps.store.requests.findByGrant(grantId);
-    const policy = policyById(this.deps.policies, request?.policyId);
-    if (!this.deps.authorization.mayRevoke(actor, policy))
+    if (!(await this.mayRevoke(actor, grant)))
       throw forbidden(
         'not_an_approver',
         'only an approver of this resource or an admin may revoke',

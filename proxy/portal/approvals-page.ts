@@ -125,10 +125,7 @@ async function revocable(deps: PortalDeps, viewer: Viewer): Promise<GrantRecord[
     overseen.has(g.resourceId),
   );
   const allowed = await Promise.all(
-    candidates.map(async (grant) => {
-      const request = await deps.store.requests.findByGrant(grant.id);
-      return authorization.mayRevoke(viewer.user, policyById(deps.policies, request?.policyId));
-    }),
+    candidates.map((grant) => deps.grantEnding.mayRevoke(viewer.user, grant)),
   );
   return candidates.filter((_, i) => allowed[i]);
 }

@@ -168,6 +168,9 @@ export const ERROR_CODES = {
     403: 'reviewing a break-glass grant: your own, or you do not approve for its policy',
   },
   already_reviewed: { 409: 'the break-glass grant was reviewed already' },
+  break_glass_live: {
+    409: 'you already hold a live break-glass grant for this resource (the message says until when); release it to break the glass again',
+  },
 
   // Target agents reporting standing privilege.
   agent_token_invalid: {

@@ -8,6 +8,7 @@
  * anyone typed into it).
  */
 import type { GrantBook } from '../access/grant-book.js';
+import { grantPolicy } from '../access/grant-policy.js';
 import { requireStepUp, type Assurance } from '../access/step-up.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config, PolicyConfig, SshResourceConfig } from '../config/schema.js';
@@ -97,12 +98,11 @@ export class TerminalService {
     return asked;
   }
 
-  /** The live grant, and the policy it came from (none for grants made by an admin). */
+  /** The live grant, and the policy it was given under (none for grants made by an admin). */
   async admit(user: SessionUser, resource: SshResourceConfig, assurance: Assurance) {
     const grant = await this.deps.book.findLiveGrant(user.id, resource.id, this.deps.now);
     if (!grant) throw forbidden('no_grant', `you have no live grant for ${resource.id}`);
-    const request = await this.deps.store.requests.findByGrant(grant.id);
-    const policy = this.deps.config.policies.find((p) => p.id === request?.policyId);
+    const policy = await grantPolicy(this.deps.store, this.deps.config.policies, grant);
     requireStepUp('terminal', policy?.mfa.terminal ?? false, assurance);
     return { grant, policy };
   }

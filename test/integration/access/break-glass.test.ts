@@ -143,6 +143,17 @@ void describe('breaking the glass', () => {
     assert.match(await metrics(), /^jitgate_break_glass_reviews_pending 1$/m);
   });
 
+  void it('refuses a second emergency on payroll while the first lives, saying until when', async () => {
+    const replies = await Promise.all([1, 2, 3].map(() => breakGlass(alice, {})));
+    for (const reply of replies)
+      refused(reply, 409, 'break_glass_live', /already hold emergency access to payroll until /);
+    const live = await proxy.jitgate.store.grants.listLive(Date.now() + proxy.clock.skew);
+    assert.deepEqual(
+      live.map((g) => g.id),
+      [grantId],
+    );
+  });
+
   void it('does not let alice review her own grant', async () => {
     const list = await call(alice, proxy.url, 'GET', '/api/v1/break-glass/reviews');
     assert.deepEqual(list.json.reviews, []);
@@ -205,6 +216,16 @@ void describe('the post-hoc review', () => {
     assert.match(await metrics(), /^jitgate_break_glass_reviews_overdue 0$/m);
     const empty = await call(bob, proxy.url, 'GET', '/api/v1/break-glass/reviews');
     assert.deepEqual(empty.json.reviews, []);
+  });
+
+  void it('lets bob, an approver of its policy, revoke the grant he found not justified', async () => {
+    const page = await bob.navigate(`${proxy.url}/approvals`);
+    assert.match(page.body, new RegExp(`action="/grants/${grantId}/revoke"`));
+    const reply = await call(bob, proxy.url, 'POST', `/api/v1/grants/${grantId}/revoke`, {
+      reason: 'not justified',
+    });
+    assert.equal(reply.status, 200, reply.body);
+    assert.equal((await proxy.jitgate.store.grants.get(grantId))?.revokedBy, 'corp:bob');
   });
 });
 

@@ -4,9 +4,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { Authorization } from '../../../proxy/access/authorization.js';
+import { BreakGlassService } from '../../../proxy/access/break-glass-service.js';
 import { AccessEvents, type AccessEvent } from '../../../proxy/access/events.js';
 import { GrantBook } from '../../../proxy/access/grant-book.js';
 import { GrantEnding } from '../../../proxy/access/grant-ending.js';
+import { grantPolicy } from '../../../proxy/access/grant-policy.js';
 import { GrantService } from '../../../proxy/access/grant-service.js';
 import { PendingRevocations } from '../../../proxy/access/pending-revocations.js';
 import { RequestService } from '../../../proxy/access/request-service.js';
@@ -15,12 +17,12 @@ import { AuditLog } from '../../../proxy/audit/audit-log.js';
 import { JitgateError } from '../../../proxy/shared/errors.js';
 import { silentLogger } from '../../../proxy/shared/logger.js';
 import { openSqliteStore } from '../../../proxy/store/sqlite/sqlite-store.js';
-import type { Store } from '../../../proxy/store/types.js';
+import type { GrantRecord, Store } from '../../../proxy/store/types.js';
 import { alice, ask, bob, erin, MIN, MON_10_BERLIN, P, policies } from './policy-fixtures.js';
 
 const T0 = MON_10_BERLIN;
 const config = policies(
-  P.staffPayroll,
+  { ...P.staffPayroll, breakGlass: { users: ['alice'], incidentPattern: '^INC-\\d+$' } },
   { ...P.staffQuick, resources: ['wiki'] },
   { ...P.staffTwo, resources: ['orders-db'] },
 );
@@ -35,6 +37,7 @@ let now: number;
 let requests: RequestService;
 let ending: GrantEnding;
 let admins: GrantService;
+let breakGlass: BreakGlassService;
 
 beforeEach(async () => {
   store = openSqliteStore(':memory:');
@@ -73,6 +76,7 @@ beforeEach(async () => {
   requests = new RequestService(deps);
   ending = new GrantEnding(deps);
   admins = new GrantService({ ...deps, resourceExists: () => true });
+  breakGlass = new BreakGlassService(deps);
 });
 afterEach(() => store.close());
 
@@ -84,6 +88,13 @@ async function refusedWith(promise: Promise<unknown>, status: number, code: stri
     return true;
   });
 }
+
+const emergency = {
+  resourceId: 'payroll',
+  durationMs: 15 * MIN,
+  incident: 'INC-1',
+  reason: 'payroll is down',
+};
 
 const startedEvents = async () => audit.list({ code: 'grant.started', limit: 10 });
 
@@ -159,6 +170,14 @@ void describe('ending a grant', () => {
     assert.equal(revoked.revokedBy, admin.id);
   });
 
+  test('a break-glass grant: approvers of the policy it was broken under revoke it', async () => {
+    const { grant } = await breakGlass.breakGlass(alice, emergency, fresh);
+    await refusedWith(ending.revoke(alice, grant.id, null), 403, 'not_an_approver');
+    assert.equal(await ending.mayRevoke(erin, grant), true);
+    const revoked = await ending.revoke(erin, grant.id, 'not justified');
+    assert.equal(revoked.revokedBy, erin.id);
+  });
+
   test('the holder releases it; an ended grant cannot be released', async () => {
     const grant = await approvedGrant();
     await refusedWith(ending.release(bob, grant.id), 404, 'unknown_grant');
@@ -187,6 +206,44 @@ void describe('ending a grant', () => {
     ];
     assert.equal(ended.length, 1);
     assert.equal(heard.slice(before).filter((e) => e.type === 'grant.ended').length, 1);
+  });
+});
+
+void describe('the policy a grant was given under', () => {
+  test("a request's, the broken glass's, none for an admin's grant", async () => {
+    const requested = await approvedGrant();
+    const broken = (await breakGlass.breakGlass(alice, emergency, fresh)).grant;
+    const direct = await admins.grant({
+      user: 'bob',
+      resource: 'wiki',
+      durationMs: 10 * MIN,
+      actor: 'admin-cli',
+    });
+    const policyOf = async (grant: GrantRecord) => (await grantPolicy(store, config, grant))?.id;
+    assert.equal(await policyOf(requested), 'staff-payroll');
+    assert.equal(await policyOf(broken), 'staff-payroll');
+    assert.equal(await policyOf(direct), undefined);
+  });
+});
+
+void describe('breaking the glass', () => {
+  test('twenty at once: one emergency grant, the others refused while it lives', async () => {
+    const tries = await Promise.allSettled(
+      Array.from({ length: 20 }, () => breakGlass.breakGlass(alice, emergency, fresh)),
+    );
+    assert.equal(tries.filter((t) => t.status === 'fulfilled').length, 1);
+    for (const t of tries.filter((t) => t.status === 'rejected')) {
+      assert.ok(t.reason instanceof JitgateError, String(t.reason));
+      assert.equal(t.reason.code, 'break_glass_live');
+      assert.match(t.reason.message, /already hold emergency access to payroll until /);
+    }
+    const live = await store.grants.listLive(now);
+    assert.equal(live.length, 1);
+    assert.equal((await audit.list({ code: 'grant.break_glass', limit: 50 })).length, 1);
+    // Once it has ended, the glass can be broken again.
+    await ending.release(alice, live[0]?.id ?? '');
+    const again = await breakGlass.breakGlass(alice, emergency, fresh);
+    assert.equal(again.grant.breakGlass, true);
   });
 });
 
