@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { StepUps } from '../identity/mfa/step-up.js';
 import type { SessionUser } from '../identity/session-user.js';
 import { csrfField, csrfToken, requireCsrf } from '../identity/csrf.js';
+import { mintUnderSignIn } from '../identity/mint-under-sign-in.js';
 import { signedInUser } from '../identity/signed-in.js';
 import { badRequest } from '../shared/errors.js';
 import { OneTimeCodes } from '../shared/one-time-codes.js';
@@ -28,6 +29,8 @@ import { packedLink, unpacked } from './packed-query.js';
 export interface CliLoginDeps {
   tokens: Pick<TokenService, 'issue' | 'revoke'>;
   stepUps: Pick<StepUps, 'isFresh' | 'sessionStepUpAt' | 'freshnessMs'>;
+  /** Whether a portal session is live, asked of the store (mint-under-sign-in.ts). */
+  liveSession(sid: string, userId: string): Promise<boolean>;
   /** Where the one-time codes are kept. */
   codes: OneTimeCodeRepository;
   /** Counts the codes each person starts (OneTimeCodes' perOwner). */
@@ -166,14 +169,19 @@ export function cliLoginRoutes(deps: CliLoginDeps): express.Router {
     const stepUpAt = body.data.step_up ? deps.stepUps.sessionStepUpAt(req) : undefined;
     if (body.data.step_up && (stepUpAt === undefined || !deps.stepUps.isFresh(req)))
       return res.redirect(303, `/mfa/verify?rd=${encodeURIComponent(authorizeAgain(body.data))}`);
-    const code = await codes.issue(
-      {
-        user,
-        challenge: body.data.code_challenge,
-        redirectUri: body.data.redirect_uri,
-        ...(stepUpAt !== undefined ? { stepUpAt } : {}),
-      },
-      user.id,
+    const code = await mintUnderSignIn(
+      () => deps.liveSession(req.sessionID, user.id),
+      () =>
+        codes.issue(
+          {
+            user,
+            challenge: body.data.code_challenge,
+            redirectUri: body.data.redirect_uri,
+            ...(stepUpAt !== undefined ? { stepUpAt } : {}),
+          },
+          user.id,
+        ),
+      (unsent) => codes.redeem(unsent),
     );
     back.searchParams.set('code', code);
     res.redirect(303, back.href);

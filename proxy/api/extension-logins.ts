@@ -113,6 +113,11 @@ export class ExtensionLogins {
     return this.codes.issue(pending, user.id);
   }
 
+  /** Ends a code that was issued but never handed out. */
+  async dropCode(code: string): Promise<void> {
+    await this.codes.redeem(code);
+  }
+
   async redeem(code: string, verifier: string, redirectUri: string): Promise<Issued> {
     // Once, whatever happens next; the token is handed out only if no sign-out took the code.
     const bought = await this.codes.redeemFor(

@@ -10,6 +10,7 @@ import express from 'express';
 import { z } from 'zod';
 import { csrfField, csrfToken, requireCsrf } from '../identity/csrf.js';
 import type { StepUps } from '../identity/mfa/step-up.js';
+import { mintUnderSignIn } from '../identity/mint-under-sign-in.js';
 import { signedInUser } from '../identity/signed-in.js';
 import { badRequest, forbidden } from '../shared/errors.js';
 import { html, page } from '../shared/html.js';
@@ -55,6 +56,8 @@ export interface ExtensionRoutesDeps {
   /** Ends the live streams opened with a credential that just ended. */
   endCredential(credential: string): void;
   stepUps: Pick<StepUps, 'isFresh' | 'sessionStepUpAt' | 'freshnessMs'>;
+  /** Whether a portal session is live, asked of the store (mint-under-sign-in.ts). */
+  liveSession(sid: string, userId: string): Promise<boolean>;
 }
 
 type ConnectQuery = z.infer<typeof connectQuery>;
@@ -149,10 +152,12 @@ export function extensionConnectRoutes(deps: ExtensionRoutesDeps): express.Route
     const stepUpAt = body.data.step_up ? deps.stepUps.sessionStepUpAt(req) : undefined;
     if (body.data.step_up && (stepUpAt === undefined || !deps.stepUps.isFresh(req)))
       return res.redirect(303, stepUpFirst(body.data));
-    back.searchParams.set(
-      'code',
-      await deps.logins.issueCode(user, body.data.code_challenge, body.data.redirect_uri, stepUpAt),
+    const code = await mintUnderSignIn(
+      () => deps.liveSession(req.sessionID, user.id),
+      () => deps.logins.issueCode(user, body.data.code_challenge, body.data.redirect_uri, stepUpAt),
+      (unsent) => deps.logins.dropCode(unsent),
     );
+    back.searchParams.set('code', code);
     res.redirect(303, back.href);
   });
 

@@ -5,6 +5,7 @@
  */
 import express from 'express';
 import { z } from 'zod';
+import { mintUnderSignIn } from '../identity/mint-under-sign-in.js';
 import { forbidden } from '../shared/errors.js';
 import { requireCaller } from './authenticate.js';
 import { durationText, freeText, parseBody } from './body.js';
@@ -28,10 +29,10 @@ export function tokenRoutes(deps: TokenRoutesDeps): express.Router {
     if (caller.how !== 'session')
       throw forbidden('session_required', 'tokens are issued to a portal session only');
     const body = parseBody(issueBody, req.body);
-    const { token, record } = await deps.tokens.issue(
-      caller.user,
-      body.label ?? null,
-      body.ttl ?? DEFAULT_TOKEN_TTL_MS,
+    const { token, record } = await mintUnderSignIn(
+      () => caller.stillValid(),
+      () => deps.tokens.issue(caller.user, body.label ?? null, body.ttl ?? DEFAULT_TOKEN_TTL_MS),
+      (unsold) => deps.tokens.revoke(unsold.record, caller.user.id),
     );
     res.status(201).json({
       token,

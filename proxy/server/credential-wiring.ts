@@ -3,6 +3,7 @@
  * which owns the grant events and clocks): the machine token verifier, the temporary PostgreSQL
  * roles with their reaper, and the Kubernetes bearer signer.
  */
+import { liveSessionOf } from '../identity/mint-under-sign-in.js';
 import type express from 'express';
 import type { AccessEvents } from '../access/events.js';
 import type { GrantBook } from '../access/grant-book.js';
@@ -168,6 +169,7 @@ export async function wireCredentials(deps: CredentialWiringDeps): Promise<Crede
       cliLoginRoutes({
         tokens: deps.tokens,
         stepUps,
+        liveSession: liveSessionOf(store.sessions, now),
         codes: store.oneTimeCodes,
         counters: store.rateLimits,
         now,

@@ -4,6 +4,7 @@
  * cookie, and per-grant form logins. traffic-wiring.ts builds it before the gateway, which needs
  * the credentials; web-routes.ts mounts its routes once the app origins are known.
  */
+import { liveSessionOf } from '../identity/mint-under-sign-in.js';
 import type express from 'express';
 import type { GrantBook } from '../access/grant-book.js';
 import { ExtensionLogins } from '../api/extension-logins.js';
@@ -25,7 +26,7 @@ export interface ExtensionWiringDeps {
   config: Config;
   secret: string;
   book: Pick<GrantBook, 'findLiveById'>;
-  store: Pick<Store, 'tokens' | 'oneTimeCodes' | 'rateLimits'>;
+  store: Pick<Store, 'tokens' | 'oneTimeCodes' | 'rateLimits' | 'sessions'>;
   tokens: TokenService;
   audit: Pick<AuditLog, 'record'>;
   /** Whether the sign-in a session credential was minted under still holds. */
@@ -67,7 +68,8 @@ export function wireExtension(deps: ExtensionWiringDeps): ExtensionWiring {
   return {
     grantCredentials,
     routes({ appOrigin, endCredential, stepUps }) {
-      const routeDeps = { logins, tokens: deps.tokens, endCredential, stepUps };
+      const liveSession = liveSessionOf(deps.store.sessions, deps.now);
+      const routeDeps = { logins, tokens: deps.tokens, endCredential, stepUps, liveSession };
       return {
         portal: extensionConnectRoutes(routeDeps),
         api: [

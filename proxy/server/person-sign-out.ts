@@ -30,6 +30,8 @@ export async function endPersonSessions(
   user: UserRecord,
   actor: string,
 ): Promise<PersonSignedOut> {
+  // Sessions first: a token or code minted under one of them meanwhile is either written before
+  // this, and so ended below, or finds its sign-in gone and is withdrawn (mint-under-sign-in.ts).
   const sids = await deps.store.sessions.destroyByUser(user.id);
   // Codes before tokens: a sign-in code is taken only once the token it buys is written
   // (OneTimeCodes.redeemFor), so a code redeemed meanwhile either is deleted here, and its token
