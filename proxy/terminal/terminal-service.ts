@@ -7,7 +7,7 @@
  * with their audit events in one transaction (an audit write that fails stops the session before
  * anyone typed into it).
  */
-import type { GrantBook } from '../access/grant-book.js';
+import { isLive, type GrantBook } from '../access/grant-book.js';
 import { grantPolicy } from '../access/grant-policy.js';
 import { requireStepUp, type Assurance } from '../access/step-up.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -162,6 +162,7 @@ export class TerminalService {
         certificate,
         instance: this.deps.instance,
       });
+      this.endIfGrantEnded(session, grant);
       return session;
     } catch (error) {
       ssh?.pty.kill('SIGKILL');
@@ -169,6 +170,21 @@ export class TerminalService {
       await recording?.finish();
       throw error;
     }
+  }
+
+  /**
+   * A revoke or expiry that came while the session was being set up (recording, certificate,
+   * ssh, its row) found nothing to end: the session had not joined the live ones yet. Asked
+   * once it has (synchronously, so no end can slip between): the grant must still be in the book
+   * and live. Every later end reaches it through endGrant.
+   */
+  private endIfGrantEnded(session: TerminalSession, grant: GrantRecord): void {
+    const now = this.deps.now();
+    const current = this.deps.book.get(grant.id);
+    if (current && isLive(current, now)) return;
+    const expired = grant.endsAt <= now;
+    const message = `Your access to ${grant.resourceId} was ${expired ? 'over: the grant expired' : 'revoked'}. The session has ended.`;
+    void session.end(expired ? 'expired' : 'revoked', message);
   }
 
   private async startRecording(

@@ -44,6 +44,8 @@ export class TerminalSession {
   private idleTimer: NodeJS.Timeout | undefined;
   private resumeTimer: NodeJS.Timeout | undefined;
   private ending: Promise<void> | undefined;
+  /** How it ended, for a terminal that attaches after the end (it ended while being opened). */
+  private endedWith: ServerMessage | undefined;
   /** Bulk output is handed on in larger pieces (output-gatherer.ts). */
   private readonly gatherer = new OutputGatherer((data) => this.fromPty(data));
 
@@ -67,11 +69,18 @@ export class TerminalSession {
     return this.ending !== undefined;
   }
 
-  /** The person's terminal; output produced before it arrived is handed over first. */
+  /**
+   * The person's terminal; output produced before it arrived is handed over first, and if the
+   * session has ended meanwhile (its grant ended while it was being opened), how it ended.
+   */
   attach(peer: TerminalPeer): void {
     this.peer = peer;
     peer.control(this.ready());
     for (const data of this.pending.splice(0)) peer.output(data);
+    if (this.endedWith) {
+      peer.control(this.endedWith);
+      peer.close();
+    }
   }
 
   input(data: string): void {
@@ -168,6 +177,7 @@ export class TerminalSession {
     clearTimeout(this.idleTimer);
     clearInterval(this.resumeTimer);
     const ended = { type: 'ended', reason, message } as const;
+    this.endedWith = ended;
     for (const peer of [this.peer, ...this.watchers]) {
       peer?.control(ended);
       peer?.close();

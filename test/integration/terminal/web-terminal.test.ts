@@ -1,7 +1,8 @@
 // A terminal session end to end on the wire, against the demo's real sshd: opened with a bearer
 // token (the CLI's way) or the portal cookie (the browser's way, same Origin only), recorded as
 // asciicast v2 that the asciinema CLI reads and that verifies; a flipped byte fails verification;
-// revoke ends the open session within a second; auditors watch live and terminate; a live view
+// revoke ends the open session within a second, and one that came while the session was being
+// set up ends it once it is up; auditors watch live and terminate; a live view
 // ends with the auditor's sign-in; a portal logout ends the sessions opened with that sign-in
 // (not the CLI token's).
 import assert from 'node:assert/strict';
@@ -180,6 +181,26 @@ void describe('web terminal', () => {
     assert.equal(ended.reason, 'revoked');
     assert.match(String(ended.message), /revoked/);
     await client.closed;
+  });
+
+  it('ends a session whose grant was revoked while it was being set up, once it is up', async () => {
+    const grant = await grantAlice();
+    // The revoke lands between the grant check and the session joining the live ones: while
+    // its certificate is minted, before ssh starts and the session row is written.
+    const ca = demo.jitgate.terminals.ca;
+    const mint = ca.mint.bind(ca);
+    ca.mint = (input) => {
+      ca.mint = mint;
+      void demo.jitgate.grants.revoke(grant.id, 'test');
+      return mint(input);
+    };
+    const client = await asAlice();
+    const ended = await client.ended(1_000);
+    assert.equal(ended.reason, 'revoked');
+    await client.closed;
+    const id = String(client.messages.find((m) => m.type === 'ready')?.session);
+    const row = await endedRow(() => demo.jitgate.store.terminalSessions.get(id));
+    assert.equal(row.endReason, 'revoked');
   });
 
   it('lets an auditor watch live (audited) and terminate; others may not', async () => {
