@@ -202,12 +202,20 @@ export class PostgresRoles {
   /** Ends the role's sessions and drops it; false when it was already gone. */
   private async dropRole(role: string, resource: PostgresResourceConfig): Promise<boolean> {
     const admin = this.deps.pools.admin(resource);
-    for (const step of dropRoleStatements(role)) {
+    const [first, ...rest] = dropRoleStatements(role);
+    try {
+      if (first) await admin.query(first.sql, first.params);
+    } catch (error) {
+      if (isSqlState(error, UNDEFINED_OBJECT)) return false;
+      throw failed('dropping the role', error);
+    }
+    // Only the first step may find the role gone (we hold the drop claim, so nobody else drops
+    // it meanwhile); a later "does not exist" names something else and must not pass as a drop.
+    for (const step of rest) {
       try {
         await admin.query(step.sql, step.params);
       } catch (error) {
-        if (!isSqlState(error, UNDEFINED_OBJECT)) throw failed('dropping the role', error);
-        return false;
+        throw failed('dropping the role', error);
       }
     }
     return true;

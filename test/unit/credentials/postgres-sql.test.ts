@@ -78,13 +78,15 @@ void describe('postgres-sql', () => {
       [
         'ALTER ROLE',
         'SELECT pg_terminate_backend(pid,',
+        'GRANT "jg_0123456789abcdef01234567"',
         'REASSIGN OWNED',
         'DROP OWNED',
         'DROP ROLE',
       ],
     );
     assert.deepEqual(steps[1]?.params, [spec.role]);
-    assert.equal(steps[4]?.sql, `DROP ROLE IF EXISTS "${spec.role}"`);
+    assert.equal(steps[2]?.sql, `GRANT "${spec.role}" TO CURRENT_USER`);
+    assert.equal(steps[5]?.sql, `DROP ROLE IF EXISTS "${spec.role}"`);
   });
 
   void it('writes a SCRAM-SHA-256 verifier PostgreSQL can check', () => {
