@@ -91,7 +91,7 @@ export function passwordStatement(role: string, password: string): string {
 }
 
 /**
- * Removing a role: no new logins, its sessions ended, what it owns handed back, then the role.
+ * Removing a role: no new logins, its sessions ended, what it owns dropped, then the role.
  * pg_terminate_backend waits (up to 5 s) so the DROP does not race a dying session. Each step
  * runs on its own; the caller skips the rest when the first finds the role already gone.
  */
@@ -104,12 +104,14 @@ export function dropRoleStatements(role: string): { sql: string; params: string[
       sql: 'SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = $1',
       params: [role],
     },
-    // REASSIGN and DROP OWNED need the privileges of the role. A superuser has them; the
+    // DROP OWNED needs the privileges of the role. A superuser has them; the
     // documented admin (CREATEROLE) does not: on PostgreSQL 15 and older CREATEROLE is no
     // membership, and from 16 the creator holds only ADMIN OPTION. Either may grant the role to
     // itself; DROP ROLE takes the membership away again.
     { sql: `GRANT ${quoted} TO CURRENT_USER`, params: [] },
-    { sql: `REASSIGN OWNED BY ${quoted} TO CURRENT_USER`, params: [] },
+    // Never REASSIGN OWNED to the admin (CURRENT_USER): a function or view runs with its
+    // owner's rights, so what a grant made would run as the admin for anyone who may call it.
+    // What the role owns goes with it, and so do the privileges granted to it.
     { sql: `DROP OWNED BY ${quoted}`, params: [] },
     { sql: `DROP ROLE IF EXISTS ${quoted}`, params: [] },
   ];

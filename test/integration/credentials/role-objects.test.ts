@@ -1,7 +1,8 @@
 // What a temporary role made, when its grant ends, against a real PostgreSQL: with jitgate's
 // admin a superuser (as in `npm start` and most tests) and a non-superuser set up as
 // docs/credentials.md prescribes (CREATEROLE, pg_signal_backend, owns the database). For each:
-// the role is dropped, marked in the ledger and audited once.
+// the role is dropped, marked in the ledger and audited once; nothing it made is handed to the
+// admin, so a SECURITY DEFINER function left by one grant cannot run as the admin for the next.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from '../../support/guarded-test.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
@@ -112,6 +113,30 @@ async function dropEvents(role: string) {
   return events.filter((e) => e.data?.role === role);
 }
 
+/** Objects of the test database owned by `owner`, as "kind name" strings. */
+async function ownedBy(owner: string): Promise<string[]> {
+  const rows = await target.query(
+    `SELECT 'relation ' || relname AS o FROM pg_class c JOIN pg_namespace n ON n.oid = relnamespace
+       WHERE nspname = 'public' AND relowner = to_regrole($1)
+     UNION ALL
+     SELECT 'function ' || proname FROM pg_proc p JOIN pg_namespace n ON n.oid = pronamespace
+       WHERE nspname = 'public' AND proowner = to_regrole($1)
+     ORDER BY 1`,
+    [owner],
+  );
+  return rows.map((row) => String(row.o));
+}
+
+/** The audit's function: as a SECURITY DEFINER owned by a privileged role, it makes a login. */
+const backdoorFunction = (name: string) => `CREATE FUNCTION public.${name}() RETURNS text
+  LANGUAGE plpgsql SECURITY DEFINER AS $$
+  BEGIN
+    IF current_user <> session_user THEN
+      EXECUTE 'CREATE ROLE backdoor LOGIN PASSWORD ''backdoor''';
+    END IF;
+    RETURN current_user;
+  END $$`;
+
 const admins = [
   { name: 'a superuser admin', tag: 'super', url: () => target.adminUrl },
   { name: 'the documented non-superuser admin', tag: 'limited', url: () => limitedAdminUrl },
@@ -130,6 +155,42 @@ for (const admin of admins)
       assert.deepEqual(
         events.map((e) => [e.data?.reason, e.data?.existed]),
         [['revoked', true]],
+      );
+    });
+
+    void it('drops what the role made instead of handing it to the admin', async () => {
+      const roles = rolesWith(admin.url());
+      const resource = migrations();
+      const adminRole = new URL(admin.url()).username;
+      const adminOwned = await ownedBy(adminRole);
+      const [table, fn] = [`scratch_${admin.tag}`, `orders_summary_${admin.tag}`];
+      const first = await grantAndRun(
+        roles,
+        resource,
+        `CREATE TABLE public.${table} (id int); ${backdoorFunction(fn)}`,
+      );
+      assert.deepEqual(await ownedBy(first.role), [`function ${fn}`, `relation ${table}`]);
+      await endGrant(roles, resource, first.grant.id);
+      assert.equal(await roleExists(first.role), false);
+      assert.deepEqual(await ownedBy(adminRole), adminOwned, 'nothing handed to the admin');
+      assert.deepEqual(
+        await target.query('SELECT 1 FROM pg_proc WHERE proname = $1', [fn]),
+        [],
+        'the SECURITY DEFINER function went with its role',
+      );
+      // The next grant finds nothing to call that runs as anyone else.
+      const second = await grantAndRun(roles, resource, '');
+      const client = await target.connectAs(second.role, second.password);
+      try {
+        await assert.rejects(client.query(`SELECT public.${fn}()`), { code: '42883' });
+      } finally {
+        await client.end();
+      }
+      await endGrant(roles, resource, second.grant.id);
+      assert.deepEqual(
+        await target.query("SELECT 1 FROM pg_roles WHERE rolname = 'backdoor'"),
+        [],
+        'no standing login role',
       );
     });
   });
