@@ -67,6 +67,13 @@ export const postgresResource = z
       .describe(
         'SQL run as admin after the role is made; {{role}} is replaced by the quoted role name, e.g. "GRANT SELECT ON orders TO {{role}}".',
       ),
+    objectOwner: z
+      .string()
+      .regex(ROLE_NAME, 'must be a plain PostgreSQL role name')
+      .optional()
+      .describe(
+        'Role that receives what a temporary role created (REASSIGN OWNED) when its grant ends, e.g. the tables of a migration; it must be one of grantRoles, NOLOGIN and unprivileged, and its SECURITY DEFINER functions are dropped instead. Without it, everything a temporary role created is dropped with it (docs/credentials.md).',
+      ),
     connectionLimit: z
       .number()
       .int()
@@ -89,6 +96,14 @@ export const postgresResource = z
         code: 'custom',
         path: ['adminUrlEnv'],
         message: 'set exactly one of adminUrlEnv, adminUrlFile',
+      });
+    // Membership means every grant already had the owner's rights: what it made gains nothing
+    // by being handed over, and the owner is a role the operator chose to give grants.
+    if (resource.objectOwner !== undefined && !resource.grantRoles.includes(resource.objectOwner))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['objectOwner'],
+        message: 'must be one of grantRoles: objects go only to a role every grant already has',
       });
     if (resource.grantRoles.length === 0 && resource.statements.length === 0)
       ctx.addIssue({

@@ -12,9 +12,9 @@ import { JitgateError } from '../shared/errors.js';
 import type { GrantRecord } from '../store/types.js';
 import type { AdminPools } from './admin-pools.js';
 import { isSqlState, sqlErrorText } from './pg-client.js';
+import { dropRoleStatements, objectOwnerCheck } from './postgres-drop-sql.js';
 import {
   createRoleStatements,
-  dropRoleStatements,
   newPassword,
   newRoleName,
   passwordStatement,
@@ -70,6 +70,12 @@ export class PostgresRoles {
   async mint(grant: GrantRecord, resource: PostgresResourceConfig): Promise<MintedRole> {
     const admin = this.deps.pools.admin(resource);
     if (!resource.allowPublicPrivileges) await this.requireIsolation(resource);
+    // The drop checks the owner again before handing anything over; checking here too stops a
+    // migration from running at all when its tables would have nowhere safe to go.
+    if (resource.objectOwner !== undefined)
+      await admin.query(objectOwnerCheck(resource.objectOwner)).catch((error: unknown) => {
+        throw failed('checking the objectOwner role', error);
+      });
     const record: CredentialRoleRecord = {
       role: newRoleName(),
       resourceId: resource.id,
@@ -195,6 +201,8 @@ export class PostgresRoles {
         role: record.role,
         reason,
         existed: resource ? existed : null,
+        // Where what the role made went: null when it was dropped with the role.
+        objectOwner: resource?.objectOwner ?? null,
       },
     });
   }
@@ -202,7 +210,7 @@ export class PostgresRoles {
   /** Ends the role's sessions and drops it; false when it was already gone. */
   private async dropRole(role: string, resource: PostgresResourceConfig): Promise<boolean> {
     const admin = this.deps.pools.admin(resource);
-    const [first, ...rest] = dropRoleStatements(role);
+    const [first, ...rest] = dropRoleStatements(role, resource.objectOwner);
     try {
       if (first) await admin.query(first.sql, first.params);
     } catch (error) {

@@ -1,7 +1,8 @@
 /**
- * The SQL that makes and removes a temporary role. Pure, so the quoting is unit-tested: role
- * names, database names and passwords go into utility statements (CREATE ROLE, GRANT), which
- * take no bind parameters, so every identifier is quoted here and every literal escaped.
+ * The SQL that makes a temporary role (postgres-drop-sql.ts removes it). Pure, so the quoting
+ * is unit-tested: role names, database names and passwords go into utility statements (CREATE
+ * ROLE, GRANT), which take no bind parameters, so every identifier is quoted here and every
+ * literal escaped.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 
@@ -88,33 +89,6 @@ export const PUBLIC_REACH_SQL = `
 export function passwordStatement(role: string, password: string): string {
   if (!ROLE_PATTERN.test(role)) throw new TypeError('not a jitgate role name');
   return `ALTER ROLE ${quoteIdent(role)} WITH PASSWORD ${quoteLiteral(scramVerifier(password))}`;
-}
-
-/**
- * Removing a role: no new logins, its sessions ended, what it owns dropped, then the role.
- * pg_terminate_backend waits (up to 5 s) so the DROP does not race a dying session. Each step
- * runs on its own; the caller skips the rest when the first finds the role already gone.
- */
-export function dropRoleStatements(role: string): { sql: string; params: string[] }[] {
-  if (!ROLE_PATTERN.test(role)) throw new TypeError('not a jitgate role name');
-  const quoted = quoteIdent(role);
-  return [
-    { sql: `ALTER ROLE ${quoted} WITH NOLOGIN`, params: [] },
-    {
-      sql: 'SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = $1',
-      params: [role],
-    },
-    // DROP OWNED needs the privileges of the role. A superuser has them; the
-    // documented admin (CREATEROLE) does not: on PostgreSQL 15 and older CREATEROLE is no
-    // membership, and from 16 the creator holds only ADMIN OPTION. Either may grant the role to
-    // itself; DROP ROLE takes the membership away again.
-    { sql: `GRANT ${quoted} TO CURRENT_USER`, params: [] },
-    // Never REASSIGN OWNED to the admin (CURRENT_USER): a function or view runs with its
-    // owner's rights, so what a grant made would run as the admin for anyone who may call it.
-    // What the role owns goes with it, and so do the privileges granted to it.
-    { sql: `DROP OWNED BY ${quoted}`, params: [] },
-    { sql: `DROP ROLE IF EXISTS ${quoted}`, params: [] },
-  ];
 }
 
 /** postgresql://role:password@host:port/database, every part percent-encoded. */

@@ -3,6 +3,8 @@
 // docs/credentials.md prescribes (CREATEROLE, pg_signal_backend, owns the database). For each:
 // the role is dropped, marked in the ledger and audited once; nothing it made is handed to the
 // admin, so a SECURITY DEFINER function left by one grant cannot run as the admin for the next.
+// With an objectOwner a migration's tables, views and plain functions go to that role instead,
+// its SECURITY DEFINER functions are dropped, and a privileged owner is refused (mint and drop).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from '../../support/guarded-test.js';
 import { AuditLog } from '../../../proxy/audit/audit-log.js';
@@ -34,6 +36,11 @@ before(async () => {
   url.username = 'jg_admin';
   url.password = 'adminpw';
   limitedAdminUrl = url.href;
+  // A dedicated owner for migrated objects: NOLOGIN, may create in public; the admin may grant
+  // it (ADMIN OPTION) and holds its privileges, which REASSIGN OWNED needs.
+  await target.query('CREATE ROLE orders_owner NOLOGIN');
+  await target.query('GRANT USAGE, CREATE ON SCHEMA public TO orders_owner');
+  await target.query('GRANT orders_owner TO jg_admin WITH ADMIN OPTION');
 });
 after(async () => {
   await Promise.all(pools.map((p) => p.close()));
@@ -194,3 +201,93 @@ for (const admin of admins)
       );
     });
   });
+
+/** The refusal is jitgate's check of the owner (not some other failure). */
+const ownerRefused = (error: { code?: string; cause?: { message?: string } }) => {
+  assert.equal(error.code, 'credential_failed');
+  assert.match(String(error.cause?.message), /objectOwner "?orders_owner"? must be/);
+  return true;
+};
+
+/** A resource whose grants are members of orders_owner, which keeps what they create. */
+const owned = () => migrations({ grantRoles: ['orders_owner'], objectOwner: 'orders_owner' });
+
+for (const admin of admins)
+  void describe(`handing a temporary role's objects to objectOwner, with ${admin.name}`, () => {
+    void it('keeps tables, views and plain functions; drops SECURITY DEFINER ones', async () => {
+      const roles = rolesWith(admin.url());
+      const resource = owned();
+      const adminOwned = await ownedBy(new URL(admin.url()).username);
+      const [table, view, plain, definer] = [
+        `kept_${admin.tag}`,
+        `kept_view_${admin.tag}`,
+        `kept_fn_${admin.tag}`,
+        `definer_${admin.tag}`,
+      ] as const;
+      const { grant, role } = await grantAndRun(
+        roles,
+        resource,
+        `CREATE TABLE public.${table} (id int);
+         CREATE VIEW public.${view} AS SELECT id FROM public.${table};
+         CREATE FUNCTION public.${plain}() RETURNS int LANGUAGE sql AS 'SELECT 1';
+         ${backdoorFunction(definer)}`,
+      );
+      const before = await ownedBy('orders_owner');
+      await endGrant(roles, resource, grant.id);
+      assert.equal(await roleExists(role), false);
+      assert.deepEqual(
+        (await ownedBy('orders_owner')).filter((o) => !before.includes(o)),
+        [`function ${plain}`, `relation ${table}`, `relation ${view}`],
+      );
+      assert.deepEqual(
+        await target.query('SELECT 1 FROM pg_proc WHERE proname = $1', [definer]),
+        [],
+      );
+      assert.deepEqual(await ownedBy(new URL(admin.url()).username), adminOwned);
+      const [event] = await dropEvents(role);
+      assert.equal(event?.data?.objectOwner, 'orders_owner');
+    });
+  });
+
+void describe('a privileged objectOwner', () => {
+  void it('is refused at mint, by attribute or by membership: no role is made', async () => {
+    const roles = rolesWith(limitedAdminUrl);
+    const jgRoles = () => target.query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'jg\\_%'");
+    for (const [make, undo] of [
+      ['ALTER ROLE orders_owner CREATEDB', 'ALTER ROLE orders_owner NOCREATEDB'],
+      ['GRANT pg_read_all_data TO orders_owner', 'REVOKE pg_read_all_data FROM orders_owner'],
+    ] as const) {
+      await target.query(make);
+      try {
+        const before = await jgRoles();
+        await assert.rejects(roles.mint(grantOf(owned()), owned()), ownerRefused);
+        assert.deepEqual(await jgRoles(), before, make);
+      } finally {
+        await target.query(undo);
+      }
+    }
+  });
+
+  void it('is refused at drop: nothing handed over, the role stays NOLOGIN until fixed', async () => {
+    const roles = rolesWith(limitedAdminUrl);
+    const resource = owned();
+    const { grant, role } = await grantAndRun(roles, resource, 'CREATE TABLE public.held (id int)');
+    // Made able to log in after the mint: the objects would then belong to a standing login.
+    await target.query('ALTER ROLE orders_owner LOGIN');
+    try {
+      await assert.rejects(endGrant(roles, resource, grant.id), ownerRefused);
+      const [row] = await target.query('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [
+        role,
+      ]);
+      assert.equal(row?.rolcanlogin, false, 'access is cut even so');
+      assert.deepEqual(await ownedBy(role), ['relation held']);
+      assert.ok(await store.credentialRoles.forGrant(grant.id), 'left for the reaper');
+    } finally {
+      await target.query('ALTER ROLE orders_owner NOLOGIN');
+    }
+    await endGrant(roles, resource, grant.id);
+    assert.equal(await roleExists(role), false);
+    assert.deepEqual(await ownedBy(role), []);
+    assert.ok((await ownedBy('orders_owner')).includes('relation held'));
+  });
+});

@@ -7,7 +7,6 @@ import { describe, it } from 'node:test';
 import {
   connectionUrl,
   createRoleStatements,
-  dropRoleStatements,
   newRoleName,
   passwordStatement,
   quoteIdent,
@@ -15,6 +14,10 @@ import {
   ROLE_PATTERN,
   scramVerifier,
 } from '../../../proxy/credentials/postgres-sql.js';
+import {
+  dropRoleStatements,
+  objectOwnerCheck,
+} from '../../../proxy/credentials/postgres-drop-sql.js';
 
 const spec = {
   role: 'jg_0123456789abcdef01234567',
@@ -86,6 +89,32 @@ void describe('postgres-sql', () => {
     assert.deepEqual(steps[1]?.params, [spec.role]);
     assert.equal(steps[2]?.sql, `GRANT "${spec.role}" TO CURRENT_USER`);
     assert.equal(steps[4]?.sql, `DROP ROLE IF EXISTS "${spec.role}"`);
+  });
+
+  void it('hands objects only to the objectOwner, after checking it and dropping definers', () => {
+    const steps = dropRoleStatements(spec.role, 'orders_owner').map((s) => s.sql);
+    assert.equal(steps.length, 8);
+    assert.match(steps[3] ?? '', /^DO '.*o\.rolname = ''orders_owner'' AND NOT o\.rolcanlogin/s);
+    assert.match(
+      steps[4] ?? '',
+      /^DO '.*p\.prosecdef AND .*rolname = ''jg_0123456789abcdef01234567''/s,
+    );
+    assert.equal(steps[5], `REASSIGN OWNED BY "${spec.role}" TO "orders_owner"`);
+    assert.equal(steps[6], `DROP OWNED BY "${spec.role}"`);
+    assert.equal(
+      steps.some((sql) => /REASSIGN[^;]*CURRENT_USER/i.test(sql)),
+      false,
+      'never to the admin',
+    );
+  });
+
+  void it('quotes the objectOwner inside the quoted body of its check', () => {
+    const sql = objectOwnerCheck("x'; DROP ROLE admin; --");
+    assert.ok(sql.startsWith("DO '") && sql.endsWith("'"));
+    // One level of quoting undone gives the body; in it, the name is still one literal.
+    const body = sql.slice(4, -1).replaceAll("''", "'");
+    assert.match(body, /o\.rolname = 'x''; DROP ROLE admin; --' AND/);
+    assert.equal(body.includes("'x'; DROP"), false);
   });
 
   void it('writes a SCRAM-SHA-256 verifier PostgreSQL can check', () => {
