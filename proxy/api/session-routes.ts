@@ -11,6 +11,7 @@ import type { Store } from '../store/types.js';
 import type { RecordingStorage } from '../../recorder/asciicast/index.js';
 import { sessionFilterFromQuery, sessionJson } from '../terminal/session-query.js';
 import { sendRecording } from '../terminal/recording-response.js';
+import { verifySessionRecording } from '../terminal/recording-verification.js';
 import type { TerminalService } from '../terminal/terminal-service.js';
 import { requireCaller } from './authenticate.js';
 
@@ -67,8 +68,7 @@ export function sessionApiRoutes(deps: SessionApiDeps): express.Router {
     overseer(req);
     const found = await session(req.params.id);
     const live = (await deps.service.remote.liveIds([found])).has(found.id);
-    const sealed = found.recordingState === 'complete' || found.recordingState === 'recovered';
-    const verification = sealed ? await deps.storage.verify(found.id) : null;
+    const verification = await verifySessionRecording(found, deps.storage);
     res.json({ session: sessionJson(found, live), verification });
   });
 

@@ -1,7 +1,8 @@
 /**
  * `jitgate recordings list|verify|export`: offline, on the state folder (or a config's), like
  * `jitgate audit`. verify checks a recording's checksum and signature against the proxy's own
- * key, or an exported copy against a public key file given with --public-key.
+ * key, or an exported copy against a public key file given with --public-key; either way for the
+ * recording asked about, and against the checksum its session's row holds when a store is read.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
@@ -12,6 +13,7 @@ import { isRecordingId, parseSignature, verifyRecording } from '../../recorder/a
 import { AuditLog } from '../audit/audit-log.js';
 import { JitgateError } from '../shared/errors.js';
 import { recordingVerifyKey } from '../terminal/recording-key.js';
+import { expectedRecording } from '../terminal/recording-verification.js';
 import { sessionFilterFromQuery, sessionJson } from '../terminal/session-query.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { RECORDINGS_USAGE } from './usage.js';
@@ -105,19 +107,31 @@ async function verify(target: string, values: Record<string, string | boolean | 
     existsSync(`${path}.sig.json`) ? readFileSync(`${path}.sig.json`, 'utf8') : '',
   );
   if (!sidecar) throw new CliError(`no valid signature file at ${path}.sig.json`);
+  // The recording asked about is the one the file is named after (`<id>.cast`, as jitgate and
+  // export name it). A copy someone renamed can only be checked as what its sidecar says it is,
+  // and the answer names that recording.
+  const named = basename(path, '.cast');
+  const id = isRecordingId(named) ? named : sidecar.recording;
   const keyFile = values['public-key'];
-  const key =
-    typeof keyFile === 'string'
-      ? createPublicKey(readFileSync(keyFile))
-      : await withOfflineStore(locationOf(values), (store) => recordingVerifyKey(store.settings));
+  const givenKey = typeof keyFile === 'string' ? createPublicKey(readFileSync(keyFile)) : undefined;
+  // A copy checked with --public-key needs no store (its holder may have no account). Anything
+  // else is checked against the store's key and the checksum stored at the session's end.
+  const { key, row } =
+    givenKey && isFile
+      ? { key: givenKey, row: undefined }
+      : await withOfflineStore(locationOf(values), async (store) => ({
+          key: givenKey ?? (await recordingVerifyKey(store.settings)),
+          row: await store.terminalSessions.get(id),
+        }));
   if (!key) throw new CliError('no recording key in this state folder; give --public-key');
-  const result = verifyRecording(readFileSync(path), sidecar, [key]);
+  const result = verifyRecording(readFileSync(path), sidecar, [key], expectedRecording(id, row));
+  const name = basename(path) + (id === named ? '' : ` (recording ${id})`);
   if (values.json) console.log(JSON.stringify(result));
   else if (result.ok)
     console.log(
-      `ok: ${basename(path)} sha256 ${result.sha256}${result.recovered ? ' (recovered after a crash)' : ''}`,
+      `ok: ${name} sha256 ${result.sha256}${result.recovered ? ' (recovered after a crash)' : ''}`,
     );
-  else console.log(`FAILED: ${basename(path)}: ${result.reason} (${result.detail})`);
+  else console.log(`FAILED: ${name}: ${result.reason} (${result.detail})`);
   if (!result.ok) process.exitCode = EXIT.chainBroken;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { RecordingStorage } from '../../recorder/asciicast/index.js';
 import { html, SafeHtml } from '../shared/html.js';
+import { verifySessionRecording } from '../terminal/recording-verification.js';
 import type { TerminalSessionRecord } from '../terminal/session-record.js';
 import { csrfField } from '../identity/csrf.js';
 import { timeCell } from './format.js';
@@ -18,8 +19,8 @@ button.jump{padding:.1rem .5rem;margin-right:.5rem}dl.session{display:grid;grid-
 dl.session dd{margin:0;overflow-wrap:anywhere}`;
 
 async function integrity(s: TerminalSessionRecord, storage: RecordingStorage): Promise<SafeHtml> {
-  if (s.recordingState !== 'complete' && s.recordingState !== 'recovered') return html``;
-  const result = await storage.verify(s.id);
+  const result = await verifySessionRecording(s, storage);
+  if (!result) return html``;
   return result.ok
     ? html`<span id="verification" class="state-active">checksum and signature verify</span>`
     : html`<span id="verification" class="error"

@@ -16,8 +16,11 @@ export {
   sealRecording,
   signedMessage,
   verifyRecording,
+  VERIFY_FAILURES,
   type CastSignature,
   type CastVerification,
+  type ExpectedRecording,
+  type VerifyFailure,
 } from './signature.js';
 export {
   isRecordingId,

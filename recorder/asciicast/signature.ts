@@ -64,8 +64,22 @@ export function sealRecording(input: SealInput): CastSignature {
   };
 }
 
-export type VerifyFailure =
-  'checksum_mismatch' | 'size_mismatch' | 'bad_signature' | 'untrusted_key' | 'malformed_signature';
+/**
+ * Why a recording does not verify, each a stable code (docs/terminals.md lists them with these
+ * words; a test keeps the two alike).
+ */
+export const VERIFY_FAILURES = {
+  malformed_signature: 'the sidecar is missing or is not a jitgate signature',
+  recording_mismatch: 'the sidecar was sealed for another recording',
+  size_mismatch: 'the file is not the size that was sealed',
+  checksum_mismatch: 'the file is not what was sealed (its SHA-256 differs)',
+  untrusted_key: 'sealed with a key this jitgate does not trust',
+  bad_signature: 'the signature does not match the sealed checksum',
+  stored_checksum_mismatch:
+    "the file is not what jitgate stored and audited at the session's end, though its seal holds",
+} as const;
+
+export type VerifyFailure = keyof typeof VERIFY_FAILURES;
 
 export type CastVerification =
   | { ok: true; sha256: string; bytes: number; keyId: string; recovered: boolean }
@@ -86,6 +100,19 @@ export function parseSignature(text: string): CastSignature | undefined {
 }
 
 /**
+ * What a recording is known to be apart from its files. The sidecar and the file travel together,
+ * so a pair sealed for another recording holds together perfectly: only the id asked about tells
+ * it is someone else's. And whoever can make jitgate seal again (crash recovery) gets a good seal
+ * on any content: only the checksum stored when the session ended tells it changed since.
+ */
+export interface ExpectedRecording {
+  /** The id being verified. */
+  recording: string;
+  /** The SHA-256 stored (and audited) at the session's end; null when none was. */
+  storedSha256: string | null;
+}
+
+/**
  * Checks `content` against its sidecar, trusting only `trusted` keys (the sidecar's own key is
  * not trusted: whoever could change the file could re-sign it with a key of their own).
  */
@@ -93,8 +120,9 @@ export function verifyRecording(
   content: Buffer,
   sidecar: CastSignature,
   trusted: readonly KeyObject[],
+  expected: ExpectedRecording,
 ): CastVerification {
-  return verifyDigest(digestOf(content), sidecar, trusted);
+  return verifyDigest(digestOf(content), sidecar, trusted, expected);
 }
 
 /** What a recording's bytes come to: its SHA-256 (hex) and length, however they were read. */
@@ -103,12 +131,18 @@ export interface CastDigest {
   bytes: number;
 }
 
-/** The same check as verifyRecording, from the digest of the content (hashed as it streamed). */
+/**
+ * The one decision whether a recording verifies (verifyRecording and RecordingStorage.verify
+ * come here), from the digest of the content (hashed as it streamed).
+ */
 export function verifyDigest(
   { sha256, bytes }: CastDigest,
   sidecar: CastSignature,
   trusted: readonly KeyObject[],
+  expected: ExpectedRecording,
 ): CastVerification {
+  if (sidecar.recording !== expected.recording)
+    return { ok: false, reason: 'recording_mismatch', detail: `sealed for ${sidecar.recording}` };
   if (bytes !== sidecar.bytes)
     return {
       ok: false,
@@ -128,6 +162,13 @@ export function verifyDigest(
     good = false;
   }
   if (!good) return { ok: false, reason: 'bad_signature', detail: 'the signature does not match' };
+  // Last: the seal is genuine, so a difference here means jitgate itself sealed other content.
+  if (expected.storedSha256 !== null && sha256 !== expected.storedSha256)
+    return {
+      ok: false,
+      reason: 'stored_checksum_mismatch',
+      detail: `sha256 ${sha256}, stored at the session's end as ${expected.storedSha256}`,
+    };
   return {
     ok: true,
     sha256,

@@ -210,15 +210,20 @@ export class RecordingStorage {
   }
 
   /**
-   * Checks a recording against its sidecar, hashed as it streams from this disk or the archive:
-   * one of hundreds of MiB is never held whole, nor hashed in one turn of the event loop.
+   * Checks recording `id` against its sidecar and against `storedSha256`, the checksum its
+   * session's row holds (null when it holds none): see ExpectedRecording. Hashed as it streams
+   * from this disk or the archive: one of hundreds of MiB is never held whole, nor hashed in one
+   * turn of the event loop.
    */
-  async verify(id: string): Promise<CastVerification> {
+  async verify(id: string, storedSha256: string | null): Promise<CastVerification> {
     const sidecar = await this.signature(id);
     if (!sidecar)
       return { ok: false as const, reason: 'malformed_signature' as const, detail: 'no signature' };
     const { stream } = await this.open(id);
-    return verifyDigest(await digestOfChunks(stream), sidecar, this.trustedKeys);
+    return verifyDigest(await digestOfChunks(stream), sidecar, this.trustedKeys, {
+      recording: id,
+      storedSha256,
+    });
   }
 }
 

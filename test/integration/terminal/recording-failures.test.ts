@@ -159,7 +159,7 @@ void describe('a crash mid-session', () => {
         assert.equal(row?.recordingState, 'recovered');
         const storage = restarted.jitgate.terminals.storage;
         assert.ok(!existsSync(`${storage.pathOf(id)}.open`));
-        const verified = await storage.verify(id);
+        const verified = await storage.verify(id, row?.checksum ?? null);
         assert.ok(verified.ok && verified.recovered, JSON.stringify(verified));
         const cat = await asciinemaCat(storage.pathOf(id));
         assert.equal(cat.code, 0, cat.output);

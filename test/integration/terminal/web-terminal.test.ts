@@ -120,7 +120,7 @@ void describe('web terminal', () => {
       grant: row.grantId,
     });
     assert.match(readFileSync(path, 'utf8'), /\["r","100x30"\]|"r","100x30"/);
-    const verified = await demo.jitgate.terminals.storage.verify(id);
+    const verified = await demo.jitgate.terminals.storage.verify(id, row.checksum);
     assert.equal(verified.ok, true);
     assert.equal(row.checksum, verified.ok ? verified.sha256 : '');
     // On SQLite (one process) the recordings folder is the archive: sealing copies nothing into
@@ -163,7 +163,10 @@ void describe('web terminal', () => {
     content[content.length - 5] = (content[content.length - 5] ?? 0) ^ 0x01;
     const sidecar = await demo.jitgate.terminals.storage.signature(id);
     assert.ok(sidecar);
-    const tampered = verifyRecording(content, sidecar, demo.jitgate.terminals.storage.trustedKeys);
+    const tampered = verifyRecording(content, sidecar, demo.jitgate.terminals.storage.trustedKeys, {
+      recording: id,
+      storedSha256: row.checksum,
+    });
     assert.deepEqual(tampered.ok ? 'ok' : tampered.reason, 'checksum_mismatch');
   });
 

@@ -1,10 +1,13 @@
 // Recording storage on a real folder: server-made ids only, a sealed file verifies and a flipped
-// byte does not, a signature by another key is not trusted, and crash recovery keeps every whole
-// line, drops a torn last one, marks the file recovered and seals it.
+// byte does not, a signature by another key is not trusted, another recording's sealed files do
+// not verify as this one, nor does a file that differs from the checksum stored at the session's
+// end; crash recovery keeps every whole line, drops a torn last one, marks the file recovered and
+// seals it.
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import {
   appendFileSync,
+  copyFileSync,
   existsSync,
   mkdtempSync,
   readFileSync,
@@ -34,6 +37,14 @@ const storage = new RecordingStorage({
 });
 const header = { version: 2 as const, width: 80, height: 24, timestamp: 1 };
 
+/** Records `text` and seals it as a session that ended normally would. */
+async function record(text: string) {
+  const id = newRecordingId();
+  const started = await storage.start(id, header, { onError: () => undefined });
+  started.writer.output(text);
+  return { id, sealed: await storage.finish(started) };
+}
+
 void describe('RecordingStorage', () => {
   it('accepts only its own ids, so no path reaches the file system', () => {
     assert.match(newRecordingId(), /^ts_[A-Za-z0-9_-]{22}$/);
@@ -53,7 +64,7 @@ void describe('RecordingStorage', () => {
     const sealed = await storage.finish(started);
     assert.equal(sealed.recovered, false);
     assert.ok(!existsSync(`${storage.pathOf(id)}.open`), 'the marker is gone once sealed');
-    assert.deepEqual(await storage.verify(id), {
+    assert.deepEqual(await storage.verify(id, sealed.sha256), {
       ok: true,
       sha256: sealed.sha256,
       bytes: sealed.bytes,
@@ -62,8 +73,37 @@ void describe('RecordingStorage', () => {
     });
     const content = readFileSync(storage.pathOf(id));
     content[content.length - 4] = (content[content.length - 4] ?? 0) ^ 1;
-    const tampered = verifyRecording(content, sealed, storage.trustedKeys);
+    const tampered = verifyRecording(content, sealed, storage.trustedKeys, expected(id));
     assert.equal(tampered.ok ? '' : tampered.reason, 'checksum_mismatch');
+  });
+
+  it("does not verify another recording's sealed files as this one", async () => {
+    const a = await record('rm -rf /srv/payroll\r\n');
+    const b = await record('ls\r\n');
+    copyFileSync(storage.pathOf(b.id), storage.pathOf(a.id));
+    copyFileSync(`${storage.pathOf(b.id)}.sig.json`, `${storage.pathOf(a.id)}.sig.json`);
+    // Checksum and signature are B's own and both hold: only the id they were sealed for tells.
+    const swapped = await storage.verify(a.id, null);
+    assert.deepEqual(swapped.ok ? 'ok' : [swapped.reason, swapped.detail], [
+      'recording_mismatch',
+      `sealed for ${b.id}`,
+    ]);
+    const content = readFileSync(storage.pathOf(a.id));
+    const direct = verifyRecording(content, b.sealed, storage.trustedKeys, expected(a.id));
+    assert.equal(direct.ok ? 'ok' : direct.reason, 'recording_mismatch');
+    assert.ok((await storage.verify(b.id, b.sealed.sha256)).ok, 'B itself still verifies');
+  });
+
+  it('does not verify a file that differs from the checksum stored at its end', async () => {
+    const { id, sealed } = await record('whoami\r\n');
+    const stored = 'f'.repeat(64);
+    const result = await storage.verify(id, stored);
+    assert.deepEqual(result.ok ? 'ok' : [result.reason, result.detail], [
+      'stored_checksum_mismatch',
+      `sha256 ${sealed.sha256}, stored at the session's end as ${stored}`,
+    ]);
+    assert.ok((await storage.verify(id, sealed.sha256)).ok);
+    assert.ok((await storage.verify(id, null)).ok, 'nothing stored: the seal alone decides');
   });
 
   it('does not trust a signature made with another key', async () => {
@@ -76,12 +116,13 @@ void describe('RecordingStorage', () => {
       privateKey: generateKeyPairSync('ed25519').privateKey,
       now: Date.now(),
     });
-    const result = verifyRecording(content, forged, storage.trustedKeys);
+    const result = verifyRecording(content, forged, storage.trustedKeys, expected(id));
     assert.equal(result.ok ? '' : result.reason, 'untrusted_key');
     const badSignature = verifyRecording(
       content,
       { ...sealed, signature: forged.signature },
       storage.trustedKeys,
+      expected(id),
     );
     assert.equal(badSignature.ok ? '' : badSignature.reason, 'bad_signature');
   });
@@ -111,7 +152,12 @@ void describe('RecordingStorage', () => {
     assert.equal(cast.events.length, 2);
     assert.equal(cast.events[1]?.[1], 'm');
     assert.match(cast.events[1]?.[2] ?? '', /^recovered/);
-    const verified = await storage.verify(id);
+    const verified = await storage.verify(id, null);
     assert.ok(verified.ok && verified.recovered);
   });
 });
+
+/** What a recording checked by id is expected to be: nothing stored for it here. */
+function expected(id: string) {
+  return { recording: id, storedSha256: null };
+}
