@@ -3,7 +3,7 @@
  * terminates, the recording fails, the proxy shuts down, or ssh exits. Each end writes the store
  * row and a `session.ended` audit event with the recording's checksum. At start-up, sessions a
  * crash left open are ended, at the last moment they were known alive, and their recordings
- * recovered (sealed, flagged).
+ * recovered (sealed, flagged): theirs only (recording-recovery.ts).
  */
 import type { GrantEndReason } from '../access/grant-book.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -11,7 +11,8 @@ import type { SessionUser } from '../identity/session-user.js';
 import { JitgateError, notFound } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { StoppedInstance, Store } from '../store/types.js';
-import { recoverRecordings, type RecordingStorage } from '../../recorder/asciicast/index.js';
+import type { RecordingStorage } from '../../recorder/asciicast/index.js';
+import { recoverOpenRecordings } from './recording-recovery.js';
 import { recordEnd, recordStart, type SessionStart } from './session-audit.js';
 import type { SshProcess } from './ssh-client.js';
 import type { SessionEnded, TerminalPeer, TerminalSession } from './terminal-session.js';
@@ -172,11 +173,12 @@ export class SessionEnding {
    * After a crash of `previous` (the process that ran on this state folder before): seal the
    * recordings left open, and end the sessions it left live. Each ends at the last moment it was
    * known alive: the later of that process's last heartbeat and the recording's last event, never
-   * the restart. Sessions of other processes (replicas still running) are left alone.
+   * the restart. Sessions of other processes (replicas still running) are left alone, and so is
+   * every other recording: only one whose session was live can have been cut short by the crash.
    */
   async recover(previous: StoppedInstance | undefined): Promise<number> {
-    const recovered = new Map((await recoverRecordings(this.deps.storage)).map((r) => [r.id, r]));
     const open = await this.deps.store.terminalSessions.liveOf(previous?.id ?? null);
+    const recovered = await recoverOpenRecordings(this.deps, open);
     for (const row of open) {
       const sealed = recovered.get(row.id);
       // The recording's clock starts with the session (a few ms before its row's startedAt).

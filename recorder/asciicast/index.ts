@@ -9,7 +9,7 @@ export {
   type CastIdentity,
 } from './format.js';
 export { CastParseError, outputText, parseCast, type ParsedCast } from './reader.js';
-export { recoverRecordings, type RecoveredRecording } from './recovery.js';
+export { recoverRecordings, type RecoveredRecording, type RecoveryResult } from './recovery.js';
 export {
   keyIdOf,
   parseSignature,

@@ -1,7 +1,10 @@
 /**
- * After a crash: every recording whose `.open` marker is still there was never closed. Its last
- * line may be cut short mid-write; that line is dropped (everything before it is kept), a marker
- * event says the recording was recovered, and it is sealed like any other, flagged `recovered`.
+ * After a crash: a recording whose `.open` marker is still there and whose session the crashed
+ * process left live was never closed. Its last line may be cut short mid-write; that line is
+ * dropped (everything before it is kept), a marker event says the recording was recovered, and it
+ * is sealed like any other, flagged `recovered`. A marker beside any other recording (its session
+ * ended, or it is not this process's to close) is not proof of a crash: sealing would sign
+ * whatever the file holds now, so it is left as it is and reported to the caller.
  */
 import { createHash } from 'node:crypto';
 import { appendFile, readdir, readFile, rm, truncate } from 'node:fs/promises';
@@ -44,13 +47,28 @@ function validPrefix(text: string): { length: number; lastTime: number } {
   return { length, lastTime };
 }
 
-export async function recoverRecordings(storage: RecordingStorage): Promise<RecoveredRecording[]> {
+export interface RecoveryResult {
+  recovered: RecoveredRecording[];
+  /** Ids with a marker whose session was not live: untouched (file, sidecar and marker). */
+  notLive: string[];
+}
+
+/** `live`: the sessions the crashed process left live (their ids are their recordings'). */
+export async function recoverRecordings(
+  storage: RecordingStorage,
+  live: ReadonlySet<string>,
+): Promise<RecoveryResult> {
   const names = await readdir(storage.dir);
   const recovered: RecoveredRecording[] = [];
+  const notLive: string[] = [];
   for (const name of names) {
     if (!name.endsWith('.cast.open')) continue;
     const id = name.slice(0, -'.cast.open'.length);
     if (!isRecordingId(id)) continue;
+    if (!live.has(id)) {
+      notLive.push(id);
+      continue;
+    }
     const path = storage.pathOf(id);
     const content = await readFile(path).catch(() => undefined);
     if (!content || content.indexOf('\n') === -1) {
@@ -70,5 +88,5 @@ export async function recoverRecordings(storage: RecordingStorage): Promise<Reco
     await storage.seal(id, sha256, final.length, true);
     recovered.push({ id, sha256, bytes: final.length, duration: lastTime });
   }
-  return recovered;
+  return { recovered, notLive };
 }

@@ -151,6 +151,14 @@ export class RecordingStorage {
     return signature;
   }
 
+  /**
+   * Removes a leftover `.open` marker and nothing else: the recording and its sidecar stay as
+   * they are, for verification to judge.
+   */
+  async dropMarker(id: string): Promise<void> {
+    await rm(`${this.pathOf(id)}.open`, { force: true });
+  }
+
   /** Puts a sealed recording in the archive; a refusal is reported, never thrown. */
   private async archive(id: string, sidecar: string): Promise<void> {
     const { archive, onArchiveError } = this.options;

@@ -2,7 +2,7 @@
 // byte does not, a signature by another key is not trusted, another recording's sealed files do
 // not verify as this one, nor does a file that differs from the checksum stored at the session's
 // end; crash recovery keeps every whole line, drops a torn last one, marks the file recovered and
-// seals it.
+// seals it, but only for sessions that were still live: anything else is never re-signed.
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import {
@@ -142,7 +142,7 @@ void describe('RecordingStorage', () => {
     const empty = newRecordingId();
     writeFileSync(`${storage.pathOf(empty)}.open`, '{}');
     writeFileSync(storage.pathOf(empty), '{"version":');
-    const recovered = await recoverRecordings(storage);
+    const { recovered } = await recoverRecordings(storage, new Set([id, empty]));
     const ids = recovered.map((r) => r.id);
     assert.ok(ids.includes(id) && !ids.includes(empty), ids.join());
     assert.ok(!existsSync(`${path}.open`));
@@ -154,6 +154,27 @@ void describe('RecordingStorage', () => {
     assert.match(cast.events[1]?.[2] ?? '', /^recovered/);
     const verified = await storage.verify(id, null);
     assert.ok(verified.ok && verified.recovered);
+  });
+
+  it('never re-signs a recording whose session was not live: left as it is', async () => {
+    const { id, sealed } = await record('echo fine\r\necho EVIL\r\n');
+    const path = storage.pathOf(id);
+    // Lines cut out of a sealed recording, its sidecar removed and a marker dropped beside it.
+    const edited = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => !line.includes('EVIL'))
+      .join('\n');
+    writeFileSync(path, edited);
+    rmSync(`${path}.sig.json`);
+    writeFileSync(`${path}.open`, '{}');
+    const result = await recoverRecordings(storage, new Set());
+    assert.deepEqual(result.recovered, []);
+    assert.ok(result.notLive.includes(id), result.notLive.join());
+    assert.equal(readFileSync(path, 'utf8'), edited, 'the file is not touched');
+    assert.ok(!existsSync(`${path}.sig.json`), 'nothing is signed');
+    assert.ok(existsSync(`${path}.open`), 'the marker is for the caller to judge');
+    const verified = await storage.verify(id, sealed.sha256);
+    assert.equal(verified.ok, false);
   });
 });
 
