@@ -9,8 +9,19 @@ export type Closer = () => void;
 export class LiveConnections {
   private readonly byGrant = new Map<string, InFlight<Closer>>();
 
-  /** Registers a closer; returns the function that unregisters it. */
+  /** @param grantLive whether a grant is live now (the grant book's answer) */
+  constructor(private readonly grantLive: (grantId: string) => boolean) {}
+
+  /**
+   * Registers a closer; returns the function that unregisters it. A connection is admitted
+   * before it is tracked (its identity headers, an assertion to sign, come between): a grant that
+   * ended in that gap was closed with nothing to close, so its late connection is cut here.
+   */
   track(grantId: string, closer: Closer): () => void {
+    if (!this.grantLive(grantId)) {
+      closer();
+      return () => {};
+    }
     let set = this.byGrant.get(grantId);
     if (!set) {
       set = new InFlight();

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AccessEvents } from '../access/events.js';
+import { isLive } from '../access/grant-book.js';
 import { ensureAdminToken } from '../api/admin-token.js';
 import { sessionCredential } from '../api/authenticate.js';
 import { EventStreams } from '../api/event-stream.js';
@@ -53,7 +54,10 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   const started = await openReplicaStore({ config, stateDir, instanceDir, log, now });
   const { instance, secret, book } = started;
   let stopping = false;
-  const live = new LiveConnections();
+  const live = new LiveConnections((grantId) => {
+    const grant = book.get(grantId);
+    return grant !== undefined && isLive(grant, now());
+  });
   const events = new AccessEvents((error) => log.error('access event listener failed', { error }));
   const lifetime = {
     maxAgeMs: config.session.maxAge,

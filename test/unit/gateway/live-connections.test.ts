@@ -4,7 +4,7 @@ import { LiveConnections } from '../../../proxy/gateway/live-connections.js';
 
 describe('LiveConnections', () => {
   it('cuts every connection of a grant once, and counts them', () => {
-    const live = new LiveConnections();
+    const live = new LiveConnections(() => true);
     const cut: string[] = [];
     const untracks = ['a', 'b', 'c'].map((name) => live.track('g1', () => cut.push(name)));
     live.track('g2', () => cut.push('other grant'));
@@ -17,7 +17,7 @@ describe('LiveConnections', () => {
   });
 
   it('an untrack after the grant was cut changes nothing, even for a later connection', () => {
-    const live = new LiveConnections();
+    const live = new LiveConnections(() => true);
     const closers: string[] = [];
     // A connection's closer untracks itself, as the gateway's do.
     let untrackOld = () => {};
@@ -32,5 +32,20 @@ describe('LiveConnections', () => {
     untrackNew();
     assert.equal(live.count(), 0);
     assert.deepEqual(closers, ['old']);
+  });
+
+  it('cuts at once a connection tracked under a grant that has ended already', () => {
+    // Admitted, then the grant ended while its headers were being made: closeGrant found nothing.
+    const ended = new Set(['g-over']);
+    const live = new LiveConnections((grantId) => !ended.has(grantId));
+    const cut: string[] = [];
+    assert.equal(live.closeGrant('g-over'), 0);
+    const untrack = live.track('g-over', () => cut.push('late'));
+    assert.deepEqual(cut, ['late']);
+    assert.equal(live.count(), 0);
+    untrack();
+    live.track('g-live', () => cut.push('live'));
+    assert.deepEqual(cut, ['late']);
+    assert.equal(live.count(), 1);
   });
 });
