@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Assurance } from '../access/step-up.js';
 import { refuseUpgrade } from '../gateway/app-upgrade.js';
@@ -104,11 +105,17 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
     wss.handleUpgrade(req, socket, head, (ws) => {
       keepAlive(ws);
       session.attach(peerOf(ws));
+      // Keystrokes are a byte stream: a character may be split across frames (a piped paste,
+      // `jitgate ssh`'s stdin), so its bytes wait here for the rest instead of turning into U+FFFD.
+      const keystrokes = new StringDecoder('utf8');
       ws.on('message', (data, binary) => {
         const bytes = Buffer.isBuffer(data)
           ? data
           : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
-        if (binary) return session.input(bytes.toString('utf8'));
+        if (binary) {
+          const text = keystrokes.write(bytes);
+          return text === '' ? undefined : session.input(text);
+        }
         try {
           const message = JSON.parse(bytes.toString('utf8')) as {
             type?: unknown;

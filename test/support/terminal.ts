@@ -59,7 +59,12 @@ export class TerminalClient {
   }
 
   send(text: string): void {
-    this.ws.send(Buffer.from(text), { binary: true });
+    this.sendBytes(Buffer.from(text));
+  }
+
+  /** One binary frame of exactly these bytes (a character may be split across frames). */
+  sendBytes(bytes: Buffer): void {
+    this.ws.send(bytes, { binary: true });
   }
 
   resize(cols: number, rows: number): void {

@@ -170,6 +170,17 @@ void describe('web terminal', () => {
     assert.deepEqual(tampered.ok ? 'ok' : tampered.reason, 'checksum_mismatch');
   });
 
+  it('passes a character split across two frames to the shell whole', async () => {
+    const client = await asAlice();
+    // "é" is c3 a9 in UTF-8; a piped paste or `jitgate ssh`'s stdin may split it anywhere.
+    client.send('echo ');
+    client.sendBytes(Buffer.from([0xc3]));
+    client.sendBytes(Buffer.concat([Buffer.from([0xa9]), Buffer.from(' | od -An -tx1\r')]));
+    await client.waitFor('c3 a9 0a');
+    client.send('exit\r');
+    await client.closed;
+  });
+
   it('ends the open session within a second of a revoke, with a clear message', async () => {
     const client = await asAlice();
     client.send('echo still-here\r');
