@@ -71,6 +71,7 @@ export function sshCertRoutes(deps: SshCertRoutesDeps): express.Router {
         keyId: certificateKeyId(user.id, grant.id),
         now,
         validBefore: grant.endsAt,
+        purpose: 'direct',
       });
     } catch (error) {
       throw new JitgateError(400, 'invalid_public_key', 'the public key could not be certified', {

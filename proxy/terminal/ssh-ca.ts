@@ -12,6 +12,8 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import type { SettingRepository } from '../store/types.js';
+import { extensionsFor } from './cert-purpose.js';
+import type { CertificatePurpose } from './cert-record.js';
 import { caPublicKeyLine, mintUserCertificate, type UserCertificate } from './ssh-cert.js';
 import { ed25519Blob } from './ssh-keys.js';
 
@@ -34,6 +36,8 @@ export interface MintRequest {
   validBefore: number;
   /** The only addresses (CIDRs) it may log in from: sshd's `source-address` critical option. */
   sourceAddresses?: readonly string[];
+  /** Written into the certificate (cert-purpose.ts): a target's guard leaves relay logins to jitgate. */
+  purpose: CertificatePurpose;
 }
 
 /** Certificates start this long before now, for targets whose clock runs a little behind. */
@@ -97,7 +101,7 @@ export class SshCertificateAuthority {
       keyId: request.keyId,
       validAfter: request.now - CLOCK_SKEW_MS,
       validBefore: request.validBefore,
-      extensions: ['permit-pty'],
+      extensions: extensionsFor(request.purpose),
       ...(request.sourceAddresses?.length
         ? { criticalOptions: { 'source-address': request.sourceAddresses.join(',') } }
         : {}),

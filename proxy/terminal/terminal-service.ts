@@ -125,6 +125,7 @@ export class TerminalService {
         now,
         validBefore: Math.min(grant.endsAt, now + RELAY_CERTIFICATE_MS),
         sourceAddresses: this.deps.config.terminal.relaySourceAddresses,
+        purpose: 'relay',
       });
       ssh = await launchSsh({
         resource,

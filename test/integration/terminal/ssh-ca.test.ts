@@ -1,5 +1,5 @@
 // The certificates jitgate mints against a real OpenSSH sshd that trusts its CA: a minted
-// certificate logs in; an expired one, one for another principal and one from another CA are
+// certificate logs in (a relay one too: sshd ignores the relay's mark); an expired one, one for another principal and one from another CA are
 // refused by sshd itself; during a CA roll-over both trusted keys work.
 import assert from 'node:assert/strict';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
@@ -41,6 +41,7 @@ const mint = (principal: string, validBefore = Date.now() + 10 * 60_000) => {
     keyId: 'alice/grt_test',
     now: Date.now(),
     validBefore,
+    purpose: 'relay', // sshd accepts the relay's mark (an extension it does not know)
   });
   return { key, certificate };
 };
@@ -124,6 +125,7 @@ void describe('SSH certificates against a real sshd', () => {
       keyId: 'alice/grt_old',
       now: Date.now(),
       validBefore: Date.now() + 60_000,
+      purpose: 'direct',
     });
     const run = await sshWith(target, account, key.privateKey, certificate.line, 'echo old-ca-ok');
     assert.equal(run.code, 0, run.stderr);
