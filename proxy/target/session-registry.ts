@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { SshReader } from '../terminal/ssh-wire.js';
+import { certificateTerms } from './certificate-terms.js';
 
 export interface RegisteredSession {
   file: string;
@@ -17,31 +17,11 @@ export interface RegisteredSession {
   account: string;
   /** The certificate's valid-before (epoch ms), when it is one jitgate can read (ed25519). */
   validBefore: number | undefined;
+  /** A relay certificate: the connection is jitgate's own (ending-verdict.ts). */
+  relay: boolean;
 }
 
 const LINE = /^(\d+) (\d+) (\d+) ([^\s/]+) ([A-Za-z0-9+/=]+)$/;
-/** valid-before "forever" in a certificate. */
-const FOREVER = 0xffffffffffffffffn;
-
-/** The valid-before of an ed25519 user certificate blob, in epoch ms. */
-export function validBeforeOf(certificate: Buffer): number | undefined {
-  try {
-    const reader = new SshReader(certificate);
-    if (reader.string().toString() !== 'ssh-ed25519-cert-v01@openssh.com') return undefined;
-    reader.string(); // nonce
-    reader.string(); // public key
-    reader.uint64(); // serial
-    reader.uint32(); // type
-    reader.string(); // key id
-    reader.string(); // principals
-    reader.uint64(); // valid after
-    const before = reader.uint64();
-    return before === FOREVER ? undefined : Number(before) * 1000;
-  } catch {
-    return undefined;
-  }
-}
-
 export function parseRegistryLine(file: string, line: string): RegisteredSession | undefined {
   const match = LINE.exec(line.trim());
   if (!match) return undefined;
@@ -52,7 +32,7 @@ export function parseRegistryLine(file: string, line: string): RegisteredSession
     startTime,
     serial: BigInt(serial),
     account,
-    validBefore: validBeforeOf(Buffer.from(certificate, 'base64')),
+    ...certificateTerms(Buffer.from(certificate, 'base64')),
   };
 }
 

@@ -5,8 +5,10 @@
  * 1. fetches jitgate's revocation list (GET /ssh/revoked-keys, an OpenSSH KRL) and, when it
  *    changed, writes it atomically to the file sshd's `RevokedKeys` names, so sshd refuses a
  *    revoked certificate at the next login;
- * 2. ends the connections (the sshd process the hook recorded, and everything below it) whose
- *    certificate is on that list or past its valid-before — the second check needs no jitgate.
+ * 2. ends the connections (the sshd process the hook recorded, and everything below it) made with
+ *    a direct certificate that is on that list or past its valid-before — the second check needs
+ *    no jitgate. A relay certificate's connection is jitgate's own, and left to jitgate
+ *    (ending-verdict.ts).
  *
  * With `--standing RESOURCE` it also reports, every `standing.everyMs`, the standing SSH access it
  * finds on the host (standing-facts.ts) to POST /ssh/standing-report, with the resource's agent
@@ -20,6 +22,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../shared/logger.js';
 import { readRevocationList } from '../terminal/ssh-krl.js';
+import { endingReason } from './ending-verdict.js';
 import { isSshd, killTree, startTimeOf } from './processes.js';
 import { forget, readRegistry, type RegisteredSession } from './session-registry.js';
 import { standingFacts, type StandingFactsOptions } from './standing-facts.js';
@@ -144,11 +147,7 @@ export class TargetAgent {
         forget(session);
         continue;
       }
-      const why = this.revoked.has(session.serial)
-        ? 'revoked'
-        : session.validBefore !== undefined && session.validBefore <= now
-          ? 'expired'
-          : undefined;
+      const why = endingReason(session, this.revoked, now);
       if (!why) continue;
       const killed = killTree(session.pid);
       forget(session);

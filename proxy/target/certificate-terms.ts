@@ -1,0 +1,53 @@
+/**
+ * What the target agent reads from a certificate the sshd hook recorded: when it stops being
+ * valid, and whether it is a relay certificate (proxy/terminal/cert-purpose.ts), whose connection
+ * is jitgate's own and is left to jitgate. sshd has checked the certificate's CA before it runs
+ * the hook, so what the certificate says is what jitgate signed.
+ */
+import { RELAY_EXTENSION } from '../terminal/cert-purpose.js';
+import { SshReader } from '../terminal/ssh-wire.js';
+
+export interface CertificateTerms {
+  /** Its valid-before (epoch ms); undefined for "forever" or a certificate jitgate cannot read. */
+  validBefore: number | undefined;
+  /** It carries the relay's mark. */
+  relay: boolean;
+}
+
+/** valid-before "forever" in a certificate. */
+const FOREVER = 0xffffffffffffffffn;
+
+/** What an unreadable certificate counts as: no end the agent knows of, and not the relay's. */
+const UNREADABLE: CertificateTerms = { validBefore: undefined, relay: false };
+
+/** The names in a certificate's extensions field (each a name and its data). */
+function extensionNames(field: Buffer): string[] {
+  const reader = new SshReader(field);
+  const names: string[] = [];
+  while (reader.rest().length > 0) {
+    names.push(reader.string().toString());
+    reader.string(); // its data
+  }
+  return names;
+}
+
+/** The terms of an ed25519 user certificate blob (PROTOCOL.certkeys). */
+export function certificateTerms(certificate: Buffer): CertificateTerms {
+  try {
+    const reader = new SshReader(certificate);
+    if (reader.string().toString() !== 'ssh-ed25519-cert-v01@openssh.com') return UNREADABLE;
+    reader.string(); // nonce
+    reader.string(); // public key
+    reader.uint64(); // serial
+    reader.uint32(); // type
+    reader.string(); // key id
+    reader.string(); // principals
+    reader.uint64(); // valid after
+    const before = reader.uint64();
+    reader.string(); // critical options
+    const relay = extensionNames(reader.string()).includes(RELAY_EXTENSION);
+    return { validBefore: before === FOREVER ? undefined : Number(before) * 1000, relay };
+  } catch {
+    return UNREADABLE;
+  }
+}
