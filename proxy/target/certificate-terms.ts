@@ -14,6 +14,19 @@ export interface CertificateTerms {
   relay: boolean;
 }
 
+/**
+ * How many public key fields each certificate type carries before its serial (PROTOCOL.certkeys):
+ * every user key type jitgate certifies (ssh-keys.ts), so a direct certificate for an RSA or
+ * ECDSA key ends at its valid-before like an ed25519 one.
+ */
+const KEY_FIELDS: ReadonlyMap<string, number> = new Map([
+  ['ssh-ed25519-cert-v01@openssh.com', 1], // pk
+  ['ssh-rsa-cert-v01@openssh.com', 2], // e, n
+  ['ecdsa-sha2-nistp256-cert-v01@openssh.com', 2], // curve, public key
+  ['ecdsa-sha2-nistp384-cert-v01@openssh.com', 2],
+  ['ecdsa-sha2-nistp521-cert-v01@openssh.com', 2],
+]);
+
 /** valid-before "forever" in a certificate. */
 const FOREVER = 0xffffffffffffffffn;
 
@@ -24,20 +37,21 @@ const UNREADABLE: CertificateTerms = { validBefore: undefined, relay: false };
 function extensionNames(field: Buffer): string[] {
   const reader = new SshReader(field);
   const names: string[] = [];
-  while (reader.rest().length > 0) {
+  while (!reader.done) {
     names.push(reader.string().toString());
     reader.string(); // its data
   }
   return names;
 }
 
-/** The terms of an ed25519 user certificate blob (PROTOCOL.certkeys). */
+/** The terms of a user certificate blob (PROTOCOL.certkeys). */
 export function certificateTerms(certificate: Buffer): CertificateTerms {
   try {
     const reader = new SshReader(certificate);
-    if (reader.string().toString() !== 'ssh-ed25519-cert-v01@openssh.com') return UNREADABLE;
+    const keyFields = KEY_FIELDS.get(reader.string().toString());
+    if (keyFields === undefined) return UNREADABLE;
     reader.string(); // nonce
-    reader.string(); // public key
+    for (let field = 0; field < keyFields; field++) reader.string(); // the public key
     reader.uint64(); // serial
     reader.uint32(); // type
     reader.string(); // key id

@@ -15,7 +15,7 @@ export interface RegisteredSession {
   startTime: string;
   serial: bigint;
   account: string;
-  /** The certificate's valid-before (epoch ms), when it is one jitgate can read (ed25519). */
+  /** The certificate's valid-before (epoch ms), when it is one jitgate can read. */
   validBefore: number | undefined;
   /** A relay certificate: the connection is jitgate's own (ending-verdict.ts). */
   relay: boolean;
