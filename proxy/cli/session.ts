@@ -8,6 +8,21 @@ import { proxyUrl } from './args.js';
 import { loadLogin } from './credentials-file.js';
 import { CliError, EXIT } from './exit-codes.js';
 
+/**
+ * Every variable the CLI signs in with (here and in ssh-command.ts): its own long-lived secrets,
+ * and the names that go with them. `jitgate exec` keeps them from its command
+ * (commands/exec.ts), which gets only the short-lived credential of the grant: a command that
+ * could sign in as the machine could mint its own grants long after `exec` ended. A new way of
+ * signing in from the environment belongs in this list.
+ */
+export const SIGN_IN_ENV = [
+  'JITGATE_CLIENT_ID',
+  'JITGATE_CLIENT_SECRET',
+  'JITGATE_TOKEN_URL',
+  'JITGATE_RESOURCE_INDICATOR',
+  'JITGATE_TOKEN',
+] as const;
+
 export function machineFromEnv(env: NodeJS.ProcessEnv = process.env) {
   const clientId = env.JITGATE_CLIENT_ID;
   const clientSecret = env.JITGATE_CLIENT_SECRET;

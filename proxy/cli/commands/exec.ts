@@ -1,7 +1,8 @@
 /**
  * `jitgate exec RESOURCE --for 10m --reason R -- CMD …`: get a grant (reuse a live one, else
- * request it and wait for approval), put its credential in CMD's environment, run CMD with
- * signals forwarded, release the grant it asked for when CMD exits, and exit with CMD's code.
+ * request it and wait for approval), put its credential in CMD's environment (and take the CLI's
+ * own sign-in out of it), run CMD with signals forwarded, release the grant it asked for when CMD
+ * exits, and exit with CMD's code.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,7 @@ import type { JitgateClient } from '../../sdk/jitgate-client.js';
 import { durationArg, parseCommand } from '../args.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { obtainGrant } from '../grant-flow.js';
-import { clientFor } from '../session.js';
+import { clientFor, SIGN_IN_ENV } from '../session.js';
 import { writeSshCertificate } from '../ssh-keys.js';
 
 const USAGE =
@@ -56,6 +57,19 @@ async function credentialEnv(
     ...(credential.server ? { JITGATE_KUBE_SERVER: credential.server } : {}),
   };
   return { env, cleanup: () => undefined };
+}
+
+/**
+ * CMD's environment: this process's, without what the CLI signed in with (SIGN_IN_ENV), and with
+ * the grant's credential. CMD acts with the access it asked for, for as long as the grant runs.
+ */
+export function commandEnv(
+  parent: NodeJS.ProcessEnv,
+  credential: Readonly<Record<string, string>>,
+): NodeJS.ProcessEnv {
+  const env = { ...parent };
+  for (const name of SIGN_IN_ENV) delete env[name];
+  return { ...env, ...credential };
 }
 
 function run(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -120,7 +134,7 @@ export async function exec(args: string[]): Promise<number> {
   try {
     const { env, cleanup } = await credentialEnv(client, grant.id, known.kind, values.login);
     try {
-      code = await run(args.slice(split + 1), { ...process.env, ...env });
+      code = await run(args.slice(split + 1), commandEnv(process.env, env));
     } finally {
       cleanup();
     }

@@ -103,6 +103,48 @@ void describe('jitgate exec (machine, client credentials)', () => {
     assert.equal(missing.code, 127);
   });
 
+  void it("gives the command the grant's credential and never the CLI's own sign-in", async () => {
+    const envOf = async (env: Record<string, string>) => {
+      const run = await cli(
+        ['exec', 'orders-db', '--for', '5m', '--reason', 'migration env', '--', 'sh', '-c', 'env'],
+        env,
+      );
+      assert.equal(run.code, 0, run.stderr);
+      return new Map(run.stdout.split('\n').map((line) => [line.split('=')[0] ?? '', line]));
+    };
+    // Signed in as the machine (client credentials), and with a bearer token.
+    const machine = m.machineEnv();
+    const { JITGATE_CLIENT_SECRET: secret = '', ...withoutSecret } = machine;
+    const token = await m.machineToken();
+    for (const [env, secrets] of [
+      [machine, [secret]],
+      // The machine variables left over (not used without a secret) go nowhere either.
+      [
+        {
+          ...withoutSecret,
+          JITGATE_CLIENT_ID: '',
+          JITGATE_RESOURCE_INDICATOR: m.url,
+          JITGATE_TOKEN: token,
+        },
+        [token],
+      ],
+    ] as const) {
+      const seen = await envOf(env);
+      assert.ok(seen.has('PGPASSWORD'), 'the short-lived credential it asked for');
+      for (const name of [
+        'JITGATE_CLIENT_ID',
+        'JITGATE_CLIENT_SECRET',
+        'JITGATE_TOKEN_URL',
+        'JITGATE_RESOURCE_INDICATOR',
+        'JITGATE_TOKEN',
+      ])
+        assert.equal(seen.get(name), undefined, `${name} stays with the CLI`);
+      const all = [...seen.values()].join('\n');
+      for (const value of secrets) assert.ok(!all.includes(value), 'no sign-in secret anywhere');
+      assert.equal(seen.get('JITGATE_URL'), `JITGATE_URL=${m.url}`, 'the rest of the environment');
+    }
+  });
+
   void it('--wait blocks until an approver approves', async () => {
     // The CLI says when its request waits; how long it takes to get there is the machine's
     // business (a busy machine starts the CLI slowly), so the test waits for the line itself.
