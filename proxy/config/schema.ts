@@ -85,7 +85,9 @@ const webResource = z
       .transform((h) => h.toLowerCase())
       .pipe(z.string().regex(HOSTNAME, 'must be a hostname without port'))
       .describe('Host people open, e.g. payroll.example.com; routed by the Host header.'),
-    upstream: httpUrl.describe('Where the app really listens: an http(s) URL without credentials.'),
+    upstream: httpUrl.describe(
+      'Where the app really listens: an http(s) URL without credentials. A path in it prefixes every request path; requests whose path has a `.` or `..` segment are refused (400 `dot_segment`), so none leaves that prefix.',
+    ),
     headers: headerTemplates,
     preserveHost: z
       .boolean()

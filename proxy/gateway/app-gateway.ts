@@ -27,6 +27,7 @@ import type { GrantCredentials } from './grant-credentials.js';
 import type { AssertionSigner } from './assertion.js';
 import type { AppRoute } from './app-routes.js';
 import type { AppSessionReader } from './app-session.js';
+import { DOT_SEGMENT_MESSAGE, hasDotSegment } from './dot-segments.js';
 import { bytesOut, newExchangeBytes } from './exchange-bytes.js';
 import { forward } from './forward.js';
 import { renderHeaderTemplates } from './header-templates.js';
@@ -246,6 +247,10 @@ export function createAppGateway(deps: GatewayDeps) {
     if (!url.startsWith('/')) {
       deps.onDecision(route, 'bad_request');
       return sendJsonError(res, 400, 'bad_request', 'request target must be a path');
+    }
+    if (hasDotSegment(url)) {
+      deps.onDecision(route, 'bad_request');
+      return sendJsonError(res, 400, 'dot_segment', DOT_SEGMENT_MESSAGE);
     }
     if (url === HANDOFF_PATH || url.startsWith(HANDOFF_PATH + '?'))
       return deps.handoff.redeem(route, req, res);

@@ -10,6 +10,7 @@ import { FrameCounter } from '../../recorder/trail/index.js';
 import type { ErrorCode, StatusOf } from '../shared/error-codes.js';
 import type { AppGateway } from './app-gateway.js';
 import type { AppRoute } from './app-routes.js';
+import { DOT_SEGMENT_MESSAGE, hasDotSegment } from './dot-segments.js';
 import type { LiveConnections } from './live-connections.js';
 import type { TrailTap, WebSocketCounts } from './trail-tap.js';
 import { downstreamHeaders } from './upstream-headers.js';
@@ -91,6 +92,11 @@ export function createAppUpgrade(
     ) {
       gateway.decided(route, 'bad_request');
       return refuseUpgrade(socket, 400, 'bad_request', 'only WebSocket upgrades are supported');
+    }
+    // The tunnel's target is the upstream URL with its path: the same rule as forward.ts.
+    if (hasDotSegment(req.url ?? '')) {
+      gateway.decided(route, 'bad_request');
+      return refuseUpgrade(socket, 400, 'dot_segment', DOT_SEGMENT_MESSAGE);
     }
     const admitted = await gateway.admit(route, req);
     gateway.decided(route, 'decision' in admitted ? admitted.decision : 'allowed');

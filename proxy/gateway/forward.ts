@@ -73,6 +73,7 @@ export function forward(
   const handler = new ForwardHandler(req, res, bytes, callbacks);
   upstream.pool.dispatch(
     {
+      // Stays under the base path: paths with dot-segments were refused (dot-segments.ts).
       path: upstream.basePath + (req.url ?? '/'),
       method: req.method as 'GET',
       headers,

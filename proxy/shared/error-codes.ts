@@ -17,6 +17,9 @@ export const ERROR_CODES = {
   body_too_large: {
     413: 'request body over 64 KiB (API routes; 4 MiB for a target agent’s `/ssh/standing-report`)',
   },
+  dot_segment: {
+    400: 'app host: a request path with a `.` or `..` segment (also as `%2e`, or between `\\`, `%2f` or `%5c`, or before a `;`), which the app could resolve to outside its upstream path; browsers never send one',
+  },
   not_found: { 404: 'no such route' },
   internal_error: { 500: 'a fault in jitgate; see the log line with the request id' },
   starting: { 503: 'jitgate is still starting' },
