@@ -42,7 +42,7 @@ export async function* countedBody(
 }
 
 /** Statuses and methods whose responses carry no body whatever Content-Length says. */
-const bodiless = (method: string | undefined, status: number) =>
+export const bodiless = (method: string | undefined, status: number) =>
   method === 'HEAD' || status < 200 || status === 204 || status === 304;
 
 /** Sets up counting of the response body once the upstream's status and headers are in. */

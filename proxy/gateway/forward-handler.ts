@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { countResponse, type ExchangeBytes } from './exchange-bytes.js';
+import { bodiless, countResponse, type ExchangeBytes } from './exchange-bytes.js';
 import type { ForwardCallbacks } from './forward.js';
 
 type Controller = Dispatcher.DispatchController;
@@ -21,6 +21,8 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
   /** The app's failure after its answer began, reported once the client's side has closed. */
   private failure: Error | undefined;
   private upstreamOver = false;
+  /** The client's answer was ended with its headers: its status or method allows no body. */
+  private answered = false;
   private over = false;
   private readonly onClose = () => this.closed();
   private paused = false;
@@ -65,11 +67,22 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
     } catch (error) {
       // Headers Node refuses to send (invalid characters): the app's answer cannot be relayed.
       controller.abort(error as Error);
+      return;
+    }
+    // Nothing can follow these headers (HEAD, 204, 304): the answer is whole, and is ended now
+    // rather than at undici's end of it. undici 7 skips the body only of a HEAD answer: a
+    // Content-Length on a 204 or 304 (RFC 9110 §8.6 allows it on a 304) has it wait for a body
+    // that never comes, until the app closes the connection and undici reports a length
+    // mismatch. Waiting for that, the client got no answer at all (Node sends the headers only
+    // with the first write or the end, and the failure destroyed the response).
+    if (bodiless(req.method, statusCode)) {
+      this.answered = true;
+      res.end();
     }
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
-    if (this.over) return;
+    if (this.over || this.answered) return;
     if (!this.res.write(chunk) && !this.paused) {
       this.paused = true;
       controller.pause();
@@ -79,12 +92,14 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.upstreamOver = true;
-    if (!this.over) this.res.end();
+    if (!this.over && !this.answered) this.res.end();
   }
 
   onResponseError(_controller: Controller, error: Error): void {
     this.upstreamOver = true;
-    if (this.over) return;
+    // Answered in full already: the failure is about the upstream connection (which undici
+    // closes), not the exchange.
+    if (this.over || this.answered) return;
     const { res } = this;
     if (!res.headersSent && !res.destroyed) {
       // Nothing reached the client yet: the gateway answers for the app.
@@ -98,7 +113,10 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
   /** The client's response closed: written in full, or cut short (client gone, destroyed). */
   private closed(): void {
     if (this.over) return;
-    if (this.res.writableFinished && this.upstreamOver && !this.failure) {
+    if (this.res.writableFinished && (this.upstreamOver || this.answered) && !this.failure) {
+      // A bodiless answer undici still reads a body for (see onResponseStart): that connection
+      // is out of step with the app and must not carry another request, so it is closed.
+      if (!this.upstreamOver) this.abortUpstream(new Error('answer complete without a body'));
       this.finish(this.bytes.status, undefined);
       return;
     }

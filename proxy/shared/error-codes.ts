@@ -198,7 +198,7 @@ export const ERROR_CODES = {
     403: "a WebSocket upgrade whose `Origin` is not the app's own (terminals: not the portal's)",
   },
   upstream_unavailable: {
-    502: 'the app did not answer; jitgate itself is fine. Also for a WebSocket upgrade the app reset, closed or answered with something that is not HTTP',
+    502: 'the app did not answer; jitgate itself is fine. Also for an answer jitgate cannot relay (not HTTP, or a `100 Continue` the request did not ask for), and a WebSocket upgrade the app reset, closed or answered with something that is not HTTP',
   },
   credential_refused: {
     403: 'app host: a session credential that is forged, expired, for another origin, or cross-site',
