@@ -4,7 +4,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorCode } from '../shared/error-codes.js';
+import type { ErrorCode, StatusOf } from '../shared/error-codes.js';
 import type { Logger } from '../shared/logger.js';
 import { readinessBody, STARTING } from './readiness.js';
 import { nextRequestId } from '../shared/request-id.js';
@@ -37,8 +37,19 @@ const notReady: Dispatch = {
 const HOST_VALUE = /^(?:\[[0-9a-f:.]+\]|[a-z0-9\-._~!$&'()*+,;=%]+)(?::\d{0,5})?$/i;
 
 /**
+ * The most header lines a request may have: the default limit of Envoy, Apache and HAProxy
+ * (browsers send about 20). Past a limit of its own (`maxHeadersCount`, 1000 lines by default)
+ * Node keeps no more lines of a request, and says nothing: a second Host line, or any header,
+ * past it went unseen. So Node is told to keep at least one line more than this (it stops after
+ * the batch of lines that reaches NODE_HEADER_LINES), and a request that has it is refused whole.
+ */
+const MAX_HEADER_LINES = 100;
+const NODE_HEADER_LINES = MAX_HEADER_LINES + 1;
+
+/**
  * RFC 9112 §3.2: a request with more than one Host line or an invalid Host value gets 400. Node
  * only refuses a missing Host; it keeps the first of several, which a proxy in front may not.
+ * Only sound on a request Node kept whole (MAX_HEADER_LINES is checked first).
  */
 function hasValidHost(req: IncomingMessage): boolean {
   let count = 0;
@@ -47,12 +58,39 @@ function hasValidHost(req: IncomingMessage): boolean {
   return count === 1 && HOST_VALUE.test(req.headers.host ?? '');
 }
 
-const BAD_HOST = JSON.stringify({
-  error: {
-    code: 'bad_request' satisfies ErrorCode,
-    message: 'the Host header is missing, repeated or invalid',
-  },
-});
+/** A refusal at the edge, before any handler: its code and status go together in the table. */
+interface EdgeRefusal {
+  status: 400 | 431;
+  reason: string;
+  code: ErrorCode;
+  body: string;
+}
+
+const refusal = <C extends ErrorCode>(
+  status: StatusOf<C> & EdgeRefusal['status'],
+  reason: string,
+  code: C,
+  message: string,
+): EdgeRefusal => ({ status, reason, code, body: JSON.stringify({ error: { code, message } }) });
+
+const BAD_HOST = refusal(
+  400,
+  'Bad Request',
+  'bad_request',
+  'the Host header is missing, repeated or invalid',
+);
+const TOO_MANY_HEADERS = refusal(
+  431,
+  'Request Header Fields Too Large',
+  'too_many_headers',
+  `more than ${MAX_HEADER_LINES} header lines`,
+);
+
+function edgeRefusal(req: IncomingMessage): EdgeRefusal | undefined {
+  if (req.rawHeaders.length > 2 * MAX_HEADER_LINES) return TOO_MANY_HEADERS;
+  if (!hasValidHost(req)) return BAD_HOST;
+  return undefined;
+}
 
 export function createHttpServer(log: Logger): HttpServer {
   let dispatch = notReady;
@@ -62,14 +100,17 @@ export function createHttpServer(log: Logger): HttpServer {
     keepAliveTimeout: 65_000,
     maxHeaderSize: 32 * 1024,
   });
+  server.maxHeadersCount = NODE_HEADER_LINES;
   server.on('request', (req, res) => {
-    if (!hasValidHost(req)) {
+    const refused = edgeRefusal(req);
+    if (refused) {
       res.shouldKeepAlive = false;
-      res.writeHead(400, {
+      res.writeHead(refused.status, {
         'content-type': 'application/json',
-        'x-jitgate-error': 'bad_request' satisfies ErrorCode,
+        'content-length': Buffer.byteLength(refused.body),
+        'x-jitgate-error': refused.code,
       });
-      return void res.end(BAD_HOST);
+      return void res.end(refused.body);
     }
     try {
       dispatch.request(req, res);
@@ -82,10 +123,12 @@ export function createHttpServer(log: Logger): HttpServer {
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (!hasValidHost(req)) {
+    const refused = edgeRefusal(req);
+    if (refused) {
       return void socket.end(
-        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nX-Jitgate-Error: bad_request\r\n` +
-          `Content-Length: ${BAD_HOST.length}\r\nConnection: close\r\n\r\n${BAD_HOST}`,
+        `HTTP/1.1 ${refused.status} ${refused.reason}\r\nContent-Type: application/json\r\n` +
+          `X-Jitgate-Error: ${refused.code}\r\nContent-Length: ${Buffer.byteLength(refused.body)}\r\n` +
+          `Connection: close\r\n\r\n${refused.body}`,
       );
     }
     try {
@@ -132,6 +175,7 @@ export function alsoListen(
     keepAliveTimeout: 65_000,
     maxHeaderSize: 32 * 1024,
   });
+  twin.maxHeadersCount = NODE_HEADER_LINES;
   twin.on('request', (req, res) => server.emit('request', req, res));
   twin.on('upgrade', (req, socket, head) => server.emit('upgrade', req, socket, head));
   twin.on('clientError', (error, socket) => server.emit('clientError', error, socket));

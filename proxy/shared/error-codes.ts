@@ -11,6 +11,9 @@ export const ERROR_CODES = {
     400: 'malformed HTTP, a request target that is not a path, a non-WebSocket upgrade, or a body that cannot be read',
     415: 'a body in a character set or content encoding jitgate does not read',
   },
+  too_many_headers: {
+    431: 'a request with more than 100 header lines (the common limit of Envoy, Apache and HAProxy; browsers send about 20)',
+  },
   invalid_json: { 400: 'the body is not JSON' },
   invalid_body: { 400: 'a field is missing, unknown or has the wrong form (the message names it)' },
   invalid_query: { 400: 'a query parameter has the wrong form (e.g. `scope`)' },

@@ -11,7 +11,7 @@ import { after, before, describe, it } from '../../support/guarded-test.js';
 import { signAppCookie } from '../../../proxy/identity/app-cookie.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { rawRequest, type Reply, type TestBrowser } from '../../support/http-client.js';
-import { appWebSocket, rawExchange, statusOf } from '../../support/wire.js';
+import { appWebSocket, headersOf, rawExchange, statusOf } from '../../support/wire.js';
 
 const APP_COOKIE = 'jitgate_session_app';
 
@@ -50,6 +50,10 @@ function payroll(path: string, headers: Record<string, string>): Promise<Reply> 
 }
 
 const withCookie = (value: string) => ({ cookie: `${APP_COOKIE}=${value}` });
+
+/** `count` header lines of filler, each ending in CRLF. */
+const junkHeaders = (count: number) =>
+  Array.from({ length: count }, (_, i) => `X-Filler-${i}: x\r\n`).join('');
 
 function errorCode(reply: Reply): string | undefined {
   return (JSON.parse(reply.body) as { error?: { code?: string } }).error?.code;
@@ -102,6 +106,28 @@ void describe('malformed requests never crash the proxy', () => {
       400,
     ],
     [
+      'two Host headers 1,100 header lines apart (past what Node keeps of a request)',
+      (port) =>
+        `GET /headers HTTP/1.1\r\nHost: payroll.localhost:${port}\r\nCookie: ${APP_COOKIE}=${appCookie}\r\n` +
+        `${junkHeaders(1100)}Host: localhost:${port}\r\nConnection: close\r\n\r\n`,
+      431,
+    ],
+    [
+      'more header lines than jitgate accepts',
+      (port) =>
+        `GET /healthz HTTP/1.1\r\nHost: localhost:${port}\r\n${junkHeaders(99)}Connection: close\r\n\r\n`,
+      431,
+    ],
+    [
+      'a WebSocket upgrade with more header lines than jitgate accepts',
+      (port) =>
+        `GET /ws/echo HTTP/1.1\r\nHost: payroll.localhost:${port}\r\nCookie: ${APP_COOKIE}=${appCookie}\r\n` +
+        `Origin: http://payroll.localhost:${port}\r\nSec-WebSocket-Version: 13\r\n` +
+        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${junkHeaders(200)}` +
+        'Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+      431,
+    ],
+    [
       'a header block over 32 KiB',
       (port) => `GET / HTTP/1.1\r\nHost: localhost:${port}\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`,
       400,
@@ -142,6 +168,20 @@ void describe('malformed requests never crash the proxy', () => {
       await assertHealthy();
     });
   }
+
+  void it('accepts 100 header lines, and refuses 101 with 431 too_many_headers', async () => {
+    // Host, Connection and filler: exactly the limit, then one line more.
+    const at = (filler: number) =>
+      `GET /healthz HTTP/1.1\r\nHost: localhost:${demo.port}\r\n${junkHeaders(filler)}` +
+      'Connection: close\r\n\r\n';
+    const accepted = await rawExchange(demo.port, at(98));
+    assert.equal(statusOf(accepted), 200, accepted.slice(0, 200));
+    const refused = await rawExchange(demo.port, at(99));
+    assert.equal(statusOf(refused), 431, refused.slice(0, 200));
+    assert.deepEqual(headersOf(refused, 'x-jitgate-error'), ['too_many_headers']);
+    const body = refused.slice(refused.indexOf('\r\n\r\n') + 4);
+    assert.equal((JSON.parse(body) as { error: { code: string } }).error.code, 'too_many_headers');
+  });
 
   void it('survives a chunked body that turns to garbage after the exchange started', async () => {
     const reply = await rawExchange(
