@@ -3,6 +3,7 @@
  * header (any case, `_` or `-`), hop-by-hop headers and jitgate's own cookies are removed before
  * the real identity is set, so nothing a client sends can pass for what jitgate asserts.
  */
+import { newCookieSpan, nextCookie } from '../shared/cookies.js';
 
 /** Header names jitgate or common identity-aware proxies use to carry identity. */
 const BUILT_IN_IDENTITY_HEADERS = [
@@ -80,17 +81,26 @@ export function buildHeaderRules(options: {
   return { strip, cookiePrefixes, trustProxy: options.trustProxy };
 }
 
+/** Whether `name` starts with one of jitgate's cookie prefixes, in any case. */
+function isOwnCookieName(name: string, prefixes: readonly string[]): boolean {
+  const lower = name.toLowerCase();
+  return prefixes.some((prefix) => lower.startsWith(prefix.toLowerCase()));
+}
+
+/**
+ * The Cookie header without jitgate's cookies, read pair by pair as the gateway reads its own
+ * (shared/cookies.ts). A pair without "=" is judged by its whole text: some apps read it as a name.
+ */
 function withoutOwnCookies(value: string, prefixes: readonly string[]): string {
-  return value
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => {
-      if (part === '') return false;
-      const name = part.slice(0, Math.max(0, part.indexOf('='))).trim() || part;
-      const lower = name.toLowerCase();
-      return !prefixes.some((prefix) => lower.startsWith(prefix.toLowerCase()));
-    })
-    .join('; ');
+  let kept = '';
+  const span = newCookieSpan();
+  for (let from = 0; nextCookie(value, from, span); from = span.next + 1) {
+    if (span.start === span.end) continue;
+    if (isOwnCookieName(value.slice(span.start, span.nameEnd), prefixes)) continue;
+    const pair = value.slice(span.start, span.end);
+    kept = kept === '' ? pair : `${kept}; ${pair}`;
+  }
+  return kept;
 }
 
 export interface ForwardedFor {

@@ -1,21 +1,81 @@
-/** Reading one cookie from a request, for the gateway's hot path and the SAML login. */
+/**
+ * The one reading of a Cookie header (RFC 6265 §4.2.1, §5.4): cookie-pairs separated by ";",
+ * spaces and tabs around a pair, its name and its value not part of them. Nothing else separates
+ * pairs: a space or a comma inside a pair is part of its value, so `pref=a jitgate_x=v` is one
+ * cookie named `pref`. The gateway reads its cookie with it (readCookie) and the upstream filter
+ * drops jitgate's cookies with it (upstream-headers.ts): both must see the same pairs, or a
+ * cookie the gateway accepts could reach the app inside another one.
+ */
 import type { IncomingMessage } from 'node:http';
 
-/** Finds one cookie by name without parsing the whole header (this runs on every request). */
+/** One cookie-pair's place in a header; filled in by nextCookie, reused to avoid allocation. */
+export interface CookieSpan {
+  /** Where the pair's text (spaces trimmed) starts and ends. */
+  start: number;
+  end: number;
+  /** The name's end: the "=" (spaces before it trimmed), or `end` for a pair without "=". */
+  nameEnd: number;
+  /** Where the value starts (spaces trimmed); -1 for a pair without "=". */
+  valueStart: number;
+  /** Where the pair's ";" (or the header's end) is: the next pair starts after it. */
+  next: number;
+}
+
+export const newCookieSpan = (): CookieSpan => ({
+  start: 0,
+  end: 0,
+  nameEnd: 0,
+  valueStart: -1,
+  next: 0,
+});
+
+const isSpace = (code: number) => code === 0x20 || code === 0x09;
+
+/**
+ * Reads the pair that starts at `from` (right after a ";", or 0) into `span`. Returns false once
+ * `from` is past the header's end. An empty pair (";;") reads as start === end.
+ */
+export function nextCookie(header: string, from: number, span: CookieSpan): boolean {
+  if (from > header.length) return false;
+  const semicolon = header.indexOf(';', from);
+  const next = semicolon === -1 ? header.length : semicolon;
+  let start = from;
+  let end = next;
+  while (start < end && isSpace(header.charCodeAt(start))) start++;
+  while (end > start && isSpace(header.charCodeAt(end - 1))) end--;
+  const equals = header.indexOf('=', start);
+  span.start = start;
+  span.end = end;
+  span.next = next;
+  if (equals === -1 || equals >= end) {
+    span.nameEnd = end;
+    span.valueStart = -1;
+    return true;
+  }
+  let nameEnd = equals;
+  while (nameEnd > start && isSpace(header.charCodeAt(nameEnd - 1))) nameEnd--;
+  let valueStart = equals + 1;
+  while (valueStart < end && isSpace(header.charCodeAt(valueStart))) valueStart++;
+  span.nameEnd = nameEnd;
+  span.valueStart = valueStart;
+  return true;
+}
+
+/**
+ * Finds one cookie by exact name (this runs on every request: names are compared in place, only
+ * the value found is sliced out). The first pair of that name wins.
+ */
 export function readCookie(req: IncomingMessage, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
-  let from = 0;
-  while (from < header.length) {
-    const at = header.indexOf(name + '=', from);
-    if (at === -1) return undefined;
-    const boundary = at === 0 || header[at - 1] === ' ' || header[at - 1] === ';';
-    const start = at + name.length + 1;
-    if (boundary) {
-      const end = header.indexOf(';', start);
-      return header.slice(start, end === -1 ? undefined : end).trim();
-    }
-    from = start;
+  const span = newCookieSpan();
+  for (let from = 0; nextCookie(header, from, span); from = span.next + 1) {
+    if (
+      span.valueStart !== -1 &&
+      span.nameEnd - span.start === name.length &&
+      header.startsWith(name, span.start)
+    )
+      return header.slice(span.valueStart, span.end);
   }
   return undefined;
 }

@@ -47,6 +47,19 @@ void describe('readCookie', () => {
     assert.equal(read('other=jitgate_session_app=evil; jitgate_session_app=good'), 'good');
   });
 
+  void test('only ";" separates cookies (RFC 6265): a space or comma is inside a value', () => {
+    assert.equal(read('pref=a jitgate_session_app=evil'), undefined);
+    assert.equal(read('pref=a, jitgate_session_app=evil'), undefined);
+    assert.equal(read('pref=a,jitgate_session_app=evil'), undefined);
+    assert.equal(read('pref=a jitgate_session_app=evil; jitgate_session_app=good'), 'good');
+  });
+
+  void test('spaces and tabs around a name are not part of it; a pair without "=" has no value', () => {
+    assert.equal(read('a=1;\tjitgate_session_app =v'), 'v');
+    assert.equal(read('jitgate_session_app; jitgate_session_app=v'), 'v');
+    assert.equal(read('jitgate_session_app'), undefined);
+  });
+
   void test('the first occurrence wins', () => {
     assert.equal(read('jitgate_session_app=first; jitgate_session_app=second'), 'first');
     assert.equal(read('a=1; jitgate_session_app=first; jitgate_session_app=second'), 'first');

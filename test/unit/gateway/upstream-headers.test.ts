@@ -1,5 +1,6 @@
 // Strip, then inject: what an app receives from the gateway and what the client gets back.
 import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
 import { describe, test } from 'node:test';
 import {
   buildHeaderRules,
@@ -9,6 +10,7 @@ import {
   type ForwardedFor,
   type HeaderRules,
 } from '../../../proxy/gateway/upstream-headers.js';
+import { readCookie } from '../../../proxy/shared/cookies.js';
 
 const rulesWith = (overrides: { trustProxy?: boolean; cookieName?: string } = {}): HeaderRules =>
   buildHeaderRules({
@@ -245,6 +247,35 @@ void describe('upstreamHeaders removes jitgate cookies', () => {
   void test('omits the Cookie header when nothing remains', () => {
     assert.deepEqual(cookieOut('jitgate_session=a; jitgate_session_app=b'), []);
     assert.deepEqual(cookieOut(' ; '), []);
+  });
+
+  void test('a jitgate cookie after a space or comma is part of the value before it', () => {
+    assert.deepEqual(cookieOut('pref=a jitgate_session_app=v; b=2'), [
+      'pref=a jitgate_session_app=v; b=2',
+    ]);
+    assert.deepEqual(cookieOut('\tjitgate_session_app\t=v;\tb=2'), ['b=2']);
+  });
+
+  void test('the filter drops exactly the pairs the gateway reads as its cookie', () => {
+    const name = 'jitgate_session_app';
+    for (const header of [
+      `${name}=v`,
+      `a=1;${name}=v`,
+      `a=1 ${name}=v`,
+      `a=1, ${name}=v`,
+      `a=1,${name}=v; b=2`,
+      `a=${name}=v`,
+      `a=1;\t${name} = v`,
+      ` ${name}=v ;a=1`,
+    ]) {
+      const read = readCookie({ headers: { cookie: header } } as IncomingMessage, name);
+      const forwarded = cookieOut(header).join('; ');
+      assert.equal(
+        forwarded.includes(`${name}=v`) || forwarded.includes(`${name} = v`),
+        read === undefined,
+        `${header}: read ${String(read)}, forwarded ${forwarded}`,
+      );
+    }
   });
 
   void test('each Cookie line is filtered on its own', () => {
