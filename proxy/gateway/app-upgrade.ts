@@ -4,7 +4,6 @@
  * when the grant ends.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { FrameCounter } from '../../recorder/trail/index.js';
 import type { ErrorCode, StatusOf } from '../shared/error-codes.js';
@@ -55,18 +54,6 @@ function headerObject(flat: string[]): Record<string, string> {
   return out;
 }
 
-/**
- * Counts messages both ways by reading frame headers as the tunnel's bytes go by (FrameCounter):
- * extra 'data' listeners beside http-proxy's pipes, so no stream is added to the path. Attached
- * in the same turn as the pipes, before either socket flows, so no frame is missed.
- */
-function countFrames(client: Duplex, upstream: Socket): WebSocketCounts {
-  const counts = { clientToApp: new FrameCounter(), appToClient: new FrameCounter() };
-  client.on('data', (chunk: Buffer) => counts.clientToApp.push(chunk));
-  upstream.on('data', (chunk: Buffer) => counts.appToClient.push(chunk));
-  return counts;
-}
-
 export function createAppUpgrade(
   gateway: AppGateway,
   wsProxy: WebSocketProxy,
@@ -111,7 +98,12 @@ export function createAppUpgrade(
     const socketTrail = trail.tap.websocket(route, req, admitted.grant, trail.now());
     const started = process.hrtime.bigint();
     let status = 0;
-    let counts: WebSocketCounts | undefined;
+    let opened = false;
+    // Messages both ways, from the frame headers of the bytes the tunnel pipes (its watch).
+    const counts: WebSocketCounts = {
+      clientToApp: new FrameCounter(),
+      appToClient: new FrameCounter(),
+    };
     const headers = headerObject(await gateway.headersFor(route, req, admitted));
     headers.connection = 'Upgrade';
     headers.upgrade = 'websocket';
@@ -126,10 +118,11 @@ export function createAppUpgrade(
         if (h['sec-websocket-accept'] !== undefined)
           Object.assign(h, { connection: 'Upgrade', upgrade: 'websocket' });
       },
-      onUpstreamAnswer: (answer, upstream) => {
+      watch: counts,
+      onUpstreamAnswer: (answer, open) => {
         status = answer;
-        if (!upstream) return;
-        counts = countFrames(socket, upstream);
+        if (!open) return;
+        opened = true;
         // Open for as long as it lasts: its row is written now, so a crash cannot lose it.
         socketTrail.opened(trail.now());
       },
@@ -144,7 +137,8 @@ export function createAppUpgrade(
         untrack();
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         // 0 (as in HAR): the client left before the app answered.
-        socketTrail.end(seconds, status || (error ? 502 : 0), counts, error !== undefined);
+        const answered = status || (error ? 502 : 0);
+        socketTrail.end(seconds, answered, opened ? counts : undefined, error !== undefined);
       },
     });
     untrack = live.track(admitted.grant.id, () => tunnel.close('access ended'));

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import httpProxy from 'http-proxy';
 
 export interface TunnelOptions {
@@ -17,8 +17,10 @@ export interface TunnelOptions {
   headers: Record<string, string>;
   /** Filters the upstream's answer headers (101 or refusal) before the client sees them. */
   filterResponseHeaders(headers: Record<string, string | string[] | undefined>): void;
-  /** The upstream answered: 101 with its socket (the tunnel opens), or a refusal's status. */
-  onUpstreamAnswer?(status: number, upstream?: Socket): void;
+  /** The upstream answered: 101 (`opened`: the tunnel opens), or a refusal's status. */
+  onUpstreamAnswer?(status: number, opened: boolean): void;
+  /** Sees the open tunnel's bytes each way as they are piped (see tapPipe). */
+  watch?: { clientToApp: ChunkSink; appToClient: ChunkSink };
   /**
    * The upstream failed before answering anything (reset, closed, not HTTP, connect timeout);
    * the client still waits for an HTTP answer on `client`: give it one (then the socket ends).
@@ -26,6 +28,10 @@ export interface TunnelOptions {
   onUpstreamFailed(client: Duplex, error: Error): void;
   /** Called once when the tunnel (or the attempt) is over. */
   onClose(error?: Error): void;
+}
+
+export interface ChunkSink {
+  push(chunk: Buffer): void;
 }
 
 export interface Tunnel {
@@ -41,13 +47,24 @@ function closeFrame(reason: string): Buffer {
   return Buffer.concat([Buffer.from([0x88, 2 + text.length, 0x03, 0xf0]), text]);
 }
 
+/**
+ * Hands `sink` every chunk piped into `dest`, from the moment http-proxy pipes it, so the sink sees
+ * exactly what the pipe carries and takes nothing from it. Not sooner: http-proxy unshifts the
+ * bytes that came with the app's 101 (its first message, often) just before piping, and a stream
+ * that already flows with an empty buffer hands an unshifted chunk straight to the 'data'
+ * listeners it has, so a listener added earlier took those bytes away from the client.
+ */
+function tapPipe(dest: Duplex, sink: ChunkSink): void {
+  dest.once('pipe', (source: Readable) => source.on('data', (chunk: Buffer) => sink.push(chunk)));
+}
+
 export function createWebSocketProxy() {
   const proxy = httpProxy.createProxyServer({ ws: true, xfwd: false, changeOrigin: false });
   const pending = new WeakMap<IncomingMessage, (upstream: Socket) => void>();
   /** Requests whose upstream answered (any status): from then on its bytes are the answer. */
   const answered = new WeakSet<IncomingMessage>();
 
-  proxy.on('proxyReqWs', (proxyReq, req) => {
+  proxy.on('proxyReqWs', (proxyReq, req, client) => {
     const options = tunnelOptions.get(req);
     proxyReq.setTimeout(CONNECT_TIMEOUT_MS, () =>
       proxyReq.destroy(new Error('upstream connect timeout')),
@@ -56,14 +73,17 @@ export function createWebSocketProxy() {
     proxyReq.on('response', (res) => {
       answered.add(req);
       options?.filterResponseHeaders(res.headers);
-      options?.onUpstreamAnswer?.(res.statusCode ?? 0);
+      options?.onUpstreamAnswer?.(res.statusCode ?? 0, false);
     });
     proxyReq.on('upgrade', (res, upstream) => {
       answered.add(req);
       proxyReq.setTimeout(0);
       options?.filterResponseHeaders(res.headers);
-      // Before http-proxy pipes the sockets: listeners added now see every byte (see app-upgrade).
-      options?.onUpstreamAnswer?.(res.statusCode ?? 101, upstream);
+      options?.onUpstreamAnswer?.(res.statusCode ?? 101, true);
+      if (options?.watch) {
+        tapPipe(client, options.watch.appToClient);
+        tapPipe(upstream, options.watch.clientToApp);
+      }
       pending.get(req)?.(upstream);
     });
   });
