@@ -113,10 +113,10 @@ export function createAppUpgrade(
       headers,
       filterResponseHeaders: (h) => {
         const kept = downstreamHeaders(h, route.rules);
-        for (const name of Object.keys(h)) if (!(name in kept)) delete h[name];
         // A 101 answer must keep its hop-by-hop upgrade headers.
-        if (h['sec-websocket-accept'] !== undefined)
-          Object.assign(h, { connection: 'Upgrade', upgrade: 'websocket' });
+        if (kept['sec-websocket-accept'] !== undefined)
+          Object.assign(kept, { connection: 'Upgrade', upgrade: 'websocket' });
+        return kept;
       },
       watch: counts,
       onUpstreamAnswer: (answer, open) => {

@@ -3,7 +3,7 @@
  * header (any case, `_` or `-`), hop-by-hop headers and jitgate's own cookies are removed before
  * the real identity is set, so nothing a client sends can pass for what jitgate asserts.
  */
-import { newCookieSpan, nextCookie } from '../shared/cookies.js';
+import { newCookieSpan, nextCookie, setCookieName } from '../shared/cookies.js';
 
 /** Header names jitgate or common identity-aware proxies use to carry identity. */
 const BUILT_IN_IDENTITY_HEADERS = [
@@ -164,7 +164,11 @@ export function upstreamHeaders(
   return out;
 }
 
-/** Response headers the proxy never passes back: hop-by-hop ones and cookies in jitgate's name. */
+/**
+ * What the app may send back, the one filter for plain answers and WebSocket upgrade answers
+ * alike: no hop-by-hop headers, no cookie that a browser would send back in jitgate's name, and
+ * no `X-Jitgate-*` header (`X-Jitgate-Error` tells jitgate's answers apart from an app's).
+ */
 export function downstreamHeaders(
   headers: Record<string, string | string[] | undefined>,
   rules: HeaderRules,
@@ -173,13 +177,10 @@ export function downstreamHeaders(
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const canonical = canonicalHeaderName(name);
-    if (HOP_BY_HOP.has(canonical)) continue;
+    if (HOP_BY_HOP.has(canonical) || canonical.startsWith('x-jitgate-')) continue;
     if (canonical === 'set-cookie') {
       const cookies = (Array.isArray(value) ? value : [value]).filter(
-        (cookie) =>
-          !rules.cookiePrefixes.some((p) =>
-            cookie.trim().toLowerCase().startsWith(p.toLowerCase()),
-          ),
+        (cookie) => !isOwnCookieName(setCookieName(cookie), rules.cookiePrefixes),
       );
       if (cookies.length > 0) out[name] = cookies;
       continue;

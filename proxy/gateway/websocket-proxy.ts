@@ -15,8 +15,10 @@ export interface TunnelOptions {
   target: string;
   /** Complete request headers for the upstream (already stripped and injected). */
   headers: Record<string, string>;
-  /** Filters the upstream's answer headers (101 or refusal) before the client sees them. */
-  filterResponseHeaders(headers: Record<string, string | string[] | undefined>): void;
+  /** The upstream's answer headers (101 or refusal) as the client may see them. */
+  filterResponseHeaders(
+    headers: Record<string, string | string[] | undefined>,
+  ): Record<string, string | string[]>;
   /** The upstream answered: 101 (`opened`: the tunnel opens), or a refusal's status. */
   onUpstreamAnswer?(status: number, opened: boolean): void;
   /** Sees the open tunnel's bytes each way as they are piped (see tapPipe). */
@@ -69,16 +71,18 @@ export function createWebSocketProxy() {
     proxyReq.setTimeout(CONNECT_TIMEOUT_MS, () =>
       proxyReq.destroy(new Error('upstream connect timeout')),
     );
-    // Registered before http-proxy's own listeners run, so headers are filtered first.
+    // Registered before http-proxy's own listeners run, so headers are filtered first (it writes
+    // the answer's head from res.headers).
     proxyReq.on('response', (res) => {
       answered.add(req);
-      options?.filterResponseHeaders(res.headers);
+      if (options) res.headers = options.filterResponseHeaders(res.headers);
       options?.onUpstreamAnswer?.(res.statusCode ?? 0, false);
     });
     proxyReq.on('upgrade', (res, upstream) => {
       answered.add(req);
       proxyReq.setTimeout(0);
-      options?.filterResponseHeaders(res.headers);
+      // http-proxy writes the 101 from res.headers: replaced whole, by what the filter kept.
+      if (options) res.headers = options.filterResponseHeaders(res.headers);
       options?.onUpstreamAnswer?.(res.statusCode ?? 101, true);
       if (options?.watch) {
         tapPipe(client, options.watch.appToClient);

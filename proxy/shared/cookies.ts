@@ -79,3 +79,20 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
   }
   return undefined;
 }
+
+/**
+ * The name a browser files a Set-Cookie line under (RFC 6265bis §5.6): the text before the first
+ * "=" of its name-value pair, trimmed; a line whose name is empty (`=x=v`, or no "=" at all) is a
+ * nameless cookie, which the browser sends back as its bare value (`x=v`), so that value's own
+ * name-part is what it will pass for.
+ */
+export function setCookieName(line: string): string {
+  const semicolon = line.indexOf(';');
+  const pair = semicolon === -1 ? line : line.slice(0, semicolon);
+  const equals = pair.indexOf('=');
+  const name = equals === -1 ? '' : pair.slice(0, equals).trim();
+  if (name !== '') return name;
+  const value = (equals === -1 ? pair : pair.slice(equals + 1)).trim();
+  const inner = value.indexOf('=');
+  return (inner === -1 ? value : value.slice(0, inner)).trim();
+}

@@ -1,6 +1,8 @@
 // An app's WebSocket through jitgate, against a real upstream that greets as soon as the socket
 // opens (engine.io's open packet, a server hello): the greeting arrives with the 101 in the same
-// read, and must reach the client first, counted in the trail like every other message.
+// read, and must reach the client first, counted in the trail like every other message. The
+// app's 101 answer passes the same filter as its HTTP answers: no jitgate cookie, no
+// X-Jitgate-Error of its own.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -23,6 +25,14 @@ let cookie: string;
 
 before(async () => {
   wss = new WebSocketServer({ noServer: true });
+  // Headers of the app's 101: one cookie of its own, one in jitgate's name, jitgate's error header.
+  wss.on('headers', (headers: string[]) =>
+    headers.push(
+      `Set-Cookie: ${APP_COOKIE}=planted-by-app; Path=/`,
+      'Set-Cookie: theme=dark',
+      'X-Jitgate-Error: no_grant',
+    ),
+  );
   wss.on('connection', (ws) => {
     ws.send('welcome');
     ws.on('message', (message: Buffer) => ws.send(`echo:${message.toString()}`));
@@ -99,5 +109,11 @@ void describe("an app's WebSocket through jitgate", () => {
       assert.equal(row.ws_messages_in, 1);
       assert.equal(row.ws_messages_out, 2);
     }
+  });
+
+  it("keeps the app's own cookies on the 101 and drops jitgate's and its error header", async () => {
+    const { headers } = await session();
+    assert.deepEqual(headers['set-cookie'], ['theme=dark']);
+    assert.equal(headers['x-jitgate-error'], undefined);
   });
 });

@@ -384,6 +384,31 @@ void describe('downstreamHeaders', () => {
     assert.deepEqual(out, { 'set-cookie': ['app_sid=1; Path=/; HttpOnly', 'theme=dark'] });
   });
 
+  void test('a nameless Set-Cookie is judged by the name its value passes for', () => {
+    // A browser sends a nameless cookie back as its bare value: `jitgate_session_app=evil`.
+    const out = downstreamHeaders(
+      {
+        'set-cookie': [
+          '=jitgate_session_app=evil; Path=/deep',
+          ' = JITGATE_SESSION=evil',
+          'jitgate_session_app',
+          '=theme=dark',
+          'a=jitgate_session_app=v',
+        ],
+      },
+      rulesWith(),
+    );
+    assert.deepEqual(out, { 'set-cookie': ['=theme=dark', 'a=jitgate_session_app=v'] });
+  });
+
+  void test("the app's own X-Jitgate-* headers never pass for jitgate's", () => {
+    const out = downstreamHeaders(
+      { 'X-Jitgate-Error': 'no_grant', 'x-jitgate-anything': '1', 'x-app': 'kept' },
+      rulesWith(),
+    );
+    assert.deepEqual(out, { 'x-app': 'kept' });
+  });
+
   void test('a single Set-Cookie string is handled like a list', () => {
     assert.deepEqual(downstreamHeaders({ 'set-cookie': 'app=1' }, rulesWith()), {
       'set-cookie': ['app=1'],
