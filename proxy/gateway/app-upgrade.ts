@@ -73,12 +73,20 @@ export function createAppUpgrade(
       gateway.decided(route, 'foreign_origin');
       return refuseUpgrade(socket, 403, 'foreign_origin', 'WebSocket from another origin refused');
     }
+    // A WebSocket opening handshake is a GET (RFC 6455 §4.1); refused here, not by the tunnel,
+    // which would only drop the connection.
     if (
+      req.method !== 'GET' ||
       (req.headers.upgrade ?? '').toLowerCase() !== 'websocket' ||
       !(req.url ?? '').startsWith('/')
     ) {
       gateway.decided(route, 'bad_request');
-      return refuseUpgrade(socket, 400, 'bad_request', 'only WebSocket upgrades are supported');
+      return refuseUpgrade(
+        socket,
+        400,
+        'bad_request',
+        'only WebSocket upgrades (GET) are supported',
+      );
     }
     // The tunnel's target is the upstream URL with its path: the same rule as forward.ts.
     if (hasDotSegment(req.url ?? '')) {

@@ -4,6 +4,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { refuseUpgrade } from '../gateway/app-upgrade.js';
 import type { ErrorCode, StatusOf } from '../shared/error-codes.js';
 import type { Logger } from '../shared/logger.js';
 import { readinessBody, STARTING } from './readiness.js';
@@ -138,6 +139,16 @@ export function createHttpServer(log: Logger): HttpServer {
       socket.destroy();
     }
   });
+  // Without a 'connect' listener Node drops a CONNECT's connection without a word.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    refuseUpgrade(
+      socket,
+      400,
+      'bad_request',
+      'CONNECT is not served: jitgate is not a forward proxy',
+    );
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
     const body = JSON.stringify({
@@ -178,6 +189,7 @@ export function alsoListen(
   twin.maxHeadersCount = NODE_HEADER_LINES;
   twin.on('request', (req, res) => server.emit('request', req, res));
   twin.on('upgrade', (req, socket, head) => server.emit('upgrade', req, socket, head));
+  twin.on('connect', (req, socket, head) => server.emit('connect', req, socket, head));
   twin.on('clientError', (error, socket) => server.emit('clientError', error, socket));
   server.once('close', () => twin.close());
   return listen(twin, port, host).then(

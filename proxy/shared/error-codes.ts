@@ -8,7 +8,7 @@
 export const ERROR_CODES = {
   // The HTTP edge: malformed requests and bodies, routes that do not exist.
   bad_request: {
-    400: 'malformed HTTP, a request target that is not a path, a non-WebSocket upgrade, or a body that cannot be read',
+    400: 'malformed HTTP, a request target that is not a path, a `CONNECT`, an upgrade that is not a WebSocket `GET`, or a body that cannot be read',
     415: 'a body in a character set or content encoding jitgate does not read',
   },
   too_many_headers: {
