@@ -72,7 +72,7 @@ export const postgresResource = z
       .regex(ROLE_NAME, 'must be a plain PostgreSQL role name')
       .optional()
       .describe(
-        'Role that receives what a temporary role created (REASSIGN OWNED) when its grant ends, e.g. the tables of a migration; it must be one of grantRoles, NOLOGIN and unprivileged, and its SECURITY DEFINER functions are dropped instead. Without it, everything a temporary role created is dropped with it (docs/credentials.md).',
+        'Role that receives what a temporary role created (REASSIGN OWNED) when its grant ends, e.g. the tables of a migration; it must be one of grantRoles, NOLOGIN and unprivileged; SECURITY DEFINER functions of the temporary role are dropped, never handed over. Without it, everything a temporary role created is dropped with it (docs/credentials.md).',
       ),
     connectionLimit: z
       .number()
