@@ -28,6 +28,7 @@ import { sshdHookPath } from '../target/hook-path.js';
 import { writeRevocationList } from '../terminal/ssh-krl.js';
 import { newEd25519, openSshPrivateKey, publicKeyLine } from '../terminal/ssh-keys.js';
 import { freePort } from './ports.js';
+import { cleanLogin } from './login-shell.js';
 
 export const SSHD_PATH = '/usr/sbin/sshd';
 
@@ -77,7 +78,13 @@ const accepts = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-function config(dir: string, port: number, guarded: boolean, authorizedKeys: boolean): string {
+function config(
+  dir: string,
+  port: number,
+  guarded: boolean,
+  authorizedKeys: boolean,
+  login: string[],
+): string {
   const principals = guarded
     ? [
         `AuthorizedPrincipalsCommand ${join(dir, 'jitgate-sshd-hook')} ${join(dir, 'sessions')} ${join(dir, 'principals')} %u %s %k`,
@@ -108,6 +115,7 @@ function config(dir: string, port: number, guarded: boolean, authorizedKeys: boo
     'AllowAgentForwarding no',
     'X11Forwarding no',
     'LogLevel VERBOSE',
+    ...login,
     '',
   ].join('\n');
 }
@@ -138,6 +146,8 @@ export async function startSshTarget(options: SshTargetOptions): Promise<SshTarg
   }
   mkdirSync(join(dir, 'principals'));
   if (options.authorizedKeys) mkdirSync(join(dir, 'authorized_keys'));
+  // Logins get a plain shell, not the account's login files (login-shell.ts says why).
+  const login = [cleanLogin(dir)];
   for (const [account, names] of Object.entries(options.principals))
     writeFileSync(join(dir, 'principals', account), names.join('\n') + '\n');
 
@@ -147,7 +157,7 @@ export async function startSshTarget(options: SshTargetOptions): Promise<SshTarg
     const port = await freePort();
     writeFileSync(
       join(dir, 'sshd_config'),
-      config(dir, port, guarded, options.authorizedKeys === true),
+      config(dir, port, guarded, options.authorizedKeys === true, login),
     );
     // sshd outlives a parent killed with SIGKILL; this shell ends it when our end of its stdin
     // closes, which the kernel does for a dead parent too.
