@@ -4,6 +4,8 @@
  * Refused upgrades report their HTTP status and error code.
  */
 import WebSocket from 'ws';
+import type { TestDemo } from './demo.js';
+import type { TestBrowser } from './http-client.js';
 
 export interface ControlMessage {
   type: string;
@@ -127,4 +129,27 @@ export async function endedRow<T extends { state: string }>(
     if (Date.now() > deadline) throw new Error('the session did not end in the store');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * How the terminal tests begin: alice signed in, a bearer token of hers (the CLI's way in) and a
+ * 30-minute grant to prod-shell.
+ */
+export async function aliceOnProdShell(
+  demo: TestDemo,
+): Promise<{ alice: TestBrowser; token: string }> {
+  const alice = await demo.login('alice');
+  const issued = await alice.request(`${demo.url}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: demo.url },
+    body: '{}',
+  });
+  const token = String((JSON.parse(issued.body) as { token?: string }).token);
+  await demo.jitgate.grants.grant({
+    user: 'alice',
+    resource: 'prod-shell',
+    durationMs: 30 * 60_000,
+    actor: 'test',
+  });
+  return { alice, token };
 }

@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from '../../support/guarded-test.js';
 import { runCli } from '../../support/cli.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
-import { endedRow } from '../../support/terminal.js';
-import { call } from '../access/api-client.js';
+import { aliceOnProdShell, endedRow } from '../../support/terminal.js';
 
 let demo: TestDemo;
 let token = '';
@@ -19,14 +18,7 @@ const out = mkdtempSync(join(tmpdir(), 'jitgate-export-'));
 
 before(async () => {
   demo = await startTestDemo();
-  const alice = await demo.login('alice');
-  token = String((await call(alice, demo.url, 'POST', '/api/v1/tokens', {})).json.token);
-  await demo.jitgate.grants.grant({
-    user: 'alice',
-    resource: 'prod-shell',
-    durationMs: 30 * 60_000,
-    actor: 'test',
-  });
+  ({ token } = await aliceOnProdShell(demo));
 });
 after(async () => {
   await demo.stop();

@@ -4,18 +4,16 @@
 // for plain requests and WebSocket upgrades alike. The app here is a real server that records
 // the paths it receives.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { after, before, describe, it } from '../../support/guarded-test.js';
-import { startTestDemo, type TestDemo } from '../../support/demo.js';
+import { APP_COOKIE, demoInFrontOf, type AppBehindDemo } from '../../support/app-behind-demo.js';
+import type { TestDemo } from '../../support/demo.js';
 import { appWebSocket, headersOf, rawExchange, statusOf } from '../../support/wire.js';
-
-const APP_COOKIE = 'jitgate_session_app';
 
 let app: Server;
 let demo: TestDemo;
+let running: AppBehindDemo;
 let appCookie: string;
 /** Every path the app received, plain requests and upgrades. */
 const seen: string[] = [];
@@ -31,35 +29,14 @@ before(async () => {
     seen.push(req.url ?? '');
     sockets.handleUpgrade(req, socket, head, (ws) => ws.close());
   });
-  app.listen(0, '127.0.0.1');
-  await once(app, 'listening');
-  const { port } = app.address() as AddressInfo;
-  demo = await startTestDemo({ payrollUrl: `http://127.0.0.1:${port}/apps/payroll` });
-  const alice = await demo.login('alice');
-  await demo.jitgate.grants.grant({
-    user: 'alice',
-    resource: 'payroll',
-    durationMs: 10 * 60_000,
-    actor: 'test',
-  });
-  assert.equal((await alice.navigate(`${demo.payrollOrigin}/`)).status, 200);
-  appCookie = alice.jar.get('payroll.localhost', APP_COOKIE) ?? '';
-  assert.ok(appCookie);
+  running = await demoInFrontOf(app, '/apps/payroll');
+  ({ demo, appCookie } = running);
 });
-after(async () => {
-  await demo.stop();
-  app.closeAllConnections();
-  app.close();
-});
+after(() => running.stop());
 
 /** A GET sent byte for byte (no client would send these paths as they are). */
 function get(path: string): Promise<string> {
-  const host = new URL(demo.payrollOrigin).host;
-  return rawExchange(
-    demo.port,
-    `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nCookie: ${APP_COOKIE}=${appCookie}\r\n` +
-      'Accept: application/json\r\nConnection: close\r\n\r\n',
-  );
+  return running.rawGet(path);
 }
 
 const bodyOf = (reply: string) => reply.slice(reply.indexOf('\r\n\r\n') + 4);

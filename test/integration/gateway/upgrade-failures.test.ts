@@ -2,14 +2,12 @@
 // answers something that is not HTTP) gets the client a 502 upstream_unavailable with the usual
 // error body, not a dropped connection. The upstream here is a real server that misbehaves on cue.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { after, before, describe, it } from '../../support/guarded-test.js';
-import { startTestDemo, type TestDemo } from '../../support/demo.js';
+import { APP_COOKIE, demoInFrontOf, type AppBehindDemo } from '../../support/app-behind-demo.js';
+import type { TestDemo } from '../../support/demo.js';
 import type { TestBrowser } from '../../support/http-client.js';
-
-const APP_COOKIE = 'jitgate_session_app';
 
 /** Plain pages answer 200; upgrades fail the way their path says. */
 function misbehavingApp(): Server {
@@ -24,30 +22,16 @@ function misbehavingApp(): Server {
 
 let app: Server;
 let demo: TestDemo;
+let running: AppBehindDemo;
 let alice: TestBrowser;
 let appCookie: string;
 
 before(async () => {
   app = misbehavingApp();
-  app.listen(0, '127.0.0.1');
-  await once(app, 'listening');
-  const { port } = app.address() as AddressInfo;
-  demo = await startTestDemo({ payrollUrl: `http://127.0.0.1:${port}` });
-  alice = await demo.login('alice');
-  await demo.jitgate.grants.grant({
-    user: 'alice',
-    resource: 'payroll',
-    durationMs: 10 * 60_000,
-    actor: 'test',
-  });
-  assert.equal((await alice.navigate(`${demo.payrollOrigin}/`)).status, 200);
-  appCookie = alice.jar.get('payroll.localhost', APP_COOKIE) ?? '';
-  assert.ok(appCookie);
+  running = await demoInFrontOf(app);
+  ({ demo, appCookie, alice } = running);
 });
-after(async () => {
-  await demo.stop();
-  app.close();
-});
+after(() => running.stop());
 
 /** A WebSocket upgrade through jitgate; resolves the HTTP answer it got instead of a 101. */
 function upgradeAttempt(

@@ -4,15 +4,12 @@
 // error, not a dropped connection. The app here is a real server; raw answers are written to its
 // socket as they are.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from '../../support/guarded-test.js';
-import { startTestDemo, type TestDemo } from '../../support/demo.js';
+import { APP_COOKIE, demoInFrontOf, type AppBehindDemo } from '../../support/app-behind-demo.js';
+import type { TestDemo } from '../../support/demo.js';
 import { rawRequest } from '../../support/http-client.js';
 import { headersOf, rawExchange, statusOf } from '../../support/wire.js';
-
-const APP_COOKIE = 'jitgate_session_app';
 
 /** What the app writes to its socket for each path, byte for byte. */
 const RAW_ANSWERS: Record<string, string> = {
@@ -22,6 +19,7 @@ const RAW_ANSWERS: Record<string, string> = {
 
 let app: Server;
 let demo: TestDemo;
+let running: AppBehindDemo;
 let appCookie: string;
 
 before(async () => {
@@ -37,35 +35,14 @@ before(async () => {
     res.setHeader('content-type', 'text/plain');
     res.end('ok');
   });
-  app.listen(0, '127.0.0.1');
-  await once(app, 'listening');
-  const { port } = app.address() as AddressInfo;
-  demo = await startTestDemo({ payrollUrl: `http://127.0.0.1:${port}` });
-  const alice = await demo.login('alice');
-  await demo.jitgate.grants.grant({
-    user: 'alice',
-    resource: 'payroll',
-    durationMs: 10 * 60_000,
-    actor: 'test',
-  });
-  assert.equal((await alice.navigate(`${demo.payrollOrigin}/`)).status, 200);
-  appCookie = alice.jar.get('payroll.localhost', APP_COOKIE) ?? '';
-  assert.ok(appCookie);
+  running = await demoInFrontOf(app);
+  ({ demo, appCookie } = running);
 });
-after(async () => {
-  await demo.stop();
-  app.closeAllConnections();
-  app.close();
-});
+after(() => running.stop());
 
 /** A conditional GET through jitgate, sent as it is; resolves the raw answer. */
 function get(path: string): Promise<string> {
-  const host = new URL(demo.payrollOrigin).host;
-  return rawExchange(
-    demo.port,
-    `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nCookie: ${APP_COOKIE}=${appCookie}\r\n` +
-      'Accept: application/json\r\nIf-None-Match: "v1"\r\nConnection: close\r\n\r\n',
-  );
+  return running.rawGet(path, 'If-None-Match: "v1"\r\n');
 }
 
 async function upstreamErrors(): Promise<number> {

@@ -18,7 +18,13 @@ import { asciinemaCat } from '../../support/asciinema.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, TestBrowser } from '../../support/http-client.js';
 import { authenticatorOf, completeMfa } from '../../support/mfa.js';
-import { endedRow, Refused, TerminalClient, terminalUrl } from '../../support/terminal.js';
+import {
+  aliceOnProdShell,
+  endedRow,
+  Refused,
+  TerminalClient,
+  terminalUrl,
+} from '../../support/terminal.js';
 import { waitFor } from '../../support/wire.js';
 import { call } from '../access/api-client.js';
 
@@ -42,14 +48,7 @@ let token = '';
 
 before(async () => {
   demo = await startTestDemo({ recordingFiles: flakyFiles });
-  const alice = await demo.login('alice');
-  token = String((await call(alice, demo.url, 'POST', '/api/v1/tokens', {})).json.token);
-  await demo.jitgate.grants.grant({
-    user: 'alice',
-    resource: 'prod-shell',
-    durationMs: 30 * 60_000,
-    actor: 'test',
-  });
+  ({ token } = await aliceOnProdShell(demo));
 });
 after(() => demo.stop());
 

@@ -10,7 +10,7 @@ import { after, before, describe, it } from '../../support/guarded-test.js';
 import { runCli } from '../../support/cli.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import type { TestBrowser } from '../../support/http-client.js';
-import { endedRow, TerminalClient, terminalUrl } from '../../support/terminal.js';
+import { aliceOnProdShell, endedRow, TerminalClient, terminalUrl } from '../../support/terminal.js';
 import { call } from '../access/api-client.js';
 
 let demo: TestDemo;
@@ -20,15 +20,8 @@ let token = '';
 before(async () => {
   demo = await startTestDemo();
   assert.ok(demo.sshTarget, 'the demo runs its sshd (openssh-server; see .ci/run)');
-  const alice = await demo.login('alice');
   carol = await demo.login('carol');
-  token = String((await call(alice, demo.url, 'POST', '/api/v1/tokens', {})).json.token);
-  await demo.jitgate.grants.grant({
-    user: 'alice',
-    resource: 'prod-shell',
-    durationMs: 30 * 60_000,
-    actor: 'test',
-  });
+  ({ token } = await aliceOnProdShell(demo));
 });
 after(() => demo.stop());
 
