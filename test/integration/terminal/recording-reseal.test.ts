@@ -4,7 +4,7 @@
 // checksum stored at its end, the operator is told in the log, and the API, the session page and
 // `jitgate recordings verify` say it does not verify. Against the demo's real sshd.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from '../../support/guarded-test.js';
@@ -13,6 +13,7 @@ import { runCli } from '../../support/cli.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { endedRow, TerminalClient, terminalUrl } from '../../support/terminal.js';
 import { call } from '../access/api-client.js';
+import { cutAndReopen } from '../../support/recording-tamper.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'jitgate-reseal-'));
 const logs: Record<string, unknown>[] = [];
@@ -61,13 +62,7 @@ void describe('crash recovery and a session that had ended', () => {
     await demo.stop();
     demo = undefined;
 
-    const edited = readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((line) => !line.includes('EVIL'))
-      .join('\n');
-    writeFileSync(path, edited);
-    rmSync(`${path}.sig.json`);
-    writeFileSync(`${path}.open`, JSON.stringify({ id, startedAt: Date.now() }));
+    const edited = cutAndReopen(path, 'EVIL', JSON.stringify({ id, startedAt: Date.now() }));
 
     demo = await startTestDemo({ stateDir, log });
     assert.equal(readFileSync(path, 'utf8'), edited, 'the file is left as it was found');

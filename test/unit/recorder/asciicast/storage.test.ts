@@ -25,6 +25,7 @@ import {
   sealRecording,
   verifyRecording,
 } from '../../../../recorder/asciicast/index.js';
+import { cutAndReopen } from '../../../support/recording-tamper.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jitgate-recordings-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -160,13 +161,7 @@ void describe('RecordingStorage', () => {
     const { id, sealed } = await record('echo fine\r\necho EVIL\r\n');
     const path = storage.pathOf(id);
     // Lines cut out of a sealed recording, its sidecar removed and a marker dropped beside it.
-    const edited = readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((line) => !line.includes('EVIL'))
-      .join('\n');
-    writeFileSync(path, edited);
-    rmSync(`${path}.sig.json`);
-    writeFileSync(`${path}.open`, '{}');
+    const edited = cutAndReopen(path, 'EVIL', '{}');
     const result = await recoverRecordings(storage, new Set());
     assert.deepEqual(result.recovered, []);
     assert.ok(result.notLive.includes(id), result.notLive.join());
