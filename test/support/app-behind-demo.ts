@@ -1,7 +1,6 @@
 /**
- * The demo with its payroll resource pointed at a test's own app server, and alice signed in with
- * a live grant for it: what the gateway tests need to send requests, raw or not, to an app that
- * answers as the test wants.
+ * alice signed in with a live grant to payroll, the demo's own or a test's app server put in its
+ * place: what the gateway tests need to send requests, raw or not, through the gateway.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -27,12 +26,10 @@ export interface AppBehindDemo {
   stop(): Promise<void>;
 }
 
-/** Starts `app` on a loopback port and the demo in front of it (under `basePath`, if any). */
-export async function demoInFrontOf(app: Server, basePath = ''): Promise<AppBehindDemo> {
-  app.listen(0, '127.0.0.1');
-  await once(app, 'listening');
-  const { port } = app.address() as AddressInfo;
-  const demo = await startTestDemo({ payrollUrl: `http://127.0.0.1:${port}${basePath}` });
+/** alice signed in with a 10-minute grant to payroll, through its handoff: her app cookie. */
+export async function aliceOnPayroll(
+  demo: TestDemo,
+): Promise<{ alice: TestBrowser; appCookie: string }> {
   const alice = await demo.login('alice');
   await demo.jitgate.grants.grant({
     user: 'alice',
@@ -43,6 +40,16 @@ export async function demoInFrontOf(app: Server, basePath = ''): Promise<AppBehi
   assert.equal((await alice.navigate(`${demo.payrollOrigin}/`)).status, 200);
   const appCookie = alice.jar.get('payroll.localhost', APP_COOKIE) ?? '';
   assert.ok(appCookie);
+  return { alice, appCookie };
+}
+
+/** Starts `app` on a loopback port and the demo in front of it (under `basePath`, if any). */
+export async function demoInFrontOf(app: Server, basePath = ''): Promise<AppBehindDemo> {
+  app.listen(0, '127.0.0.1');
+  await once(app, 'listening');
+  const { port } = app.address() as AddressInfo;
+  const demo = await startTestDemo({ payrollUrl: `http://127.0.0.1:${port}${basePath}` });
+  const { alice, appCookie } = await aliceOnPayroll(demo);
   const host = new URL(demo.payrollOrigin).host;
   return {
     demo,

@@ -1,19 +1,18 @@
 // The proxy under hostile or broken input: malformed HTTP on the wire (garbage, bad request
 // lines, absolute-form targets, missing/repeated/invalid Host, oversized headers, request
 // smuggling shapes, broken bodies, odd upgrades), junk and forged cookies, an upstream that is
-// down; each gets a clear 4xx/5xx or a redirect and /healthz keeps answering. Also what operators
-// scrape: /metrics decisions (WebSocket upgrades included) and the public JWKS.
+// down; each gets a clear 4xx/5xx or a redirect and /healthz keeps answering. What operators
+// scrape is in operator-scrape.test.ts.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { request, type IncomingMessage } from 'node:http';
 import { after, before, describe, it } from '../../support/guarded-test.js';
 import { signAppCookie } from '../../../proxy/identity/app-cookie.js';
+import { aliceOnPayroll, APP_COOKIE } from '../../support/app-behind-demo.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { rawRequest, type Reply, type TestBrowser } from '../../support/http-client.js';
 import { appWebSocket, headersOf, rawExchange, statusOf } from '../../support/wire.js';
-
-const APP_COOKIE = 'jitgate_session_app';
 
 let demo: TestDemo;
 let alice: TestBrowser;
@@ -23,17 +22,7 @@ let payrollHost: string;
 before(async () => {
   demo = await startTestDemo();
   payrollHost = new URL(demo.payrollOrigin).host;
-  alice = await demo.login('alice');
-  await demo.jitgate.grants.grant({
-    user: 'alice',
-    resource: 'payroll',
-    durationMs: 10 * 60_000,
-    actor: 'test',
-  });
-  const home = await alice.navigate(`${demo.payrollOrigin}/`);
-  assert.equal(home.status, 200);
-  appCookie = alice.jar.get('payroll.localhost', APP_COOKIE) ?? '';
-  assert.ok(appCookie);
+  ({ alice, appCookie } = await aliceOnPayroll(demo));
 });
 after(() => demo.stop());
 
@@ -270,87 +259,6 @@ void describe('junk and forged cookies', () => {
       headers: { accept: 'application/json', cookie: `jitgate_session=${appCookie}` },
     });
     assert.equal(me.status, 401);
-  });
-});
-
-void describe('what operators scrape', () => {
-  async function counter(decision: string): Promise<number> {
-    const reply = await rawRequest(`${demo.url}/metrics`);
-    const line = new RegExp(
-      `^jitgate_gateway_requests_total\\{resource="payroll",decision="${decision}"\\} (\\d+)$`,
-      'm',
-    ).exec(reply.body);
-    return Number(line?.[1] ?? 0);
-  }
-
-  void it('exposes gateway decisions in Prometheus format', async () => {
-    const counted = {
-      allowed: await counter('allowed'),
-      unauthenticated: await counter('unauthenticated'),
-      no_grant: await counter('no_grant'),
-    };
-    assert.equal((await payroll('/headers', withCookie(appCookie))).status, 200);
-    assert.equal((await payroll('/headers', {})).status, 401);
-    const bob = await demo.login('bob');
-    const refused = await bob.navigate(`${demo.payrollOrigin}/`);
-    assert.equal(refused.status, 403);
-
-    const reply = await rawRequest(`${demo.url}/metrics`);
-    assert.equal(reply.status, 200);
-    assert.match(reply.headers['content-type'] ?? '', /^text\/plain/);
-    assert.match(reply.body, /^# TYPE jitgate_gateway_requests_total counter$/m);
-    // The process's own series come with the gateway's (runtime-metrics.ts).
-    assert.match(reply.body, /^# TYPE jitgate_gc_seconds_total counter$/m);
-    assert.match(reply.body, /^jitgate_resident_memory_bytes [1-9]\d*$/m);
-    assert.equal(await counter('allowed'), counted.allowed + 1);
-    // bob's navigation is unauthenticated once (before the handoff), then no_grant.
-    assert.equal(await counter('unauthenticated'), counted.unauthenticated + 2);
-    assert.equal(await counter('no_grant'), counted.no_grant + 1);
-    assert.match(reply.body, /^jitgate_live_grants 1$/m);
-  });
-
-  void it('counts WebSocket upgrades, allowed and refused, like requests', async () => {
-    const counted = {
-      allowed: await counter('allowed'),
-      unauthenticated: await counter('unauthenticated'),
-      foreign_origin: await counter('foreign_origin'),
-    };
-    const open = appWebSocket(demo.payrollOrigin, '/ws/echo', {
-      ...withCookie(appCookie),
-      origin: demo.payrollOrigin,
-    });
-    assert.equal(await open.outcome, 'open');
-    open.ws.close();
-    const anonymous = appWebSocket(demo.payrollOrigin, '/ws/echo', {
-      origin: demo.payrollOrigin,
-    });
-    assert.equal(await anonymous.outcome, 401);
-    const foreign = appWebSocket(demo.payrollOrigin, '/ws/echo', {
-      ...withCookie(appCookie),
-      origin: 'http://evil.example',
-    });
-    assert.equal(await foreign.outcome, 403);
-    assert.equal(await counter('allowed'), counted.allowed + 1);
-    assert.equal(await counter('unauthenticated'), counted.unauthenticated + 1);
-    assert.equal(await counter('foreign_origin'), counted.foreign_origin + 1);
-  });
-
-  void it('publishes one EC P-256 public key, without its private part', async () => {
-    const reply = await rawRequest(`${demo.url}/.well-known/jwks.json`);
-    assert.equal(reply.status, 200);
-    assert.match(reply.headers['content-type'] ?? '', /^application\/json/);
-    const { keys } = JSON.parse(reply.body) as { keys: Record<string, unknown>[] };
-    assert.equal(keys.length, 1);
-    const [key] = keys;
-    assert.equal(key?.kty, 'EC');
-    assert.equal(key?.crv, 'P-256');
-    assert.equal(key?.alg, 'ES256');
-    assert.equal(key?.use, 'sig');
-    assert.equal(typeof key?.kid, 'string');
-    assert.equal(typeof key?.x, 'string');
-    assert.equal(typeof key?.y, 'string');
-    assert.equal(key?.d, undefined, 'no private key material');
-    assert.deepEqual(Object.keys(key ?? {}).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
   });
 });
 
