@@ -3,7 +3,7 @@
  * on another site must not open a socket with the person's cookie), then a tunnel that is closed
  * when the grant ends.
  */
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { FrameCounter } from '../../recorder/trail/index.js';
 import type { ErrorCode, StatusOf } from '../shared/error-codes.js';
@@ -14,14 +14,6 @@ import type { LiveConnections } from './live-connections.js';
 import type { TrailTap, WebSocketCounts } from './trail-tap.js';
 import { downstreamHeaders } from './upstream-headers.js';
 import type { WebSocketProxy } from './websocket-proxy.js';
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-};
 
 /**
  * Answers an upgrade with an HTTP refusal; the code and its status go together in the error-code
@@ -37,7 +29,7 @@ export function refuseUpgrade<C extends ErrorCode>(
   const body = JSON.stringify({ error: { code, message } });
   const id = requestId === undefined ? '' : `X-Request-Id: ${requestId}\r\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\n` +
       `X-Jitgate-Error: ${code}\r\n${id}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

@@ -62,27 +62,26 @@ function hasValidHost(req: IncomingMessage): boolean {
 /** A refusal at the edge, before any handler: its code and status go together in the table. */
 interface EdgeRefusal {
   status: 400 | 431;
-  reason: string;
   code: ErrorCode;
   body: string;
+  /** The same refusal on an upgrade's socket. */
+  upgrade(socket: Duplex): void;
 }
 
 const refusal = <C extends ErrorCode>(
   status: StatusOf<C> & EdgeRefusal['status'],
-  reason: string,
   code: C,
   message: string,
-): EdgeRefusal => ({ status, reason, code, body: JSON.stringify({ error: { code, message } }) });
+): EdgeRefusal => ({
+  status,
+  code,
+  body: JSON.stringify({ error: { code, message } }),
+  upgrade: (socket) => refuseUpgrade(socket, status, code, message),
+});
 
-const BAD_HOST = refusal(
-  400,
-  'Bad Request',
-  'bad_request',
-  'the Host header is missing, repeated or invalid',
-);
+const BAD_HOST = refusal(400, 'bad_request', 'the Host header is missing, repeated or invalid');
 const TOO_MANY_HEADERS = refusal(
   431,
-  'Request Header Fields Too Large',
   'too_many_headers',
   `more than ${MAX_HEADER_LINES} header lines`,
 );
@@ -125,13 +124,7 @@ export function createHttpServer(log: Logger): HttpServer {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const refused = edgeRefusal(req);
-    if (refused) {
-      return void socket.end(
-        `HTTP/1.1 ${refused.status} ${refused.reason}\r\nContent-Type: application/json\r\n` +
-          `X-Jitgate-Error: ${refused.code}\r\nContent-Length: ${Buffer.byteLength(refused.body)}\r\n` +
-          `Connection: close\r\n\r\n${refused.body}`,
-      );
-    }
+    if (refused) return refused.upgrade(socket);
     try {
       dispatch.upgrade(req, socket, head);
     } catch (error) {
