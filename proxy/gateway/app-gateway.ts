@@ -96,6 +96,8 @@ export type Refusal = {
 /** Where the extension opens an app: the app's own page then navigates, as the app's request. */
 const OPEN_PATH = '/.jitgate/open';
 
+const NO_GRANT: Refusal = { decision: 'no_grant', status: 403, message: 'no live grant' };
+
 export function createAppGateway(deps: GatewayDeps) {
   /** The store could not say who this is: fail closed, with the id of the log line that says why. */
   function unavailable(route: AppRoute, error: unknown, message: string): Refusal {
@@ -119,9 +121,17 @@ export function createAppGateway(deps: GatewayDeps) {
   }
 
   function admitOn(user: SessionUser, grant: GrantRecord | undefined): Admitted | Refusal {
-    if (!grant) return { decision: 'no_grant', status: 403, message: 'no live grant' };
+    if (!grant) return NO_GRANT;
     return { user, grant };
   }
+
+  /**
+   * Asked again after a wait between admission and forwarding (an assertion being signed, which
+   * in a grant's last minute happens on every request): a grant that ended meanwhile refuses the
+   * request as if it had ended before, instead of letting it through or cutting its connection.
+   */
+  const stillAdmitted = (admitted: Admitted): Refusal | undefined =>
+    deps.live.grantLive(admitted.grant.id) ? undefined : NO_GRANT;
 
   /** The grant book refuses to answer while it may be stale (another replica's revoke unseen). */
   function staleBook(error: unknown): Refusal {
@@ -270,10 +280,13 @@ export function createAppGateway(deps: GatewayDeps) {
     admitted: Admitted | Refusal,
   ): void | Promise<void> {
     if ('decision' in admitted) return refuse(route, req, res, admitted);
-    deps.onDecision(route, 'allowed');
     const headers = headersFor(route, req, admitted);
     if (headers instanceof Promise)
-      return headers.then((ready) => send(route, req, res, admitted, ready));
+      return headers.then((ready) => {
+        const ended = stillAdmitted(admitted);
+        if (ended) return refuse(route, req, res, ended);
+        send(route, req, res, admitted, ready);
+      });
     send(route, req, res, admitted, headers);
   }
 
@@ -285,6 +298,7 @@ export function createAppGateway(deps: GatewayDeps) {
     admitted: Admitted,
     headers: string[],
   ): void {
+    deps.onDecision(route, 'allowed');
     const started = process.hrtime.bigint();
     const bytes = newExchangeBytes();
     const exchange = deps.trail.begin(route, req, res, admitted.grant, deps.now(), bytes);
@@ -313,7 +327,7 @@ export function createAppGateway(deps: GatewayDeps) {
   /** Counts a decision made outside handleRequest (WebSocket upgrades). */
   const decided = (route: AppRoute, decision: Decision) => deps.onDecision(route, decision);
 
-  return { admit, headersFor, refuse, decided, handleRequest };
+  return { admit, headersFor, stillAdmitted, refuse, decided, handleRequest };
 }
 
 export type AppGateway = ReturnType<typeof createAppGateway>;

@@ -7,7 +7,7 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { FrameCounter } from '../../recorder/trail/index.js';
 import type { ErrorCode, StatusOf } from '../shared/error-codes.js';
-import type { AppGateway } from './app-gateway.js';
+import type { AppGateway, Refusal } from './app-gateway.js';
 import type { AppRoute } from './app-routes.js';
 import { DOT_SEGMENT_MESSAGE, hasDotSegment } from './dot-segments.js';
 import type { LiveConnections } from './live-connections.js';
@@ -85,15 +85,22 @@ export function createAppUpgrade(
       gateway.decided(route, 'bad_request');
       return refuseUpgrade(socket, 400, 'dot_segment', DOT_SEGMENT_MESSAGE);
     }
-    const admitted = await gateway.admit(route, req);
-    gateway.decided(route, 'decision' in admitted ? admitted.decision : 'allowed');
-    if ('decision' in admitted) {
+    const refuse = (refusal: Refusal) => {
+      gateway.decided(route, refusal.decision);
       const code =
-        admitted.decision === 'unavailable'
-          ? (admitted.code ?? 'store_unavailable')
-          : admitted.decision;
-      return refuseUpgrade(socket, admitted.status, code, admitted.message, admitted.requestId);
-    }
+        refusal.decision === 'unavailable'
+          ? (refusal.code ?? 'store_unavailable')
+          : refusal.decision;
+      refuseUpgrade(socket, refusal.status, code, refusal.message, refusal.requestId);
+    };
+    const admitted = await gateway.admit(route, req);
+    if ('decision' in admitted) return refuse(admitted);
+    // Signing the identity headers may wait: a grant that ended meanwhile refuses the upgrade as
+    // if it had ended before.
+    const flat = await gateway.headersFor(route, req, admitted);
+    const ended = gateway.stillAdmitted(admitted);
+    if (ended) return refuse(ended);
+    gateway.decided(route, 'allowed');
     // Taken before the tunnel rewrites req.headers for the upstream.
     const socketTrail = trail.tap.websocket(route, req, admitted.grant, trail.now());
     const started = process.hrtime.bigint();
@@ -104,7 +111,7 @@ export function createAppUpgrade(
       clientToApp: new FrameCounter(),
       appToClient: new FrameCounter(),
     };
-    const headers = headerObject(await gateway.headersFor(route, req, admitted));
+    const headers = headerObject(flat);
     headers.connection = 'Upgrade';
     headers.upgrade = 'websocket';
     let untrack = () => {};

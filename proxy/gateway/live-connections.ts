@@ -10,7 +10,7 @@ export class LiveConnections {
   private readonly byGrant = new Map<string, InFlight<Closer>>();
 
   /** @param grantLive whether a grant is live now (the grant book's answer) */
-  constructor(private readonly grantLive: (grantId: string) => boolean) {}
+  constructor(readonly grantLive: (grantId: string) => boolean) {}
 
   /**
    * Registers a closer; returns the function that unregisters it. A connection is admitted
