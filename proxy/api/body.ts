@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { badRequest } from '../shared/errors.js';
 import type { CodeWithStatus } from '../shared/error-codes.js';
 import { parseDuration } from '../shared/duration.js';
+import { hasLoneSurrogate } from '../shared/lone-surrogate.js';
 
 function check<T>(
   schema: z.ZodType<T>,
@@ -61,11 +62,18 @@ export const isoTime = z
     return ms;
   });
 
-/** Free text people type (reasons, comments, labels): trimmed, bounded, empty = not given. */
+/**
+ * Free text people type (reasons, comments, labels): trimmed, bounded, empty = not given. A lone
+ * UTF-16 surrogate (JSON `"\ud800"`) has no UTF-8 form, so the stores and the audit log could not
+ * keep the text as sent: it is refused here, as the input it is.
+ */
 export const freeText = (max: number) =>
   z
     .string()
     .max(max)
+    .refine((text) => !hasLoneSurrogate(text), {
+      message: 'is not valid Unicode (a lone surrogate)',
+    })
     .transform((text) => (text.trim() === '' ? null : text.trim()));
 
 /** Route ids (`req_…`, `grt_…`), checked before any store lookup; `code` names the kind. */

@@ -4,6 +4,7 @@
  * records it commit or roll back together: an audit write that fails fails the action.
  */
 import { JitgateError } from '../shared/errors.js';
+import { hasLoneSurrogate } from '../shared/lone-surrogate.js';
 import { yieldToEventLoop } from '../shared/yield.js';
 import type { Store } from '../store/types.js';
 import { isAuditCode } from './codes.js';
@@ -26,10 +27,6 @@ export type AuditExportFilter = Omit<AuditFilter, 'limit' | 'afterSeq' | 'before
 
 const invalid = (message: string) => new JitgateError(400, 'invalid_audit_event', message);
 
-// Lone UTF-16 surrogates would be replaced when SQLite stores the text as UTF-8, and the event
-// would then no longer match its hash: refuse them instead of recording a false "edited".
-const LONE_SURROGATE = /\p{Surrogate}/u;
-
 function text(name: string, value: unknown, required: boolean): string | null {
   if (value === undefined || value === null) {
     if (required) throw invalid(`${name} is required`);
@@ -39,7 +36,9 @@ function text(name: string, value: unknown, required: boolean): string | null {
   if (required && value === '') throw invalid(`${name} must not be empty`);
   if (value.length > MAX_AUDIT_STRING)
     throw invalid(`${name} is longer than ${MAX_AUDIT_STRING} characters`);
-  if (LONE_SURROGATE.test(value)) throw invalid(`${name} is not valid Unicode`);
+  // Stored as UTF-8, the text would read back changed and no longer match its hash: refused
+  // instead of recording a false "edited".
+  if (hasLoneSurrogate(value)) throw invalid(`${name} is not valid Unicode`);
   return value;
 }
 

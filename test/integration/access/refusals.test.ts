@@ -148,6 +148,23 @@ void describe('refusals', () => {
     );
   });
 
+  void it('refuses free text that is not valid Unicode at the edge, naming the field', async () => {
+    // A lone surrogate (JSON "\ud800") cannot be stored as UTF-8 unchanged: refused as the
+    // input it is, before any state changes, instead of failing later in the audit log.
+    const loneSurrogate = 'month-end \ud800 run';
+    const request = await asAlice('POST', '/api/v1/requests', {
+      ...payroll,
+      reason: loneSurrogate,
+    });
+    refused(request, 400, 'invalid_body');
+    assert.match(request.body, /"reason: [^"]*Unicode/);
+    const revoke = await asBob('POST', '/api/v1/grants/grt_unknown12345/revoke', {
+      reason: loneSurrogate,
+    });
+    refused(revoke, 400, 'invalid_body');
+    assert.match(revoke.body, /"reason: [^"]*Unicode/);
+  });
+
   void it('a policy refusal is a 403 with its reasons', async () => {
     const reply = await asAlice('POST', '/api/v1/requests', { ...payroll, duration: '9h' });
     refused(reply, 403, 'policy_denied');
