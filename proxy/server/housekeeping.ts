@@ -6,7 +6,6 @@
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import type { SessionEnding } from '../terminal/session-ending.js';
-import type { CredentialHolds } from './credential-holds.js';
 
 /** How often expired sessions, SAML requests, one-time codes, rate counters and stale terminal stop requests are deleted. */
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -30,14 +29,13 @@ export function startStorePurger(
 /** Logouts on other replicas reach the terminal sessions running here. */
 export function startTerminalSignInCheck(deps: {
   ending: Pick<SessionEnding, 'checkCredentials'>;
-  credentialHolds: Pick<CredentialHolds, 'holds'>;
   log: Logger;
 }): () => void {
-  const { ending, credentialHolds, log } = deps;
+  const { ending, log } = deps;
   const check = setInterval(
     () =>
       void ending
-        .checkCredentials((credential, userId) => credentialHolds.holds(credential, userId))
+        .checkCredentials()
         .catch((error: unknown) => log.error('terminal sign-in check failed', { error })),
     TERMINAL_SIGN_IN_CHECK_MS,
   );

@@ -163,6 +163,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     tokens: access.tokens,
     session: sessionMiddleware,
     stepUps: mfa.stepUps,
+    signInHolds: (credential, userId) => credentialHolds.holds(credential, userId),
     log,
     now,
     instance: instance.id,
@@ -170,7 +171,6 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   });
   const stopTerminalSignInCheck = startTerminalSignInCheck({
     ending: terminals.service.ending,
-    credentialHolds,
     log,
   });
   await recoverAfterCrash({

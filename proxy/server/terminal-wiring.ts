@@ -45,6 +45,8 @@ export interface TerminalWiringDeps {
   /** The express-session middleware, run on upgrade requests to read the portal session. */
   session: RequestHandler;
   stepUps: Pick<StepUps, 'assuranceOf'>;
+  /** Whether a sign-in still holds: sessions opened under one that ended end too. */
+  signInHolds: (credential: string, userId: string) => Promise<boolean>;
   log: Logger;
   now: () => number;
   /** This process's id, on the rows of the sessions it runs. */
@@ -96,6 +98,7 @@ export async function wireTerminals(deps: TerminalWiringDeps) {
     log,
     now,
     instance: deps.instance,
+    signInHolds: deps.signInHolds,
   });
 
   const runSession = (req: IncomingMessage) =>

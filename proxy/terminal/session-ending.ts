@@ -42,6 +42,8 @@ export class SessionEnding {
       now: () => number;
       /** A session's certificate has ended: the revocation list must be made again. */
       onCertificateEnded?: () => void;
+      /** Whether a sign-in (of that person) still holds; rejects when the store cannot say. */
+      signInHolds: (credential: string, userId: string) => Promise<boolean>;
     },
   ) {}
 
@@ -56,7 +58,11 @@ export class SessionEnding {
     start: SessionStart,
   ): Promise<void> {
     await recordStart(this.deps, start);
-    this.live.set(start.id, { session, ssh, start, credential });
+    const live = { session, ssh, start, credential };
+    this.live.set(start.id, live);
+    // A sign-out while the session was being set up found nothing to end here: asked once now
+    // that it has joined the live ones (every later end reaches it through endCredential).
+    void this.endIfSignedOut(live);
   }
 
   get(id: string): TerminalSession | undefined {
@@ -98,13 +104,17 @@ export class SessionEnding {
    * sessions running here. A sign-in that cannot be checked now is given the benefit until the
    * next check (the store being down ends no session by itself).
    */
-  async checkCredentials(holds: (credential: string, userId: string) => Promise<boolean>) {
-    for (const live of [...this.live.values()]) {
-      const valid = await holds(live.credential, live.start.user.id).catch(() => true);
-      if (!valid)
-        void live.session.end('signed_out', 'You signed out of jitgate. The session has ended.');
-    }
-    await this.watchers.checkCredentials(holds);
+  async checkCredentials(): Promise<void> {
+    for (const live of [...this.live.values()]) await this.endIfSignedOut(live);
+    await this.watchers.checkCredentials(this.deps.signInHolds);
+  }
+
+  private async endIfSignedOut(live: Live): Promise<void> {
+    const holds = await this.deps
+      .signInHolds(live.credential, live.start.user.id)
+      .catch(() => true);
+    if (!holds)
+      void live.session.end('signed_out', 'You signed out of jitgate. The session has ended.');
   }
 
   recordingFailed(id: string, required: boolean, error: Error): void {

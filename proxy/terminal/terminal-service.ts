@@ -47,6 +47,8 @@ export interface TerminalServiceDeps {
   now: () => number;
   /** This process's id, on the rows of the sessions it runs. */
   instance: string;
+  /** Whether a sign-in (of that person) still holds; rejects when the store cannot say. */
+  signInHolds: (credential: string, userId: string) => Promise<boolean>;
 }
 
 export interface OpenRequest {

@@ -2,9 +2,9 @@
 // token (the CLI's way) or the portal cookie (the browser's way, same Origin only), recorded as
 // asciicast v2 that the asciinema CLI reads and that verifies; a flipped byte fails verification;
 // revoke ends the open session within a second, and one that came while the session was being
-// set up ends it once it is up; auditors watch live and terminate; a live view
-// ends with the auditor's sign-in; a portal logout ends the sessions opened with that sign-in
-// (not the CLI token's).
+// set up ends it once it is up, and so does a sign-out; auditors watch live and terminate; a
+// live view ends with the auditor's sign-in; a portal logout ends the sessions opened with that
+// sign-in (not the CLI token's).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from '../../support/guarded-test.js';
@@ -58,6 +58,17 @@ const open = (
 ) => TerminalClient.connect(terminalUrl(demo.url, 'prod-shell', query), headers);
 
 const asAlice = () => open({ authorization: `Bearer ${token}` });
+
+/** The portal's sign-out, as a person's browser sends it (the form with its CSRF token). */
+async function logOut(browser: TestBrowser): Promise<void> {
+  const page = await browser.request(`${demo.url}/auth/logout`);
+  const out = await browser.request(`${demo.url}/auth/logout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrfOf(page) }).toString(),
+  });
+  assert.equal(out.status, 303);
+}
 
 async function refusal(attempt: Promise<unknown>): Promise<Refused> {
   try {
@@ -217,6 +228,24 @@ void describe('web terminal', () => {
     assert.equal(row.endReason, 'revoked');
   });
 
+  it('ends a session whose sign-in ended while it was being set up, once it is up', async () => {
+    await grantAlice();
+    const browser = await demo.login('alice');
+    // The logout completes after the sign-in was checked at the upgrade and before the session
+    // joins the live ones (its recording, certificate and ssh are being set up meanwhile).
+    const ending = demo.jitgate.terminals.service.ending;
+    const started = ending.started.bind(ending);
+    ending.started = async (...args) => {
+      ending.started = started;
+      await logOut(browser);
+      return started(...args);
+    };
+    const web = await open({ cookie: portalCookie(browser), origin: demo.url });
+    const ended = await web.ended(1_000);
+    assert.equal(ended.reason, 'signed_out');
+    await web.closed;
+  });
+
   it('lets an auditor watch live (audited) and terminate; others may not', async () => {
     await grantAlice();
     const client = await asAlice();
@@ -265,13 +294,7 @@ void describe('web terminal', () => {
     client.send('echo seen-$((3+4))\r');
     await watcher.waitFor('seen-7');
     // The auditor signs out: what they watched with that sign-in is no longer theirs to see.
-    const page = await auditor.request(`${demo.url}/auth/logout`);
-    const out = await auditor.request(`${demo.url}/auth/logout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrfOf(page) }).toString(),
-    });
-    assert.equal(out.status, 303);
+    await logOut(auditor);
     await watcher.closed;
     client.send('echo still-$((2*4))\r');
     await client.waitFor('still-8');
@@ -286,13 +309,7 @@ void describe('web terminal', () => {
     const cli = await asAlice();
     for (const client of [web, cli])
       await client.until(() => client.messages.some((m) => m.type === 'ready'), 'ready');
-    const page = await browser.request(`${demo.url}/auth/logout`);
-    const out = await browser.request(`${demo.url}/auth/logout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrfOf(page) }).toString(),
-    });
-    assert.equal(out.status, 303);
+    await logOut(browser);
     const ended = await web.ended();
     assert.equal(ended.reason, 'signed_out');
     assert.match(String(ended.message), /signed out/);

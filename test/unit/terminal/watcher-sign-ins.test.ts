@@ -4,8 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SessionEnding } from '../../../proxy/terminal/session-ending.js';
 
-/** No terminal session runs here: only live views (their deps are never reached). */
-const ending = () => new SessionEnding({} as ConstructorParameters<typeof SessionEnding>[0]);
+type Holds = (credential: string, userId: string) => Promise<boolean>;
+
+/** No terminal session runs here: only live views (their other deps are never reached). */
+const ending = (signInHolds: Holds = async () => true) =>
+  new SessionEnding({ signInHolds } as ConstructorParameters<typeof SessionEnding>[0]);
 
 void describe('live views and their sign-ins', () => {
   test('a sign-in ended here closes the views opened with it, only those', () => {
@@ -19,23 +22,25 @@ void describe('live views and their sign-ins', () => {
   });
 
   test('a sign-in ended elsewhere closes its views at the next check', async () => {
-    const here = ending();
+    let holds: Holds = async (credential) => credential !== 'session:a';
+    const here = ending((credential, userId) => holds(credential, userId));
     const closed: string[] = [];
     here.watchers.add('session:a', 'corp:carol', () => closed.push('a'));
     const forget = here.watchers.add('session:b', 'corp:dave', () => closed.push('b'));
-    await here.checkCredentials(async (credential) => credential !== 'session:a');
+    await here.checkCredentials();
     assert.deepEqual(closed, ['a']);
     // A view that closed by itself is forgotten: nothing is closed twice.
     forget();
-    await here.checkCredentials(async () => false);
+    holds = async () => false;
+    await here.checkCredentials();
     assert.deepEqual(closed, ['a']);
   });
 
   test('a sign-in that cannot be checked now keeps its view until the next check', async () => {
-    const here = ending();
+    const here = ending(() => Promise.reject(new Error('store down')));
     const closed: string[] = [];
     here.watchers.add('session:a', 'corp:carol', () => closed.push('a'));
-    await here.checkCredentials(() => Promise.reject(new Error('store down')));
+    await here.checkCredentials();
     assert.deepEqual(closed, []);
   });
 });
