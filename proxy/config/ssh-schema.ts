@@ -152,5 +152,14 @@ export const terminalSchema = z
       .describe(
         "Addresses (CIDR) jitgate's relay connects to targets from. When set, relay certificates carry sshd's source-address option: a copy taken from jitgate's host is useless anywhere else.",
       ),
+    maxSessionsPerPerson: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(20)
+      .describe(
+        'Terminal sessions one person may have open at once on one jitgate process (web terminals and `jitgate ssh` together; each is an ssh client and a recording on this host). One more is refused with 429 `too_many_terminals`.',
+      ),
   })
   .strict();

@@ -153,6 +153,9 @@ export const ERROR_CODES = {
     409: 'the expiry sweep met a request that is not overdue (answered meanwhile); it is left as it is',
   },
   too_many_streams: { 429: 'more than 10 open event streams for one person' },
+  too_many_terminals: {
+    429: 'one more terminal session than `terminal.maxSessionsPerPerson` allows one person on this process',
+  },
 
   // Break-glass: emergency self-grants and their post-hoc reviews (docs/access-reviews.md).
   incident_required: {

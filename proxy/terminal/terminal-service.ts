@@ -1,11 +1,11 @@
 /**
  * Opening a terminal session, in the order that keeps it fail-closed: the resource, the login,
- * a live grant, the policy's step-up, then the recording (a `required` one that cannot start
- * refuses the session), a fresh key pair kept in memory and a certificate that is valid only for
- * the login (a few minutes, never past the grant, from the relay's addresses when configured, and
- * on the revocation list once the session ends), the ssh client in a pty, and last the store rows
- * with their audit events in one transaction (an audit write that fails stops the session before
- * anyone typed into it).
+ * a live grant, the policy's step-up, a slot among the person's sessions here, then the
+ * recording (a `required` one that cannot start refuses the session), a fresh key pair kept in
+ * memory and a certificate that is valid only for the login (a few minutes, never past the
+ * grant, from the relay's addresses when configured, and on the revocation list once the session
+ * ends), the ssh client in a pty, and last the store rows with their audit events in one
+ * transaction (an audit write that fails stops the session before anyone typed into it).
  */
 import { isLive, type GrantBook } from '../access/grant-book.js';
 import { grantPolicy } from '../access/grant-policy.js';
@@ -18,6 +18,7 @@ import type { Logger } from '../shared/logger.js';
 import type { GrantRecord, Store } from '../store/types.js';
 import { newRecordingId, type RecordingStorage } from '../../recorder/asciicast/index.js';
 import { certificateKeyId } from './cert-audit.js';
+import { PersonSlots } from './person-slots.js';
 import { RemoteSessions } from './remote-sessions.js';
 import { SessionEnding } from './session-ending.js';
 import { SessionRecording } from './session-recording.js';
@@ -66,11 +67,14 @@ export interface OpenRequest {
 
 export class TerminalService {
   readonly ending: SessionEnding;
+  /** Each person's sessions open here, bounded by `terminal.maxSessionsPerPerson`. */
+  private readonly slots: PersonSlots;
   /** Watching and terminating from any replica (the sessions held elsewhere, through the store). */
   readonly remote: RemoteSessions;
 
   constructor(private readonly deps: TerminalServiceDeps) {
     this.ending = new SessionEnding(deps);
+    this.slots = new PersonSlots(deps.config.terminal.maxSessionsPerPerson);
     this.remote = new RemoteSessions({ ...deps, ending: this.ending });
     deps.book.onEnd((grant, reason) => {
       const how = reason === 'expired' ? 'over: the grant expired' : reason;
@@ -110,10 +114,28 @@ export class TerminalService {
   }
 
   async open(request: OpenRequest): Promise<TerminalSession> {
-    const { user } = request;
     const resource = this.resource(request.resourceId);
     const login = this.loginFor(resource, request.login);
-    const { grant, policy } = await this.admit(user, resource, request.assurance);
+    const { grant, policy } = await this.admit(request.user, resource, request.assurance);
+    const giveBack = this.slots.take(request.user.id);
+    try {
+      return await this.start(request, resource, login, grant, policy, giveBack);
+    } catch (error) {
+      giveBack();
+      throw error;
+    }
+  }
+
+  /** Sets up an admitted session; `giveBack` returns its person's slot once it has ended. */
+  private async start(
+    request: OpenRequest,
+    resource: SshResourceConfig,
+    login: string,
+    grant: GrantRecord,
+    policy: PolicyConfig | undefined,
+    giveBack: () => void,
+  ): Promise<TerminalSession> {
+    const { user } = request;
     const id = newRecordingId();
     const recording = await this.startRecording(id, request, resource, login, grant, policy);
     let ssh: SshProcess | undefined;
@@ -151,7 +173,10 @@ export class TerminalService {
         recordInput: resource.recordInput,
         idleTimeoutMs: resource.idleTimeout,
         now: this.deps.now,
-        onEnded: (ended, summary) => this.ending.ended(ended, summary),
+        onEnded: (ended, summary) => {
+          giveBack();
+          return this.ending.ended(ended, summary);
+        },
       });
       await this.ending.started(session, ssh, request.credential, {
         id,

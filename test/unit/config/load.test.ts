@@ -93,6 +93,7 @@ void describe('valid configuration', () => {
         caSigningGeneration: 1,
         caAlsoTrust: [],
         relaySourceAddresses: [],
+        maxSessionsPerPerson: 20,
         sshCommand: 'ssh',
       },
       rateLimits: {

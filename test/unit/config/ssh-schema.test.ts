@@ -42,6 +42,7 @@ void describe('ssh resources', () => {
       caAlsoTrust: [],
       sshCommand: 'ssh',
       relaySourceAddresses: [],
+      maxSessionsPerPerson: 20,
     });
   });
 
