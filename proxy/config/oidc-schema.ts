@@ -57,7 +57,7 @@ export const oidcIdentityProvider = z
       .boolean()
       .default(false)
       .describe(
-        "Count a login as an MFA step-up when the ID token's amr or acr shows MFA (see mfaAmrValues, mfaAcrValues).",
+        "Count a login as an MFA step-up when the ID token's amr or acr shows MFA (see mfaAmrValues, mfaAcrValues), at its auth_time; a token without auth_time counts for nothing.",
       ),
     mfaAmrValues: z
       .array(z.string().min(1))

@@ -84,6 +84,8 @@ export async function createDemoIdp(options: DemoIdpOptions): Promise<DemoIdp> {
     claims: {
       // amr sits in the openid scope so that every ID token carries it without a claims request.
       openid: ['sub', 'amr'],
+      // When the person authenticated: in every ID token (require_auth_time on each client).
+      auth_time: null,
       email: ['email', 'email_verified'],
       profile: ['name', 'preferred_username'],
       groups: ['groups'],
@@ -239,6 +241,9 @@ function toClientMetadata(client: DemoClient) {
     grant_types: grantTypes,
     redirect_uris: interactive ? client.redirectUris : [],
     response_types: interactive ? ['code' as const] : [],
+    // Every ID token says when the person authenticated, as Okta's and Keycloak's do: jitgate
+    // counts an IdP's MFA as a step-up only from that time (trustMfaFromIdp, mfa/idp-mfa.ts).
+    ...(interactive ? { require_auth_time: true } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * MFA the identity provider vouches for. With `trustMfaFromIdp`, an ID token whose `amr` names a
  * second-factor method (RFC 8176) or whose `acr` is a multi-factor level counts as a step-up at
- * the time the IdP authenticated the person (`auth_time`), so nobody is asked twice.
+ * the time the IdP authenticated the person (`auth_time`), so nobody is asked twice. A token
+ * without `auth_time` does not say when, so it is no step-up.
  */
 import type { OidcIdentityProviderConfig } from '../../config/schema.js';
 
@@ -26,10 +27,15 @@ export function idpMfaEvidence(
   return shown ? { amr: amr.slice(0, 16), acr } : undefined;
 }
 
-/** When the IdP says it authenticated the person: auth_time, never later than now. */
-export function idpAuthTime(claims: Record<string, unknown>, now: number): number {
+/**
+ * When the IdP says it authenticated the person: auth_time, never later than now. Undefined
+ * without one: the token may ride on an IdP session whose factor was checked hours ago (OIDC
+ * Core 2 makes auth_time optional unless asked for), and a step-up must show a factor used
+ * within the freshness window, so an undated one counts for nothing.
+ */
+export function idpAuthTime(claims: Record<string, unknown>, now: number): number | undefined {
   const authTime = claims.auth_time;
   return typeof authTime === 'number' && Number.isFinite(authTime)
     ? Math.min(now, authTime * 1000)
-    : now;
+    : undefined;
 }

@@ -31,8 +31,8 @@ export function loginGate(deps: LoginGateDeps): AfterLogin {
   return async (req, user, claims, idp, returnTo) => {
     // Only OIDC IdPs can be trusted for MFA today; after a SAML login jitgate asks itself.
     const evidence = idp.type === 'oidc' ? idpMfaEvidence(idp, claims) : undefined;
-    if (evidence) {
-      const at = idpAuthTime(claims, deps.now());
+    const at = evidence ? idpAuthTime(claims, deps.now()) : undefined;
+    if (evidence && at !== undefined) {
       // Audited before the session holds it, like the login itself: unrecorded means not given.
       await deps.audit.record({
         code: 'mfa.succeeded',

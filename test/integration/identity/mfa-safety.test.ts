@@ -1,7 +1,8 @@
 // What a second factor must never do: count for another person (bob's code or recovery code on
 // alice's step-up, bob's step-up copied into alice's session), survive a guessing spree (3
 // failures lock step-up for 15 minutes, audited, the right code refused meanwhile), or be asked
-// for when a trusted IdP already did it (amr trust on for `trusted`, off for `corp`).
+// for when a trusted IdP already did it (amr trust on for `trusted`, off for `corp`), unless the
+// IdP did it longer ago than a step-up lasts (auth_time).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from '../../support/guarded-test.js';
 import { completeMfa, enrollOn, verifyOn } from '../../support/mfa.js';
@@ -120,6 +121,12 @@ void describe('failed attempts lock step-up', () => {
 });
 
 void describe('MFA from the IdP', () => {
+  // The IdP keeps real time and jitgate dates its step-up from the IdP's auth_time: both clocks
+  // agree again here, whatever the tests above moved.
+  before(() => {
+    proxy.clock.skew = 0;
+  });
+
   void it('trusted IdP, amr [pwd, otp]: no prompt, the login is the step-up', async () => {
     const { browser, landed } = await proxy.login('otto', 'trusted');
     assert.equal(new URL(landed.url).pathname, '/');
@@ -142,6 +149,24 @@ void describe('MFA from the IdP', () => {
     const id = String((created.json.request as { id: string }).id);
     const reply = await call(browser, proxy.url, 'POST', `/api/v1/requests/${id}/approve`, {});
     assert.equal(reply.json.error?.code, 'mfa_required');
+  });
+
+  void it('a trusted IdP whose MFA is older than the step-up window gives no step-up', async () => {
+    // jitgate's clock runs 20 minutes ahead of the IdP's: the factor the IdP checked (auth_time)
+    // is twice the step-up window old when jitgate sees the login, as after a sign-in riding on
+    // an old IdP session. It shows nobody at the keyboard now, so an approval still asks for MFA.
+    const { browser: carl } = await proxy.login('carl');
+    const crm = { resource: 'crm', duration: '30m', reason: 'customer call' };
+    const created = await call(carl, proxy.url, 'POST', '/api/v1/requests', crm);
+    const id = String((created.json.request as { id: string }).id);
+    proxy.clock.skew += 20 * 60_000;
+    try {
+      const { browser } = await proxy.login('otto', 'trusted');
+      const reply = await call(browser, proxy.url, 'POST', `/api/v1/requests/${id}/approve`, {});
+      assert.equal(reply.json.error?.code, 'mfa_required', reply.body);
+    } finally {
+      proxy.clock.skew -= 20 * 60_000;
+    }
   });
 
   void it('a trusted IdP whose amr shows only a password counts for nothing', async () => {

@@ -1,5 +1,5 @@
 // MFA the IdP vouches for: only with trustMfaFromIdp, only when amr or acr shows it, at the
-// IdP's auth_time (never in the future).
+// IdP's auth_time (never in the future), and not at all without one.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { idpAuthTime, idpMfaEvidence } from '../../../../proxy/identity/mfa/idp-mfa.js';
@@ -33,6 +33,10 @@ void test('the step-up dates from auth_time, never later than now', () => {
   const now = 1_700_000_000_000;
   assert.equal(idpAuthTime({ auth_time: 1_699_999_000 }, now), 1_699_999_000_000);
   assert.equal(idpAuthTime({ auth_time: 1_800_000_000 }, now), now);
-  assert.equal(idpAuthTime({ auth_time: '1699999000' }, now), now);
-  assert.equal(idpAuthTime({}, now), now);
+});
+
+void test('without a numeric auth_time there is no date, so no step-up (not "now")', () => {
+  const now = 1_700_000_000_000;
+  assert.equal(idpAuthTime({ auth_time: '1699999000' }, now), undefined);
+  assert.equal(idpAuthTime({}, now), undefined);
 });
