@@ -92,11 +92,25 @@ export function missingGroupsClaim(
   );
 }
 
+/**
+ * The claims without `email` when the IdP says it did not verify it (`email_verified` false, or
+ * "false" as some IdPs send it): a self-service profile lets anyone type anyone's address, and
+ * jitgate matches people by email (policies, break-glass, approvals) and tells apps about it.
+ * An IdP that does not say (Entra ID) is taken at its word, as without the claim at all.
+ */
+function withoutUnverifiedEmail(claims: Record<string, unknown>): Record<string, unknown> {
+  const verified = claims.email_verified;
+  if (verified !== false && verified !== 'false') return claims;
+  const { email: _unverified, ...rest } = claims;
+  return rest;
+}
+
 export function userFromClaims(
   idp: OidcIdentityProviderConfig,
-  claims: Record<string, unknown>,
+  idTokenClaims: Record<string, unknown>,
   now: number,
 ): UserRecord {
+  const claims = withoutUnverifiedEmail(idTokenClaims);
   const subject = stringClaim(claims, 'sub');
   if (!subject) throw new JitgateError(401, 'login_failed', 'the ID token has no subject');
   const email = stringClaim(claims, 'email');

@@ -120,6 +120,25 @@ void describe('userFromClaims', () => {
     });
   });
 
+  void test('an email the IdP says it did not verify is no email, nor a username', () => {
+    // Anyone can type any address into a self-service profile: policies, break-glass rules,
+    // approvals and app headers must never see it as the person's.
+    for (const unverified of [false, 'false']) {
+      const claims = { sub: 's', email: 'bob@example.com', email_verified: unverified };
+      const user = userFromClaims(mapped, claims, T0);
+      assert.equal(user.email, null);
+      assert.equal(user.username, 's');
+      assert.equal(user.claims?.email, undefined);
+      const byEmail = userFromClaims(idpWith({ usernameClaim: 'email' }), claims, T0);
+      assert.equal(byEmail.username, 's');
+    }
+    // Verified, or not said at all (Entra ID sends no email_verified), the email stands.
+    for (const said of [{ email_verified: true }, {}]) {
+      const user = userFromClaims(mapped, { sub: 's', email: 'bob@example.com', ...said }, T0);
+      assert.equal(user.email, 'bob@example.com');
+    }
+  });
+
   void test('the username falls back to the email, then to the subject', () => {
     assert.equal(
       userFromClaims(mapped, { sub: 's', email: 'e@example.com' }, T0).username,
