@@ -52,7 +52,10 @@ export interface CheckedAssertion {
   nameId: string;
   /** The AuthnRequest the signed confirmation answers; null for an IdP-initiated login. */
   inResponseTo: string | null;
-  /** Until when the assertion could be accepted, skew included: how long to remember its ID. */
+  /**
+   * Until when the assertion could be accepted through any of its confirmations, skew included:
+   * how long to remember its ID.
+   */
   usableUntil: number;
 }
 
@@ -85,11 +88,14 @@ export function checkAssertion(
     );
     throw samlRefusal(early ? 'saml_not_yet_valid' : 'saml_expired', 'subject confirmation');
   }
+  // Remembered until no addressed confirmation could accept it any more, not only the one used
+  // now: a replay after this window ended would otherwise pass through a later one.
+  const lastUsable = Math.max(...windows.map((w) => w.notOnOrAfter));
   return {
     id,
     nameId,
     inResponseTo: valid.confirmation.inResponseTo,
-    usableUntil: valid.notOnOrAfter + expect.clockSkewMs,
+    usableUntil: lastUsable + expect.clockSkewMs,
   };
 }
 

@@ -55,6 +55,17 @@ void describe('checkAssertion', () => {
     });
   });
 
+  void test('is remembered until the last of its confirmations could still be used', () => {
+    // A replay after the first window ends would be accepted through the second one: the ID must
+    // stay remembered (not purged) until then.
+    const [first] = assertion().confirmations;
+    const twoWindows = assertion({
+      confirmations: [first!, { ...first!, notOnOrAfter: at(60 * 60_000), inResponseTo: null }],
+    });
+    assert.equal(checkAssertion(twoWindows, expect, T).usableUntil, T + 60 * 60_000 + 60_000);
+    assert.ok(checkAssertion(twoWindows, expect, T + 30 * 60_000), 'the second window holds');
+  });
+
   void test('holds until NotOnOrAfter plus the skew, not a moment longer', () => {
     const end = T + 5 * 60_000;
     assert.ok(checkAssertion(assertion(), expect, end + 59_999));
