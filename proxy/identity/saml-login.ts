@@ -158,7 +158,12 @@ export class SamlLogin implements SamlLoginProvider {
     const facts = await this.deps.facts.get();
     const expect = this.expectations(facts);
     checkOutline(outline, expect);
-    const signed = await verifyResponse({ ...this.spSide(), idp: facts }, samlResponse);
+    // A response that carries a signature must verify, required or not: solicitation() reads
+    // the response's InResponseTo as signed when it is, and node-saml would otherwise pass over
+    // a bad response signature to the assertion's.
+    const wantResponseSigned = this.config.wantResponseSigned || outline.responseSigned;
+    const peer = { ...this.spSide(), wantResponseSigned, idp: facts };
+    const signed = await verifyResponse(peer, samlResponse);
     const now = this.deps.now();
     const checked = checkAssertion(signed, expect, now);
     const fresh = await this.deps.store.rememberAssertion(
