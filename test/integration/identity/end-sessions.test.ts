@@ -1,13 +1,16 @@
 // An admin's "end all sessions of this person" (API with the admin token, the CLI, and a person
 // in the admin groups through the API; nobody else): every
-// portal session of the person (in every browser, and the app cookies naming them), every
+// portal session of the person (in every browser, and the app cookies naming them, and a sign-in
+// still waiting for its second factor), every
 // bearer token, and the session credentials minted under them end at once; someone else's do
 // not; it is audited with what it ended.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { runCli } from '../../support/cli.js';
-import { rawRequest, type TestBrowser } from '../../support/http-client.js';
+import { demoIdpFor } from '../../../proxy/demo/demo-config.js';
+import { formAction, rawRequest, TestBrowser } from '../../support/http-client.js';
+import { completeMfa } from '../../support/mfa.js';
 import { bearerCall, call } from '../access/api-client.js';
 
 let demo: TestDemo;
@@ -91,6 +94,28 @@ void describe("ending all of a person's sessions", () => {
     assert.equal(audited?.actor, 'admin-cli');
     assert.deepEqual(audited?.data, { sessions: 2, tokens: 1, codes: 0 });
     await demo.jitgate.grants.revoke(grant.id, 'test');
+  });
+
+  void it('ends a sign-in still waiting for its second factor too', async () => {
+    // Past the IdP (say, with a stolen password) and at the MFA page when the admin acts: the
+    // code typed afterwards must not finish the sign-in.
+    await demo.login('vic'); // vic has his authenticator from here on
+    const waiting = new TestBrowser();
+    const form = await waiting.navigate(`${demo.url}/auth/login?idp=${demoIdpFor('vic')}`);
+    const atMfa = await waiting.postForm(formAction(form), { username: 'vic', password: 'demo' });
+    assert.equal(new URL(atMfa.url).pathname, '/mfa/verify');
+    const ended = await runCli([
+      'end-sessions',
+      'vic',
+      '--url',
+      demo.url,
+      '--state-dir',
+      demo.stateDir,
+    ]);
+    assert.equal(ended.code, 0, ended.stderr);
+    const after = await completeMfa(waiting, atMfa, demo.authenticator('vic'));
+    assert.notEqual(new URL(after.url).pathname, '/');
+    assert.equal((await me(waiting)).status, 401);
   });
 
   void it('refuses without the admin token, and names an unknown person', async () => {
