@@ -83,6 +83,8 @@ export const LOGIN_FAILURE_REASONS = {
     'SAML: the signed element is not the one that would be read (XML signature wrapping: several assertions, a signature not on its own parent, a repeated ID).',
   saml_nameid_markup:
     'SAML: the NameID holds a comment, CDATA or an element, not just text (the CVE-2017-11427 family).',
+  saml_transient_nameid:
+    'SAML: the NameID format is transient, new at every login, so it cannot identify a person (a new account each time, with no second factor).',
   saml_wrong_issuer: 'SAML: the Issuer is not the configured IdP.',
   saml_wrong_destination:
     "SAML: the response's Destination or the assertion's Recipient is not this ACS URL.",

@@ -4,8 +4,9 @@
  * - before verification, on the outline: the signatures the configuration requires are there,
  *   the response is addressed to this ACS (Destination, required on a signed response) and comes
  *   from this IdP;
- * - after verification, on the signed assertion only: its Issuer, a NameID of plain text, and a
- *   bearer SubjectConfirmation for this ACS (Recipient) whose time window holds now.
+ * - after verification, on the signed assertion only: its Issuer, a NameID of plain text that is
+ *   not transient, and a bearer SubjectConfirmation for this ACS (Recipient) whose time window
+ *   holds now.
  *
  * Pure functions with the clock handed in; every failure is a refusal with its code.
  */
@@ -14,6 +15,7 @@ import { samlRefusal } from './saml-refusals.js';
 import type { ResponseOutline } from './saml-xml.js';
 
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+const TRANSIENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient';
 /** The longest NameID kept as part of a user id (as for OIDC `sub`, which is at most 255). */
 const MAX_NAME_ID = 512;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what we refuse
@@ -72,6 +74,9 @@ export function checkAssertion(
   if (!nameId || nameId.length > MAX_NAME_ID || CONTROL.test(nameId)) {
     throw samlRefusal('saml_malformed', 'no usable NameID');
   }
+  // The NameID is the account (user id <idp>:<NameID>): a transient one, new at every login,
+  // would make each login a new person with no second factor, who may enroll one at once.
+  if (assertion.nameIdFormat === TRANSIENT) throw samlRefusal('saml_transient_nameid', undefined);
   const bearer = assertion.confirmations.filter((c) => c.method === BEARER);
   if (bearer.length === 0) throw samlRefusal('saml_malformed', 'no bearer subject confirmation');
   const addressed = bearer.filter((c) => c.recipient === expect.acsUrl);

@@ -33,6 +33,11 @@ const REFUSALS: { [C in SamlRefusalCode]: { status: StatusOf<C>; message: string
     message:
       'The NameID in the answer holds markup (a comment, CDATA or an element), not just text',
   },
+  saml_transient_nameid: {
+    status: 401,
+    message:
+      'The identity provider sent a one-time (transient) NameID; jitgate needs a persistent one to know who you are',
+  },
   saml_wrong_issuer: {
     status: 401,
     message: 'The answer comes from another identity provider than this one',

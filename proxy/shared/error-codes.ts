@@ -92,6 +92,9 @@ export const ERROR_CODES = {
     401: 'SAML ACS: XML signature wrapping (several assertions, a signature not on its own parent, a repeated ID)',
   },
   saml_nameid_markup: { 401: 'SAML ACS: the NameID holds a comment, CDATA or an element' },
+  saml_transient_nameid: {
+    401: 'SAML ACS: the NameID is transient (a new one each login), so it names no person',
+  },
   saml_wrong_issuer: { 401: 'SAML ACS: the Issuer is not this IdP' },
   saml_wrong_destination: { 401: 'SAML ACS: Destination or Recipient is not this ACS' },
   saml_wrong_audience: { 401: 'SAML ACS: the assertion is for another entity ID' },

@@ -78,6 +78,18 @@ void describe('checkAssertion', () => {
     assert.ok(checkAssertion(early, expect, T + 60_000));
   });
 
+  void test('refuses a transient NameID: it names a session, not a person', () => {
+    // A new id at every login would be a new jitgate account with no second factor, which its
+    // holder may enroll without a step-up: a password alone would pass MFA.
+    const transient = assertion({
+      nameId: '_9f3c2a7e1b',
+      nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
+    });
+    refused(() => checkAssertion(transient, expect, T), 'saml_transient_nameid');
+    const persistent = 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
+    assert.ok(checkAssertion(assertion({ nameIdFormat: persistent }), expect, T));
+  });
+
   void test('needs a bearer confirmation with a NotOnOrAfter in UTC', () => {
     refused(
       () =>
