@@ -7,6 +7,8 @@
 import type { ConfigInput } from '../proxy/config/schema.js';
 
 export const APP_HOST = 'payroll.localhost';
+/** The id of the bench's OIDC IdP entry: its redirect URI ends with it. */
+export const BENCH_IDP_ID = 'demo';
 export const SSH_RESOURCE = 'prod-shell';
 export const SSH_LOGIN = 'deploy';
 
@@ -38,7 +40,7 @@ export function benchJitgateConfig(input: BenchJitgateInput): BenchConfig {
     state: { dir: input.stateDir },
     identityProviders: [
       {
-        id: 'demo',
+        id: BENCH_IDP_ID,
         name: 'jitgate demo IdP',
         issuer: input.issuer,
         clientId: input.clientId,

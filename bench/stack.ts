@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildIfStale } from './build.js';
-import { APP_HOST, benchJitgateConfig, SSH_RESOURCE } from './jitgate-config.js';
+import { oidcCallbackUrl } from '../proxy/identity/oidc-callback.js';
+import { APP_HOST, BENCH_IDP_ID, benchJitgateConfig, SSH_RESOURCE } from './jitgate-config.js';
 import { startJitgateChild, type RunningJitgate } from './jitgate.js';
 import { adminGrant, appSessionCookie, bearerToken, portalLogin } from './login.js';
 import { freePort } from './ports.js';
@@ -62,7 +63,7 @@ export async function startStack(
     clientId: 'jitgate-portal',
     clientSecret: secret(),
     redirectUris: [jitgatePort, pgRowPorts.workers, pgRowPorts.replicas, idleTerminalsPort].map(
-      (port) => `http://localhost:${port}/auth/callback`,
+      (port) => oidcCallbackUrl(`http://localhost:${port}`, BENCH_IDP_ID),
     ),
   };
   const apacheClient = {

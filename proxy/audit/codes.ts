@@ -69,6 +69,8 @@ export const LOGIN_FAILURE_REASONS = {
   login_expired: "OIDC: the callback's state is unknown, already used or older than 10 minutes.",
   login_failed:
     'OIDC: the IdP refused, or its answer failed a check (state, nonce, issuer, PKCE, signature).',
+  oidc_callback_mismatch:
+    "OIDC: the answer came back on another IdP's callback path than its login started with (an IdP passing the person on to another: the mix-up attack); no code was redeemed.",
   unknown_idp: 'The login names an identity provider the configuration does not have.',
   idp_unavailable: 'The identity provider, or its SAML metadata, could not be reached.',
   internal_error: 'A fault in jitgate while checking the login (the log has the cause).',

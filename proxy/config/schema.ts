@@ -251,7 +251,7 @@ const rateLimits = z
       .describe(
         'Past it: 429 rate_limited with Retry-After. Counted in the store, across replicas.',
       ),
-    signInFailures: rateLimit(60, '10m', 'Refused sign-ins (/auth/callback)')
+    signInFailures: rateLimit(60, '10m', 'Refused sign-ins (/auth/callback/<idp>, SAML ACS)')
       .prefault({})
       .describe(
         'Past it: starts and callbacks get 429 rate_limited, and failures are no longer audited one by one. Counted in the store, across replicas.',

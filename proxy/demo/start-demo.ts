@@ -20,6 +20,7 @@ import {
   type DemoConfigInput,
   type DemoIdpId,
 } from './demo-config.js';
+import { oidcCallbackUrl } from '../identity/oidc-callback.js';
 import { samlSpUrls } from '../identity/saml-login.js';
 import { createDemoSamlIdp } from './saml-idp.js';
 import { DEMO_API_RESOURCE, DEMO_MACHINE_CLIENTS } from './demo-machines.js';
@@ -138,7 +139,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           {
             clientId: 'jitgate-portal',
             clientSecret: clientSecrets[id],
-            redirectUris: [`http://localhost:${port}/auth/callback`],
+            redirectUris: [oidcCallbackUrl(`http://localhost:${port}`, id)],
           },
           ...(id === 'demo' ? machineClients : []),
         ],

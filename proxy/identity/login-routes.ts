@@ -1,7 +1,7 @@
 /**
  * The login: /auth/login sends the person to their IdP (OIDC, or SAML through saml-login.ts),
- * /auth/callback verifies the OIDC answer (state, nonce, issuer, PKCE) and starts a fresh
- * session, /auth/logout ends it, /auth/app carries a logged-in session to an app host. Until the
+ * /auth/callback/<idp> verifies the OIDC answer (the IdP its login started with, state, nonce,
+ * issuer, PKCE) and starts a fresh session, /auth/logout ends it, /auth/app carries a logged-in session to an app host. Until the
  * callback, an OIDC login transaction lives in a cookie of the browser (login-transactions.ts),
  * not on the server; starts are counted per client here for every protocol, failures where every
  * refusal is recorded (login-finish.ts), both through sign-in-limits.ts.
@@ -15,6 +15,7 @@ import { isBindingChallenge, type AppHandoff } from './app-handoff.js';
 import { missingGroupsClaim, userFromClaims } from './claims.js';
 import { finishLogin, promisify, refuseLogin, type LoginFinishDeps } from './login-finish.js';
 import type { LoginTransactions } from './login-transactions.js';
+import { OIDC_CALLBACK_PATH, oidcCallbackUrl } from './oidc-callback.js';
 import type { OidcRelyingParty } from './oidc-client.js';
 import { csrfField, csrfToken, requireCsrf } from './csrf.js';
 import { checkRedirect, safeRedirect, type RedirectPolicy } from './redirect.js';
@@ -52,7 +53,6 @@ const queryString = (req: Request, name: string): string | undefined => {
 
 export function loginRoutes(deps: LoginRoutesDeps): express.Router {
   const router = express.Router();
-  const callbackUrl = `${deps.portalOrigin}/auth/callback`;
 
   function chooser(res: Response, returnTo: string) {
     const links = [...deps.providers.values()].map(
@@ -83,12 +83,14 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
     // Counted before any protocol does work: an OIDC and a SAML start cost the same allowance.
     await deps.limits.start(req);
     if (!('rp' in provider)) return provider.start(req, res, returnTo);
-    const { url, checks } = await provider.rp.start(callbackUrl);
+    const { url, checks } = await provider.rp.start(oidcCallbackUrl(deps.portalOrigin, idpId));
     deps.transactions.start(req, res, { idp: idpId, checks, returnTo, startedAt: deps.now() });
     res.redirect(302, url);
   });
 
-  router.get('/auth/callback', async (req, res) => {
+  // The bare path is what every IdP answered on before each had its own: a login started then
+  // is refused below like any answer on the wrong IdP's path.
+  router.get([OIDC_CALLBACK_PATH, `${OIDC_CALLBACK_PATH}/:idp`], async (req, res) => {
     await deps.limits.beforeCallback(req);
     // Cleared from the browser whatever happens next: a callback is tried once.
     const tx = deps.transactions.take(req, res, queryString(req, 'state'));
@@ -98,6 +100,20 @@ export function loginRoutes(deps: LoginRoutesDeps): express.Router {
         req,
         null,
         badRequest('login_expired', 'this login is unknown, used or expired; please sign in again'),
+      );
+    }
+    // Before any code goes anywhere: an answer on another IdP's path is an IdP passing the
+    // person on to another (oidc-callback.ts), and its code must not reach this login's IdP.
+    if (req.params.idp !== tx.idp) {
+      return refuseLogin(
+        deps,
+        req,
+        tx.idp,
+        new JitgateError(
+          401,
+          'oidc_callback_mismatch',
+          'the answer came back for another identity provider than this login started with; please sign in again',
+        ),
       );
     }
     const provider = deps.providers.get(tx.idp);

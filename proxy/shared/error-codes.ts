@@ -43,6 +43,9 @@ export const ERROR_CODES = {
   login_failed: {
     401: 'the IdP refused, or the answer failed a check (nonce, issuer, PKCE, signature)',
   },
+  oidc_callback_mismatch: {
+    401: "OIDC callback: the answer came on another IdP's path (/auth/callback/<idp>) than its login started with",
+  },
   idp_unavailable: {
     502: "the identity provider (or a SAML IdP's `metadataUrl`) could not be reached for login (the log line names it and why)",
   },

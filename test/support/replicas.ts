@@ -21,6 +21,7 @@ import pgClient from 'pg';
 import { WebSocketServer } from 'ws';
 import { ADMIN_TOKEN_FILE } from '../../proxy/api/admin-token.js';
 import type { ConfigInput } from '../../proxy/config/schema.js';
+import { oidcCallbackUrl } from '../../proxy/identity/oidc-callback.js';
 import { createDemoIdp } from '../../proxy/demo/idp.js';
 import { startSshTarget, type SshTarget } from '../../proxy/demo/ssh-target.js';
 import { formAction, TestBrowser } from './http-client.js';
@@ -148,7 +149,11 @@ export async function startReplicaCluster(
     issuer: `${idpOrigin}/idp`,
     users: USERS,
     clients: [
-      { clientId: 'jitgate', clientSecret: CLIENT_SECRET, redirectUris: [`${url}/auth/callback`] },
+      {
+        clientId: 'jitgate',
+        clientSecret: CLIENT_SECRET,
+        redirectUris: [oidcCallbackUrl(url, 'corp')],
+      },
     ],
     cookieKeys: ['replica-test-cookie-key'],
   });

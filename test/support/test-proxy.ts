@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../../proxy/config/load.js';
+import { oidcCallbackUrl } from '../../proxy/identity/oidc-callback.js';
 import { createDemoIdp, type DemoUser } from '../../proxy/demo/idp.js';
 import { createHttpServer, listen } from '../../proxy/server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../../proxy/server/start.js';
@@ -72,7 +73,11 @@ export async function startTestProxy(options: TestProxyOptions): Promise<TestPro
     issuer: idp.issuer,
     users: options.users,
     clients: [
-      { clientId: 'jitgate', clientSecret: secret, redirectUris: [`${origin}/auth/callback`] },
+      {
+        clientId: 'jitgate',
+        clientSecret: secret,
+        redirectUris: Object.keys(options.idps).map((id) => oidcCallbackUrl(origin, id)),
+      },
     ],
     cookieKeys: ['test-proxy-cookie-key'],
   });

@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import express from 'express';
 import { ADMIN_TOKEN_FILE, ensureAdminToken } from '../../api/admin-token.js';
+import { oidcCallbackUrl } from '../../identity/oidc-callback.js';
 import { samlSpUrls } from '../../identity/saml-login.js';
 import {
   DEMO_IDPS,
@@ -83,7 +84,7 @@ async function startIdps(clientSecrets: Record<DemoIdpId, string>) {
         {
           clientId: 'jitgate-portal',
           clientSecret: clientSecrets[id],
-          redirectUris: [`${origin}/auth/callback`],
+          redirectUris: [oidcCallbackUrl(origin, id)],
         },
       ],
       cookieKeys: [secret()],

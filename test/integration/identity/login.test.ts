@@ -9,6 +9,7 @@ import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { formAction, rawRequest, TestBrowser, type Reply } from '../../support/http-client.js';
 import { csrfOf } from '../../support/portal.js';
 import { LoginTransactions } from '../../../proxy/identity/login-transactions.js';
+import { oidcCallbackUrl } from '../../../proxy/identity/oidc-callback.js';
 import { completeMfa } from '../../support/mfa.js';
 import { sessionIdOf } from '../../support/wire.js';
 
@@ -44,6 +45,9 @@ async function startLogin(query = '?idp=demo', browser = new TestBrowser()): Pro
   assert.equal(loginForm.status, 200);
   return { browser, txCookie: [name, value], state, loginForm };
 }
+
+/** Where the demo's staff IdP answers (each IdP on its own path). */
+const callbackUrl = () => oidcCallbackUrl(demo.url, 'demo');
 
 /** Submits the IdP form and follows redirects by hand until the one back to /auth/callback. */
 async function callbackUrlOf(login: StartedLogin, username = 'alice'): Promise<string> {
@@ -151,7 +155,7 @@ void describe('login through the IdP', () => {
 void describe('the callback refuses what it cannot verify', () => {
   void it('refuses a callback without state, and starts no session', async () => {
     const login = await startLogin();
-    const reply = await login.browser.request(`${demo.url}/auth/callback?code=abc`);
+    const reply = await login.browser.request(`${callbackUrl()}?code=abc`);
     assertRefused(reply, 400, 'login_expired');
     assert.match(reply.body, /login_expired/);
     assertRefused(await me(login.browser), 401, 'unauthenticated');
@@ -160,7 +164,7 @@ void describe('the callback refuses what it cannot verify', () => {
   void it('refuses a callback with an unknown state, and starts no session', async () => {
     const login = await startLogin();
     const reply = await login.browser.request(
-      `${demo.url}/auth/callback?code=abc&state=not-the-state-we-sent`,
+      `${callbackUrl()}?code=abc&state=not-the-state-we-sent`,
     );
     assertRefused(reply, 400, 'login_expired');
     assertRefused(await me(login.browser), 401, 'unauthenticated');
@@ -246,7 +250,7 @@ void describe('the callback refuses what it cannot verify', () => {
   void it('refuses a callback that carries an IdP error', async () => {
     const login = await startLogin();
     const reply = await login.browser.request(
-      `${demo.url}/auth/callback?error=access_denied&state=${encodeURIComponent(login.state)}`,
+      `${callbackUrl()}?error=access_denied&state=${encodeURIComponent(login.state)}`,
     );
     assertRefused(reply, 401, 'login_failed');
     assertRefused(await me(login.browser), 401, 'unauthenticated');
