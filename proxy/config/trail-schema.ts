@@ -59,7 +59,7 @@ export const trailSchema = z
       .default(90)
       .describe('Trail rows older than this many days are deleted (checked hourly).'),
     redactQuery: names(BUILTIN_REDACT_QUERY).describe(
-      `More query parameter names (any case) stored as REDACTED. Always redacted: ${BUILTIN_REDACT_QUERY.join(', ')}.`,
+      `More query parameter names (any case; also inside a nested name such as user[password] or session.token) stored as REDACTED. Always redacted: ${BUILTIN_REDACT_QUERY.join(', ')}.`,
     ),
     storeBodies: z
       .boolean()
@@ -73,7 +73,7 @@ export const trailSchema = z
       .default(16_384)
       .describe('Most body bytes kept per request; a longer body is recorded by size only.'),
     redactFields: names(BUILTIN_REDACT_FIELDS).describe(
-      `More body field names (any case, any depth) stored as REDACTED. Always redacted: ${BUILTIN_REDACT_FIELDS.join(', ')}.`,
+      `More body field names (any case, any depth; in form bodies also inside a nested name such as user[password]) stored as REDACTED. Always redacted: ${BUILTIN_REDACT_FIELDS.join(', ')}.`,
     ),
   })
   .strict();

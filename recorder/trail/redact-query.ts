@@ -1,7 +1,9 @@
 /**
  * Query-string redaction: the value of every parameter whose name is configured (compared
- * case-insensitively, after percent-decoding) becomes REDACTED. Everything else is kept as sent,
- * byte for byte, so an auditor sees the request as the app saw it.
+ * case-insensitively, after percent-decoding) becomes REDACTED, and so does every parameter whose
+ * name nests a configured one (`user[password]`, `session.token`: how Rails, PHP and Spring name
+ * nested form fields, the same fields the JSON redactor finds at any depth). Everything else is
+ * kept as sent, byte for byte, so an auditor sees the request as the app saw it.
  */
 export const REDACTED = 'REDACTED';
 
@@ -19,6 +21,16 @@ function decodedName(raw: string): string {
   }
 }
 
+/** The parts a framework reads a nested name as: `a[b][0].c` is a, b, 0 and c. */
+const NESTING = /[[\].]+/;
+
+/** Whether a parameter's (decoded) name is, or nests, one of `names`. */
+function isRedacted(name: string, names: ReadonlySet<string>): boolean {
+  if (names.has(name)) return true;
+  // Most names nest nothing: split only those that do (this runs on every proxied query).
+  return /[[.]/.test(name) && name.split(NESTING).some((part) => names.has(part));
+}
+
 /** `query` without the leading "?". Returns it unchanged when nothing needs redacting. */
 export function redactQuery(query: string, names: ReadonlySet<string>): string {
   if (query === '' || names.size === 0) return query;
@@ -28,7 +40,7 @@ export function redactQuery(query: string, names: ReadonlySet<string>): string {
     const part = parts[i] ?? '';
     const eq = part.indexOf('=');
     if (eq === -1) continue; // a bare flag carries no value to hide
-    if (!names.has(decodedName(part.slice(0, eq)))) continue;
+    if (!isRedacted(decodedName(part.slice(0, eq)), names)) continue;
     parts[i] = `${part.slice(0, eq)}=${REDACTED}`;
     changed = true;
   }

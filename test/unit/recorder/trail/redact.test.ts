@@ -34,6 +34,22 @@ void describe('redactQuery', () => {
     assert.equal(redactQuery('%zz=1&token=t', names), `%zz=1&token=${REDACTED}`);
   });
 
+  void test('a nested field name (Rails, PHP, Spring forms) is redacted by any of its parts', () => {
+    // `user[password]` is a password field as surely as `password`: frameworks that nest form
+    // fields name them this way, and the JSON redactor already looks at every depth.
+    assert.equal(
+      redactQuery(
+        'user%5Bemail%5D=v%40x&user[password]=hunter2&session.token=t&a[0][Code]=c',
+        names,
+      ),
+      `user%5Bemail%5D=v%40x&user[password]=${REDACTED}&session.token=${REDACTED}&a[0][Code]=${REDACTED}`,
+    );
+    assert.equal(
+      redactQuery('password[new]=p&passwords=1', names),
+      `password[new]=${REDACTED}&passwords=1`,
+    );
+  });
+
   void test('an empty name list redacts nothing', () => {
     assert.equal(redactQuery('token=t', redactionSet([])), 'token=t');
   });
@@ -81,6 +97,13 @@ void describe('redactBody', () => {
     assert.equal(
       body('application/x-www-form-urlencoded', 'user=vic&password=p').text,
       `user=vic&password=${REDACTED}`,
+    );
+  });
+
+  void test('a nested form field is redacted as its JSON twin would be', () => {
+    assert.equal(
+      body('application/x-www-form-urlencoded', 'user%5Bemail%5D=vic&user%5Bpassword%5D=p').text,
+      `user%5Bemail%5D=vic&user%5Bpassword%5D=${REDACTED}`,
     );
   });
 
