@@ -1,6 +1,7 @@
 /** Webhook messages for break-glass grants: loud when the glass breaks, and when a review is late. */
 import type { BreakGlassRecord } from '../access/break-glass-record.js';
 import type { BreakGlassStage } from '../access/events.js';
+import { slackText } from './slack-text.js';
 import type { WebhookMessage } from './webhook-message.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -32,7 +33,7 @@ export function breakGlassMessage(
   if (stage === 'started')
     return {
       type: 'break_glass.started',
-      text: `BREAK-GLASS: ${who} granted themselves ${record.resourceId} for incident ${record.incident}: ${record.reason} (review due ${iso(record.reviewDueAt)})`,
+      text: slackText`BREAK-GLASS: ${who} granted themselves ${record.resourceId} for incident ${record.incident}: ${record.reason} (review due ${iso(record.reviewDueAt)})`,
       data,
     };
   if (stage === 'reviewed') {
@@ -41,13 +42,13 @@ export function breakGlassMessage(
     const by = review ? nameOf(review.reviewerId) : 'someone';
     return {
       type: 'break_glass.reviewed',
-      text: `${by} reviewed ${who}'s break-glass access to ${record.resourceId} (${record.incident}): ${verdict}`,
+      text: slackText`${by} reviewed ${who}'s break-glass access to ${record.resourceId} (${record.incident}): ${verdict}`,
       data,
     };
   }
   return {
     type: 'break_glass.review_overdue',
-    text: `OVERDUE: nobody has reviewed ${who}'s break-glass access to ${record.resourceId} (${record.incident}), due ${iso(record.reviewDueAt)}`,
+    text: slackText`OVERDUE: nobody has reviewed ${who}'s break-glass access to ${record.resourceId} (${record.incident}), due ${iso(record.reviewDueAt)}`,
     data,
   };
 }

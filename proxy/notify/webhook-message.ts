@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AccessEvent } from '../access/events.js';
 import type { PendingRevocation } from '../access/pending-revocations.js';
 import { breakGlassMessage } from './break-glass-message.js';
+import { escapeSlack, slackText } from './slack-text.js';
 
 export type WebhookEventType =
   | 'request.created'
@@ -56,15 +57,17 @@ export function messageFor(
     if (event.type === 'request.created') {
       const text =
         r.state === 'approved'
-          ? `${who} got ${r.resourceId} for ${minutes(r.durationMs)} (auto-approved): ${r.reason ?? 'no reason'}`
-          : `${who} requests ${r.resourceId} for ${minutes(r.durationMs)}: ${r.reason ?? 'no reason'}`;
+          ? slackText`${who} got ${r.resourceId} for ${minutes(r.durationMs)} (auto-approved): ${r.reason ?? 'no reason'}`
+          : slackText`${who} requests ${r.resourceId} for ${minutes(r.durationMs)}: ${r.reason ?? 'no reason'}`;
       return { type: 'request.created', text, data };
     }
     if (r.state === 'pending') return undefined;
-    const by = r.decidedBy ? ` by ${nameOf(r.decidedBy)}` : '';
+    // Escaped here, once: these parts join the text as they are.
+    const by = r.decidedBy ? ` by ${escapeSlack(nameOf(r.decidedBy))}` : '';
+    const comment = r.comment ? `: ${escapeSlack(r.comment)}` : '';
     return {
       type: 'request.decided',
-      text: `${who}'s request for ${r.resourceId} was ${r.state}${by}${r.comment ? `: ${r.comment}` : ''}`,
+      text: slackText`${who}'s request for ${r.resourceId} was ${r.state}` + by + comment,
       data,
     };
   }
@@ -85,13 +88,13 @@ export function messageFor(
   if (event.type === 'grant.started') {
     return {
       type: 'grant.started',
-      text: `${nameOf(g.userId)} has access to ${g.resourceId} until ${iso(g.endsAt)}`,
+      text: slackText`${nameOf(g.userId)} has access to ${g.resourceId} until ${iso(g.endsAt)}`,
       data,
     };
   }
   return {
     type: 'grant.ended',
-    text: `${nameOf(g.userId)}'s access to ${g.resourceId} ended (${event.end})`,
+    text: slackText`${nameOf(g.userId)}'s access to ${g.resourceId} ended (${event.end})`,
     data: { ...data, end: event.end },
   };
 }
@@ -144,12 +147,12 @@ export function revocationAlert(
   if (kind === 'unrecorded')
     return {
       type: 'alert.revocation_unrecorded',
-      text: `jitgate could not record the ${what} of grant ${pending.grantId} (${pending.resourceId}): the store refused the write (${pending.cause}). Access is cut; it is recorded when the store takes writes again — until then a restart would lose it.`,
+      text: slackText`jitgate could not record the ${what} of grant ${pending.grantId} (${pending.resourceId}): the store refused the write (${pending.cause}). Access is cut; it is recorded when the store takes writes again — until then a restart would lose it.`,
       data,
     };
   return {
     type: 'alert.revocation_recorded',
-    text: `The ${what} of grant ${pending.grantId} (${pending.resourceId}) is now recorded.`,
+    text: slackText`The ${what} of grant ${pending.grantId} (${pending.resourceId}) is now recorded.`,
     data,
   };
 }
