@@ -19,23 +19,27 @@ export type Send = (url: string, body: string, headers: Record<string, string>) 
 
 export const MAX_ATTEMPTS = 10;
 const MAX_BACKOFF_MS = 300_000;
+/** One attempt, from connecting to the last byte of the answer (docs/notifications.md). */
 const TIMEOUT_MS = 5_000;
 /** A claimed delivery is another replica's again after this (well past one send's timeouts). */
 const DELIVERY_LEASE_MS = 60_000;
 
-const sendWithUndici: Send = async (url, body, headers) => {
-  // Loaded on the first delivery: most gates send no webhooks, and undici's index is large.
-  const { request } = await import('undici');
-  const response = await request(url, {
-    method: 'POST',
-    body,
-    headers,
-    headersTimeout: TIMEOUT_MS,
-    bodyTimeout: TIMEOUT_MS,
-  });
-  await response.body.dump();
-  return response.statusCode;
-};
+/**
+ * undici's own timeouts bound the wait for headers and each pause in the body, not the whole: a
+ * receiver that answers its headers and then trickles a byte now and then would hold the attempt
+ * (and with it every delivery of this run) for days. One signal bounds the attempt as a whole.
+ */
+const sendWithUndici =
+  (timeoutMs: number): Send =>
+  async (url, body, headers) => {
+    // Loaded on the first delivery: most gates send no webhooks, and undici's index is large.
+    const { request } = await import('undici');
+    const signal = AbortSignal.timeout(timeoutMs);
+    const response = await request(url, { method: 'POST', body, headers, signal });
+    // The answer is read only to free the connection: a little of it is plenty.
+    await response.body.dump({ limit: 64 * 1024, signal });
+    return response.statusCode;
+  };
 
 export class WebhookOutbox {
   private timer: NodeJS.Timeout | undefined;
@@ -49,9 +53,11 @@ export class WebhookOutbox {
       now: () => number;
       log: Logger;
       send?: Send;
+      /** The deadline of one attempt (tests shorten it). */
+      timeoutMs?: number;
     },
   ) {
-    this.send = deps.send ?? sendWithUndici;
+    this.send = deps.send ?? sendWithUndici(deps.timeoutMs ?? TIMEOUT_MS);
   }
 
   async enqueue(message: WebhookMessage): Promise<number> {
