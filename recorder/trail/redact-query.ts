@@ -31,12 +31,19 @@ function isRedacted(name: string, names: ReadonlySet<string>): boolean {
   return /[[.]/.test(name) && name.split(NESTING).some((part) => names.has(part));
 }
 
+/**
+ * Where one parameter ends: `&`, and `;` too, which Rack 2 (Rails) and older servers also split
+ * on, with the spaces Rack skips after it. Kept in the split so the rest stays byte for byte.
+ */
+const SEPARATOR = /([&;] *)/;
+
 /** `query` without the leading "?". Returns it unchanged when nothing needs redacting. */
 export function redactQuery(query: string, names: ReadonlySet<string>): string {
   if (query === '' || names.size === 0) return query;
-  const parts = query.split('&');
+  // Parameters at even indexes, the separators between them at odd ones.
+  const parts = query.split(SEPARATOR);
   let changed = false;
-  for (let i = 0; i < parts.length; i++) {
+  for (let i = 0; i < parts.length; i += 2) {
     const part = parts[i] ?? '';
     const eq = part.indexOf('=');
     if (eq === -1) continue; // a bare flag carries no value to hide
@@ -44,5 +51,5 @@ export function redactQuery(query: string, names: ReadonlySet<string>): string {
     parts[i] = `${part.slice(0, eq)}=${REDACTED}`;
     changed = true;
   }
-  return changed ? parts.join('&') : query;
+  return changed ? parts.join('') : query;
 }

@@ -50,6 +50,11 @@ void describe('redactQuery', () => {
     );
   });
 
+  void test('a parameter after ";" is a parameter too (Rack 2 splits on & and ;)', () => {
+    assert.equal(redactQuery('page=2;token=t&a=1', names), `page=2;token=${REDACTED}&a=1`);
+    assert.equal(redactQuery('a=1; password=p', names), `a=1; password=${REDACTED}`);
+  });
+
   void test('an empty name list redacts nothing', () => {
     assert.equal(redactQuery('token=t', redactionSet([])), 'token=t');
   });
