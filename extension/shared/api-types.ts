@@ -27,6 +27,18 @@ export interface ResourceJson {
   breakGlass: { maxDuration: string; maxDurationMs: number; incidentPattern: string } | null;
 }
 
+/**
+ * A person as the proxy describes them: username, name and email are what their IdP sent (a
+ * vendor's IdP may send anything); `idp` and `kind` are the proxy's own facts.
+ */
+export interface PersonJson {
+  username: string;
+  name: string | null;
+  email: string | null;
+  idp: string;
+  kind: 'person' | 'vendor' | 'machine';
+}
+
 /** A break-glass grant waiting for my review (GET /break-glass/reviews). */
 export interface BreakGlassReviewJson {
   grant: string;
@@ -35,7 +47,7 @@ export interface BreakGlassReviewJson {
   reason: string;
   reviewDueAt: string;
   overdue: boolean;
-  person: { username: string; name: string | null; email: string | null } | null;
+  person: PersonJson | null;
 }
 
 export interface RequestJson {
@@ -47,7 +59,7 @@ export interface RequestJson {
   ticket: string | null;
   comment: string | null;
   createdAt: string;
-  requester: { username: string; name: string | null; email: string | null } | null;
+  requester: PersonJson | null;
 }
 
 export interface TokenAnswer {

@@ -2,7 +2,7 @@
  * From the proxy's JSON to what the popup shows, and what changed between two refreshes (the
  * decisions people get a desktop notification for). Pure, so the popup and tests agree on it.
  */
-import type { BreakGlassReviewJson, RequestJson, ResourceJson } from './api-types.js';
+import type { BreakGlassReviewJson, PersonJson, RequestJson, ResourceJson } from './api-types.js';
 import { exactOrigin } from './credential-policy.js';
 import type { ApprovalView, ResourceView, ReviewView, Snapshot } from './state.js';
 
@@ -37,11 +37,24 @@ export function resourceViews(resources: ResourceJson[], mine: RequestJson[]): R
   });
 }
 
+/**
+ * Who someone is, for an approver deciding on them: the name their IdP sent, and where it comes
+ * from, so a vendor whose IdP sends staff's email does not read as staff.
+ */
+export function personLabel(person: PersonJson | null | undefined): string {
+  if (!person) return 'someone';
+  const name = person.email ?? person.username;
+  // A proxy that does not say (an older one) reads as unknown, never as staff.
+  const idp = typeof person.idp === 'string' ? person.idp : 'unknown IdP';
+  const kind = typeof person.kind === 'string' ? person.kind : 'unknown';
+  return kind === 'person' ? `${name} (via ${idp})` : `${name} (${kind} via ${idp})`;
+}
+
 export function approvalViews(waiting: RequestJson[]): ApprovalView[] {
   return waiting.map((q) => ({
     id: q.id,
     resource: q.resource,
-    requester: q.requester?.email ?? q.requester?.username ?? 'someone',
+    requester: personLabel(q.requester),
     reason: q.reason,
     duration: q.duration,
   }));
@@ -51,7 +64,7 @@ export function reviewViews(waiting: BreakGlassReviewJson[]): ReviewView[] {
   return waiting.map((r) => ({
     grant: r.grant,
     resource: r.resource,
-    person: r.person?.email ?? r.person?.username ?? 'someone',
+    person: personLabel(r.person),
     incident: r.incident,
     reviewDueAt: Date.parse(r.reviewDueAt),
     overdue: r.overdue,

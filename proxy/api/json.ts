@@ -33,7 +33,15 @@ export function grantJson(grant: GrantRecord, now: number) {
 /** Who asked, as an approver needs to see them; null when the user row is gone. */
 export function personJson(user: UserRecord | undefined) {
   if (!user) return null;
-  return { id: user.id, username: user.username, name: user.name, email: user.email };
+  // The IdP and kind are jitgate's own facts (config); the rest is what the IdP sent.
+  return {
+    id: user.id,
+    username: user.username,
+    name: user.name,
+    email: user.email,
+    idp: user.idp,
+    kind: user.kind,
+  };
 }
 
 export function requestJson(

@@ -22,7 +22,7 @@ import {
   timeCell,
 } from './format.js';
 import { sendPortalPage, viewerOf, type Viewer } from './layout.js';
-import { people, type People } from './people.js';
+import { identityNote, people, type People } from './people.js';
 import { signedInUser } from '../identity/signed-in.js';
 
 async function queueItem(deps: PortalDeps, viewer: Viewer, who: People, request: AccessRequest) {
@@ -34,7 +34,7 @@ async function queueItem(deps: PortalDeps, viewer: Viewer, who: People, request:
   return html`<section class="queue-item" data-request="${request.id}">
     <h3>
       <span class="requester">${requester?.username ?? request.userId}</span>
-      <span class="muted">${requester?.email ?? ''}</span> asks for
+      <span class="muted">${requester?.email ?? ''}</span> ${identityNote(requester)} asks for
       <strong>${resourceName(deps, request.resourceId)}</strong> for
       ${formatDuration(request.durationMs)}
     </h3>

@@ -15,7 +15,7 @@ import { csrfField, requireCsrf } from '../identity/csrf.js';
 import { resourceName, type PortalDeps } from './deps.js';
 import { formatDuration, timeCell } from './format.js';
 import { sendPortalPage, viewerOf, type Viewer } from './layout.js';
-import { people, type People } from './people.js';
+import { identityNote, people, type People } from './people.js';
 import { setFlash } from './session.js';
 import { signedInUser } from '../identity/signed-in.js';
 import { resumeAfterStepUp } from './step-up-resume.js';
@@ -56,7 +56,8 @@ async function reviewItem(viewer: Viewer, who: People, deps: PortalDeps, r: Brea
   return html`<section class="queue-item" data-review="${r.grantId}">
     <h3>
       <span class="badge break-glass">BREAK-GLASS</span>
-      <span class="requester">${await who.name(r.userId)}</span> took
+      <span class="requester">${await who.name(r.userId)}</span>
+      ${identityNote(await who.get(r.userId))} took
       <strong>${resourceName(deps, r.resourceId)}</strong>
       ${grant ? `for ${formatDuration(grant.endsAt - grant.startsAt)}` : ''}
     </h3>

@@ -35,6 +35,19 @@ export function people(deps: PortalDeps): People {
   };
 }
 
+/**
+ * Where a person's identity comes from, shown beside the name wherever someone decides on them:
+ * the username, email and name are whatever their IdP sent (a vendor's IdP may send staff's), the
+ * IdP and the kind are ours (config). "vendor via vendors", "via corp".
+ */
+export function identityNote(user: UserRecord | undefined): SafeHtml {
+  if (!user) return html`<span class="identity muted">unknown identity</span>`;
+  const label = user.kind === 'person' ? `via ${user.idp}` : `${user.kind} via ${user.idp}`;
+  return html`<span class="identity muted" data-kind="${user.kind}" data-idp="${user.idp}"
+    >${label}</span
+  >`;
+}
+
 /** "released by alice at …" or "revoked by bob at …" for a grant ended early; else undefined. */
 export async function endedEarly(
   grant: GrantRecord,
