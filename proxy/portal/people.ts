@@ -1,6 +1,7 @@
 /** Turning the user ids stored on requests and grants into names people recognize. */
 import { grantState } from '../access/access-state.js';
 import { html, type SafeHtml } from '../shared/html.js';
+import { identityOrigin } from '../shared/identity-origin.js';
 import type { GrantRecord, UserRecord } from '../store/types.js';
 import type { PortalDeps } from './deps.js';
 import { timeCell } from './format.js';
@@ -35,16 +36,11 @@ export function people(deps: PortalDeps): People {
   };
 }
 
-/**
- * Where a person's identity comes from, shown beside the name wherever someone decides on them:
- * the username, email and name are whatever their IdP sent (a vendor's IdP may send staff's), the
- * IdP and the kind are ours (config). "vendor via vendors", "via corp".
- */
+/** Where a person's identity comes from (shared/identity-origin.ts), beside their name. */
 export function identityNote(user: UserRecord | undefined): SafeHtml {
   if (!user) return html`<span class="identity muted">unknown identity</span>`;
-  const label = user.kind === 'person' ? `via ${user.idp}` : `${user.kind} via ${user.idp}`;
   return html`<span class="identity muted" data-kind="${user.kind}" data-idp="${user.idp}"
-    >${label}</span
+    >${identityOrigin(user)}</span
   >`;
 }
 

@@ -8,6 +8,7 @@ import { obtainGrant } from '../grant-flow.js';
 import { printJson, printTable, timeLeft } from '../output.js';
 import { clientFor } from '../session.js';
 import { BREAK_GLASS_USAGE, breakGlassRequest } from './break-glass.js';
+import { nameWithOrigin } from '../../shared/identity-origin.js';
 
 const say = (line: string) => process.stderr.write(line + '\n');
 
@@ -93,7 +94,7 @@ export async function requests(args: string[]) {
   printTable(
     list.map((r) => [
       r.id,
-      r.requester?.username ?? r.user,
+      r.requester ? nameWithOrigin(r.requester) : r.user,
       r.resource,
       r.state,
       r.duration,

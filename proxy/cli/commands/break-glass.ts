@@ -8,6 +8,7 @@ import { JitgateApiError } from '../../sdk/errors.js';
 import { CliError } from '../exit-codes.js';
 import { printJson, printTable } from '../output.js';
 import { clientFor } from '../session.js';
+import { nameWithOrigin } from '../../shared/identity-origin.js';
 
 const say = (line: string) => process.stderr.write(line + '\n');
 
@@ -60,7 +61,7 @@ export async function reviews(args: string[]) {
   printTable(
     list.map((r) => [
       r.grant,
-      r.person?.username ?? r.user,
+      r.person ? nameWithOrigin(r.person) : r.user,
       r.resource,
       r.incident,
       r.overdue ? `OVERDUE (due ${r.reviewDueAt})` : `due ${r.reviewDueAt}`,

@@ -257,7 +257,10 @@ void describe('from the CLI', () => {
     const id = (reply.json.grant as { id: string }).id;
     const waiting = await cli(bob, ['reviews']);
     assert.equal(waiting.code, 0, waiting.stderr);
-    assert.match(waiting.stdout, new RegExp(`${id}\\s+alice\\s+payroll\\s+INC-4712\\s+due `));
+    assert.match(
+      waiting.stdout,
+      new RegExp(`${id}\\s+alice \\(via corp\\)\\s+payroll\\s+INC-4712\\s+due `),
+    );
     assert.equal((await cli(alice, ['reviews'])).stdout.includes(id), false);
     const done = await cli(bob, ['review', id, '--justified', '--comment', 'needed for INC-4712']);
     assert.equal(done.code, 0, done.stderr);

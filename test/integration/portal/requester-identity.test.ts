@@ -8,6 +8,7 @@ import { demoIdpFor } from '../../../proxy/demo/demo-config.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import type { TestBrowser } from '../../support/http-client.js';
 import { submit } from '../../support/portal.js';
+import { runCli } from '../../support/cli.js';
 import { approvalViews } from '../../../extension/shared/views.js';
 import type { RequestJson } from '../../../extension/shared/api-types.js';
 
@@ -89,5 +90,21 @@ void describe('who asks, as approvers see it', () => {
     const [vendorView, staffView] = approvalViews([vendor, staff]);
     assert.notEqual(vendorView?.requester, staffView?.requester);
     assert.match(vendorView?.requester ?? '', /vendor via /);
+  });
+
+  void it('`jitgate requests --approvals` says it in the WHO column', async () => {
+    const issued = await bob.request(`${demo.url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: demo.url },
+      body: '{}',
+    });
+    const token = String((JSON.parse(issued.body) as { token?: string }).token);
+    const listed = await runCli(['requests', '--approvals', '--url', demo.url], {
+      JITGATE_TOKEN: token,
+    });
+    assert.equal(listed.code, 0, listed.stderr);
+    const line = (id: string) => listed.stdout.split('\n').find((l) => l.startsWith(id)) ?? '';
+    assert.match(line(vendorRequest), new RegExp(`alice \\(vendor via ${demoIdpFor('vic')}\\)`));
+    assert.match(line(staffRequest), new RegExp(`alice \\(via ${demoIdpFor('alice')}\\)`));
   });
 });
