@@ -3,6 +3,7 @@
  * always apply: configuration can add names, never un-redact a well-known secret.
  */
 import { z } from 'zod';
+import { SECRET_WORDS } from '../../recorder/trail/redact-query.js';
 
 /** Query parameters that carry credentials in common apps and protocols (OAuth, S3, API keys). */
 export const BUILTIN_REDACT_QUERY = [
@@ -59,7 +60,7 @@ export const trailSchema = z
       .default(90)
       .describe('Trail rows older than this many days are deleted (checked hourly).'),
     redactQuery: names(BUILTIN_REDACT_QUERY).describe(
-      `More query parameter names (any case; also inside a nested name such as user[password] or session.token) stored as REDACTED. Always redacted: ${BUILTIN_REDACT_QUERY.join(', ')}.`,
+      `More query parameter names (any case; also inside a nested name such as user[password] or session.token) stored as REDACTED. Always redacted: ${BUILTIN_REDACT_QUERY.join(', ')}, and every name that contains ${SECRET_WORDS.join(', ')}.`,
     ),
     storeBodies: z
       .boolean()
@@ -73,7 +74,7 @@ export const trailSchema = z
       .default(16_384)
       .describe('Most body bytes kept per request; a longer body is recorded by size only.'),
     redactFields: names(BUILTIN_REDACT_FIELDS).describe(
-      `More body field names (any case, any depth; in form bodies also inside a nested name such as user[password]) stored as REDACTED. Always redacted: ${BUILTIN_REDACT_FIELDS.join(', ')}.`,
+      `More body field names (any case, any depth; in form bodies also inside a nested name such as user[password]) stored as REDACTED. Always redacted: ${BUILTIN_REDACT_FIELDS.join(', ')}, and every name that contains ${SECRET_WORDS.join(', ')}.`,
     ),
   })
   .strict();

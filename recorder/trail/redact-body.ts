@@ -5,11 +5,11 @@
  * text is not kept at all: a secret must never reach the store because a parser gave up.
  */
 import type { TrailBody } from './record.js';
-import { REDACTED, redactQuery } from './redact-query.js';
+import { isSecretName, REDACTED, redactQuery } from './redact-query.js';
 
 const MAX_DEPTH = 64;
 
-/** Replaces configured fields (case-insensitive) at any depth of parsed JSON. */
+/** Replaces secret fields (configured, or named as one: redact-query.ts) at any depth of parsed JSON. */
 export function redactJsonValue(value: unknown, names: ReadonlySet<string>, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
   // Deeper than any real payload: drop it rather than walk it unchecked.
@@ -17,7 +17,9 @@ export function redactJsonValue(value: unknown, names: ReadonlySet<string>, dept
   if (Array.isArray(value)) return value.map((item) => redactJsonValue(item, names, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = names.has(key.toLowerCase()) ? REDACTED : redactJsonValue(item, names, depth + 1);
+    out[key] = isSecretName(key.toLowerCase(), names)
+      ? REDACTED
+      : redactJsonValue(item, names, depth + 1);
   }
   return out;
 }

@@ -2,8 +2,9 @@
  * Query-string redaction: the value of every parameter whose name is configured (compared
  * case-insensitively, after percent-decoding) becomes REDACTED, and so does every parameter whose
  * name nests a configured one (`user[password]`, `session.token`: how Rails, PHP and Spring name
- * nested form fields, the same fields the JSON redactor finds at any depth). Everything else is
- * kept as sent, byte for byte, so an auditor sees the request as the app saw it.
+ * nested form fields, the same fields the JSON redactor finds at any depth), and every parameter
+ * whose name holds a secret word (`new_password1`). Everything else is kept as sent, byte for
+ * byte, so an auditor sees the request as the app saw it.
  */
 export const REDACTED = 'REDACTED';
 
@@ -24,9 +25,30 @@ function decodedName(raw: string): string {
 /** The parts a framework reads a nested name as: `a[b][0].c` is a, b, 0 and c. */
 const NESTING = /[[\].]+/;
 
-/** Whether a parameter's (decoded) name is, or nests, one of `names`. */
-function isRedacted(name: string, names: ReadonlySet<string>): boolean {
-  if (names.has(name)) return true;
+/**
+ * Words no one puts in a name unless a secret follows: a name that holds one is redacted whatever
+ * the configured list says (`new_password1`, `currentPassword`, `reset_token`, `X-Api-Key`),
+ * since apps name password changes, resets and keys in more ways than any list can hold.
+ */
+export const SECRET_WORDS: readonly string[] = [
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'api_key',
+  'api-key',
+  'privatekey',
+  'private_key',
+];
+
+/**
+ * Whether a query parameter, form field or JSON key (lower case, decoded) names a secret: one of
+ * `names`, a name nesting one, or a name holding a secret word. The one test every redactor asks.
+ */
+export function isSecretName(name: string, names: ReadonlySet<string>): boolean {
+  if (names.has(name) || SECRET_WORDS.some((word) => name.includes(word))) return true;
   // Most names nest nothing: split only those that do (this runs on every proxied query).
   return /[[.]/.test(name) && name.split(NESTING).some((part) => names.has(part));
 }
@@ -39,7 +61,7 @@ const SEPARATOR = /([&;] *)/;
 
 /** `query` without the leading "?". Returns it unchanged when nothing needs redacting. */
 export function redactQuery(query: string, names: ReadonlySet<string>): string {
-  if (query === '' || names.size === 0) return query;
+  if (query === '') return query;
   // Parameters at even indexes, the separators between them at odd ones.
   const parts = query.split(SEPARATOR);
   let changed = false;
@@ -47,7 +69,7 @@ export function redactQuery(query: string, names: ReadonlySet<string>): string {
     const part = parts[i] ?? '';
     const eq = part.indexOf('=');
     if (eq === -1) continue; // a bare flag carries no value to hide
-    if (!isRedacted(decodedName(part.slice(0, eq)), names)) continue;
+    if (!isSecretName(decodedName(part.slice(0, eq)), names)) continue;
     parts[i] = `${part.slice(0, eq)}=${REDACTED}`;
     changed = true;
   }
