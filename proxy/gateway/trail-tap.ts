@@ -179,6 +179,7 @@ export function createTrailTap(push: (record: TrailWrite) => void, instance: str
       if (capture && capture.size > 0) {
         const input = {
           contentType: req.headers['content-type'] ?? '',
+          contentEncoding: req.headers['content-encoding'],
           kept: capture.kept(),
           size: capture.size,
         };

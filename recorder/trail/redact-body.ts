@@ -46,13 +46,22 @@ export interface BodyInput {
   kept: Buffer;
   /** Bytes the client sent in all. */
   size: number;
+  /** The request's Content-Encoding, if it had one. */
+  contentEncoding?: string;
 }
+
+/** Bytes the app reads as they are: no Content-Encoding, or `identity`. */
+const isPlain = (encoding: string | undefined) =>
+  encoding === undefined || /^\s*(?:identity)?\s*$/i.test(encoding);
 
 /** Turns the captured bytes into what the trail stores. */
 export function redactBody(input: BodyInput, names: ReadonlySet<string>): TrailBody {
   const contentType = input.contentType.slice(0, 200);
   const base = { contentType, size: input.size };
   if (input.kept.length < input.size) return { ...base, text: null, note: 'truncated' };
+  // Apps inflate gzip and deflate bodies (Express's body-parser does by default): the parsers
+  // here would read compressed bytes, redact nothing, and keep a stored block's text as sent.
+  if (!isPlain(input.contentEncoding)) return { ...base, text: null, note: 'not_redactable' };
   const type = mediaType(contentType);
   const text = input.kept.toString('utf8');
   if (type === 'application/x-www-form-urlencoded')

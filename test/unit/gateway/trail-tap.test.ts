@@ -3,6 +3,7 @@
 // only when the resource opted in and the method changes something. Long exchanges (WebSockets,
 // HTTP past LONG_EXCHANGE_MS) are written while open, and their end replaces that row by key.
 import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, test } from 'node:test';
 import { FrameCounter } from '../../../recorder/trail/index.js';
@@ -150,6 +151,25 @@ void describe('trail tap', () => {
       text: null,
       note: 'truncated',
     });
+  });
+
+  void test('a compressed body is not kept: its bytes were never redacted', () => {
+    // Apps inflate request bodies (Express's body-parser does by default); the trail sees the
+    // compressed bytes, and a stored deflate block holds its text as sent.
+    const rows: TrailWrite[] = [];
+    const tap = tapInto(rows);
+    const route = routeWith({ storeBodies: true, maxBodyBytes: 4096 });
+    const post = request('POST', '/login', {
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-encoding': 'deflate',
+    });
+    const capture = tap.capture(route, post);
+    assert.ok(capture);
+    capture.push(deflateSync('otp=123456&user=vic', { level: 0 }));
+    const end = { seconds: 0.001, status: 302, bytesIn: capture.size, bytesOut: 0 };
+    exchange(tap, route, post, 1, end, capture);
+    assert.equal(rows[0]?.body?.text, null, JSON.stringify(rows[0]?.body));
+    assert.equal(rows[0]?.body?.note, 'not_redactable');
   });
 
   void test('a WebSocket is written when the app accepts it, and its end replaces that row', () => {
