@@ -6,6 +6,7 @@ import type { AccessEvent, AccessEvents } from '../access/events.js';
 import type { WebhookConfig } from '../config/schema.js';
 import { messageFor, type WebhookMessage } from '../notify/webhook-message.js';
 import { WebhookOutbox } from '../notify/webhook-outbox.js';
+import { nameWithOrigin } from '../shared/identity-origin.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 
@@ -56,7 +57,8 @@ export function wireWebhooks(deps: {
     const names = new Map<string, string>();
     for (const id of mentioned(event)) {
       const user = await deps.store.users.get(id);
-      names.set(id, user?.username ?? id);
+      // What an IdP sent as the username, and where it comes from (a vendor's IdP sends any).
+      names.set(id, user ? nameWithOrigin(user) : id);
     }
     const message = messageFor(event, (id) => names.get(id) ?? id);
     if (message) await outbox.enqueue(message);

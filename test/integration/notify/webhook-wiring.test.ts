@@ -111,9 +111,44 @@ void describe('webhooks from config', () => {
     assert.ok(first);
     const json = JSON.parse(first.body) as { type: string; text: string };
     assert.equal(json.type, 'grant.started');
-    assert.match(json.text, /^alice has access to payroll until /);
+    assert.match(json.text, /^alice \(via corp\) has access to payroll until /);
     assert.ok(verifySignature(secret, first.body, first.signature, Math.floor(Date.now() / 1000)));
     await hooks.stop();
     assert.equal(received.length, 1, 'grant.ended is not among the subscribed events');
+  });
+
+  void it("names a vendor as one, whatever username the vendor's IdP sent", async () => {
+    const config = parseConfig(yaml(url), 'jitgate.yaml', { JITGATE_TEST_HOOK_SECRET: 's' });
+    // A vendor IdP that sends staff alice's username.
+    await store.users.upsert(personRecord('vendors:vic', 0, { username: 'alice', kind: 'vendor' }));
+    const events = new AccessEvents();
+    const hooks = wireWebhooks({
+      webhooks: config.notifications.webhooks,
+      events,
+      store,
+      log: silentLogger,
+      now: Date.now,
+    });
+    const before = received.length;
+    const now = Date.now();
+    events.emit({
+      type: 'grant.started',
+      grant: {
+        id: 'grt_vendor',
+        userId: 'vendors:vic',
+        resourceId: 'payroll',
+        startsAt: now,
+        endsAt: now + 60_000,
+        reason: null,
+        createdBy: 'bob',
+        createdAt: now,
+        revokedAt: null,
+        revokedBy: null,
+      },
+    });
+    await waitFor(() => received.length > before, 3000, 'the webhook delivery');
+    const json = JSON.parse(received.at(-1)?.body ?? '{}') as { text: string };
+    assert.match(json.text, /^alice \(vendor via vendors\) has access to payroll until /);
+    await hooks.stop();
   });
 });
