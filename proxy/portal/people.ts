@@ -1,7 +1,7 @@
 /** Turning the user ids stored on requests and grants into names people recognize. */
 import { grantState } from '../access/access-state.js';
 import { html, type SafeHtml } from '../shared/html.js';
-import { identityOrigin } from '../shared/identity-origin.js';
+import { identityOrigin, nameWithOrigin } from '../shared/identity-origin.js';
 import type { GrantRecord, UserRecord } from '../store/types.js';
 import type { PortalDeps } from './deps.js';
 import { timeCell } from './format.js';
@@ -11,7 +11,10 @@ const NOT_PEOPLE = new Set(['policy', 'system', 'admin-cli', 'test']);
 
 export interface People {
   get(id: string): Promise<UserRecord | undefined>;
-  /** The username for an id, the actor's own name for policy/system, the id when unknown. */
+  /**
+   * The username for an id (with where it comes from for vendors and machines), the actor's own
+   * name for policy/system, the id when unknown.
+   */
   name(id: string | null): Promise<string>;
 }
 
@@ -31,7 +34,10 @@ export function people(deps: PortalDeps): People {
     async name(id) {
       if (id === null) return '—';
       if (NOT_PEOPLE.has(id)) return id;
-      return (await get(id))?.username ?? id;
+      const user = await get(id);
+      if (!user) return id;
+      // A vendor's IdP chooses the username it sends (staff's, even): say whose it is.
+      return user.kind === 'person' ? user.username : nameWithOrigin(user);
     },
   };
 }

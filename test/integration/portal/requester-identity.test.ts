@@ -107,4 +107,18 @@ void describe('who asks, as approvers see it', () => {
     assert.match(line(vendorRequest), new RegExp(`alice \\(vendor via ${demoIdpFor('vic')}\\)`));
     assert.match(line(staffRequest), new RegExp(`alice \\(via ${demoIdpFor('alice')}\\)`));
   });
+
+  void it("an auditor reading the audit log does not take the vendor's events for alice's", async () => {
+    const carol = await demo.login('carol');
+    const [vicRecord] = (await demo.jitgate.store.users.findByName('alice')).filter(
+      (u) => u.kind === 'vendor',
+    );
+    assert.ok(vicRecord);
+    const page = await carol.navigate(
+      `${demo.url}/audit?person=${encodeURIComponent(vicRecord.id)}&code=request.created`,
+    );
+    assert.equal(page.status, 200);
+    const link = new RegExp(`title="${vicRecord.id}">([^<]*)</a>`).exec(page.body)?.[1];
+    assert.equal(link, `alice (vendor via ${demoIdpFor('vic')})`);
+  });
 });
