@@ -45,20 +45,31 @@ export class GrantService {
     return grants.length;
   }
 
+  /**
+   * The user an admin names: by user id, or by username or email among staff only. A username
+   * or email is whatever an IdP sent, and a vendor's IdP may send a staff member's (before that
+   * person ever signed in, the name would have found the vendor): a vendor or machine is named
+   * by its id.
+   */
   async resolveUser(name: string): Promise<UserRecord> {
     const users = await this.options.store.users.findByName(name);
+    const byId = users.find((u) => u.id === name);
+    if (byId) return byId;
     if (users.length === 0)
       throw notFound(
         'unknown_user',
         `no user "${name}" (a person appears after their first login)`,
       );
-    if (users.length > 1)
-      throw new JitgateError(
-        409,
-        'ambiguous_user',
-        `"${name}" names several users; use the user id`,
-      );
-    return users[0] as UserRecord;
+    const staff = users.filter((u) => u.kind === 'person');
+    if (staff.length === 1) return staff[0] as UserRecord;
+    const others = users.filter((u) => u.kind !== 'person').map((u) => `${u.id} (${u.kind})`);
+    throw new JitgateError(
+      409,
+      'ambiguous_user',
+      staff.length > 1
+        ? `"${name}" names several users; use the user id`
+        : `"${name}" names no staff member, only ${others.join(', ')}: a vendor or machine is named by its user id`,
+    );
   }
 
   async grant(input: AdminGrantInput): Promise<GrantRecord> {

@@ -149,7 +149,9 @@ export const ERROR_CODES = {
   unknown_request: { 404: 'no such request (or, for cancel, not yours)' },
   unknown_user: { 404: 'the person has never logged in' },
   unknown_resource: { 404: 'no such resource in the config' },
-  ambiguous_user: { 409: 'the name matches several users; use the user id' },
+  ambiguous_user: {
+    409: 'the name matches several staff members, or only a vendor or machine; use the user id',
+  },
   request_pending: { 409: 'you already have a pending request for this resource' },
   request_expired: { 409: 'the request was not answered before its deadline' },
   request_not_pending: {

@@ -104,9 +104,10 @@ void describe("ending all of a person's sessions", () => {
     const form = await waiting.navigate(`${demo.url}/auth/login?idp=${demoIdpFor('vic')}`);
     const atMfa = await waiting.postForm(formAction(form), { username: 'vic', password: 'demo' });
     assert.equal(new URL(atMfa.url).pathname, '/mfa/verify');
+    // A vendor is named by user id: the name "vic" is whatever the vendor's IdP sent.
     const ended = await runCli([
       'end-sessions',
-      'vic',
+      `${demoIdpFor('vic')}:vic`,
       '--url',
       demo.url,
       '--state-dir',

@@ -51,6 +51,13 @@ const STAFF_POLICY = {
 const STAFF_PAYROLL = policy.parse(STAFF_POLICY);
 const bobCorp = user('corp', 'b-1', 'bob', 'bob@example.com');
 const bobVendor = user('vendors', 'b-2', 'bob', 'bob@vendor.example');
+/** A vendor whose IdP sends a staff member's username and email (staff carol never signed in). */
+const carolVendor: UserRecord = {
+  ...user('vendors', 'c-9', 'carol', 'carol@example.com'),
+  kind: 'vendor',
+};
+/** A vendor whose IdP sends staff alice's username (alice has signed in). */
+const aliceVendor: UserRecord = { ...user('vendors', 'a-9', 'alice', null), kind: 'vendor' };
 
 /** Asserts that `promise` rejects with a JitgateError of this status and code. */
 async function rejectsWith(promise: Promise<unknown>, status: number, code: string) {
@@ -70,7 +77,8 @@ let service: GrantService;
 
 beforeEach(async () => {
   store = openSqliteStore(':memory:');
-  for (const u of [alice, bobCorp, bobVendor]) await store.users.upsert(u);
+  for (const u of [alice, bobCorp, bobVendor, carolVendor, aliceVendor])
+    await store.users.upsert(u);
   book = new GrantBook();
   ended = [];
   book.onEnd((g, reason) => ended.push([g.id, reason]));
@@ -152,6 +160,15 @@ void describe('GrantService.grant', () => {
     const grant = await service.grant(input({ user: bobVendor.id }));
     assert.equal(grant.userId, bobVendor.id);
     assert.equal((await service.grant(input({ user: 'bob@example.com' }))).userId, bobCorp.id);
+  });
+
+  void test('a name finds staff only: a vendor is named by id, whatever name its IdP sends', async () => {
+    // A username or email is whatever an IdP sent; a vendor's IdP may send a staff member's.
+    assert.equal((await service.grant(input({ user: 'alice' }))).userId, alice.id);
+    await rejectsWith(service.grant(input({ user: 'carol' })), 409, 'ambiguous_user');
+    await rejectsWith(service.grant(input({ user: 'carol@example.com' })), 409, 'ambiguous_user');
+    const byId = await service.grant(input({ user: carolVendor.id, force: true }));
+    assert.equal(byId.userId, carolVendor.id);
   });
 
   void test('durations outside 1s … 7d are refused', async () => {
