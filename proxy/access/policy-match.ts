@@ -14,8 +14,9 @@ export const MAX_TICKET_CHARS = 200;
 
 /**
  * Whether `policy.subjects` lets `subject` request: every condition given must hold. Users are
- * matched by user id, username or email, case-insensitively; usernames are not unique across
- * identity providers, so `kinds` (or an id or email) is what keeps a vendor named "alice" out.
+ * matched by user id, username or email, case-insensitively. A username or email is whatever
+ * an IdP sends, so `kinds` (or a user id) is what keeps a vendor named "alice" out; with several
+ * IdPs of one kind, only a user id names one account (startup-warnings.ts says so).
  */
 export function subjectMatches(subject: Subject, policy: PolicyConfig): boolean {
   const { groups, kinds, users, claims } = policy.subjects;

@@ -60,7 +60,9 @@ const subjects = z
     users: z
       .array(z.string().min(1))
       .default([])
-      .describe('Only these users (username, email or user id); empty = anyone.'),
+      .describe(
+        'Only these users (username, email or user id; with several IdPs of the allowed kinds, a user id: any of them can send a username or email); empty = anyone.',
+      ),
     claims: z
       .record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]))
       .default({})
@@ -113,7 +115,9 @@ const breakGlass = z
     users: z
       .array(z.string().min(1))
       .default([])
-      .describe('People who may break the glass (username, email or user id).'),
+      .describe(
+        'People who may break the glass (username, email or user id; with several IdPs of the allowed kinds, a user id: any of them can send a username or email).',
+      ),
     groups: z.array(slug).default([]).describe('Members of these groups may break the glass.'),
     kinds: z
       .array(KIND)

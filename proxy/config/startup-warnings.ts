@@ -6,7 +6,10 @@
  *   (no groupMap maps to it, none passes unmapped groups through, no machine issuer assigns it):
  *   a condition on it can never match, which usually means a typo or a missing mapping;
  * - plain HTTP on a non-loopback address while publicUrl is not https: nothing terminates TLS in
- *   front, so session cookies and tokens would cross the network unencrypted.
+ *   front, so session cookies and tokens would cross the network unencrypted;
+ * - a person named by username or email (`subjects.users`, `breakGlass.users`) where several
+ *   identity providers sign in people of the kinds allowed: the name is whatever an IdP sends, so
+ *   any of them (a contractors' IdP) can send it; a user id names one account.
  */
 import { isIP } from 'node:net';
 import type { Config } from './schema.js';
@@ -68,6 +71,30 @@ function plainHttp(config: Config): string[] {
   ];
 }
 
+/** Users a policy lets in (or break the glass) by a name several IdPs could send. */
+function namesSeveralIdpsCanSend(config: Config): string[] {
+  const isUserId = (user: string) =>
+    config.identityProviders.some((idp) => user.startsWith(`${idp.id}:`));
+  const warn = (path: string, users: string[], kinds: readonly string[]) => {
+    const idps = config.identityProviders.filter((idp) => kinds.includes(idp.kind));
+    if (idps.length < 2) return [];
+    const senders = idps.map((idp) => idp.id).join(', ');
+    return [...new Set(users)]
+      .filter((user) => !isUserId(user))
+      .map(
+        (user) =>
+          `${path}: "${user}" is a username or email, and each of the identity providers ` +
+          `${senders} can send it for anyone it signs in: name the person by user id (<idp>:<sub>)`,
+      );
+  };
+  return config.policies.flatMap((policy, i) => [
+    ...warn(`policies[${i}].subjects.users`, policy.subjects.users, policy.subjects.kinds),
+    ...(policy.breakGlass
+      ? warn(`policies[${i}].breakGlass.users`, policy.breakGlass.users, policy.breakGlass.kinds)
+      : []),
+  ]);
+}
+
 export function configWarnings(config: Config): string[] {
-  return [...unreachableGroups(config), ...plainHttp(config)];
+  return [...unreachableGroups(config), ...plainHttp(config), ...namesSeveralIdpsCanSend(config)];
 }

@@ -1,6 +1,7 @@
 // Start-up warnings for a configuration that is valid but likely wrong: a group that policy (or
 // admins, auditors) names but no identity provider can ever give anyone, and plain HTTP on a
-// non-loopback address with no https publicUrl (nothing terminates TLS in front).
+// non-loopback address with no https publicUrl (nothing terminates TLS in front), and people
+// named by a username or email several identity providers could send.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { validateConfig } from '../../../proxy/config/load.js';
@@ -68,6 +69,43 @@ void describe('start-up warnings', () => {
       assert.deepEqual(warningsOf({ identityProviders: [IDP], server: { host } }), [], host);
     const behindTls = { host: '0.0.0.0', publicUrl: 'https://access.example.com' };
     assert.deepEqual(warningsOf({ identityProviders: [IDP], server: behindTls }), []);
+  });
+});
+
+void describe('people named by a name several identity providers can send', () => {
+  const contractors = { ...IDP, id: 'contractors', issuer: 'https://adfs.example.com' };
+  const glass = (users: string[]) => ({
+    id: 'wiki',
+    resources: ['wiki'],
+    subjects: { users },
+    approval: { groups: ['approvers'] },
+    breakGlass: { users, incidentPattern: '^INC-\\d+$' },
+  });
+
+  void test('a username or email, with two IdPs of the kind allowed, is a warning', () => {
+    const warnings = warningsOf({
+      identityProviders: [{ ...IDP, passUnmappedGroups: true }, contractors],
+      policies: [glass(['alice', 'corp:a-1', 'bob@example.com'])],
+    });
+    const sent =
+      'each of the identity providers corp, contractors can send it for anyone it signs in: name the person by user id (<idp>:<sub>)';
+    assert.deepEqual(warnings, [
+      `policies[0].subjects.users: "alice" is a username or email, and ${sent}`,
+      `policies[0].subjects.users: "bob@example.com" is a username or email, and ${sent}`,
+      `policies[0].breakGlass.users: "alice" is a username or email, and ${sent}`,
+      `policies[0].breakGlass.users: "bob@example.com" is a username or email, and ${sent}`,
+    ]);
+  });
+
+  void test('one IdP of the kind allowed (a vendor IdP aside) is no warning', () => {
+    const vendors = { ...contractors, kind: 'vendor' };
+    assert.deepEqual(
+      warningsOf({
+        identityProviders: [{ ...IDP, passUnmappedGroups: true }, vendors],
+        policies: [glass(['alice'])],
+      }),
+      [],
+    );
   });
 });
 
