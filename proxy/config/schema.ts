@@ -50,7 +50,9 @@ const session = z
       .string()
       .regex(/^[A-Za-z0-9_]+$/, 'must contain only letters, digits and _')
       .default('jitgate_session')
-      .describe('Name of the portal session cookie. App hosts use "<cookieName>_app".'),
+      .describe(
+        'Name of the portal session cookie. App hosts use "<cookieName>_app"; on https every jitgate cookie name gets the __Host- prefix.',
+      ),
     maxAge: duration.prefault('12h').describe('Absolute lifetime of a login.'),
     idleTimeout: duration.prefault('1h').describe('A session unused for this long ends.'),
     secureCookie: z

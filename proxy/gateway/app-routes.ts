@@ -15,13 +15,6 @@ export interface AppRoute {
   rules: HeaderRules;
 }
 
-/**
- * The handoff's binding cookie on app hosts. On https it is a `__Host-` cookie: a sibling host
- * (another app under the same domain) cannot plant one with a Domain attribute.
- */
-export const bindingCookieName = (cookieName: string, secure: boolean): string =>
-  `${secure ? '__Host-' : ''}${cookieName}_bind`;
-
 /** Origin of an app: the portal's scheme and port with the app's host name. */
 export function appOrigin(portalOrigin: string, host: string): string {
   const url = new URL(portalOrigin);

@@ -76,7 +76,7 @@ export function buildHeaderRules(options: {
       ...options.extraStrip,
     ].map(canonicalHeaderName),
   );
-  // `__Host-<cookieName>`: the handoff's binding cookie on https (app-routes.ts).
+  // `__Host-<cookieName>`: every jitgate cookie on https (cookie-names.ts).
   const cookiePrefixes = [options.cookieName, `__Host-${options.cookieName}`, 'jitgate'];
   return { strip, cookiePrefixes, trustProxy: options.trustProxy };
 }

@@ -1,9 +1,9 @@
 /**
  * The OIDC login transaction (state, nonce, PKCE verifier, IdP, return address) between
  * /auth/login and /auth/callback, kept in the browser, not on the server: one cookie per open
- * login (`<cookieName>_login_<state>`, so several tabs may sign in at once), encrypted and
- * authenticated with AES-256-GCM under a key derived from the proxy's secret, bound to its own
- * name (its state), HttpOnly, on /auth/ only, and alive ten minutes. A client without a session
+ * login (`<cookieName>_login_<state>`, `__Host-` on https: cookie-names.ts; several tabs may sign
+ * in at once), encrypted and authenticated with AES-256-GCM under a key derived from the proxy's
+ * secret, bound to its own name (its state), HttpOnly, and alive ten minutes. A client without a session
  * therefore leaves nothing on the server however often it starts a sign-in, and any replica can
  * finish a login another one started. The callback clears the cookie whatever its outcome; the
  * IdP's code works once, so a replayed callback fails there even with a copy of the cookie.
@@ -18,7 +18,8 @@ import type { LoginTransaction } from './session-types.js';
 export const LOGIN_TTL_MS = 10 * 60_000;
 /** Open logins per browser; starting one more forgets the oldest. */
 export const MAX_OPEN_LOGINS = 5;
-const COOKIE_PATH = '/auth/';
+// `/`: a `__Host-` cookie must say so (it narrows nothing a person could rely on anyway).
+const COOKIE_PATH = '/';
 const STATE = /^[A-Za-z0-9_-]{20,100}$/;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -26,8 +27,8 @@ const TAG_BYTES = 16;
 export interface LoginTransactionOptions {
   /** The proxy's session secret; the cookie key is derived from it. */
   secret: string;
-  /** The portal session cookie's name; transactions are `<it>_login_<state>`. */
-  cookieName: string;
+  /** What each open login's cookie is named after (cookie-names.ts); its state follows. */
+  cookiePrefix: string;
   secure: boolean;
   now: () => number;
 }
@@ -69,7 +70,7 @@ export class LoginTransactions {
 
   constructor(private readonly options: LoginTransactionOptions) {
     this.key = purposeKey(options.secret, 'login-transaction');
-    this.prefix = `${options.cookieName}_login_`;
+    this.prefix = options.cookiePrefix;
   }
 
   /** Keeps `tx` in the browser, forgetting its oldest open logins beyond the cap. */

@@ -49,7 +49,8 @@ export const SAML_REQUEST_TTL_MS = 10 * 60_000;
 const BROWSER_VALUE = /^[A-Za-z0-9_-]{43}$/;
 const BASE64 = /^[A-Za-z0-9+/=\r\n]+$/;
 /** Where the browser cookie is sent: the assertion consumers of every SAML IdP. */
-export const SAML_COOKIE_PATH = '/auth/saml/';
+// `/`: a `__Host-` cookie (cookie-names.ts) must say so.
+export const SAML_COOKIE_PATH = '/';
 
 export interface SamlLoginDeps extends LoginFinishDeps {
   idp: SamlIdentityProviderConfig;

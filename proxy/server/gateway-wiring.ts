@@ -11,7 +11,6 @@ import { createAppGateway } from '../gateway/app-gateway.js';
 import { appOrigin, buildRoutes, hostnameOf } from '../gateway/app-routes.js';
 import { AppSessionReader } from '../gateway/app-session.js';
 import { createAppUpgrade, refuseUpgrade } from '../gateway/app-upgrade.js';
-import { bindingCookieName } from '../gateway/app-routes.js';
 import { createHandoffEndpoints } from '../gateway/handoff-endpoints.js';
 import { createAssertionSigner } from '../gateway/assertion.js';
 import type { GrantCredentials } from '../gateway/grant-credentials.js';
@@ -28,6 +27,7 @@ import type { TrailService } from '../trail/trail-service.js';
 import type { Dispatch } from './http-server.js';
 import { createGatewayMetrics } from './metrics.js';
 import { nextRequestId } from '../shared/request-id.js';
+import { cookieNames } from '../shared/cookie-names.js';
 
 export interface GatewayWiringDeps {
   config: Config;
@@ -73,20 +73,20 @@ export async function wireGateway(deps: GatewayWiringDeps) {
   const trailTap = createTrailTap(deps.trail.push, deps.instance);
   // Long exchanges get their trail row while still open (a crash then loses at most ~2 s).
   const sweeper = setInterval(() => trailTap.sweep(deps.now()), LONG_EXCHANGE_MS).unref();
-  const appCookieName = `${config.session.cookieName}_app`;
+  const cookies = cookieNames(config.session.cookieName, deps.secure);
   const handoffEndpoints = createHandoffEndpoints({
     portalOrigin,
     handoff,
     appCookie: {
-      name: appCookieName,
+      name: cookies.app,
       secure: deps.secure,
       sign: (sid, host) => signAppCookie(sid, host, secret),
     },
-    bindingCookie: bindingCookieName(config.session.cookieName, deps.secure),
+    bindingCookie: cookies.bind,
   });
   const gateway = createAppGateway({
     portalOrigin,
-    appSessions: new AppSessionReader(appCookieName, () => [secret]),
+    appSessions: new AppSessionReader(cookies.app, () => [secret]),
     sessions: deps.sessions,
     handoff: handoffEndpoints,
     grants: deps.book,

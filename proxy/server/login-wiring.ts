@@ -12,6 +12,7 @@ import { idpFactsSource } from '../identity/saml-idp-facts.js';
 import type { SamlLogin } from '../identity/saml-login.js';
 import { loadSamlSigningKey } from '../identity/saml-sp-key.js';
 import type { Store } from '../store/types.js';
+import { cookieNames } from '../shared/cookie-names.js';
 
 export interface LoginWiringDeps {
   config: Config;
@@ -51,7 +52,10 @@ export async function wireLogins(deps: LoginWiringDeps): Promise<LoginWiring> {
       signing,
       store: store.saml,
       redirects: deps.redirects,
-      browserCookie: { name: `${config.session.cookieName}_saml`, secure: deps.secure },
+      browserCookie: {
+        name: cookieNames(config.session.cookieName, deps.secure).saml,
+        secure: deps.secure,
+      },
     });
     saml.set(idp.id, login);
     providers.set(idp.id, login);

@@ -8,6 +8,7 @@ import type { SessionCache } from '../identity/session-cache.js';
 import { JitgateSessionStore, type SessionLifetime } from '../identity/session-store.js';
 import type { Store } from '../store/types.js';
 import { createSessionMiddleware } from './express-app.js';
+import { cookieNames } from '../shared/cookie-names.js';
 
 /** Secure cookies when told so, or ("auto") when the portal is served over https. */
 export const secureCookies = (config: Config, portalOrigin: string): boolean =>
@@ -32,7 +33,7 @@ export function portalSessionMiddleware(deps: PortalSessionsDeps): RequestHandle
     deps.onSessionEnded(sid);
   });
   return createSessionMiddleware({
-    cookieName: config.session.cookieName,
+    cookieName: cookieNames(config.session.cookieName, deps.secure).session,
     secrets: [deps.secret],
     store: sessionStore,
     secure: deps.secure,

@@ -13,6 +13,7 @@ import { clientKey } from '../shared/client-address.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import { wireLogins, type LoginWiring } from './login-wiring.js';
+import { cookieNames } from '../shared/cookie-names.js';
 
 export interface SignInWiringDeps {
   config: Config;
@@ -66,7 +67,7 @@ export async function wireSignIn(deps: SignInWiringDeps): Promise<SignInWiring> 
   });
   const transactions = new LoginTransactions({
     secret: deps.secret,
-    cookieName: config.session.cookieName,
+    cookiePrefix: cookieNames(config.session.cookieName, deps.secure).loginPrefix,
     secure: deps.secure,
     now,
   });

@@ -9,8 +9,8 @@ import { formAction, TestBrowser } from './http-client.js';
 import { authenticatorOf, completeMfa, type TestAuthenticator } from './mfa.js';
 
 export interface TestDemo extends RunningDemo {
-  /** Logs `username` in through the demo IdP's real login form; returns the browser. */
-  login(username: string, password?: string): Promise<TestBrowser>;
+  /** Logs `username` in through the demo IdP's real login form (in `browser`); returns it. */
+  login(username: string, password?: string, browser?: TestBrowser): Promise<TestBrowser>;
   /** A demo user's authenticator app (the demo asks for MFA at login; see support/mfa.ts). */
   authenticator(username: string): TestAuthenticator;
   stop(): Promise<void>;
@@ -43,8 +43,7 @@ export async function startTestDemo(
   });
   return {
     ...demo,
-    async login(username, password = 'demo') {
-      const browser = new TestBrowser();
+    async login(username, password = 'demo', browser = new TestBrowser()) {
       const form = await browser.navigate(`${demo.url}/auth/login?idp=${demoIdpFor(username)}`);
       const atMfa = await browser.postForm(formAction(form), { username, password });
       // The first login enrolls an authenticator; later ones answer with its next code.

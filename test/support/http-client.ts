@@ -89,6 +89,9 @@ export class CookieJar {
 export class TestBrowser {
   readonly jar = new CookieJar();
 
+  /** `headers` go with every request (a TLS terminator's X-Forwarded-Proto, say). */
+  constructor(private readonly headers: Record<string, string> = {}) {}
+
   /** One request with this browser's cookies; stores the answer's cookies. */
   async request(url: string, options: RequestOptions = {}): Promise<Reply> {
     const host = new URL(url).hostname;
@@ -98,6 +101,7 @@ export class TestBrowser {
       headers: {
         accept: 'text/html',
         'sec-fetch-mode': 'navigate',
+        ...this.headers,
         ...(cookie ? { cookie } : {}),
         ...options.headers,
       },
