@@ -97,7 +97,9 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
     events.emit({ type: 'grant.ended', grant, end: change.end, remote: true });
   }
 
-  function apply(change: Exclude<StoreChange, { kind: 'session' | 'grant_end' }>): Promise<void> {
+  function apply(
+    change: Exclude<StoreChange, { kind: 'session' | 'grant_end' | 'token' }>,
+  ): Promise<void> {
     switch (change.kind) {
       case 'grant':
         return applyGrant(change.id);
@@ -119,6 +121,8 @@ export async function wireReplicaSync(deps: ReplicaSyncDeps): Promise<() => void
         deps.sessions.invalidateDigest(change.digest);
         return;
       }
+      // A revoked token is the credential holds' own (credential-holds.ts): nothing kept here.
+      if (change.kind === 'token') return;
       if (change.kind === 'grant_end') endHeard(change);
       // A held end is reloaded in turn too, through the hold: a reload in progress may put back
       // what endHeard took out.

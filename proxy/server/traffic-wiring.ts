@@ -30,6 +30,7 @@ export async function wireTraffic(deps: TrafficWiringDeps) {
     sessions,
     tokenLive: (id) => access.tokens.stillLive(id),
     now,
+    changes: store.changes,
   });
   const extension = wireExtension({
     config,

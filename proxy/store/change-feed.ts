@@ -22,6 +22,8 @@ export type StoreChange =
   | { kind: 'request'; id: string }
   /** A terminal session asked to end, watched, or its relayed output (terminal/relay-record.ts). */
   | { kind: 'terminal'; id: string }
+  /** A bearer token (`tok_…`, its id: not a secret) was revoked: what it holds ends. */
+  | { kind: 'token'; id: string }
   /** A break-glass grant (`id`) reached `stage`: its record is reloaded and told once. */
   | { kind: 'break_glass'; id: string; stage: BreakGlassChangeStage }
   /**
@@ -127,7 +129,7 @@ export function decodeChange(payload: string): { origin: string; change: StoreCh
     return { origin, change: { kind: 'grant_end', id, end, actor: by } };
   }
   if (actor !== undefined) return undefined;
-  if (kind === 'grant' || kind === 'request' || kind === 'terminal')
+  if (kind === 'grant' || kind === 'request' || kind === 'terminal' || kind === 'token')
     return { origin, change: { kind, id } };
   if (kind === 'session') return { origin, change: { kind, digest: id } };
   const stage = kind?.startsWith('break_glass.') ? kind.slice('break_glass.'.length) : undefined;

@@ -95,7 +95,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     audit: createAuditRepository(db),
     requests: createRequestRepository(db, announce),
     breakGlass: createBreakGlassRepository(db, announce),
-    tokens: createTokenRepository(db),
+    tokens: createTokenRepository(db, announce),
     deliveries: createDeliveryRepository(db),
     mfa: createMfaRepository(db),
     trail: createTrailRepository(db),

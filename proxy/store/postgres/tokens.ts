@@ -3,6 +3,7 @@ import type { TokenRecord, TokenRepository } from '../../identity/token-record.j
 import type { SessionUser } from '../../identity/session-user.js';
 import type { PgRow } from '../../shared/pg-driver.js';
 import type { PgDatabase } from './database.js';
+import { announced, announcedEach, announcePrefix, type Announce } from './notify.js';
 import { int, optionalInt, optionalText, text } from './rows.js';
 
 const stepUp = (at: number | null) => (at === null ? {} : { stepUpAt: at });
@@ -22,7 +23,11 @@ function toToken(row: PgRow): TokenRecord {
   };
 }
 
-export function createTokenRepository(db: PgDatabase): TokenRepository {
+/**
+ * A revoke is announced in its own statement: other replicas drop what they keep of the token
+ * (whether the sign-in session credentials were minted under still holds) at once.
+ */
+export function createTokenRepository(db: PgDatabase, announce: Announce): TokenRepository {
   return {
     insert: async (t) => {
       await db.run(
@@ -51,15 +56,25 @@ export function createTokenRepository(db: PgDatabase): TokenRepository {
       return row ? toToken(row) : undefined;
     },
     revoke: async (id, at) =>
-      (await db.run('UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [
-        id,
-        at,
-      ])) === 1,
+      (
+        await db.all(
+          announced(
+            'UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id',
+            3,
+          ),
+          [id, at, announce({ kind: 'token', id })],
+        )
+      ).length === 1,
     revokeForUser: async (userId, at) =>
       (
         await db.all(
-          'UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
-          [userId, at],
+          announcedEach(
+            `UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL
+               RETURNING id`,
+            3,
+            'id',
+          ),
+          [userId, at, announcePrefix(announce, { kind: 'token', id: '' })],
         )
       ).map((row) => text(row, 'id')),
     touch: async (id, at) => {

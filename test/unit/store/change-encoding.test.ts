@@ -13,6 +13,7 @@ void describe('change announcements', () => {
       { kind: 'session', digest: 'abcDEF123_-' },
       { kind: 'request', id: 'req_1' },
       { kind: 'terminal', id: 'trm_1' },
+      { kind: 'token', id: 'tok_AbC-1_x' },
       { kind: 'break_glass', id: 'grt_2', stage: 'overdue' },
       { kind: 'grant_end', id: 'grt_3', end: 'revoked', actor: 'corp:bob smith ✓' },
       { kind: 'grant_end', id: 'grt_4', end: 'released', actor: 'corp:alice' },
