@@ -20,6 +20,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import { wireBreakGlass, type BreakGlassWiring } from './break-glass-wiring.js';
 import { wireCredentials, type CredentialWiring } from './credential-wiring.js';
+import { createExpiryRecords } from './expiry-records.js';
 import { revocationAlert } from '../notify/webhook-message.js';
 import { wireWebhooks } from './webhook-wiring.js';
 
@@ -67,6 +68,8 @@ const GRANT_SWEEP_MS = 250;
 const REQUEST_EXPIRY_MS = 5_000;
 /** Grant ends the store refused are written again this often (they already hold in memory). */
 const PENDING_REVOCATION_RETRY_MS = 2_000;
+/** Grant expiries whose record failed are tried again this often (access has already ended). */
+const EXPIRY_RETRY_MS = 2_000;
 
 export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> {
   const { config, book, live, log, now } = deps;
@@ -198,35 +201,12 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
       .catch((error: unknown) => log.error('grant start not audited', { grant: grant.id, error }));
   });
 
+  const expiries = createExpiryRecords({ store, audit, events, log, now });
   book.onEnd((grant, reason) => {
     const closed = live.closeGrant(grant.id);
     log.info('grant ended', { grant: grant.id, reason, closedConnections: closed });
     // Revokes and releases are audited and announced where they happen; expiry happens here.
-    if (reason !== 'expired') return;
-    // Every replica sees the grant end; the one that claims it records it and does the once-only
-    // work (webhooks, credentials). The others tell only their own event streams.
-    store
-      .atomic(async () => {
-        if (!(await store.grants.claimExpiry(grant.id, Math.max(now(), grant.endsAt))))
-          return false;
-        await audit.append({
-          code: 'grant.expired',
-          actor: 'system',
-          target: grant.resourceId,
-          data: { grant: grant.id, user: grant.userId, endsAt: grant.endsAt },
-        });
-        return true;
-      })
-      .then((claimed) =>
-        events.emit({
-          type: 'grant.ended',
-          grant,
-          end: 'expired',
-          ...(claimed ? {} : { remote: true as const }),
-        }),
-      )
-      // Access has ended either way; a lost record is an operator's problem, said loudly.
-      .catch((error: unknown) => log.error('grant expiry not audited', { grant: grant.id, error }));
+    if (reason === 'expired') expiries.expired(grant);
   });
   const minted = await wireCredentials({
     config,
@@ -263,6 +243,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     setInterval(() => book.sweep(now()), GRANT_SWEEP_MS),
     setInterval(() => void expireRequests(), REQUEST_EXPIRY_MS),
     setInterval(flushRevocations, PENDING_REVOCATION_RETRY_MS),
+    setInterval(() => void expiries.retry(), EXPIRY_RETRY_MS),
   ];
   // The HTTP server keeps a running proxy alive; these must not keep a failed start-up alive.
   timers.forEach((timer) => timer.unref());
