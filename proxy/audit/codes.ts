@@ -25,7 +25,7 @@ export const AUDIT_CODES = {
   'grant.scheduled':
     'A grant was made to start later (data.startsAt); its grant.started follows when it starts.',
   'grant.started':
-    'A grant became active: when it was made, or at its scheduled start (actor system); one that started while jitgate was down is recorded at the next start, with recordedLate: true.',
+    'A grant became active: when it was made, or at its scheduled start (actor system); one that started while jitgate was down is recorded at the next start, and one whose record the store refused when it started is tried again every 2 s, both with recordedLate: true.',
   'grant.expired':
     'A grant reached its end time (data.endsAt); one that ended while jitgate was down is recorded at the next start, and one whose record the store refused when it ended is tried again every 2 s, both with recordedLate: true.',
   'grant.released': 'The grant holder ended a grant early.',

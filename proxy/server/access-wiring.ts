@@ -21,6 +21,7 @@ import type { Store } from '../store/types.js';
 import { wireBreakGlass, type BreakGlassWiring } from './break-glass-wiring.js';
 import { wireCredentials, type CredentialWiring } from './credential-wiring.js';
 import { createExpiryRecords } from './expiry-records.js';
+import { createStartRecords } from './start-records.js';
 import { revocationAlert } from '../notify/webhook-message.js';
 import { wireWebhooks } from './webhook-wiring.js';
 
@@ -68,8 +69,8 @@ const GRANT_SWEEP_MS = 250;
 const REQUEST_EXPIRY_MS = 5_000;
 /** Grant ends the store refused are written again this often (they already hold in memory). */
 const PENDING_REVOCATION_RETRY_MS = 2_000;
-/** Grant expiries whose record failed are tried again this often (access has already ended). */
-const EXPIRY_RETRY_MS = 2_000;
+/** Grant starts and expiries whose record failed are tried again this often (access has changed). */
+const CLOCK_RECORD_RETRY_MS = 2_000;
 
 export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> {
   const { config, book, live, log, now } = deps;
@@ -155,50 +156,10 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     claimed.forEach((grant) => events.emit({ type: 'grant.ended', grant, end: 'expired' }));
   };
 
-  /**
-   * Claims and records every scheduled start not yet recorded, as of `at` (the store hands each
-   * start to one caller of one replica only); resolves the grants this call claimed.
-   */
-  const claimStarts = (at: number, late: boolean) =>
-    store.atomic(async () => {
-      const started = await store.grants.claimStarted(at);
-      for (const grant of started)
-        await audit.append({
-          code: 'grant.started',
-          actor: 'system',
-          target: grant.resourceId,
-          data: {
-            grant: grant.id,
-            user: grant.userId,
-            startsAt: grant.startsAt,
-            endsAt: grant.endsAt,
-            ...(late ? { recordedLate: true } : {}),
-          },
-        });
-      return started;
-    });
-
-  // Every replica's book sees a scheduled grant start; the replica that claims the start records
-  // it and does the once-only work (webhooks, credentials), the others tell only their own event
-  // streams. One sweep tells of several starts and the first claim takes them all, so claims run
-  // one after another and remember what they took until its own start is told.
-  const claimedStarts = new Set<string>();
-  let starting = Promise.resolve();
+  const starts = createStartRecords({ store, audit, events, log, now });
   book.onStart((grant) => {
     log.info('grant started', { grant: grant.id });
-    starting = starting
-      .then(async () => {
-        if (!claimedStarts.has(grant.id))
-          (await claimStarts(now(), false)).forEach((g) => claimedStarts.add(g.id));
-        const claimed = claimedStarts.delete(grant.id);
-        events.emit({
-          type: 'grant.started',
-          grant,
-          ...(claimed ? {} : { remote: true as const }),
-        });
-      })
-      // Access has started either way; a lost record is an operator's problem, said loudly.
-      .catch((error: unknown) => log.error('grant start not audited', { grant: grant.id, error }));
+    starts.started(grant);
   });
 
   const expiries = createExpiryRecords({ store, audit, events, log, now });
@@ -224,9 +185,7 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
   // The book announces scheduled starts after its first sweep; the ones before it are these.
   const loadedAt = now();
   book.sweep(loadedAt);
-  (await claimStarts(loadedAt, true)).forEach((grant) =>
-    events.emit({ type: 'grant.started', grant }),
-  );
+  await starts.recordMissed(loadedAt);
   await recordMissedExpiries();
   const expireRequests = () =>
     requests
@@ -243,7 +202,8 @@ export async function wireAccess(deps: AccessWiringDeps): Promise<AccessWiring> 
     setInterval(() => book.sweep(now()), GRANT_SWEEP_MS),
     setInterval(() => void expireRequests(), REQUEST_EXPIRY_MS),
     setInterval(flushRevocations, PENDING_REVOCATION_RETRY_MS),
-    setInterval(() => void expiries.retry(), EXPIRY_RETRY_MS),
+    setInterval(() => void expiries.retry(), CLOCK_RECORD_RETRY_MS),
+    setInterval(() => starts.retry(), CLOCK_RECORD_RETRY_MS),
   ];
   // The HTTP server keeps a running proxy alive; these must not keep a failed start-up alive.
   timers.forEach((timer) => timer.unref());
