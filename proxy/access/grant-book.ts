@@ -18,6 +18,8 @@ import type { GrantRecord } from '../store/types.js';
 export type GrantEndReason = 'released' | 'revoked' | 'expired';
 export type GrantEndListener = (grant: GrantRecord, reason: GrantEndReason) => void;
 export type GrantStartListener = (grant: GrantRecord) => void;
+/** The book may be stale: nothing may go on under what it holds (see `sweep`). */
+export type StaleListener = () => void;
 
 /** A grant lookup that may have to wait for the change feed (GrantBook.findLiveGrant). */
 export type Lookup = GrantRecord | undefined | Promise<GrantRecord | undefined>;
@@ -47,6 +49,9 @@ export class GrantBook {
   private readonly byUserResource = new Map<string, GrantRecord[]>();
   private readonly listeners = new Set<GrantEndListener>();
   private readonly startListeners = new Set<GrantStartListener>();
+  private readonly staleListeners = new Set<StaleListener>();
+  /** A catch-up on its way, started by a sweep that found the book maybe stale. */
+  private confirming = false;
   /** The time of the last sweep: the next one announces the scheduled starts after it. */
   private sweptAt: number | undefined;
 
@@ -149,11 +154,13 @@ export class GrantBook {
   }
 
   /**
-   * Tells start listeners of the scheduled grants whose start came since the last sweep (the
+   * Tells stale listeners when the book may be stale and cannot catch up (`confirmCurrent`),
+   * then tells start listeners of the scheduled grants whose start came since the last sweep (the
    * first sweep only sets the mark: starts before it are the caller's to record), then drops
    * grants whose end has passed and tells end listeners; returns how many ended.
    */
   sweep(now: number): number {
+    this.confirmCurrent();
     const since = this.sweptAt;
     this.sweptAt = now;
     if (since !== undefined) {
@@ -174,9 +181,35 @@ export class GrantBook {
     return ended;
   }
 
+  /**
+   * A copy that may be stale cannot tell whether a grant was revoked elsewhere meanwhile. It
+   * tries to catch up first (a probe that was only late, a busy database or a stalled event
+   * loop, is answered then); when it cannot, what runs under any grant here (open WebSockets,
+   * exchanges in flight) is cut, as new requests are refused, for as long as it lasts (each
+   * sweep: a connection admitted just before is cut too).
+   */
+  private confirmCurrent() {
+    if (this.confirming || this.feed.isCurrent()) return;
+    const caughtUp = this.feed.catchUp();
+    if (!caughtUp) return;
+    this.confirming = true;
+    caughtUp
+      .then(
+        () => undefined,
+        () => this.staleListeners.forEach((listener) => listener()),
+      )
+      .finally(() => (this.confirming = false));
+  }
+
   onEnd(listener: GrantEndListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Told after each sweep that found the book maybe stale and could not catch up. */
+  onStale(listener: StaleListener): () => void {
+    this.staleListeners.add(listener);
+    return () => this.staleListeners.delete(listener);
   }
 
   onStart(listener: GrantStartListener): () => void {

@@ -1,6 +1,7 @@
 /**
  * Every open connection (in-flight HTTP exchange or WebSocket) under a grant, so that revoke or
- * expiry can cut them within a second instead of waiting for the next request.
+ * expiry can cut them within a second instead of waiting for the next request, and a replica
+ * whose grant book may be stale can cut them all.
  */
 import { InFlight } from '../shared/in-flight.js';
 
@@ -44,6 +45,13 @@ export class LiveConnections {
     this.byGrant.delete(grantId);
     for (const close of set) close();
     return set.size;
+  }
+
+  /** Closes every connection under every grant; returns how many. */
+  closeAll(): number {
+    let closed = 0;
+    for (const grantId of [...this.byGrant.keys()]) closed += this.closeGrant(grantId);
+    return closed;
   }
 
   count(): number {

@@ -58,6 +58,11 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     const grant = book.get(grantId);
     return grant !== undefined && isLive(grant, now());
   });
+  // Cut off from the other replicas' revokes: nothing goes on under what this one knew before.
+  book.onStale(() => {
+    const closed = live.closeAll();
+    if (closed > 0) log.warn('grant book may be stale: open connections cut', { closed });
+  });
   const events = new AccessEvents((error) => log.error('access event listener failed', { error }));
   const lifetime = {
     maxAgeMs: config.session.maxAge,

@@ -57,7 +57,8 @@ export interface ReplicaCluster {
   webhooks: WebhookCall[];
   /** Points new connections to the public URL at replica `name` (open ones stay where they are). */
   to(name: string): void;
-  start(name: string): Promise<Replica>;
+  /** Starts replica `name`; `storeUrl` routes its database connections another way (pg-link.ts). */
+  start(name: string, options?: { storeUrl?: string }): Promise<Replica>;
   /** A replica of `count` workers on one port: `jitgate serve --config FILE`. */
   startWorkers(name: string, count: number): Promise<WorkerGroup>;
   kill(name: string): void;
@@ -244,7 +245,7 @@ export async function startReplicaCluster(
       if (!replicas.has(name)) throw new Error(`no replica ${name}`);
       current = name;
     },
-    async start(name) {
+    async start(name, options = {}) {
       const stateDir = mkdtempSync(join(tmpdir(), `jitgate-replica-${name}-`));
       stateDirs.push(stateDir);
       writeFileSync(join(stateDir, ADMIN_TOKEN_FILE), adminToken + '\n', { mode: 0o600 });
@@ -253,7 +254,7 @@ export async function startReplicaCluster(
         env: {
           ...process.env,
           JITGATE_REPLICA_CONFIG: JSON.stringify(config(stateDir)),
-          [STORE_URL_ENV]: storeUrl,
+          [STORE_URL_ENV]: options.storeUrl ?? storeUrl,
         },
         stdio: ['ignore', 'pipe', 'inherit'],
         detached: true,

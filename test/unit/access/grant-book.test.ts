@@ -217,6 +217,44 @@ void describe('GrantBook kept by a replica', () => {
     assert.equal(book.liveById(g.id, T0 + MIN)?.id, g.id);
   });
 
+  test('a sweep that finds the book maybe stale tells its stale listeners once it cannot catch up', async () => {
+    let current = true;
+    let caughtUp: Promise<void> = Promise.resolve();
+    let catchUps = 0;
+    const book = new GrantBook({
+      isCurrent: () => current,
+      catchUp: () => {
+        catchUps++;
+        return caughtUp;
+      },
+    });
+    const g = grant();
+    book.put(g);
+    let told = 0;
+    book.onStale(() => told++);
+    const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+    book.sweep(T0 + MIN);
+    await settled();
+    assert.deepEqual([catchUps, told], [0, 0], 'current: nothing to confirm');
+
+    // Only late (a busy database, a stalled event loop): the catch-up answers, nothing is cut.
+    current = false;
+    book.sweep(T0 + MIN);
+    await settled();
+    assert.deepEqual([catchUps, told], [1, 0]);
+
+    // Cut off: the catch-up fails, and each sweep while it lasts cuts again.
+    caughtUp = Promise.reject(new Error('the change feed is reconnecting'));
+    caughtUp.catch(() => undefined);
+    book.sweep(T0 + MIN + 250);
+    await settled();
+    book.sweep(T0 + MIN + 500);
+    await settled();
+    assert.deepEqual([catchUps, told], [3, 2]);
+    assert.equal(book.get(g.id)?.id, g.id, 'the grants stay for when it is current again');
+  });
+
   test('a hit answers at once; a miss looks again once the feed caught up', async () => {
     let catchUps = 0;
     let heard: GrantRecord | undefined;
