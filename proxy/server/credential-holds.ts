@@ -49,6 +49,8 @@ export function createCredentialHolds(deps: CredentialHoldsDeps) {
    * across such a drop may have read the store before that write, so its answer is not kept.
    */
   let dropped = 0;
+  /** Told after answers were dropped for another replica's change (see `onChangedElsewhere`). */
+  const changedElsewhere = new Set<() => void>();
   const refreshMs = deps.refreshMs ?? REFRESH_MS;
 
   async function ask(credential: string, userId: string): Promise<boolean> {
@@ -61,8 +63,9 @@ export function createCredentialHolds(deps: CredentialHoldsDeps) {
   /** Drops the answers kept for the credential the feed names `name` (all when undefined). */
   function drop(name: string | undefined) {
     dropped++;
-    if (name === undefined) return checked.clear();
-    for (const [key, answer] of checked) if (answer.announcedAs === name) checked.delete(key);
+    if (name === undefined) checked.clear();
+    else for (const [key, answer] of checked) if (answer.announcedAs === name) checked.delete(key);
+    changedElsewhere.forEach((listener) => listener());
   }
 
   deps.changes?.subscribe({
@@ -88,6 +91,14 @@ export function createCredentialHolds(deps: CredentialHoldsDeps) {
       if (checked.size >= MAX_ENTRIES) checked.clear();
       checked.set(key, { holds, at: deps.now(), announcedAs: announcedAs(credential) });
       return holds;
+    },
+    /**
+     * `listener` is told when another replica changed a sign-in (or the feed started over): what
+     * runs here under sign-ins (terminal sessions) asks `holds` again then, not at its next turn.
+     */
+    onChangedElsewhere(listener: () => void): () => void {
+      changedElsewhere.add(listener);
+      return () => changedElsewhere.delete(listener);
     },
     /** `credential` ended (logout, revoked token): whatever was minted under it ends now. */
     forget(credential: string): void {

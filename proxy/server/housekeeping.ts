@@ -6,6 +6,7 @@
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import type { SessionEnding } from '../terminal/session-ending.js';
+import type { CredentialHolds } from './credential-holds.js';
 
 /** How often expired sessions, SAML requests, one-time codes, rate counters and stale terminal stop requests are deleted. */
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -26,19 +27,25 @@ export function startStorePurger(
   return () => clearInterval(purger);
 }
 
-/** Logouts on other replicas reach the terminal sessions running here. */
+/**
+ * Logouts on other replicas reach the terminal sessions running here: at once when the change
+ * feed tells of them, and on a timer besides (an end the feed could not say, such as an expiry).
+ */
 export function startTerminalSignInCheck(deps: {
   ending: Pick<SessionEnding, 'checkCredentials'>;
+  credentialHolds: Pick<CredentialHolds, 'onChangedElsewhere'>;
   log: Logger;
 }): () => void {
-  const { ending, log } = deps;
-  const check = setInterval(
-    () =>
-      void ending
-        .checkCredentials()
-        .catch((error: unknown) => log.error('terminal sign-in check failed', { error })),
-    TERMINAL_SIGN_IN_CHECK_MS,
-  );
-  check.unref();
-  return () => clearInterval(check);
+  const { ending, credentialHolds, log } = deps;
+  const check = () =>
+    void ending
+      .checkCredentials()
+      .catch((error: unknown) => log.error('terminal sign-in check failed', { error }));
+  const timer = setInterval(check, TERMINAL_SIGN_IN_CHECK_MS);
+  timer.unref();
+  const stopHearing = credentialHolds.onChangedElsewhere(check);
+  return () => {
+    clearInterval(timer);
+    stopHearing();
+  };
 }

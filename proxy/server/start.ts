@@ -176,6 +176,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
   });
   const stopTerminalSignInCheck = startTerminalSignInCheck({
     ending: terminals.service.ending,
+    credentialHolds,
     log,
   });
   await recoverAfterCrash({

@@ -7,8 +7,9 @@ import { after, before, describe, it } from '../../support/guarded-test.js';
 import { rawRequest, type TestBrowser } from '../../support/http-client.js';
 import { csrfOf } from '../../support/portal.js';
 import { startReplicaCluster, type ReplicaCluster } from '../../support/replicas.js';
+import { TerminalClient, terminalUrl } from '../../support/terminal.js';
 import { waitFor } from '../../support/wire.js';
-import { bearerCall, call } from '../access/api-client.js';
+import { bearerCall, call, portalCookie } from '../access/api-client.js';
 
 /** The bound the design sets for a change at one replica to hold at every other. */
 const ONE_SECOND = 1000;
@@ -22,11 +23,11 @@ after(async () => {
   await cluster?.stop();
 });
 
-async function adminGrant(): Promise<string> {
+async function adminGrant(resource = 'echo'): Promise<string> {
   cluster.to('a');
   const reply = await bearerCall(cluster.adminToken, cluster.url, 'POST', '/api/v1/admin/grants', {
     user: 'alice',
-    resource: 'echo',
+    resource,
     duration: '30m',
   });
   assert.equal(reply.status, 201, reply.body);
@@ -56,6 +57,18 @@ async function admittedAtB(mint: () => Promise<{ status: number; body: string; j
   return credential;
 }
 
+/** Signs `browser` out at replica A, as the portal's button does. */
+async function signOutAtA(browser: TestBrowser) {
+  cluster.to('a');
+  const signOut = await browser.request(`${cluster.url}/auth/logout`);
+  const out = await browser.request(`${cluster.url}/auth/logout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: cluster.url },
+    body: new URLSearchParams({ _csrf: csrfOf(signOut) }).toString(),
+  });
+  assert.equal(out.status, 303);
+}
+
 void describe('a session credential at B when its sign-in ends at A', () => {
   void it('is refused at B within a second of a portal logout at A', async () => {
     const alice = await cluster.login('alice', 'a', 'a');
@@ -63,14 +76,7 @@ void describe('a session credential at B when its sign-in ends at A', () => {
     const credential = await admittedAtB(() =>
       call(alice, cluster.url, 'POST', `/api/v1/grants/${grantId}/session-credential`, {}),
     );
-    cluster.to('a');
-    const signOut = await alice.request(`${cluster.url}/auth/logout`);
-    const out = await alice.request(`${cluster.url}/auth/logout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: cluster.url },
-      body: new URLSearchParams({ _csrf: csrfOf(signOut) }).toString(),
-    });
-    assert.equal(out.status, 303);
+    await signOutAtA(alice);
     await waitFor(
       async () => (await withCredentialAtB(credential)) === 403,
       ONE_SECOND,
@@ -96,5 +102,28 @@ void describe('a session credential at B when its sign-in ends at A', () => {
       ONE_SECOND,
       'B to refuse the credential of the revoked token',
     );
+  });
+
+  void it('a terminal session opened at B with that sign-in ends within a second of the logout at A', async () => {
+    const alice = await cluster.login('alice', 'a', 'a');
+    await adminGrant('shell');
+    cluster.to('b');
+    const terminal = await TerminalClient.connect(
+      terminalUrl(cluster.url, 'shell', { login: 'deploy' }),
+      { cookie: portalCookie(alice), origin: cluster.url },
+    );
+    try {
+      await terminal.until(() => terminal.messages.some((m) => m.type === 'ready'), 'ready');
+      await signOutAtA(alice);
+      await waitFor(
+        () => terminal.messages.find((m) => m.type === 'ended'),
+        ONE_SECOND,
+        'the terminal at B to end',
+      );
+      const ended = terminal.messages.find((m) => m.type === 'ended');
+      assert.equal(ended?.type === 'ended' && ended.reason, 'signed_out');
+    } finally {
+      terminal.close();
+    }
   });
 });

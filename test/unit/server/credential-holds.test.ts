@@ -82,6 +82,25 @@ void describe('credential holds, told by the other replicas', () => {
     assert.equal(await holds.holds('token:tok_1', alice.id), false);
   });
 
+  test('what runs under sign-ins here hears when another replica changed one', () => {
+    const changes = feed();
+    const holds = createCredentialHolds({
+      sessions: { lookup: () => alice },
+      tokenLive: () => Promise.resolve(true),
+      now: () => 0,
+      changes,
+    });
+    let told = 0;
+    const stop = holds.onChangedElsewhere(() => told++);
+    changes.tell({ kind: 'session', digest: sessionDigest('s1') });
+    changes.tell({ kind: 'token', id: 'tok_1' });
+    changes.tell({ kind: 'grant', id: 'grt_1' });
+    assert.equal(told, 2, 'sign-ins only');
+    stop();
+    changes.tell({ kind: 'token', id: 'tok_1' });
+    assert.equal(told, 2);
+  });
+
   test('the feed starting over drops every answer kept (it may have missed ends)', async () => {
     const changes = feed();
     let live = true;
