@@ -35,6 +35,14 @@ interface Stream {
   end(reason: string): void;
 }
 
+/** Ends `stream` when its session or token no longer holds (or cannot be checked). */
+function check(stream: Stream): void {
+  stream.caller.stillValid().then(
+    (valid) => valid || stream.end('credential_ended'),
+    () => stream.end('credential_unverifiable'),
+  );
+}
+
 /** A client this far behind is not reading: it is dropped (and may reconnect) rather than fed. */
 const MAX_BUFFERED = 1024 * 1024;
 
@@ -87,18 +95,19 @@ export class EventStreams {
     };
     res.on('close', cleanup);
     timers.push(setInterval(() => stream.write(': ping\n\n'), this.deps.pingMs ?? 15_000));
-    timers.push(
-      setInterval(() => {
-        caller.stillValid().then(
-          (valid) => valid || stream.end('credential_ended'),
-          () => stream.end('credential_unverifiable'),
-        );
-      }, this.deps.checkMs ?? 5_000),
-    );
+    timers.push(setInterval(() => check(stream), this.deps.checkMs ?? 5_000));
     timers.forEach((t) => t.unref());
     this.streams.add(stream);
     this.attach();
   };
+
+  /**
+   * Asks the streams whose credential `concerned` names whether it still holds, now rather than
+   * at their next check (another replica may have ended it); ends those whose does not.
+   */
+  recheck(concerned: (credential: string) => boolean): void {
+    for (const s of [...this.streams]) if (concerned(s.caller.credential)) check(s);
+  }
 
   /** Ends every stream opened with `credential` (a logout, a revoked token). */
   endCredential(credential: string): void {

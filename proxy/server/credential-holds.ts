@@ -23,6 +23,12 @@ export interface CredentialHoldsDeps {
   changes?: Pick<ChangeFeed, 'subscribe'>;
 }
 
+/**
+ * Another replica changed the sign-in the feed names `name` (`announcedAs`), or (undefined) the
+ * feed started over and any may have changed.
+ */
+export type ChangedElsewhere = (name: string | undefined) => void;
+
 interface Answer {
   holds: boolean;
   at: number;
@@ -31,7 +37,7 @@ interface Answer {
 }
 
 /** `session:<sid>` → `session:<digest of sid>` (the feed never carries a session id). */
-function announcedAs(credential: string): string {
+export function announcedAs(credential: string): string {
   const [kind, id = ''] = credential.split(/:(.*)/s);
   return kind === 'session' ? `session:${sessionDigest(id)}` : credential;
 }
@@ -50,7 +56,7 @@ export function createCredentialHolds(deps: CredentialHoldsDeps) {
    */
   let dropped = 0;
   /** Told after answers were dropped for another replica's change (see `onChangedElsewhere`). */
-  const changedElsewhere = new Set<() => void>();
+  const changedElsewhere = new Set<ChangedElsewhere>();
   const refreshMs = deps.refreshMs ?? REFRESH_MS;
 
   async function ask(credential: string, userId: string): Promise<boolean> {
@@ -65,7 +71,7 @@ export function createCredentialHolds(deps: CredentialHoldsDeps) {
     dropped++;
     if (name === undefined) checked.clear();
     else for (const [key, answer] of checked) if (answer.announcedAs === name) checked.delete(key);
-    changedElsewhere.forEach((listener) => listener());
+    changedElsewhere.forEach((listener) => listener(name));
   }
 
   deps.changes?.subscribe({
@@ -94,9 +100,10 @@ export function createCredentialHolds(deps: CredentialHoldsDeps) {
     },
     /**
      * `listener` is told when another replica changed a sign-in (or the feed started over): what
-     * runs here under sign-ins (terminal sessions) asks `holds` again then, not at its next turn.
+     * runs here under sign-ins (terminal sessions, event streams) asks again then, not at its
+     * next turn.
      */
-    onChangedElsewhere(listener: () => void): () => void {
+    onChangedElsewhere(listener: ChangedElsewhere): () => void {
       changedElsewhere.add(listener);
       return () => changedElsewhere.delete(listener);
     },

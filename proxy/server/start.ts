@@ -15,6 +15,7 @@ import { SessionCache } from '../identity/session-cache.js';
 import { assertSameMfaKey } from '../identity/mfa/mfa-key-check.js';
 import { createLogger } from '../shared/logger.js';
 import { wireAccess } from './access-wiring.js';
+import { announcedAs } from './credential-holds.js';
 import { recoverAfterCrash } from './crash-recovery.js';
 import { startStorePurger, startTerminalSignInCheck } from './housekeeping.js';
 import { createHttpServer, listen } from './http-server.js';
@@ -174,6 +175,10 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     instance: instance.id,
     recordingFiles: options.recordingFiles,
   });
+  // Another replica's logout or token revoke reaches this one's event streams at once.
+  credentialHolds.onChangedElsewhere((name) =>
+    streams.recheck((credential) => name === undefined || announcedAs(credential) === name),
+  );
   const stopTerminalSignInCheck = startTerminalSignInCheck({
     ending: terminals.service.ending,
     credentialHolds,

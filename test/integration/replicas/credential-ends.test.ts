@@ -9,7 +9,7 @@ import { csrfOf } from '../../support/portal.js';
 import { startReplicaCluster, type ReplicaCluster } from '../../support/replicas.js';
 import { TerminalClient, terminalUrl } from '../../support/terminal.js';
 import { waitFor } from '../../support/wire.js';
-import { bearerCall, call, portalCookie } from '../access/api-client.js';
+import { bearerCall, call, EventStream, portalCookie } from '../access/api-client.js';
 
 /** The bound the design sets for a change at one replica to hold at every other. */
 const ONE_SECOND = 1000;
@@ -124,6 +124,19 @@ void describe('a session credential at B when its sign-in ends at A', () => {
       assert.equal(ended?.type === 'ended' && ended.reason, 'signed_out');
     } finally {
       terminal.close();
+    }
+  });
+
+  void it('an event stream opened at B with that sign-in ends within a second of the logout at A', async () => {
+    const alice = await cluster.login('alice', 'a', 'a');
+    cluster.to('b');
+    const stream = await EventStream.open(cluster.url, { cookie: portalCookie(alice) });
+    assert.equal(stream.status, 200);
+    try {
+      await signOutAtA(alice);
+      await stream.closed(ONE_SECOND);
+    } finally {
+      stream.close();
     }
   });
 });
