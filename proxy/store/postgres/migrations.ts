@@ -1,7 +1,7 @@
 /**
  * Schema migrations for PostgreSQL, applied at start-up in order, each in its own transaction
  * and recorded in jitgate_migrations. Replicas starting together take turns through a session
- * advisory lock: the second one waits, then finds nothing left to do. Append only: a migration
+ * advisory lock: the second one waits (without a statement timeout), then finds nothing left to do. Append only: a migration
  * that has shipped is never edited. The list mirrors SQLite's (same numbers, same tables).
  */
 import type { PgSession } from '../../shared/pg-driver.js';
@@ -81,9 +81,15 @@ export async function migrate(
   const session = await db.session();
   let broken = true;
   try {
+    // No statement timeout while migrating: waiting for another replica's migrations, or one
+    // migration on a large table, may take longer than any everyday statement, and cut short
+    // it would keep this replica from starting (and that migration from ever being applied).
+    await session.query('SET statement_timeout = 0');
     await session.query('SELECT pg_advisory_lock($1, $2)', LOCKS.migrate);
     const applied = await applyPending(session, now);
     await session.query('SELECT pg_advisory_unlock($1, $2)', LOCKS.migrate);
+    // Back to the pool's own timeout (set when the connection opened).
+    await session.query('RESET statement_timeout');
     broken = false;
     return applied;
   } finally {
