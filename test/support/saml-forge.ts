@@ -28,6 +28,13 @@ export interface TestIdp {
   key: SigningKey;
 }
 
+/** The IdP the SAML tests forge answers as: a corporate IdP with a key of its own. */
+export const corpTestIdp = (): TestIdp => ({
+  entityId: 'https://idp.corp.test/saml',
+  ssoUrl: 'https://idp.corp.test/sso',
+  key: testSigningKey('corp test IdP'),
+});
+
 /** The AuthnRequest ID in the redirect to the IdP (HTTP-Redirect binding: deflate + base64). */
 export function requestIdOf(redirect: string): string {
   const encoded = new URL(redirect).searchParams.get('SAMLRequest') ?? '';

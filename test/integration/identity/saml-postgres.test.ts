@@ -11,17 +11,12 @@ import {
   base64,
   requestIdOf,
   sign,
-  testSigningKey,
   type AnswerFor,
-  type TestIdp,
+  corpTestIdp,
 } from '../../support/saml-forge.js';
 import { startSamlProxy, type SamlProxy } from '../../support/saml-proxy.js';
 
-const idp: TestIdp = {
-  entityId: 'https://idp.corp.test/saml',
-  ssoUrl: 'https://idp.corp.test/sso',
-  key: testSigningKey('corp test IdP'),
-};
+const idp = corpTestIdp();
 
 let pg: TestPostgres;
 let proxy: SamlProxy;

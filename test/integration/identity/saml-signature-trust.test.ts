@@ -12,15 +12,11 @@ import {
   requestIdOf,
   sign,
   testSigningKey,
-  type TestIdp,
+  corpTestIdp,
 } from '../../support/saml-forge.js';
 import { startSamlProxy, type SamlProxy } from '../../support/saml-proxy.js';
 
-const idp: TestIdp = {
-  entityId: 'https://idp.corp.test/saml',
-  ssoUrl: 'https://idp.corp.test/sso',
-  key: testSigningKey('corp test IdP'),
-};
+const idp = corpTestIdp();
 const stranger = testSigningKey('someone else');
 
 let proxy: SamlProxy;
