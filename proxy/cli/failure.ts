@@ -2,10 +2,12 @@
  * What `jitgate` prints and exits with when a command fails (main.ts): a bad config lists its
  * problems; a user error, a refusal or jitgate's own error (exit-codes.ts) is one line with its
  * exit code; bad arguments add the usage. Only what nobody expected is printed as unexpected,
- * with its stack.
+ * with its stack. A message quotes the server and other people (a denial comment): it reaches the
+ * terminal as terminalText shows it.
  */
 import { ConfigError } from '../config/errors.js';
 import { cliErrorOf, EXIT } from './exit-codes.js';
+import { terminalText } from './output.js';
 import { USAGE } from './usage.js';
 
 export interface CliFailure {
@@ -15,9 +17,10 @@ export interface CliFailure {
 }
 
 export function failureOf(error: unknown): CliFailure {
-  if (error instanceof ConfigError) return { say: [error.message], exitCode: EXIT.usage };
+  if (error instanceof ConfigError)
+    return { say: [terminalText(error.message)], exitCode: EXIT.usage };
   const known = cliErrorOf(error);
-  if (known) return { say: [`jitgate: ${known.message}`], exitCode: known.exitCode };
+  if (known) return { say: [`jitgate: ${terminalText(known.message)}`], exitCode: known.exitCode };
   if (
     error instanceof TypeError &&
     'code' in error &&

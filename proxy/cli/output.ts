@@ -20,11 +20,24 @@ export function printJson(value: unknown): void {
 const CONTROL_BUT_LINE_BREAKS = /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
 /**
+ * A message for the terminal (stderr lines, the error a command ends with): it quotes the server
+ * and other people (a denial comment, policy reasons, a session's end), so every control
+ * character but line breaks and tabs shows as `\xNN`.
+ */
+export const terminalText = (text: string): string =>
+  text.replace(CONTROL_BUT_LINE_BREAKS, (c) => `\\x${hex(c)}`);
+
+/** One line to stderr, as terminalText shows it. */
+export function say(line: string): void {
+  process.stderr.write(terminalText(line) + '\n');
+}
+
+/**
  * The server's CSV, byte for byte into a file or a pipe (every client exports the same file); on
  * a terminal, line breaks and tabs stay and every other control character shows as `\xNN`.
  */
 export function printCsv(csv: string, toTerminal = process.stdout.isTTY === true): void {
-  const text = toTerminal ? csv.replace(CONTROL_BUT_LINE_BREAKS, (c) => `\\x${hex(c)}`) : csv;
+  const text = toTerminal ? terminalText(csv) : csv;
   process.stdout.write(text);
 }
 

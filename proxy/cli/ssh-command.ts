@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { parseCommand, proxyUrl } from './args.js';
 import { loadLogin } from './credentials-file.js';
 import { CliError, EXIT, exitCodeFor } from './exit-codes.js';
+import { terminalText } from './output.js';
 import { SSH_USAGE } from './usage.js';
 
 interface Control {
@@ -71,7 +72,9 @@ export async function sshCommand(args: string[]): Promise<void> {
     const message = JSON.parse(bytes.toString('utf8')) as Control;
     if (message.type === 'ready')
       stderr.write(
-        `jitgate: ${message.resource} as ${message.login}, ${message.recording ? 'recorded' : 'not recorded'}\r\n`,
+        terminalText(
+          `jitgate: ${message.resource} as ${message.login}, ${message.recording ? 'recorded' : 'not recorded'}`,
+        ) + '\r\n',
       );
     if (message.type === 'ended') ended = message;
   });
@@ -96,7 +99,7 @@ export async function sshCommand(args: string[]): Promise<void> {
   if (raw) stdin.setRawMode(false);
   stdin.pause();
   stdout.off('resize', resize);
-  stderr.write(`\r\njitgate: ${ended?.message ?? 'the connection closed'}\r\n`);
+  stderr.write(`\r\n${terminalText(`jitgate: ${ended?.message ?? 'the connection closed'}`)}\r\n`);
   if (ended && ended.reason !== 'exit' && ended.reason !== 'client_closed')
     process.exitCode = EXIT.refused;
 }

@@ -5,12 +5,10 @@
 import { durationArg, parseCommand, positionalsOf } from '../args.js';
 import { CliError } from '../exit-codes.js';
 import { obtainGrant } from '../grant-flow.js';
-import { printJson, printTable, timeLeft } from '../output.js';
+import { printJson, printTable, timeLeft, say } from '../output.js';
 import { clientFor } from '../session.js';
 import { BREAK_GLASS_USAGE, breakGlassRequest } from './break-glass.js';
 import { nameWithOrigin } from '../../shared/identity-origin.js';
-
-const say = (line: string) => process.stderr.write(line + '\n');
 
 export async function resources(args: string[]) {
   const usage = 'jitgate resources [--json] [--url URL]';

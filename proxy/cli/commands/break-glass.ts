@@ -6,11 +6,9 @@
 import { durationArg, parseCommand, positionalsOf } from '../args.js';
 import { JitgateApiError } from '../../sdk/errors.js';
 import { CliError } from '../exit-codes.js';
-import { printJson, printTable } from '../output.js';
+import { printJson, printTable, say } from '../output.js';
 import { clientFor } from '../session.js';
 import { nameWithOrigin } from '../../shared/identity-origin.js';
-
-const say = (line: string) => process.stderr.write(line + '\n');
 
 export const BREAK_GLASS_USAGE =
   'jitgate request RESOURCE --break-glass --incident ID --for 15m --reason TEXT [--json] [--url URL]';

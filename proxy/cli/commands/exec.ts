@@ -12,13 +12,14 @@ import type { JitgateClient } from '../../sdk/jitgate-client.js';
 import { durationArg, parseCommand } from '../args.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { obtainGrant } from '../grant-flow.js';
+import { say } from '../output.js';
 import { clientFor, SIGN_IN_ENV } from '../session.js';
 import { writeSshCertificate } from '../ssh-keys.js';
 
 const USAGE =
   'jitgate exec RESOURCE --for 10m --reason TEXT [--ticket T] [--login L] [--url URL] -- CMD [ARG…]';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-const say = (line: string) => process.stderr.write(`jitgate: ${line}\n`);
+const sayJitgate = (line: string) => say(`jitgate: ${line}`);
 
 /** The environment CMD gets for this grant, and what to clean up afterwards. */
 async function credentialEnv(
@@ -83,7 +84,7 @@ function run(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
       resolve(code);
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
-      say(
+      sayJitgate(
         `cannot run ${file}: ${error.code === 'ENOENT' ? 'command not found' : (error.code ?? 'failed')}`,
       );
       done(error.code === 'ENOENT' ? 127 : 126);
@@ -127,9 +128,10 @@ export async function exec(args: string[]): Promise<number> {
     reason: values.reason,
     ticket: values.ticket,
     wait: true,
-    onPending: (id, reasons) => say(`request ${id} waits for approval: ${reasons.join('; ')}`),
+    onPending: (id, reasons) =>
+      sayJitgate(`request ${id} waits for approval: ${reasons.join('; ')}`),
   });
-  say(`${reused ? 'using' : 'granted'} ${resource} until ${grant.endsAt} (${grant.id})`);
+  sayJitgate(`${reused ? 'using' : 'granted'} ${resource} until ${grant.endsAt} (${grant.id})`);
   let code = 1;
   try {
     const { env, cleanup } = await credentialEnv(client, grant.id, known.kind, values.login);
@@ -143,7 +145,7 @@ export async function exec(args: string[]): Promise<number> {
     if (!reused)
       await client
         .release(grant.id)
-        .catch(() => say(`could not release ${grant.id}; it ends at ${grant.endsAt}`));
+        .catch(() => sayJitgate(`could not release ${grant.id}; it ends at ${grant.endsAt}`));
   }
   return code;
 }

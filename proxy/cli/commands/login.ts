@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { parseCommand, proxyUrl } from '../args.js';
 import { loadLogin, saveLogin } from '../credentials-file.js';
 import { CliError, EXIT, exitCodeFor } from '../exit-codes.js';
-import { printJson } from '../output.js';
+import { printJson, say } from '../output.js';
 import { clientFor, machineFromEnv } from '../session.js';
 import { JitgateClient } from '../../sdk/jitgate-client.js';
 
@@ -123,7 +123,7 @@ export async function login(args: string[]) {
     throw new CliError('jitgate refused the login code', EXIT.unauthenticated);
   const path = saveLogin(url, { token: json.token, user: json.user, expiresAt: json.expiresAt });
   if (values.json) return printJson({ user: json.user, expiresAt: json.expiresAt, saved: path });
-  console.error(`signed in as ${json.user} until ${json.expiresAt} (token saved in ${path})`);
+  say(`signed in as ${json.user} until ${json.expiresAt} (token saved in ${path})`);
 }
 
 export async function logout(args: string[]) {
