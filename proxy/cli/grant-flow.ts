@@ -15,6 +15,19 @@ export interface GrantWish {
   wait: boolean;
   /** Told once when a request waits for approval. */
   onPending?: (requestId: string, reasons: string[]) => void;
+  /** Stops the wait (a signal to the CLI): a request this call filed is withdrawn first. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Withdraws a request whose asker has gone: no approver may later start a grant nobody will use
+ * or end. Approved in the meantime, its grant is released instead.
+ */
+async function withdraw(client: JitgateClient, requestId: string): Promise<void> {
+  const cancelled = await client.cancel(requestId).catch(() => undefined);
+  if (cancelled) return;
+  const decided = (await client.requests()).find((r) => r.id === requestId);
+  if (decided?.state === 'approved' && decided.grant) await client.release(decided.grant);
 }
 
 export async function liveGrant(
@@ -35,6 +48,8 @@ export async function obtainGrant(
   if (held) return { grant: held, reused: true };
   const mine = await client.requests();
   let pending = mine.find((r) => r.resource === wish.resource && r.state === 'pending');
+  // Only a request filed here is withdrawn on a signal: a joined one may be another job's.
+  const filedHere = !pending;
   if (!pending) {
     const created = await client.request({
       resource: wish.resource,
@@ -51,5 +66,12 @@ export async function obtainGrant(
       `request ${pending.id} waits for approval (use --wait to wait for it)`,
       EXIT.notGranted,
     );
-  return { grant: await client.waitForGrant(pending.id), reused: false };
+  const requestId = pending.id;
+  try {
+    const options = wish.signal ? { signal: wish.signal } : {};
+    return { grant: await client.waitForGrant(requestId, options), reused: false };
+  } catch (error) {
+    if (filedHere && wish.signal?.aborted) await withdraw(client, requestId).catch(() => undefined);
+    throw error;
+  }
 }

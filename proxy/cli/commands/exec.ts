@@ -2,7 +2,8 @@
  * `jitgate exec RESOURCE --for 10m --reason R -- CMD …`: get a grant (reuse a live one, else
  * request it and wait for approval), put its credential in CMD's environment (and take the CLI's
  * own sign-in out of it), run CMD with signals forwarded, release the grant it asked for when CMD
- * exits, and exit with CMD's code.
+ * exits, and exit with CMD's code. Stopped by a signal before CMD runs, it withdraws its request
+ * (or releases its grant) and exits 128 + N.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,10 +16,15 @@ import { obtainGrant } from '../grant-flow.js';
 import { say } from '../output.js';
 import { clientFor, SIGN_IN_ENV } from '../session.js';
 import { writeSshCertificate } from '../ssh-keys.js';
+import {
+  osSignal,
+  SIGNALS,
+  signalsUntilCommand,
+  type SignalsUntilCommand,
+} from '../exec-signals.js';
 
 const USAGE =
   'jitgate exec RESOURCE --for 10m --reason TEXT [--ticket T] [--login L] [--url URL] -- CMD [ARG…]';
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const sayJitgate = (line: string) => say(`jitgate: ${line}`);
 
 /** The environment CMD gets for this grant, and what to clean up afterwards. */
@@ -94,11 +100,6 @@ function run(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-const osSignal = (signal: NodeJS.Signals) =>
-  (({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 }) as Record<string, number>)[
-    signal
-  ] ?? 0;
-
 export async function exec(args: string[]): Promise<number> {
   const split = args.indexOf('--');
   if (split < 0 || split === args.length - 1)
@@ -119,6 +120,28 @@ export async function exec(args: string[]): Promise<number> {
   const { values } = parsed;
   const duration = durationArg(values.for, '--for');
   const client = clientFor(values.url);
+  const signals = signalsUntilCommand();
+  try {
+    return await execWithGrant(client, resource, duration, values, args.slice(split + 1), signals);
+  } catch (error) {
+    if (!signals.interrupted.aborted) throw error;
+    const signal = signals.interrupted.reason as NodeJS.Signals;
+    sayJitgate(`stopped by ${signal} before the command ran`);
+    return 128 + osSignal(signal);
+  } finally {
+    signals.handOver();
+  }
+}
+
+async function execWithGrant(
+  client: JitgateClient,
+  resource: string,
+  duration: string,
+  values: { reason?: string | undefined; ticket?: string | undefined; login?: string | undefined },
+  command: string[],
+  signals: SignalsUntilCommand,
+): Promise<number> {
+  const { interrupted } = signals;
   const known = (await client.resources()).find((r) => r.id === resource);
   if (!known)
     throw new CliError(`no resource "${resource}" (see: jitgate resources)`, EXIT.refused);
@@ -130,13 +153,17 @@ export async function exec(args: string[]): Promise<number> {
     wait: true,
     onPending: (id, reasons) =>
       sayJitgate(`request ${id} waits for approval: ${reasons.join('; ')}`),
+    signal: interrupted,
   });
-  sayJitgate(`${reused ? 'using' : 'granted'} ${resource} until ${grant.endsAt} (${grant.id})`);
   let code = 1;
   try {
+    interrupted.throwIfAborted();
+    sayJitgate(`${reused ? 'using' : 'granted'} ${resource} until ${grant.endsAt} (${grant.id})`);
     const { env, cleanup } = await credentialEnv(client, grant.id, known.kind, values.login);
     try {
-      code = await run(args.slice(split + 1), commandEnv(process.env, env));
+      interrupted.throwIfAborted();
+      signals.handOver();
+      code = await run(command, commandEnv(process.env, env));
     } finally {
       cleanup();
     }
