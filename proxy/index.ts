@@ -4,6 +4,6 @@ export {
   type JitgateClientOptions,
   type WaitOptions,
 } from './sdk/jitgate-client.js';
-export { JitgateApiError, JitgateUnreachable } from './sdk/errors.js';
+export { JitgateApiError, JitgateUnexpectedAnswer, JitgateUnreachable } from './sdk/errors.js';
 export type { ClientCredentials } from './sdk/client-credentials.js';
 export type * from './sdk/types.js';

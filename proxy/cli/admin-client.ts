@@ -1,5 +1,6 @@
 /** The admin side of the CLI: talks to a running proxy with the admin token from its state folder. */
 import { readAdminToken } from '../api/admin-token.js';
+import { jitgateJson } from '../sdk/errors.js';
 import { CliError, EXIT, exitCodeFor } from './exit-codes.js';
 
 export interface AdminTarget {
@@ -36,14 +37,12 @@ export async function adminCall(
       EXIT.unreachable,
     );
   }
+  if (response.ok) return jitgateJson(response);
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) {
-    const error = (json.error ?? {}) as { code?: string; message?: string };
-    const code = error.code ?? `http_${response.status}`;
-    throw new CliError(
-      `${error.message ?? `HTTP ${response.status}`} (${code})`,
-      exitCodeFor(response.status, code),
-    );
-  }
-  return json;
+  const error = (json.error ?? {}) as { code?: string; message?: string };
+  const code = error.code ?? `http_${response.status}`;
+  throw new CliError(
+    `${error.message ?? `HTTP ${response.status}`} (${code})`,
+    exitCodeFor(response.status, code),
+  );
 }

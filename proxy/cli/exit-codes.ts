@@ -4,7 +4,7 @@
  * own code instead.
  */
 import { ConfigError } from '../config/errors.js';
-import { JitgateApiError, JitgateUnreachable } from '../sdk/errors.js';
+import { JitgateApiError, JitgateUnexpectedAnswer, JitgateUnreachable } from '../sdk/errors.js';
 import { JitgateError } from '../shared/errors.js';
 import { causeText } from './cause-text.js';
 
@@ -14,7 +14,7 @@ export const EXIT = {
   usage: 1,
   /** jitgate answered no: policy denied, not allowed, unknown id, invalid request. */
   refused: 2,
-  /** jitgate (or the IdP) cannot be reached, or failed (5xx). */
+  /** jitgate (or the IdP) cannot be reached, or failed (5xx), or --url answers as something else. */
   unreachable: 3,
   /** `jitgate audit verify`: the hash chain is broken. */
   chainBroken: 4,
@@ -56,6 +56,8 @@ export function cliErrorOf(error: unknown): CliError | undefined {
   if (error instanceof CliError) return error;
   if (error instanceof JitgateUnreachable)
     return new CliError(`${error.message} (is it running? use --url)`, EXIT.unreachable);
+  if (error instanceof JitgateUnexpectedAnswer)
+    return new CliError(`${error.message}: is --url jitgate's address?`, EXIT.unreachable);
   // A config's problems are the user's to fix (failure.ts prints them as they are).
   if (error instanceof ConfigError) return new CliError(error.message, EXIT.usage);
   if (error instanceof JitgateError)

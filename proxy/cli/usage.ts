@@ -49,5 +49,5 @@ ${SSH_USAGE}
 ${AUDIT_USAGE}
 ${RECORDINGS_USAGE}
 common options: --url URL (default $JITGATE_URL or http://127.0.0.1:$PORT|8080), --json
-exit codes: 0 ok, 1 usage, 2 refused, 3 unreachable, 4 audit chain broken, 5 not signed in,
-            6 not granted (denied, expired, timed out); exec: the command's own code`;
+exit codes: 0 ok, 1 usage, 2 refused, 3 unreachable (or --url is not jitgate), 4 audit chain broken,
+            5 not signed in, 6 not granted (denied, expired, timed out); exec: the command's own code`;

@@ -20,3 +20,34 @@ export class JitgateUnreachable extends Error {
     this.name = 'JitgateUnreachable';
   }
 }
+
+/**
+ * An answer that is not jitgate's: a success without a JSON object (another web server at that
+ * URL, an app host, the sign-in page of a proxy in front of jitgate). Taken as success, it would
+ * say a revoke or a release happened that never reached jitgate.
+ */
+export class JitgateUnexpectedAnswer extends Error {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly contentType: string,
+  ) {
+    super(`${url} did not answer as jitgate (HTTP ${status}, ${contentType || 'no content type'})`);
+    this.name = 'JitgateUnexpectedAnswer';
+  }
+}
+
+/** The JSON object a jitgate answer carries, else JitgateUnexpectedAnswer. */
+export async function jitgateJson(response: Response): Promise<Record<string, unknown>> {
+  const text = await response.text().catch(() => '');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+    return parsed as Record<string, unknown>;
+  const contentType = (response.headers.get('content-type') ?? '').split(';')[0] ?? '';
+  throw new JitgateUnexpectedAnswer(response.url, response.status, contentType.trim());
+}

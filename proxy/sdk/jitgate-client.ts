@@ -4,7 +4,7 @@
  * function that returns a fresh one (see JitgateClient.forMachine).
  */
 import { clientCredentialsToken, type ClientCredentials } from './client-credentials.js';
-import { JitgateApiError, JitgateUnreachable } from './errors.js';
+import { JitgateApiError, JitgateUnreachable, jitgateJson } from './errors.js';
 import type {
   AccessReportInfo,
   AccessReportQuery,
@@ -166,7 +166,7 @@ export class JitgateClient {
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await this.send(method, path, 'application/json', body);
-    return (await response.json().catch(() => ({}))) as T;
+    return (await jitgateJson(response)) as T;
   }
 
   /** Sends a call; a refusal throws JitgateApiError with the server's code and message. */

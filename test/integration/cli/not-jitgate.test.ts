@@ -1,0 +1,50 @@
+// `--url` that names something other than jitgate (another web server on that port, an app host,
+// the sign-in page of a proxy in front) answers 200 with a page, not jitgate's JSON. The CLI
+// says so and exits 3 (docs/cli.md); it never reports a revoke or a release that did not happen,
+// nor fails as "unexpected" with a stack.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from '../../support/guarded-test.js';
+import { runCli } from '../../support/cli.js';
+
+let server: Server;
+let url = '';
+let stateDir = '';
+before(async () => {
+  server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<html><h1>Sign in</h1></html>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  stateDir = mkdtempSync(join(tmpdir(), 'jitgate-not-jitgate-'));
+  writeFileSync(join(stateDir, 'admin-token'), 'admin-token-of-the-test\n', { mode: 0o600 });
+});
+after(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+const env = { JITGATE_TOKEN: 'jgt_test', XDG_CONFIG_HOME: '/nonexistent' };
+
+void describe('a --url that is not jitgate', () => {
+  const cases: [string, string[]][] = [
+    ['release', ['release', 'grt_1']],
+    ['revoke (bearer)', ['revoke', 'grt_1']],
+    ['revoke (admin token)', ['revoke', 'grt_1', '--state-dir']],
+    ['grant (admin token)', ['grant', 'alice', 'payroll', '--for', '5m', '--state-dir']],
+    ['resources', ['resources']],
+    ['request', ['request', 'payroll', '--for', '5m', '--reason', 'x']],
+  ];
+  for (const [name, args] of cases)
+    void it(`${name}: says it is not jitgate's answer and exits 3`, async () => {
+      const full = args.at(-1) === '--state-dir' ? [...args, stateDir] : args;
+      const run = await runCli([...full, '--url', url], env);
+      assert.equal(run.code, 3, run.stderr);
+      assert.doesNotMatch(run.stderr, /unexpected|revoked|released|granted/);
+      assert.match(run.stderr, /did not answer as jitgate \(HTTP 200, text\/html\)/);
+      assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
+    });
+});
