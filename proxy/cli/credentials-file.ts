@@ -4,7 +4,15 @@
  * of one port (localhost, 127.0.0.1, [::1]) are one proxy: a login under one is found under the
  * others. The token is never printed; `jitgate logout` removes it.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError, EXIT } from './exit-codes.js';
@@ -55,17 +63,32 @@ export function loadLogin(
   return Date.parse(login.expiresAt) > Date.now() ? login : undefined;
 }
 
-/** Writes atomically (temp file, then rename), created 0600 so the token is never world-readable. */
+/**
+ * The folder the tokens live in, 0700 and this user's: one that was already there open to others
+ * (made by hand, or by a tool with a loose umask) is closed first; someone else's is refused.
+ */
+function privateFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const folder = statSync(dir);
+  if (process.getuid && folder.uid !== process.getuid())
+    throw new CliError(`${dir} belongs to another user: no token is saved there`, EXIT.usage);
+  if ((folder.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+/**
+ * Writes atomically (temp file, then rename), created 0600 so the token is never world-readable.
+ * The temp file is made new (O_EXCL): a file or link already at its name is removed, never
+ * written through.
+ */
 export function saveLogin(url: string, login: StoredLogin | undefined, env = process.env): string {
   const path = credentialsPath(env);
-  const dir = join(path, '..');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  privateFolder(join(path, '..'));
   const all = readAll(path);
   if (login) all[loginKey(url)] = login;
   else delete all[loginKey(url)];
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
-  chmodSync(temp, 0o600);
+  rmSync(temp, { force: true });
+  writeFileSync(temp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
   renameSync(temp, path);
   return path;
 }
