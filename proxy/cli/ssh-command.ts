@@ -39,6 +39,16 @@ function refusal(res: IncomingMessage): Promise<CliError> {
   });
 }
 
+/** A control message (a JSON object), or undefined for text that is not one. */
+function controlOf(bytes: Buffer): Control | undefined {
+  try {
+    const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function sshCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand(
     args,
@@ -64,12 +74,18 @@ export async function sshCommand(args: string[]): Promise<void> {
   const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
   // Listening before `open`: the first messages may arrive in the same read as the handshake.
   let ended: Control | undefined;
+  let notJitgate = false;
   ws.on('message', (data, binary) => {
     const bytes = Buffer.isBuffer(data)
       ? data
       : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
     if (binary) return void stdout.write(bytes);
-    const message = JSON.parse(bytes.toString('utf8')) as Control;
+    const message = controlOf(bytes);
+    if (!message) {
+      // Another WebSocket server at --url (or a broken one): said in one line, not a stack.
+      notJitgate = true;
+      return void ws.terminate();
+    }
     if (message.type === 'ready')
       stderr.write(
         terminalText(
@@ -99,6 +115,11 @@ export async function sshCommand(args: string[]): Promise<void> {
   if (raw) stdin.setRawMode(false);
   stdin.pause();
   stdout.off('resize', resize);
+  if (notJitgate)
+    throw new CliError(
+      `${base} does not speak jitgate's terminal protocol: is --url jitgate's address?`,
+      EXIT.unreachable,
+    );
   stderr.write(`\r\n${terminalText(`jitgate: ${ended?.message ?? 'the connection closed'}`)}\r\n`);
   if (ended && ended.reason !== 'exit' && ended.reason !== 'client_closed')
     process.exitCode = EXIT.refused;

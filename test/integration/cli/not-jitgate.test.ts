@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from '../../support/guarded-test.js';
+import { WebSocketServer } from 'ws';
 import { runCli } from '../../support/cli.js';
 
 let server: Server;
@@ -47,4 +48,24 @@ void describe('a --url that is not jitgate', () => {
       assert.match(run.stderr, /did not answer as jitgate \(HTTP 200, text\/html\)/);
       assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
     });
+});
+
+void describe('jitgate ssh to a WebSocket that is not jitgate', () => {
+  void it("says its messages are not jitgate's and exits 3, with no stack", async () => {
+    const other = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    other.on('connection', (socket) => socket.send('<b>welcome</b>'));
+    await new Promise((resolve) => other.once('listening', resolve));
+    try {
+      const port = (other.address() as { port: number }).port;
+      const run = await runCli(['ssh', 'prod-shell', '--url', `http://127.0.0.1:${port}`], env);
+      assert.equal(run.code, 3, run.stderr);
+      assert.doesNotMatch(run.stderr, /SyntaxError|at /);
+      assert.match(
+        run.stderr,
+        /does not speak jitgate's terminal protocol: is --url jitgate's address\?/,
+      );
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
 });
