@@ -24,7 +24,8 @@ export const RECORDINGS_USAGE = `  recordings list [--person P] [--resource R] [
 
 export const USAGE = `usage: jitgate COMMAND [options]     (docs/cli.md)
   serve [--config FILE]                 run jitgate (no config: the demo on http://localhost:8080)
-  login [--no-browser] | logout         sign in (people: browser; machines: JITGATE_CLIENT_* env)
+  login [--step-up] [--no-browser] | logout
+                                        sign in (people: browser; machines: JITGATE_CLIENT_* env)
   resources                             what I may request, and my access
   request RESOURCE --for 30m --reason TEXT [--ticket T] [--wait]
   request RESOURCE --break-glass --incident ID --for 15m --reason TEXT   emergency access, reviewed after
@@ -37,13 +38,15 @@ export const USAGE = `usage: jitgate COMMAND [options]     (docs/cli.md)
   grants [--all]                        my grants
   release GRANT_ID                      end my grant now
   revoke GRANT_ID [--reason TEXT]       end someone's grant (approver or admin; --state-dir: admin token)
-  grant USER RESOURCE --for 30m [--reason TEXT] [--state-dir DIR]   admin: grant at once
+  grant USER RESOURCE --for 30m [--reason TEXT] [--force] [--state-dir DIR]   admin: grant at once
   end-sessions USER [--state-dir DIR]   admin: end every sign-in of USER (sessions, tokens, terminals)
-  exec RESOURCE --for 10m --reason TEXT [--login L] -- CMD [ARG…]   run CMD with the credential
-  ssh-cert RESOURCE --login L --out DIR write an SSH key + certificate valid for the grant
-  kubectl-credential RESOURCE           print an ExecCredential for kubectl
+  exec RESOURCE --for 10m --reason TEXT [--ticket T] [--login L] -- CMD [ARG…]   run CMD with the credential
+  ssh-cert RESOURCE --login L --out DIR [--for 30m --reason TEXT [--wait]]
+                                        write an SSH key + certificate valid for the grant
+  kubectl-credential RESOURCE [--for 30m --reason TEXT [--wait]]
+                                        print an ExecCredential for kubectl
   reap --config FILE                    drop temporary database roles whose grant is over (cron)
-  target-agent --url URL [--revoked-keys FILE] [--sessions DIR] [--every 1s] [--standing RESOURCE --agent-token-file FILE]
+  target-agent --url URL [--revoked-keys FILE] [--sessions DIR] [--every 1s] [--standing RESOURCE --agent-token-file FILE [--sshd-config FILE] [--scan-every 10m]]
                                         on an SSH target: keep RevokedKeys current, end revoked sessions
 ${SSH_USAGE}
 ${AUDIT_USAGE}
