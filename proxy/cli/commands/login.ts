@@ -2,16 +2,18 @@
  * `jitgate login`: machines check their client credentials (env) and are done; people sign in
  * in the browser. The CLI listens on a loopback port, opens /cli/authorize with a PKCE
  * challenge (RFC 8252), receives a one-time code there and trades it with the verifier for a
- * `jgt_` token, saved 0600 in the config folder. `jitgate logout` revokes and forgets it.
+ * `jgt_` token, saved 0600 in the config folder. `jitgate logout` revokes and forgets it (and
+ * keeps one it could not revoke, saying so).
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { parseCommand, proxyUrl } from '../args.js';
 import { loadLogin, saveLogin } from '../credentials-file.js';
-import { CliError, EXIT, exitCodeFor } from '../exit-codes.js';
+import { CliError, cliErrorOf, EXIT, exitCodeFor } from '../exit-codes.js';
 import { printJson, say } from '../output.js';
 import { clientFor, machineFromEnv } from '../session.js';
+import { JitgateApiError } from '../../sdk/errors.js';
 import { JitgateClient } from '../../sdk/jitgate-client.js';
 
 const USAGE = 'jitgate login [--step-up] [--no-browser] [--json] [--url URL]';
@@ -132,7 +134,19 @@ export async function logout(args: string[]) {
   const saved = loadLogin(url);
   if (!saved) return console.error(`not logged in to ${url}`);
   // Revoked first: a token merely forgotten would stay valid until it expires.
-  await new JitgateClient({ url, token: saved.token }).revokeCurrentToken().catch(() => undefined);
+  try {
+    await new JitgateClient({ url, token: saved.token }).revokeCurrentToken();
+  } catch (error) {
+    // 401: jitgate no longer knows it (revoked, expired), so there is nothing left to revoke.
+    // Anything else leaves it valid: it stays saved, for a logout that can still revoke it.
+    if (!(error instanceof JitgateApiError && error.status === 401)) {
+      const failure = cliErrorOf(error) ?? new CliError('unexpected failure', EXIT.unreachable);
+      throw new CliError(
+        `the token was not revoked (${failure.message}); it stays valid until ${saved.expiresAt} and stays saved: run jitgate logout again once jitgate answers`,
+        failure.exitCode,
+      );
+    }
+  }
   saveLogin(url, undefined);
   console.error(`logged out of ${url}`);
 }
