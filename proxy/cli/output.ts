@@ -8,12 +8,14 @@
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
 /** A cell shows a control character as `\xNN`. */
-const visible = (cell: string) => cell.replace(CONTROL, (c) => `\\x${hex(c)}`);
+export const visible = (cell: string) => cell.replace(CONTROL, (c) => `\\x${hex(c)}`);
 
 /** JSON escapes C0 itself but leaves DEL and C1 raw: they become `\u00NN` (the same value). */
+export const jsonText = (value: unknown, indent?: number): string =>
+  JSON.stringify(value, null, indent).replace(/[\u007f-\u009f]/g, (c) => `\\u00${hex(c)}`);
+
 export function printJson(value: unknown): void {
-  const text = JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u00${hex(c)}`);
-  process.stdout.write(text + '\n');
+  process.stdout.write(jsonText(value, 2) + '\n');
 }
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced

@@ -16,6 +16,7 @@ import { recordingVerifyKey } from '../terminal/recording-key.js';
 import { expectedRecording } from '../terminal/recording-verification.js';
 import { sessionFilterFromQuery, sessionJson } from '../terminal/session-query.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { jsonText, visible } from './output.js';
 import { RECORDINGS_USAGE } from './usage.js';
 import { recordingsFolders } from '../server/state-folders.js';
 import {
@@ -76,19 +77,13 @@ async function list(values: Record<string, string | boolean | undefined>) {
   });
   for (const row of rows) {
     const s = sessionJson(row, false);
+    // Ids come from identity providers: no control character in them reaches the terminal.
     console.log(
       values.json
-        ? JSON.stringify(s)
-        : [
-            s.id,
-            s.startedAt,
-            s.user,
-            s.resource,
-            s.login,
-            s.state,
-            s.recording,
-            s.sha256 ?? '-',
-          ].join('  '),
+        ? jsonText(s)
+        : [s.id, s.startedAt, s.user, s.resource, s.login, s.state, s.recording, s.sha256 ?? '-']
+            .map(visible)
+            .join('  '),
     );
   }
   if (!values.json) console.error(`${rows.length} sessions`);
