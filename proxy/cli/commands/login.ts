@@ -30,15 +30,22 @@ function openBrowser(url: string) {
   }
 }
 
-/** Serves one redirect on 127.0.0.1 and resolves the code it carries. */
+/**
+ * Serves the redirect on 127.0.0.1 and resolves the code it carries. Any local process can reach
+ * the port: only an answer with this login's state ends the wait (a code, or the person's "deny");
+ * anything else gets a 400 and is ignored, so a stray or hostile request cannot cancel the login.
+ */
 async function receiveCode(state: string, onListening: (redirectUri: string) => void) {
   return new Promise<{ code: string; redirectUri: string }>((resolve, reject) => {
     let redirectUri = '';
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname !== '/callback') return void res.writeHead(404).end();
-      const ok = url.searchParams.get('state') === state && url.searchParams.get('code');
-      res.writeHead(ok ? 200 : 400, { 'content-type': 'text/plain; charset=utf-8' });
+      const text = { 'content-type': 'text/plain; charset=utf-8' };
+      if (url.searchParams.get('state') !== state)
+        return void res.writeHead(400, text).end('jitgate CLI: not this login.\n');
+      const ok = !!url.searchParams.get('code');
+      res.writeHead(ok ? 200 : 400, text);
       res.end(
         ok ? 'jitgate CLI: signed in. You can close this tab.\n' : 'jitgate CLI: login refused.\n',
       );
@@ -49,7 +56,7 @@ async function receiveCode(state: string, onListening: (redirectUri: string) => 
       else
         reject(
           new CliError(
-            `login refused (${url.searchParams.get('error') ?? 'state mismatch'})`,
+            `login refused (${url.searchParams.get('error') ?? 'no code'})`,
             EXIT.unauthenticated,
           ),
         );
