@@ -25,6 +25,7 @@ import {
 
 const USAGE =
   'jitgate exec RESOURCE --for 10m --reason TEXT [--ticket T] [--login L] [--url URL] -- CMD [ARG…]';
+const SSH_LOGIN_REQUIRED = '--login is required for an SSH resource';
 const sayJitgate = (line: string) => say(`jitgate: ${line}`);
 
 /** The environment CMD gets for this grant, and what to clean up afterwards. */
@@ -35,7 +36,7 @@ async function credentialEnv(
   login: string | undefined,
 ): Promise<{ env: Record<string, string>; cleanup: () => void }> {
   if (kind === 'ssh') {
-    if (!login) throw new CliError('--login is required for an SSH resource', EXIT.usage);
+    if (!login) throw new CliError(SSH_LOGIN_REQUIRED, EXIT.usage);
     const dir = mkdtempSync(join(tmpdir(), 'jitgate-ssh-'));
     const files = await writeSshCertificate(client, grantId, login, dir);
     const env = {
@@ -145,6 +146,9 @@ async function execWithGrant(
   const known = (await client.resources()).find((r) => r.id === resource);
   if (!known)
     throw new CliError(`no resource "${resource}" (see: jitgate resources)`, EXIT.refused);
+  // Before asking: an approver's yes must not be spent on a command that cannot run.
+  if (known.kind === 'ssh' && !values.login)
+    throw new CliError(`${SSH_LOGIN_REQUIRED}\nusage: ${USAGE}`, EXIT.usage);
   const { grant, reused } = await obtainGrant(client, {
     resource,
     duration,
