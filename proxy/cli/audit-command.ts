@@ -10,6 +10,7 @@ import { isAuditCode } from '../audit/codes.js';
 import { parseAuditTime } from '../audit/query.js';
 import { JitgateError } from '../shared/errors.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { escapedJson } from './output.js';
 import { AUDIT_USAGE } from './usage.js';
 import { offlineStore, STORE_OPTIONS, withOfflineStore } from './offline-store.js';
 
@@ -74,7 +75,8 @@ async function exportEvents(args: string[]) {
   const filter = exportFilter(values);
   const count = await withLog(values, (log) =>
     log.export((line) => {
-      process.stdout.write(line + '\n');
+      // People's text (reasons, comments) with C1 escaped: the same JSON, safe on a terminal.
+      process.stdout.write(escapedJson(line) + '\n');
     }, filter),
   );
   console.error(values.json ? JSON.stringify({ exported: count }) : `exported ${count} events`);

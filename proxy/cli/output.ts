@@ -11,8 +11,11 @@ const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
 export const visible = (cell: string) => cell.replace(CONTROL, (c) => `\\x${hex(c)}`);
 
 /** JSON escapes C0 itself but leaves DEL and C1 raw: they become `\u00NN` (the same value). */
+export const escapedJson = (json: string): string =>
+  json.replace(/[\u007f-\u009f]/g, (c) => `\\u00${hex(c)}`);
+
 export const jsonText = (value: unknown, indent?: number): string =>
-  JSON.stringify(value, null, indent).replace(/[\u007f-\u009f]/g, (c) => `\\u00${hex(c)}`);
+  escapedJson(JSON.stringify(value, null, indent));
 
 export function printJson(value: unknown): void {
   process.stdout.write(jsonText(value, 2) + '\n');
