@@ -1,6 +1,6 @@
 /** The admin side of the CLI: talks to a running proxy with the admin token from its state folder. */
 import { readAdminToken } from '../api/admin-token.js';
-import { jitgateJson } from '../sdk/errors.js';
+import { boundedJson, jitgateJson } from '../sdk/bounded-body.js';
 import { CliError, EXIT, exitCodeFor } from './exit-codes.js';
 
 export interface AdminTarget {
@@ -38,7 +38,7 @@ export async function adminCall(
     );
   }
   if (response.ok) return jitgateJson(response);
-  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  const json = ((await boundedJson(response)) ?? {}) as Record<string, unknown>;
   const error = (json.error ?? {}) as { code?: string; message?: string };
   const code = error.code ?? `http_${response.status}`;
   throw new CliError(

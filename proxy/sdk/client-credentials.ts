@@ -2,6 +2,7 @@
  * Machine sign-in for the SDK: the OAuth client-credentials grant at the IdP's token endpoint
  * (client_secret_basic), cached until shortly before the token expires.
  */
+import { boundedJson } from './bounded-body.js';
 import { JitgateApiError, JitgateUnreachable } from './errors.js';
 
 export interface ClientCredentials {
@@ -41,7 +42,7 @@ export function clientCredentialsToken(options: ClientCredentials): () => Promis
     } catch (error) {
       throw new JitgateUnreachable(options.tokenUrl, { cause: error });
     }
-    const json = (await response.json().catch(() => ({}))) as {
+    const json = ((await boundedJson(response)) ?? {}) as {
       access_token?: unknown;
       expires_in?: unknown;
       error?: unknown;

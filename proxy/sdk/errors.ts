@@ -31,23 +31,11 @@ export class JitgateUnexpectedAnswer extends Error {
     readonly url: string,
     readonly status: number,
     readonly contentType: string,
+    why = 'did not answer as jitgate',
   ) {
-    super(`${url} did not answer as jitgate (HTTP ${status}, ${contentType || 'no content type'})`);
+    super(
+      `${url} ${why} (HTTP ${status}, ${contentType.split(';')[0]?.trim() || 'no content type'})`,
+    );
     this.name = 'JitgateUnexpectedAnswer';
   }
-}
-
-/** The JSON object a jitgate answer carries, else JitgateUnexpectedAnswer. */
-export async function jitgateJson(response: Response): Promise<Record<string, unknown>> {
-  const text = await response.text().catch(() => '');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-    return parsed as Record<string, unknown>;
-  const contentType = (response.headers.get('content-type') ?? '').split(';')[0] ?? '';
-  throw new JitgateUnexpectedAnswer(response.url, response.status, contentType.trim());
 }

@@ -4,7 +4,8 @@
  * function that returns a fresh one (see JitgateClient.forMachine).
  */
 import { clientCredentialsToken, type ClientCredentials } from './client-credentials.js';
-import { JitgateApiError, JitgateUnreachable, jitgateJson } from './errors.js';
+import { boundedJson, boundedText, jitgateJson } from './bounded-body.js';
+import { JitgateApiError, JitgateUnreachable } from './errors.js';
 import type {
   AccessReportInfo,
   AccessReportQuery,
@@ -119,7 +120,9 @@ export class JitgateClient {
 
   /** The same review as CSV, for a spreadsheet. */
   accessReportCsv = async (query: AccessReportQuery) =>
-    (await this.send('GET', `/reports/access?${reportParams(query, 'csv')}`, 'text/csv')).text();
+    boundedText(
+      await this.send('GET', `/reports/access?${reportParams(query, 'csv')}`, 'text/csv'),
+    );
 
   /** Revokes the `jgt_` token this client calls with (logout). */
   revokeCurrentToken = () => this.call<{ revoked: string }>('DELETE', '/tokens/current');
@@ -195,7 +198,7 @@ export class JitgateClient {
       throw new JitgateUnreachable(this.url, { cause: error });
     }
     if (response.ok) return response;
-    const json = (await response.json().catch(() => ({}))) as {
+    const json = ((await boundedJson(response)) ?? {}) as {
       error?: { code?: string; message?: string; reasons?: string[] };
     };
     const error = json.error ?? {};

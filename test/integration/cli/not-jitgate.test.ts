@@ -69,3 +69,32 @@ void describe('jitgate ssh to a WebSocket that is not jitgate', () => {
     }
   });
 });
+
+void describe("an answer larger than any of jitgate's", () => {
+  void it('is read no further than the bound: one line, exit 3', async () => {
+    // 80 MiB of one JSON string: more than jitgate ever answers, sent as fast as it is read.
+    const chunk = Buffer.alloc(1 << 20, 'a');
+    const flood = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"resources":"');
+      let sent = 0;
+      const pump = () => {
+        while (sent < 80 && res.write(chunk)) sent++;
+        if (sent < 80) res.once('drain', pump);
+        else res.end('"}');
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => flood.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (flood.address() as { port: number }).port;
+      const run = await runCli(['resources', '--url', `http://127.0.0.1:${port}`], env);
+      assert.equal(run.code, 3, run.stderr);
+      assert.match(run.stderr, /answered more than 64 MiB/);
+      assert.doesNotMatch(run.stderr, /unexpected/);
+    } finally {
+      flood.closeAllConnections();
+      await new Promise((resolve) => flood.close(resolve));
+    }
+  });
+});
