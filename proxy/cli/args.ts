@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, EXIT } from './exit-codes.js';
+import { requireSafeTransport } from './plain-http.js';
 import { parseDuration } from '../shared/duration.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -45,6 +46,7 @@ export function proxyUrl(url: string | undefined, env: NodeJS.ProcessEnv = proce
   const parsed = URL.parse(chosen);
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
     throw new CliError(`--url must be an http(s) URL`, EXIT.usage);
+  requireSafeTransport(parsed, 'jitgate at', env);
   return parsed.origin;
 }
 

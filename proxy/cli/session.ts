@@ -7,6 +7,7 @@ import { JitgateClient } from '../sdk/jitgate-client.js';
 import { proxyUrl } from './args.js';
 import { loadLogin } from './credentials-file.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { requireSafeTransport } from './plain-http.js';
 
 /**
  * Every variable the CLI signs in with (here and in ssh-command.ts): its own long-lived secrets,
@@ -33,6 +34,10 @@ export function machineFromEnv(env: NodeJS.ProcessEnv = process.env) {
       'set all of JITGATE_CLIENT_ID, JITGATE_CLIENT_SECRET and JITGATE_TOKEN_URL for a machine login',
       EXIT.usage,
     );
+  const parsed = URL.parse(tokenUrl);
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+    throw new CliError('JITGATE_TOKEN_URL must be an http(s) URL', EXIT.usage);
+  requireSafeTransport(parsed, 'the token endpoint at', env);
   const resource = env.JITGATE_RESOURCE_INDICATOR;
   return { clientId, clientSecret, tokenUrl, ...(resource ? { resource } : {}) };
 }

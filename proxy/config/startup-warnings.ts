@@ -11,7 +11,7 @@
  *   identity providers sign in people of the kinds allowed: the name is whatever an IdP sends, so
  *   any of them (a contractors' IdP) can send it; a user id names one account.
  */
-import { isIP } from 'node:net';
+import { isLoopbackHost } from '../shared/loopback.js';
 import type { Config } from './schema.js';
 
 /** Every group something can give a person or a machine; undefined when any group is possible. */
@@ -52,13 +52,6 @@ function unreachableGroups(config: Config): string[] {
           `identityProviders[].groupMap, or set passUnmappedGroups): it can never match`,
       ),
   );
-}
-
-/** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (bare === 'localhost' || bare === '::1') return true;
-  return isIP(bare) === 4 && bare.startsWith('127.');
 }
 
 function plainHttp(config: Config): string[] {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { durationArg, parseCommand, positionalsOf, proxyUrl } from '../../../proxy/cli/args.js';
 import { CliError, cliErrorOf, EXIT } from '../../../proxy/cli/exit-codes.js';
+import { machineFromEnv } from '../../../proxy/cli/session.js';
 import { JitgateApiError, JitgateUnreachable } from '../../../proxy/sdk/errors.js';
 
 const exitOf = (fn: () => unknown) => {
@@ -57,11 +58,33 @@ void describe('cli args', () => {
       proxyUrl(undefined, { JITGATE_URL: 'https://a.example/', PORT: '1' }),
       'https://a.example',
     );
-    assert.equal(proxyUrl('http://b:2/x', { JITGATE_URL: 'https://a.example' }), 'http://b:2');
+    assert.equal(
+      proxyUrl('http://localhost:2/x', { JITGATE_URL: 'https://a.example' }),
+      'http://localhost:2',
+    );
     assert.equal(
       exitOf(() => proxyUrl('ftp://x', {})),
       EXIT.usage,
     );
+  });
+
+  void it('refuses plain http to another machine: credentials would cross the network bare', () => {
+    for (const url of ['http://b:2', 'http://10.0.0.5:8080', 'http://access.example.com'])
+      assert.equal(
+        exitOf(() => proxyUrl(url, {})),
+        EXIT.usage,
+        url,
+      );
+    for (const url of ['http://127.0.0.1:8080', 'http://[::1]:8080', 'https://access.example.com'])
+      assert.equal(proxyUrl(url, {}), new URL(url).origin, url);
+    assert.equal(proxyUrl('http://b:2', { JITGATE_ALLOW_PLAIN_HTTP: '1' }), 'http://b:2');
+    const machine = { JITGATE_CLIENT_ID: 'ci', JITGATE_CLIENT_SECRET: 's' };
+    assert.equal(
+      exitOf(() => machineFromEnv({ ...machine, JITGATE_TOKEN_URL: 'http://idp.example/token' })),
+      EXIT.usage,
+    );
+    const local = { ...machine, JITGATE_TOKEN_URL: 'http://localhost:9/token' };
+    assert.equal(machineFromEnv(local)?.tokenUrl, 'http://localhost:9/token');
   });
 
   void it('maps API failures to exit codes', () => {
