@@ -1,19 +1,16 @@
 // OIDC login against the embedded IdP, through its real login form (then the demo's second
 // factor, answered by support/mfa.ts): the landing page and the session's identity, session
-// fixation (a new session id at login, the old one dead), the
-// callback's checks (missing, unknown and replayed state; wrong nonce; wrong issuer per RFC 9207),
-// logout ending portal and app access at once, and the post-login redirect allow-list.
+// fixation (a new session id at login, the old one dead), logout ending portal and app access at
+// once, and the post-login redirect allow-list. The callback's own checks: login-callback.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from '../../support/guarded-test.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
-import { formAction, rawRequest, TestBrowser, type Reply } from '../../support/http-client.js';
+import { rawRequest, TestBrowser, type Reply } from '../../support/http-client.js';
 import { csrfOf } from '../../support/portal.js';
-import { LoginTransactions } from '../../../proxy/identity/login-transactions.js';
-import { oidcCallbackUrl } from '../../../proxy/identity/oidc-callback.js';
+import { assertRefused, oidcLoginSteps, PORTAL_COOKIE } from '../../support/oidc-login.js';
 import { completeMfa } from '../../support/mfa.js';
 import { sessionIdOf } from '../../support/wire.js';
 
-const PORTAL_COOKIE = 'jitgate_session';
 const APP_COOKIE = 'jitgate_session_app';
 
 let demo: TestDemo;
@@ -22,65 +19,7 @@ before(async () => {
 });
 after(() => demo.stop());
 
-interface StartedLogin {
-  browser: TestBrowser;
-  /** The login transaction's cookie set by /auth/login (name and value). */
-  txCookie: [string, string];
-  state: string;
-  loginForm: Reply;
-}
-
-/** GET /auth/login (one hop), then on to the IdP's login form. */
-async function startLogin(query = '?idp=demo', browser = new TestBrowser()): Promise<StartedLogin> {
-  const toIdp = await browser.request(`${demo.url}/auth/login${query}`);
-  assert.equal(toIdp.status, 302);
-  const location = toIdp.headers.location ?? '';
-  assert.ok(location.startsWith(`${demo.url}/idp/`), location);
-  const state = new URL(location).searchParams.get('state');
-  assert.ok(state);
-  const name = `${PORTAL_COOKIE}_login_${state}`;
-  const value = browser.jar.get('localhost', name);
-  assert.ok(value, 'the login transaction is a cookie of the browser');
-  const loginForm = await browser.navigate(location);
-  assert.equal(loginForm.status, 200);
-  return { browser, txCookie: [name, value], state, loginForm };
-}
-
-/** Where the demo's staff IdP answers (each IdP on its own path). */
-const callbackUrl = () => oidcCallbackUrl(demo.url, 'demo');
-
-/** Submits the IdP form and follows redirects by hand until the one back to /auth/callback. */
-async function callbackUrlOf(login: StartedLogin, username = 'alice'): Promise<string> {
-  let reply = await login.browser.request(formAction(login.loginForm), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username, password: 'demo' }).toString(),
-  });
-  for (let hops = 0; hops < 10; hops++) {
-    const location = reply.headers.location;
-    assert.ok(location, `redirect expected at ${reply.url}, got ${reply.status}`);
-    const next = new URL(location, reply.url).href;
-    if (next.startsWith(`${demo.url}/auth/callback`)) return next;
-    reply = await login.browser.request(next);
-  }
-  throw new Error('the IdP never redirected back to /auth/callback');
-}
-
-/** /api/v1/me as this browser, or with an explicit portal cookie value. */
-function me(browser: TestBrowser, cookie?: string): Promise<Reply> {
-  return browser.request(`${demo.url}/api/v1/me`, {
-    headers: {
-      accept: 'application/json',
-      'sec-fetch-mode': 'cors',
-      ...(cookie !== undefined ? { cookie: `${PORTAL_COOKIE}=${cookie}` } : {}),
-    },
-  });
-}
-
-function assertRefused(reply: Reply, status: number, code: string) {
-  assert.equal(reply.status, status, `${reply.url}: ${reply.body.slice(0, 200)}`);
-  assert.equal(reply.headers['x-jitgate-error'], code);
-}
+const { startLogin, callbackUrlOf, me } = oidcLoginSteps(() => demo);
 
 void describe('login through the IdP', () => {
   void it('lands on "My access" with the identity from the IdP', async () => {
@@ -149,111 +88,6 @@ void describe('login through the IdP', () => {
     // Whoever planted or copied the old id has nothing: it is gone from the store too.
     assert.equal(await demo.jitgate.store.sessions.get(sessionIdOf(planted)), undefined);
     assertRefused(await me(new TestBrowser(), planted), 401, 'unauthenticated');
-  });
-});
-
-void describe('the callback refuses what it cannot verify', () => {
-  void it('refuses a callback without state, and starts no session', async () => {
-    const login = await startLogin();
-    const reply = await login.browser.request(`${callbackUrl()}?code=abc`);
-    assertRefused(reply, 400, 'login_expired');
-    assert.match(reply.body, /login_expired/);
-    assertRefused(await me(login.browser), 401, 'unauthenticated');
-  });
-
-  void it('refuses a callback with an unknown state, and starts no session', async () => {
-    const login = await startLogin();
-    const reply = await login.browser.request(
-      `${callbackUrl()}?code=abc&state=not-the-state-we-sent`,
-    );
-    assertRefused(reply, 400, 'login_expired');
-    assertRefused(await me(login.browser), 401, 'unauthenticated');
-  });
-
-  void it('redeems a callback URL once: a replay is refused, with or without cookies', async () => {
-    const login = await startLogin();
-    const callback = await callbackUrlOf(login);
-    const first = await login.browser.request(callback);
-    assert.equal(first.status, 302);
-    // The demo asks for the second factor at login; until then the session holds no user.
-    assert.equal(first.headers.location, '/mfa/verify?rd=%2F');
-    const loggedIn = login.browser.jar.get('localhost', PORTAL_COOKIE);
-    assert.ok(loggedIn);
-    assert.equal(login.browser.jar.get('localhost', login.txCookie[0]), undefined, 'cleared');
-
-    // The same browser again, a copy of the transaction cookie (as a thief of it would have),
-    // and no cookie at all: the first finds no transaction, the copy a spent IdP code.
-    assertRefused(await login.browser.request(callback), 400, 'login_expired');
-    const thief = new TestBrowser();
-    const stolen = await thief.request(callback, {
-      headers: { cookie: `${login.txCookie[0]}=${login.txCookie[1]}` },
-    });
-    assertRefused(stolen, 401, 'login_failed');
-    assertRefused(await me(thief), 401, 'unauthenticated');
-    const stranger = new TestBrowser();
-    assertRefused(await stranger.request(callback), 400, 'login_expired');
-    assertRefused(await me(stranger), 401, 'unauthenticated');
-
-    // The legitimate session is untouched by the replays.
-    const atMfa = await login.browser.navigate(`${demo.url}${first.headers.location}`);
-    await completeMfa(login.browser, atMfa, demo.authenticator('alice'));
-    assert.equal((await me(login.browser)).status, 200);
-  });
-
-  void it('refuses a login transaction cookie that was altered or moved to another state', async () => {
-    const login = await startLogin();
-    const callback = await callbackUrlOf(login);
-    const [name, value] = login.txCookie;
-    const other = await startLogin();
-    // Another login's (valid) transaction under this login's name, and a flipped byte.
-    const flipped = value.slice(0, 20) + (value[20] === 'A' ? 'B' : 'A') + value.slice(21);
-    for (const forged of [other.txCookie[1], flipped]) {
-      const reply = await new TestBrowser().request(callback, {
-        headers: { cookie: `${name}=${forged}` },
-      });
-      assertRefused(reply, 400, 'login_expired');
-    }
-  });
-
-  void it('refuses an ID token whose nonce is not the one the login sent', async () => {
-    const login = await startLogin();
-    const secret = await demo.jitgate.store.settings.get('session_secret_v1');
-    assert.ok(secret);
-    const transactions = new LoginTransactions({
-      secret,
-      cookiePrefix: `${PORTAL_COOKIE}_login_`,
-      secure: false,
-      now: Date.now,
-    });
-    const [name, value] = login.txCookie;
-    const tx = transactions.open(name, value);
-    assert.ok(tx, 'the cookie holds the login transaction');
-    tx.checks.nonce = 'a-nonce-the-idp-never-saw';
-    login.browser.jar.set('localhost', name, transactions.seal(name, tx));
-
-    const callback = await callbackUrlOf(login);
-    const reply = await login.browser.request(callback);
-    assertRefused(reply, 401, 'login_failed');
-    assertRefused(await me(login.browser), 401, 'unauthenticated');
-  });
-
-  void it('refuses a callback whose iss is not the IdP (RFC 9207 mix-up defence)', async () => {
-    const login = await startLogin();
-    const callback = new URL(await callbackUrlOf(login));
-    assert.equal(callback.searchParams.get('iss'), `${demo.url}/idp`, 'the IdP sends iss');
-    callback.searchParams.set('iss', 'http://evil.example/idp');
-    const reply = await login.browser.request(callback.href);
-    assertRefused(reply, 401, 'login_failed');
-    assertRefused(await me(login.browser), 401, 'unauthenticated');
-  });
-
-  void it('refuses a callback that carries an IdP error', async () => {
-    const login = await startLogin();
-    const reply = await login.browser.request(
-      `${callbackUrl()}?error=access_denied&state=${encodeURIComponent(login.state)}`,
-    );
-    assertRefused(reply, 401, 'login_failed');
-    assertRefused(await me(login.browser), 401, 'unauthenticated');
   });
 });
 
