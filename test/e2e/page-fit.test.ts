@@ -25,7 +25,7 @@ import type { Page } from 'playwright-core';
 import { subjectFromUser } from '../../proxy/access/subject.js';
 import { signInInBrowser } from '../support/browser-login.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
-import { startTestDemo, type TestDemo } from '../support/demo.js';
+import { demoUserId, startTestDemo, type TestDemo } from '../support/demo.js';
 import { assertFits, FIT_WIDTH, verticalBoxes } from '../support/page-fit.js';
 
 const WIDTH = FIT_WIDTH;
@@ -97,7 +97,7 @@ void describe(`every portal page fits a ${WIDTH}-px window`, () => {
     // vic, a vendor, uses payroll under a grant: the trail gets a long unbroken path.
     const vic = await demo.login('vic');
     const grant = await demo.jitgate.grants.grant({
-      user: 'vic',
+      user: demoUserId('vic'), // a vendor is named by user id
       resource: 'payroll',
       durationMs: 60 * 60_000,
       actor: 'test',

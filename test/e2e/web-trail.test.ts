@@ -10,7 +10,7 @@ import { after, before, describe, it } from '../support/guarded-test.js';
 import type { Page } from 'playwright-core';
 import { signInInBrowser } from '../support/browser-login.js';
 import { launchChromium, type TestChromium } from '../support/browser.js';
-import { startTestDemo, type TestDemo } from '../support/demo.js';
+import { demoUserId, startTestDemo, type TestDemo } from '../support/demo.js';
 import { waitFor } from '../support/wire.js';
 
 void describe('web session trail in Chromium', () => {
@@ -33,7 +33,7 @@ void describe('web session trail in Chromium', () => {
   void it('vic, a vendor, uses payroll under a grant', async () => {
     await signInInBrowser(page, demo.url, 'vic');
     const grant = await demo.jitgate.grants.grant({
-      user: 'vic',
+      user: demoUserId('vic'), // a vendor is named by user id
       resource: 'payroll',
       durationMs: 30 * 60_000,
       actor: 'test',

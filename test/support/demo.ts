@@ -8,6 +8,12 @@ import { silentLogger } from '../../proxy/shared/logger.js';
 import { formAction, TestBrowser } from './http-client.js';
 import { authenticatorOf, completeMfa, type TestAuthenticator } from './mfa.js';
 
+/**
+ * A demo person's or machine's user id (`<idp>:<sub>`): how an admin names a vendor or machine
+ * (a bare name finds staff only).
+ */
+export const demoUserId = (username: string): string => `${demoIdpFor(username)}:${username}`;
+
 export interface TestDemo extends RunningDemo {
   /** Logs `username` in through the demo IdP's real login form (in `browser`); returns it. */
   login(username: string, password?: string, browser?: TestBrowser): Promise<TestBrowser>;

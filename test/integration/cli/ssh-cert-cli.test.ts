@@ -12,6 +12,7 @@ import { after, before, describe, it } from '../../support/guarded-test.js';
 import { fileURLToPath } from 'node:url';
 import { newEd25519, openSshPrivateKey, publicKeyLine } from '../../../proxy/terminal/ssh-keys.js';
 import { startMachineDemo, type MachineDemo } from '../../support/machine-demo.js';
+import { demoUserId } from '../../support/demo.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/jitgate.mjs', import.meta.url));
 
@@ -144,10 +145,11 @@ void describe('jitgate ssh-cert', () => {
   void it('writes a key and certificate sshd accepts; after a revoke sshd refuses it and its session ends', async () => {
     const target = m.demo.sshTarget;
     assert.ok(target, 'the demo runs its sshd (openssh-server must be installed)');
-    // The machine's first call makes it known to jitgate by name, for the admin grant below.
+    // The machine's first call makes it known to jitgate, for the admin grant below (by user id:
+    // a name finds staff only).
     assert.equal((await cli(['grants'])).code, 0);
     const grant = await m.demo.jitgate.grants.grant({
-      user: 'ci-runner',
+      user: demoUserId('ci-runner'),
       resource: 'prod-shell',
       durationMs: 3_600_000,
       actor: 'test',
@@ -194,7 +196,7 @@ void describe('jitgate ssh-cert', () => {
     const target = m.demo.sshTarget;
     assert.ok(target);
     const grant = await m.demo.jitgate.grants.grant({
-      user: 'ci-runner',
+      user: demoUserId('ci-runner'),
       resource: 'prod-shell',
       durationMs: 5_000,
       actor: 'test',
