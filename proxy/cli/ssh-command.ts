@@ -20,11 +20,17 @@ interface Control {
   recording?: boolean;
 }
 
+/** A refusal's error is a few hundred bytes: anything past this is not jitgate's and is not read. */
+const MAX_REFUSAL_BYTES = 64 * 1024;
+
 function refusal(res: IncomingMessage): Promise<CliError> {
   return new Promise((resolve) => {
     let body = '';
-    res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    res.on('end', () => {
+    res.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+      if (body.length > MAX_REFUSAL_BYTES) res.destroy();
+    });
+    res.on('close', () => {
       let error: { code?: string; message?: string } = {};
       try {
         error = (JSON.parse(body) as { error?: typeof error }).error ?? {};

@@ -14,6 +14,7 @@ import { CliError, cliErrorOf, EXIT, exitCodeFor } from '../exit-codes.js';
 import { printJson, say } from '../output.js';
 import { clientFor, machineFromEnv } from '../session.js';
 import { JitgateApiError } from '../../sdk/errors.js';
+import { boundedText } from '../../sdk/bounded-body.js';
 import { JitgateClient } from '../../sdk/jitgate-client.js';
 
 const USAGE = 'jitgate login [--step-up] [--no-browser] [--json] [--url URL]';
@@ -118,7 +119,9 @@ export async function login(args: string[]) {
   } catch {
     throw new CliError(`cannot reach jitgate at ${url}`, EXIT.unreachable);
   }
-  const json = (await response.json().catch(() => ({}))) as {
+  const json = (await boundedText(response)
+    .then((text) => JSON.parse(text) as unknown)
+    .catch(() => ({}))) as {
     token?: string;
     user?: string;
     expiresAt?: string;

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from '../../support/guarded-test.js';
@@ -95,6 +96,32 @@ void describe("an answer larger than any of jitgate's", () => {
     } finally {
       flood.closeAllConnections();
       await new Promise((resolve) => flood.close(resolve));
+    }
+  });
+});
+
+void describe("jitgate ssh refused with an answer larger than any of jitgate's", () => {
+  void it('reads the refusal no further than its bound: one line, the status', async () => {
+    // A refusal of the upgrade whose body never ends: jitgate's are a few hundred bytes.
+    const endless = createServer();
+    endless.on('upgrade', (_req, socket: Socket) => {
+      socket.write('HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\n\r\n{"error":"');
+      const pump = () => {
+        while (!socket.destroyed && socket.write(Buffer.alloc(64 * 1024, 'a')));
+        if (!socket.destroyed) socket.once('drain', pump);
+      };
+      socket.on('error', () => undefined);
+      pump();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (endless.address() as { port: number }).port;
+      const run = await runCli(['ssh', 'prod-shell', '--url', `http://127.0.0.1:${port}`], env);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /HTTP 403 \(http_403\)/);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((resolve) => endless.close(resolve));
     }
   });
 });
