@@ -29,19 +29,24 @@ before(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'jitgate-reaper-'));
 });
 after(async () => {
-  killGroup();
+  await stopChild();
   await restarted?.close();
   await pg.stop();
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-function killGroup() {
-  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+/** Kills the child jitgate (its whole group) and waits until it is gone, if it is not already. */
+async function stopChild(): Promise<void> {
+  const running = child;
+  child = undefined;
+  if (!running || running.exitCode !== null || running.signalCode !== null) return;
+  const exited = new Promise((resolve) => running.once('exit', resolve));
   try {
-    process.kill(-child.pid, 'SIGKILL');
+    process.kill(-(running.pid ?? 0), 'SIGKILL');
   } catch {
-    child.kill('SIGKILL');
+    running.kill('SIGKILL');
   }
+  await exited;
 }
 
 function startChild(dir = stateDir): Promise<{ port: number; machines: DemoMachine[] }> {
@@ -85,9 +90,7 @@ void describe('the reaper', () => {
     assert.ok(machine);
     const base = `http://127.0.0.1:${started.port}`;
     const { grant, credential } = await grantWithCredential(base, await tokenOf(machine), '2s');
-    killGroup();
-    await new Promise((resolve) => child?.once('exit', resolve));
-    child = undefined;
+    await stopChild();
 
     // Past the grant's end, with no jitgate running: the role still stands.
     await new Promise((resolve) =>
@@ -111,6 +114,9 @@ void describe('the reaper', () => {
     const reason = (drops[0]?.data as { reason?: string } | undefined)?.reason ?? '';
     assert.ok(['reaped', 'expired'].includes(reason), reason);
     assert.deepEqual(await restarted.jitgate.store.credentialRoles.listStanding(), []);
+    // Its reaper and scans must not meet the next test's roles in the same database.
+    await restarted.close();
+    restarted = undefined;
   });
 
   void it('`jitgate reap` drops it from outside while jitgate is down, ending its session', async () => {
@@ -122,9 +128,7 @@ void describe('the reaper', () => {
       const base = `http://127.0.0.1:${started.port}`;
       const { grant, credential } = await grantWithCredential(base, await tokenOf(machine), '2s');
       const session = await pg.connectAs(credential.user, credential.password);
-      killGroup();
-      await new Promise((resolve) => child?.once('exit', resolve));
-      child = undefined;
+      await stopChild();
       await new Promise((resolve) =>
         setTimeout(resolve, Date.parse(grant.endsAt) - Date.now() + 500),
       );
