@@ -35,6 +35,11 @@ const server = z
       .boolean()
       .default(false)
       .describe('Trust X-Forwarded-* from a load balancer in front of jitgate.'),
+    hstsMaxAge: duration
+      .prefault('365d')
+      .describe(
+        'Strict-Transport-Security max-age the portal sends on https requests (with secure cookies): browsers then never reach sign-in over plain http.',
+      ),
     workers: z
       .union([z.literal('auto'), z.number().int().min(1).max(MAX_WORKERS)])
       .default(1)

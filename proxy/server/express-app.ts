@@ -13,6 +13,11 @@ import { JitgateError } from '../shared/errors.js';
 export interface ExpressAppDeps {
   log: Logger;
   trustProxy: boolean;
+  /**
+   * Seconds of Strict-Transport-Security sent on https requests; undefined without secure
+   * cookies (RFC 6797: never over plain http, where a browser must ignore it anyway).
+   */
+  hstsMaxAgeSeconds?: number;
   session: RequestHandler;
   /** Routes before the session: health, metrics, JWKS, bearer-authenticated API. */
   publicRoutes: express.Router;
@@ -32,6 +37,9 @@ export function createExpressApp(deps: ExpressAppDeps): express.Express {
     res.setHeader('x-request-id', req.id);
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');
+    // Without it a network attacker strips the first visit to http and serves the sign-in page.
+    if (deps.hstsMaxAgeSeconds !== undefined && req.secure)
+      res.setHeader('strict-transport-security', `max-age=${deps.hstsMaxAgeSeconds}`);
     next();
   });
   for (const [path, handler] of deps.mounts ?? []) app.use(path, handler);

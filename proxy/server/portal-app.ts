@@ -19,6 +19,8 @@ export interface PortalAppDeps extends Omit<
   'endPersonSessions' | 'sessionUser' | 'appOrigins' | 'handoff'
 > {
   trustProxy: boolean;
+  /** Strict-Transport-Security's max-age on https, when cookies are secure (express-app.ts). */
+  hstsMaxAgeSeconds?: number;
   session: RequestHandler;
   sessions: Pick<SessionCache, 'invalidate'>;
   instance: Pick<Instance, 'writeProbe'>;
@@ -40,6 +42,7 @@ export function createPortalApp(deps: PortalAppDeps): express.Express {
   return createExpressApp({
     log: deps.log,
     trustProxy: deps.trustProxy,
+    hstsMaxAgeSeconds: deps.hstsMaxAgeSeconds,
     session: deps.session,
     publicRoutes: publicRoutes({
       store,

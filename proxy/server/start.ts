@@ -207,6 +207,7 @@ export async function startJitgate(options: StartOptions): Promise<RunningJitgat
     isAdminToken,
     appOrigin: gateway.appOrigin,
     trustProxy: config.server.trustProxy,
+    hstsMaxAgeSeconds: secure ? Math.floor(config.server.hstsMaxAge / 1000) : undefined,
     session: sessionMiddleware,
     sessions,
     instance,

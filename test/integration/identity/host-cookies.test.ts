@@ -82,3 +82,17 @@ void describe('cookies on https', () => {
     assert.equal(reply.headers['x-jitgate-error'], 'login_expired');
   });
 });
+
+void describe('Strict-Transport-Security', () => {
+  it('the portal sends it over TLS, so a browser never asks for sign-in over http again', async () => {
+    const page = await overTls().request(`${demo.url}/auth/login?idp=${demoIdpFor('bob')}`);
+    assert.equal(page.headers['strict-transport-security'], 'max-age=31536000');
+    const health = await overTls().request(`${demo.url}/healthz`);
+    assert.equal(health.headers['strict-transport-security'], 'max-age=31536000');
+  });
+
+  it('is never sent over plain http (RFC 6797), where a browser must ignore it', async () => {
+    const page = await new TestBrowser().request(`${demo.url}/auth/login?idp=${demoIdpFor('bob')}`);
+    assert.equal(page.headers['strict-transport-security'], undefined);
+  });
+});

@@ -47,7 +47,13 @@ void describe('valid configuration', () => {
   void test('a minimal file gets every default, durations in milliseconds', () => {
     const config = loadConfigFile(file('minimal.yaml', MINIMAL), {});
     assert.deepEqual(config, {
-      server: { host: '127.0.0.1', port: 8080, trustProxy: false, workers: 1 },
+      server: {
+        host: '127.0.0.1',
+        port: 8080,
+        trustProxy: false,
+        hstsMaxAge: 365 * 86_400_000,
+        workers: 1,
+      },
       state: { dir: './.jitgate' },
       storage: { driver: 'sqlite' },
       session: {
