@@ -1,8 +1,11 @@
 /**
  * `npm run bench -- --soak 10m`: jitgate under steady open-loop load (BENCH_RATE req/s) with
  * WebSocket churn for the given time, printing its RSS every BENCH_SOAK_EVERY seconds. Flat
- * means the peak of the last quarter is within 10% of the first quarter's (soak-growth.ts). The
- * samples go to bench/results/soak.md.
+ * means the peak of the last quarter is within 10% of the first quarter's (soak-growth.ts).
+ * Then jitgate idles for a minute and its RSS after the load is read, as the bench's row of that
+ * name is (read after the rows that follow jitgate's, a minute later): V8 hands back what the load
+ * left only once its memory reducer sees the process idle (~20-25 s here). Both go to
+ * bench/results/soak.md, the range under the load beside them.
  */
 import { join } from 'node:path';
 import { exited, startChild } from './children.js';
@@ -18,6 +21,9 @@ import { REPO_ROOT } from './ts-child.js';
 
 const WS_PARALLEL = 8;
 const WS_MESSAGES = 10;
+/** How long jitgate idles after the load before its RSS after the load is read. */
+const IDLE_SECONDS = 60;
+const IDLE_SAMPLE_EVERY = 10;
 const underGoal = (rss: number) => rss <= GOALS.rssMiB;
 const isFlat = (growth: number) => growth <= FLAT_GROWTH;
 
@@ -68,9 +74,11 @@ export async function runSoak(tmp: string, options: BenchOptions, progress: (msg
   // The timer's last sample may fall in the same second: one row for it, the reading after.
   if (samples[samples.length - 1]?.seconds === end.seconds) samples.pop();
   samples.push(end);
+  const idle = await idleSamples(pid, progress);
   await stack.ssh?.close();
   const growth = soakGrowth(samples);
-  const last = samples[samples.length - 1]?.rssMiB ?? Number.NaN;
+  const underLoad = samples.slice(1).map((s) => s.rssMiB);
+  const afterLoad = idle[idle.length - 1]?.rssMiB ?? Number.NaN;
   const flat = isFlat(growth);
   const lines = [
     '# Soak: latest run',
@@ -85,8 +93,24 @@ export async function runSoak(tmp: string, options: BenchOptions, progress: (msg
       [true, true],
     ),
     '',
-    `RSS at the end ${decisive(last, 0, underGoal)} MiB (≤ ${GOALS.rssMiB} ${underGoal(last) ? '**pass**' : '**fail**'}); ` +
+    `Under the load: ${fixed(Math.min(...underLoad), 0)}–${fixed(Math.max(...underLoad), 0)} MiB, ` +
+      `${fixed(end.rssMiB, 0)} MiB as it stopped. Then idle: ` +
+      idle.map((s) => `+${s.seconds} s ${fixed(s.rssMiB, 0)}`).join(', ') +
+      ' MiB.',
+    '',
+    `RSS after the load (${IDLE_SECONDS} s idle) ${decisive(afterLoad, 0, underGoal)} MiB (≤ ${GOALS.rssMiB} ${underGoal(afterLoad) ? '**pass**' : '**fail**'}); ` +
       `last quarter's peak / first quarter's: ${decisive(growth, 2, isFlat)} (flat ≤ ${FLAT_GROWTH.toFixed(2)} ${flat ? '**pass**' : '**fail**'}).`,
   ];
   return lines.join('\n') + '\n';
+}
+
+/** RSS every IDLE_SAMPLE_EVERY seconds while jitgate idles after the load; seconds since it ended. */
+async function idleSamples(pid: number, progress: (msg: string) => void): Promise<SoakSample[]> {
+  const idle: SoakSample[] = [];
+  for (let at = IDLE_SAMPLE_EVERY; at <= IDLE_SECONDS; at += IDLE_SAMPLE_EVERY) {
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_EVERY * 1000));
+    idle.push({ seconds: at, rssMiB: rssMiB(pid) ?? Number.NaN });
+    progress(`soak: idle +${at} s RSS ${fixed(idle[idle.length - 1]?.rssMiB ?? NaN, 0)} MiB`);
+  }
+  return idle;
 }
