@@ -54,7 +54,9 @@ export function createWriteThread(path: string): WriteThread {
       // One batch a second needs no large young generation: V8's default lets this isolate's
       // semi-spaces grow to 16 MiB each under load, resident for good. Capped, a proxy writing
       // 10k trail rows a second stayed ~15 MiB smaller (3 paired runs); the cost is more
-      // scavenges on this thread, never on the main one.
+      // scavenges on this thread, never on the main one. A --max-semi-space-size flag wins over
+      // this limit in every isolate: the `jitgate` command's (4 MiB) holds here too, ~8 MiB of
+      // young generation (docs/operations.md, "Memory").
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     started.on('message', (answer: WriteThreadAnswer) => {
