@@ -1,6 +1,6 @@
 /**
  * `jitgate ssh RESOURCE [--login L]`: the same recorded session as the web terminal, from a
- * terminal. It authenticates with a bearer token (--token or JITGATE_TOKEN), puts the local
+ * terminal. It authenticates with a bearer token (JITGATE_TOKEN or the saved login), puts the local
  * terminal in raw mode, relays keystrokes and resizes, and prints why the session ended.
  */
 import type { IncomingMessage } from 'node:http';
@@ -63,11 +63,18 @@ export async function sshCommand(args: string[]): Promise<void> {
   );
   const [resource] = positionals;
   if (!resource || positionals.length > 1) throw new CliError(`usage:\n${SSH_USAGE}`);
+  // Parsed only to say why: on the command line a token is shown to every local user by `ps`
+  // and kept in shell history, for the 12 hours it lives.
+  if (values.token !== undefined)
+    throw new CliError(
+      '--token puts the token where `ps` and shell history show it: set JITGATE_TOKEN instead',
+      EXIT.usage,
+    );
   const base = proxyUrl(values.url);
-  const token = values.token ?? process.env.JITGATE_TOKEN ?? loadLogin(base)?.token;
+  const token = process.env.JITGATE_TOKEN ?? loadLogin(base)?.token;
   if (!token)
     throw new CliError(
-      `not logged in to ${base} (run: jitgate login, or give --token / JITGATE_TOKEN)`,
+      `not logged in to ${base} (run: jitgate login, or set JITGATE_TOKEN)`,
       EXIT.unauthenticated,
     );
   const url = new URL(`/terminal/${encodeURIComponent(resource)}/ws`, base);

@@ -5,8 +5,8 @@
 
 /** Where `--postgres` reads the database URL: never on the command line, where `ps` shows it. */
 export const PG_URL_ENV = 'JITGATE_PG_URL';
-export const SSH_USAGE = `  ssh RESOURCE [--login L] [--token T]   a recorded terminal session (token: --token,
-                                        JITGATE_TOKEN, or the one jitgate login saved)`;
+export const SSH_USAGE = `  ssh RESOURCE [--login L]              a recorded terminal session (token: JITGATE_TOKEN,
+                                        or the one jitgate login saved)`;
 
 export const AUDIT_USAGE = `  jitgate audit verify [--state-dir DIR | --config FILE | --postgres] [--json]
                                              check the audit hash chain (exit 4 when broken)

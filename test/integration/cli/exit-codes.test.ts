@@ -51,6 +51,18 @@ async function exitOf(run: () => Promise<unknown>): Promise<number | undefined> 
   return EXIT.ok;
 }
 
+/** Runs `run` with JITGATE_TOKEN set, as a script gives `jitgate ssh` its token. */
+async function withToken(token: string, run: () => Promise<unknown>): Promise<unknown> {
+  const before = process.env.JITGATE_TOKEN;
+  process.env.JITGATE_TOKEN = token;
+  try {
+    return await run();
+  } finally {
+    if (before === undefined) delete process.env.JITGATE_TOKEN;
+    else process.env.JITGATE_TOKEN = before;
+  }
+}
+
 const paths: Record<string, () => Promise<unknown>> = {
   'admin token (grant, revoke)': () =>
     adminCall({ url, stateDir }, '/api/v1/admin/grants', { user: 'alice' }),
@@ -61,7 +73,7 @@ const paths: Record<string, () => Promise<unknown>> = {
       clientId: 'ci',
       clientSecret: 's',
     }).grants(),
-  'jitgate ssh': () => sshCommand(['prod-shell', '--url', url, '--token', 'jgt_x']),
+  'jitgate ssh': () => withToken('jgt_x', () => sshCommand(['prod-shell', '--url', url])),
 };
 
 const cases: [string, { status: number; code: string; text?: string }, number][] = [
@@ -85,4 +97,19 @@ void describe('CLI exit codes', () => {
         assert.equal(await exitOf(run), exit);
       });
     }
+});
+
+void describe('jitgate ssh --token', () => {
+  it('is refused as usage, naming JITGATE_TOKEN: ps shows every argument', async () => {
+    answer = { status: 200, code: '' };
+    let error: unknown;
+    try {
+      await sshCommand(['prod-shell', '--url', url, '--token', 'jgt_x']);
+    } catch (thrown) {
+      error = thrown;
+    }
+    assert.equal(cliErrorOf(error)?.exitCode, EXIT.usage);
+    assert.match(String((error as Error).message), /JITGATE_TOKEN/);
+    assert.doesNotMatch(String((error as Error).message), /jgt_x/);
+  });
 });
