@@ -75,3 +75,19 @@ export function redactQuery(query: string, names: ReadonlySet<string>): string {
   }
   return changed ? parts.join('') : query;
 }
+
+/** One `;name=value` path parameter, its value up to the next `;` or `/`. */
+const PATH_PARAMETER = /;([^;/=]*)=([^;/]*)/g;
+
+/**
+ * A URL path with the value of every path parameter that names a secret (`;jsessionid=…`, how
+ * servlet containers carry a session when cookies are refused) replaced by REDACTED, as in a
+ * query. Returns it unchanged without one; a path without `;` is not even scanned (every proxied
+ * request's path passes here).
+ */
+export function redactPath(path: string, names: ReadonlySet<string>): string {
+  if (!path.includes(';')) return path;
+  return path.replace(PATH_PARAMETER, (whole, name: string) =>
+    isSecretName(decodedName(name), names) ? `;${name}=${REDACTED}` : whole,
+  );
+}

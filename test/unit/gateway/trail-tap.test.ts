@@ -85,7 +85,7 @@ void describe('trail tap', () => {
   void test('an exchange becomes one row with the redacted query and no secrets', () => {
     const rows: TrailWrite[] = [];
     const route = routeWith({ redactQuery: ['session'] });
-    exchange(tapInto(rows), route, request('GET', '/a/b?x=1&Session=s&code=c'), 5, {
+    exchange(tapInto(rows), route, request('GET', '/a;jsessionid=j/b?x=1&Session=s&code=c'), 5, {
       seconds: 0.0125,
       status: 200,
       bytesIn: 0,
@@ -99,7 +99,7 @@ void describe('trail tap', () => {
         resourceId: 'payroll',
         kind: 'http',
         method: 'GET',
-        path: '/a/b',
+        path: '/a;jsessionid=REDACTED/b',
         query: 'x=1&Session=REDACTED&code=REDACTED',
         status: 200,
         bytesIn: 0,

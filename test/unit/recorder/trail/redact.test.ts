@@ -7,6 +7,7 @@ import {
   redactBody,
   redactionSet,
   redactJson,
+  redactPath,
   redactQuery,
 } from '../../../../recorder/trail/index.js';
 
@@ -63,6 +64,24 @@ void describe('redactQuery', () => {
       redactQuery('X-Api-Key=k&clientSecret=s&q=tokens', none),
       `X-Api-Key=${REDACTED}&clientSecret=${REDACTED}&q=tokens`,
     );
+  });
+});
+
+void describe('redactPath', () => {
+  void test('a path parameter (";name=value" in a segment) that names a secret is redacted', () => {
+    // Java servlets put the session in the path when a browser refuses cookies.
+    const session = redactionSet(['jsessionid']);
+    assert.equal(
+      redactPath('/shop;jsessionid=0A1B2C/cart;page=2', session),
+      `/shop;jsessionid=${REDACTED}/cart;page=2`,
+    );
+    assert.equal(redactPath('/a;x=1;Token=t;y=2/b', names), `/a;x=1;Token=${REDACTED};y=2/b`);
+    assert.equal(redactPath('/files;new_password=p', names), `/files;new_password=${REDACTED}`);
+  });
+
+  void test('paths without such a parameter are kept byte for byte', () => {
+    for (const path of ['/a/b', '/a;b/c', '/a;token', '/%3Btoken=t', '/'])
+      assert.equal(redactPath(path, names), path);
   });
 });
 
