@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from '../../support/guarded-test.js';
 import { fileURLToPath } from 'node:url';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
 import { rawRequest, type Reply } from '../../support/http-client.js';
+import { closedPort } from '../../support/closed-port.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/jitgate.mjs', import.meta.url));
 const APP_COOKIE = 'jitgate_session_app';
@@ -75,15 +75,6 @@ function payrollAsAlice(): Promise<Reply> {
       cookie: `${APP_COOKIE}=${appCookie}`,
     },
   });
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 void describe('jitgate grant / revoke', () => {

@@ -4,13 +4,13 @@
 // longer knows (revoked, expired) is simply forgotten.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from '../../support/guarded-test.js';
 import { loadLogin, saveLogin } from '../../../proxy/cli/credentials-file.js';
 import { runCli } from '../../support/cli.js';
 import { startTestDemo, type TestDemo } from '../../support/demo.js';
+import { closedPort } from '../../support/closed-port.js';
 
 const LOGIN = { token: 'jgt_saved', user: 'demo:alice', expiresAt: '2999-01-01T00:00:00.000Z' };
 
@@ -24,15 +24,6 @@ after(async () => {
   await demo.stop();
   rmSync(home, { recursive: true, force: true });
 });
-
-/** A loopback port nothing listens on (taken, then freed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 void describe('jitgate logout', () => {
   void it('keeps a token it could not revoke, says so, and exits 3', async () => {

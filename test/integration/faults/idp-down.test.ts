@@ -3,7 +3,6 @@
 // own word (ECONNREFUSED), not just "fetch failed".
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from '../../support/guarded-test.js';
@@ -12,15 +11,7 @@ import { createHttpServer, listen } from '../../../proxy/server/http-server.js';
 import { startJitgate, type RunningJitgate } from '../../../proxy/server/start.js';
 import { createLogger } from '../../../proxy/shared/logger.js';
 import { rawRequest } from '../../support/http-client.js';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { closedPort } from '../../support/closed-port.js';
 
 let jitgate: RunningJitgate;
 let stateDir: string;
